@@ -1,0 +1,128 @@
+//! Interface text, Chinese first with English available.
+//!
+//! Every message lives in [`Msg`] so that the compiler checks that each one
+//! has both languages. Domain labels (service functions, categories) come
+//! from `linli_facilities::model`.
+
+/// The interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Simplified Chinese, the default.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag for the `lang` attribute.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// Picks the Chinese or the English of a pair.
+    pub fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// A fixed piece of interface text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    AppName,
+    Tagline,
+    SwitchLanguage,
+    SampleBanner,
+    ServiceFilter,
+    AllServices,
+    Position,
+    SamplePosition,
+    Loading,
+    LoadFailed,
+    Retry,
+    NoResults,
+    SkippedRecords,
+    StraightLine,
+    WalkAbout,
+    Minutes,
+    Metres,
+    ResultsHeading,
+}
+
+impl Msg {
+    /// The message in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        use Msg::*;
+        match self {
+            AppName => lang.pick("邻里", "Linli"),
+            Tagline => lang.pick("社区嵌入式服务设施查找", "Find community services near you"),
+            SwitchLanguage => lang.pick("English", "中文"),
+            SampleBanner => lang.pick(
+                "示例数据：以下设施为演示用，并非真实设施。",
+                "Sample data: these facilities are for demonstration and do not exist.",
+            ),
+            ServiceFilter => lang.pick("服务类型", "Service"),
+            AllServices => lang.pick("全部服务", "All services"),
+            Position => lang.pick("当前位置", "Your position"),
+            SamplePosition => lang.pick(
+                "东城区东四附近（示例位置）",
+                "Near Dongsi, Dongcheng (sample position)",
+            ),
+            Loading => lang.pick("正在加载设施数据…", "Loading facilities…"),
+            LoadFailed => lang.pick("设施数据加载失败", "Could not load the facility data"),
+            Retry => lang.pick("重试", "Try again"),
+            NoResults => lang.pick(
+                "附近没有提供该服务的设施。请选择其他服务类型。",
+                "No facility nearby offers this service. Try another service.",
+            ),
+            SkippedRecords => lang.pick("条记录有误，已跳过", "records were invalid and skipped"),
+            StraightLine => lang.pick("直线", "straight line"),
+            WalkAbout => lang.pick("步行约", "about"),
+            Minutes => lang.pick("分钟", "min walk"),
+            Metres => lang.pick("米", "m"),
+            ResultsHeading => lang.pick("附近设施（由近到远）", "Nearby facilities, nearest first"),
+        }
+    }
+}
+
+/// Formats "N results" in `lang`.
+pub fn result_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("共 {n} 处"),
+        Lang::En if n == 1 => "1 facility".to_owned(),
+        Lang::En => format!("{n} facilities"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(result_count(Lang::Zh, 3), "共 3 处");
+        assert_eq!(result_count(Lang::En, 1), "1 facility");
+        assert_eq!(result_count(Lang::En, 0), "0 facilities");
+    }
+
+    #[test]
+    fn languages_switch_back_and_forth() {
+        assert_eq!(Lang::default(), Lang::Zh);
+        assert_eq!(Lang::Zh.other().other(), Lang::Zh);
+        assert_eq!(Msg::SwitchLanguage.text(Lang::Zh), "English");
+    }
+}

@@ -1,0 +1,258 @@
+//! Checking for, and installing, the tools the project needs.
+//!
+//! Every step checks first and installs only what is missing or at the
+//! wrong version, so a second `setup` takes seconds. Nothing is downloaded
+//! from outside the package registries: crates come from crates.io,
+//! wasm-opt from npm, the browser from Debian.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::util::{Project, Result, probe, run};
+
+/// The trunk line we build with: 0.22 needs a newer rustc than we pin.
+const TRUNK_REQ: &str = "^0.21";
+const TRUNK_PREFIX: &str = "trunk 0.21.";
+/// The wasm-opt version pinned by package-lock.json and Trunk.toml.
+const WASM_OPT_VERSION: &str = "version 132";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Paths to the tools, once they are all present.
+#[derive(Debug, Clone)]
+pub struct Tools {
+    /// The trunk binary.
+    pub trunk: PathBuf,
+    /// wasm-bindgen-test-runner, at the Cargo.lock version.
+    pub test_runner: PathBuf,
+    /// Debian's chromedriver.
+    pub chromedriver: PathBuf,
+    /// Debian's chromium.
+    pub chromium: PathBuf,
+}
+
+/// Makes sure every tool is installed and returns where they are.
+pub fn setup(project: &Project) -> Result<Tools> {
+    let started = Instant::now();
+    ensure_wasm_target()?;
+    let (chromium, chromedriver) = ensure_chromium()?;
+    ensure_wasm_opt(project)?;
+    let bindgen_version = wasm_bindgen_version(&project.root)?;
+    check_trunk_pin(&project.root, &bindgen_version)?;
+    let test_runner = ensure_wasm_bindgen(project, &bindgen_version)?;
+    let trunk = ensure_trunk(project)?;
+    eprintln!(
+        "setup: all tools present ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(Tools {
+        trunk,
+        test_runner,
+        chromedriver,
+        chromium,
+    })
+}
+
+/// Builds the release app into `dist/` with trunk, offline.
+pub fn dist(project: &Project, tools: &Tools) -> Result<()> {
+    run(project
+        .command(&tools.trunk)
+        .args(["build", "--release", "--offline"]))
+}
+
+fn is_root() -> bool {
+    probe(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
+}
+
+fn apt_install(packages: &[&str], why: &str) -> Result<()> {
+    let line = format!(
+        "apt-get install -y --no-install-recommends {}",
+        packages.join(" ")
+    );
+    if !is_root() {
+        return Err(format!(
+            "{why} is missing. Install it with:\n    sudo apt-get update && sudo {line}\nthen run the command again."
+        ));
+    }
+    eprintln!("setup: installing {} from Debian", packages.join(", "));
+    run(Command::new("apt-get").arg("update").arg("-q"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-q", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let installed = probe(Command::new("rustup").args(["target", "list", "--installed"]))
+        .ok_or("`rustup` is needed to add the wasm32 target, and it did not run")?;
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        eprintln!("setup: wasm32-unknown-unknown target ✓");
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn ensure_chromium() -> Result<(PathBuf, PathBuf)> {
+    let chromium = PathBuf::from(CHROMIUM);
+    let chromedriver = PathBuf::from(CHROMEDRIVER);
+    if !(chromium.exists() && chromedriver.exists()) {
+        apt_install(
+            &["chromium", "chromium-driver"],
+            "Debian's Chromium or ChromeDriver",
+        )?;
+    }
+    let browser = probe(Command::new(&chromium).arg("--version"))
+        .ok_or_else(|| format!("{CHROMIUM} --version failed"))?;
+    let driver = probe(Command::new(&chromedriver).arg("--version"))
+        .ok_or_else(|| format!("{CHROMEDRIVER} --version failed"))?;
+    let major = |s: &str| {
+        s.split_whitespace()
+            .find(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            .and_then(|v| v.split('.').next())
+            .map(str::to_owned)
+    };
+    if major(&browser) != major(&driver) {
+        return Err(format!(
+            "Chromium and ChromeDriver versions differ ({} vs {}); reinstall both with apt-get",
+            browser.trim(),
+            driver.trim()
+        ));
+    }
+    eprintln!("setup: {} ✓", browser.trim());
+    Ok((chromium, chromedriver))
+}
+
+fn ensure_wasm_opt(project: &Project) -> Result<()> {
+    let wasm_opt = project.node_bin().join("wasm-opt");
+    let version = || probe(project.command(&wasm_opt).arg("--version"));
+    if version().is_some_and(|v| v.contains(WASM_OPT_VERSION)) {
+        eprintln!("setup: wasm-opt {WASM_OPT_VERSION} (npm binaryen) ✓");
+        return Ok(());
+    }
+    if probe(Command::new("npm").arg("--version")).is_none() {
+        apt_install(
+            &["nodejs", "npm"],
+            "Node.js and npm (for binaryen's wasm-opt)",
+        )?;
+    }
+    run(project
+        .command("npm")
+        .args(["ci", "--no-audit", "--no-fund"]))?;
+    match version() {
+        Some(v) if v.contains(WASM_OPT_VERSION) => Ok(()),
+        other => Err(format!(
+            "after `npm ci`, {} reports {:?}; expected {WASM_OPT_VERSION}",
+            wasm_opt.display(),
+            other.unwrap_or_default().trim()
+        )),
+    }
+}
+
+/// The exact wasm-bindgen version that Cargo.lock resolves.
+pub fn wasm_bindgen_version(root: &Path) -> Result<String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\""
+            && let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+        {
+            return Ok(version.to_owned());
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package".into())
+}
+
+fn check_trunk_pin(root: &Path, version: &str) -> Result<()> {
+    let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml"))
+        .map_err(|e| format!("cannot read Trunk.toml: {e}"))?;
+    let pinned = trunk_toml
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("wasm_bindgen = \""))
+        .and_then(|v| v.strip_suffix('"'));
+    if pinned == Some(version) {
+        Ok(())
+    } else {
+        Err(format!(
+            "Trunk.toml pins wasm_bindgen = {pinned:?} but Cargo.lock has wasm-bindgen {version}; \
+             set [tools] wasm_bindgen = \"{version}\" in Trunk.toml"
+        ))
+    }
+}
+
+/// Finds `name` in the tools directory, then on PATH, if `accept` likes
+/// the first line of its `--version`.
+fn find_tool(project: &Project, name: &str, accept: impl Fn(&str) -> bool) -> Option<PathBuf> {
+    let candidates = [project.tools_bin().join(name), PathBuf::from(name)];
+    candidates
+        .into_iter()
+        .find(|path| probe(Command::new(path).arg("--version")).is_some_and(|v| accept(v.trim())))
+}
+
+fn resolve(project: &Project, path: PathBuf) -> PathBuf {
+    if path.is_absolute() {
+        return path;
+    }
+    std::env::split_paths(&project.path_env())
+        .map(|dir| dir.join(&path))
+        .find(|p| p.is_file())
+        .unwrap_or(path)
+}
+
+fn cargo_install(project: &Project, args: &[&str], what: &str) -> Result<()> {
+    eprintln!(
+        "setup: installing {what} with cargo into {} (this takes a while once)",
+        project.tools_dir.display()
+    );
+    run(Command::new("cargo")
+        .arg("install")
+        .args(args)
+        .arg("--root")
+        .arg(&project.tools_dir))
+}
+
+fn ensure_wasm_bindgen(project: &Project, version: &str) -> Result<PathBuf> {
+    let wanted = format!("wasm-bindgen {version}");
+    let ok = |v: &str| v == wanted;
+    let runner_ok = |v: &str| v.ends_with(version);
+    let present = find_tool(project, "wasm-bindgen", ok)
+        .and_then(|_| find_tool(project, "wasm-bindgen-test-runner", runner_ok));
+    if let Some(runner) = present {
+        eprintln!("setup: {wanted} ✓");
+        return Ok(resolve(project, runner));
+    }
+    // Not --locked: the CLI's own lockfile names a crate version that the
+    // registry no longer has.
+    let exact = format!("={version}");
+    cargo_install(
+        project,
+        &["wasm-bindgen-cli", "--version", &exact, "--force"],
+        &wanted,
+    )?;
+    find_tool(project, "wasm-bindgen-test-runner", runner_ok)
+        .map(|p| resolve(project, p))
+        .ok_or_else(|| format!("{wanted} installed but wasm-bindgen-test-runner is not there"))
+}
+
+fn ensure_trunk(project: &Project) -> Result<PathBuf> {
+    let ok = |v: &str| v.starts_with(TRUNK_PREFIX);
+    if let Some(trunk) = find_tool(project, "trunk", ok) {
+        eprintln!("setup: trunk {TRUNK_REQ} ✓");
+        return Ok(resolve(project, trunk));
+    }
+    cargo_install(
+        project,
+        &["--locked", "trunk", "--version", TRUNK_REQ],
+        "trunk 0.21",
+    )?;
+    find_tool(project, "trunk", ok)
+        .map(|p| resolve(project, p))
+        .ok_or_else(|| "trunk installed but does not report version 0.21".into())
+}
