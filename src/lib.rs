@@ -28,7 +28,10 @@ pub const DATA_URL: &str = "data/sample.geojson";
 pub const SAMPLE_ORIGIN: LonLat = LonLat::new(116.4170, 39.9290);
 
 /// What one row of the result list shows.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// The list keys rows by their whole value, so a row is redrawn whenever
+/// anything it shows changes (the order of its services follows the filter).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ResultRow {
     /// The facility id, the row's key.
     pub id: String,
@@ -214,7 +217,7 @@ fn ResultList(
             <ol class="result-list">
                 <For
                     each=move || rows.get()
-                    key=|row| row.id.clone()
+                    key=|row| row.clone()
                     children=move |row| view! { <ResultItem row lang /> }
                 />
             </ol>

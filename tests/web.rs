@@ -79,6 +79,11 @@ async fn shows_the_sample_nearest_first_and_filters() {
             "【示例】建国门街道儿童托管站"
         ]
     );
+    // A row that stayed in the list now leads with the service searched for.
+    assert_eq!(
+        texts(&page, ".result .function:first-child"),
+        ["体育健身", "体育健身"]
+    );
 }
 
 #[wasm_bindgen_test]

@@ -203,11 +203,14 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Whether trunk put a content hash in the name (`name-<16 hex>.ext`).
+/// Whether trunk put a content hash in the name: `name-<16 hex>.ext` or
+/// `name-<16 hex>_bg.wasm`.
 fn is_hashed(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or_default();
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, tail)| {
+        let hash = tail.split('_').next().unwrap_or_default();
+        hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 fn media_type(path: &Path) -> &'static str {

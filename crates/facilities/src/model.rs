@@ -133,7 +133,7 @@ impl Category {
 }
 
 /// A name in Chinese, with an optional English form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Name {
     /// The Chinese name, as the operator publishes it.
