@@ -45,6 +45,8 @@ pub struct ResultRow {
     pub walk_minutes: u32,
     /// The functions the facility offers, the searched one first.
     pub functions: Vec<ServiceFunction>,
+    /// The function searched for, if any; the view highlights it.
+    pub searched: Option<ServiceFunction>,
 }
 
 /// Ranks `dataset` for `origin` and `function` and builds the rows to show,
@@ -77,6 +79,7 @@ pub fn result_rows(
                 distance_m: ((hit.distance_m / 10.0).round() * 10.0) as u32,
                 walk_minutes: hit.walk_minutes.ceil() as u32,
                 functions,
+                searched: function,
             }
         })
         .collect()
@@ -132,6 +135,7 @@ pub fn Finder(
                     <span class="label">{text(Msg::Position)}</span>
                     <strong>{text(Msg::SamplePosition)}</strong>
                 </p>
+                <div class="field">
                 <label for="function-filter" class="label">{text(Msg::ServiceFilter)}</label>
                 <select
                     id="function-filter"
@@ -151,6 +155,7 @@ pub fn Finder(
                         })
                         .collect_view()}
                 </select>
+                </div>
             </section>
             <section class="results" aria-labelledby="results-heading">
                 <h2 id="results-heading">{text(Msg::ResultsHeading)}</h2>
@@ -234,6 +239,7 @@ fn ResultItem(row: ResultRow, lang: ReadSignal<Lang>) -> impl IntoView {
         distance_m,
         walk_minutes,
         functions,
+        searched,
     } = row;
     let en_name = name.en.clone();
     view! {
@@ -264,7 +270,11 @@ fn ResultItem(row: ResultRow, lang: ReadSignal<Lang>) -> impl IntoView {
                     .into_iter()
                     .map(|f| {
                         view! {
-                            <li class="function" data-function=f.code()>
+                            <li
+                                class="function"
+                                class:searched=searched == Some(f)
+                                data-function=f.code()
+                            >
                                 {move || function_label(f, lang.get())}
                             </li>
                         }
