@@ -7,6 +7,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use linli_facilities::dataset::{Dataset, DatasetError, parse_feature_collection};
+use linli_facilities::geometry::LonLat;
+use linli_facilities::manifest::Manifest;
 
 use crate::i18n::Lang;
 
@@ -73,27 +75,81 @@ impl fmt::Display for LoadError {
     }
 }
 
-/// Fetches and parses the GeoJSON dataset at `url`.
-pub async fn fetch_dataset(url: String) -> Result<Arc<Dataset>, LoadError> {
-    let response = gloo_net::http::Request::get(&url)
+/// The manifest and the facilities of the shards near the resident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    /// The dataset manifest.
+    pub manifest: Manifest,
+    /// The shards that were loaded, by district code.
+    pub shards: Vec<String>,
+    /// Their facilities together; `problems` count skipped records.
+    pub dataset: Dataset,
+}
+
+/// Fetches the manifest at `manifest_url`, then every shard whose extent
+/// comes within `radius_m` metres of `origin`, and merges them.
+pub async fn load_near(
+    manifest_url: String,
+    origin: LonLat,
+    radius_m: f64,
+) -> Result<Arc<Loaded>, LoadError> {
+    let manifest_url = absolute(&manifest_url, None);
+    let text = fetch_text(&manifest_url).await?;
+    let manifest = Manifest::from_json(&text).map_err(|message| LoadError::Format {
+        url: manifest_url.clone(),
+        error: DatasetError::NotFeatureCollection(message),
+    })?;
+    let entries: Vec<_> = manifest.shards_near(origin, radius_m).cloned().collect();
+    let fetches = entries.iter().map(|entry| {
+        let url = absolute(&entry.file, Some(&manifest_url));
+        async move {
+            let text = fetch_text(&url).await?;
+            parse_feature_collection(&text).map_err(|error| LoadError::Format { url, error })
+        }
+    });
+    let parts = futures::future::try_join_all(fetches).await?;
+    let mut dataset = Dataset {
+        sample: manifest.sample,
+        facilities: Vec::new(),
+        problems: Vec::new(),
+    };
+    for part in parts {
+        dataset.sample |= part.sample;
+        dataset.facilities.extend(part.facilities);
+        dataset.problems.extend(part.problems);
+    }
+    let shards = entries.into_iter().map(|e| e.code).collect();
+    Ok(Arc::new(Loaded {
+        manifest,
+        shards,
+        dataset,
+    }))
+}
+
+/// Resolves `url` against `base`, or against the page when `base` is `None`.
+fn absolute(url: &str, base: Option<&str>) -> String {
+    let page = web_sys::window().and_then(|w| w.location().href().ok());
+    let Some(base) = base.map(str::to_owned).or(page) else {
+        return url.to_owned();
+    };
+    web_sys::Url::new_with_base(url, &base).map_or_else(|_| url.to_owned(), |u| u.href())
+}
+
+async fn fetch_text(url: &str) -> Result<String, LoadError> {
+    let network = |e: gloo_net::Error| LoadError::Network {
+        url: url.to_owned(),
+        message: e.to_string(),
+    };
+    let response = gloo_net::http::Request::get(url)
         .send()
         .await
-        .map_err(|e| LoadError::Network {
-            url: url.clone(),
-            message: e.to_string(),
-        })?;
+        .map_err(network)?;
     if !response.ok() {
         return Err(LoadError::Http {
-            url,
+            url: url.to_owned(),
             status: response.status(),
             status_text: response.status_text(),
         });
     }
-    let text = response.text().await.map_err(|e| LoadError::Network {
-        url: url.clone(),
-        message: e.to_string(),
-    })?;
-    parse_feature_collection(&text)
-        .map(Arc::new)
-        .map_err(|error| LoadError::Format { url, error })
+    response.text().await.map_err(network)
 }

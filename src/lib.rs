@@ -18,11 +18,17 @@ use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::model::{Name, ServiceFunction};
 use linli_facilities::search::{Query, search};
 
-use crate::data::{LoadError, fetch_dataset};
+use crate::data::{LoadError, Loaded, load_near};
 use crate::i18n::{Lang, Msg, result_count};
 
-/// Where the published sample dataset is served, relative to the app.
-pub const DATA_URL: &str = "data/sample.geojson";
+/// Where the dataset manifest is served, relative to the app.
+pub const MANIFEST_URL: &str = "data/manifest.json";
+
+/// How far the finder looks: a 30-minute walk at the standard speed, as a
+/// straight-line distance in metres (about 1.4 km).
+pub fn search_radius_m() -> f64 {
+    WalkingModel::STANDARD.reach_m(30.0)
+}
 
 /// The fixed position of the first slice, near Dongsi in Dongcheng (WGS-84).
 pub const SAMPLE_ORIGIN: LonLat = LonLat::new(116.4170, 39.9290);
@@ -59,7 +65,7 @@ pub fn result_rows(
     let query = Query {
         origin,
         function,
-        max_distance_m: None,
+        max_distance_m: Some(search_radius_m()),
         walking: WalkingModel::STANDARD,
     };
     search(&dataset.facilities, &query)
@@ -85,23 +91,25 @@ pub fn result_rows(
         .collect()
 }
 
-/// The whole app, reading the published dataset from [`DATA_URL`].
+/// The whole app, reading the published dataset from [`MANIFEST_URL`].
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <Finder data_url=DATA_URL /> }
+    view! { <Finder manifest_url=MANIFEST_URL /> }
 }
 
 /// The finder page: language switch, service filter and the ranked list of
-/// facilities loaded from `data_url`.
+/// facilities from the shards near the resident.
 #[component]
 pub fn Finder(
-    /// URL of a GeoJSON FeatureCollection of facilities.
+    /// URL of the dataset manifest (`manifest.json`).
     #[prop(into)]
-    data_url: String,
+    manifest_url: String,
 ) -> impl IntoView {
     let (lang, set_lang) = signal(Lang::default());
     let (function, set_function) = signal(None::<ServiceFunction>);
-    let data = LocalResource::new(move || fetch_dataset(data_url.clone()));
+    let data = LocalResource::new(move || {
+        load_near(manifest_url.clone(), SAMPLE_ORIGIN, search_radius_m())
+    });
 
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
@@ -162,7 +170,7 @@ pub fn Finder(
                 {move || match data.get() {
                     None => view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any(),
                     Some(Err(error)) => view! { <LoadErrorPanel error lang on_retry=move || data.refetch() /> }.into_any(),
-                    Some(Ok(dataset)) => view! { <ResultList dataset function lang /> }.into_any(),
+                    Some(Ok(loaded)) => view! { <ResultList loaded function lang /> }.into_any(),
                 }}
             </section>
         </main>
@@ -196,13 +204,13 @@ fn LoadErrorPanel(
 
 #[component]
 fn ResultList(
-    dataset: Arc<Dataset>,
+    loaded: Arc<Loaded>,
     function: ReadSignal<Option<ServiceFunction>>,
     lang: ReadSignal<Lang>,
 ) -> impl IntoView {
-    let sample = dataset.sample;
-    let skipped = dataset.problems.len();
-    let rows = Memo::new(move |_| result_rows(&dataset, SAMPLE_ORIGIN, function.get()));
+    let sample = loaded.dataset.sample;
+    let skipped = loaded.dataset.skipped();
+    let rows = Memo::new(move |_| result_rows(&loaded.dataset, SAMPLE_ORIGIN, function.get()));
     view! {
         <Show when=move || sample>
             <p class="sample-banner" role="note">{move || Msg::SampleBanner.text(lang.get())}</p>
@@ -291,13 +299,20 @@ mod tests {
     use linli_facilities::dataset::parse_feature_collection;
 
     fn sample() -> Dataset {
-        parse_feature_collection(include_str!("../public/data/sample.geojson")).unwrap()
+        parse_feature_collection(include_str!(
+            "../crates/facilities/tests/fixtures/sample.geojson"
+        ))
+        .unwrap()
     }
 
     #[test]
     fn rows_put_the_searched_function_first_and_round_figures() {
         let rows = result_rows(&sample(), SAMPLE_ORIGIN, Some(ServiceFunction::Meals));
-        assert_eq!(rows.len(), 5);
+        assert_eq!(
+            rows.len(),
+            2,
+            "three meal sites lie beyond a 30-minute walk"
+        );
         assert!(
             rows.iter()
                 .all(|r| r.functions[0] == ServiceFunction::Meals)
@@ -309,9 +324,13 @@ mod tests {
     }
 
     #[test]
-    fn all_services_keeps_every_facility() {
+    fn keeps_what_is_within_a_30_minute_walk() {
         let rows = result_rows(&sample(), SAMPLE_ORIGIN, None);
-        assert_eq!(rows.len(), 8);
-        assert_eq!(rows.last().unwrap().id, "lc-sample-008");
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["lc-sample-001", "lc-sample-002", "lc-sample-006"]);
+        assert!(
+            rows.iter()
+                .all(|r| f64::from(r.distance_m) <= search_radius_m() + 5.0)
+        );
     }
 }

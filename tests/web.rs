@@ -11,21 +11,41 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SAMPLE: &str = include_str!("../public/data/sample.geojson");
+const SAMPLE: &str = include_str!("../crates/facilities/tests/fixtures/sample.geojson");
+/// 东城区's extent; the fixture's facilities all lie in it.
+const DONGCHENG: [f64; 4] = [116.380, 39.850, 116.450, 39.975];
+/// 延庆区's extent: far beyond any walk from 东四.
+const YANQING: [f64; 4] = [115.730, 40.250, 116.350, 40.750];
 
 /// A `data:` URL holding `body`, so that the real fetch path runs without a
 /// server.
 fn data_url(body: &str) -> String {
     let encoded: String = js_sys::encode_uri_component(body).into();
-    format!("data:application/geo+json;charset=utf-8,{encoded}")
+    format!("data:application/json;charset=utf-8,{encoded}")
 }
 
-/// Mounts a finder reading `url` into a fresh container.
-fn mount(url: String) -> web_sys::HtmlElement {
+/// A manifest (as a `data:` URL) listing shards given as (code, bbox, file URL).
+fn manifest(shards: &[(&str, [f64; 4], String)]) -> String {
+    let entries: Vec<String> = shards
+        .iter()
+        .map(|(code, bbox, file)| {
+            format!(
+                r#"{{"code":"{code}","name_zh":"","name_en":"","bbox":{bbox:?},"facilities":8,"file":"{file}","sha256":"","bytes":0}}"#
+            )
+        })
+        .collect();
+    data_url(&format!(
+        r#"{{"format":"linli-dataset/1","dataset_version":"t","generated_at":"2026-11-26T00:00:00+08:00","licence":"CC0-1.0","sample":true,"description":"test","holidays":"holidays.json","schema":"schema.json","districts":[{}]}}"#,
+        entries.join(",")
+    ))
+}
+
+/// Mounts a finder reading `manifest_url` into a fresh container.
+fn mount(manifest_url: String) -> web_sys::HtmlElement {
     let document = document();
     let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&container).unwrap();
-    let handle = mount_to(container.clone(), move || view! { <Finder data_url=url /> });
+    let handle = mount_to(container.clone(), move || view! { <Finder manifest_url /> });
     handle.forget();
     container
 }
@@ -51,46 +71,71 @@ fn texts(container: &web_sys::HtmlElement, css: &str) -> Vec<String> {
         .collect()
 }
 
-#[wasm_bindgen_test]
-async fn shows_the_sample_nearest_first_and_filters() {
-    let page = mount(data_url(SAMPLE));
-    until(&page, "the result list", |t| t.contains("共 8 处")).await;
-    assert!(page.text_content().unwrap().contains("示例数据"));
-    let names = texts(&page, ".result .name");
-    assert_eq!(
-        names.first().map(String::as_str),
-        Some("【示例】东四街道社区综合服务中心")
-    );
-
-    let select: web_sys::HtmlSelectElement = page
+fn choose(container: &web_sys::HtmlElement, code: &str) {
+    let select: web_sys::HtmlSelectElement = container
         .query_selector("#function-filter")
         .unwrap()
         .unwrap()
         .unchecked_into();
-    select.set_value("sports");
+    select.set_value(code);
     select
         .dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
-    until(&page, "the sports results", |t| t.contains("共 2 处")).await;
+}
+
+#[wasm_bindgen_test]
+async fn lists_what_is_within_a_walk_nearest_first_and_filters() {
+    let page = mount(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
+    until(&page, "the result list", |t| t.contains("共 3 处")).await;
+    assert!(page.text_content().unwrap().contains("示例数据"));
     assert_eq!(
         texts(&page, ".result .name"),
         [
-            "【示例】东直门街道文体服务站",
-            "【示例】建国门街道儿童托管站"
+            "【示例】东四街道社区综合服务中心",
+            "【示例】朝阳门街道托育服务点",
+            "【示例】景山街道养老驿站"
         ]
     );
-    // A row that stayed in the list now leads with the service searched for.
+    assert!(
+        texts(&page, ".function.searched").is_empty(),
+        "no service is searched for yet"
+    );
+
+    choose(&page, "child_care");
+    until(&page, "the child care results", |t| t.contains("共 1 处")).await;
     assert_eq!(
-        texts(&page, ".result .function:first-child"),
-        ["体育健身", "体育健身"]
+        texts(&page, ".result .name"),
+        ["【示例】朝阳门街道托育服务点"]
+    );
+    // A row that stayed in the list now leads with the service searched for.
+    assert_eq!(texts(&page, ".result .function:first-child"), ["儿童托管"]);
+    assert_eq!(texts(&page, ".function.searched"), ["儿童托管"]);
+
+    choose(&page, "sports");
+    until(&page, "the empty result", |t| t.contains("共 0 处")).await;
+    assert!(
+        page.text_content()
+            .unwrap()
+            .contains("附近没有提供该服务的设施")
     );
 }
 
 #[wasm_bindgen_test]
-async fn malformed_data_shows_where_it_broke() {
-    let page = mount(data_url(
-        "{\"type\": \"FeatureCollection\",\n \"features\": [oops]}",
-    ));
+async fn only_shards_near_the_resident_are_fetched() {
+    // The far shard's URL would fail; the page loads because it is never asked for.
+    let far = "data/not-fetched.geojson".to_owned();
+    let page = mount(manifest(&[
+        ("110101", DONGCHENG, data_url(SAMPLE)),
+        ("110119", YANQING, far),
+    ]));
+    until(&page, "the result list", |t| t.contains("共 3 处")).await;
+    assert!(!page.text_content().unwrap().contains("加载失败"));
+}
+
+#[wasm_bindgen_test]
+async fn malformed_shard_shows_where_it_broke() {
+    let broken = data_url("{\"type\": \"FeatureCollection\",\n \"features\": [oops]}");
+    let page = mount(manifest(&[("110101", DONGCHENG, broken)]));
     until(&page, "the error panel", |t| t.contains("设施数据加载失败")).await;
     let detail = texts(&page, ".error-detail").join("");
     assert!(detail.contains("数据格式错误"), "{detail}");
@@ -104,12 +149,12 @@ async fn malformed_data_shows_where_it_broke() {
 }
 
 #[wasm_bindgen_test]
-async fn a_missing_file_names_the_status_and_url() {
-    let page = mount("data/does-not-exist.geojson".to_owned());
+async fn a_missing_manifest_names_the_status_and_url() {
+    let page = mount("data/does-not-exist.json".to_owned());
     until(&page, "the error panel", |t| t.contains("设施数据加载失败")).await;
     let detail = texts(&page, ".error-detail").join("");
     assert!(detail.contains("HTTP 404"), "{detail}");
-    assert!(detail.contains("data/does-not-exist.geojson"), "{detail}");
+    assert!(detail.contains("data/does-not-exist.json"), "{detail}");
 }
 
 #[wasm_bindgen_test]
@@ -117,10 +162,10 @@ async fn records_that_fail_validation_are_counted_not_fatal() {
     let broken = SAMPLE.replacen("[116.4182, 39.9301]", "[39.9301, 116.4182]", 1);
     assert_ne!(
         broken, SAMPLE,
-        "the sample's first coordinates changed; update this test"
+        "the fixture's first coordinates changed; update this test"
     );
-    let page = mount(data_url(&broken));
-    until(&page, "the result list", |t| t.contains("共 7 处")).await;
+    let page = mount(manifest(&[("110101", DONGCHENG, data_url(&broken))]));
+    until(&page, "the result list", |t| t.contains("共 2 处")).await;
     assert!(
         page.text_content()
             .unwrap()

@@ -1,9 +1,10 @@
-//! Reading a published GeoJSON FeatureCollection into facilities.
+//! Reading and validating a published GeoJSON FeatureCollection.
 //!
 //! A file that is not a FeatureCollection at all is an error
-//! ([`DatasetError`]). Inside a valid collection, each Feature stands on its
-//! own: a bad record is reported as a [`RecordProblem`] naming its index, id,
-//! field and reason, and the good records stay usable.
+//! ([`DatasetError`]). Inside a valid collection each Feature stands on its
+//! own: every problem is reported as a [`RecordProblem`] naming the feature
+//! index, id, field and reason. A record with an error is skipped; a record
+//! with only warnings is kept. Good records are never lost to a bad one.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -11,18 +12,34 @@ use std::fmt;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::districts;
 use crate::geometry::LonLat;
-use crate::model::{Facility, Name, Service};
+use crate::hours;
+use crate::model::{CapacityKind, Category, Facility, ServiceFunction};
 
-/// Facilities read from one GeoJSON file, and the records that were skipped.
+/// Facilities read from one GeoJSON file, and what was wrong with the rest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     /// Whether the file says it holds sample data rather than real records.
     pub sample: bool,
-    /// Records that passed validation, in file order.
+    /// Records without errors, in file order.
     pub facilities: Vec<Facility>,
-    /// Records that were skipped, with the reason.
+    /// Every problem found, in file order.
     pub problems: Vec<RecordProblem>,
+}
+
+impl Dataset {
+    /// How many records were skipped because of an error.
+    pub fn skipped(&self) -> usize {
+        let mut indices: Vec<usize> = self
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .map(|p| p.index)
+            .collect();
+        indices.dedup();
+        indices.len()
+    }
 }
 
 /// Why a whole file could not be read.
@@ -63,22 +80,37 @@ impl fmt::Display for DatasetError {
 
 impl std::error::Error for DatasetError {}
 
-/// One skipped record: where it is and what is wrong with it.
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// The record is kept, but someone should look at it.
+    Warning,
+    /// The record is skipped.
+    Error,
+}
+
+/// One problem with one record: where it is and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordProblem {
     /// 0-based index of the Feature in `features`.
     pub index: usize,
     /// The record's `id`, when it has a readable one.
     pub id: Option<String>,
-    /// The offending field, as a path such as `geometry.coordinates`.
+    /// The offending field, as a path such as `properties.services[1].prices[0]`.
     pub field: String,
     /// What is wrong.
     pub reason: String,
+    /// Whether the record was skipped.
+    pub severity: Severity,
 }
 
 impl fmt::Display for RecordProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "feature {}", self.index)?;
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}: feature {}", self.index)?;
         if let Some(id) = &self.id {
             write!(f, " (id {id})")?;
         }
@@ -86,30 +118,12 @@ impl fmt::Display for RecordProblem {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawProperties {
-    id: String,
-    name: Name,
-    district_code: String,
-    district_name: String,
-    subdistrict: String,
-    community: String,
-    address: String,
-    services: Vec<Service>,
-}
-
-/// Parses a GeoJSON FeatureCollection of facilities.
+/// Parses and validates a GeoJSON FeatureCollection of facilities.
 ///
 /// ```
 /// use linli_facilities::dataset::parse_feature_collection;
-/// let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature",
-///   "geometry":{"type":"Point","coordinates":[116.417,39.929]},
-///   "properties":{"id":"x1","name":{"zh":"示例站"},"district_code":"110101",
-///   "district_name":"东城区","subdistrict":"东四街道","community":"示例社区",
-///   "address":"示例地址","services":[{"function":"meals","category":"affordable"}]}}]}"#;
-/// let dataset = parse_feature_collection(text).unwrap();
-/// assert_eq!(dataset.facilities.len(), 1);
+/// let dataset = parse_feature_collection(include_str!("../tests/fixtures/sample.geojson")).unwrap();
+/// assert!(dataset.sample);
 /// assert!(dataset.problems.is_empty());
 /// ```
 pub fn parse_feature_collection(text: &str) -> Result<Dataset, DatasetError> {
@@ -145,30 +159,32 @@ pub fn parse_feature_collection(text: &str) -> Result<Dataset, DatasetError> {
 
     let mut facilities = Vec::with_capacity(features.len());
     let mut problems = Vec::new();
-    let mut seen_ids = HashSet::new();
+    let mut seen_ids = HashSet::with_capacity(features.len());
     for (index, feature) in features.iter().enumerate() {
-        match read_feature(feature) {
-            Ok(facility) => {
-                if seen_ids.insert(facility.id.clone()) {
-                    facilities.push(facility);
-                } else {
-                    problems.push(RecordProblem {
-                        index,
-                        id: Some(facility.id),
-                        field: "properties.id".into(),
-                        reason: "duplicate id: an earlier feature already uses it".into(),
-                    });
-                }
-            }
-            Err((field, reason)) => problems.push(RecordProblem {
-                index,
-                id: feature
-                    .pointer("/properties/id")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                field,
-                reason,
-            }),
+        let id = feature
+            .pointer("/properties/id")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let mut found = Vec::new();
+        let facility = read_feature(feature, &mut found);
+        if let Some(id) = &id
+            && !seen_ids.insert(id.clone())
+        {
+            found.push(Found::error(
+                "properties.id",
+                "duplicate id: an earlier feature already uses it",
+            ));
+        }
+        let failed = found.iter().any(|p| p.severity == Severity::Error);
+        problems.extend(found.into_iter().map(|p| RecordProblem {
+            index,
+            id: id.clone(),
+            field: p.field,
+            reason: p.reason,
+            severity: p.severity,
+        }));
+        if let (Some(f), false) = (facility, failed) {
+            facilities.push(f);
         }
     }
     Ok(Dataset {
@@ -178,74 +194,294 @@ pub fn parse_feature_collection(text: &str) -> Result<Dataset, DatasetError> {
     })
 }
 
-/// Reads one Feature, or says which field is wrong and why.
-fn read_feature(feature: &Value) -> Result<Facility, (String, String)> {
-    let problem = |field: &str, reason: String| (field.to_owned(), reason);
-    if feature.get("type").and_then(Value::as_str) != Some("Feature") {
-        return Err(problem("type", "expected \"Feature\"".into()));
-    }
-    let position = read_point(feature.get("geometry"))?;
-    let properties = feature
-        .get("properties")
-        .ok_or_else(|| problem("properties", "missing".into()))?;
-    let raw =
-        RawProperties::deserialize(properties).map_err(|e| problem("properties", e.to_string()))?;
-    if raw.id.trim().is_empty() {
-        return Err(problem("properties.id", "empty".into()));
-    }
-    if raw.name.zh.trim().is_empty() {
-        return Err(problem("properties.name.zh", "empty".into()));
-    }
-    if raw.district_code.len() != 6 || !raw.district_code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(problem(
-            "properties.district_code",
-            format!("\"{}\" is not a 6-digit GB/T 2260 code", raw.district_code),
-        ));
-    }
-    if raw.services.is_empty() {
-        return Err(problem(
-            "properties.services",
-            "a facility offers at least one service".into(),
-        ));
-    }
-    Ok(Facility {
-        id: raw.id,
-        name: raw.name,
-        district_code: raw.district_code,
-        district_name: raw.district_name,
-        subdistrict: raw.subdistrict,
-        community: raw.community,
-        address: raw.address,
-        position,
-        services: raw.services,
-    })
+/// A problem found inside one record, before its index is known.
+#[derive(Debug)]
+struct Found {
+    field: String,
+    reason: String,
+    severity: Severity,
 }
 
-fn read_point(geometry: Option<&Value>) -> Result<LonLat, (String, String)> {
-    let problem = |field: &str, reason: &str| (field.to_owned(), reason.to_owned());
-    let geometry = geometry.ok_or_else(|| problem("geometry", "missing"))?;
+impl Found {
+    fn error(field: impl Into<String>, reason: impl Into<String>) -> Found {
+        Found {
+            field: field.into(),
+            reason: reason.into(),
+            severity: Severity::Error,
+        }
+    }
+
+    fn warning(field: impl Into<String>, reason: impl Into<String>) -> Found {
+        Found {
+            field: field.into(),
+            reason: reason.into(),
+            severity: Severity::Warning,
+        }
+    }
+}
+
+/// Reads one Feature. Returns the facility if it could be read at all, and
+/// pushes every problem found.
+fn read_feature(feature: &Value, found: &mut Vec<Found>) -> Option<Facility> {
+    if feature.get("type").and_then(Value::as_str) != Some("Feature") {
+        found.push(Found::error("type", "expected \"Feature\""));
+        return None;
+    }
+    let position = match read_point(feature.get("geometry")) {
+        Ok(p) => p,
+        Err(problem) => {
+            found.push(problem);
+            return None;
+        }
+    };
+    let Some(properties) = feature.get("properties") else {
+        found.push(Found::error("properties", "missing"));
+        return None;
+    };
+    let mut facility = match Facility::deserialize(properties) {
+        Ok(f) => f,
+        Err(e) => {
+            found.push(Found::error("properties", e.to_string()));
+            return None;
+        }
+    };
+    facility.position = position;
+    validate(&facility, found);
+    Some(facility)
+}
+
+fn read_point(geometry: Option<&Value>) -> Result<LonLat, Found> {
+    let geometry = geometry.ok_or_else(|| Found::error("geometry", "missing"))?;
     if geometry.get("type").and_then(Value::as_str) != Some("Point") {
-        return Err(problem("geometry.type", "expected \"Point\""));
+        return Err(Found::error("geometry.type", "expected \"Point\""));
     }
     let coords = geometry
         .get("coordinates")
         .and_then(Value::as_array)
-        .ok_or_else(|| problem("geometry.coordinates", "missing or not an array"))?;
+        .ok_or_else(|| Found::error("geometry.coordinates", "missing or not an array"))?;
     let (Some(lon), Some(lat)) = (
         coords.first().and_then(Value::as_f64),
         coords.get(1).and_then(Value::as_f64),
     ) else {
-        return Err(problem(
+        return Err(Found::error(
             "geometry.coordinates",
             "expected [longitude, latitude] numbers",
         ));
     };
     let position = LonLat::new(lon, lat);
     if !position.is_valid() {
-        return Err((
-            "geometry.coordinates".to_owned(),
+        return Err(Found::error(
+            "geometry.coordinates",
             format!("[{lon}, {lat}] is outside WGS-84 ranges (is it [lat, lon]?)"),
         ));
     }
     Ok(position)
+}
+
+/// Whether `phone` is a personal mainland mobile number (1[3-9] and nine
+/// more digits, optionally after +86), which must not be published.
+pub fn is_personal_mobile(phone: &str) -> bool {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let digits = if phone.trim_start().starts_with("+86")
+        || (digits.len() == 13 && digits.starts_with("86"))
+    {
+        &digits[2..]
+    } else {
+        &digits[..]
+    };
+    let bytes = digits.as_bytes();
+    bytes.len() == 11 && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1])
+}
+
+/// Checks a parsed record's content.
+fn validate(f: &Facility, found: &mut Vec<Found>) {
+    if f.id.trim().is_empty() {
+        found.push(Found::error("properties.id", "empty"));
+    }
+    if f.version == 0 {
+        found.push(Found::error(
+            "properties.version",
+            "record versions start at 1",
+        ));
+    }
+    if f.name.zh.trim().is_empty() {
+        found.push(Found::error("properties.name.zh", "empty"));
+    }
+    match districts::by_code(&f.district_code) {
+        None => found.push(Found::error(
+            "properties.district_code",
+            format!(
+                "\"{}\" is not a Beijing district code (GB/T 2260, 110101…110119, or 经开区)",
+                f.district_code
+            ),
+        )),
+        Some(d) => {
+            if d.name_zh != f.district_name {
+                found.push(Found::error(
+                    "properties.district_name",
+                    format!(
+                        "\"{}\" does not match code {} ({})",
+                        f.district_name, d.code, d.name_zh
+                    ),
+                ));
+            }
+            if !d.contains(f.position) {
+                found.push(Found::error(
+                    "geometry.coordinates",
+                    format!(
+                        "[{}, {}] lies outside {} (lon {}–{}, lat {}–{}); GCJ-02 or BD-09 coordinates must be converted to WGS-84",
+                        f.position.lon, f.position.lat, d.name_zh, d.bbox[0], d.bbox[2], d.bbox[1], d.bbox[3]
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(phone) = &f.phone
+        && is_personal_mobile(phone)
+    {
+        found.push(Found::error(
+            "properties.phone",
+            "looks like a personal mobile number; publish the institution's number instead",
+        ));
+    }
+    if f.services.is_empty() {
+        found.push(Found::error(
+            "properties.services",
+            "a facility offers at least one service",
+        ));
+    }
+    for (i, s) in f.services.iter().enumerate() {
+        let at = |field: &str| format!("properties.services[{i}].{field}");
+        if let Some(value) = &s.opening_hours
+            && let Err(e) = hours::check_syntax(value)
+        {
+            found.push(Found::error(at("opening_hours"), e.to_string()));
+        }
+        for (j, p) in s.prices.iter().enumerate() {
+            if !p.amount_yuan.is_finite() || p.amount_yuan < 0.0 {
+                found.push(Found::error(
+                    at(&format!("prices[{j}].amount_yuan")),
+                    format!("{} is not a price", p.amount_yuan),
+                ));
+            } else if p.amount_yuan == 0.0 && s.category != Category::BasicPublic {
+                found.push(Found::error(
+                    at(&format!("prices[{j}].amount_yuan")),
+                    "a price of 0 yuan is only allowed for basic public (free) services",
+                ));
+            }
+        }
+        if let Some(c) = &s.capacity {
+            if c.available > c.total {
+                found.push(Found::error(
+                    at("capacity"),
+                    format!(
+                        "{} available is more than the {} in total",
+                        c.available, c.total
+                    ),
+                ));
+            }
+            let expected = match s.function {
+                ServiceFunction::InfantCare | ServiceFunction::ChildCare => {
+                    Some(CapacityKind::ChildcarePlaces)
+                }
+                ServiceFunction::ElderCare => Some(CapacityKind::ElderBeds),
+                _ => None,
+            };
+            if expected.is_some_and(|k| k != c.kind) {
+                found.push(Found::warning(
+                    at("capacity.kind"),
+                    format!("{:?} for a {} service", c.kind, s.function.label_zh()),
+                ));
+            }
+        }
+        if let Some(a) = s.ages
+            && a.max_months.is_some_and(|max| max <= a.min_months)
+        {
+            found.push(Found::error(
+                at("ages"),
+                "max_months must be greater than min_months",
+            ));
+        }
+    }
+    if f.pilot
+        && let Some(reason) = pilot_rule_breach(&f.functions())
+    {
+        found.push(Found::warning(
+            "properties.services",
+            format!("pilot site breaks 第八条: {reason}"),
+        ));
+    }
+}
+
+/// Checks the pilot rule of 第八条: at least 3 functions, at least 2 of them
+/// among elder care, infant care, child care and meals, and in principle
+/// elder care or infant care among them. Returns what is broken.
+pub fn pilot_rule_breach(functions: &[ServiceFunction]) -> Option<String> {
+    use ServiceFunction::{ChildCare, ElderCare, InfantCare, Meals};
+    let core = functions
+        .iter()
+        .filter(|f| matches!(f, ElderCare | InfantCare | ChildCare | Meals))
+        .count();
+    if functions.len() < 3 {
+        Some(format!(
+            "{} functions, at least 3 are required",
+            functions.len()
+        ))
+    } else if core < 2 {
+        Some(format!(
+            "{core} of elder care, infant care, child care and meals, at least 2 are required"
+        ))
+    } else if !functions.contains(&ElderCare) && !functions.contains(&InfantCare) {
+        Some("neither elder care nor infant care is offered".to_owned())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn personal_mobiles_are_recognised() {
+        for phone in [
+            "13812345678",
+            "+86 138 1234 5678",
+            "138-1234-5678",
+            "8613812345678",
+        ] {
+            assert!(is_personal_mobile(phone), "{phone}");
+        }
+        for phone in [
+            "010-64001234",
+            "12345678901",
+            "12312345678",
+            "010 6400 1234",
+            "95105105",
+        ] {
+            assert!(!is_personal_mobile(phone), "{phone}");
+        }
+    }
+
+    #[test]
+    fn pilot_rule_follows_article_8() {
+        use ServiceFunction::*;
+        assert_eq!(pilot_rule_breach(&[ElderCare, Meals, Health]), None);
+        assert_eq!(pilot_rule_breach(&[InfantCare, ChildCare, Play]), None);
+        assert!(
+            pilot_rule_breach(&[ElderCare, Meals])
+                .unwrap()
+                .contains("at least 3")
+        );
+        assert!(
+            pilot_rule_breach(&[ElderCare, Health, Sports])
+                .unwrap()
+                .contains("at least 2")
+        );
+        assert!(
+            pilot_rule_breach(&[ChildCare, Meals, Sports])
+                .unwrap()
+                .contains("neither")
+        );
+    }
 }

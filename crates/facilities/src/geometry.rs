@@ -6,7 +6,9 @@
 use geo::{Distance, Haversine, Point};
 
 /// A WGS-84 position: longitude and latitude in degrees.
-#[derive(Debug, Clone, Copy, PartialEq)]
+///
+/// The default, (0, 0), only stands in while a record is being read.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct LonLat {
     /// Longitude in degrees east, -180 to 180.
     pub lon: f64,

@@ -10,7 +10,7 @@
 //! ```
 //! use linli_facilities::{dataset, geometry::{LonLat, WalkingModel}, model::ServiceFunction, search};
 //!
-//! let text = include_str!("../../../public/data/sample.geojson");
+//! let text = include_str!("../tests/fixtures/sample.geojson");
 //! let data = dataset::parse_feature_collection(text).unwrap();
 //! let query = search::Query {
 //!     origin: LonLat::new(116.4170, 39.9290),
@@ -22,7 +22,12 @@
 //! assert!(hits.windows(2).all(|w| w[0].distance_m <= w[1].distance_m));
 //! ```
 
+pub mod calendar;
 pub mod dataset;
+pub mod districts;
 pub mod geometry;
+pub mod hours;
+pub mod hours_text;
+pub mod manifest;
 pub mod model;
 pub mod search;

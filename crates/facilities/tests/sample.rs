@@ -1,11 +1,12 @@
 //! Data-driven checks against the hand-written sample shipped with the app.
 
-use linli_facilities::dataset::{DatasetError, parse_feature_collection};
+use linli_facilities::dataset::{DatasetError, Severity, parse_feature_collection};
 use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::model::ServiceFunction;
 use linli_facilities::search::{Query, search};
+use serde_json::{Value, json};
 
-const SAMPLE: &str = include_str!("../../../public/data/sample.geojson");
+const SAMPLE: &str = include_str!("fixtures/sample.geojson");
 /// The fixed position of the first slice: near Dongsi, Dongcheng.
 const ORIGIN: LonLat = LonLat::new(116.4170, 39.9290);
 
@@ -119,54 +120,98 @@ fn walking_minutes_follow_the_model() {
     );
 }
 
+/// The sample with values replaced: (feature index, JSON pointer inside the
+/// feature, new value).
+fn edited(edits: &[(usize, &str, Value)]) -> String {
+    let mut root: Value = serde_json::from_str(SAMPLE).unwrap();
+    for (index, pointer, value) in edits {
+        *root["features"][*index]
+            .pointer_mut(pointer)
+            .expect(pointer) = value.clone();
+    }
+    root.to_string()
+}
+
 #[test]
 fn bad_records_are_reported_and_good_ones_kept() {
-    let text = r#"{"type":"FeatureCollection","features":[
-      {"type":"Feature","geometry":{"type":"Point","coordinates":[116.41,39.93]},
-       "properties":{"id":"ok","name":{"zh":"甲"},"district_code":"110101","district_name":"东城区",
-       "subdistrict":"东四街道","community":"c","address":"a","services":[{"function":"meals","category":"affordable"}]}},
-      {"type":"Feature","geometry":{"type":"Point","coordinates":[39.93,116.41]},
-       "properties":{"id":"swapped","name":{"zh":"乙"},"district_code":"110101","district_name":"东城区",
-       "subdistrict":"东四街道","community":"c","address":"a","services":[{"function":"meals","category":"affordable"}]}},
-      {"type":"Feature","geometry":{"type":"Point","coordinates":[116.41,39.93]},
-       "properties":{"id":"bad-fn","name":{"zh":"丙"},"district_code":"110101","district_name":"东城区",
-       "subdistrict":"东四街道","community":"c","address":"a","services":[{"function":"karaoke","category":"affordable"}]}},
-      {"type":"Feature","geometry":{"type":"Point","coordinates":[116.41,39.93]},
-       "properties":{"id":"ok","name":{"zh":"丁"},"district_code":"110101","district_name":"东城区",
-       "subdistrict":"东四街道","community":"c","address":"a","services":[{"function":"meals","category":"affordable"}]}},
-      {"type":"Feature","geometry":{"type":"Point","coordinates":[116.41,39.93]},
-       "properties":{"id":"no-svc","name":{"zh":"戊"},"district_code":"1101","district_name":"东城区",
-       "subdistrict":"东四街道","community":"c","address":"a","services":[]}}
-    ]}"#;
-    let data = parse_feature_collection(text).unwrap();
-    assert!(!data.sample);
-    assert_eq!(data.facilities.len(), 1);
-    assert_eq!(data.facilities[0].name.zh, "甲");
-    let found: Vec<(usize, Option<&str>, &str)> = data
+    let text = edited(&[
+        (0, "/geometry/coordinates", json!([39.9301, 116.4182])),
+        (1, "/properties/services/0/function", json!("karaoke")),
+        (2, "/properties/id", json!("lc-sample-001")),
+        (3, "/properties/phone", json!("138 1234 5678")),
+        (4, "/properties/services/0/capacity/available", json!(99)),
+        (
+            5,
+            "/properties/services/1/opening_hours",
+            json!("Mo-Fr 11:00-12:30; Xy off"),
+        ),
+        (6, "/geometry/coordinates", json!([116.58, 40.33])),
+        (6, "/properties/services/2/prices/0/amount_yuan", json!(0)),
+    ]);
+    let data = parse_feature_collection(&text).unwrap();
+    let found: Vec<(usize, &str, Severity)> = data
         .problems
         .iter()
-        .map(|p| (p.index, p.id.as_deref(), p.field.as_str()))
+        .map(|p| (p.index, p.field.as_str(), p.severity))
         .collect();
     assert_eq!(
         found,
         [
-            (1, Some("swapped"), "geometry.coordinates"),
-            (2, Some("bad-fn"), "properties"),
-            (3, Some("ok"), "properties.id"),
-            (4, Some("no-svc"), "properties.district_code"),
+            (0, "geometry.coordinates", Severity::Error),
+            (1, "properties", Severity::Error),
+            (2, "properties.id", Severity::Error),
+            (3, "properties.phone", Severity::Error),
+            (4, "properties.services[0].capacity", Severity::Error),
+            (5, "properties.services[1].opening_hours", Severity::Error),
+            (6, "geometry.coordinates", Severity::Error),
+            (
+                6,
+                "properties.services[2].prices[0].amount_yuan",
+                Severity::Error
+            ),
         ]
     );
+    let reasons: Vec<String> = data.problems.iter().map(ToString::to_string).collect();
+    assert!(reasons[0].contains("[lat, lon]"), "{}", reasons[0]);
+    assert!(reasons[1].contains("karaoke"), "{}", reasons[1]);
+    assert!(reasons[2].contains("duplicate id"), "{}", reasons[2]);
+    assert!(reasons[3].contains("personal mobile"), "{}", reasons[3]);
     assert!(
-        data.problems[0].reason.contains("[lat, lon]"),
+        reasons[4].contains("99 available is more than the 30 in total"),
+        "{}",
+        reasons[4]
+    );
+    assert!(reasons[5].contains("column 20"), "{}", reasons[5]);
+    assert!(reasons[6].contains("outside 东城区"), "{}", reasons[6]);
+    assert!(
+        reasons[7].contains("only allowed for basic public"),
+        "{}",
+        reasons[7]
+    );
+    // The one untouched record stays usable.
+    let kept: Vec<&str> = data.facilities.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(kept, ["lc-sample-008"]);
+    assert_eq!(data.skipped(), 7);
+}
+
+#[test]
+fn warnings_keep_the_record() {
+    // A pilot site with only two functions breaks 第八条 but stays listed.
+    let mut root: Value = serde_json::from_str(SAMPLE).unwrap();
+    root["features"][5]["properties"]["services"]
+        .as_array_mut()
+        .unwrap()
+        .truncate(2);
+    let text = root.to_string();
+    let data = parse_feature_collection(&text).unwrap();
+    assert_eq!(data.facilities.len(), 8);
+    assert_eq!(data.problems.len(), 1);
+    assert_eq!(data.problems[0].severity, Severity::Warning);
+    assert!(
+        data.problems[0].reason.contains("第八条"),
         "{}",
         data.problems[0]
     );
-    assert!(
-        data.problems[1].reason.contains("karaoke"),
-        "{}",
-        data.problems[1]
-    );
-    assert!(data.problems[2].to_string().contains("duplicate id"));
 }
 
 #[test]

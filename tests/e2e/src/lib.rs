@@ -11,6 +11,11 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use linli_facilities::dataset::parse_feature_collection;
+use linli_facilities::geometry::WalkingModel;
+use linli_facilities::manifest::Manifest;
+use linli_facilities::model::{Facility, ServiceFunction};
+use linli_facilities::search::{Query, search};
 
 /// How long to wait for the page to reach an expected state.
 const PATIENCE: Duration = Duration::from_secs(15);
@@ -169,6 +174,33 @@ impl FinderPage {
             .await
             .expect("click");
     }
+}
+
+/// The names the finder should list for `function`, nearest first, worked
+/// out from the published files with the domain crate (the same files the
+/// release build serves).
+pub fn expected_names(function: Option<ServiceFunction>) -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/data");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("published data file");
+    let manifest = Manifest::from_json(&read("manifest.json")).expect("manifest");
+    let facilities: Vec<Facility> = manifest
+        .shards_near(linli::SAMPLE_ORIGIN, linli::search_radius_m())
+        .flat_map(|entry| {
+            parse_feature_collection(&read(&entry.file))
+                .expect("shard")
+                .facilities
+        })
+        .collect();
+    let query = Query {
+        origin: linli::SAMPLE_ORIGIN,
+        function,
+        max_distance_m: Some(linli::search_radius_m()),
+        walking: WalkingModel::STANDARD,
+    };
+    search(&facilities, &query)
+        .iter()
+        .map(|hit| facilities[hit.index].name.zh.clone())
+        .collect()
 }
 
 async fn texts(elements: Vec<Element>) -> Vec<String> {

@@ -1,0 +1,146 @@
+//! `datatool validate`: every problem in a manifest's shards, or in one
+//! shard, with where it is and why.
+
+use std::fmt;
+use std::path::Path;
+
+use linli_facilities::dataset::{RecordProblem, Severity, parse_feature_collection};
+use linli_facilities::manifest::Manifest;
+
+use crate::publish::sha256_hex;
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The shard file (or manifest) the problem is in.
+    pub file: String,
+    /// The problem; `None` for a problem with the file as a whole.
+    pub record: Option<RecordProblem>,
+    /// A whole-file problem.
+    pub message: Option<String>,
+    /// Error or warning.
+    pub severity: Severity,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.record, &self.message) {
+            (Some(r), _) => write!(f, "{}: {r}", self.file),
+            (None, Some(m)) => {
+                let level = if self.severity == Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                };
+                write!(f, "{}: {level}: {m}", self.file)
+            }
+            (None, None) => write!(f, "{}", self.file),
+        }
+    }
+}
+
+/// What validation found.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Every finding, in file order.
+    pub findings: Vec<Finding>,
+    /// Records read without error.
+    pub valid: usize,
+    /// Records skipped because of an error.
+    pub skipped: usize,
+}
+
+impl Report {
+    /// Whether anything was an error.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    fn file_problem(&mut self, file: &str, severity: Severity, message: String) {
+        self.findings.push(Finding {
+            file: file.to_owned(),
+            record: None,
+            message: Some(message),
+            severity,
+        });
+    }
+}
+
+/// Validates `path`: a `manifest.json` (then every shard it lists, with its
+/// hash, size and count) or a single GeoJSON shard.
+pub fn validate_path(path: &Path) -> Result<Report, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut report = Report::default();
+    let looks_like_manifest = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .is_some_and(|v| v.get("format").is_some() && v.get("districts").is_some());
+    if !looks_like_manifest {
+        validate_shard(&name, &text, &mut report);
+        return Ok(report);
+    }
+    let manifest = Manifest::from_json(&text)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    for entry in &manifest.districts {
+        let file = dir.join(&entry.file);
+        let bytes = match std::fs::read(&file) {
+            Ok(b) => b,
+            Err(e) => {
+                report.file_problem(
+                    &entry.file,
+                    Severity::Error,
+                    format!("listed in the manifest but cannot be read: {e}"),
+                );
+                continue;
+            }
+        };
+        if sha256_hex(&bytes) != entry.sha256 {
+            report.file_problem(
+                &entry.file,
+                Severity::Error,
+                "content does not match the manifest's sha256".into(),
+            );
+        }
+        if bytes.len() as u64 != entry.bytes {
+            report.file_problem(
+                &entry.file,
+                Severity::Error,
+                format!("{} bytes, the manifest says {}", bytes.len(), entry.bytes),
+            );
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let before = report.valid + report.skipped;
+        validate_shard(&entry.file, &text, &mut report);
+        let count = report.valid + report.skipped - before;
+        if count != entry.facilities {
+            report.file_problem(
+                &entry.file,
+                Severity::Error,
+                format!("{count} features, the manifest says {}", entry.facilities),
+            );
+        }
+    }
+    Ok(report)
+}
+
+fn validate_shard(file: &str, text: &str, report: &mut Report) {
+    match parse_feature_collection(text) {
+        Err(e) => report.file_problem(file, Severity::Error, e.to_string()),
+        Ok(dataset) => {
+            report.valid += dataset.facilities.len();
+            report.skipped += dataset.skipped();
+            report
+                .findings
+                .extend(dataset.problems.into_iter().map(|p| Finding {
+                    file: file.to_owned(),
+                    severity: p.severity,
+                    record: Some(p),
+                    message: None,
+                }));
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Opening hours against China's holiday calendar, checked day by day for
+//! every 2025 and 2026 holiday and adjusted working day.
+//!
+//! The expected dates are typed here from the State Council notices, not
+//! read from `holidays.json`, so that a mistake in the data file fails.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use linli_facilities::calendar::HolidayCalendar;
+use linli_facilities::hours::{Hours, State};
+
+const WORKDAY_SCHEDULE: &str = "Mo-Fr 08:00-17:00; PH off";
+
+fn calendar() -> HolidayCalendar {
+    HolidayCalendar::from_json(include_str!("../../../public/data/holidays.json")).unwrap()
+}
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap()
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Evaluates `schedule` at `when` and compares the state and next change.
+fn check(schedule: &str, when: &str, state: State, next: Option<(&str, State)>) {
+    let calendar = calendar();
+    let hours = Hours::parse(schedule, &calendar).unwrap();
+    let status = hours.status(&calendar, at(when));
+    assert_eq!(status.state, state, "{schedule} at {when}");
+    assert_eq!(
+        status.next_change,
+        next.map(|(t, s)| (at(t), s)),
+        "{schedule} at {when}: next change"
+    );
+}
+
+/// Off days of 2025 and 2026 (国务院办公厅 notices).
+const OFF_DAYS: &[&str] = &[
+    // 2025
+    "2025-01-01",
+    "2025-01-28",
+    "2025-01-29",
+    "2025-01-30",
+    "2025-01-31",
+    "2025-02-01",
+    "2025-02-02",
+    "2025-02-03",
+    "2025-02-04",
+    "2025-04-04",
+    "2025-04-05",
+    "2025-04-06",
+    "2025-05-01",
+    "2025-05-02",
+    "2025-05-03",
+    "2025-05-04",
+    "2025-05-05",
+    "2025-05-31",
+    "2025-06-01",
+    "2025-06-02",
+    "2025-10-01",
+    "2025-10-02",
+    "2025-10-03",
+    "2025-10-04",
+    "2025-10-05",
+    "2025-10-06",
+    "2025-10-07",
+    "2025-10-08",
+    // 2026
+    "2026-01-01",
+    "2026-01-02",
+    "2026-01-03",
+    "2026-02-15",
+    "2026-02-16",
+    "2026-02-17",
+    "2026-02-18",
+    "2026-02-19",
+    "2026-02-20",
+    "2026-02-21",
+    "2026-02-22",
+    "2026-02-23",
+    "2026-04-04",
+    "2026-04-05",
+    "2026-04-06",
+    "2026-05-01",
+    "2026-05-02",
+    "2026-05-03",
+    "2026-05-04",
+    "2026-05-05",
+    "2026-06-19",
+    "2026-06-20",
+    "2026-06-21",
+    "2026-09-25",
+    "2026-09-26",
+    "2026-09-27",
+    "2026-10-01",
+    "2026-10-02",
+    "2026-10-03",
+    "2026-10-04",
+    "2026-10-05",
+    "2026-10-06",
+    "2026-10-07",
+];
+
+/// Adjusted working days (weekend days worked) of 2025 and 2026.
+const WORK_DAYS: &[&str] = &[
+    "2025-01-26",
+    "2025-02-08",
+    "2025-04-27",
+    "2025-09-28",
+    "2025-10-11",
+    "2026-01-04",
+    "2026-02-14",
+    "2026-02-28",
+    "2026-05-09",
+    "2026-09-20",
+    "2026-10-10",
+];
+
+#[test]
+fn closed_on_every_2025_and_2026_holiday() {
+    let calendar = calendar();
+    let hours = Hours::parse(WORKDAY_SCHEDULE, &calendar).unwrap();
+    for day in OFF_DAYS {
+        let status = hours.status(&calendar, at(&format!("{day}T10:00")));
+        assert_eq!(status.state, State::Closed, "{day} is a public holiday");
+        assert!(
+            hours
+                .day(&calendar, date(day))
+                .open_intervals()
+                .next()
+                .is_none(),
+            "{day} has no open hours"
+        );
+    }
+}
+
+#[test]
+fn open_on_every_2025_and_2026_adjusted_working_day() {
+    let calendar = calendar();
+    let hours = Hours::parse(WORKDAY_SCHEDULE, &calendar).unwrap();
+    for day in WORK_DAYS {
+        let morning = hours.status(&calendar, at(&format!("{day}T10:00")));
+        assert_eq!(
+            morning.state,
+            State::Open,
+            "{day} is an adjusted working day"
+        );
+        assert_eq!(
+            morning.next_change,
+            Some((at(&format!("{day}T17:00")), State::Closed)),
+            "{day}"
+        );
+        let evening = hours.status(&calendar, at(&format!("{day}T18:00")));
+        assert_eq!(evening.state, State::Closed, "{day} evening");
+    }
+}
+
+#[test]
+fn calendar_file_lists_exactly_these_days() {
+    let calendar = calendar();
+    let mut off: Vec<String> = Vec::new();
+    let mut work: Vec<String> = Vec::new();
+    for h in calendar
+        .holidays()
+        .filter(|h| h.first_off() >= date("2025-01-01"))
+    {
+        off.extend(h.off.iter().map(|d| d.to_string()));
+        work.extend(h.work.iter().map(|d| d.to_string()));
+    }
+    off.sort();
+    work.sort();
+    let mut expected_off: Vec<&str> = OFF_DAYS.to_vec();
+    expected_off.sort_unstable();
+    let mut expected_work: Vec<&str> = WORK_DAYS.to_vec();
+    expected_work.sort_unstable();
+    assert_eq!(off, expected_off);
+    assert_eq!(work, expected_work);
+}
+
+#[test]
+fn weekdays_weekends_and_next_changes() {
+    // An ordinary Wednesday morning, before opening, and after closing.
+    check(
+        WORKDAY_SCHEDULE,
+        "2025-03-05T10:00",
+        State::Open,
+        Some(("2025-03-05T17:00", State::Closed)),
+    );
+    check(
+        WORKDAY_SCHEDULE,
+        "2025-03-05T07:00",
+        State::Closed,
+        Some(("2025-03-05T08:00", State::Open)),
+    );
+    // Friday evening: next opening is Monday.
+    check(
+        WORKDAY_SCHEDULE,
+        "2025-03-07T18:00",
+        State::Closed,
+        Some(("2025-03-10T08:00", State::Open)),
+    );
+    // An ordinary Sunday.
+    check(
+        WORKDAY_SCHEDULE,
+        "2025-03-09T10:00",
+        State::Closed,
+        Some(("2025-03-10T08:00", State::Open)),
+    );
+    // Before National Day 2025: closed through 10-08, open again on Saturday 10-11 (adjusted).
+    check(
+        WORKDAY_SCHEDULE,
+        "2025-09-30T18:00",
+        State::Closed,
+        Some(("2025-10-09T08:00", State::Open)),
+    );
+    // Before Spring Festival 2025: Sunday 01-26 is worked.
+    check(
+        WORKDAY_SCHEDULE,
+        "2025-01-24T18:00",
+        State::Closed,
+        Some(("2025-01-26T08:00", State::Open)),
+    );
+}
+
+#[test]
+fn lunch_breaks_and_holiday_hours() {
+    let split = "Mo-Fr 08:00-11:30,13:30-17:00; PH off";
+    check(
+        split,
+        "2026-03-02T12:00",
+        State::Closed,
+        Some(("2026-03-02T13:30", State::Open)),
+    );
+    check(
+        split,
+        "2026-03-02T11:00",
+        State::Open,
+        Some(("2026-03-02T11:30", State::Closed)),
+    );
+    // Reduced hours on holidays.
+    let reduced = "Mo-Su 08:00-20:00; PH 09:00-12:00";
+    check(
+        reduced,
+        "2026-10-01T10:00",
+        State::Open,
+        Some(("2026-10-01T12:00", State::Closed)),
+    );
+    check(
+        reduced,
+        "2026-10-01T13:00",
+        State::Closed,
+        Some(("2026-10-02T09:00", State::Open)),
+    );
+    // Always open: no change in sight.
+    check("24/7", "2026-10-01T03:00", State::Open, None);
+}
+
+#[test]
+fn holiday_rules_past_the_calendar_are_unknown() {
+    // 2027's notice is not out: a PH schedule cannot be judged...
+    check(WORKDAY_SCHEDULE, "2027-01-01T10:00", State::Unknown, None);
+    // ...and the last known day reports the change into the unknown.
+    check(
+        WORKDAY_SCHEDULE,
+        "2026-12-31T18:00",
+        State::Closed,
+        Some(("2027-01-01T00:00", State::Unknown)),
+    );
+    // A schedule without PH does not depend on the calendar.
+    check(
+        "Mo-Fr 08:00-17:00",
+        "2027-01-04T10:00",
+        State::Open,
+        Some(("2027-01-04T17:00", State::Closed)),
+    );
+}
+
+#[test]
+fn unknown_and_commented_hours() {
+    // Weekdays by appointment only: unknown all day, closed at the weekend.
+    check(
+        "Mo-Fr unknown \"预约制\"",
+        "2026-03-02T10:00",
+        State::Unknown,
+        Some(("2026-03-07T00:00", State::Closed)),
+    );
+    let calendar = calendar();
+    let hours = Hours::parse("Mo-Fr unknown \"预约制\"", &calendar).unwrap();
+    assert_eq!(
+        hours
+            .status(&calendar, at("2026-03-02T10:00"))
+            .comment
+            .as_deref(),
+        Some("预约制")
+    );
+}
+
+#[test]
+fn next_holiday_effect_names_the_days() {
+    let calendar = calendar();
+    let hours = Hours::parse(WORKDAY_SCHEDULE, &calendar).unwrap();
+    let (holiday, days) = hours
+        .next_holiday_effect(&calendar, date("2026-09-28"))
+        .unwrap();
+    assert_eq!(holiday.name_zh, "国庆节");
+    assert_eq!(days.len(), 7);
+    assert!(days.iter().all(|d| d.open_intervals().next().is_none()));
+    assert!(
+        Hours::parse("Mo-Fr 08:00-17:00", &calendar)
+            .unwrap()
+            .next_holiday_effect(&calendar, date("2026-09-28"))
+            .is_none()
+    );
+}
+
+#[test]
+fn bad_syntax_names_the_column() {
+    let calendar = calendar();
+    let err = Hours::parse("Mo-Fr 08:00-17:00; Xy off", &calendar).unwrap_err();
+    assert_eq!(err.column, Some(20), "{err}");
+    assert!(err.to_string().contains("column 20"), "{err}");
+}
