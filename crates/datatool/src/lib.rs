@@ -3,12 +3,14 @@
 //! - [`generate`]: the deterministic sample dataset;
 //! - [`publish`]: district shards and the manifest;
 //! - [`validate`]: every problem with its shard, feature index, id, field
-//!   and reason.
+//!   and reason;
+//! - [`hsds`]: export to Open Referral HSDS 3.0.
 //!
 //! The binary (`src/main.rs`) only parses arguments, reads files and maps
 //! results to exit codes.
 
 pub mod generate;
+pub mod hsds;
 pub mod publish;
 pub mod validate;
 

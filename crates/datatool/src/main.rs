@@ -46,6 +46,14 @@ enum Command {
         #[arg(long, default_value = "2026-11-26")]
         as_of: NaiveDate,
     },
+    /// Export the dataset as Open Referral HSDS 3.0 JSON.
+    ExportHsds {
+        /// The dataset's `manifest.json`.
+        manifest: PathBuf,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Evaluate an opening_hours value at a time in Beijing (Asia/Shanghai).
     Hours {
         /// The OSM opening_hours value, e.g. "Mo-Fr 08:00-17:00; PH off".
@@ -116,6 +124,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 manifest.districts.len(),
                 out.display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ExportHsds { manifest, out } => {
+            let summary = linli_datatool::hsds::export_hsds(&manifest, &out)?;
+            println!("{summary}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Hours {
