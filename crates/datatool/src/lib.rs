@@ -4,6 +4,8 @@
 //! - [`publish`]: district shards and the manifest;
 //! - [`validate`]: every problem with its shard, feature index, id, field
 //!   and reason;
+//! - [`import`]: district lists (CSV/XLSX, Chinese headers, GCJ-02/BD-09)
+//!   into the published format, with a report of every row;
 //! - [`hsds`]: export to Open Referral HSDS 3.0.
 //!
 //! The binary (`src/main.rs`) only parses arguments, reads files and maps
@@ -11,6 +13,7 @@
 
 pub mod generate;
 pub mod hsds;
+pub mod import;
 pub mod publish;
 pub mod validate;
 

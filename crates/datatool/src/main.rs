@@ -10,6 +10,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Parser, Subcommand};
 use linli_datatool::HOLIDAYS;
 use linli_datatool::generate::generate;
+use linli_datatool::import::{Crs, import_file};
 use linli_datatool::publish::{Publication, publish};
 use linli_datatool::validate::validate_path;
 use linli_facilities::calendar::HolidayCalendar;
@@ -46,6 +47,28 @@ enum Command {
         #[arg(long, default_value = "2026-11-26")]
         as_of: NaiveDate,
     },
+    /// Import a district list (CSV or XLSX with Chinese headers) into shards
+    /// and a manifest, with a report of every rejected or flagged row.
+    Import {
+        /// The list: a .csv (UTF-8 or GB18030) or .xlsx file.
+        file: PathBuf,
+        /// The coordinate system of the list's longitude and latitude.
+        #[arg(long, value_enum)]
+        crs: Crs,
+        /// A TOML file naming the list's column headers (see docs/dataset.md).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Output directory for shards, manifest and import-report.txt.
+        #[arg(long)]
+        out: PathBuf,
+        /// The date the list was handed over (YYYY-MM-DD), used where the list
+        /// has no date column; today (Beijing) by default.
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// Mark the output as sample data (for test lists).
+        #[arg(long)]
+        sample: bool,
+    },
     /// Export the dataset as Open Referral HSDS 3.0 JSON.
     ExportHsds {
         /// The dataset's `manifest.json`.
@@ -65,6 +88,15 @@ enum Command {
         #[arg(long)]
         calendar: Option<PathBuf>,
     },
+}
+
+/// Today's date in Beijing (UTC+8), read from the system clock.
+fn beijing_today() -> NaiveDate {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from((secs + 8 * 3600) / 86_400).unwrap_or(0);
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date") + chrono::Duration::days(days)
 }
 
 fn parse_local_time(s: &str) -> Result<NaiveDateTime, String> {
@@ -125,6 +157,36 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 out.display()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            file,
+            crs,
+            mapping,
+            out,
+            as_of,
+            sample,
+        } => {
+            let as_of = as_of.unwrap_or_else(beijing_today);
+            let import = import_file(&file, crs, mapping.as_deref(), as_of)?;
+            let report = import.to_string();
+            print!("{report}");
+            let about = Publication {
+                dataset_version: format!("{as_of}-import"),
+                generated_at: format!("{as_of}T00:00:00+08:00"),
+                licence: "CC-BY-4.0".to_owned(),
+                sample,
+                description: format!("Imported from {} by `datatool import`.", import.source),
+            };
+            publish(&import.facilities, &out, &about)
+                .map_err(|e| format!("cannot write to {}: {e}", out.display()))?;
+            std::fs::write(out.join("import-report.txt"), &report)
+                .map_err(|e| format!("cannot write the report: {e}"))?;
+            let (_, _, rejected, _) = import.counts();
+            Ok(if rejected > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::ExportHsds { manifest, out } => {
             let summary = linli_datatool::hsds::export_hsds(&manifest, &out)?;

@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::Path;
 
 use linli_facilities::dataset::{RecordProblem, Severity, parse_feature_collection};
-use linli_facilities::manifest::Manifest;
+use linli_facilities::manifest::{Manifest, ShardEntry};
 
 use crate::publish::sha256_hex;
 
@@ -80,54 +80,80 @@ pub fn validate_path(path: &Path) -> Result<Report, String> {
         .ok()
         .is_some_and(|v| v.get("format").is_some() && v.get("districts").is_some());
     if !looks_like_manifest {
-        validate_shard(&name, &text, &mut report);
+        validate_shard(&name, &text, None, &mut report);
         return Ok(report);
     }
     let manifest = Manifest::from_json(&text)?;
     let dir = path.parent().unwrap_or(Path::new("."));
-    for entry in &manifest.districts {
-        let file = dir.join(&entry.file);
-        let bytes = match std::fs::read(&file) {
-            Ok(b) => b,
-            Err(e) => {
-                report.file_problem(
-                    &entry.file,
-                    Severity::Error,
-                    format!("listed in the manifest but cannot be read: {e}"),
-                );
-                continue;
-            }
-        };
-        if sha256_hex(&bytes) != entry.sha256 {
-            report.file_problem(
-                &entry.file,
-                Severity::Error,
-                "content does not match the manifest's sha256".into(),
-            );
-        }
-        if bytes.len() as u64 != entry.bytes {
-            report.file_problem(
-                &entry.file,
-                Severity::Error,
-                format!("{} bytes, the manifest says {}", bytes.len(), entry.bytes),
-            );
-        }
-        let text = String::from_utf8_lossy(&bytes);
-        let before = report.valid + report.skipped;
-        validate_shard(&entry.file, &text, &mut report);
-        let count = report.valid + report.skipped - before;
-        if count != entry.facilities {
-            report.file_problem(
-                &entry.file,
-                Severity::Error,
-                format!("{count} features, the manifest says {}", entry.facilities),
-            );
-        }
+    // Shards are independent: check them on all cores, report in order.
+    let shard_reports: Vec<Report> = std::thread::scope(|scope| {
+        let handles: Vec<_> = manifest
+            .districts
+            .iter()
+            .map(|entry| scope.spawn(move || check_listed_shard(dir, entry)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("shard check does not panic"))
+            .collect()
+    });
+    for part in shard_reports {
+        report.findings.extend(part.findings);
+        report.valid += part.valid;
+        report.skipped += part.skipped;
     }
     Ok(report)
 }
 
-fn validate_shard(file: &str, text: &str, report: &mut Report) {
+/// Checks one shard the manifest lists: readable, hash, size, count, records.
+fn check_listed_shard(dir: &Path, entry: &ShardEntry) -> Report {
+    let mut report = Report::default();
+    let file = dir.join(&entry.file);
+    let bytes = match std::fs::read(&file) {
+        Ok(b) => b,
+        Err(e) => {
+            report.file_problem(
+                &entry.file,
+                Severity::Error,
+                format!("listed in the manifest but cannot be read: {e}"),
+            );
+            return report;
+        }
+    };
+    if sha256_hex(&bytes) != entry.sha256 {
+        report.file_problem(
+            &entry.file,
+            Severity::Error,
+            "content does not match the manifest's sha256".into(),
+        );
+    }
+    if bytes.len() as u64 != entry.bytes {
+        report.file_problem(
+            &entry.file,
+            Severity::Error,
+            format!("{} bytes, the manifest says {}", bytes.len(), entry.bytes),
+        );
+    }
+    validate_shard(
+        &entry.file,
+        &String::from_utf8_lossy(&bytes),
+        Some(&entry.code),
+        &mut report,
+    );
+    let count = report.valid + report.skipped;
+    if count != entry.facilities {
+        report.file_problem(
+            &entry.file,
+            Severity::Error,
+            format!("{count} features, the manifest says {}", entry.facilities),
+        );
+    }
+    report
+}
+
+/// Validates one shard's text; with `district`, every record must belong
+/// to that district.
+fn validate_shard(file: &str, text: &str, district: Option<&str>, report: &mut Report) {
     match parse_feature_collection(text) {
         Err(e) => report.file_problem(file, Severity::Error, e.to_string()),
         Ok(dataset) => {
@@ -141,6 +167,22 @@ fn validate_shard(file: &str, text: &str, report: &mut Report) {
                     record: Some(p),
                     message: None,
                 }));
+            if let Some(code) = district {
+                for f in dataset
+                    .facilities
+                    .iter()
+                    .filter(|f| f.district_code != code)
+                {
+                    report.file_problem(
+                        file,
+                        Severity::Error,
+                        format!(
+                            "{} belongs to district {} but is in the shard of {code}",
+                            f.id, f.district_code
+                        ),
+                    );
+                }
+            }
         }
     }
 }

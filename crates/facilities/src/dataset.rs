@@ -6,7 +6,7 @@
 //! index, id, field and reason. A record with an error is skipped; a record
 //! with only warnings is kept. Good records are never lost to a bad one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::Deserialize;
@@ -127,46 +127,35 @@ impl fmt::Display for RecordProblem {
 /// assert!(dataset.problems.is_empty());
 /// ```
 pub fn parse_feature_collection(text: &str) -> Result<Dataset, DatasetError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| DatasetError::Json {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
-    let Value::Object(root) = root else {
-        return Err(DatasetError::NotFeatureCollection(
-            "the top level is not an object".into(),
-        ));
+    // Fast path: the collection's shell, with each feature left as raw text.
+    let Ok(collection) = serde_json::from_str::<CollectionIn<'_>>(text) else {
+        return Err(collection_error(text));
     };
-    match root.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => {}
-        Some(other) => {
-            return Err(DatasetError::NotFeatureCollection(format!(
-                "\"type\" is \"{other}\", expected \"FeatureCollection\""
-            )));
-        }
-        None => {
-            return Err(DatasetError::NotFeatureCollection(
-                "\"type\" is missing".into(),
-            ));
-        }
+    if collection.kind.as_deref() != Some("FeatureCollection") {
+        return Err(collection_error(text));
     }
-    let Some(Value::Array(features)) = root.get("features") else {
-        return Err(DatasetError::NotFeatureCollection(
-            "\"features\" is missing or not an array".into(),
-        ));
-    };
-    let sample = root.get("sample").and_then(Value::as_bool).unwrap_or(false);
-
+    let features = collection.features;
     let mut facilities = Vec::with_capacity(features.len());
     let mut problems = Vec::new();
     let mut seen_ids = HashSet::with_capacity(features.len());
-    for (index, feature) in features.iter().enumerate() {
-        let id = feature
-            .pointer("/properties/id")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+    let mut hours_cache = HoursCache::default();
+    for (index, raw) in features.iter().enumerate() {
         let mut found = Vec::new();
-        let facility = read_feature(feature, &mut found);
+        let (id, facility) = match typed_feature(raw.get()) {
+            Some(facility) => {
+                validate(&facility, &mut found, &mut hours_cache);
+                (Some(facility.id.clone()), Some(facility))
+            }
+            // Slow path, only for records with a problem: find out which.
+            None => {
+                let value: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
+                let id = value
+                    .pointer("/properties/id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                (id, read_feature(&value, &mut found, &mut hours_cache))
+            }
+        };
         if let Some(id) = &id
             && !seen_ids.insert(id.clone())
         {
@@ -188,22 +177,100 @@ pub fn parse_feature_collection(text: &str) -> Result<Dataset, DatasetError> {
         }
     }
     Ok(Dataset {
-        sample,
+        sample: collection.sample,
         facilities,
         problems,
     })
 }
 
-/// A problem found inside one record, before its index is known.
-#[derive(Debug)]
-struct Found {
-    field: String,
-    reason: String,
-    severity: Severity,
+/// The shell of a FeatureCollection; features stay unparsed.
+#[derive(Deserialize)]
+struct CollectionIn<'a> {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    sample: bool,
+    #[serde(borrow)]
+    features: Vec<&'a serde_json::value::RawValue>,
+}
+
+#[derive(Deserialize)]
+struct FeatureIn {
+    #[serde(rename = "type")]
+    kind: String,
+    geometry: PointIn,
+    properties: Facility,
+}
+
+#[derive(Deserialize)]
+struct PointIn {
+    #[serde(rename = "type")]
+    kind: String,
+    coordinates: Vec<f64>,
+}
+
+/// Reads a well-formed Feature straight into a facility; `None` when
+/// anything about its shape is off, so that the slow path can say what.
+fn typed_feature(text: &str) -> Option<Facility> {
+    let feature: FeatureIn = serde_json::from_str(text).ok()?;
+    let [lon, lat] = feature.geometry.coordinates[..] else {
+        return None;
+    };
+    let position = LonLat::new(lon, lat);
+    if feature.kind != "Feature" || feature.geometry.kind != "Point" || !position.is_valid() {
+        return None;
+    }
+    let mut facility = feature.properties;
+    facility.position = position;
+    Some(facility)
+}
+
+/// Why `text` is not a FeatureCollection, as precisely as possible.
+fn collection_error(text: &str) -> DatasetError {
+    let root: Value = match serde_json::from_str(text) {
+        Ok(root) => root,
+        Err(e) => {
+            return DatasetError::Json {
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            };
+        }
+    };
+    let Value::Object(root) = root else {
+        return DatasetError::NotFeatureCollection("the top level is not an object".into());
+    };
+    match root.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => {}
+        Some(other) => {
+            return DatasetError::NotFeatureCollection(format!(
+                "\"type\" is \"{other}\", expected \"FeatureCollection\""
+            ));
+        }
+        None => return DatasetError::NotFeatureCollection("\"type\" is missing".into()),
+    }
+    match root.get("features") {
+        Some(Value::Array(_)) => {
+            DatasetError::NotFeatureCollection("\"sample\" is not true or false".into())
+        }
+        _ => DatasetError::NotFeatureCollection("\"features\" is missing or not an array".into()),
+    }
+}
+
+/// A problem found inside one record, before its place in a file is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The offending field, as a path such as `properties.phone`.
+    pub field: String,
+    /// What is wrong.
+    pub reason: String,
+    /// Whether the record must be skipped.
+    pub severity: Severity,
 }
 
 impl Found {
-    fn error(field: impl Into<String>, reason: impl Into<String>) -> Found {
+    /// A problem that makes the record unusable.
+    pub fn error(field: impl Into<String>, reason: impl Into<String>) -> Found {
         Found {
             field: field.into(),
             reason: reason.into(),
@@ -211,7 +278,8 @@ impl Found {
         }
     }
 
-    fn warning(field: impl Into<String>, reason: impl Into<String>) -> Found {
+    /// A problem that leaves the record usable.
+    pub fn warning(field: impl Into<String>, reason: impl Into<String>) -> Found {
         Found {
             field: field.into(),
             reason: reason.into(),
@@ -222,7 +290,11 @@ impl Found {
 
 /// Reads one Feature. Returns the facility if it could be read at all, and
 /// pushes every problem found.
-fn read_feature(feature: &Value, found: &mut Vec<Found>) -> Option<Facility> {
+fn read_feature(
+    feature: &Value,
+    found: &mut Vec<Found>,
+    hours_cache: &mut HoursCache,
+) -> Option<Facility> {
     if feature.get("type").and_then(Value::as_str) != Some("Feature") {
         found.push(Found::error("type", "expected \"Feature\""));
         return None;
@@ -246,7 +318,7 @@ fn read_feature(feature: &Value, found: &mut Vec<Found>) -> Option<Facility> {
         }
     };
     facility.position = position;
-    validate(&facility, found);
+    validate(&facility, found, hours_cache);
     Some(facility)
 }
 
@@ -293,8 +365,32 @@ pub fn is_personal_mobile(phone: &str) -> bool {
     bytes.len() == 11 && bytes[0] == b'1' && (b'3'..=b'9').contains(&bytes[1])
 }
 
-/// Checks a parsed record's content.
-fn validate(f: &Facility, found: &mut Vec<Found>) {
+/// Checks a record's content (everything but its JSON shape and the
+/// uniqueness of its id) and returns every problem.
+pub fn check_facility(f: &Facility) -> Vec<Found> {
+    let mut found = Vec::new();
+    validate(f, &mut found, &mut HoursCache::default());
+    found
+}
+
+/// Remembers which `opening_hours` values parse, since a dataset repeats a
+/// few hundred distinct values across many thousands of services.
+#[derive(Debug, Default)]
+struct HoursCache(HashMap<String, Option<String>>);
+
+impl HoursCache {
+    /// The parse error of `value`, if any.
+    fn error(&mut self, value: &str) -> Option<String> {
+        if let Some(known) = self.0.get(value) {
+            return known.clone();
+        }
+        let error = hours::check_syntax(value).err().map(|e| e.to_string());
+        self.0.insert(value.to_owned(), error.clone());
+        error
+    }
+}
+
+fn validate(f: &Facility, found: &mut Vec<Found>, hours_cache: &mut HoursCache) {
     if f.id.trim().is_empty() {
         found.push(Found::error("properties.id", "empty"));
     }
@@ -329,7 +425,7 @@ fn validate(f: &Facility, found: &mut Vec<Found>) {
                 found.push(Found::error(
                     "geometry.coordinates",
                     format!(
-                        "[{}, {}] lies outside {} (lon {}–{}, lat {}–{}); GCJ-02 or BD-09 coordinates must be converted to WGS-84",
+                        "[{}, {}] lies outside {} (lon {}–{}, lat {}–{}); check the district, and that the coordinates are WGS-84 (not GCJ-02 or BD-09)",
                         f.position.lon, f.position.lat, d.name_zh, d.bbox[0], d.bbox[2], d.bbox[1], d.bbox[3]
                     ),
                 ));
@@ -353,9 +449,9 @@ fn validate(f: &Facility, found: &mut Vec<Found>) {
     for (i, s) in f.services.iter().enumerate() {
         let at = |field: &str| format!("properties.services[{i}].{field}");
         if let Some(value) = &s.opening_hours
-            && let Err(e) = hours::check_syntax(value)
+            && let Some(error) = hours_cache.error(value)
         {
-            found.push(Found::error(at("opening_hours"), e.to_string()));
+            found.push(Found::error(at("opening_hours"), error));
         }
         for (j, p) in s.prices.iter().enumerate() {
             if !p.amount_yuan.is_finite() || p.amount_yuan < 0.0 {
