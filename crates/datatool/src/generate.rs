@@ -3,7 +3,7 @@
 //!
 //! The same seed, count and as-of date always give the same records. Every
 //! record is labelled sample: names start with 【示例】, addresses say 示例地址,
-//! operators are 示例运营机构, and phone numbers start `010-0`, which no
+//! operators are 【示例】运营机构NNN, and phone numbers start `010-0`, which no
 //! Beijing line does, so none can reach a real person.
 
 use chrono::{Duration, NaiveDate};

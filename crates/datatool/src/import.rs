@@ -764,11 +764,14 @@ mod tests {
     #[test]
     fn converts_chinese_map_coordinates_to_wgs84() {
         // Tiananmen: GCJ-02 (116.397428, 39.90923) is about 600 m off WGS-84.
-        let p = Crs::Gcj02.to_wgs84(116.397428, 39.90923);
         let wgs = LonLat::new(116.391_25, 39.907_83);
-        assert!(p.distance_m(wgs) < 30.0, "{p:?}");
-        let bd = Crs::Bd09.to_wgs84(116.403_874, 39.915_119);
-        assert!(bd.distance_m(wgs) < 50.0, "{bd:?}");
+        let gcj = LonLat::new(116.397_428, 39.909_23);
+        assert!((500.0..650.0).contains(&gcj.distance_m(wgs)));
+        assert!(Crs::Gcj02.to_wgs84(gcj.lon, gcj.lat).distance_m(wgs) < 30.0);
+        // BD-09 lies further off, 1.3–1.4 km in Beijing, and converts back.
+        let (bd_lon, bd_lat) = coordtransform::wgs84_to_bd09(wgs.lon, wgs.lat);
+        assert!((1_200.0..1_500.0).contains(&LonLat::new(bd_lon, bd_lat).distance_m(wgs)));
+        assert!(Crs::Bd09.to_wgs84(bd_lon, bd_lat).distance_m(wgs) < 2.0);
         assert_eq!(Crs::Wgs84.to_wgs84(116.1, 39.9), LonLat::new(116.1, 39.9));
     }
 

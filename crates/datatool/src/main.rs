@@ -69,6 +69,11 @@ enum Command {
         #[arg(long)]
         sample: bool,
     },
+    /// Measure each shard's size, raw and brotli-compressed.
+    Size {
+        /// The dataset's `manifest.json`.
+        manifest: PathBuf,
+    },
     /// Export the dataset as Open Referral HSDS 3.0 JSON.
     ExportHsds {
         /// The dataset's `manifest.json`.
@@ -188,10 +193,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Size { manifest } => {
+            println!("{}", linli_datatool::size::measure(&manifest)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::ExportHsds { manifest, out } => {
             let summary = linli_datatool::hsds::export_hsds(&manifest, &out)?;
             println!("{summary}");
-            Ok(ExitCode::SUCCESS)
+            // Skipped records are exported without; say so in the exit code too.
+            Ok(if summary.skipped_records > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Hours {
             value,

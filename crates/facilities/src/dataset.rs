@@ -128,11 +128,15 @@ impl fmt::Display for RecordProblem {
 /// ```
 pub fn parse_feature_collection(text: &str) -> Result<Dataset, DatasetError> {
     // Fast path: the collection's shell, with each feature left as raw text.
-    let Ok(collection) = serde_json::from_str::<CollectionIn<'_>>(text) else {
-        return Err(collection_error(text));
+    let collection = match serde_json::from_str::<CollectionIn<'_>>(text) {
+        Ok(c) => c,
+        Err(e) => return Err(collection_error(text, &e)),
     };
     if collection.kind.as_deref() != Some("FeatureCollection") {
-        return Err(collection_error(text));
+        return Err(collection_error(
+            text,
+            &serde::de::Error::custom("not a FeatureCollection"),
+        ));
     }
     let features = collection.features;
     let mut facilities = Vec::with_capacity(features.len());
@@ -226,7 +230,7 @@ fn typed_feature(text: &str) -> Option<Facility> {
 }
 
 /// Why `text` is not a FeatureCollection, as precisely as possible.
-fn collection_error(text: &str) -> DatasetError {
+fn collection_error(text: &str, shell: &serde_json::Error) -> DatasetError {
     let root: Value = match serde_json::from_str(text) {
         Ok(root) => root,
         Err(e) => {
@@ -251,7 +255,7 @@ fn collection_error(text: &str) -> DatasetError {
     }
     match root.get("features") {
         Some(Value::Array(_)) => {
-            DatasetError::NotFeatureCollection("\"sample\" is not true or false".into())
+            DatasetError::NotFeatureCollection(format!("malformed members: {shell}"))
         }
         _ => DatasetError::NotFeatureCollection("\"features\" is missing or not an array".into()),
     }
