@@ -1,6 +1,7 @@
 //! `datatool validate`: every problem in a manifest's shards, or in one
 //! shard, with where it is and why.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -48,6 +49,8 @@ pub struct Report {
     pub valid: usize,
     /// Records skipped because of an error.
     pub skipped: usize,
+    /// Ids of the records read without error, with their file, in order.
+    pub ids: Vec<(String, String)>,
 }
 
 impl Report {
@@ -97,10 +100,21 @@ pub fn validate_path(path: &Path) -> Result<Report, String> {
             .map(|h| h.join().expect("shard check does not panic"))
             .collect()
     });
+    // Ids must be unique across the whole dataset, not only within a shard.
+    let mut first_file: HashMap<String, String> = HashMap::new();
     for part in shard_reports {
         report.findings.extend(part.findings);
         report.valid += part.valid;
         report.skipped += part.skipped;
+        for (id, file) in part.ids {
+            if let Some(earlier) = first_file.get(&id) {
+                let message =
+                    format!("id {id} is also used in {earlier}; ids must be unique in the dataset");
+                report.file_problem(&file, Severity::Error, message);
+            } else {
+                first_file.insert(id, file);
+            }
+        }
     }
     Ok(report)
 }
@@ -159,6 +173,12 @@ fn validate_shard(file: &str, text: &str, district: Option<&str>, report: &mut R
         Ok(dataset) => {
             report.valid += dataset.facilities.len();
             report.skipped += dataset.skipped();
+            report.ids.extend(
+                dataset
+                    .facilities
+                    .iter()
+                    .map(|f| (f.id.clone(), file.to_owned())),
+            );
             report
                 .findings
                 .extend(dataset.problems.into_iter().map(|p| Finding {
