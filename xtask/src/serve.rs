@@ -238,8 +238,9 @@ fn media_type(path: &Path) -> &'static str {
 mod tests {
     use super::*;
 
-    fn root() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("linli-serve-test-{}", std::process::id()));
+    /// A fresh site for one test; tests run in parallel, so each has its own.
+    fn root(test: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("linli-serve-{test}-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("data")).unwrap();
         std::fs::write(dir.join("index.html"), "<!doctype html><title>x</title>").unwrap();
         std::fs::write(dir.join("linli-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
@@ -254,7 +255,7 @@ mod tests {
 
     #[test]
     fn serves_files_with_media_types_and_cache_rules() {
-        let root = root();
+        let root = root("serves_files_with_media_types_and_cache_rules");
         let wasm = head(&respond(
             &root,
             "GET /linli-0123456789abcdef_bg.wasm HTTP/1.1",
@@ -271,7 +272,7 @@ mod tests {
 
     #[test]
     fn falls_back_to_index_for_routes_and_404s_for_missing_files() {
-        let root = root();
+        let root = root("falls_back_to_index_for_routes_and_404s_for_missing_files");
         let route = String::from_utf8(respond(&root, "GET /facility/abc HTTP/1.1")).unwrap();
         assert!(
             route.contains("text/html") && route.ends_with("<title>x</title>"),
@@ -284,7 +285,7 @@ mod tests {
 
     #[test]
     fn refuses_to_leave_the_root() {
-        let root = root();
+        let root = root("refuses_to_leave_the_root");
         for target in ["/../etc/passwd", "/data/%2e%2e/%2e%2e/etc/passwd", "/%ff"] {
             assert!(
                 head(&respond(&root, &format!("GET {target} HTTP/1.1")))
@@ -297,7 +298,7 @@ mod tests {
 
     #[test]
     fn head_has_no_body() {
-        let root = root();
+        let root = root("head_has_no_body");
         let response = respond(&root, "HEAD /index.html HTTP/1.1");
         assert!(String::from_utf8(response).unwrap().ends_with("\r\n\r\n"));
     }
