@@ -25,6 +25,7 @@
 pub mod calendar;
 pub mod dataset;
 pub mod districts;
+pub mod finder;
 pub mod geometry;
 pub mod hours;
 pub mod hours_text;

@@ -1,0 +1,248 @@
+//! The resident's filters over the hand-written fixture, each checked with
+//! one `check(filters, at, expected ids)` call.
+
+use chrono::NaiveDateTime;
+use linli_facilities::calendar::HolidayCalendar;
+use linli_facilities::dataset::parse_feature_collection;
+use linli_facilities::finder::{AgeBand, Filters, HoursBook, OpenAt, find, lowest_price_yuan};
+use linli_facilities::geometry::{LonLat, WalkingModel};
+use linli_facilities::hours::State;
+use linli_facilities::model::{Category, Facility, ServiceFunction};
+
+const SAMPLE: &str = include_str!("fixtures/sample.geojson");
+/// Near Dongsi: lc-sample-001 is 159 m away, 002 952 m, 006 1382 m.
+const ORIGIN: LonLat = LonLat::new(116.4170, 39.9290);
+
+fn at(s: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap()
+}
+
+fn sample() -> Vec<Facility> {
+    parse_feature_collection(SAMPLE).unwrap().facilities
+}
+
+/// Runs the search at `now` and compares the ids, nearest first.
+fn check(filters: &Filters, now: &str, expect: &[&str]) {
+    let calendar =
+        HolidayCalendar::from_json(include_str!("../../../public/data/holidays.json")).unwrap();
+    let facilities = sample();
+    let hits = find(
+        &facilities,
+        ORIGIN,
+        filters,
+        at(now),
+        &calendar,
+        &mut HoursBook::default(),
+    );
+    let ids: Vec<&str> = hits
+        .iter()
+        .map(|h| facilities[h.index].id.as_str())
+        .collect();
+    assert_eq!(ids, expect, "{filters:?} at {now}");
+}
+
+/// A 30-minute walk at the standard speed reaches 1,385 m: 001, 002, 006.
+fn walk30() -> Filters {
+    Filters {
+        walk_minutes: 30,
+        ..Filters::default()
+    }
+}
+
+fn only(function: ServiceFunction) -> Filters {
+    Filters {
+        functions: vec![function],
+        ..walk30()
+    }
+}
+
+const WEDNESDAY: &str = "2026-10-14T10:00";
+
+#[test]
+fn walking_time_and_speed_set_the_reach() {
+    // 15 minutes at 60 m/min with the 1.3 detour factor: 692 m.
+    check(&Filters::default(), WEDNESDAY, &["lc-sample-001"]);
+    check(
+        &walk30(),
+        WEDNESDAY,
+        &["lc-sample-001", "lc-sample-002", "lc-sample-006"],
+    );
+    // The senior speed of 45 m/min reaches 1,038 m in 30 minutes.
+    let senior = Filters {
+        walking: WalkingModel::SENIOR,
+        ..walk30()
+    };
+    check(&senior, WEDNESDAY, &["lc-sample-001", "lc-sample-002"]);
+    check(
+        &Filters {
+            walk_minutes: 5,
+            ..Filters::default()
+        },
+        WEDNESDAY,
+        &["lc-sample-001"],
+    );
+}
+
+#[test]
+fn functions_and_categories() {
+    check(
+        &only(ServiceFunction::InfantCare),
+        WEDNESDAY,
+        &["lc-sample-002"],
+    );
+    check(
+        &only(ServiceFunction::Meals),
+        WEDNESDAY,
+        &["lc-sample-001", "lc-sample-006"],
+    );
+    let commercial = Filters {
+        categories: vec![Category::Commercial],
+        ..walk30()
+    };
+    check(&commercial, WEDNESDAY, &["lc-sample-001"]);
+    let either = Filters {
+        functions: vec![ServiceFunction::Play, ServiceFunction::Health],
+        ..walk30()
+    };
+    check(
+        &either,
+        WEDNESDAY,
+        &["lc-sample-001", "lc-sample-002", "lc-sample-006"],
+    );
+}
+
+#[test]
+fn open_at_a_time_follows_the_holiday_calendar() {
+    let elder_open = |t: &str| Filters {
+        open: OpenAt::At(at(t)),
+        ..only(ServiceFunction::ElderCare)
+    };
+    // 001's day care is Mo-Fr 08:00-17:30 with PH off; 006's post opens every day.
+    check(
+        &elder_open(WEDNESDAY),
+        WEDNESDAY,
+        &["lc-sample-001", "lc-sample-006"],
+    );
+    // An ordinary Sunday.
+    check(
+        &elder_open("2026-10-11T10:00"),
+        WEDNESDAY,
+        &["lc-sample-006"],
+    );
+    // National Day, a public holiday on a Thursday.
+    check(
+        &elder_open("2026-10-01T10:00"),
+        WEDNESDAY,
+        &["lc-sample-006"],
+    );
+    // Saturday 2026-10-10 is an adjusted working day: the day care opens.
+    check(
+        &elder_open("2026-10-10T10:00"),
+        WEDNESDAY,
+        &["lc-sample-001", "lc-sample-006"],
+    );
+    // After hours nobody is open.
+    check(&elder_open("2026-10-14T21:00"), WEDNESDAY, &[]);
+    // "Open now" is the same filter with the caller's clock.
+    let now = "2026-10-11T10:00";
+    check(&elder_open(now), now, &["lc-sample-006"]);
+}
+
+#[test]
+fn free_places_ages_and_prices() {
+    // 002's infant care has 4 of 40 places free; its after-school care none.
+    let free = |f| Filters {
+        free_places: true,
+        ..only(f)
+    };
+    check(
+        &free(ServiceFunction::InfantCare),
+        WEDNESDAY,
+        &["lc-sample-002"],
+    );
+    check(&free(ServiceFunction::ChildCare), WEDNESDAY, &[]);
+    // 001 has 3 free elder-care beds.
+    check(
+        &free(ServiceFunction::ElderCare),
+        WEDNESDAY,
+        &["lc-sample-001"],
+    );
+
+    let age = |band| Filters {
+        age: Some(band),
+        ..walk30()
+    };
+    check(&age(AgeBand::Under3), WEDNESDAY, &["lc-sample-002"]);
+    check(&age(AgeBand::From6To12), WEDNESDAY, &["lc-sample-002"]);
+    check(&age(AgeBand::From12To18), WEDNESDAY, &[]);
+    check(&age(AgeBand::Senior), WEDNESDAY, &["lc-sample-001"]);
+
+    // Meals: 001 from 12 yuan (low income), 006 from 10 yuan (80+ or living alone).
+    let meals_under = |max| Filters {
+        max_price_yuan: Some(max),
+        ..only(ServiceFunction::Meals)
+    };
+    check(
+        &meals_under(16.0),
+        WEDNESDAY,
+        &["lc-sample-001", "lc-sample-006"],
+    );
+    check(&meals_under(11.0), WEDNESDAY, &["lc-sample-006"]);
+    check(&meals_under(9.0), WEDNESDAY, &[]);
+}
+
+#[test]
+fn matches_carry_their_services_and_open_state() {
+    let calendar =
+        HolidayCalendar::from_json(include_str!("../../../public/data/holidays.json")).unwrap();
+    let facilities = sample();
+    let mut book = HoursBook::default();
+    let hits = find(
+        &facilities,
+        ORIGIN,
+        &only(ServiceFunction::Meals),
+        at("2026-10-14T12:00"),
+        &calendar,
+        &mut book,
+    );
+    let first = &hits[0];
+    let service = &facilities[first.index].services[first.services[0].service];
+    assert_eq!(service.function, ServiceFunction::Meals);
+    assert_eq!(first.services[0].status.state, State::Open);
+    assert_eq!(
+        first.services[0].status.next_change,
+        Some((at("2026-10-14T13:00"), State::Closed))
+    );
+    assert_eq!(lowest_price_yuan(service), Some(12.0));
+    assert!(
+        hits.windows(2)
+            .all(|w| w[0].walk_minutes <= w[1].walk_minutes)
+    );
+    // 003's 助浴 has no opening_hours: its state is unknown, never guessed.
+    let far = Filters {
+        walk_minutes: 30,
+        walking: WalkingModel {
+            speed_m_per_min: 80.0,
+            detour_factor: 1.3,
+        },
+        ..Filters::default()
+    };
+    let hits = find(
+        &facilities,
+        ORIGIN,
+        &far,
+        at(WEDNESDAY),
+        &calendar,
+        &mut book,
+    );
+    let bath = hits
+        .iter()
+        .find(|h| facilities[h.index].id == "lc-sample-003")
+        .and_then(|h| {
+            h.services
+                .iter()
+                .find(|m| facilities[h.index].services[m.service].name.as_deref() == Some("助浴"))
+        })
+        .expect("003 is within a fast 30-minute walk");
+    assert_eq!(bath.status.state, State::Unknown);
+}
