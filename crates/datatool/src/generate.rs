@@ -190,7 +190,12 @@ fn facility(
         ),
         position,
         form,
-        operator: format!("【示例】运营机构{:03}", rng.range(1, 400)),
+        // Operators run several sites in a district, as chains do.
+        operator: format!(
+            "【示例】{}运营机构{:02}",
+            district.name_zh.trim_end_matches('区'),
+            rng.range(1, 12)
+        ),
         operating_model: *rng.pick(&[
             OperatingModel::PublicBuiltPrivateRun,
             OperatingModel::PublicBuiltPrivateRun,
@@ -205,7 +210,9 @@ fn facility(
             rng.range(0, 9999)
         )),
         accessibility: accessibility(rng),
-        last_verified: as_of - Duration::days(rng.range(0, 300).into()),
+        // Districts check their lists in rounds, so dates cluster.
+        last_verified: as_of
+            - Duration::days((*rng.pick(&[0, 14, 45, 90, 180, 300]) + rng.range(0, 2)).into()),
         pilot,
         services,
     }
@@ -328,11 +335,12 @@ fn capacity(rng: &mut Rng, kind: CapacityKind, total: (u32, u32), as_of: NaiveDa
     } else {
         rng.range(0, total / 3)
     };
-    // Most counts are recent; some are months old and should look stale.
-    let age = if rng.chance(0.8) {
-        rng.range(0, 30)
+    // Sites report free places weekly; most reports are recent, some are
+    // months old and should look stale.
+    let age = 7 * if rng.chance(0.8) {
+        rng.range(0, 4)
     } else {
-        rng.range(31, 180)
+        rng.range(5, 25)
     };
     Capacity {
         kind,

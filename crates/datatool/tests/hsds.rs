@@ -1,8 +1,16 @@
-//! `datatool export-hsds` over the committed published dataset
-//! (`public/data/manifest.json`): counts, every price, place and schedule
-//! against the data, one known facility in detail, links between objects,
-//! stable output, skipped records, and validation against the real HSDS
-//! JSON Schemas in `tests/hsds-schema/` (see `SOURCE.md` there).
+//! `datatool export-hsds`.
+//!
+//! Over the committed published dataset (`public/data/manifest.json`), which
+//! `datatool generate` rewrites: counts, every price, place and schedule
+//! against the data, links between objects, stable output, skipped records,
+//! and validation against the real HSDS JSON Schemas in `tests/hsds-schema/`
+//! (see `SOURCE.md` there). These compare the export with whatever the data
+//! holds.
+//!
+//! Over the hand-written fixture `crates/facilities/tests/fixtures/sample.geojson`,
+//! published into a temporary directory: known facilities in detail, and how
+//! each kind of opening hours becomes schedules. These hard-code values, so
+//! they must not depend on the generated data.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -10,7 +18,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jsonschema::{Retrieve, Uri, Validator};
-use linli_datatool::hsds::{HsdsSummary, export_hsds};
+use linli_datatool::hsds::{HsdsSummary, export_hsds, hsds_id};
+use linli_datatool::publish::{Publication, publish};
 use linli_facilities::dataset::parse_feature_collection;
 use linli_facilities::manifest::Manifest;
 use linli_facilities::model::{CapacityKind, Facility};
@@ -72,7 +81,7 @@ fn facilities() -> &'static [Facility] {
     })
 }
 
-/// One export of the committed data, read back and its directory removed.
+/// One export, read back and its directory removed.
 struct Exported {
     summary: HsdsSummary,
     /// Each file's text, by name.
@@ -94,9 +103,10 @@ impl Exported {
     }
 }
 
-fn export_committed() -> Exported {
-    let dir = TempDir::new("committed");
-    let summary = export_hsds(&data_dir().join("manifest.json"), &dir.0).unwrap();
+/// Exports the dataset behind `manifest` and reads the files back.
+fn export_manifest(manifest: &Path) -> Exported {
+    let dir = TempDir::new("export");
+    let summary = export_hsds(manifest, &dir.0).unwrap();
     let texts = FILES
         .into_iter()
         .map(|name| (name, std::fs::read_to_string(dir.0.join(name)).unwrap()))
@@ -104,9 +114,61 @@ fn export_committed() -> Exported {
     Exported { summary, texts }
 }
 
+fn export_committed() -> Exported {
+    export_manifest(&data_dir().join("manifest.json"))
+}
+
+/// The export of the committed data.
 fn exported() -> &'static Exported {
     static EXPORTED: OnceLock<Exported> = OnceLock::new();
     EXPORTED.get_or_init(export_committed)
+}
+
+/// The hand-written fixture's facilities.
+fn fixture_facilities() -> Vec<Facility> {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../facilities/tests/fixtures/sample.geojson");
+    let dataset = parse_feature_collection(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(dataset.skipped(), 0, "the fixture has bad records");
+    dataset.facilities
+}
+
+/// The export of the fixture, published as sample data the way `datatool
+/// generate` publishes.
+fn fixture_exported() -> &'static Exported {
+    static EXPORTED: OnceLock<Exported> = OnceLock::new();
+    EXPORTED.get_or_init(|| {
+        let dir = TempDir::new("fixture");
+        let about = Publication {
+            dataset_version: "fixture".to_owned(),
+            generated_at: "2026-11-20T00:00:00+08:00".to_owned(),
+            licence: "CC0-1.0".to_owned(),
+            sample: true,
+            description: "The hand-written test fixture.".to_owned(),
+        };
+        let manifest = publish(&fixture_facilities(), &dir.0, &about).unwrap();
+        assert_eq!(manifest.districts.len(), 1, "the fixture is all 东城区");
+        export_manifest(&dir.0.join("manifest.json"))
+    })
+}
+
+/// The exported services at the facility `id`, in the record's order.
+fn services_at(export: &Exported, id: &str) -> Vec<Value> {
+    export
+        .items("services.json")
+        .filter(|s| s["service_at_locations"][0]["location"]["external_identifier"] == id)
+        .collect()
+}
+
+/// `(byday, opens_at, closes_at)` of each schedule row; absent fields as "".
+fn rows(service: &Value) -> Vec<(&str, &str, &str)> {
+    fn get<'a>(row: &'a Value, key: &str) -> &'a str {
+        row.get(key).and_then(Value::as_str).unwrap_or("")
+    }
+    array_at(service, "/schedules")
+        .iter()
+        .map(|r| (get(r, "byday"), get(r, "opens_at"), get(r, "closes_at")))
+        .collect()
 }
 
 fn str_at<'a>(value: &'a Value, pointer: &str) -> &'a str {
@@ -267,29 +329,110 @@ fn every_service_carries_its_prices_places_and_location() {
     assert!(with_schedules > 0);
 }
 
+/// The sample notice before every description of sample data.
+const NOTICE: &str = "【示例数据 SAMPLE DATA: invented, not real】";
+
+/// The note on `PH off` in a schedule's `notes`.
+const HOLIDAY_NOTE: &str = "法定节假日休息 / Closed on public holidays (PH off), which HSDS schedules cannot express (openreferral/specification#440).";
+
+const EVERY_DAY: &str = "MO,TU,WE,TH,FR,SA,SU";
+const WEEKDAYS: &str = "MO,TU,WE,TH,FR";
+
+/// The codes of a service's taxonomy terms: its function, then its category.
+fn term_codes(service: &Value) -> Vec<&str> {
+    array_at(service, "/attributes")
+        .iter()
+        .map(|a| str_at(a, "/taxonomy_term/code"))
+        .collect()
+}
+
+/// `(amount, option, amount_description)` of each cost option.
+fn costs(service: &Value) -> Vec<(Value, Option<&str>, &str)> {
+    array_at(service, "/cost_options")
+        .iter()
+        .map(|c| {
+            assert_eq!(c["currency"], "CNY", "{c}");
+            assert_eq!(c["service_id"], service["id"], "{c}");
+            (
+                c["amount"].clone(),
+                c.get("option").map(|o| o.as_str().unwrap()),
+                str_at(c, "/amount_description"),
+            )
+        })
+        .collect()
+}
+
+/// Facility lc-sample-001 of the hand-written fixture, every service.
 #[test]
 fn a_known_facility_in_detail() {
-    let services: Vec<Value> = exported()
-        .items("services.json")
-        .filter(|s| {
-            s["service_at_locations"][0]["location"]["external_identifier"] == "110101-00001"
-        })
-        .collect();
-    assert_eq!(services.len(), 5);
-
+    let services = services_at(fixture_exported(), "lc-sample-001");
+    let names: Vec<&str> = services.iter().map(|s| str_at(s, "/name")).collect();
+    assert_eq!(
+        names,
+        [
+            "【示例】日间照料",
+            "【示例】长者食堂",
+            "【示例】24小时自助药柜",
+            "【示例】文化休闲"
+        ],
+        "in record order; a service without a name gets its function's label"
+    );
     let location = &services[0]["service_at_locations"][0]["location"];
+    let location_id = hsds_id("location", "lc-sample-001");
+    for (i, service) in services.iter().enumerate() {
+        assert_eq!(
+            service["id"],
+            hsds_id("service", &format!("lc-sample-001/{i}"))
+        );
+        assert_eq!(service["status"], "active");
+        assert_eq!(service["assured_date"], "2026-11-20");
+        assert_eq!(service["organization"]["name"], "【示例】运营机构甲");
+        assert_eq!(
+            service["organization_id"],
+            hsds_id("organization", "【示例】运营机构甲")
+        );
+        assert_eq!(
+            &service["service_at_locations"][0]["location"], location,
+            "the same location under every service"
+        );
+    }
+
+    assert_eq!(location["id"], location_id);
     assert_eq!(location["location_type"], "physical");
-    assert_eq!(location["latitude"], 39.93392);
-    assert_eq!(location["longitude"], 116.38778);
-    let address = &location["addresses"][0];
+    assert_eq!(location["name"], "【示例】东四街道社区综合服务中心");
+    assert_eq!(
+        location["alternate_name"],
+        "Sample Dongsi Community Service Centre"
+    );
+    assert_eq!(
+        location["description"],
+        format!(
+            "{NOTICE} 综合体 integrated complex · 公建民营 publicly built, privately run · 试点 pilot site. Record version 1, verified 2026-11-20."
+        )
+    );
+    assert_eq!(location["latitude"], 39.9301);
+    assert_eq!(location["longitude"], 116.4182);
+    assert_eq!(location["external_identifier"], "lc-sample-001");
+    assert_eq!(location["external_identifier_type"], "linli-facility-id");
+    let addresses = array_at(location, "/addresses");
+    assert_eq!(addresses.len(), 1);
+    let address = &addresses[0];
+    assert_eq!(address["location_id"], location_id);
     assert_eq!(
         address["address_1"],
-        "东城区交道口街道示例路37号（示例地址）"
+        "东城区东四街道（示例地址，非真实设施）"
     );
+    assert_eq!(address["address_2"], "东四街道 示例社区一");
+    assert_eq!(address["city"], "北京市");
     assert_eq!(address["region"], "东城区");
     assert_eq!(address["state_province"], "北京市");
+    assert_eq!(address["postal_code"], "");
     assert_eq!(address["country"], "CN");
-    assert_eq!(location["phones"][0]["number"], "010-05842594");
+    assert_eq!(address["address_type"], "physical");
+    let phones = array_at(location, "/phones");
+    assert_eq!(phones.len(), 1);
+    assert_eq!(phones[0]["number"], "010-0000001");
+    assert_eq!(phones[0]["type"], "voice");
     let accessibility: Vec<&str> = array_at(location, "/accessibility")
         .iter()
         .map(|a| str_at(a, "/description"))
@@ -298,121 +441,409 @@ fn a_known_facility_in_detail() {
         accessibility,
         [
             "无障碍入口 / Step-free entrance",
-            "无障碍卫生间 / Accessible toilet"
+            "电梯 / Lift to every public floor",
+            "无障碍卫生间 / Accessible toilet",
+            "扶手 / Handrails along corridors"
         ]
     );
 
-    // 养老驿站: free for people aged 60 and over, no hours.
-    let elder = &services[0];
-    assert_eq!(elder["name"], "【示例】养老驿站");
-    assert!(array_at(elder, "/schedules").is_empty());
-    assert_eq!(elder["cost_options"][0]["amount"], 0);
-    assert_eq!(elder["minimum_age"], 60);
+    // 日间照料: "Mo-Fr 08:00-17:30; PH off", free, 3 of 20 beds, 60 and over.
+    let day_care = &services[0];
+    assert_eq!(day_care["alternate_name"], "Elder care");
     assert_eq!(
-        elder["attributes"][0]["taxonomy_term"]["code"],
-        "elder_care"
+        day_care["description"],
+        format!(
+            "{NOTICE} 养老服务 Elder care · 基本公共服务 Basic public (free) · 【示例】东四街道社区综合服务中心."
+        )
     );
-    assert_eq!(
-        elder["attributes"][1]["taxonomy_term"]["code"],
-        "basic_public"
+    assert!(
+        day_care["service_at_locations"][0]
+            .get("description")
+            .is_none(),
+        "a fixed site"
     );
-
-    // 托育: "Mo-Fr 07:30-18:00; PH off", 3200 yuan a month, 0 of 17 places.
-    let infants = &services[1];
-    let schedules = array_at(infants, "/schedules");
-    assert_eq!(schedules.len(), 1);
-    let row = &schedules[0];
+    assert_eq!(term_codes(day_care), ["elder_care", "basic_public"]);
+    assert_eq!(rows(day_care), [(WEEKDAYS, "08:00+08:00", "17:30+08:00")]);
+    let row = &day_care["schedules"][0];
+    assert_eq!(row["id"], hsds_id("schedule", "lc-sample-001/0/0"));
+    assert_eq!(row["service_id"], day_care["id"]);
     assert_eq!(row["freq"], "WEEKLY");
     assert_eq!(row["wkst"], "MO");
-    assert_eq!(row["byday"], "MO,TU,WE,TH,FR");
-    assert_eq!(row["opens_at"], "07:30+08:00");
-    assert_eq!(row["closes_at"], "18:00+08:00");
     assert_eq!(row["timezone"], 8);
     assert_eq!(
         row["description"],
-        "周一至周五 07:30-18:00 / Mon-Fri 07:30-18:00"
+        "周一至周五 08:00-17:30 / Mon-Fri 08:00-17:30"
     );
-    let notes = str_at(row, "/notes");
-    assert!(notes.contains("Mo-Fr 07:30-18:00; PH off"), "{notes}");
-    assert!(notes.contains("法定节假日休息"), "{notes}");
-    assert!(
-        notes.contains("周一至周五 7:30-18:00；法定节假日休息"),
-        "{notes}"
-    );
-    let cost = &infants["cost_options"][0];
-    assert_eq!(cost["amount"], 3200);
-    assert_eq!(cost["currency"], "CNY");
-    assert_eq!(cost["option"], "全日托");
-    let capacity = &infants["capacities"][0];
-    assert_eq!(capacity["available"], 0);
-    assert_eq!(capacity["maximum"], 17);
-    assert_eq!(capacity["updated"], "2026-06-22T00:00:00.000+08:00");
-    assert_eq!(capacity["unit"]["identifier"], "childcare_places");
-    assert_eq!(infants["minimum_age"], 1);
-    assert_eq!(infants["maximum_age"], 3);
-
-    // 长者食堂: "Mo-Sa 11:00-13:30", 20 yuan, 17 for people aged 80 and over.
-    let canteen = &services[2];
-    let row = &canteen["schedules"][0];
-    assert_eq!(row["byday"], "MO,TU,WE,TH,FR,SA");
-    assert_eq!(row["opens_at"], "11:00+08:00");
-    assert_eq!(row["closes_at"], "13:30+08:00");
-    assert!(!str_at(row, "/notes").contains("#440"), "no PH off");
-    let costs = array_at(canteen, "/cost_options");
-    assert_eq!(costs[0]["amount"], 20);
-    assert_eq!(costs[0]["option"], "一荤两素");
-    assert_eq!(costs[1]["amount"], 17);
-    assert!(costs[1].get("option").is_none());
-    assert!(str_at(&costs[1], "/amount_description").contains("80周岁及以上"));
     assert_eq!(
-        canteen["fees_description"],
-        "一荤两素 20 元/餐；17 元/餐（80周岁及以上）"
+        row["notes"],
+        format!(
+            "OSM opening_hours: Mo-Fr 08:00-17:30; PH off\n{HOLIDAY_NOTE}\nAs published 原文: 周一至周五 8:00-17:30；法定节假日休息"
+        )
+    );
+    assert_eq!(
+        costs(day_care),
+        [(
+            Value::from(0),
+            Some("健康咨询"),
+            "免费，按次计 / free, per session"
+        )]
+    );
+    assert_eq!(day_care["fees_description"], "健康咨询 免费");
+    let capacities = array_at(day_care, "/capacities");
+    assert_eq!(capacities.len(), 1);
+    let capacity = &capacities[0];
+    assert_eq!(capacity["service_id"], day_care["id"]);
+    assert_eq!(capacity["available"], 3);
+    assert_eq!(capacity["maximum"], 20);
+    assert_eq!(capacity["updated"], "2026-11-20T00:00:00.000+08:00");
+    assert_eq!(
+        capacity["description"],
+        "床位 (elder-care bed): 3 of 20 free on 2026-11-20"
+    );
+    assert_eq!(capacity["unit"]["identifier"], "elder_beds");
+    assert_eq!(capacity["unit"]["name"], "床位 (elder-care bed)");
+    assert_eq!(capacity["unit"]["scheme"], "linli-capacity-kind");
+    assert_eq!(capacity["unit_id"], hsds_id("unit", "elder_beds"));
+    assert_eq!(day_care["minimum_age"], 60);
+    assert!(day_care.get("maximum_age").is_none());
+    assert_eq!(
+        day_care["eligibility_description"],
+        "60岁及以上 / 60 years and over"
     );
 
-    // 助餐送餐上门 has no fixed site.
-    let delivery = &services[3];
-    assert!(str_at(delivery, "/service_at_locations/0/description").contains("No fixed site"));
-}
-
-#[test]
-fn split_hours_become_two_weekly_rows() {
-    let service = exported()
-        .items("services.json")
-        .find(|s| {
-            array_at(s, "/schedules")
-                .first()
-                .is_some_and(|r| str_at(r, "/notes").contains("Mo-Su 10:30-13:00,16:30-18:30"))
-        })
-        .expect("the data has split lunch and dinner hours");
-    let rows: Vec<(&str, &str, &str)> = array_at(&service, "/schedules")
-        .iter()
-        .map(|r| {
-            (
-                str_at(r, "/byday"),
-                str_at(r, "/opens_at"),
-                str_at(r, "/closes_at"),
-            )
-        })
-        .collect();
-    let every_day = "MO,TU,WE,TH,FR,SA,SU";
+    // 长者食堂: split lunch and dinner hours, 18 yuan, 15 for 80 and over,
+    // 12 for low-income households.
+    let canteen = &services[1];
+    assert_eq!(term_codes(canteen), ["meals", "affordable"]);
     assert_eq!(
-        rows,
+        rows(canteen),
         [
-            (every_day, "10:30+08:00", "13:00+08:00"),
-            (every_day, "16:30+08:00", "18:30+08:00")
+            (EVERY_DAY, "11:00+08:00", "13:00+08:00"),
+            (EVERY_DAY, "17:00+08:00", "18:30+08:00")
         ]
     );
-    let round_the_clock = exported()
-        .items("services.json")
-        .find(|s| {
-            array_at(s, "/schedules")
-                .first()
-                .is_some_and(|r| str_at(r, "/notes").starts_with("OSM opening_hours: 24/7"))
-        })
-        .expect("the data has 24/7 services");
-    let row = &round_the_clock["schedules"][0];
-    assert_eq!(row["opens_at"], "00:00+08:00");
-    assert_eq!(row["closes_at"], "23:59+08:00");
+    let schedules = array_at(canteen, "/schedules");
+    let descriptions: Vec<&str> = schedules
+        .iter()
+        .map(|r| str_at(r, "/description"))
+        .collect();
+    assert_eq!(
+        descriptions,
+        [
+            "每天 11:00-13:00 / Daily 11:00-13:00",
+            "每天 17:00-18:30 / Daily 17:00-18:30"
+        ]
+    );
+    for (j, row) in schedules.iter().enumerate() {
+        assert_eq!(
+            row["id"],
+            hsds_id("schedule", &format!("lc-sample-001/1/{j}"))
+        );
+        assert_eq!(row["freq"], "WEEKLY");
+        assert_eq!(
+            row["notes"],
+            "OSM opening_hours: Mo-Su 11:00-13:00,17:00-18:30\nAs published 原文: 每天 11:00-13:00，17:00-18:30",
+            "no PH off, so no holiday note"
+        );
+    }
+    assert_eq!(
+        costs(canteen),
+        [
+            (
+                Value::from(18),
+                Some("一荤两素"),
+                "18 元/餐 / CNY 18 per meal"
+            ),
+            (
+                Value::from(15),
+                None,
+                "15 元/餐 / CNY 15 per meal；仅限80周岁及以上 / only for: aged 80 and over"
+            ),
+            (
+                Value::from(12),
+                None,
+                "12 元/餐 / CNY 12 per meal；仅限低保及低收入家庭 / only for: minimum-income (低保) and low-income households"
+            ),
+        ]
+    );
+    assert_eq!(
+        canteen["fees_description"],
+        "一荤两素 18 元/餐；15 元/餐（80周岁及以上）；12 元/餐（低保及低收入家庭）"
+    );
+    for absent in [
+        "capacities",
+        "minimum_age",
+        "maximum_age",
+        "eligibility_description",
+    ] {
+        assert!(canteen.get(absent).is_none(), "{absent}: {canteen}");
+    }
+
+    // 24小时自助药柜: "24/7" ends at 23:59.
+    let cabinet = &services[2];
+    assert_eq!(rows(cabinet), [(EVERY_DAY, "00:00+08:00", "23:59+08:00")]);
+    assert_eq!(
+        cabinet["schedules"][0]["description"],
+        "每天 00:00-24:00 / Daily 00:00-24:00"
+    );
+    assert_eq!(cabinet["schedules"][0]["notes"], "OSM opening_hours: 24/7");
+    assert!(cabinet.get("cost_options").is_none());
+    assert!(cabinet.get("fees_description").is_none());
+
+    // 文化休闲: hours on public holidays cannot be expressed, so one row
+    // keeps the value as text.
+    let culture = &services[3];
+    assert_eq!(culture["alternate_name"], "Culture and leisure");
+    assert_eq!(term_codes(culture), ["culture", "commercial"]);
+    assert_eq!(rows(culture), [("", "", "")]);
+    let row = &culture["schedules"][0];
+    for absent in ["freq", "wkst", "timezone"] {
+        assert!(row.get(absent).is_none(), "{absent}: {row}");
+    }
+    assert_eq!(row["description"], "Tu-Su 09:00-20:00; PH 09:00-17:00");
+    assert_eq!(
+        row["notes"],
+        "OSM opening_hours: Tu-Su 09:00-20:00; PH 09:00-17:00 (not expressible as HSDS recurrence fields)"
+    );
+    assert_eq!(
+        costs(culture),
+        [(Value::from(30), None, "30 元/次 / CNY 30 per session")]
+    );
+    assert_eq!(culture["fees_description"], "30 元/次");
+}
+
+/// Infant care with several prices and places (lc-sample-002), meal
+/// delivery without a fixed site (lc-sample-003), and a free service for
+/// two groups of people (lc-sample-006), from the hand-written fixture.
+#[test]
+fn infant_care_delivery_and_group_prices_in_detail() {
+    let export = fixture_exported();
+
+    let services = services_at(export, "lc-sample-002");
+    assert_eq!(services.len(), 3);
+    let infants = &services[0];
+    assert_eq!(infants["name"], "【示例】全日托");
+    assert_eq!(infants["alternate_name"], "Infant care (under 3)");
+    assert_eq!(term_codes(infants), ["infant_care", "affordable"]);
+    let location = &infants["service_at_locations"][0]["location"];
+    assert_eq!(location["latitude"], 39.9245);
+    assert_eq!(location["longitude"], 116.4265);
+    assert_eq!(location["phones"][0]["number"], "010-0000002");
+    assert!(
+        !str_at(location, "/description").contains("pilot"),
+        "not a pilot site"
+    );
+    assert_eq!(rows(infants), [(WEEKDAYS, "07:30+08:00", "18:00+08:00")]);
+    assert_eq!(
+        infants["schedules"][0]["notes"],
+        format!("OSM opening_hours: Mo-Fr 07:30-18:00; PH off\n{HOLIDAY_NOTE}"),
+        "no hours_text, so nothing as published"
+    );
+    assert_eq!(
+        costs(infants),
+        [
+            (
+                Value::from(3800),
+                Some("全日托"),
+                "3800 元/月 / CNY 3800 per month"
+            ),
+            (
+                Value::from(2400),
+                Some("半日托"),
+                "2400 元/月 / CNY 2400 per month"
+            ),
+            (
+                Value::from(60),
+                Some("计时托"),
+                "60 元/小时 / CNY 60 per hour"
+            ),
+        ]
+    );
+    assert_eq!(
+        infants["fees_description"],
+        "全日托 3800 元/月；半日托 2400 元/月；计时托 60 元/小时"
+    );
+    let capacities = array_at(infants, "/capacities");
+    assert_eq!(capacities.len(), 1);
+    let capacity = &capacities[0];
+    assert_eq!(capacity["available"], 4);
+    assert_eq!(capacity["maximum"], 40);
+    assert_eq!(capacity["updated"], "2026-11-18T00:00:00.000+08:00");
+    assert_eq!(capacity["unit"]["identifier"], "childcare_places");
+    assert_eq!(capacity["unit"]["name"], "托位 (childcare place)");
+    assert_eq!(
+        capacity["description"],
+        "托位 (childcare place): 4 of 40 free on 2026-11-18"
+    );
+    assert_eq!(infants["minimum_age"], 1);
+    assert_eq!(infants["maximum_age"], 3);
+    assert_eq!(
+        infants["eligibility_description"],
+        "1岁至3岁以下 / from 1 year to under 3 years"
+    );
+    // 儿童游憩: no name, no prices, no places.
+    let play = &services[1];
+    assert_eq!(play["name"], "【示例】儿童游憩");
+    assert_eq!(rows(play), [(EVERY_DAY, "08:00+08:00", "20:00+08:00")]);
+    for absent in ["cost_options", "fees_description", "capacities"] {
+        assert!(play.get(absent).is_none(), "{absent}: {play}");
+    }
+    // 课后托管: ages 6 to 12 in years.
+    assert_eq!(services[2]["minimum_age"], 6);
+    assert_eq!(services[2]["maximum_age"], 12);
+    assert_eq!(services[2]["capacities"][0]["available"], 0);
+
+    let services = services_at(export, "lc-sample-003");
+    let names: Vec<&str> = services.iter().map(|s| str_at(s, "/name")).collect();
+    assert_eq!(
+        names,
+        [
+            "【示例】长者食堂",
+            "【示例】助餐送餐上门",
+            "【示例】助浴",
+            "【示例】家政便民"
+        ]
+    );
+    assert!(
+        services[0]["service_at_locations"][0]
+            .get("description")
+            .is_none(),
+        "the canteen is at its site"
+    );
+    let delivery = &services[1];
+    assert_eq!(
+        delivery["service_at_locations"][0]["description"],
+        "无固定服务场所，此处为服务基地 / No fixed site: this location is the service's base, not where the service takes place."
+    );
+    assert_eq!(
+        delivery["description"],
+        format!(
+            "{NOTICE} 社区助餐 Community meals · 普惠服务 Affordable (普惠) · 【示例】交道口街道长者食堂. 无固定服务场所 No fixed site."
+        )
+    );
+    assert_eq!(
+        delivery["service_at_locations"][0]["location"]["external_identifier"], "lc-sample-003",
+        "the base is the facility"
+    );
+    assert_eq!(
+        costs(delivery),
+        [(
+            Value::from(25),
+            Some("含配送"),
+            "25 元/餐 / CNY 25 per meal"
+        )]
+    );
+    assert_eq!(delivery["fees_description"], "含配送 25 元/餐");
+    // Only hours_text: one schedule with the text as its description and
+    // no recurrence fields and no notes.
+    let schedules = array_at(delivery, "/schedules");
+    assert_eq!(schedules.len(), 1);
+    let row = schedules[0].as_object().unwrap();
+    let mut keys: Vec<&str> = row.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["description", "id", "service_id"], "{row:?}");
+    assert_eq!(row["description"], "电话预约");
+    assert_eq!(services[2]["schedules"][0]["description"], "预约制");
+
+    let services = services_at(export, "lc-sample-006");
+    assert_eq!(services.len(), 3);
+    assert_eq!(
+        costs(&services[0]),
+        [(
+            Value::from(0),
+            None,
+            "免费，按次计 / free, per session；仅限60周岁及以上 / only for: aged 60 and over"
+        )]
+    );
+    assert_eq!(services[0]["fees_description"], "免费（60周岁及以上）");
+    assert_eq!(
+        costs(&services[1])[1],
+        (
+            Value::from(10),
+            None,
+            "10 元/餐 / CNY 10 per meal；仅限80周岁及以上、独居老人 / only for: aged 80 and over; older people living alone"
+        )
+    );
+    assert_eq!(
+        services[1]["fees_description"],
+        "15 元/餐；10 元/餐（80周岁及以上、独居老人）"
+    );
+    assert!(
+        services[2].get("schedules").is_none(),
+        "neither opening_hours nor hours_text: no schedule"
+    );
+}
+
+/// Every form of opening hours in the fixture, and the fixture's totals.
+#[test]
+fn split_and_round_the_clock_hours_become_weekly_rows() {
+    let export = fixture_exported();
+    let summary = &export.summary;
+    assert!(summary.sample);
+    assert_eq!(summary.locations, 8);
+    assert_eq!(summary.organizations, 8);
+    assert_eq!(summary.services, 28);
+    assert_eq!(summary.schedules, 30);
+    assert_eq!(summary.hours_kept_as_text, 1, "lc-sample-001's culture");
+    assert_eq!(summary.cost_options, 27);
+    assert_eq!(summary.capacities, 7);
+    assert_eq!(summary.skipped_records, 0);
+    let index = export.index();
+    assert_eq!(index["sample"], true);
+    assert_eq!(index["dataset"]["dataset_version"], "fixture");
+    assert_eq!(index["locations"], 8);
+
+    // Split hours with PH off: two rows, each with the holiday note.
+    let doctor = &services_at(export, "lc-sample-004")[3];
+    assert_eq!(doctor["name"], "【示例】家庭医生签约");
+    assert_eq!(
+        rows(doctor),
+        [
+            (WEEKDAYS, "08:30+08:00", "11:30+08:00"),
+            (WEEKDAYS, "13:30+08:00", "16:30+08:00")
+        ]
+    );
+    for row in array_at(doctor, "/schedules") {
+        assert_eq!(
+            row["notes"],
+            format!("OSM opening_hours: Mo-Fr 08:30-11:30,13:30-16:30; PH off\n{HOLIDAY_NOTE}")
+        );
+    }
+    // Split hours every day.
+    let meals = &services_at(export, "lc-sample-008")[3];
+    assert_eq!(
+        rows(meals),
+        [
+            (EVERY_DAY, "11:00+08:00", "13:30+08:00"),
+            (EVERY_DAY, "17:00+08:00", "19:00+08:00")
+        ]
+    );
+    // 24/7 with beds.
+    let respite = &services_at(export, "lc-sample-004")[0];
+    assert_eq!(respite["name"], "【示例】短期托养");
+    assert_eq!(rows(respite), [(EVERY_DAY, "00:00+08:00", "23:59+08:00")]);
+    // Days other than a weekday range.
+    let culture = &services_at(export, "lc-sample-007")[1];
+    assert_eq!(
+        rows(culture),
+        [("TU,WE,TH,FR,SA,SU", "09:00+08:00", "17:00+08:00")]
+    );
+    assert_eq!(
+        culture["schedules"][0]["description"],
+        "周二至周日 09:00-17:00 / Tue-Sun 09:00-17:00"
+    );
+    let housekeeping = &services_at(export, "lc-sample-007")[2];
+    assert_eq!(
+        rows(housekeeping),
+        [("MO,TU,WE,TH,FR,SA", "08:00+08:00", "17:00+08:00")]
+    );
+
+    // The fixture's services, including those forms the generated data may
+    // lack, are valid HSDS.
+    let service = validator("service.json");
+    for item in export.items("services.json") {
+        assert_valid(&service, "service", &item);
+    }
 }
 
 #[test]
