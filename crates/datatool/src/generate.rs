@@ -319,6 +319,15 @@ fn accessibility(rng: &mut Rng) -> Vec<Accessibility> {
     .collect()
 }
 
+/// 普惠 with probability `p_affordable`, otherwise commercial.
+fn affordable_or_commercial(rng: &mut Rng, p_affordable: f64) -> Category {
+    if rng.chance(p_affordable) {
+        Category::Affordable
+    } else {
+        Category::Commercial
+    }
+}
+
 fn price(amount_yuan: u32, unit: PriceUnit, eligible: &[Eligibility], note: Option<&str>) -> Price {
     Price {
         amount_yuan: f64::from(amount_yuan),
@@ -448,11 +457,7 @@ fn services_for(rng: &mut Rng, function: ServiceFunction, as_of: NaiveDate) -> V
             }
         }
         Meals => {
-            let cat = if rng.chance(0.8) {
-                Category::Affordable
-            } else {
-                Category::Commercial
-            };
+            let cat = affordable_or_commercial(rng, 0.8);
             let mut s = base(
                 cat,
                 Some("长者食堂"),
@@ -509,11 +514,7 @@ fn services_for(rng: &mut Rng, function: ServiceFunction, as_of: NaiveDate) -> V
             }
         }
         InfantCare => {
-            let cat = if rng.chance(0.7) {
-                Category::Affordable
-            } else {
-                Category::Commercial
-            };
+            let cat = affordable_or_commercial(rng, 0.7);
             let mut s = base(
                 cat,
                 Some("托育"),
@@ -564,11 +565,7 @@ fn services_for(rng: &mut Rng, function: ServiceFunction, as_of: NaiveDate) -> V
             out.push(s);
         }
         ChildCare => {
-            let cat = if rng.chance(0.7) {
-                Category::Affordable
-            } else {
-                Category::Commercial
-            };
+            let cat = affordable_or_commercial(rng, 0.7);
             let mut s = base(
                 cat,
                 Some("课后托管"),
