@@ -6,6 +6,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use linli_facilities::calendar::HolidayCalendar;
 use linli_facilities::dataset::{Dataset, DatasetError, parse_feature_collection};
 use linli_facilities::geometry::LonLat;
 use linli_facilities::manifest::Manifest;
@@ -25,6 +26,8 @@ pub enum LoadError {
     },
     /// The body is not a usable GeoJSON FeatureCollection.
     Format { url: String, error: DatasetError },
+    /// The holiday calendar is not usable.
+    Calendar { url: String, message: String },
 }
 
 impl LoadError {
@@ -65,6 +68,12 @@ impl LoadError {
             (LoadError::Format { url, error }, Lang::En) => {
                 format!("The data at {url} is malformed: {error}")
             }
+            (LoadError::Calendar { url, message }, Lang::Zh) => {
+                format!("节假日数据有误（{url}）：{message}")
+            }
+            (LoadError::Calendar { url, message }, Lang::En) => {
+                format!("The holiday calendar at {url} is unusable: {message}")
+            }
         }
     }
 }
@@ -84,10 +93,13 @@ pub struct Loaded {
     pub shards: Vec<String>,
     /// Their facilities together; `problems` count skipped records.
     pub dataset: Dataset,
+    /// The holiday calendar the manifest names.
+    pub calendar: HolidayCalendar,
 }
 
-/// Fetches the manifest at `manifest_url`, then every shard whose extent
-/// comes within `radius_m` metres of `origin`, and merges them.
+/// Fetches the manifest at `manifest_url`, then, together, the holiday
+/// calendar and every shard whose extent comes within `radius_m` metres of
+/// `origin`, and merges the shards.
 pub async fn load_near(
     manifest_url: String,
     origin: LonLat,
@@ -107,7 +119,16 @@ pub async fn load_near(
             parse_feature_collection(&text).map_err(|error| LoadError::Format { url, error })
         }
     });
-    let parts = futures::future::try_join_all(fetches).await?;
+    let calendar_url = absolute(&manifest.holidays, Some(&manifest_url));
+    let calendar = async {
+        let text = fetch_text(&calendar_url).await?;
+        HolidayCalendar::from_json(&text).map_err(|e| LoadError::Calendar {
+            url: calendar_url.clone(),
+            message: e.to_string(),
+        })
+    };
+    let (parts, calendar) =
+        futures::future::try_join(futures::future::try_join_all(fetches), calendar).await?;
     let mut dataset = Dataset {
         sample: manifest.sample,
         facilities: Vec::new(),
@@ -123,6 +144,7 @@ pub async fn load_near(
         manifest,
         shards,
         dataset,
+        calendar,
     }))
 }
 
@@ -152,4 +174,13 @@ async fn fetch_text(url: &str) -> Result<String, LoadError> {
         });
     }
     response.text().await.map_err(network)
+}
+
+/// The current local time in Beijing (UTC+8, no daylight saving), from the
+/// browser's clock. Only the app's edge reads the clock; domain code takes
+/// the time as an argument.
+pub fn beijing_now() -> chrono::NaiveDateTime {
+    let utc_ms = js_sys::Date::now() as i64;
+    chrono::DateTime::from_timestamp_millis(utc_ms + 8 * 3_600_000)
+        .map_or_else(chrono::NaiveDateTime::default, |t| t.naive_utc())
 }

@@ -61,6 +61,13 @@ pub enum Msg {
     Minutes,
     Metres,
     ResultsHeading,
+    WalkTime,
+    WalkSpeed,
+    SpeedStandard,
+    SpeedSenior,
+    OpenNow,
+    ClosedNow,
+    HoursUnknown,
 }
 
 impl Msg {
@@ -86,8 +93,8 @@ impl Msg {
             LoadFailed => lang.pick("设施数据加载失败", "Could not load the facility data"),
             Retry => lang.pick("重试", "Try again"),
             NoResults => lang.pick(
-                "附近没有提供该服务的设施。请选择其他服务类型。",
-                "No facility nearby offers this service. Try another service.",
+                "步行范围内没有符合条件的设施。可以延长步行时间，或选择其他服务类型。",
+                "No facility within this walk matches. Try a longer walk or another service.",
             ),
             SkippedRecords => lang.pick("条记录有误，已跳过", "records were invalid and skipped"),
             StraightLine => lang.pick("直线", "straight line"),
@@ -95,6 +102,13 @@ impl Msg {
             Minutes => lang.pick("分钟", "min walk"),
             Metres => lang.pick("米", "m"),
             ResultsHeading => lang.pick("附近设施（由近到远）", "Nearby facilities, nearest first"),
+            WalkTime => lang.pick("步行时间", "Walking time"),
+            WalkSpeed => lang.pick("步行速度", "Walking speed"),
+            SpeedStandard => lang.pick("一般（每分钟约60米）", "Standard (about 60 m a minute)"),
+            SpeedSenior => lang.pick("长者（每分钟约45米）", "Senior (about 45 m a minute)"),
+            OpenNow => lang.pick("营业中", "Open now"),
+            ClosedNow => lang.pick("现在未营业", "Closed now"),
+            HoursUnknown => lang.pick("营业时间未知", "Hours unknown"),
         }
     }
 }

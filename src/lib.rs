@@ -12,26 +12,38 @@ pub mod i18n;
 
 use std::sync::Arc;
 
+use chrono::NaiveDateTime;
 use leptos::prelude::*;
-use linli_facilities::dataset::Dataset;
+use linli_facilities::finder::{Filters, HoursBook, WALK_MINUTES, find};
 use linli_facilities::geometry::{LonLat, WalkingModel};
+use linli_facilities::hours::State;
 use linli_facilities::model::{Name, ServiceFunction};
-use linli_facilities::search::{Query, search};
 
-use crate::data::{LoadError, Loaded, load_near};
+use crate::data::{LoadError, Loaded, beijing_now, load_near};
 use crate::i18n::{Lang, Msg, result_count};
 
 /// Where the dataset manifest is served, relative to the app.
 pub const MANIFEST_URL: &str = "data/manifest.json";
 
-/// How far the finder looks: a 30-minute walk at the standard speed, as a
-/// straight-line distance in metres (about 1.4 km).
+/// How far the finder loads data: the longest walk it offers at the
+/// standard speed, as a straight-line distance in metres (about 1.4 km).
 pub fn search_radius_m() -> f64 {
-    WalkingModel::STANDARD.reach_m(30.0)
+    WalkingModel::STANDARD.reach_m(f64::from(WALK_MINUTES[WALK_MINUTES.len() - 1]))
 }
 
 /// The fixed position of the first slice, near Dongsi in Dongcheng (WGS-84).
 pub const SAMPLE_ORIGIN: LonLat = LonLat::new(116.4170, 39.9290);
+
+/// Whether a facility's matching services are open now, taken together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpenNow {
+    /// At least one matching service is open.
+    Open,
+    /// None is open, and at least one says it is closed.
+    Closed,
+    /// Nobody can tell: no hours, or holidays not yet published.
+    Unknown,
+}
 
 /// What one row of the result list shows.
 ///
@@ -39,7 +51,7 @@ pub const SAMPLE_ORIGIN: LonLat = LonLat::new(116.4170, 39.9290);
 /// anything it shows changes (the order of its services follows the filter).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ResultRow {
-    /// The facility id, the row's key.
+    /// The facility id.
     pub id: String,
     /// The facility name.
     pub name: Name,
@@ -47,48 +59,62 @@ pub struct ResultRow {
     pub place: String,
     /// Straight-line distance in metres, rounded to 10 m.
     pub distance_m: u32,
-    /// Estimated walking time in whole minutes, rounded up.
+    /// Estimated walking time in whole minutes at the chosen speed, rounded up.
     pub walk_minutes: u32,
     /// The functions the facility offers, the searched one first.
     pub functions: Vec<ServiceFunction>,
     /// The function searched for, if any; the view highlights it.
     pub searched: Option<ServiceFunction>,
+    /// Whether the matching services are open at the time asked.
+    pub open: OpenNow,
 }
 
-/// Ranks `dataset` for `origin` and `function` and builds the rows to show,
-/// nearest first.
+/// Runs the resident's search over `loaded` for `origin` at local time `now`
+/// (Beijing) and builds the rows to show, nearest first.
 pub fn result_rows(
-    dataset: &Dataset,
+    loaded: &Loaded,
     origin: LonLat,
-    function: Option<ServiceFunction>,
+    filters: &Filters,
+    now: NaiveDateTime,
 ) -> Vec<ResultRow> {
-    let query = Query {
+    let facilities = &loaded.dataset.facilities;
+    let searched = filters.functions.first().copied();
+    let mut book = HoursBook::default();
+    find(
+        facilities,
         origin,
-        function,
-        max_distance_m: Some(search_radius_m()),
-        walking: WalkingModel::STANDARD,
-    };
-    search(&dataset.facilities, &query)
-        .into_iter()
-        .map(|hit| {
-            let f = &dataset.facilities[hit.index];
-            let mut functions: Vec<ServiceFunction> =
-                f.services.iter().map(|s| s.function).collect();
-            functions.dedup();
-            if let Some(wanted) = function {
-                functions.sort_by_key(|&x| x != wanted);
-            }
-            ResultRow {
-                id: f.id.clone(),
-                name: f.name.clone(),
-                place: format!("{} · {}", f.subdistrict, f.community),
-                distance_m: ((hit.distance_m / 10.0).round() * 10.0) as u32,
-                walk_minutes: hit.walk_minutes.ceil() as u32,
-                functions,
-                searched: function,
-            }
-        })
-        .collect()
+        filters,
+        now,
+        &loaded.calendar,
+        &mut book,
+    )
+    .into_iter()
+    .map(|hit| {
+        let f = &facilities[hit.index];
+        let mut functions: Vec<ServiceFunction> = f.functions();
+        if let Some(wanted) = searched {
+            functions.sort_by_key(|&x| x != wanted);
+        }
+        let states: Vec<State> = hit.services.iter().map(|m| m.status.state).collect();
+        let open = if states.contains(&State::Open) {
+            OpenNow::Open
+        } else if states.contains(&State::Closed) {
+            OpenNow::Closed
+        } else {
+            OpenNow::Unknown
+        };
+        ResultRow {
+            id: f.id.clone(),
+            name: f.name.clone(),
+            place: format!("{} · {}", f.subdistrict, f.community),
+            distance_m: ((hit.distance_m / 10.0).round() * 10.0) as u32,
+            walk_minutes: hit.walk_minutes.ceil() as u32,
+            functions,
+            searched,
+            open,
+        }
+    })
+    .collect()
 }
 
 /// The whole app, reading the published dataset from [`MANIFEST_URL`].
@@ -107,6 +133,18 @@ pub fn Finder(
 ) -> impl IntoView {
     let (lang, set_lang) = signal(Lang::default());
     let (function, set_function) = signal(None::<ServiceFunction>);
+    let (walk_minutes, set_walk_minutes) = signal(15u32);
+    let (senior, set_senior) = signal(false);
+    let filters = Memo::new(move |_| Filters {
+        functions: function.get().into_iter().collect(),
+        walk_minutes: walk_minutes.get(),
+        walking: if senior.get() {
+            WalkingModel::SENIOR
+        } else {
+            WalkingModel::STANDARD
+        },
+        ..Filters::default()
+    });
     let data = LocalResource::new(move || {
         load_near(manifest_url.clone(), SAMPLE_ORIGIN, search_radius_m())
     });
@@ -164,16 +202,69 @@ pub fn Finder(
                         .collect_view()}
                 </select>
                 </div>
+                <div class="field">
+                    <label for="walk-filter" class="label">{text(Msg::WalkTime)}</label>
+                    <select
+                        id="walk-filter"
+                        on:change=move |ev| {
+                            if let Ok(minutes) = event_target_value(&ev).parse() {
+                                set_walk_minutes.set(minutes);
+                            }
+                        }
+                    >
+                        {WALK_MINUTES
+                            .into_iter()
+                            .map(|m| {
+                                view! {
+                                    <option value=m.to_string() selected=move || walk_minutes.get() == m>
+                                        {move || walk_option(m, lang.get())}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <fieldset class="field speed">
+                    <legend class="label">{text(Msg::WalkSpeed)}</legend>
+                    <label>
+                        <input
+                            type="radio"
+                            name="speed"
+                            value="standard"
+                            prop:checked=move || !senior.get()
+                            on:change=move |_| set_senior.set(false)
+                        />
+                        {text(Msg::SpeedStandard)}
+                    </label>
+                    <label>
+                        <input
+                            type="radio"
+                            name="speed"
+                            value="senior"
+                            prop:checked=move || senior.get()
+                            on:change=move |_| set_senior.set(true)
+                        />
+                        {text(Msg::SpeedSenior)}
+                    </label>
+                </fieldset>
             </section>
             <section class="results" aria-labelledby="results-heading">
                 <h2 id="results-heading">{text(Msg::ResultsHeading)}</h2>
                 {move || match data.get() {
                     None => view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any(),
                     Some(Err(error)) => view! { <LoadErrorPanel error lang on_retry=move || data.refetch() /> }.into_any(),
-                    Some(Ok(loaded)) => view! { <ResultList loaded function lang /> }.into_any(),
+                    Some(Ok(loaded)) => view! { <ResultList loaded filters lang /> }.into_any(),
                 }}
             </section>
         </main>
+    }
+}
+
+/// A walking-time option, e.g. "15 分钟".
+fn walk_option(minutes: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{minutes} 分钟以内"),
+        Lang::En => format!("Within {minutes} min"),
     }
 }
 
@@ -205,12 +296,13 @@ fn LoadErrorPanel(
 #[component]
 fn ResultList(
     loaded: Arc<Loaded>,
-    function: ReadSignal<Option<ServiceFunction>>,
+    filters: Memo<Filters>,
     lang: ReadSignal<Lang>,
 ) -> impl IntoView {
     let sample = loaded.dataset.sample;
     let skipped = loaded.dataset.skipped();
-    let rows = Memo::new(move |_| result_rows(&loaded.dataset, SAMPLE_ORIGIN, function.get()));
+    let rows =
+        Memo::new(move |_| filters.with(|f| result_rows(&loaded, SAMPLE_ORIGIN, f, beijing_now())));
     view! {
         <Show when=move || sample>
             <p class="sample-banner" role="note">{move || Msg::SampleBanner.text(lang.get())}</p>
@@ -248,8 +340,14 @@ fn ResultItem(row: ResultRow, lang: ReadSignal<Lang>) -> impl IntoView {
         walk_minutes,
         functions,
         searched,
+        open,
     } = row;
     let en_name = name.en.clone();
+    let (open_class, open_msg) = match open {
+        OpenNow::Open => ("open-state open", Msg::OpenNow),
+        OpenNow::Closed => ("open-state closed", Msg::ClosedNow),
+        OpenNow::Unknown => ("open-state unknown", Msg::HoursUnknown),
+    };
     view! {
         <li class="result" data-id=id>
             <h3 class="name">
@@ -273,6 +371,7 @@ fn ResultItem(row: ResultRow, lang: ReadSignal<Lang>) -> impl IntoView {
                 </span>
             </p>
             <p class="place">{place}</p>
+            <p class=open_class>{move || open_msg.text(lang.get())}</p>
             <ul class="functions">
                 {functions
                     .into_iter()
@@ -296,41 +395,97 @@ fn ResultItem(row: ResultRow, lang: ReadSignal<Lang>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use linli_facilities::calendar::HolidayCalendar;
     use linli_facilities::dataset::parse_feature_collection;
+    use linli_facilities::manifest::Manifest;
 
-    fn sample() -> Dataset {
-        parse_feature_collection(include_str!(
-            "../crates/facilities/tests/fixtures/sample.geojson"
-        ))
-        .unwrap()
+    fn loaded() -> Loaded {
+        let text = include_str!("../crates/facilities/tests/fixtures/sample.geojson");
+        let manifest = r#"{"format":"linli-dataset/1","dataset_version":"t","generated_at":"2026-11-26T00:00:00+08:00",
+            "licence":"CC0-1.0","sample":true,"description":"t","holidays":"holidays.json","schema":"schema.json","districts":[]}"#;
+        Loaded {
+            manifest: Manifest::from_json(manifest).unwrap(),
+            shards: vec!["110101".into()],
+            dataset: parse_feature_collection(text).unwrap(),
+            calendar: HolidayCalendar::from_json(include_str!("../public/data/holidays.json"))
+                .unwrap(),
+        }
+    }
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap()
+    }
+
+    fn ids(rows: &[ResultRow]) -> Vec<&str> {
+        rows.iter().map(|r| r.id.as_str()).collect()
     }
 
     #[test]
-    fn rows_put_the_searched_function_first_and_round_figures() {
-        let rows = result_rows(&sample(), SAMPLE_ORIGIN, Some(ServiceFunction::Meals));
+    fn walking_time_and_speed_choose_the_rows() {
+        let data = loaded();
+        let now = at("2026-10-14T12:00");
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &Filters::default(), now);
+        assert_eq!(ids(&rows), ["lc-sample-001"], "15 minutes reach 692 m");
+        let walk30 = Filters {
+            walk_minutes: 30,
+            ..Filters::default()
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &walk30, now);
         assert_eq!(
-            rows.len(),
-            2,
-            "three meal sites lie beyond a 30-minute walk"
+            ids(&rows),
+            ["lc-sample-001", "lc-sample-002", "lc-sample-006"]
         );
+        let senior = Filters {
+            walking: WalkingModel::SENIOR,
+            ..walk30
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &senior, now);
+        assert_eq!(ids(&rows), ["lc-sample-001", "lc-sample-002"]);
+        // 952 m straight is 1,238 m walked: 21 minutes at 60 m/min, 28 at 45.
+        assert_eq!(rows[1].walk_minutes, 28);
+        assert_eq!(rows[1].distance_m, 950);
+    }
+
+    #[test]
+    fn rows_lead_with_the_searched_function_and_say_if_open() {
+        let data = loaded();
+        let meals = Filters {
+            functions: vec![ServiceFunction::Meals],
+            walk_minutes: 30,
+            ..Filters::default()
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T12:00"));
+        assert_eq!(ids(&rows), ["lc-sample-001", "lc-sample-006"]);
         assert!(
             rows.iter()
                 .all(|r| r.functions[0] == ServiceFunction::Meals)
         );
-        assert_eq!(rows[0].id, "lc-sample-001");
-        assert_eq!(rows[0].distance_m, 160);
-        // 159 m straight, 207 m walked at 60 m/min: 3.4 minutes, shown as 4.
-        assert_eq!(rows[0].walk_minutes, 4);
+        assert_eq!(rows[0].searched, Some(ServiceFunction::Meals));
+        assert_eq!((rows[0].open, rows[1].open), (OpenNow::Open, OpenNow::Open));
+        // 001's canteen opens 11:00-13:00 and 17:00-18:30 every day; 006's on weekdays only.
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-11T12:00"));
+        assert_eq!(
+            (rows[0].open, rows[1].open),
+            (OpenNow::Open, OpenNow::Closed)
+        );
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T15:00"));
+        assert_eq!(
+            (rows[0].open, rows[1].open),
+            (OpenNow::Closed, OpenNow::Closed)
+        );
     }
 
     #[test]
-    fn keeps_what_is_within_a_30_minute_walk() {
-        let rows = result_rows(&sample(), SAMPLE_ORIGIN, None);
-        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-        assert_eq!(ids, ["lc-sample-001", "lc-sample-002", "lc-sample-006"]);
-        assert!(
-            rows.iter()
-                .all(|r| f64::from(r.distance_m) <= search_radius_m() + 5.0)
-        );
+    fn unknown_hours_are_reported_as_unknown() {
+        let data = loaded();
+        // 006 has a health service with no hours at all.
+        let health = Filters {
+            functions: vec![ServiceFunction::Health],
+            walk_minutes: 30,
+            ..Filters::default()
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &health, at("2026-10-14T12:00"));
+        let row = rows.iter().find(|r| r.id == "lc-sample-006").unwrap();
+        assert_eq!(row.open, OpenNow::Unknown);
     }
 }

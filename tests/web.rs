@@ -12,6 +12,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 wasm_bindgen_test_configure!(run_in_browser);
 
 const SAMPLE: &str = include_str!("../crates/facilities/tests/fixtures/sample.geojson");
+const HOLIDAYS: &str = include_str!("../public/data/holidays.json");
 /// 东城区's extent; the fixture's facilities all lie in it.
 const DONGCHENG: [f64; 4] = [116.380, 39.850, 116.450, 39.975];
 /// 延庆区's extent: far beyond any walk from 东四.
@@ -35,7 +36,8 @@ fn manifest(shards: &[(&str, [f64; 4], String)]) -> String {
         })
         .collect();
     data_url(&format!(
-        r#"{{"format":"linli-dataset/1","dataset_version":"t","generated_at":"2026-11-26T00:00:00+08:00","licence":"CC0-1.0","sample":true,"description":"test","holidays":"holidays.json","schema":"schema.json","districts":[{}]}}"#,
+        r#"{{"format":"linli-dataset/1","dataset_version":"t","generated_at":"2026-11-26T00:00:00+08:00","licence":"CC0-1.0","sample":true,"description":"test","holidays":"{}","schema":"schema.json","districts":[{}]}}"#,
+        data_url(HOLIDAYS),
         entries.join(",")
     ))
 }
@@ -71,22 +73,40 @@ fn texts(container: &web_sys::HtmlElement, css: &str) -> Vec<String> {
         .collect()
 }
 
-fn choose(container: &web_sys::HtmlElement, code: &str) {
+/// Picks `value` in the select with id `id`, as a person would.
+fn pick(container: &web_sys::HtmlElement, id: &str, value: &str) {
     let select: web_sys::HtmlSelectElement = container
-        .query_selector("#function-filter")
+        .query_selector(&format!("#{id}"))
         .unwrap()
         .unwrap()
         .unchecked_into();
-    select.set_value(code);
+    select.set_value(value);
     select
         .dispatch_event(&web_sys::Event::new("change").unwrap())
         .unwrap();
 }
 
+fn choose(container: &web_sys::HtmlElement, code: &str) {
+    pick(container, "function-filter", code);
+}
+
+/// Clicks the radio button with `value`.
+fn click_radio(container: &web_sys::HtmlElement, value: &str) {
+    let radio: web_sys::HtmlElement = container
+        .query_selector(&format!("input[type=radio][value={value}]"))
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    radio.click();
+}
+
 #[wasm_bindgen_test]
 async fn lists_what_is_within_a_walk_nearest_first_and_filters() {
     let page = mount(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
-    until(&page, "the result list", |t| t.contains("共 3 处")).await;
+    // A 15-minute walk (the default) reaches only the nearest site.
+    until(&page, "the result list", |t| t.contains("共 1 处")).await;
+    pick(&page, "walk-filter", "30");
+    until(&page, "the 30-minute results", |t| t.contains("共 3 处")).await;
     assert!(page.text_content().unwrap().contains("示例数据"));
     assert_eq!(
         texts(&page, ".result .name"),
@@ -113,10 +133,32 @@ async fn lists_what_is_within_a_walk_nearest_first_and_filters() {
 
     choose(&page, "sports");
     until(&page, "the empty result", |t| t.contains("共 0 处")).await;
+    assert!(page.text_content().unwrap().contains("可以延长步行时间"));
+}
+
+#[wasm_bindgen_test]
+async fn the_senior_speed_shortens_the_reach_and_lengthens_the_walk() {
+    let page = mount(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
+    until(&page, "the result list", |t| t.contains("共 1 处")).await;
+    pick(&page, "walk-filter", "30");
+    until(&page, "the 30-minute results", |t| t.contains("共 3 处")).await;
+    assert_eq!(
+        texts(&page, ".result .distance strong")[1],
+        "步行约 21 分钟"
+    );
+    click_radio(&page, "senior");
+    until(&page, "the senior results", |t| t.contains("共 2 处")).await;
+    assert_eq!(
+        texts(&page, ".result .distance strong")[1],
+        "步行约 28 分钟"
+    );
+    // Every row says whether it is open now, or that nobody knows.
+    let states = texts(&page, ".result .open-state");
+    assert_eq!(states.len(), 2);
+    let known = ["营业中", "现在未营业", "营业时间未知"];
     assert!(
-        page.text_content()
-            .unwrap()
-            .contains("附近没有提供该服务的设施")
+        states.iter().all(|s| known.contains(&s.as_str())),
+        "{states:?}"
     );
 }
 
@@ -128,7 +170,7 @@ async fn only_shards_near_the_resident_are_fetched() {
         ("110101", DONGCHENG, data_url(SAMPLE)),
         ("110119", YANQING, far),
     ]));
-    until(&page, "the result list", |t| t.contains("共 3 处")).await;
+    until(&page, "the result list", |t| t.contains("共 1 处")).await;
     assert!(!page.text_content().unwrap().contains("加载失败"));
 }
 
@@ -165,6 +207,7 @@ async fn records_that_fail_validation_are_counted_not_fatal() {
         "the fixture's first coordinates changed; update this test"
     );
     let page = mount(manifest(&[("110101", DONGCHENG, data_url(&broken))]));
+    pick(&page, "walk-filter", "30");
     until(&page, "the result list", |t| t.contains("共 2 处")).await;
     assert!(
         page.text_content()

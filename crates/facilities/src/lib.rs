@@ -8,18 +8,26 @@
 //! native targets (tests, tools, the collector) and for `wasm32` (the app).
 //!
 //! ```
-//! use linli_facilities::{dataset, geometry::{LonLat, WalkingModel}, model::ServiceFunction, search};
+//! use chrono::NaiveDate;
+//! use linli_facilities::calendar::HolidayCalendar;
+//! use linli_facilities::dataset::parse_feature_collection;
+//! use linli_facilities::finder::{find, Filters, HoursBook};
+//! use linli_facilities::geometry::{LonLat, WalkingModel};
+//! use linli_facilities::model::ServiceFunction;
 //!
-//! let text = include_str!("../tests/fixtures/sample.geojson");
-//! let data = dataset::parse_feature_collection(text).unwrap();
-//! let query = search::Query {
-//!     origin: LonLat::new(116.4170, 39.9290),
-//!     function: Some(ServiceFunction::Meals),
-//!     max_distance_m: None,
+//! let data = parse_feature_collection(include_str!("../tests/fixtures/sample.geojson")).unwrap();
+//! let calendar = HolidayCalendar::from_json(include_str!("../../../public/data/holidays.json")).unwrap();
+//! // Meals within a 20-minute walk at the senior speed, at noon on a Wednesday.
+//! let filters = Filters {
+//!     functions: vec![ServiceFunction::Meals],
+//!     walk_minutes: 20,
 //!     walking: WalkingModel::SENIOR,
+//!     ..Filters::default()
 //! };
-//! let hits = search::search(&data.facilities, &query);
-//! assert!(hits.windows(2).all(|w| w[0].distance_m <= w[1].distance_m));
+//! let now = NaiveDate::from_ymd_opt(2026, 10, 14).unwrap().and_hms_opt(12, 0, 0).unwrap();
+//! let hits = find(&data.facilities, LonLat::new(116.4170, 39.9290), &filters, now, &calendar, &mut HoursBook::default());
+//! assert!(hits.windows(2).all(|w| w[0].walk_minutes <= w[1].walk_minutes));
+//! assert_eq!(data.facilities[hits[0].index].id, "lc-sample-001");
 //! ```
 
 pub mod calendar;
@@ -31,4 +39,3 @@ pub mod hours;
 pub mod hours_text;
 pub mod manifest;
 pub mod model;
-pub mod search;

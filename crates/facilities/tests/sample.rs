@@ -1,31 +1,10 @@
 //! Data-driven checks against the hand-written sample shipped with the app.
 
 use linli_facilities::dataset::{DatasetError, Severity, parse_feature_collection};
-use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::model::ServiceFunction;
-use linli_facilities::search::{Query, search};
 use serde_json::{Value, json};
 
 const SAMPLE: &str = include_str!("fixtures/sample.geojson");
-/// The fixed position of the first slice: near Dongsi, Dongcheng.
-const ORIGIN: LonLat = LonLat::new(116.4170, 39.9290);
-
-/// Searches the sample for `function` within `max_m` metres and compares the
-/// ids, nearest first.
-fn check(function: Option<ServiceFunction>, max_m: Option<f64>, expect: &[&str]) {
-    let data = parse_feature_collection(SAMPLE).expect("sample parses");
-    let query = Query {
-        origin: ORIGIN,
-        function,
-        max_distance_m: max_m,
-        walking: WalkingModel::STANDARD,
-    };
-    let ids: Vec<&str> = search(&data.facilities, &query)
-        .iter()
-        .map(|h| data.facilities[h.index].id.as_str())
-        .collect();
-    assert_eq!(ids, expect, "function {function:?}, max {max_m:?} m");
-}
 
 #[test]
 fn sample_is_labelled_and_clean() {
@@ -50,74 +29,6 @@ fn sample_is_labelled_and_clean() {
             "{function:?} missing"
         );
     }
-}
-
-#[test]
-fn filters_by_function_nearest_first() {
-    check(
-        None,
-        None,
-        &[
-            "lc-sample-001",
-            "lc-sample-002",
-            "lc-sample-006",
-            "lc-sample-003",
-            "lc-sample-004",
-            "lc-sample-007",
-            "lc-sample-005",
-            "lc-sample-008",
-        ],
-    );
-    check(
-        Some(ServiceFunction::InfantCare),
-        None,
-        &["lc-sample-002", "lc-sample-004", "lc-sample-008"],
-    );
-    check(
-        Some(ServiceFunction::Meals),
-        None,
-        &[
-            "lc-sample-001",
-            "lc-sample-006",
-            "lc-sample-003",
-            "lc-sample-004",
-            "lc-sample-008",
-        ],
-    );
-    check(
-        Some(ServiceFunction::Housekeeping),
-        None,
-        &["lc-sample-003", "lc-sample-007"],
-    );
-}
-
-#[test]
-fn filters_by_distance() {
-    check(None, Some(1_000.0), &["lc-sample-001", "lc-sample-002"]);
-    check(Some(ServiceFunction::Sports), Some(1_000.0), &[]);
-    check(
-        Some(ServiceFunction::ElderCare),
-        Some(1_390.0),
-        &["lc-sample-001", "lc-sample-006"],
-    );
-}
-
-#[test]
-fn walking_minutes_follow_the_model() {
-    let data = parse_feature_collection(SAMPLE).unwrap();
-    let query = Query {
-        origin: ORIGIN,
-        function: Some(ServiceFunction::InfantCare),
-        max_distance_m: None,
-        walking: WalkingModel::SENIOR,
-    };
-    let first = search(&data.facilities, &query)[0];
-    // About 952 m straight, 1238 m walked, 27.5 minutes at 45 m/min.
-    assert!(
-        (first.walk_minutes - 27.5).abs() < 0.2,
-        "{}",
-        first.walk_minutes
-    );
 }
 
 /// The sample with values replaced: (feature index, JSON pointer inside the

@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use linli_facilities::calendar::HolidayCalendar;
 use linli_facilities::dataset::parse_feature_collection;
-use linli_facilities::geometry::WalkingModel;
+use linli_facilities::finder::{Filters, HoursBook, find};
 use linli_facilities::manifest::Manifest;
 use linli_facilities::model::{Facility, ServiceFunction};
-use linli_facilities::search::{Query, search};
 
 /// How long to wait for the page to reach an expected state.
 const PATIENCE: Duration = Duration::from_secs(15);
@@ -150,6 +150,19 @@ impl FinderPage {
         all
     }
 
+    /// Chooses a walking time by its visible label, e.g. "30 分钟以内".
+    pub async fn choose_walk(&self, label: &str) {
+        let select = self
+            .client
+            .find(Locator::Id("walk-filter"))
+            .await
+            .expect("walk filter");
+        select
+            .select_by_label(label)
+            .await
+            .expect("option with that label");
+    }
+
     /// Chooses a service in the filter by its visible label.
     pub async fn choose_service(&self, label: &str) {
         let select = self
@@ -176,13 +189,14 @@ impl FinderPage {
     }
 }
 
-/// The names the finder should list for `function`, nearest first, worked
-/// out from the published files with the domain crate (the same files the
-/// release build serves).
-pub fn expected_names(function: Option<ServiceFunction>) -> Vec<String> {
+/// The names the finder should list for `function` within `walk_minutes`
+/// at the standard speed, nearest first, worked out from the published
+/// files with the domain crate (the same files the release build serves).
+pub fn expected_names(function: Option<ServiceFunction>, walk_minutes: u32) -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/data");
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("published data file");
     let manifest = Manifest::from_json(&read("manifest.json")).expect("manifest");
+    let calendar = HolidayCalendar::from_json(&read(&manifest.holidays)).expect("calendar");
     let facilities: Vec<Facility> = manifest
         .shards_near(linli::SAMPLE_ORIGIN, linli::search_radius_m())
         .flat_map(|entry| {
@@ -191,16 +205,27 @@ pub fn expected_names(function: Option<ServiceFunction>) -> Vec<String> {
                 .facilities
         })
         .collect();
-    let query = Query {
-        origin: linli::SAMPLE_ORIGIN,
-        function,
-        max_distance_m: Some(linli::search_radius_m()),
-        walking: WalkingModel::STANDARD,
+    let filters = Filters {
+        functions: function.into_iter().collect(),
+        walk_minutes,
+        ..Filters::default()
     };
-    search(&facilities, &query)
-        .iter()
-        .map(|hit| facilities[hit.index].name.zh.clone())
-        .collect()
+    // No time filter: the list does not depend on the time given here.
+    let any_time = chrono::NaiveDate::from_ymd_opt(2026, 11, 26)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
+    find(
+        &facilities,
+        linli::SAMPLE_ORIGIN,
+        &filters,
+        any_time,
+        &calendar,
+        &mut HoursBook::default(),
+    )
+    .iter()
+    .map(|hit| facilities[hit.index].name.zh.clone())
+    .collect()
 }
 
 async fn texts(elements: Vec<Element>) -> Vec<String> {

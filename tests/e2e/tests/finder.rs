@@ -9,24 +9,36 @@ async fn wait_for_count(page: &FinderPage, count: &str) {
 }
 
 #[tokio::test]
-async fn lists_nearby_facilities_nearest_first_and_filters_by_service() {
-    let everything = expected_names(None);
-    let infant_care = expected_names(Some(ServiceFunction::InfantCare));
+async fn lists_facilities_within_the_walk_nearest_first_and_filters() {
+    let near = expected_names(None, 15);
+    let everything = expected_names(None, 30);
+    let infant_care = expected_names(Some(ServiceFunction::InfantCare), 30);
     assert!(
-        everything.len() > infant_care.len() && !infant_care.is_empty(),
+        !near.is_empty() && near.len() < everything.len(),
         "the sample suits this test"
     );
+    assert!(!infant_care.is_empty() && infant_care.len() < everything.len());
 
     with_finder(move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", everything.len())).await;
+        // A 15-minute walk is the default.
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
         let banner = page.text_of(".sample-banner").await.expect("sample banner");
         assert!(banner.starts_with("示例数据"), "{banner}");
-        assert_eq!(page.result_names().await, everything);
+        assert_eq!(page.result_names().await, near);
         let first = page.text_of(".result .distance").await.unwrap();
         assert!(
             first.starts_with("步行约 ") && first.contains(" 分钟 · 直线 "),
             "{first}"
         );
+        let state = page.text_of(".result .open-state").await.unwrap();
+        assert!(
+            ["营业中", "现在未营业", "营业时间未知"].contains(&state.as_str()),
+            "{state}"
+        );
+
+        page.choose_walk("30 分钟以内").await;
+        wait_for_count(&page, &format!("共 {} 处", everything.len())).await;
+        assert_eq!(page.result_names().await, everything);
 
         page.choose_service("婴幼儿托育").await;
         wait_for_count(&page, &format!("共 {} 处", infant_care.len())).await;
@@ -45,9 +57,11 @@ async fn lists_nearby_facilities_nearest_first_and_filters_by_service() {
 }
 
 #[tokio::test]
-async fn switches_to_english_and_keeps_the_filter() {
-    let meals = expected_names(Some(ServiceFunction::Meals));
+async fn switches_to_english_and_keeps_the_filters() {
+    let meals = expected_names(Some(ServiceFunction::Meals), 30);
+    assert!(!meals.is_empty());
     with_finder(move |page| async move {
+        page.choose_walk("30 分钟以内").await;
         page.choose_service("社区助餐").await;
         wait_for_count(&page, &format!("共 {} 处", meals.len())).await;
         page.click_button("English").await;
