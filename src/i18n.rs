@@ -68,6 +68,14 @@ pub enum Msg {
     OpenNow,
     ClosedNow,
     HoursUnknown,
+    Filters,
+    CategoryFilter,
+    AllCategories,
+    AgeFilter,
+    AnyAge,
+    MaxPrice,
+    OpenNowFilter,
+    FreePlacesFilter,
 }
 
 impl Msg {
@@ -109,6 +117,17 @@ impl Msg {
             OpenNow => lang.pick("营业中", "Open now"),
             ClosedNow => lang.pick("现在未营业", "Closed now"),
             HoursUnknown => lang.pick("营业时间未知", "Hours unknown"),
+            Filters => lang.pick("筛选条件", "Filters"),
+            CategoryFilter => lang.pick("服务类别", "Category"),
+            AllCategories => lang.pick("全部类别", "All categories"),
+            AgeFilter => lang.pick("服务对象年龄", "Age"),
+            AnyAge => lang.pick("不限年龄", "Any age"),
+            MaxPrice => lang.pick(
+                "最高价格（元，不填为不限）",
+                "Maximum price (yuan, empty for any)",
+            ),
+            OpenNowFilter => lang.pick("只看现在营业的", "Open now only"),
+            FreePlacesFilter => lang.pick("只看有空余托位或床位的", "With free places only"),
         }
     }
 }

@@ -9,18 +9,23 @@
 
 pub mod data;
 pub mod i18n;
+pub mod url_state;
 
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
-use linli_facilities::finder::{Filters, HoursBook, WALK_MINUTES, find};
+use linli_facilities::finder::{AgeBand, Filters, HoursBook, WALK_MINUTES, find};
 use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::State;
 use linli_facilities::model::{Name, ServiceFunction};
 
 use crate::data::{LoadError, Loaded, beijing_now, load_near};
 use crate::i18n::{Lang, Msg, result_count};
+use crate::url_state::{
+    AGE_BANDS, CATEGORIES, FinderState, age_code, category_code, category_from_code, current_query,
+    push_query,
+};
 
 /// Where the dataset manifest is served, relative to the app.
 pub const MANIFEST_URL: &str = "data/manifest.json";
@@ -123,8 +128,8 @@ pub fn App() -> impl IntoView {
     view! { <Finder manifest_url=MANIFEST_URL /> }
 }
 
-/// The finder page: language switch, service filter and the ranked list of
-/// facilities from the shards near the resident.
+/// The finder page: language switch, the filters (kept in the URL) and the
+/// ranked list of facilities from the shards near the resident.
 #[component]
 pub fn Finder(
     /// URL of the dataset manifest (`manifest.json`).
@@ -132,19 +137,13 @@ pub fn Finder(
     manifest_url: String,
 ) -> impl IntoView {
     let (lang, set_lang) = signal(Lang::default());
-    let (function, set_function) = signal(None::<ServiceFunction>);
-    let (walk_minutes, set_walk_minutes) = signal(15u32);
-    let (senior, set_senior) = signal(false);
-    let filters = Memo::new(move |_| Filters {
-        functions: function.get().into_iter().collect(),
-        walk_minutes: walk_minutes.get(),
-        walking: if senior.get() {
-            WalkingModel::SENIOR
-        } else {
-            WalkingModel::STANDARD
-        },
-        ..Filters::default()
+    let state = RwSignal::new(FinderState::from_query(&current_query()));
+    // The URL follows the filters; back and forward bring them back.
+    Effect::new(move |_| push_query(&state.with(FinderState::to_query)));
+    let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+        state.set(FinderState::from_query(&current_query()));
     });
+    on_cleanup(move || popstate.remove());
     let data = LocalResource::new(move || {
         load_near(manifest_url.clone(), SAMPLE_ORIGIN, search_radius_m())
     });
@@ -156,6 +155,7 @@ pub fn Finder(
     });
 
     let text = move |msg: Msg| move || msg.text(lang.get());
+    let update = move |change: &dyn Fn(&mut FinderState)| state.update(|s| change(s));
 
     view! {
         <header class="topbar">
@@ -176,31 +176,34 @@ pub fn Finder(
             </button>
         </header>
         <main id="main">
-            <section class="controls" aria-label=text(Msg::ServiceFilter)>
+            <section class="controls" aria-label=text(Msg::Filters)>
                 <p class="position">
                     <span class="label">{text(Msg::Position)}</span>
                     <strong>{text(Msg::SamplePosition)}</strong>
                 </p>
                 <div class="field">
-                <label for="function-filter" class="label">{text(Msg::ServiceFilter)}</label>
-                <select
-                    id="function-filter"
-                    on:change=move |ev| set_function.set(ServiceFunction::from_code(&event_target_value(&ev)))
-                >
-                    <option value="" selected=move || function.get().is_none()>
-                        {text(Msg::AllServices)}
-                    </option>
-                    {ServiceFunction::ALL
-                        .into_iter()
-                        .map(|f| {
-                            view! {
-                                <option value=f.code() selected=move || function.get() == Some(f)>
-                                    {move || function_label(f, lang.get())}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
+                    <label for="function-filter" class="label">{text(Msg::ServiceFilter)}</label>
+                    <select
+                        id="function-filter"
+                        on:change=move |ev| {
+                            let f = ServiceFunction::from_code(&event_target_value(&ev));
+                            update(&|s| s.function = f);
+                        }
+                    >
+                        <option value="" selected=move || state.with(|s| s.function.is_none())>
+                            {text(Msg::AllServices)}
+                        </option>
+                        {ServiceFunction::ALL
+                            .into_iter()
+                            .map(|f| {
+                                view! {
+                                    <option value=f.code() selected=move || state.with(|s| s.function == Some(f))>
+                                        {move || function_label(f, lang.get())}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
                 </div>
                 <div class="field">
                     <label for="walk-filter" class="label">{text(Msg::WalkTime)}</label>
@@ -208,7 +211,7 @@ pub fn Finder(
                         id="walk-filter"
                         on:change=move |ev| {
                             if let Ok(minutes) = event_target_value(&ev).parse() {
-                                set_walk_minutes.set(minutes);
+                                update(&|s| s.walk_minutes = minutes);
                             }
                         }
                     >
@@ -216,7 +219,7 @@ pub fn Finder(
                             .into_iter()
                             .map(|m| {
                                 view! {
-                                    <option value=m.to_string() selected=move || walk_minutes.get() == m>
+                                    <option value=m.to_string() selected=move || state.with(|s| s.walk_minutes == m)>
                                         {move || walk_option(m, lang.get())}
                                     </option>
                                 }
@@ -231,8 +234,8 @@ pub fn Finder(
                             type="radio"
                             name="speed"
                             value="standard"
-                            prop:checked=move || !senior.get()
-                            on:change=move |_| set_senior.set(false)
+                            prop:checked=move || state.with(|s| !s.senior)
+                            on:change=move |_| update(&|s| s.senior = false)
                         />
                         {text(Msg::SpeedStandard)}
                     </label>
@@ -241,22 +244,131 @@ pub fn Finder(
                             type="radio"
                             name="speed"
                             value="senior"
-                            prop:checked=move || senior.get()
-                            on:change=move |_| set_senior.set(true)
+                            prop:checked=move || state.with(|s| s.senior)
+                            on:change=move |_| update(&|s| s.senior = true)
                         />
                         {text(Msg::SpeedSenior)}
                     </label>
                 </fieldset>
+                <div class="field">
+                    <label for="category-filter" class="label">{text(Msg::CategoryFilter)}</label>
+                    <select
+                        id="category-filter"
+                        on:change=move |ev| {
+                            let c = category_from_code(&event_target_value(&ev));
+                            update(&|s| s.categories = c.into_iter().collect());
+                        }
+                    >
+                        <option value="" selected=move || state.with(|s| s.categories.is_empty())>
+                            {text(Msg::AllCategories)}
+                        </option>
+                        {CATEGORIES
+                            .into_iter()
+                            .map(|c| {
+                                view! {
+                                    <option value=category_code(c) selected=move || state.with(|s| s.categories == [c])>
+                                        {move || match lang.get() {
+                                            Lang::Zh => c.label_zh(),
+                                            Lang::En => c.label_en(),
+                                        }}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="age-filter" class="label">{text(Msg::AgeFilter)}</label>
+                    <select
+                        id="age-filter"
+                        on:change=move |ev| {
+                            let code = event_target_value(&ev);
+                            let band = AGE_BANDS.into_iter().find(|&b| age_code(b) == code);
+                            update(&|s| s.age = band);
+                        }
+                    >
+                        <option value="" selected=move || state.with(|s| s.age.is_none())>
+                            {text(Msg::AnyAge)}
+                        </option>
+                        {AGE_BANDS
+                            .into_iter()
+                            .map(|b| {
+                                view! {
+                                    <option value=age_code(b) selected=move || state.with(|s| s.age == Some(b))>
+                                        {move || age_label(b, lang.get())}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="price-filter" class="label">{text(Msg::MaxPrice)}</label>
+                    <input
+                        id="price-filter"
+                        type="number"
+                        inputmode="numeric"
+                        min="1"
+                        step="1"
+                        prop:value=move || state.with(|s| s.max_price_yuan.map(|m| m.to_string()).unwrap_or_default())
+                        on:change=move |ev| {
+                            let max = event_target_value(&ev).trim().parse::<u32>().ok().filter(|&m| m > 0);
+                            update(&|s| s.max_price_yuan = max);
+                        }
+                    />
+                </div>
+                <div class="field checks">
+                    <label>
+                        <input
+                            type="checkbox"
+                            id="open-now"
+                            prop:checked=move || state.with(|s| s.open_now)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                update(&|s| s.open_now = on);
+                            }
+                        />
+                        {text(Msg::OpenNowFilter)}
+                    </label>
+                    <label>
+                        <input
+                            type="checkbox"
+                            id="free-places"
+                            prop:checked=move || state.with(|s| s.free_places)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                update(&|s| s.free_places = on);
+                            }
+                        />
+                        {text(Msg::FreePlacesFilter)}
+                    </label>
+                </div>
             </section>
             <section class="results" aria-labelledby="results-heading">
                 <h2 id="results-heading">{text(Msg::ResultsHeading)}</h2>
                 {move || match data.get() {
                     None => view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any(),
                     Some(Err(error)) => view! { <LoadErrorPanel error lang on_retry=move || data.refetch() /> }.into_any(),
-                    Some(Ok(loaded)) => view! { <ResultList loaded filters lang /> }.into_any(),
+                    Some(Ok(loaded)) => view! { <ResultList loaded state lang /> }.into_any(),
                 }}
             </section>
         </main>
+    }
+}
+
+/// An age band's label, e.g. "0–3 岁".
+fn age_label(band: AgeBand, lang: Lang) -> &'static str {
+    match (band, lang) {
+        (AgeBand::Under3, Lang::Zh) => "0–3 岁（托育）",
+        (AgeBand::From3To6, Lang::Zh) => "3–6 岁",
+        (AgeBand::From6To12, Lang::Zh) => "6–12 岁",
+        (AgeBand::From12To18, Lang::Zh) => "12–18 岁",
+        (AgeBand::Senior, Lang::Zh) => "60 岁及以上",
+        (AgeBand::Under3, Lang::En) => "0–3 years (infant care)",
+        (AgeBand::From3To6, Lang::En) => "3–6 years",
+        (AgeBand::From6To12, Lang::En) => "6–12 years",
+        (AgeBand::From12To18, Lang::En) => "12–18 years",
+        (AgeBand::Senior, Lang::En) => "60 and over",
     }
 }
 
@@ -296,13 +408,16 @@ fn LoadErrorPanel(
 #[component]
 fn ResultList(
     loaded: Arc<Loaded>,
-    filters: Memo<Filters>,
+    state: RwSignal<FinderState>,
     lang: ReadSignal<Lang>,
 ) -> impl IntoView {
     let sample = loaded.dataset.sample;
     let skipped = loaded.dataset.skipped();
-    let rows =
-        Memo::new(move |_| filters.with(|f| result_rows(&loaded, SAMPLE_ORIGIN, f, beijing_now())));
+    let rows = Memo::new(move |_| {
+        let now = beijing_now();
+        let filters = state.with(|s| s.filters(now));
+        result_rows(&loaded, SAMPLE_ORIGIN, &filters, now)
+    });
     view! {
         <Show when=move || sample>
             <p class="sample-banner" role="note">{move || Msg::SampleBanner.text(lang.get())}</p>

@@ -44,6 +44,14 @@ fn manifest(shards: &[(&str, [f64; 4], String)]) -> String {
 
 /// Mounts a finder reading `manifest_url` into a fresh container.
 fn mount(manifest_url: String) -> web_sys::HtmlElement {
+    // The finder keeps its filters in the URL: start each test from a plain one.
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path))
+        .unwrap();
     let document = document();
     let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&container).unwrap();

@@ -163,6 +163,20 @@ impl FinderPage {
             .expect("option with that label");
     }
 
+    /// The page's current URL.
+    pub async fn url(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .expect("current URL")
+            .to_string()
+    }
+
+    /// Opens `url` as a fresh navigation, as following a shared link does.
+    pub async fn open(&self, url: &str) {
+        self.client.goto(url).await.expect("open the link");
+    }
+
     /// Chooses a service in the filter by its visible label.
     pub async fn choose_service(&self, label: &str) {
         let select = self
@@ -193,6 +207,16 @@ impl FinderPage {
 /// at the standard speed, nearest first, worked out from the published
 /// files with the domain crate (the same files the release build serves).
 pub fn expected_names(function: Option<ServiceFunction>, walk_minutes: u32) -> Vec<String> {
+    expected(&Filters {
+        functions: function.into_iter().collect(),
+        walk_minutes,
+        ..Filters::default()
+    })
+}
+
+/// The names the finder should list for `filters` (without a time filter),
+/// nearest first, from the published files.
+pub fn expected(filters: &Filters) -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/data");
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("published data file");
     let manifest = Manifest::from_json(&read("manifest.json")).expect("manifest");
@@ -205,11 +229,6 @@ pub fn expected_names(function: Option<ServiceFunction>, walk_minutes: u32) -> V
                 .facilities
         })
         .collect();
-    let filters = Filters {
-        functions: function.into_iter().collect(),
-        walk_minutes,
-        ..Filters::default()
-    };
     // No time filter: the list does not depend on the time given here.
     let any_time = chrono::NaiveDate::from_ymd_opt(2026, 11, 26)
         .unwrap()
@@ -218,7 +237,7 @@ pub fn expected_names(function: Option<ServiceFunction>, walk_minutes: u32) -> V
     find(
         &facilities,
         linli::SAMPLE_ORIGIN,
-        &filters,
+        filters,
         any_time,
         &calendar,
         &mut HoursBook::default(),

@@ -1,7 +1,9 @@
 //! The finder, end to end: the release build served over HTTP with the
 //! published sample dataset, in headless Chromium.
 
-use linli_e2e::{FinderPage, expected_names, with_finder};
+use fantoccini::Locator;
+use linli_e2e::{FinderPage, expected, expected_names, with_finder};
+use linli_facilities::finder::Filters;
 use linli_facilities::model::ServiceFunction;
 
 async fn wait_for_count(page: &FinderPage, count: &str) {
@@ -84,6 +86,89 @@ async fn switches_to_english_and_keeps_the_filters() {
         page.click_button("中文").await;
         wait_for_count(&page, &format!("共 {} 处", meals.len())).await;
         assert_eq!(page.result_names().await[0], meals[0]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn filters_live_in_the_url_for_links_and_back() {
+    let all30 = expected_names(None, 30);
+    let meals30 = expected_names(Some(ServiceFunction::Meals), 30);
+    let near = expected_names(None, 15);
+    with_finder(move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.choose_walk("30 分钟以内").await;
+        wait_for_count(&page, &format!("共 {} 处", all30.len())).await;
+        page.choose_service("社区助餐").await;
+        wait_for_count(&page, &format!("共 {} 处", meals30.len())).await;
+        let link = page.url().await;
+        assert!(link.ends_with("/?svc=meals&walk=30"), "{link}");
+
+        // Back steps through the searches, forward returns.
+        page.client.back().await.unwrap();
+        wait_for_count(&page, &format!("共 {} 处", all30.len())).await;
+        page.client.back().await.unwrap();
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.client.forward().await.unwrap();
+        wait_for_count(&page, &format!("共 {} 处", all30.len())).await;
+
+        // A shared link reproduces the search, controls included.
+        page.open(&link).await;
+        wait_for_count(&page, &format!("共 {} 处", meals30.len())).await;
+        assert_eq!(page.result_names().await, meals30);
+        let chosen = page
+            .client
+            .execute("return [document.getElementById('function-filter').value, document.getElementById('walk-filter').value]", vec![])
+            .await
+            .unwrap();
+        assert_eq!(chosen, serde_json::json!(["meals", "30"]));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn free_places_and_price_narrow_the_list() {
+    let infant = Filters {
+        functions: vec![ServiceFunction::InfantCare],
+        walk_minutes: 30,
+        ..Filters::default()
+    };
+    let all = expected(&infant);
+    let with_places = expected(&Filters {
+        free_places: true,
+        ..infant.clone()
+    });
+    assert!(
+        !with_places.is_empty() && with_places.len() < all.len(),
+        "the sample suits this test"
+    );
+    with_finder(move |page| async move {
+        page.choose_walk("30 分钟以内").await;
+        page.choose_service("婴幼儿托育").await;
+        wait_for_count(&page, &format!("共 {} 处", all.len())).await;
+        page.client
+            .find(Locator::Id("free-places"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_count(&page, &format!("共 {} 处", with_places.len())).await;
+        assert_eq!(page.result_names().await, with_places);
+        assert!(page.url().await.contains("free=1"));
+        // A price no infant care is offered at leaves an empty list, with advice.
+        let price = page.client.find(Locator::Id("price-filter")).await.unwrap();
+        price.send_keys("1").await.unwrap();
+        page.client
+            .execute(
+                "document.getElementById('price-filter').dispatchEvent(new Event('change'))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        wait_for_count(&page, "共 0 处").await;
+        let empty = page.text_of(".empty").await.unwrap();
+        assert!(empty.contains("延长步行时间"), "{empty}");
     })
     .await;
 }

@@ -1,0 +1,269 @@
+//! The finder's state in the page URL, so that back and forward work and a
+//! shared link reproduces the search.
+//!
+//! The query string uses short, stable keys: `svc` (function code), `cat`
+//! (category codes, comma-separated), `walk` (minutes), `speed`
+//! (`senior`), `open` (`now`), `free` (`1`), `age` (band code) and `max`
+//! (yuan). Defaults are left out, so the plain page has no query. Reading
+//! is lenient: an unknown key or value is ignored rather than breaking the
+//! page, since links get truncated and edited by hand.
+
+use linli_facilities::finder::{AgeBand, Filters, OpenAt, WALK_MINUTES};
+use linli_facilities::geometry::WalkingModel;
+use linli_facilities::model::{Category, ServiceFunction};
+
+/// Everything the resident chose, as the URL carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FinderState {
+    /// The service function, or any.
+    pub function: Option<ServiceFunction>,
+    /// Wanted categories; empty means any.
+    pub categories: Vec<Category>,
+    /// Longest walk, in minutes (one of [`WALK_MINUTES`]).
+    pub walk_minutes: u32,
+    /// The senior walking speed instead of the standard one.
+    pub senior: bool,
+    /// Only services open now.
+    pub open_now: bool,
+    /// Only services with free places or beds.
+    pub free_places: bool,
+    /// Only services for an age group.
+    pub age: Option<AgeBand>,
+    /// Only services from at most this price, in yuan.
+    pub max_price_yuan: Option<u32>,
+}
+
+impl Default for FinderState {
+    fn default() -> FinderState {
+        FinderState {
+            function: None,
+            categories: Vec::new(),
+            walk_minutes: 15,
+            senior: false,
+            open_now: false,
+            free_places: false,
+            age: None,
+            max_price_yuan: None,
+        }
+    }
+}
+
+/// The URL code of an age band.
+pub fn age_code(band: AgeBand) -> &'static str {
+    match band {
+        AgeBand::Under3 => "0-3",
+        AgeBand::From3To6 => "3-6",
+        AgeBand::From6To12 => "6-12",
+        AgeBand::From12To18 => "12-18",
+        AgeBand::Senior => "60+",
+    }
+}
+
+/// Every age band, in the order the finder offers them.
+pub const AGE_BANDS: [AgeBand; 5] = [
+    AgeBand::Under3,
+    AgeBand::From3To6,
+    AgeBand::From6To12,
+    AgeBand::From12To18,
+    AgeBand::Senior,
+];
+
+/// The URL code of a category.
+pub fn category_code(c: Category) -> &'static str {
+    match c {
+        Category::BasicPublic => "basic",
+        Category::Affordable => "affordable",
+        Category::Commercial => "commercial",
+    }
+}
+
+/// Every category, in the policy's order.
+pub const CATEGORIES: [Category; 3] = [
+    Category::BasicPublic,
+    Category::Affordable,
+    Category::Commercial,
+];
+
+/// Parses a category code as written by [`FinderState::to_query`].
+pub fn category_from_code(code: &str) -> Option<Category> {
+    CATEGORIES.into_iter().find(|&c| category_code(c) == code)
+}
+
+impl FinderState {
+    /// The query string, without `?`; empty for the defaults.
+    ///
+    /// ```
+    /// use linli::url_state::FinderState;
+    /// let state = FinderState { walk_minutes: 30, senior: true, ..FinderState::default() };
+    /// assert_eq!(state.to_query(), "walk=30&speed=senior");
+    /// assert_eq!(FinderState::from_query(&state.to_query()), state);
+    /// ```
+    pub fn to_query(&self) -> String {
+        let defaults = FinderState::default();
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(f) = self.function {
+            parts.push(format!("svc={}", f.code()));
+        }
+        if !self.categories.is_empty() {
+            let codes: Vec<&str> = self.categories.iter().map(|&c| category_code(c)).collect();
+            parts.push(format!("cat={}", codes.join(",")));
+        }
+        if self.walk_minutes != defaults.walk_minutes {
+            parts.push(format!("walk={}", self.walk_minutes));
+        }
+        if self.senior {
+            parts.push("speed=senior".to_owned());
+        }
+        if self.open_now {
+            parts.push("open=now".to_owned());
+        }
+        if self.free_places {
+            parts.push("free=1".to_owned());
+        }
+        if let Some(band) = self.age {
+            parts.push(format!("age={}", age_code(band)));
+        }
+        if let Some(max) = self.max_price_yuan {
+            parts.push(format!("max={max}"));
+        }
+        parts.join("&")
+    }
+
+    /// Reads a query string (with or without `?`). Unknown keys and values
+    /// are ignored; the rest keeps its default.
+    pub fn from_query(query: &str) -> FinderState {
+        let mut state = FinderState::default();
+        for pair in query.trim_start_matches('?').split('&') {
+            let Some((key, value)) = pair.split_once('=') else {
+                continue;
+            };
+            match key {
+                "svc" => state.function = ServiceFunction::from_code(value),
+                "cat" => {
+                    state.categories = value.split(',').filter_map(category_from_code).collect();
+                }
+                "walk" => {
+                    if let Some(m) = value.parse().ok().filter(|m| WALK_MINUTES.contains(m)) {
+                        state.walk_minutes = m;
+                    }
+                }
+                "speed" => state.senior = value == "senior",
+                "open" => state.open_now = value == "now",
+                "free" => state.free_places = value == "1",
+                "age" => state.age = AGE_BANDS.into_iter().find(|&b| age_code(b) == value),
+                "max" => state.max_price_yuan = value.parse().ok().filter(|&m: &u32| m > 0),
+                _ => {}
+            }
+        }
+        state
+    }
+
+    /// The domain filters for this state; `now` is used for "open now".
+    pub fn filters(&self, now: chrono::NaiveDateTime) -> Filters {
+        Filters {
+            functions: self.function.into_iter().collect(),
+            categories: self.categories.clone(),
+            walk_minutes: self.walk_minutes,
+            walking: if self.senior {
+                WalkingModel::SENIOR
+            } else {
+                WalkingModel::STANDARD
+            },
+            open: if self.open_now {
+                OpenAt::At(now)
+            } else {
+                OpenAt::Any
+            },
+            free_places: self.free_places,
+            age: self.age,
+            max_price_yuan: self.max_price_yuan.map(f64::from),
+        }
+    }
+}
+
+/// The page's current query string, without `?` (browser adapter).
+pub fn current_query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .map(|q| q.trim_start_matches('?').to_owned())
+        .unwrap_or_default()
+}
+
+/// Adds a history entry for `query` unless the page already shows it, so
+/// that back and forward step through searches (browser adapter).
+pub fn push_query(query: &str) {
+    if current_query() == query {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let path = window
+        .location()
+        .pathname()
+        .unwrap_or_else(|_| "/".to_owned());
+    let url = if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_round_trips() {
+        let state = FinderState {
+            function: Some(ServiceFunction::InfantCare),
+            categories: vec![Category::Affordable, Category::BasicPublic],
+            walk_minutes: 20,
+            senior: true,
+            open_now: true,
+            free_places: true,
+            age: Some(AgeBand::Under3),
+            max_price_yuan: Some(4000),
+        };
+        let query = state.to_query();
+        assert_eq!(
+            query,
+            "svc=infant_care&cat=affordable,basic&walk=20&speed=senior&open=now&free=1&age=0-3&max=4000"
+        );
+        assert_eq!(FinderState::from_query(&query), state);
+        assert_eq!(FinderState::from_query(&format!("?{query}")), state);
+    }
+
+    #[test]
+    fn defaults_make_an_empty_query_and_bad_input_is_ignored() {
+        assert_eq!(FinderState::default().to_query(), "");
+        assert_eq!(FinderState::from_query(""), FinderState::default());
+        let odd = FinderState::from_query(
+            "svc=karaoke&walk=17&age=99&max=-5&cat=free,commercial&x=1&speed",
+        );
+        assert_eq!(
+            odd,
+            FinderState {
+                categories: vec![Category::Commercial],
+                ..FinderState::default()
+            }
+        );
+    }
+
+    #[test]
+    fn filters_follow_the_state() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 10, 1)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let state = FinderState::from_query("svc=meals&open=now&speed=senior&max=15");
+        let filters = state.filters(now);
+        assert_eq!(filters.functions, [ServiceFunction::Meals]);
+        assert_eq!(filters.open, OpenAt::At(now));
+        assert_eq!(filters.walking, WalkingModel::SENIOR);
+        assert_eq!(filters.max_price_yuan, Some(15.0));
+    }
+}
