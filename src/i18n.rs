@@ -76,6 +76,7 @@ pub enum Msg {
     MaxPrice,
     OpenNowFilter,
     FreePlacesFilter,
+    ElderMode,
 }
 
 impl Msg {
@@ -128,6 +129,7 @@ impl Msg {
             ),
             OpenNowFilter => lang.pick("只看现在营业的", "Open now only"),
             FreePlacesFilter => lang.pick("只看有空余托位或床位的", "With free places only"),
+            ElderMode => lang.pick("长辈模式", "Large text"),
         }
     }
 }

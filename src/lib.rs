@@ -9,6 +9,7 @@
 
 pub mod data;
 pub mod i18n;
+pub mod prefs;
 pub mod url_state;
 
 use std::sync::Arc;
@@ -148,10 +149,14 @@ pub fn Finder(
         load_near(manifest_url.clone(), SAMPLE_ORIGIN, search_radius_m())
     });
 
+    let (elder, set_elder) = signal(prefs::elder_mode());
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", lang.get().tag());
+            // 长辈模式: larger text, more contrast, bigger targets (style/main.css).
+            let _ = root.class_list().toggle_with_force("elder", elder.get());
         }
+        prefs::set_elder_mode(elder.get());
     });
 
     let text = move |msg: Msg| move || msg.text(lang.get());
@@ -166,14 +171,24 @@ pub fn Finder(
                     <p class="tagline">{text(Msg::Tagline)}</p>
                 </div>
             </div>
-            <button
-                type="button"
-                class="lang-switch"
-                lang=move || lang.get().other().tag()
-                on:click=move |_| set_lang.update(|l| *l = l.other())
-            >
-                {text(Msg::SwitchLanguage)}
-            </button>
+            <div class="header-actions">
+                <button
+                    type="button"
+                    class="elder-switch"
+                    aria-pressed=move || if elder.get() { "true" } else { "false" }
+                    on:click=move |_| set_elder.update(|e| *e = !*e)
+                >
+                    {text(Msg::ElderMode)}
+                </button>
+                <button
+                    type="button"
+                    class="lang-switch"
+                    lang=move || lang.get().other().tag()
+                    on:click=move |_| set_lang.update(|l| *l = l.other())
+                >
+                    {text(Msg::SwitchLanguage)}
+                </button>
+            </div>
         </header>
         <main id="main">
             <section class="controls" aria-label=text(Msg::Filters)>

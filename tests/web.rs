@@ -223,3 +223,49 @@ async fn records_that_fail_validation_are_counted_not_fatal() {
             .contains("1 条记录有误，已跳过")
     );
 }
+
+#[wasm_bindgen_test]
+async fn elder_mode_is_a_remembered_switch() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.remove_item("linli.elder").unwrap();
+    let page = mount(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
+    let root = document().document_element().unwrap();
+    let button: web_sys::HtmlElement = page
+        .query_selector(".elder-switch")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(
+        button.get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    assert!(!root.class_list().contains("elder"));
+    button.click();
+    until(&page, "elder mode", |_| root.class_list().contains("elder")).await;
+    assert_eq!(
+        button.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        storage.get_item("linli.elder").unwrap().as_deref(),
+        Some("1")
+    );
+    // A finder mounted later (a reload) starts in elder mode.
+    let again = mount(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
+    let second: web_sys::HtmlElement = again
+        .query_selector(".elder-switch")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(
+        second.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    second.click();
+    button.click();
+    until(&page, "elder mode off", |_| {
+        !root.class_list().contains("elder")
+    })
+    .await;
+    assert_eq!(storage.get_item("linli.elder").unwrap(), None);
+}

@@ -172,3 +172,40 @@ async fn free_places_and_price_narrow_the_list() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn elder_mode_enlarges_text_and_is_remembered() {
+    let near = expected_names(None, 15);
+    with_finder(move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        let size = "let s = getComputedStyle(document.body); return [parseFloat(s.fontSize), parseFloat(s.lineHeight)]";
+        let before = page.client.execute(size, vec![]).await.unwrap();
+        page.click_button("长辈模式").await;
+        page.eventually("larger text", || async {
+            let after = page.client.execute(size, vec![]).await.ok()?;
+            (after[0].as_f64()? >= 20.0).then_some(after)
+        })
+        .await;
+        let after = page.client.execute(size, vec![]).await.unwrap();
+        let (font, line) = (after[0].as_f64().unwrap(), after[1].as_f64().unwrap());
+        assert!(font > before[0].as_f64().unwrap(), "{before} -> {after}");
+        assert!(line / font >= 1.3, "line spacing {line}/{font}");
+        // Touch targets of at least 48 px.
+        let height = page
+            .client
+            .execute("return document.getElementById('function-filter').getBoundingClientRect().height", vec![])
+            .await
+            .unwrap();
+        assert!(height.as_f64().unwrap() >= 48.0, "{height}");
+        // The device remembers it.
+        page.client.refresh().await.unwrap();
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        let pressed = page
+            .client
+            .execute("return document.querySelector('.elder-switch').getAttribute('aria-pressed')", vec![])
+            .await
+            .unwrap();
+        assert_eq!(pressed, "true");
+    })
+    .await;
+}
