@@ -77,6 +77,8 @@ pub enum Msg {
     OpenNowFilter,
     FreePlacesFilter,
     ElderMode,
+    MyPosition,
+    UseMyLocation,
 }
 
 impl Msg {
@@ -130,6 +132,8 @@ impl Msg {
             OpenNowFilter => lang.pick("只看现在营业的", "Open now only"),
             FreePlacesFilter => lang.pick("只看有空余托位或床位的", "With free places only"),
             ElderMode => lang.pick("长辈模式", "Large text"),
+            MyPosition => lang.pick("我的位置", "My location"),
+            UseMyLocation => lang.pick("使用我的位置", "Use my location"),
         }
     }
 }

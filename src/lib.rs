@@ -8,6 +8,7 @@
 //! plain function with native tests.
 
 pub mod data;
+pub mod geo;
 pub mod i18n;
 pub mod prefs;
 pub mod url_state;
@@ -22,6 +23,7 @@ use linli_facilities::hours::State;
 use linli_facilities::model::{Name, ServiceFunction};
 
 use crate::data::{LoadError, Loaded, beijing_now, load_near};
+use crate::geo::{GeoError, current_position};
 use crate::i18n::{Lang, Msg, result_count};
 use crate::url_state::{
     AGE_BANDS, CATEGORIES, FinderState, age_code, category_code, category_from_code, current_query,
@@ -138,7 +140,27 @@ pub fn Finder(
     manifest_url: String,
 ) -> impl IntoView {
     let (lang, set_lang) = signal(Lang::default());
-    let state = RwSignal::new(FinderState::from_query(&current_query()));
+    let mut initial = FinderState::from_query(&current_query());
+    if initial.position.is_none() {
+        initial.position = prefs::position();
+    }
+    let state = RwSignal::new(initial);
+    // Where to search from: the resident's position, or the sample one.
+    let origin = Memo::new(move |_| state.with(|s| s.position).unwrap_or(SAMPLE_ORIGIN));
+    let (locating, set_locating) = signal(None::<Result<f64, GeoError>>);
+    Effect::new(move |_| prefs::set_position(state.with(|s| s.position)));
+    let locate = move || {
+        set_locating.set(None);
+        leptos::task::spawn_local(async move {
+            match current_position().await {
+                Ok(fix) => {
+                    state.update(|s| s.position = Some(fix.position));
+                    set_locating.set(Some(Ok(fix.accuracy_m)));
+                }
+                Err(e) => set_locating.set(Some(Err(e))),
+            }
+        });
+    };
     // The URL follows the filters; back and forward bring them back.
     Effect::new(move |_| push_query(&state.with(FinderState::to_query)));
     let popstate = window_event_listener(leptos::ev::popstate, move |_| {
@@ -146,7 +168,7 @@ pub fn Finder(
     });
     on_cleanup(move || popstate.remove());
     let data = LocalResource::new(move || {
-        load_near(manifest_url.clone(), SAMPLE_ORIGIN, search_radius_m())
+        load_near(manifest_url.clone(), origin.get(), search_radius_m())
     });
 
     let (elder, set_elder) = signal(prefs::elder_mode());
@@ -192,10 +214,23 @@ pub fn Finder(
         </header>
         <main id="main">
             <section class="controls" aria-label=text(Msg::Filters)>
-                <p class="position">
-                    <span class="label">{text(Msg::Position)}</span>
-                    <strong>{text(Msg::SamplePosition)}</strong>
-                </p>
+                <div class="position">
+                    <p>
+                        <span class="label">{text(Msg::Position)}</span>
+                        <strong class="position-name">
+                            {move || match state.with(|s| s.position) {
+                                None => Msg::SamplePosition.text(lang.get()).to_owned(),
+                                Some(_) => Msg::MyPosition.text(lang.get()).to_owned(),
+                            }}
+                        </strong>
+                    </p>
+                    <button type="button" class="locate" on:click=move |_| locate()>
+                        {text(Msg::UseMyLocation)}
+                    </button>
+                    <p class="locate-status" role="status" aria-live="polite">
+                        {move || locating.get().map(|r| locate_message(r, lang.get()))}
+                    </p>
+                </div>
                 <div class="field">
                     <label for="function-filter" class="label">{text(Msg::ServiceFilter)}</label>
                     <select
@@ -364,10 +399,26 @@ pub fn Finder(
                 {move || match data.get() {
                     None => view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any(),
                     Some(Err(error)) => view! { <LoadErrorPanel error lang on_retry=move || data.refetch() /> }.into_any(),
-                    Some(Ok(loaded)) => view! { <ResultList loaded state lang /> }.into_any(),
+                    Some(Ok(loaded)) => view! { <ResultList loaded state origin lang /> }.into_any(),
                 }}
             </section>
         </main>
+    }
+}
+
+/// What the page says after asking for the device's position.
+fn locate_message(result: Result<f64, GeoError>, lang: Lang) -> String {
+    match (result, lang) {
+        (Ok(accuracy), Lang::Zh) => format!("已使用您的位置（误差约 {accuracy:.0} 米），位置只保存在本机。"),
+        (Ok(accuracy), Lang::En) => {
+            format!("Using your location (within about {accuracy:.0} m); it stays on this device.")
+        }
+        (Err(GeoError::Denied), Lang::Zh) => "您没有允许获取位置，仍按原位置查找。可在浏览器设置中允许定位。".to_owned(),
+        (Err(GeoError::Denied), Lang::En) => {
+            "Location permission was not given; the search keeps its position. You can allow it in the browser settings.".to_owned()
+        }
+        (Err(_), Lang::Zh) => "暂时无法获取您的位置，请稍后再试。".to_owned(),
+        (Err(_), Lang::En) => "Your location is not available right now; please try again later.".to_owned(),
     }
 }
 
@@ -424,6 +475,7 @@ fn LoadErrorPanel(
 fn ResultList(
     loaded: Arc<Loaded>,
     state: RwSignal<FinderState>,
+    origin: Memo<LonLat>,
     lang: ReadSignal<Lang>,
 ) -> impl IntoView {
     let sample = loaded.dataset.sample;
@@ -431,7 +483,7 @@ fn ResultList(
     let rows = Memo::new(move |_| {
         let now = beijing_now();
         let filters = state.with(|s| s.filters(now));
-        result_rows(&loaded, SAMPLE_ORIGIN, &filters, now)
+        result_rows(&loaded, origin.get(), &filters, now)
     });
     view! {
         <Show when=move || sample>

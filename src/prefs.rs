@@ -1,10 +1,15 @@
 //! Browser adapter: preferences the device remembers (localStorage).
 //!
-//! Only display preferences live here; nothing about the resident is sent
-//! anywhere. When storage is unavailable (private mode, blocked), the
+//! Display preferences and the resident's last position live here, on the
+//! device; nothing is sent anywhere. When storage is unavailable (private mode, blocked), the
 //! defaults apply and nothing fails.
 
+use linli_facilities::geometry::LonLat;
+
+use crate::url_state::{position_code, position_from_code};
+
 const ELDER_KEY: &str = "linli.elder";
+const POSITION_KEY: &str = "linli.position";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -24,6 +29,21 @@ pub fn set_elder_mode(on: bool) {
             s.set_item(ELDER_KEY, "1")
         } else {
             s.remove_item(ELDER_KEY)
+        };
+    }
+}
+
+/// The position the resident last chose on this device, if any.
+pub fn position() -> Option<LonLat> {
+    position_from_code(&storage()?.get_item(POSITION_KEY).ok()??)
+}
+
+/// Remembers the resident's position on this device (and only there).
+pub fn set_position(position: Option<LonLat>) {
+    if let Some(s) = storage() {
+        let _ = match position {
+            Some(p) => s.set_item(POSITION_KEY, &position_code(p)),
+            None => s.remove_item(POSITION_KEY),
         };
     }
 }

@@ -3,13 +3,13 @@
 //!
 //! The query string uses short, stable keys: `svc` (function code), `cat`
 //! (category codes, comma-separated), `walk` (minutes), `speed`
-//! (`senior`), `open` (`now`), `free` (`1`), `age` (band code) and `max`
-//! (yuan). Defaults are left out, so the plain page has no query. Reading
+//! (`senior`), `open` (`now`), `free` (`1`), `age` (band code), `max`
+//! (yuan) and `pos` (`lon,lat`, WGS-84, 5 decimals). Defaults are left out, so the plain page has no query. Reading
 //! is lenient: an unknown key or value is ignored rather than breaking the
 //! page, since links get truncated and edited by hand.
 
 use linli_facilities::finder::{AgeBand, Filters, OpenAt, WALK_MINUTES};
-use linli_facilities::geometry::WalkingModel;
+use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::model::{Category, ServiceFunction};
 
 /// Everything the resident chose, as the URL carries it.
@@ -31,6 +31,8 @@ pub struct FinderState {
     pub age: Option<AgeBand>,
     /// Only services from at most this price, in yuan.
     pub max_price_yuan: Option<u32>,
+    /// Where the resident is (WGS-84), once chosen; `None` until then.
+    pub position: Option<LonLat>,
 }
 
 impl Default for FinderState {
@@ -44,8 +46,21 @@ impl Default for FinderState {
             free_places: false,
             age: None,
             max_price_yuan: None,
+            position: None,
         }
     }
+}
+
+/// `lon,lat` to 5 decimals (about 1 m).
+pub fn position_code(p: LonLat) -> String {
+    format!("{:.5},{:.5}", p.lon, p.lat)
+}
+
+/// Reads `lon,lat`; `None` unless both are numbers in WGS-84 ranges.
+pub fn position_from_code(code: &str) -> Option<LonLat> {
+    let (lon, lat) = code.split_once(',')?;
+    let p = LonLat::new(lon.trim().parse().ok()?, lat.trim().parse().ok()?);
+    p.is_valid().then_some(p)
 }
 
 /// The URL code of an age band.
@@ -126,6 +141,9 @@ impl FinderState {
         if let Some(max) = self.max_price_yuan {
             parts.push(format!("max={max}"));
         }
+        if let Some(p) = self.position {
+            parts.push(format!("pos={}", position_code(p)));
+        }
         parts.join("&")
     }
 
@@ -152,6 +170,7 @@ impl FinderState {
                 "free" => state.free_places = value == "1",
                 "age" => state.age = AGE_BANDS.into_iter().find(|&b| age_code(b) == value),
                 "max" => state.max_price_yuan = value.parse().ok().filter(|&m: &u32| m > 0),
+                "pos" => state.position = position_from_code(&value.replace("%2C", ",")),
                 _ => {}
             }
         }
@@ -227,11 +246,12 @@ mod tests {
             free_places: true,
             age: Some(AgeBand::Under3),
             max_price_yuan: Some(4000),
+            position: Some(LonLat::new(116.4265, 39.9245)),
         };
         let query = state.to_query();
         assert_eq!(
             query,
-            "svc=infant_care&cat=affordable,basic&walk=20&speed=senior&open=now&free=1&age=0-3&max=4000"
+            "svc=infant_care&cat=affordable,basic&walk=20&speed=senior&open=now&free=1&age=0-3&max=4000&pos=116.42650,39.92450"
         );
         assert_eq!(FinderState::from_query(&query), state);
         assert_eq!(FinderState::from_query(&format!("?{query}")), state);

@@ -44,7 +44,10 @@ fn manifest(shards: &[(&str, [f64; 4], String)]) -> String {
 
 /// Mounts a finder reading `manifest_url` into a fresh container.
 fn mount(manifest_url: String) -> web_sys::HtmlElement {
-    // The finder keeps its filters in the URL: start each test from a plain one.
+    // The finder keeps its filters in the URL and the position on the
+    // device: start each test from neither.
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.remove_item("linli.position").unwrap();
     let window = web_sys::window().unwrap();
     let path = window.location().pathname().unwrap();
     window
@@ -268,4 +271,68 @@ async fn elder_mode_is_a_remembered_switch() {
     })
     .await;
     assert_eq!(storage.get_item("linli.elder").unwrap(), None);
+}
+
+/// Replaces the browser's geolocation with one that answers `answer`
+/// (JavaScript calling `ok` or `err`), as a person granting or refusing would.
+fn fake_geolocation(answer: &str) {
+    js_sys::eval(&format!(
+        "navigator.geolocation.getCurrentPosition = (ok, err) => {answer};"
+    ))
+    .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn use_my_location_searches_from_the_device_position() {
+    // The device stands at lc-sample-002 (朝阳门), about 950 m from the sample position.
+    fake_geolocation("ok({coords: {longitude: 116.4265, latitude: 39.9245, accuracy: 25}})");
+    let page = mount(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
+    until(&page, "the result list", |t| t.contains("共 1 处")).await;
+    assert_eq!(
+        texts(&page, ".result .name"),
+        ["【示例】东四街道社区综合服务中心"]
+    );
+    let button: web_sys::HtmlElement = page
+        .query_selector(".locate")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+    until(&page, "the list from the device position", |t| {
+        t.contains("已使用您的位置（误差约 25 米）")
+    })
+    .await;
+    until(&page, "the new nearest site", |_| {
+        texts(&page, ".result .name").first().map(String::as_str)
+            == Some("【示例】朝阳门街道托育服务点")
+    })
+    .await;
+    assert_eq!(texts(&page, ".position-name"), ["我的位置"]);
+    // The position is in the URL and remembered on this device only.
+    let url = web_sys::window().unwrap().location().search().unwrap();
+    assert!(url.contains("pos=116.42650,39.92450"), "{url}");
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert_eq!(
+        storage.get_item("linli.position").unwrap().as_deref(),
+        Some("116.42650,39.92450")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_location_keeps_the_search_and_says_why() {
+    fake_geolocation("err({code: 1, message: 'User denied Geolocation'})");
+    let page = mount(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
+    until(&page, "the result list", |t| t.contains("共 1 处")).await;
+    let button: web_sys::HtmlElement = page
+        .query_selector(".locate")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+    until(&page, "the refusal", |t| t.contains("您没有允许获取位置")).await;
+    assert_eq!(
+        texts(&page, ".result .name"),
+        ["【示例】东四街道社区综合服务中心"]
+    );
+    assert!(texts(&page, ".position-name")[0].contains("示例位置"));
 }
