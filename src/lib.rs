@@ -15,12 +15,12 @@ pub mod url_state;
 
 use std::sync::Arc;
 
-use chrono::NaiveDateTime;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use leptos::prelude::*;
 use linli_facilities::finder::{AgeBand, Filters, HoursBook, WALK_MINUTES, find};
 use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::State;
-use linli_facilities::model::{Name, ServiceFunction};
+use linli_facilities::model::{CapacityKind, Name, PriceUnit, ServiceFunction};
 
 use crate::data::{LoadError, Loaded, beijing_now, load_near};
 use crate::geo::{GeoError, current_position};
@@ -75,6 +75,12 @@ pub struct ResultRow {
     pub searched: Option<ServiceFunction>,
     /// Whether the matching services are open at the time asked.
     pub open: OpenNow,
+    /// The lowest price among the matching services, in fen (0.01 yuan),
+    /// with its unit.
+    pub lowest_price: Option<(u64, PriceUnit)>,
+    /// Free places or beds of the matching service with the most free:
+    /// kind, available, total, and the day they were counted.
+    pub places: Option<(CapacityKind, u32, u32, NaiveDate)>,
 }
 
 /// Runs the resident's search over `loaded` for `origin` at local time `now`
@@ -111,6 +117,15 @@ pub fn result_rows(
         } else {
             OpenNow::Unknown
         };
+        let matched = || hit.services.iter().map(|m| &f.services[m.service]);
+        let lowest_price = matched()
+            .flat_map(|s| &s.prices)
+            .min_by(|a, b| a.amount_yuan.total_cmp(&b.amount_yuan))
+            .map(|p| ((p.amount_yuan * 100.0).round() as u64, p.unit));
+        let places = matched()
+            .filter_map(|s| s.capacity.as_ref())
+            .max_by_key(|c| c.available)
+            .map(|c| (c.kind, c.available, c.total, c.updated));
         ResultRow {
             id: f.id.clone(),
             name: f.name.clone(),
@@ -120,6 +135,8 @@ pub fn result_rows(
             functions,
             searched,
             open,
+            lowest_price,
+            places,
         }
     })
     .collect()
@@ -406,6 +423,71 @@ pub fn Finder(
     }
 }
 
+/// Free-place counts older than this many days are flagged as stale.
+pub const STALE_AFTER_DAYS: i64 = 30;
+
+/// "最低 15 元/餐", "免费" or "From ¥15 per meal".
+pub fn price_text(fen: u64, unit: PriceUnit, lang: Lang) -> String {
+    let yuan = if fen.is_multiple_of(100) {
+        (fen / 100).to_string()
+    } else {
+        format!("{:.2}", fen as f64 / 100.0)
+    };
+    match (fen, lang) {
+        (0, Lang::Zh) => "免费".to_owned(),
+        (0, Lang::En) => "Free".to_owned(),
+        (_, Lang::Zh) => format!("最低 {yuan} 元/{}", unit.label_zh()),
+        (_, Lang::En) => format!("From ¥{yuan} per {}", unit_en(unit)),
+    }
+}
+
+fn unit_en(unit: PriceUnit) -> &'static str {
+    match unit {
+        PriceUnit::PerMeal => "meal",
+        PriceUnit::PerDay => "day",
+        PriceUnit::PerMonth => "month",
+        PriceUnit::PerHour => "hour",
+        PriceUnit::PerSession => "session",
+    }
+}
+
+/// "空余托位 4/40（11月18日统计）", with a warning when the count is old.
+pub fn places_text(
+    kind: CapacityKind,
+    available: u32,
+    total: u32,
+    updated: NaiveDate,
+    stale: bool,
+    lang: Lang,
+) -> String {
+    let (m, d) = (updated.month(), updated.day());
+    match lang {
+        Lang::Zh => {
+            let what = match kind {
+                CapacityKind::ChildcarePlaces => "空余托位",
+                CapacityKind::ElderBeds => "空余床位",
+            };
+            let note = if stale {
+                "，数据可能已过时"
+            } else {
+                ""
+            };
+            format!(
+                "{what} {available}/{total}（{}年{m}月{d}日统计{note}）",
+                updated.year()
+            )
+        }
+        Lang::En => {
+            let what = match kind {
+                CapacityKind::ChildcarePlaces => "childcare places",
+                CapacityKind::ElderBeds => "beds",
+            };
+            let note = if stale { "; may be out of date" } else { "" };
+            format!("{available} of {total} {what} free (counted {updated}{note})")
+        }
+    }
+}
+
 /// What the page says after asking for the device's position.
 fn locate_message(result: Result<f64, GeoError>, lang: Lang) -> String {
     match (result, lang) {
@@ -523,7 +605,10 @@ fn ResultItem(row: ResultRow, lang: ReadSignal<Lang>) -> impl IntoView {
         functions,
         searched,
         open,
+        lowest_price,
+        places,
     } = row;
+    let today = beijing_now().date();
     let en_name = name.en.clone();
     let (open_class, open_msg) = match open {
         OpenNow::Open => ("open-state open", Msg::OpenNow),
@@ -554,6 +639,15 @@ fn ResultItem(row: ResultRow, lang: ReadSignal<Lang>) -> impl IntoView {
             </p>
             <p class="place">{place}</p>
             <p class=open_class>{move || open_msg.text(lang.get())}</p>
+            {lowest_price.map(|(fen, unit)| view! { <p class="price">{move || price_text(fen, unit, lang.get())}</p> })}
+            {places.map(|(kind, available, total, updated)| {
+                let stale = (today - updated).num_days() > STALE_AFTER_DAYS;
+                view! {
+                    <p class="places" class:stale=stale>
+                        {move || places_text(kind, available, total, updated, stale, lang.get())}
+                    </p>
+                }
+            })}
             <ul class="functions">
                 {functions
                     .into_iter()
@@ -654,6 +748,47 @@ mod tests {
         assert_eq!(
             (rows[0].open, rows[1].open),
             (OpenNow::Closed, OpenNow::Closed)
+        );
+    }
+
+    #[test]
+    fn rows_carry_the_lowest_price_and_free_places() {
+        let data = loaded();
+        let infant = Filters {
+            functions: vec![ServiceFunction::InfantCare],
+            walk_minutes: 30,
+            ..Filters::default()
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &infant, at("2026-11-26T10:00"));
+        // 002: 3800 a month full day, 2400 half day, 60 an hour; 4 of 40 places.
+        assert_eq!(rows[0].lowest_price, Some((6000, PriceUnit::PerHour)));
+        let updated = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+        assert_eq!(
+            rows[0].places,
+            Some((CapacityKind::ChildcarePlaces, 4, 40, updated))
+        );
+        assert_eq!(
+            price_text(6000, PriceUnit::PerHour, Lang::Zh),
+            "最低 60 元/小时"
+        );
+        assert_eq!(price_text(0, PriceUnit::PerSession, Lang::Zh), "免费");
+        assert_eq!(
+            price_text(1250, PriceUnit::PerMeal, Lang::En),
+            "From ¥12.50 per meal"
+        );
+        let text = places_text(
+            CapacityKind::ChildcarePlaces,
+            4,
+            40,
+            updated,
+            false,
+            Lang::Zh,
+        );
+        assert_eq!(text, "空余托位 4/40（2026年11月18日统计）");
+        let old = places_text(CapacityKind::ElderBeds, 0, 20, updated, true, Lang::En);
+        assert_eq!(
+            old,
+            "0 of 20 beds free (counted 2026-11-18; may be out of date)"
         );
     }
 

@@ -141,6 +141,14 @@ async fn lists_what_is_within_a_walk_nearest_first_and_filters() {
     // A row that stayed in the list now leads with the service searched for.
     assert_eq!(texts(&page, ".result .function:first-child"), ["儿童托管"]);
     assert_eq!(texts(&page, ".function.searched"), ["儿童托管"]);
+    // The lowest price and the free places, with the day they were counted;
+    // a count from September is flagged as old.
+    assert_eq!(texts(&page, ".result .price"), ["最低 1200 元/月"]);
+    assert_eq!(
+        texts(&page, ".result .places"),
+        ["空余托位 0/25（2026年9月1日统计，数据可能已过时）"]
+    );
+    assert!(page.query_selector(".places.stale").unwrap().is_some());
 
     choose(&page, "sports");
     until(&page, "the empty result", |t| t.contains("共 0 处")).await;
