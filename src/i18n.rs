@@ -79,6 +79,9 @@ pub enum Msg {
     ElderMode,
     MyPosition,
     UseMyLocation,
+    OpeningSoon,
+    ClosedToday,
+    Today,
 }
 
 impl Msg {
@@ -134,6 +137,9 @@ impl Msg {
             ElderMode => lang.pick("长辈模式", "Large text"),
             MyPosition => lang.pick("我的位置", "My location"),
             UseMyLocation => lang.pick("使用我的位置", "Use my location"),
+            OpeningSoon => lang.pick("即将营业", "Opening soon"),
+            ClosedToday => lang.pick("今日休息", "Closed today"),
+            Today => lang.pick("今日", "Today"),
         }
     }
 }

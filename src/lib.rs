@@ -81,6 +81,38 @@ pub struct ResultRow {
     /// Free places or beds of the matching service with the most free:
     /// kind, available, total, and the day they were counted.
     pub places: Option<(CapacityKind, u32, u32, NaiveDate)>,
+    /// Each matching service with today's hours and its state now.
+    pub services: Vec<ServiceLine>,
+}
+
+/// A service's state now, as a resident reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServiceState {
+    /// Open now.
+    Open,
+    /// Closed now, opening within [`OPENING_SOON_MINUTES`].
+    OpeningSoon,
+    /// Closed now.
+    Closed,
+    /// Nobody can tell.
+    Unknown,
+}
+
+/// How soon an opening counts as "opening soon", in minutes.
+pub const OPENING_SOON_MINUTES: i64 = 60;
+
+/// One matching service of a row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ServiceLine {
+    /// Its function.
+    pub function: ServiceFunction,
+    /// The operator's name for it, if any.
+    pub name: Option<String>,
+    /// Today's opening times as `HH:MM–HH:MM` stretches; empty when closed
+    /// all day; `None` when the hours are unknown.
+    pub today: Option<Vec<String>>,
+    /// Its state now.
+    pub state: ServiceState,
 }
 
 /// Runs the resident's search over `loaded` for `origin` at local time `now`
@@ -94,52 +126,87 @@ pub fn result_rows(
     let facilities = &loaded.dataset.facilities;
     let searched = filters.functions.first().copied();
     let mut book = HoursBook::default();
-    find(
+    let hits = find(
         facilities,
         origin,
         filters,
         now,
         &loaded.calendar,
         &mut book,
-    )
-    .into_iter()
-    .map(|hit| {
-        let f = &facilities[hit.index];
-        let mut functions: Vec<ServiceFunction> = f.functions();
-        if let Some(wanted) = searched {
-            functions.sort_by_key(|&x| x != wanted);
-        }
-        let states: Vec<State> = hit.services.iter().map(|m| m.status.state).collect();
-        let open = if states.contains(&State::Open) {
-            OpenNow::Open
-        } else if states.contains(&State::Closed) {
-            OpenNow::Closed
-        } else {
-            OpenNow::Unknown
-        };
-        let matched = || hit.services.iter().map(|m| &f.services[m.service]);
-        let lowest_price = matched()
-            .flat_map(|s| &s.prices)
-            .min_by(|a, b| a.amount_yuan.total_cmp(&b.amount_yuan))
-            .map(|p| ((p.amount_yuan * 100.0).round() as u64, p.unit));
-        let places = matched()
-            .filter_map(|s| s.capacity.as_ref())
-            .max_by_key(|c| c.available)
-            .map(|c| (c.kind, c.available, c.total, c.updated));
-        ResultRow {
-            id: f.id.clone(),
-            name: f.name.clone(),
-            place: format!("{} · {}", f.subdistrict, f.community),
-            distance_m: ((hit.distance_m / 10.0).round() * 10.0) as u32,
-            walk_minutes: hit.walk_minutes.ceil() as u32,
-            functions,
-            searched,
-            open,
-            lowest_price,
-            places,
-        }
-    })
-    .collect()
+    );
+    hits.into_iter()
+        .map(|hit| {
+            let f = &facilities[hit.index];
+            let mut functions: Vec<ServiceFunction> = f.functions();
+            if let Some(wanted) = searched {
+                functions.sort_by_key(|&x| x != wanted);
+            }
+            let states: Vec<State> = hit.services.iter().map(|m| m.status.state).collect();
+            let open = if states.contains(&State::Open) {
+                OpenNow::Open
+            } else if states.contains(&State::Closed) {
+                OpenNow::Closed
+            } else {
+                OpenNow::Unknown
+            };
+            let service_lines = hit
+                .services
+                .iter()
+                .map(|m| {
+                    let service = &f.services[m.service];
+                    let state = match (m.status.state, m.status.next_change) {
+                        (State::Open, _) => ServiceState::Open,
+                        (State::Closed, Some((when, State::Open)))
+                            if (when - now).num_minutes() <= OPENING_SOON_MINUTES =>
+                        {
+                            ServiceState::OpeningSoon
+                        }
+                        (State::Closed, _) => ServiceState::Closed,
+                        (State::Unknown, _) => ServiceState::Unknown,
+                    };
+                    let today = book.hours(&loaded.calendar, service).and_then(|hours| {
+                        let day = hours.day(&loaded.calendar, now.date());
+                        if day.intervals.iter().any(|i| i.state == State::Unknown) {
+                            return None;
+                        }
+                        Some(
+                            day.open_intervals()
+                                .map(|i| format!("{}–{}", hhmm(i.start_min), hhmm(i.end_min)))
+                                .collect(),
+                        )
+                    });
+                    ServiceLine {
+                        function: service.function,
+                        name: service.name.clone(),
+                        today,
+                        state,
+                    }
+                })
+                .collect();
+            let matched = || hit.services.iter().map(|m| &f.services[m.service]);
+            let lowest_price = matched()
+                .flat_map(|s| &s.prices)
+                .min_by(|a, b| a.amount_yuan.total_cmp(&b.amount_yuan))
+                .map(|p| ((p.amount_yuan * 100.0).round() as u64, p.unit));
+            let places = matched()
+                .filter_map(|s| s.capacity.as_ref())
+                .max_by_key(|c| c.available)
+                .map(|c| (c.kind, c.available, c.total, c.updated));
+            ResultRow {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                place: format!("{} · {}", f.subdistrict, f.community),
+                distance_m: ((hit.distance_m / 10.0).round() * 10.0) as u32,
+                walk_minutes: hit.walk_minutes.ceil() as u32,
+                functions,
+                searched,
+                open,
+                lowest_price,
+                places,
+                services: service_lines,
+            }
+        })
+        .collect()
 }
 
 /// The whole app, reading the published dataset from [`MANIFEST_URL`].
@@ -423,6 +490,51 @@ pub fn Finder(
     }
 }
 
+#[component]
+fn ServiceItem(line: ServiceLine, lang: ReadSignal<Lang>) -> impl IntoView {
+    let ServiceLine {
+        function,
+        name,
+        today,
+        state,
+    } = line;
+    let (class, msg) = match state {
+        ServiceState::Open => ("service-state open", Msg::OpenNow),
+        ServiceState::OpeningSoon => ("service-state soon", Msg::OpeningSoon),
+        ServiceState::Closed => ("service-state closed", Msg::ClosedNow),
+        ServiceState::Unknown => ("service-state unknown", Msg::HoursUnknown),
+    };
+    view! {
+        <li class="service" data-function=function.code()>
+            <span class="service-name">
+                {move || {
+                    let label = function_label(function, lang.get());
+                    match &name {
+                        Some(n) if lang.get() == Lang::Zh => format!("{label}·{n}"),
+                        _ => label.to_owned(),
+                    }
+                }}
+            </span>
+            <span class="today">
+                {move || {
+                    let l = lang.get();
+                    match &today {
+                        None => Msg::HoursUnknown.text(l).to_owned(),
+                        Some(spans) if spans.is_empty() => Msg::ClosedToday.text(l).to_owned(),
+                        Some(spans) => format!("{} {}", Msg::Today.text(l), spans.join(", ")),
+                    }
+                }}
+            </span>
+            <span class=class>{move || msg.text(lang.get())}</span>
+        </li>
+    }
+}
+
+/// `HH:MM` for minutes after midnight (1440 is `24:00`).
+fn hhmm(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
 /// Free-place counts older than this many days are flagged as stale.
 pub const STALE_AFTER_DAYS: i64 = 30;
 
@@ -607,6 +719,7 @@ fn ResultItem(row: ResultRow, lang: ReadSignal<Lang>) -> impl IntoView {
         open,
         lowest_price,
         places,
+        services,
     } = row;
     let today = beijing_now().date();
     let en_name = name.en.clone();
@@ -648,6 +761,12 @@ fn ResultItem(row: ResultRow, lang: ReadSignal<Lang>) -> impl IntoView {
                     </p>
                 }
             })}
+            <ul class="services">
+                {services
+                    .into_iter()
+                    .map(|line| view! { <ServiceItem line lang /> })
+                    .collect_view()}
+            </ul>
             <ul class="functions">
                 {functions
                     .into_iter()
@@ -790,6 +909,40 @@ mod tests {
             old,
             "0 of 20 beds free (counted 2026-11-18; may be out of date)"
         );
+    }
+
+    #[test]
+    fn services_say_today_s_hours_and_opening_soon() {
+        let data = loaded();
+        let meals = Filters {
+            functions: vec![ServiceFunction::Meals],
+            walk_minutes: 30,
+            ..Filters::default()
+        };
+        // Wednesday 10:30: 001's canteen opens at 11:00, 006's at 11:00 too.
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T10:30"));
+        let line = &rows[0].services[0];
+        assert_eq!(line.function, ServiceFunction::Meals);
+        assert_eq!(line.name.as_deref(), Some("长者食堂"));
+        assert_eq!(
+            line.today,
+            Some(vec!["11:00–13:00".to_owned(), "17:00–18:30".to_owned()])
+        );
+        assert_eq!(line.state, ServiceState::OpeningSoon);
+        // At 09:00 the opening is two hours away: just closed.
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T09:00"));
+        assert_eq!(rows[0].services[0].state, ServiceState::Closed);
+        // On a Sunday 006's weekday canteen is closed all day.
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-11T12:00"));
+        assert_eq!(rows[1].services[0].today, Some(vec![]));
+        // National Day: 001's day care (PH off) is closed all day.
+        let elder = Filters {
+            functions: vec![ServiceFunction::ElderCare],
+            ..meals
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &elder, at("2026-10-01T10:00"));
+        assert_eq!(rows[0].services[0].today, Some(vec![]));
+        assert_eq!(rows[0].services[0].state, ServiceState::Closed);
     }
 
     #[test]

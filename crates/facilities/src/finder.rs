@@ -131,6 +131,15 @@ pub struct HoursBook {
 }
 
 impl HoursBook {
+    /// The parsed hours of `service`, if it has hours that parse.
+    pub fn hours(&mut self, calendar: &HolidayCalendar, service: &Service) -> Option<&Hours> {
+        let value = service.opening_hours.as_ref()?;
+        self.parsed
+            .entry(value.clone())
+            .or_insert_with(|| Hours::parse(value, calendar).ok())
+            .as_ref()
+    }
+
     /// The status of `service` at `at`; `Unknown` when it has no hours or
     /// they do not parse.
     pub fn status(

@@ -51,6 +51,19 @@ async fn lists_facilities_within_the_walk_nearest_first_and_filters() {
                 "the searched service comes first: {chips:?}"
             );
         }
+        // Each row lists its infant-care service with today's hours and state.
+        let lines = page
+            .client
+            .find_all(Locator::Css(".result .service"))
+            .await
+            .unwrap();
+        assert!(lines.len() >= infant_care.len());
+        for line in lines {
+            let text = line.text().await.unwrap();
+            assert!(text.starts_with("婴幼儿托育"), "{text}");
+            let known = ["营业中", "即将营业", "现在未营业", "营业时间未知"];
+            assert!(known.iter().any(|k| text.ends_with(k)), "{text}");
+        }
 
         page.choose_service("全部服务").await;
         wait_for_count(&page, &format!("共 {} 处", everything.len())).await;
