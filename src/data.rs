@@ -89,8 +89,6 @@ impl fmt::Display for LoadError {
 pub struct Loaded {
     /// The dataset manifest.
     pub manifest: Manifest,
-    /// The shards that were loaded, by district code.
-    pub shards: Vec<String>,
     /// Their facilities together; `problems` count skipped records.
     pub dataset: Dataset,
     /// The holiday calendar the manifest names.
@@ -139,10 +137,8 @@ pub async fn load_near(
         dataset.facilities.extend(part.facilities);
         dataset.problems.extend(part.problems);
     }
-    let shards = entries.into_iter().map(|e| e.code).collect();
     Ok(Arc::new(Loaded {
         manifest,
-        shards,
         dataset,
         calendar,
     }))

@@ -452,30 +452,18 @@ pub fn Finder(
                     />
                 </div>
                 <div class="field checks">
-                    <label>
-                        <input
-                            type="checkbox"
-                            id="open-now"
-                            prop:checked=move || state.with(|s| s.open_now)
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                update(&|s| s.open_now = on);
-                            }
-                        />
-                        {text(Msg::OpenNowFilter)}
-                    </label>
-                    <label>
-                        <input
-                            type="checkbox"
-                            id="free-places"
-                            prop:checked=move || state.with(|s| s.free_places)
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                update(&|s| s.free_places = on);
-                            }
-                        />
-                        {text(Msg::FreePlacesFilter)}
-                    </label>
+                    <Check
+                        id="open-now"
+                        label=text(Msg::OpenNowFilter)
+                        checked=Signal::derive(move || state.with(|s| s.open_now))
+                        on_toggle=move |on| update(&|s| s.open_now = on)
+                    />
+                    <Check
+                        id="free-places"
+                        label=text(Msg::FreePlacesFilter)
+                        checked=Signal::derive(move || state.with(|s| s.free_places))
+                        on_toggle=move |on| update(&|s| s.free_places = on)
+                    />
                 </div>
             </section>
             <section class="results" aria-labelledby="results-heading">
@@ -597,6 +585,27 @@ pub fn places_text(
             let note = if stale { "; may be out of date" } else { "" };
             format!("{available} of {total} {what} free (counted {updated}{note})")
         }
+    }
+}
+
+/// A labelled checkbox bound to one yes/no filter.
+#[component]
+fn Check(
+    id: &'static str,
+    label: impl Fn() -> &'static str + Send + Sync + 'static,
+    checked: Signal<bool>,
+    on_toggle: impl Fn(bool) + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            <input
+                type="checkbox"
+                id=id
+                prop:checked=move || checked.get()
+                on:change=move |ev| on_toggle(event_target_checked(&ev))
+            />
+            {label}
+        </label>
     }
 }
 
@@ -800,7 +809,6 @@ mod tests {
             "licence":"CC0-1.0","sample":true,"description":"t","holidays":"holidays.json","schema":"schema.json","districts":[]}"#;
         Loaded {
             manifest: Manifest::from_json(manifest).unwrap(),
-            shards: vec!["110101".into()],
             dataset: parse_feature_collection(text).unwrap(),
             calendar: HolidayCalendar::from_json(include_str!("../public/data/holidays.json"))
                 .unwrap(),
