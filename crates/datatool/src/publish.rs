@@ -8,6 +8,7 @@ use std::path::Path;
 use linli_facilities::districts;
 use linli_facilities::manifest::{FORMAT, Manifest, ShardEntry};
 use linli_facilities::model::Facility;
+use linli_facilities::places::PlaceList;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -81,7 +82,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Splits `facilities` by district, writes `<code>.geojson` shards and
-/// `manifest.json` into `out`, and returns the manifest.
+/// `manifest.json` and the community list `places.json` into `out`, and
+/// returns the manifest.
 pub fn publish(
     facilities: &[Facility],
     out: &Path,
@@ -133,8 +135,11 @@ pub fn publish(
         description: about.description.clone(),
         holidays: "holidays.json".to_owned(),
         schema: "schema.json".to_owned(),
+        places: Some("places.json".to_owned()),
         districts: entries,
     };
+    let places = PlaceList::from_facilities(facilities, about.sample);
+    std::fs::write(out.join("places.json"), places.to_json() + "\n")?;
     let text = serde_json::to_string_pretty(&manifest).map_err(std::io::Error::other)?;
     std::fs::write(out.join("manifest.json"), text + "\n")?;
     Ok(manifest)

@@ -45,6 +45,38 @@ impl LonLat {
             Point::new(other.lon, other.lat),
         )
     }
+
+    /// This position in GCJ-02, the offset system Chinese map apps such as
+    /// Amap use. Outside mainland China the position is returned unchanged,
+    /// as those apps expect.
+    ///
+    /// ```
+    /// use linli_facilities::geometry::LonLat;
+    /// // In Beijing GCJ-02 is a few hundred metres off WGS-84.
+    /// let wgs = LonLat::new(116.4170, 39.9290);
+    /// let offset = wgs.distance_m(wgs.to_gcj02());
+    /// assert!((100.0..800.0).contains(&offset));
+    /// ```
+    pub fn to_gcj02(self) -> LonLat {
+        let (lon, lat) = coordtransform::wgs84_to_gcj02(self.lon, self.lat);
+        LonLat::new(lon, lat)
+    }
+
+    /// This position in BD-09, the system Baidu Maps uses (GCJ-02 with
+    /// Baidu's own further offset).
+    pub fn to_bd09(self) -> LonLat {
+        let gcj = self.to_gcj02();
+        let (lon, lat) = coordtransform::gcj02_to_bd09(gcj.lon, gcj.lat);
+        LonLat::new(lon, lat)
+    }
+
+    /// The point on the unit sphere, for the spatial index: straight-line
+    /// (chord) distance there grows with great-circle distance, so a search
+    /// by chord finds exactly the points within a great-circle radius.
+    pub(crate) fn unit_vector(self) -> [f64; 3] {
+        let (lon, lat) = (self.lon.to_radians(), self.lat.to_radians());
+        [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+    }
 }
 
 /// Converts a straight-line distance into an estimated walk.
@@ -132,6 +164,22 @@ mod tests {
         }
         // A senior needs longer for the same distance.
         assert!(WalkingModel::SENIOR.minutes(800.0) > WalkingModel::STANDARD.minutes(800.0));
+    }
+
+    #[test]
+    fn converts_to_the_chinese_map_systems_and_back() {
+        let wgs = LonLat::new(116.4170, 39.9290);
+        let gcj = wgs.to_gcj02();
+        let (lon, lat) = coordtransform::gcj02_to_wgs84(gcj.lon, gcj.lat);
+        assert!(wgs.distance_m(LonLat::new(lon, lat)) < 1.0);
+        let bd = wgs.to_bd09();
+        let (lon, lat) = coordtransform::bd09_to_wgs84(bd.lon, bd.lat);
+        assert!(wgs.distance_m(LonLat::new(lon, lat)) < 1.0);
+        // BD-09 lies further east and north than GCJ-02 in Beijing.
+        assert!(bd.lon > gcj.lon && bd.lat > gcj.lat);
+        // Outside China nothing moves.
+        let paris = LonLat::new(2.35, 48.85);
+        assert_eq!(paris.to_gcj02(), paris);
     }
 
     #[test]

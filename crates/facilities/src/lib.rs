@@ -37,5 +37,7 @@ pub mod finder;
 pub mod geometry;
 pub mod hours;
 pub mod hours_text;
+pub mod index;
 pub mod manifest;
 pub mod model;
+pub mod places;

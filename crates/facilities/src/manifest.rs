@@ -31,6 +31,10 @@ pub struct Manifest {
     pub holidays: String,
     /// The JSON Schema of the shards, relative to the manifest.
     pub schema: String,
+    /// The community list (`places.json`, see [`crate::places`]), relative
+    /// to the manifest; older publications have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub places: Option<String>,
     /// One entry per district shard, in code order.
     pub districts: Vec<ShardEntry>,
 }
@@ -85,7 +89,7 @@ impl Manifest {
     /// let manifest = Manifest {
     ///     format: "linli-dataset/1".into(), dataset_version: "1".into(), generated_at: String::new(),
     ///     licence: String::new(), sample: true, description: String::new(),
-    ///     holidays: "holidays.json".into(), schema: "schema.json".into(),
+    ///     holidays: "holidays.json".into(), schema: "schema.json".into(), places: None,
     ///     districts: vec![shard("110101", [116.38, 39.85, 116.45, 39.97]), shard("110119", [115.9, 40.3, 116.2, 40.6])],
     /// };
     /// let near: Vec<&str> = manifest.shards_near(LonLat::new(116.40, 39.92), 2_000.0).map(|s| s.code.as_str()).collect();
