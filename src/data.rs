@@ -9,7 +9,9 @@ use std::sync::Arc;
 use linli_facilities::calendar::HolidayCalendar;
 use linli_facilities::dataset::{Dataset, DatasetError, parse_feature_collection};
 use linli_facilities::geometry::LonLat;
-use linli_facilities::manifest::Manifest;
+use linli_facilities::index::SpatialIndex;
+use linli_facilities::manifest::{Manifest, ShardEntry};
+use linli_facilities::places::PlaceList;
 
 use crate::i18n::Lang;
 
@@ -28,6 +30,8 @@ pub enum LoadError {
     Format { url: String, error: DatasetError },
     /// The holiday calendar is not usable.
     Calendar { url: String, message: String },
+    /// The manifest or the community list is not usable.
+    Unreadable { url: String, message: String },
 }
 
 impl LoadError {
@@ -74,6 +78,12 @@ impl LoadError {
             (LoadError::Calendar { url, message }, Lang::En) => {
                 format!("The holiday calendar at {url} is unusable: {message}")
             }
+            (LoadError::Unreadable { url, message }, Lang::Zh) => {
+                format!("数据索引有误（{url}）：{message}")
+            }
+            (LoadError::Unreadable { url, message }, Lang::En) => {
+                format!("The data index at {url} is unusable: {message}")
+            }
         }
     }
 }
@@ -85,7 +95,7 @@ impl fmt::Display for LoadError {
 }
 
 /// The manifest and the facilities of the shards near the resident.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Loaded {
     /// The dataset manifest.
     pub manifest: Manifest,
@@ -93,23 +103,62 @@ pub struct Loaded {
     pub dataset: Dataset,
     /// The holiday calendar the manifest names.
     pub calendar: HolidayCalendar,
+    /// The facilities' positions, for searching by distance.
+    pub index: SpatialIndex,
+}
+
+impl Loaded {
+    /// Puts the parts together and indexes the facilities.
+    pub fn new(manifest: Manifest, dataset: Dataset, calendar: HolidayCalendar) -> Loaded {
+        let index = SpatialIndex::new(&dataset.facilities);
+        Loaded {
+            manifest,
+            dataset,
+            calendar,
+            index,
+        }
+    }
+}
+
+/// Which shards to load.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Want<'a> {
+    /// Every shard whose extent comes within `radius_m` metres of `origin`.
+    Near {
+        /// The resident's position.
+        origin: LonLat,
+        /// The search radius, in metres.
+        radius_m: f64,
+    },
+    /// One district's shard, by district code.
+    District(&'a str),
+}
+
+/// Fetches and reads the manifest at `manifest_url` (made absolute).
+async fn manifest(manifest_url: &str) -> Result<Manifest, LoadError> {
+    let text = fetch_text(manifest_url).await?;
+    Manifest::from_json(&text).map_err(|message| LoadError::Unreadable {
+        url: manifest_url.to_owned(),
+        message,
+    })
 }
 
 /// Fetches the manifest at `manifest_url`, then, together, the holiday
-/// calendar and every shard whose extent comes within `radius_m` metres of
-/// `origin`, and merges the shards.
-pub async fn load_near(
-    manifest_url: String,
-    origin: LonLat,
-    radius_m: f64,
-) -> Result<Arc<Loaded>, LoadError> {
+/// calendar and the shards wanted, and merges the shards.
+pub async fn load(manifest_url: String, want: Want<'_>) -> Result<Arc<Loaded>, LoadError> {
     let manifest_url = absolute(&manifest_url, None);
-    let text = fetch_text(&manifest_url).await?;
-    let manifest = Manifest::from_json(&text).map_err(|message| LoadError::Format {
-        url: manifest_url.clone(),
-        error: DatasetError::NotFeatureCollection(message),
-    })?;
-    let entries: Vec<_> = manifest.shards_near(origin, radius_m).cloned().collect();
+    let manifest = manifest(&manifest_url).await?;
+    let entries: Vec<ShardEntry> = match want {
+        Want::Near { origin, radius_m } => {
+            manifest.shards_near(origin, radius_m).cloned().collect()
+        }
+        Want::District(code) => manifest
+            .districts
+            .iter()
+            .filter(|d| d.code == code)
+            .cloned()
+            .collect(),
+    };
     let fetches = entries.iter().map(|entry| {
         let url = absolute(&entry.file, Some(&manifest_url));
         async move {
@@ -137,11 +186,31 @@ pub async fn load_near(
         dataset.facilities.extend(part.facilities);
         dataset.problems.extend(part.problems);
     }
-    Ok(Arc::new(Loaded {
-        manifest,
-        dataset,
-        calendar,
-    }))
+    Ok(Arc::new(Loaded::new(manifest, dataset, calendar)))
+}
+
+/// The facilities near `origin`: [`load`] with [`Want::Near`].
+pub async fn load_near(
+    manifest_url: String,
+    origin: LonLat,
+    radius_m: f64,
+) -> Result<Arc<Loaded>, LoadError> {
+    load(manifest_url, Want::Near { origin, radius_m }).await
+}
+
+/// The community list the manifest names; `Ok(None)` when the publication
+/// has none.
+pub async fn load_places(manifest_url: String) -> Result<Option<Arc<PlaceList>>, LoadError> {
+    let manifest_url = absolute(&manifest_url, None);
+    let manifest = manifest(&manifest_url).await?;
+    let Some(file) = manifest.places else {
+        return Ok(None);
+    };
+    let url = absolute(&file, Some(&manifest_url));
+    let text = fetch_text(&url).await?;
+    let list =
+        PlaceList::from_json(&text).map_err(|message| LoadError::Unreadable { url, message })?;
+    Ok(Some(Arc::new(list)))
 }
 
 /// Resolves `url` against `base`, or against the page when `base` is `None`.

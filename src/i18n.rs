@@ -4,6 +4,9 @@
 //! has both languages. Domain labels (service functions, categories) come
 //! from `linli_facilities::model`.
 
+use linli_facilities::finder::AgeBand;
+use linli_facilities::model::ServiceFunction;
+
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -150,6 +153,38 @@ pub fn result_count(lang: Lang, n: usize) -> String {
         Lang::Zh => format!("共 {n} 处"),
         Lang::En if n == 1 => "1 facility".to_owned(),
         Lang::En => format!("{n} facilities"),
+    }
+}
+
+/// An age band's label, e.g. "0–3 岁".
+pub fn age_label(band: AgeBand, lang: Lang) -> &'static str {
+    match (band, lang) {
+        (AgeBand::Under3, Lang::Zh) => "0–3 岁（托育）",
+        (AgeBand::From3To6, Lang::Zh) => "3–6 岁",
+        (AgeBand::From6To12, Lang::Zh) => "6–12 岁",
+        (AgeBand::From12To18, Lang::Zh) => "12–18 岁",
+        (AgeBand::Senior, Lang::Zh) => "60 岁及以上",
+        (AgeBand::Under3, Lang::En) => "0–3 years (infant care)",
+        (AgeBand::From3To6, Lang::En) => "3–6 years",
+        (AgeBand::From6To12, Lang::En) => "6–12 years",
+        (AgeBand::From12To18, Lang::En) => "12–18 years",
+        (AgeBand::Senior, Lang::En) => "60 and over",
+    }
+}
+
+/// A walking-time option, e.g. "15 分钟".
+pub fn walk_option(minutes: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{minutes} 分钟以内"),
+        Lang::En => format!("Within {minutes} min"),
+    }
+}
+
+/// The label of a service function in `lang`.
+pub fn function_label(f: ServiceFunction, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => f.label_zh(),
+        Lang::En => f.label_en(),
     }
 }
 

@@ -6,10 +6,11 @@
 
 use linli_facilities::geometry::LonLat;
 
-use crate::url_state::{position_code, position_from_code};
+use crate::url_state::{Source, position_code, position_from_code};
 
 const ELDER_KEY: &str = "linli.elder";
 const POSITION_KEY: &str = "linli.position";
+const SOURCE_KEY: &str = "linli.position.source";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -44,6 +45,30 @@ pub fn set_position(position: Option<LonLat>) {
         let _ = match position {
             Some(p) => s.set_item(POSITION_KEY, &position_code(p)),
             None => s.remove_item(POSITION_KEY),
+        };
+    }
+}
+
+/// How the remembered position was chosen, if known.
+pub fn source() -> Option<Source> {
+    let code = storage()?.get_item(SOURCE_KEY).ok()??;
+    match code.as_str() {
+        "gps" => Some(Source::Located),
+        "map" => Some(Source::Map),
+        _ => code
+            .strip_prefix("near:")
+            .map(|label| Source::Community(label.to_owned())),
+    }
+}
+
+/// Remembers how the position was chosen, next to the position.
+pub fn set_source(source: Option<&Source>) {
+    if let Some(s) = storage() {
+        let _ = match source {
+            Some(Source::Located) => s.set_item(SOURCE_KEY, "gps"),
+            Some(Source::Map) => s.set_item(SOURCE_KEY, "map"),
+            Some(Source::Community(label)) => s.set_item(SOURCE_KEY, &format!("near:{label}")),
+            None => s.remove_item(SOURCE_KEY),
         };
     }
 }

@@ -3,11 +3,18 @@
 //!
 //! The query string uses short, stable keys: `svc` (function code), `cat`
 //! (category codes, comma-separated), `walk` (minutes), `speed`
-//! (`senior`), `open` (`now`), `free` (`1`), `age` (band code), `max`
-//! (yuan) and `pos` (`lon,lat`, WGS-84, 5 decimals). Defaults are left out, so the plain page has no query. Reading
-//! is lenient: an unknown key or value is ignored rather than breaking the
-//! page, since links get truncated and edited by hand.
+//! (`senior`), `open` (`now`, or a Beijing time `YYYY-MM-DDTHH:MM`), `free`
+//! (`1`), `age` (band code), `max` (yuan), `pos` (`lon,lat`, WGS-84, 5
+//! decimals) with where it came from (`src=gps`, `src=map`, or `near=` a
+//! community's name, percent-encoded), and the open facility page (`fac`,
+//! its id, and `fd`, its district code). Defaults are left out, so the plain
+//! page has no query. Reading is lenient: an unknown key or value is ignored
+//! rather than breaking the page, since links get truncated and edited by
+//! hand.
 
+use chrono::NaiveDateTime;
+
+use crate::num::{fixed, parse_decimal};
 use linli_facilities::finder::{AgeBand, Filters, OpenAt, WALK_MINUTES};
 use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::model::{Category, ServiceFunction};
@@ -23,8 +30,8 @@ pub struct FinderState {
     pub walk_minutes: u32,
     /// The senior walking speed instead of the standard one.
     pub senior: bool,
-    /// Only services open now.
-    pub open_now: bool,
+    /// Only services open now, or at a chosen time.
+    pub open: OpenChoice,
     /// Only services with free places or beds.
     pub free_places: bool,
     /// Only services for an age group.
@@ -33,6 +40,42 @@ pub struct FinderState {
     pub max_price_yuan: Option<u32>,
     /// Where the resident is (WGS-84), once chosen; `None` until then.
     pub position: Option<LonLat>,
+    /// How the position was chosen; `None` when unknown (an older link).
+    pub source: Option<Source>,
+    /// The facility page on show, if any.
+    pub facility: Option<FacilityRef>,
+}
+
+/// When the resident wants services to be open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OpenChoice {
+    /// Any time: no filter.
+    #[default]
+    Any,
+    /// Open now.
+    Now,
+    /// Open at a chosen local (Beijing) time.
+    At(NaiveDateTime),
+}
+
+/// How the resident's position was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The device's geolocation.
+    Located,
+    /// A tap on the map.
+    Map,
+    /// A community from the list, by its label ("东城区 交道口街道 …").
+    Community(String),
+}
+
+/// A facility, by id and the district whose shard holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacilityRef {
+    /// The facility id.
+    pub id: String,
+    /// The district code of its shard.
+    pub district: String,
 }
 
 impl Default for FinderState {
@@ -42,24 +85,76 @@ impl Default for FinderState {
             categories: Vec::new(),
             walk_minutes: 15,
             senior: false,
-            open_now: false,
+            open: OpenChoice::Any,
             free_places: false,
             age: None,
             max_price_yuan: None,
             position: None,
+            source: None,
+            facility: None,
         }
     }
 }
 
+/// The URL form of a time: `YYYY-MM-DDTHH:MM`.
+pub fn time_code(t: NaiveDateTime) -> String {
+    crate::num::ymd_hm(t)
+}
+
+/// Reads [`time_code`]'s form.
+pub fn time_from_code(code: &str) -> Option<NaiveDateTime> {
+    crate::num::parse_ymd_hm(&code.replace("%3A", ":"))
+}
+
+/// Percent-encodes `text` for a query value: everything but ASCII letters,
+/// digits and `-._~` becomes `%XX` bytes of its UTF-8.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Decodes [`encode`]'s form (and `+` as a space); `None` when the bytes are
+/// not UTF-8 or an escape is broken.
+pub fn decode(value: &str) -> Option<String> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = value.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// `lon,lat` to 5 decimals (about 1 m).
 pub fn position_code(p: LonLat) -> String {
-    format!("{:.5},{:.5}", p.lon, p.lat)
+    format!("{},{}", fixed(p.lon, 5), fixed(p.lat, 5))
 }
 
 /// Reads `lon,lat`; `None` unless both are numbers in WGS-84 ranges.
 pub fn position_from_code(code: &str) -> Option<LonLat> {
     let (lon, lat) = code.split_once(',')?;
-    let p = LonLat::new(lon.trim().parse().ok()?, lat.trim().parse().ok()?);
+    let p = LonLat::new(parse_decimal(lon.trim())?, parse_decimal(lat.trim())?);
     p.is_valid().then_some(p)
 }
 
@@ -129,8 +224,10 @@ impl FinderState {
         if self.senior {
             parts.push("speed=senior".to_owned());
         }
-        if self.open_now {
-            parts.push("open=now".to_owned());
+        match self.open {
+            OpenChoice::Any => {}
+            OpenChoice::Now => parts.push("open=now".to_owned()),
+            OpenChoice::At(t) => parts.push(format!("open={}", time_code(t))),
         }
         if self.free_places {
             parts.push("free=1".to_owned());
@@ -143,6 +240,15 @@ impl FinderState {
         }
         if let Some(p) = self.position {
             parts.push(format!("pos={}", position_code(p)));
+            match &self.source {
+                None => {}
+                Some(Source::Located) => parts.push("src=gps".to_owned()),
+                Some(Source::Map) => parts.push("src=map".to_owned()),
+                Some(Source::Community(label)) => parts.push(format!("near={}", encode(label))),
+            }
+        }
+        if let Some(f) = &self.facility {
+            parts.push(format!("fac={}&fd={}", encode(&f.id), encode(&f.district)));
         }
         parts.join("&")
     }
@@ -151,6 +257,7 @@ impl FinderState {
     /// are ignored; the rest keeps its default.
     pub fn from_query(query: &str) -> FinderState {
         let mut state = FinderState::default();
+        let (mut fac, mut fd) = (None, None);
         for pair in query.trim_start_matches('?').split('&') {
             let Some((key, value)) = pair.split_once('=') else {
                 continue;
@@ -166,19 +273,35 @@ impl FinderState {
                     }
                 }
                 "speed" => state.senior = value == "senior",
-                "open" => state.open_now = value == "now",
+                "open" if value == "now" => state.open = OpenChoice::Now,
+                "open" => {
+                    if let Some(t) = time_from_code(value) {
+                        state.open = OpenChoice::At(t);
+                    }
+                }
                 "free" => state.free_places = value == "1",
                 "age" => state.age = AGE_BANDS.into_iter().find(|&b| age_code(b) == value),
                 "max" => state.max_price_yuan = value.parse().ok().filter(|&m: &u32| m > 0),
                 "pos" => state.position = position_from_code(&value.replace("%2C", ",")),
+                "src" if value == "gps" => state.source = Some(Source::Located),
+                "src" if value == "map" => state.source = Some(Source::Map),
+                "near" => state.source = decode(value).map(Source::Community),
+                "fac" => fac = decode(value).filter(|v| !v.is_empty()),
+                "fd" => fd = decode(value).filter(|v| !v.is_empty()),
                 _ => {}
             }
+        }
+        if state.position.is_none() {
+            state.source = None;
+        }
+        if let (Some(id), Some(district)) = (fac, fd) {
+            state.facility = Some(FacilityRef { id, district });
         }
         state
     }
 
     /// The domain filters for this state; `now` is used for "open now".
-    pub fn filters(&self, now: chrono::NaiveDateTime) -> Filters {
+    pub fn filters(&self, now: NaiveDateTime) -> Filters {
         Filters {
             functions: self.function.into_iter().collect(),
             categories: self.categories.clone(),
@@ -188,10 +311,10 @@ impl FinderState {
             } else {
                 WalkingModel::STANDARD
             },
-            open: if self.open_now {
-                OpenAt::At(now)
-            } else {
-                OpenAt::Any
+            open: match self.open {
+                OpenChoice::Any => OpenAt::Any,
+                OpenChoice::Now => OpenAt::At(now),
+                OpenChoice::At(t) => OpenAt::At(t),
             },
             free_places: self.free_places,
             age: self.age,
@@ -242,25 +365,51 @@ mod tests {
             categories: vec![Category::Affordable, Category::BasicPublic],
             walk_minutes: 20,
             senior: true,
-            open_now: true,
+            open: OpenChoice::Now,
             free_places: true,
             age: Some(AgeBand::Under3),
             max_price_yuan: Some(4000),
             position: Some(LonLat::new(116.4265, 39.9245)),
+            source: Some(Source::Map),
+            facility: Some(FacilityRef {
+                id: "110101-00001".to_owned(),
+                district: "110101".to_owned(),
+            }),
         };
         let query = state.to_query();
         assert_eq!(
             query,
-            "svc=infant_care&cat=affordable,basic&walk=20&speed=senior&open=now&free=1&age=0-3&max=4000&pos=116.42650,39.92450"
+            "svc=infant_care&cat=affordable,basic&walk=20&speed=senior&open=now&free=1&age=0-3&max=4000&pos=116.42650,39.92450&src=map&fac=110101-00001&fd=110101"
         );
         assert_eq!(FinderState::from_query(&query), state);
         assert_eq!(FinderState::from_query(&format!("?{query}")), state);
+        let at = time_from_code("2026-10-01T10:30").unwrap();
+        let community = FinderState {
+            open: OpenChoice::At(at),
+            source: Some(Source::Community(
+                "东城区 交道口街道 示例第18社区".to_owned(),
+            )),
+            ..state
+        };
+        let query = community.to_query();
+        assert!(
+            query.contains("open=2026-10-01T10%3A30") || query.contains("open=2026-10-01T10:30")
+        );
+        assert!(
+            query.contains("near=%E4%B8%9C%E5%9F%8E%E5%8C%BA%20"),
+            "{query}"
+        );
+        assert_eq!(FinderState::from_query(&query), community);
     }
 
     #[test]
     fn defaults_make_an_empty_query_and_bad_input_is_ignored() {
         assert_eq!(FinderState::default().to_query(), "");
         assert_eq!(FinderState::from_query(""), FinderState::default());
+        // A source without a position, a facility without its district, a
+        // broken escape and an impossible time are all dropped.
+        let partial = FinderState::from_query("src=gps&fac=x&near=%E4%B8&open=2026-13-01T10:00");
+        assert_eq!(partial, FinderState::default());
         let odd = FinderState::from_query(
             "svc=karaoke&walk=17&age=99&max=-5&cat=free,commercial&x=1&speed",
         );

@@ -97,8 +97,14 @@ fn pick(container: &web_sys::HtmlElement, id: &str, value: &str) {
         .unwrap();
 }
 
+/// Chooses a service function by its labelled icon button.
 fn choose(container: &web_sys::HtmlElement, code: &str) {
-    pick(container, "function-filter", code);
+    let radio: web_sys::HtmlElement = container
+        .query_selector(&format!("input[name=function][value=\"{code}\"]"))
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    radio.click();
 }
 
 /// Clicks the radio button with `value`.

@@ -1,0 +1,724 @@
+//! The facility page: every service with its week of hours, the next
+//! holiday's effect, prices with who they are for, free places with their
+//! date, how to call and get there, and "report a problem".
+//!
+//! What the page says is computed by plain functions with native tests
+//! ([`week_rows`], [`holiday_note`], [`key_facts`], the map links); the
+//! component only lays it out.
+
+use std::sync::Arc;
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use leptos::prelude::*;
+use linli_facilities::calendar::{DayKind, HolidayCalendar};
+use linli_facilities::finder::HoursBook;
+use linli_facilities::hours::{Hours, State};
+use linli_facilities::model::{Accessibility, Category, Facility, OperatingModel, Price, Service};
+
+use crate::data::{Loaded, beijing_now};
+use crate::i18n::{Lang, function_label};
+use crate::icons::FunctionIcon;
+use crate::num::fixed;
+use crate::reports::ReportForm;
+use crate::rows::{STALE_AFTER_DAYS, hhmm, places_text, unit_en};
+use crate::speech::ReadAloud;
+use crate::url_state::encode;
+
+/// A record not checked against the site for longer than this many days is
+/// flagged on its page.
+pub const VERIFIED_STALE_AFTER_DAYS: i64 = 180;
+
+/// One day of a service's week.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayRow {
+    /// The date.
+    pub date: NaiveDate,
+    /// Whether it is today.
+    pub today: bool,
+    /// What the holiday calendar says about it.
+    pub note: DayNote,
+    /// The opening times that day.
+    pub hours: DayHours,
+}
+
+/// What kind of day a row is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DayNote {
+    /// An ordinary day.
+    Ordinary,
+    /// A public-holiday day off, with the holiday's names (zh, en).
+    Holiday(String, String),
+    /// A weekend working day (调休上班), with the holiday's names (zh, en).
+    Workday(String, String),
+}
+
+/// A day's opening times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DayHours {
+    /// Closed all day.
+    Closed,
+    /// Open in these `HH:MM–HH:MM` stretches.
+    Open(Vec<String>),
+    /// Nobody can tell.
+    Unknown,
+}
+
+/// The opening times of one day, as shown.
+fn day_hours(hours: &Hours, calendar: &HolidayCalendar, date: NaiveDate) -> DayHours {
+    let day = hours.day(calendar, date);
+    if day.intervals.iter().any(|i| i.state == State::Unknown) {
+        return DayHours::Unknown;
+    }
+    let spans: Vec<String> = day
+        .open_intervals()
+        .map(|i| format!("{}–{}", hhmm(i.start_min), hhmm(i.end_min)))
+        .collect();
+    if spans.is_empty() {
+        DayHours::Closed
+    } else {
+        DayHours::Open(spans)
+    }
+}
+
+/// The week (Monday to Sunday) that holds `today`, day by day.
+pub fn week_rows(hours: &Hours, calendar: &HolidayCalendar, today: NaiveDate) -> Vec<DayRow> {
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    (0..7)
+        .map(|i| {
+            let date = monday + Duration::days(i);
+            let note = match calendar.day(date) {
+                DayKind::Holiday(h) => DayNote::Holiday(h.name_zh.clone(), h.name_en.clone()),
+                DayKind::AdjustedWorkday(h) => {
+                    DayNote::Workday(h.name_zh.clone(), h.name_en.clone())
+                }
+                DayKind::Ordinary | DayKind::Unknown => DayNote::Ordinary,
+            };
+            DayRow {
+                date,
+                today: date == today,
+                note,
+                hours: day_hours(hours, calendar, date),
+            }
+        })
+        .collect()
+}
+
+/// The next holiday period and what it does to a service's hours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HolidayNote {
+    /// The holiday's Chinese name, e.g. "国庆节".
+    pub name_zh: String,
+    /// The holiday's English name.
+    pub name_en: String,
+    /// The first day off.
+    pub first: NaiveDate,
+    /// The last day off.
+    pub last: NaiveDate,
+    /// The hours over the days off: the same every day, or varying.
+    pub hours: Option<DayHours>,
+}
+
+/// The next holiday (on or after `today`) whose hours the schedule sets
+/// with a `PH` rule; `None` when it has none.
+pub fn holiday_note(
+    hours: &Hours,
+    calendar: &HolidayCalendar,
+    today: NaiveDate,
+) -> Option<HolidayNote> {
+    let (holiday, _) = hours.next_holiday_effect(calendar, today)?;
+    let mut days = holiday.off.iter().map(|&d| day_hours(hours, calendar, d));
+    let first = days.next()?;
+    let same = days.all(|d| d == first);
+    Some(HolidayNote {
+        name_zh: holiday.name_zh.clone(),
+        name_en: holiday.name_en.clone(),
+        first: holiday.first_off(),
+        last: holiday.last_off(),
+        hours: same.then_some(first),
+    })
+}
+
+/// "国庆节 10月1日–7日 休息" or "National Day, 1–7 Oct: closed".
+pub fn holiday_text(note: &HolidayNote, lang: Lang) -> String {
+    let (a, b) = (note.first, note.last);
+    match lang {
+        Lang::Zh => {
+            let span = if a.month() == b.month() {
+                format!("{}月{}日–{}日", a.month(), a.day(), b.day())
+            } else {
+                format!("{}月{}日–{}月{}日", a.month(), a.day(), b.month(), b.day())
+            };
+            let what = match &note.hours {
+                Some(DayHours::Closed) => "休息".to_owned(),
+                Some(DayHours::Open(spans)) => format!("开放 {}", spans.join("，")),
+                Some(DayHours::Unknown) => "时间未知".to_owned(),
+                None => "时间有调整，请看上表或致电".to_owned(),
+            };
+            format!("{} {span} {what}", note.name_zh)
+        }
+        Lang::En => {
+            const MONTHS: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            let day = |d: NaiveDate| format!("{} {}", d.day(), MONTHS[d.month0() as usize]);
+            let span = format!("{} – {}", day(a), day(b));
+            let what = match &note.hours {
+                Some(DayHours::Closed) => "closed".to_owned(),
+                Some(DayHours::Open(spans)) => format!("open {}", spans.join(", ")),
+                Some(DayHours::Unknown) => "hours unknown".to_owned(),
+                None => "hours change; see the table or call".to_owned(),
+            };
+            format!("{}, {span}: {what}", note.name_en)
+        }
+    }
+}
+
+/// An Amap (高德地图) walking-route link to the facility, in GCJ-02. Only
+/// the destination is in the link; the map app finds the start itself.
+pub fn amap_url(f: &Facility) -> String {
+    let p = f.position.to_gcj02();
+    format!(
+        "https://uri.amap.com/navigation?to={},{},{}&mode=walk&coordinate=gaode&callnative=1&src=linli",
+        fixed(p.lon, 6),
+        fixed(p.lat, 6),
+        encode(&f.name.zh)
+    )
+}
+
+/// A Baidu Maps (百度地图) link to the facility, in BD-09, from which the
+/// resident can ask for a route.
+pub fn baidu_url(f: &Facility) -> String {
+    let p = f.position.to_bd09();
+    format!(
+        "https://api.map.baidu.com/marker?location={},{}&title={}&content={}&coord_type=bd09ll&output=html&src=linli",
+        fixed(p.lat, 6),
+        fixed(p.lon, 6),
+        encode(&f.name.zh),
+        encode(&f.address)
+    )
+}
+
+/// The facts read aloud: name, address, phone, and each service's hours
+/// today, in `lang`.
+pub fn key_facts(
+    f: &Facility,
+    calendar: &HolidayCalendar,
+    book: &mut HoursBook,
+    today: NaiveDate,
+    lang: Lang,
+) -> String {
+    let mut out = Vec::new();
+    match lang {
+        Lang::Zh => {
+            out.push(f.name.zh.clone());
+            out.push(format!("地址：{}", f.address));
+            if let Some(phone) = &f.phone {
+                out.push(format!("电话：{phone}"));
+            }
+        }
+        Lang::En => {
+            out.push(f.name.en.clone().unwrap_or_else(|| f.name.zh.clone()));
+            out.push(format!("Address: {}", f.address));
+            if let Some(phone) = &f.phone {
+                out.push(format!("Phone: {phone}"));
+            }
+        }
+    }
+    for service in &f.services {
+        let label = function_label(service.function, lang);
+        let today_hours = book
+            .hours(calendar, service)
+            .map_or(DayHours::Unknown, |h| day_hours(h, calendar, today));
+        out.push(match (lang, today_hours) {
+            (Lang::Zh, DayHours::Open(spans)) => format!("{label}今天 {}", spans.join("，")),
+            (Lang::Zh, DayHours::Closed) => format!("{label}今天不开放"),
+            (Lang::Zh, DayHours::Unknown) => format!("{label}开放时间未知"),
+            (Lang::En, DayHours::Open(spans)) => format!("{label} today {}", spans.join(", ")),
+            (Lang::En, DayHours::Closed) => format!("{label} closed today"),
+            (Lang::En, DayHours::Unknown) => format!("{label}: hours unknown"),
+        });
+    }
+    let end = if lang == Lang::Zh { "。" } else { ". " };
+    out.join(end) + end.trim_end()
+}
+
+/// One price, e.g. "15 元/餐 · 80周岁及以上 · 一荤两素".
+pub fn price_line(p: &Price, lang: Lang) -> String {
+    let amount = if p.amount_yuan.fract() == 0.0 {
+        format!("{}", p.amount_yuan as i64)
+    } else {
+        fixed(p.amount_yuan, 2)
+    };
+    let mut parts = vec![match (lang, p.amount_yuan == 0.0) {
+        (Lang::Zh, true) => "免费".to_owned(),
+        (Lang::En, true) => "Free".to_owned(),
+        (Lang::Zh, false) => format!("{amount} 元/{}", p.unit.label_zh()),
+        (Lang::En, false) => format!("¥{amount} per {}", unit_en(p.unit)),
+    }];
+    if p.eligible.is_empty() {
+        parts.push(lang.pick("所有人", "everyone").to_owned());
+    } else {
+        let who: Vec<&str> = p
+            .eligible
+            .iter()
+            .map(|e| match lang {
+                Lang::Zh => e.label_zh(),
+                Lang::En => eligibility_en(*e),
+            })
+            .collect();
+        parts.push(format!(
+            "{}{}",
+            lang.pick("适用：", "for "),
+            who.join(lang.pick("、", ", "))
+        ));
+    }
+    if let Some(note) = &p.note {
+        parts.push(note.clone());
+    }
+    parts.join(" · ")
+}
+
+fn eligibility_en(e: linli_facilities::model::Eligibility) -> &'static str {
+    use linli_facilities::model::Eligibility as E;
+    match e {
+        E::Age60Plus => "people aged 60 and over",
+        E::Age80Plus => "people aged 80 and over",
+        E::LowIncome => "low-income households",
+        E::Disabled => "people with disabilities",
+        E::LivingAlone => "older people living alone",
+        E::LocalResident => "residents of the community",
+    }
+}
+
+fn category_label(c: Category, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => c.label_zh(),
+        Lang::En => c.label_en(),
+    }
+}
+
+fn model_en(m: OperatingModel) -> &'static str {
+    match m {
+        OperatingModel::PublicBuiltPrivateRun => "publicly built, privately run",
+        OperatingModel::PrivateRunPublicAided => "privately run with public aid",
+        OperatingModel::GovernmentPurchase => "service bought by the government",
+        OperatingModel::PublicRun => "publicly built and run",
+        OperatingModel::PrivateRun => "privately built and run",
+        OperatingModel::Other => "other arrangement",
+    }
+}
+
+fn accessibility_en(a: Accessibility) -> &'static str {
+    match a {
+        Accessibility::StepFreeEntrance => "step-free entrance",
+        Accessibility::Lift => "lift",
+        Accessibility::AccessibleToilet => "accessible toilet",
+        Accessibility::Handrails => "handrails",
+        Accessibility::WheelchairLoan => "wheelchairs to borrow",
+        Accessibility::AccessibleParking => "accessible parking",
+        Accessibility::TactilePaving => "tactile paving",
+        Accessibility::HearingLoop => "hearing loop",
+    }
+}
+
+fn weekday_label(d: Weekday, lang: Lang) -> &'static str {
+    let i = d.num_days_from_monday() as usize;
+    match lang {
+        Lang::Zh => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][i],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+    }
+}
+
+/// The page of the facility `id` in `loaded`, or a clear message when it
+/// is not there.
+#[component]
+pub fn FacilityPage(
+    loaded: Arc<Loaded>,
+    id: String,
+    lang: Lang,
+    on_back: impl Fn() + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let Some(index) = loaded.dataset.facilities.iter().position(|f| f.id == id) else {
+        let back = on_back.clone();
+        return view! {
+            <section class="facility missing" aria-labelledby="facility-heading">
+                <h2 id="facility-heading" tabindex="-1">
+                    {lang.pick("找不到这个设施", "Facility not found")}
+                </h2>
+                <p role="alert">
+                    {match lang {
+                        Lang::Zh => format!("数据中没有编号为 {id} 的设施，它可能已下线或链接不完整。"),
+                        Lang::En => format!("No facility with id {id} is in the data; it may have closed, or the link is incomplete."),
+                    }}
+                </p>
+                <button type="button" class="back" on:click=move |_| back()>
+                    {lang.pick("返回查找结果", "Back to the results")}
+                </button>
+            </section>
+        }
+        .into_any();
+    };
+    let now = beijing_now();
+    let today = now.date();
+    crate::finder::take_focus_request();
+    let f = loaded.dataset.facilities[index].clone();
+    let sample = loaded.dataset.sample;
+    let verified_stale = (today - f.last_verified).num_days() > VERIFIED_STALE_AFTER_DAYS;
+    let name_zh = f.name.zh.clone();
+    let name_en = f.name.en.clone();
+    let phone = f.phone.clone();
+    let amap = amap_url(&f);
+    let baidu = baidu_url(&f);
+    let mut book = HoursBook::default();
+    let services = f
+        .services
+        .iter()
+        .map(|s| service_card(s, &loaded.calendar, &mut book, today, lang))
+        .collect_view();
+    let accessibility = f.accessibility.clone();
+    let operator = f.operator.clone();
+    let model = f.operating_model;
+    let last_verified = f.last_verified;
+    let facility_id = id;
+    let place = format!("{} {} {}", f.district_name, f.subdistrict, f.community);
+    let address = f.address.clone();
+    let facts = move |l: Lang| {
+        let f = &loaded.dataset.facilities[index];
+        key_facts(f, &loaded.calendar, &mut HoursBook::default(), today, l)
+    };
+    view! {
+        <section class="facility" aria-labelledby="facility-heading" data-id=f.id.clone()>
+            <button type="button" class="back" on:click=move |_| on_back()>
+                {lang.pick("← 返回查找结果", "← Back to the results")}
+            </button>
+            <h2 id="facility-heading" tabindex="-1">
+                {match (lang, &name_en) {
+                    (Lang::En, Some(en)) => en.clone(),
+                    _ => name_zh.clone(),
+                }}
+            </h2>
+            <Show when=move || sample>
+                <p class="sample-banner" role="note">
+                    {lang.pick("这是示例数据，并非真实设施。", "This is sample data, not a real facility.")}
+                </p>
+            </Show>
+            <ReadAloud facts lang />
+            <dl class="facts">
+                <dt>{lang.pick("地址", "Address")}</dt>
+                <dd class="address">{address}<br /><span class="place">{place}</span></dd>
+                <dt>{lang.pick("电话", "Phone")}</dt>
+                <dd class="phone">
+                    {match phone {
+                        Some(p) => view! { <a href=format!("tel:{}", p.replace(['-', ' '], ""))>{p.clone()}</a> }.into_any(),
+                        None => view! { <span>{lang.pick("未公布", "Not published")}</span> }.into_any(),
+                    }}
+                </dd>
+                <dt>{lang.pick("怎么去", "Directions")}</dt>
+                <dd class="directions">
+                    <a href=amap rel="noopener noreferrer" target="_blank">
+                        {lang.pick("高德地图步行导航", "Walking route in Amap")}
+                    </a>
+                    <a href=baidu rel="noopener noreferrer" target="_blank">
+                        {lang.pick("在百度地图中查看", "Open in Baidu Maps")}
+                    </a>
+                </dd>
+            </dl>
+            <h3>{lang.pick("服务", "Services")}</h3>
+            <ul class="service-cards">{services}</ul>
+            <h3>{lang.pick("设施信息", "About the facility")}</h3>
+            <dl class="facts about">
+                <dt>{lang.pick("无障碍设施", "Accessibility")}</dt>
+                <dd class="accessibility">
+                    {if accessibility.is_empty() {
+                        lang.pick("暂无信息", "Not known").to_owned()
+                    } else {
+                        let names: Vec<&str> = accessibility
+                            .iter()
+                            .map(|&a| if lang == Lang::Zh { a.label_zh() } else { accessibility_en(a) })
+                            .collect();
+                        names.join(lang.pick("、", ", "))
+                    }}
+                </dd>
+                <dt>{lang.pick("运营机构", "Operator")}</dt>
+                <dd>{operator}</dd>
+                <dt>{lang.pick("运营模式", "Operating model")}</dt>
+                <dd>{if lang == Lang::Zh { model.label_zh() } else { model_en(model) }}</dd>
+                <dt>{lang.pick("信息核实日期", "Last verified")}</dt>
+                <dd class="verified" class:stale=verified_stale>
+                    {{
+                        let l = lang;
+                        let date = match l {
+                            Lang::Zh => format!("{}年{}月{}日", last_verified.year(), last_verified.month(), last_verified.day()),
+                            Lang::En => last_verified.to_string(),
+                        };
+                        if verified_stale {
+                            format!("{date}{}", l.pick("（较久未核实，出发前请先致电确认）", " (not checked for a while; call before you go)"))
+                        } else {
+                            date
+                        }
+                    }}
+                </dd>
+            </dl>
+            <ReportForm facility_id lang />
+        </section>
+    }
+    .into_any()
+}
+
+/// One service: function, category, week of hours, holiday, prices,
+/// places and ages.
+fn service_card(
+    s: &Service,
+    calendar: &HolidayCalendar,
+    book: &mut HoursBook,
+    today: NaiveDate,
+    lang: Lang,
+) -> impl IntoView + use<> {
+    let function = s.function;
+    let category = s.category;
+    let name = s.name.clone();
+    let hours = book.hours(calendar, s);
+    let week = hours.map(|h| week_rows(h, calendar, today));
+    let holiday = hours.and_then(|h| holiday_note(h, calendar, today));
+    let hours_text = s.hours_text.clone();
+    let prices = s.prices.clone();
+    let capacity = s.capacity.clone();
+    let no_fixed_site = s.no_fixed_site;
+    let week_view = match week {
+        None => view! {
+            <p class="hours-unknown">
+                {lang.pick("开放时间未知，请致电询问。", "Opening hours unknown; please call.")}
+            </p>
+        }
+        .into_any(),
+        Some(days) => view! {
+            <table class="week">
+                <caption class="visually-hidden">{lang.pick("本周开放时间", "Opening hours this week")}</caption>
+                <tbody>
+                    {days
+                        .into_iter()
+                        .map(|d| {
+                            let DayRow { date, today, note, hours } = d;
+                            view! {
+                                <tr class:today=today aria-current=if today { Some("date") } else { None }>
+                                    <th scope="row">
+                                        {{
+                                            let l = lang;
+                                            format!("{} {}/{}", weekday_label(date.weekday(), l), date.month(), date.day())
+                                        }}
+                                        {today.then(|| view! { <span class="today-mark">{lang.pick(" 今天", " today")}</span> })}
+                                    </th>
+                                    <td>
+                                        {
+                                            let hours = hours.clone();
+                                            {
+                                                let l = lang;
+                                                match &hours {
+                                                    DayHours::Closed => l.pick("休息", "Closed").to_owned(),
+                                                    DayHours::Open(spans) => spans.join(", "),
+                                                    DayHours::Unknown => l.pick("未知", "Unknown").to_owned(),
+                                                }
+                                            }
+                                        }
+                                        {
+                                            let note = note.clone();
+                                            match (&note, lang) {
+                                                (DayNote::Ordinary, _) => String::new(),
+                                                (DayNote::Holiday(zh, _), Lang::Zh) => format!("（{zh}假期）"),
+                                                (DayNote::Holiday(_, en), Lang::En) => format!(" ({en} holiday)"),
+                                                (DayNote::Workday(zh, _), Lang::Zh) => format!("（{zh}调休上班）"),
+                                                (DayNote::Workday(_, en), Lang::En) => format!(" (working day for {en})"),
+                                            }
+                                        }
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any(),
+    };
+    view! {
+        <li class="service-card" data-function=function.code()>
+            <h4>
+                <FunctionIcon function />
+                {{
+                    let l = lang;
+                    let label = function_label(function, l);
+                    match (&name, l) {
+                        (Some(n), Lang::Zh) => format!("{label} · {n}"),
+                        _ => label.to_owned(),
+                    }
+                }}
+                <span class="category">{category_label(category, lang)}</span>
+            </h4>
+            {no_fixed_site.then(|| view! {
+                <p class="no-site">{lang.pick("上门或送餐服务，地址为服务站点。", "Delivered to you; the address is the service base.")}</p>
+            })}
+            {week_view}
+            {holiday.map(|note| view! { <p class="holiday">{holiday_text(&note, lang)}</p> })}
+            {hours_text.map(|t| view! {
+                <p class="hours-text">{lang.pick("机构原文：", "As published: ")}{t.clone()}</p>
+            })}
+            {(!prices.is_empty()).then(|| view! {
+                <ul class="prices">
+                    {prices.into_iter().map(|p| view! { <li>{price_line(&p, lang)}</li> }).collect_view()}
+                </ul>
+            })}
+            {capacity.map(|c| {
+                let stale = (today - c.updated).num_days() > STALE_AFTER_DAYS;
+                view! {
+                    <p class="places" class:stale=stale>
+                        {places_text(c.kind, c.available, c.total, c.updated, stale, lang)}
+                    </p>
+                }
+            })}
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linli_facilities::dataset::parse_feature_collection;
+
+    fn calendar() -> HolidayCalendar {
+        HolidayCalendar::from_json(include_str!("../public/data/holidays.json")).unwrap()
+    }
+
+    fn facility(id: &str) -> Facility {
+        let text = include_str!("../crates/facilities/tests/fixtures/sample.geojson");
+        parse_feature_collection(text)
+            .unwrap()
+            .facilities
+            .into_iter()
+            .find(|f| f.id == id)
+            .unwrap()
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_week_marks_today_holidays_and_working_weekends() {
+        let cal = calendar();
+        let hours = Hours::parse("Mo-Fr 08:00-17:30; PH off", &cal).unwrap();
+        // The week of National Day 2026: Thursday 1 October is a day off.
+        let week = week_rows(&hours, &cal, date("2026-10-01"));
+        assert_eq!(week[0].date, date("2026-09-28"));
+        assert!(week[3].today && week.iter().filter(|d| d.today).count() == 1);
+        assert!(matches!(&week[3].note, DayNote::Holiday(zh, _) if zh == "国庆节"));
+        assert_eq!(week[3].hours, DayHours::Closed);
+        assert_eq!(
+            week[0].hours,
+            DayHours::Open(vec!["08:00–17:30".to_owned()])
+        );
+        // Sunday 20 September 2026 is a working day for National Day: it
+        // keeps Monday's hours.
+        let before = week_rows(&hours, &cal, date("2026-09-20"));
+        assert!(matches!(&before[6].note, DayNote::Workday(zh, _) if zh == "国庆节"));
+        assert_eq!(
+            before[6].hours,
+            DayHours::Open(vec!["08:00–17:30".to_owned()])
+        );
+    }
+
+    #[test]
+    fn the_next_holiday_is_named_with_its_effect() {
+        let cal = calendar();
+        let closed = Hours::parse("Mo-Fr 08:00-17:30; PH off", &cal).unwrap();
+        let note = holiday_note(&closed, &cal, date("2026-09-28")).unwrap();
+        assert_eq!(holiday_text(&note, Lang::Zh), "国庆节 10月1日–7日 休息");
+        assert_eq!(
+            holiday_text(&note, Lang::En),
+            "National Day, 1 Oct – 7 Oct: closed"
+        );
+        let shorter = Hours::parse("Tu-Su 09:00-20:00; PH 09:00-17:00", &cal).unwrap();
+        let note = holiday_note(&shorter, &cal, date("2026-09-28")).unwrap();
+        assert_eq!(
+            holiday_text(&note, Lang::Zh),
+            "国庆节 10月1日–7日 开放 09:00–17:00"
+        );
+        let plain = Hours::parse("Mo-Fr 08:00-17:00", &cal).unwrap();
+        assert_eq!(holiday_note(&plain, &cal, date("2026-09-28")), None);
+    }
+
+    #[test]
+    fn map_links_carry_the_converted_position() {
+        let f = facility("lc-sample-001");
+        let amap = amap_url(&f);
+        let gcj = f.position.to_gcj02();
+        assert!(
+            amap.contains(&format!("to={:.6},{:.6},", gcj.lon, gcj.lat)),
+            "{amap}"
+        );
+        assert!(amap.contains("coordinate=gaode") && amap.contains("mode=walk"));
+        let baidu = baidu_url(&f);
+        let bd = f.position.to_bd09();
+        assert!(
+            baidu.contains(&format!("location={:.6},{:.6}", bd.lat, bd.lon)),
+            "{baidu}"
+        );
+        assert!(baidu.contains("coord_type=bd09ll"));
+        // Names are percent-encoded, never raw.
+        assert!(!amap.contains('【') && !baidu.contains(' '));
+    }
+
+    #[test]
+    fn key_facts_say_today_s_hours_in_each_language() {
+        let f = facility("lc-sample-001");
+        let cal = calendar();
+        let zh = key_facts(
+            &f,
+            &cal,
+            &mut HoursBook::default(),
+            date("2026-10-14"),
+            Lang::Zh,
+        );
+        assert!(
+            zh.starts_with("【示例】东四街道社区综合服务中心。地址："),
+            "{zh}"
+        );
+        assert!(zh.contains("电话：010-0000001"), "{zh}");
+        assert!(zh.contains("社区助餐今天 11:00–13:00，17:00–18:30"), "{zh}");
+        let holiday = key_facts(
+            &f,
+            &cal,
+            &mut HoursBook::default(),
+            date("2026-10-01"),
+            Lang::Zh,
+        );
+        assert!(holiday.contains("养老服务今天不开放"), "{holiday}");
+        let en = key_facts(
+            &f,
+            &cal,
+            &mut HoursBook::default(),
+            date("2026-10-14"),
+            Lang::En,
+        );
+        assert!(
+            en.starts_with("Sample Dongsi Community Service Centre. Address:"),
+            "{en}"
+        );
+    }
+
+    #[test]
+    fn prices_say_who_they_are_for() {
+        let f = facility("lc-sample-001");
+        let meals = &f.services[1];
+        let lines: Vec<String> = meals
+            .prices
+            .iter()
+            .map(|p| price_line(p, Lang::Zh))
+            .collect();
+        assert_eq!(lines[0], "18 元/餐 · 所有人 · 一荤两素");
+        assert_eq!(lines[1], "15 元/餐 · 适用：80周岁及以上");
+        assert_eq!(
+            price_line(&meals.prices[2], Lang::En),
+            "¥12 per meal · for low-income households"
+        );
+    }
+}

@@ -1,0 +1,889 @@
+//! The finder page: where the resident is, what they need, and the
+//! facilities within their walk, as a map and a ranked list; and the
+//! facility page, opened from a result. Everything chosen lives in the URL.
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use leptos::prelude::*;
+use linli_facilities::finder::WALK_MINUTES;
+use linli_facilities::geometry::LonLat;
+use linli_facilities::model::ServiceFunction;
+use linli_facilities::places::Place;
+
+use crate::data::{LoadError, Loaded, Want, beijing_now, load, load_near};
+use crate::facility::FacilityPage;
+use crate::geo::{GeoError, current_position};
+use crate::i18n::{Lang, Msg, age_label, function_label, result_count, walk_option};
+use crate::icons::FunctionIcon;
+use crate::map::{Map, configured_tiles};
+use crate::num::{fixed, hm, parse_hm, parse_ymd, ymd};
+use crate::picker::CommunityPicker;
+use crate::prefs;
+use crate::rows::{
+    OpenNow, ResultRow, STALE_AFTER_DAYS, ServiceLine, ServiceState, places_text, price_text,
+    result_rows,
+};
+use crate::url_state::{
+    AGE_BANDS, CATEGORIES, FacilityRef, FinderState, OpenChoice, Source, age_code, category_code,
+    category_from_code, current_query, push_query,
+};
+use crate::{SAMPLE_ORIGIN, search_radius_m};
+
+/// How many results a page of the list shows; "show more" adds as many.
+pub const PAGE_SIZE: usize = 20;
+
+/// The finder page: language switch, the filters (kept in the URL) and the
+/// ranked list of facilities from the shards near the resident; or, when
+/// the URL names one, a facility's page.
+#[component]
+pub fn Finder(
+    /// URL of the dataset manifest (`manifest.json`).
+    #[prop(into)]
+    manifest_url: String,
+) -> impl IntoView {
+    let (lang_signal, set_lang) = signal(Lang::default());
+    let mut initial = FinderState::from_query(&current_query());
+    if initial.position.is_none() {
+        initial.position = prefs::position();
+        initial.source = initial.position.and(prefs::source());
+    }
+    let state = RwSignal::new(initial);
+    // Where to search from: the resident's position, or the sample one.
+    let origin = Memo::new(move |_| state.with(|s| s.position).unwrap_or(SAMPLE_ORIGIN));
+    let (locating, set_locating) = signal(None::<Result<f64, GeoError>>);
+    Effect::new(move |_| {
+        state.with(|s| {
+            prefs::set_position(s.position);
+            prefs::set_source(s.source.as_ref());
+        });
+    });
+    let locate = move || {
+        set_locating.set(None);
+        leptos::task::spawn_local(async move {
+            match current_position().await {
+                Ok(fix) => {
+                    state.update(|s| {
+                        s.position = Some(fix.position);
+                        s.source = Some(Source::Located);
+                    });
+                    set_locating.set(Some(Ok(fix.accuracy_m)));
+                }
+                Err(e) => set_locating.set(Some(Err(e))),
+            }
+        });
+    };
+    // The URL follows the state; back and forward bring it back.
+    Effect::new(move |_| push_query(&state.with(FinderState::to_query)));
+    let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+        state.set(FinderState::from_query(&current_query()));
+    });
+    on_cleanup(move || popstate.remove());
+    let near_url = manifest_url.clone();
+    let data =
+        LocalResource::new(move || load_near(near_url.clone(), origin.get(), search_radius_m()));
+    let facility_ref = Memo::new(move |_| state.with(|s| s.facility.clone()));
+    let facility_url = manifest_url.clone();
+    let facility_data = LocalResource::new(move || {
+        let wanted = facility_ref.get();
+        let url = facility_url.clone();
+        async move {
+            match wanted {
+                None => None,
+                Some(r) => Some(load(url, Want::District(&r.district)).await),
+            }
+        }
+    });
+
+    let (elder, set_elder) = signal(prefs::elder_mode());
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang_signal.get().tag());
+            // 长辈模式: larger text, more contrast, bigger targets (style/main.css).
+            let _ = root.class_list().toggle_with_force("elder", elder.get());
+        }
+        prefs::set_elder_mode(elder.get());
+    });
+    // Opening or leaving a facility page moves focus to its heading, so
+    // that screen readers announce the new page.
+    Effect::new(move |previous: Option<Option<FacilityRef>>| {
+        let now = facility_ref.get();
+        if previous.is_some_and(|p| p != now) {
+            // The facility page takes the focus once its data is drawn.
+            if now.is_some() {
+                request_focus("facility-heading");
+            } else {
+                focus_later("results-heading");
+            }
+        }
+        now
+    });
+
+    let picker_url = manifest_url;
+    let pick_community = move |p: Place| {
+        state.update(|s| {
+            s.position = Some(p.position());
+            s.source = Some(Source::Community(p.label()));
+        });
+    };
+
+    let finder_view = move |lang: Lang| {
+        let text = move |msg: Msg| msg.text(lang);
+        let picker_url = picker_url.clone();
+        view! {
+            <section class="controls" aria-label=text(Msg::Filters)>
+                <div class="position">
+                    <p>
+                        <span class="label">{text(Msg::Position)}</span>
+                        <strong class="position-name">
+                            {move || position_name(state.with(|s| s.source.clone()), state.with(|s| s.position.is_some()), lang)}
+                        </strong>
+                    </p>
+                    <div class="position-actions">
+                        <button type="button" class="locate" on:click=move |_| locate()>
+                            {text(Msg::UseMyLocation)}
+                        </button>
+                        <CommunityPicker manifest_url=picker_url lang on_pick=pick_community />
+                    </div>
+                    <p class="locate-status" role="status" aria-live="polite">
+                        {move || locating.get().map(|r| locate_message(r, lang))}
+                    </p>
+                    <p class="hint">{lang.pick("位置只保存在本机。也可以点按地图选择位置。", "Your position stays on this device. You can also tap the map.")}</p>
+                </div>
+                <FunctionChoice state lang />
+                <div class="field">
+                    <label for="walk-filter" class="label">{text(Msg::WalkTime)}</label>
+                    <select
+                        id="walk-filter"
+                        on:change=move |ev| {
+                            if let Ok(minutes) = event_target_value(&ev).parse() {
+                                state.update(|s| s.walk_minutes = minutes);
+                            }
+                        }
+                    >
+                        {WALK_MINUTES
+                            .into_iter()
+                            .map(|m| {
+                                view! {
+                                    <option value=m.to_string() selected=move || state.with(|s| s.walk_minutes == m)>
+                                        {walk_option(m, lang)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <fieldset class="field speed">
+                    <legend class="label">{text(Msg::WalkSpeed)}</legend>
+                    <label>
+                        <input
+                            type="radio"
+                            name="speed"
+                            value="standard"
+                            prop:checked=move || state.with(|s| !s.senior)
+                            on:change=move |_| state.update(|s| s.senior = false)
+                        />
+                        {text(Msg::SpeedStandard)}
+                    </label>
+                    <label>
+                        <input
+                            type="radio"
+                            name="speed"
+                            value="senior"
+                            prop:checked=move || state.with(|s| s.senior)
+                            on:change=move |_| state.update(|s| s.senior = true)
+                        />
+                        {text(Msg::SpeedSenior)}
+                    </label>
+                </fieldset>
+                <MoreFilters state lang />
+            </section>
+            <section class="results" aria-labelledby="results-heading">
+                <h2 id="results-heading" tabindex="-1">{text(Msg::ResultsHeading)}</h2>
+                {move || match data.get() {
+                    None => view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any(),
+                    Some(Err(error)) => view! { <LoadErrorPanel error lang on_retry=move || data.refetch() /> }.into_any(),
+                    Some(Ok(loaded)) => view! { <ResultList loaded state origin lang /> }.into_any(),
+                }}
+            </section>
+        }
+    };
+    let facility_view = move |lang: Lang| {
+        let text = move |msg: Msg| msg.text(lang);
+        let back = move || state.update(|s| s.facility = None);
+        match facility_data.get() {
+            None | Some(None) => {
+                view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any()
+            }
+            Some(Some(Err(error))) => {
+                view! { <LoadErrorPanel error lang on_retry=move || facility_data.refetch() /> }
+                    .into_any()
+            }
+            Some(Some(Ok(loaded))) => {
+                let id = facility_ref
+                    .get_untracked()
+                    .map(|r| r.id)
+                    .unwrap_or_default();
+                view! { <FacilityPage loaded id lang on_back=back /> }.into_any()
+            }
+        }
+    };
+
+    // The language is fixed within one rendering: switching it draws the
+    // page again, so that no text needs its own reactive node. What the
+    // resident chose lives in `state` and the URL, and survives.
+    move || {
+        let lang = lang_signal.get();
+        let text = move |msg: Msg| msg.text(lang);
+        let finder_view = finder_view.clone();
+        view! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">"邻"</span>
+                <div>
+                    <h1>{text(Msg::AppName)}</h1>
+                    <p class="tagline">{text(Msg::Tagline)}</p>
+                </div>
+            </div>
+            <div class="header-actions">
+                <button
+                    type="button"
+                    class="elder-switch"
+                    aria-pressed=move || if elder.get() { "true" } else { "false" }
+                    on:click=move |_| set_elder.update(|e| *e = !*e)
+                >
+                    {text(Msg::ElderMode)}
+                </button>
+                <button
+                    type="button"
+                    class="lang-switch"
+                    lang=lang.other().tag()
+                    on:click=move |_| {
+                        set_lang.update(|l| *l = l.other());
+                        focus_class_later("lang-switch");
+                    }
+                >
+                    {text(Msg::SwitchLanguage)}
+                </button>
+            </div>
+        </header>
+        <main id="main">
+            {move || if facility_ref.with(Option::is_some) { facility_view(lang).into_any() } else { finder_view(lang).into_any() }}
+        </main>
+        }
+    }
+}
+
+/// Focuses the first element of class `class` once the next frame is
+/// drawn (after a redraw replaced the one that had focus).
+fn focus_class_later(class: &'static str) {
+    request_animation_frame(move || {
+        if let Ok(Some(el)) = document().query_selector(&format!(".{class}")) {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+thread_local! {
+    /// The heading to focus when the page that holds it is drawn.
+    static FOCUS_REQUEST: std::cell::Cell<Option<&'static str>> = const { std::cell::Cell::new(None) };
+}
+
+/// Asks the page that will show heading `id` to focus it when drawn.
+fn request_focus(id: &'static str) {
+    FOCUS_REQUEST.with(|f| f.set(Some(id)));
+}
+
+/// Focuses the requested heading, if one was asked for (see
+/// [`request_focus`]); called by a page once it is drawn.
+pub fn take_focus_request() {
+    if let Some(id) = FOCUS_REQUEST.with(std::cell::Cell::take) {
+        focus_later(id);
+    }
+}
+
+/// Focuses the element with `id` once the next frame has been drawn.
+fn focus_later(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(el) = document().get_element_by_id(id) {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    });
+}
+
+/// What the position line says.
+fn position_name(source: Option<Source>, chosen: bool, lang: Lang) -> String {
+    match (source, chosen) {
+        (_, false) => Msg::SamplePosition.text(lang).to_owned(),
+        (Some(Source::Community(label)), true) => match lang {
+            Lang::Zh => format!("{label}（社区中心附近）"),
+            Lang::En => format!("{label} (near the community centre)"),
+        },
+        (Some(Source::Map), true) => lang
+            .pick("地图上选择的位置", "The place chosen on the map")
+            .to_owned(),
+        (Some(Source::Located) | None, true) => Msg::MyPosition.text(lang).to_owned(),
+    }
+}
+
+/// The nine functions as a row of labelled icons, plus "all".
+#[component]
+fn FunctionChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
+    let choice = move |f: Option<ServiceFunction>| {
+        let code = f.map_or("", ServiceFunction::code);
+        view! {
+            <label class="function-choice" class:chosen=move || state.with(|s| s.function == f)>
+                <input
+                    type="radio"
+                    name="function"
+                    value=code
+                    prop:checked=move || state.with(|s| s.function == f)
+                    on:change=move |_| state.update(|s| s.function = f)
+                />
+                {f.map(|function| view! { <FunctionIcon function /> })}
+                <span>
+                    {match f {
+                        Some(function) => function_label(function, lang),
+                        None => Msg::AllServices.text(lang),
+                    }}
+                </span>
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="field functions-choice" id="function-filter">
+            <legend class="label">{Msg::ServiceFilter.text(lang)}</legend>
+            <div class="choices">
+                {choice(None)}
+                {ServiceFunction::ALL.into_iter().map(|f| choice(Some(f))).collect_view()}
+            </div>
+        </fieldset>
+    }
+}
+
+/// Category, age, price, opening time and free places, folded away on
+/// phones until asked for (open whenever one of them is set).
+#[component]
+fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
+    let text = move |msg: Msg| msg.text(lang);
+    let active = move || {
+        state.with(|s| {
+            [
+                !s.categories.is_empty(),
+                s.age.is_some(),
+                s.max_price_yuan.is_some(),
+                s.open != OpenChoice::Any,
+                s.free_places,
+            ]
+            .into_iter()
+            .filter(|&on| on)
+            .count()
+        })
+    };
+    let initially_open = active() > 0;
+    view! {
+        <details class="more-filters" open=initially_open>
+            <summary>
+                {move || match (lang, active()) {
+                    (Lang::Zh, 0) => "更多筛选".to_owned(),
+                    (Lang::Zh, n) => format!("更多筛选（已选 {n} 项）"),
+                    (Lang::En, 0) => "More filters".to_owned(),
+                    (Lang::En, n) => format!("More filters ({n} set)"),
+                }}
+            </summary>
+            <div class="field">
+                <label for="category-filter" class="label">{text(Msg::CategoryFilter)}</label>
+                <select
+                    id="category-filter"
+                    on:change=move |ev| {
+                        let c = category_from_code(&event_target_value(&ev));
+                        state.update(|s| s.categories = c.into_iter().collect());
+                    }
+                >
+                    <option value="" selected=move || state.with(|s| s.categories.is_empty())>
+                        {text(Msg::AllCategories)}
+                    </option>
+                    {CATEGORIES
+                        .into_iter()
+                        .map(|c| {
+                            view! {
+                                <option value=category_code(c) selected=move || state.with(|s| s.categories == [c])>
+                                    {match lang {
+                                        Lang::Zh => c.label_zh(),
+                                        Lang::En => c.label_en(),
+                                    }}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="age-filter" class="label">{text(Msg::AgeFilter)}</label>
+                <select
+                    id="age-filter"
+                    on:change=move |ev| {
+                        let code = event_target_value(&ev);
+                        let band = AGE_BANDS.into_iter().find(|&b| age_code(b) == code);
+                        state.update(|s| s.age = band);
+                    }
+                >
+                    <option value="" selected=move || state.with(|s| s.age.is_none())>
+                        {text(Msg::AnyAge)}
+                    </option>
+                    {AGE_BANDS
+                        .into_iter()
+                        .map(|b| {
+                            view! {
+                                <option value=age_code(b) selected=move || state.with(|s| s.age == Some(b))>
+                                    {age_label(b, lang)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="price-filter" class="label">{text(Msg::MaxPrice)}</label>
+                <input
+                    id="price-filter"
+                    type="number"
+                    inputmode="numeric"
+                    min="1"
+                    step="1"
+                    prop:value=move || state.with(|s| s.max_price_yuan.map(|m| m.to_string()).unwrap_or_default())
+                    on:change=move |ev| {
+                        let max = event_target_value(&ev).trim().parse::<u32>().ok().filter(|&m| m > 0);
+                        state.update(|s| s.max_price_yuan = max);
+                    }
+                />
+            </div>
+            <OpenTimeChoice state lang />
+            <div class="field checks">
+                <Check
+                    id="free-places"
+                    label=text(Msg::FreePlacesFilter)
+                    checked=Signal::derive(move || state.with(|s| s.free_places))
+                    on_toggle=move |on| state.update(|s| s.free_places = on)
+                />
+            </div>
+        </details>
+    }
+}
+
+/// "Open": any time, now, or at a chosen day and time.
+#[component]
+fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
+    let chosen_at = move || match state.with(|s| s.open) {
+        OpenChoice::At(t) => Some(t),
+        _ => None,
+    };
+    let set_at = move |date: Option<NaiveDate>, time: Option<NaiveTime>| {
+        let base = chosen_at().unwrap_or_else(next_hour);
+        let t = NaiveDateTime::new(date.unwrap_or(base.date()), time.unwrap_or(base.time()));
+        state.update(|s| s.open = OpenChoice::At(t));
+    };
+    view! {
+        <div class="field open-time">
+            <label for="open-filter" class="label">{lang.pick("开放时间", "Open")}</label>
+            <select
+                id="open-filter"
+                on:change=move |ev| {
+                    let open = match event_target_value(&ev).as_str() {
+                        "now" => OpenChoice::Now,
+                        "at" => OpenChoice::At(chosen_at().unwrap_or_else(next_hour)),
+                        _ => OpenChoice::Any,
+                    };
+                    state.update(|s| s.open = open);
+                }
+            >
+                <option value="" selected=move || state.with(|s| s.open == OpenChoice::Any)>
+                    {lang.pick("不限", "Any time")}
+                </option>
+                <option value="now" selected=move || state.with(|s| s.open == OpenChoice::Now)>
+                    {Msg::OpenNowFilter.text(lang)}
+                </option>
+                <option value="at" selected=move || chosen_at().is_some()>
+                    {lang.pick("在指定时间开放", "Open at a chosen time")}
+                </option>
+            </select>
+            <Show when=move || chosen_at().is_some()>
+                <div class="when">
+                    <label for="open-date">{lang.pick("日期", "Date")}</label>
+                    <input
+                        id="open-date"
+                        type="date"
+                        prop:value=move || chosen_at().map(|t| ymd(t.date())).unwrap_or_default()
+                        on:change=move |ev| {
+                            if let Some(d) = parse_ymd(&event_target_value(&ev)) {
+                                set_at(Some(d), None);
+                            }
+                        }
+                    />
+                    <label for="open-time">{lang.pick("时间", "Time")}</label>
+                    <input
+                        id="open-time"
+                        type="time"
+                        step="60"
+                        prop:value=move || chosen_at().map(|t| hm(t.time())).unwrap_or_default()
+                        on:change=move |ev| {
+                            if let Some(t) = parse_hm(&event_target_value(&ev)) {
+                                set_at(None, Some(t));
+                            }
+                        }
+                    />
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// The start of the next hour, Beijing time: the default chosen time.
+fn next_hour() -> NaiveDateTime {
+    let now = beijing_now();
+    let hour = now.date().and_hms_opt(now.hour(), 0, 0).unwrap_or(now);
+    hour + chrono::Duration::hours(1)
+}
+
+#[component]
+fn ServiceItem(line: ServiceLine, lang: Lang) -> impl IntoView {
+    let ServiceLine {
+        function,
+        name,
+        today,
+        state,
+    } = line;
+    let (class, msg) = match state {
+        ServiceState::Open => ("service-state open", Msg::OpenNow),
+        ServiceState::OpeningSoon => ("service-state soon", Msg::OpeningSoon),
+        ServiceState::Closed => ("service-state closed", Msg::ClosedNow),
+        ServiceState::Unknown => ("service-state unknown", Msg::HoursUnknown),
+    };
+    view! {
+        <li class="service" data-function=function.code()>
+            <FunctionIcon function />
+            <span class="service-name">
+                {{
+                    let label = function_label(function, lang);
+                    match &name {
+                        Some(n) if lang == Lang::Zh => format!("{label}·{n}"),
+                        _ => label.to_owned(),
+                    }
+                }}
+            </span>
+            <span class="today">
+                {{
+                    let l = lang;
+                    match &today {
+                        None => Msg::HoursUnknown.text(l).to_owned(),
+                        Some(spans) if spans.is_empty() => Msg::ClosedToday.text(l).to_owned(),
+                        Some(spans) => format!("{} {}", Msg::Today.text(l), spans.join(", ")),
+                    }
+                }}
+            </span>
+            <span class=class>{msg.text(lang)}</span>
+        </li>
+    }
+}
+
+/// A labelled checkbox bound to one yes/no filter.
+/// A labelled checkbox bound to one yes/no filter.
+#[component]
+fn Check(
+    id: &'static str,
+    label: &'static str,
+    checked: Signal<bool>,
+    on_toggle: impl Fn(bool) + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            <input
+                type="checkbox"
+                id=id
+                prop:checked=move || checked.get()
+                on:change=move |ev| on_toggle(event_target_checked(&ev))
+            />
+            {label}
+        </label>
+    }
+}
+
+/// What the page says after asking for the device's position.
+fn locate_message(result: Result<f64, GeoError>, lang: Lang) -> String {
+    match (result, lang) {
+        (Ok(accuracy), Lang::Zh) => format!("已使用您的位置（误差约 {} 米），位置只保存在本机。", fixed(accuracy, 0)),
+        (Ok(accuracy), Lang::En) => {
+            format!("Using your location (within about {} m); it stays on this device.", fixed(accuracy, 0))
+        }
+        (Err(GeoError::Denied), Lang::Zh) => "您没有允许获取位置，仍按原位置查找。可在浏览器设置中允许定位。".to_owned(),
+        (Err(GeoError::Denied), Lang::En) => {
+            "Location permission was not given; the search keeps its position. You can allow it in the browser settings.".to_owned()
+        }
+        (Err(_), Lang::Zh) => "暂时无法获取您的位置，请稍后再试。".to_owned(),
+        (Err(_), Lang::En) => "Your location is not available right now; please try again later.".to_owned(),
+    }
+}
+
+#[component]
+fn LoadErrorPanel(
+    error: LoadError,
+    lang: Lang,
+    on_retry: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="error" role="alert">
+            <h3>{Msg::LoadFailed.text(lang)}</h3>
+            <p class="error-detail">{error.describe(lang)}</p>
+            <button type="button" on:click=move |_| on_retry()>
+                {Msg::Retry.text(lang)}
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn ResultList(
+    loaded: Arc<Loaded>,
+    state: RwSignal<FinderState>,
+    origin: Memo<LonLat>,
+    lang: Lang,
+) -> impl IntoView {
+    let sample = loaded.dataset.sample;
+    let skipped = loaded.dataset.skipped();
+    let rows = Memo::new(move |_| {
+        let now = beijing_now();
+        let filters = state.with(|s| s.filters(now));
+        result_rows(&loaded, origin.get(), &filters, now)
+    });
+    let selected = RwSignal::new(None::<String>);
+    let (shown, set_shown) = signal(PAGE_SIZE);
+    // A new search starts at the first page.
+    Effect::new(move |_| {
+        rows.track();
+        set_shown.set(PAGE_SIZE);
+    });
+    // A marker chosen on the map shows its row, even on a later page.
+    Effect::new(move |_| {
+        let Some(id) = selected.get() else { return };
+        if let Some(rank) = rows.with(|r| r.iter().position(|row| row.id == id)) {
+            if rank >= shown.get_untracked() {
+                set_shown.set((rank / PAGE_SIZE + 1) * PAGE_SIZE);
+            }
+            request_animation_frame(move || {
+                let selector = format!("li.result[data-id=\"{id}\"]");
+                if let Ok(Some(el)) = document().query_selector(&selector) {
+                    el.scroll_into_view_with_bool(false);
+                }
+            });
+        }
+    });
+    let radius = Signal::derive(move || {
+        state
+            .with(|s| s.filters(beijing_now()))
+            .walking
+            .reach_m(f64::from(state.with(|s| s.walk_minutes)))
+    });
+    let pick_on_map = move |p: LonLat| {
+        state.update(|s| {
+            s.position = Some(p);
+            s.source = Some(Source::Map);
+        });
+    };
+    let widen = move || state.with(|s| WALK_MINUTES.into_iter().find(|&m| m > s.walk_minutes));
+    view! {
+        <Show when=move || sample>
+            <p class="sample-banner" role="note">{Msg::SampleBanner.text(lang)}</p>
+        </Show>
+        <Show when=move || { skipped > 0 }>
+            <p class="skipped" role="status">
+                {format!("{skipped} {}", Msg::SkippedRecords.text(lang))}
+            </p>
+        </Show>
+        <p class="count" role="status" aria-live="polite">
+            {move || result_count(lang, rows.with(Vec::len))}
+        </p>
+        <div class="results-body">
+        <Map
+            origin=Signal::derive(move || origin.get())
+            radius_m=radius
+            rows=Signal::derive(move || rows.get())
+            selected
+            lang
+            tiles=configured_tiles()
+            on_pick=pick_on_map
+        />
+        <Show
+            when=move || rows.with(|r| !r.is_empty())
+            fallback=move || view! {
+                <div class="empty">
+                    <p>{Msg::NoResults.text(lang)}</p>
+                    {move || widen().map(|m| view! {
+                        <button type="button" class="widen" on:click=move |_| state.update(|s| s.walk_minutes = m)>
+                            {match lang {
+                                Lang::Zh => format!("扩大到步行 {m} 分钟"),
+                                Lang::En => format!("Widen to a {m}-minute walk"),
+                            }}
+                        </button>
+                    })}
+                    <button
+                        type="button"
+                        class="clear-filters"
+                        on:click=move |_| state.update(|s| {
+                            let keep = (s.position, s.source.clone(), s.walk_minutes, s.senior);
+                            *s = FinderState::default();
+                            (s.position, s.source, s.walk_minutes, s.senior) = keep;
+                        })
+                    >
+                        {lang.pick("清除其他筛选条件", "Clear the other filters")}
+                    </button>
+                </div>
+            }
+        >
+            <ol class="result-list">
+                <For
+                    each=move || rows.get().into_iter().take(shown.get())
+                    key=|row| row.clone()
+                    children=move |row| view! { <ResultItem row state selected lang /> }
+                />
+            </ol>
+            <Show when=move || { rows.with(Vec::len) > shown.get() }>
+                <button type="button" class="show-more" on:click=move |_| set_shown.update(|n| *n += PAGE_SIZE)>
+                    {move || {
+                        let rest = rows.with(Vec::len).saturating_sub(shown.get());
+                        match lang {
+                            Lang::Zh => format!("显示更多（还有 {rest} 个）"),
+                            Lang::En => format!("Show more ({rest} more)"),
+                        }
+                    }}
+                </button>
+            </Show>
+        </Show>
+        </div>
+    }
+}
+
+#[component]
+fn ResultItem(
+    row: ResultRow,
+    state: RwSignal<FinderState>,
+    selected: RwSignal<Option<String>>,
+    lang: Lang,
+) -> impl IntoView {
+    let ResultRow {
+        id,
+        name,
+        place,
+        district,
+        position_e6: _,
+        distance_m,
+        walk_minutes,
+        functions,
+        searched,
+        open,
+        lowest_price,
+        places,
+        services,
+    } = row;
+    let today = beijing_now().date();
+    let en_name = name.en.clone();
+    let (open_class, open_msg) = match open {
+        OpenNow::Open => ("open-state open", Msg::OpenNow),
+        OpenNow::Closed => ("open-state closed", Msg::ClosedNow),
+        OpenNow::Unknown => ("open-state unknown", Msg::HoursUnknown),
+    };
+    let target = FacilityRef {
+        id: id.clone(),
+        district,
+    };
+    let href = {
+        let target = target.clone();
+        move || {
+            let mut s = state.get();
+            s.facility = Some(target.clone());
+            format!("?{}", s.to_query())
+        }
+    };
+    let open_page = move |ev: leptos::ev::MouseEvent| {
+        if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
+            return;
+        }
+        ev.prevent_default();
+        state.update(|s| s.facility = Some(target.clone()));
+    };
+    let select_id = id.clone();
+    let is_selected = {
+        let id = id.clone();
+        move || selected.with(|s| s.as_deref() == Some(id.as_str()))
+    };
+    view! {
+        <li
+            class="result"
+            class:selected=is_selected
+            data-id=id
+            on:focusin=move |_| selected.set(Some(select_id.clone()))
+        >
+            <h3 class="name">
+                <a href=href on:click=open_page>
+                    {match (lang, &en_name) {
+                        (Lang::En, Some(en)) => en.clone(),
+                        _ => name.zh.clone(),
+                    }}
+                </a>
+            </h3>
+            <p class="distance">
+                <strong>
+                    {{
+                        let l = lang;
+                        format!("{} {walk_minutes} {}", Msg::WalkAbout.text(l), Msg::Minutes.text(l))
+                    }}
+                </strong>
+                <span>
+                    {{
+                        let l = lang;
+                        format!(" · {} {distance_m} {}", Msg::StraightLine.text(l), Msg::Metres.text(l))
+                    }}
+                </span>
+            </p>
+            <p class="place">{place}</p>
+            <p class=open_class>{open_msg.text(lang)}</p>
+            {lowest_price.map(|(fen, unit)| view! { <p class="price">{price_text(fen, unit, lang)}</p> })}
+            {places.map(|(kind, available, total, updated)| {
+                let stale = (today - updated).num_days() > STALE_AFTER_DAYS;
+                view! {
+                    <p class="places" class:stale=stale>
+                        {places_text(kind, available, total, updated, stale, lang)}
+                    </p>
+                }
+            })}
+            <ul class="services">
+                {services
+                    .into_iter()
+                    .map(|line| view! { <ServiceItem line lang /> })
+                    .collect_view()}
+            </ul>
+            <ul class="functions">
+                {functions
+                    .into_iter()
+                    .map(|f| {
+                        view! {
+                            <li
+                                class="function"
+                                class:searched=searched == Some(f)
+                                data-function=f.code()
+                            >
+                                {function_label(f, lang)}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </li>
+    }
+}

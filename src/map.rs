@@ -1,0 +1,421 @@
+//! The map: the resident's position, the walking range and the results as
+//! markers, drawn as SVG in Web Mercator, with optional raster tiles.
+//!
+//! Everything is drawn by the app itself, so the map needs no library and
+//! no request to work: with no tile server configured, or none reachable
+//! (offline), it still shows the range, the markers and a scale bar.
+//! Tiles come from the URL template in `<meta name="linli-tiles">`
+//! (`{z}`, `{x}`, `{y}`); a third-party tile server learns which area is
+//! viewed, so the default is none, and a deployment points it at its own
+//! server. The projection and tile arithmetic are plain functions with
+//! native tests; [`Map`] only draws.
+
+use leptos::prelude::*;
+use linli_facilities::geometry::LonLat;
+
+use crate::i18n::Lang;
+use crate::rows::ResultRow;
+
+/// Tile edge, in pixels.
+pub const TILE_PX: f64 = 256.0;
+/// Map width, in SVG units (pixels at zoom scale 1).
+pub const WIDTH: f64 = 640.0;
+/// Map height, in SVG units.
+pub const HEIGHT: f64 = 400.0;
+/// The deepest zoom level the map uses.
+pub const MAX_ZOOM: u8 = 18;
+/// The share of the canvas height the walking range's radius spans.
+pub const FILL: f64 = 0.42;
+
+/// Equatorial circumference over 256 pixels: metres per pixel at zoom 0 on
+/// the equator, in Web Mercator.
+const METRES_PER_PX_Z0: f64 = 156_543.033_928;
+
+/// A position in world pixels at `zoom` (Web Mercator, origin top left);
+/// the zoom may be fractional.
+pub fn world_px(p: LonLat, zoom: f64) -> (f64, f64) {
+    let size = TILE_PX * zoom.exp2();
+    let x = (p.lon + 180.0) / 360.0 * size;
+    let lat = p.lat.clamp(-85.051_128, 85.051_128).to_radians();
+    let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * size;
+    (x, y)
+}
+
+/// The position at world pixels `(x, y)` at `zoom`.
+pub fn lonlat_at(x: f64, y: f64, zoom: f64) -> LonLat {
+    let size = TILE_PX * zoom.exp2();
+    let lon = x / size * 360.0 - 180.0;
+    let n = std::f64::consts::PI * (1.0 - 2.0 * y / size);
+    LonLat::new(lon, n.sinh().atan().to_degrees())
+}
+
+/// What the map shows: a centre and a zoom level, on a
+/// [`WIDTH`] × [`HEIGHT`] canvas.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct View {
+    /// The centre of the map.
+    pub center: LonLat,
+    /// The Web Mercator zoom level, fractional so that the walking range
+    /// always fills the map.
+    pub zoom: f64,
+}
+
+/// One tile to draw: its address and where its top left corner goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tile {
+    /// Zoom level.
+    pub z: u8,
+    /// Column.
+    pub x: u32,
+    /// Row.
+    pub y: u32,
+    /// Left edge on the canvas, in SVG units.
+    pub left: i32,
+    /// Top edge on the canvas, in SVG units.
+    pub top: i32,
+    /// Edge length on the canvas, in SVG units (the tile is scaled when the
+    /// zoom is fractional).
+    pub size: u32,
+}
+
+impl View {
+    /// The zoom at which a circle of `radius_m` metres around `center`
+    /// spans [`FILL`] of the canvas height (never deeper than
+    /// [`MAX_ZOOM`]).
+    pub fn fit(center: LonLat, radius_m: f64) -> View {
+        let room_px = FILL * HEIGHT;
+        let at_zero = radius_m.max(1.0) / metres_per_px(center.lat, 0.0);
+        let zoom = (room_px / at_zero).log2().clamp(0.0, f64::from(MAX_ZOOM));
+        View { center, zoom }
+    }
+
+    /// Canvas coordinates of `p`.
+    pub fn to_canvas(&self, p: LonLat) -> (f64, f64) {
+        let (cx, cy) = world_px(self.center, self.zoom);
+        let (x, y) = world_px(p, self.zoom);
+        (x - cx + WIDTH / 2.0, y - cy + HEIGHT / 2.0)
+    }
+
+    /// The position under canvas point `(x, y)`.
+    pub fn from_canvas(&self, x: f64, y: f64) -> LonLat {
+        let (cx, cy) = world_px(self.center, self.zoom);
+        lonlat_at(cx + x - WIDTH / 2.0, cy + y - HEIGHT / 2.0, self.zoom)
+    }
+
+    /// How many canvas units `metres` span at the centre.
+    pub fn px(&self, metres: f64) -> f64 {
+        metres / metres_per_px(self.center.lat, self.zoom)
+    }
+
+    /// The tiles covering the canvas, row by row, from the tile level
+    /// just above the zoom, scaled up to it.
+    pub fn tiles(&self) -> Vec<Tile> {
+        let z = self.zoom.floor();
+        let scale = (self.zoom - z).exp2();
+        let edge = TILE_PX * scale;
+        let (cx, cy) = world_px(self.center, self.zoom);
+        let (left, top) = (cx - WIDTH / 2.0, cy - HEIGHT / 2.0);
+        let count = 1i64 << (z as u32);
+        let first_col = (left / edge).floor() as i64;
+        let last_col = ((left + WIDTH) / edge).floor() as i64;
+        let first_row = ((top / edge).floor() as i64).max(0);
+        let last_row = (((top + HEIGHT) / edge).floor() as i64).min(count - 1);
+        let mut out = Vec::new();
+        for row in first_row..=last_row {
+            for col in first_col..=last_col {
+                let (x0, y0) = (col as f64 * edge - left, row as f64 * edge - top);
+                out.push(Tile {
+                    z: z as u8,
+                    x: col.rem_euclid(count) as u32,
+                    y: row as u32,
+                    left: x0.floor() as i32,
+                    top: y0.floor() as i32,
+                    // One unit of overlap hides seams between scaled tiles.
+                    size: edge.ceil() as u32 + 1,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Metres per pixel at latitude `lat` and `zoom`.
+fn metres_per_px(lat: f64, zoom: f64) -> f64 {
+    METRES_PER_PX_Z0 * lat.to_radians().cos() / zoom.exp2()
+}
+
+/// Fills a tile URL template's `{z}`, `{x}` and `{y}`.
+pub fn tile_url(template: &str, tile: Tile) -> String {
+    template
+        .replace("{z}", &tile.z.to_string())
+        .replace("{x}", &tile.x.to_string())
+        .replace("{y}", &tile.y.to_string())
+}
+
+/// A round length for the scale bar that spans at most `max_px` canvas
+/// units: 1, 2 or 5 times a power of ten, in metres.
+pub fn scale_bar_m(view: &View, max_px: f64) -> f64 {
+    let max_m = max_px / view.px(1.0);
+    let mut best = 1.0;
+    let mut power = 1.0;
+    while power <= max_m {
+        for step in [1.0, 2.0, 5.0] {
+            if step * power <= max_m {
+                best = step * power;
+            }
+        }
+        power *= 10.0;
+    }
+    best
+}
+
+/// The tile URL template and attribution the page configures, if any
+/// (browser adapter: reads `<meta name="linli-tiles">` and
+/// `<meta name="linli-tiles-attribution">`).
+pub fn configured_tiles() -> Option<(String, String)> {
+    let document = web_sys::window()?.document()?;
+    let meta = |name: &str| {
+        document
+            .query_selector(&format!("meta[name=\"{name}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|m| m.get_attribute("content"))
+            .filter(|c| !c.trim().is_empty())
+    };
+    Some((
+        meta("linli-tiles")?,
+        meta("linli-tiles-attribution").unwrap_or_default(),
+    ))
+}
+
+/// The map of the search: range circle, position and result markers.
+/// Tapping the map moves the search position there (`on_pick`); choosing a
+/// marker selects its row (`selected`), and a selected row's marker is
+/// highlighted.
+#[component]
+pub fn Map(
+    origin: Signal<LonLat>,
+    radius_m: Signal<f64>,
+    rows: Signal<Vec<ResultRow>>,
+    selected: RwSignal<Option<String>>,
+    lang: Lang,
+    /// Tile URL template and attribution; `None` draws no tiles.
+    tiles: Option<(String, String)>,
+    on_pick: impl Fn(LonLat) + Send + Sync + 'static,
+) -> impl IntoView {
+    let view = Memo::new(move |_| View::fit(origin.get(), radius_m.get()));
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    let pick = move |ev: leptos::ev::MouseEvent| {
+        let Some(svg) = svg_ref.get() else { return };
+        let rect = svg.get_bounding_client_rect();
+        if rect.width() <= 0.0 || rect.height() <= 0.0 {
+            return;
+        }
+        let x = (f64::from(ev.client_x()) - rect.left()) / rect.width() * WIDTH;
+        let y = (f64::from(ev.client_y()) - rect.top()) / rect.height() * HEIGHT;
+        on_pick(view.get_untracked().from_canvas(x, y));
+    };
+    let (template, attribution) = tiles.unzip();
+    let tile_layer = move || {
+        let template = template.clone()?;
+        Some(
+            view.get()
+                .tiles()
+                .into_iter()
+                .map(|t| {
+                    view! {
+                        <image
+                            class="tile"
+                            href=tile_url(&template, t)
+                            x=t.left
+                            y=t.top
+                            width=t.size
+                            height=t.size
+                        />
+                    }
+                })
+                .collect_view(),
+        )
+    };
+    let scale = move || {
+        let v = view.get();
+        // Bars of 1 km and more are whole kilometres (1, 2, 5, 10 …).
+        let metres = scale_bar_m(&v, 120.0);
+        let px = v.px(metres);
+        let label = if metres >= 1000.0 {
+            format!("{} km", metres as u32 / 1000)
+        } else {
+            format!("{} m", metres as u32)
+        };
+        view! {
+            <g class="scale" transform=format!("translate(16 {})", HEIGHT - 20.0)>
+                <path d=format!("M0 -6V0H{}V-6", px.round() as i32) />
+                <text x="0" y="-10">{label}</text>
+            </g>
+        }
+    };
+    let markers = move || {
+        let v = view.get();
+        let chosen = selected.get();
+        let mut list: Vec<(usize, ResultRow)> = rows.get().into_iter().enumerate().collect();
+        // The selected marker is drawn last, on top.
+        if let Some(i) = list
+            .iter()
+            .position(|(_, r)| chosen.as_deref() == Some(r.id.as_str()))
+        {
+            let last = list.remove(i);
+            list.push(last);
+        }
+        list.into_iter()
+            .map(|(rank, row)| {
+                let (x, y) = v.to_canvas(row.position());
+                let id = row.id.clone();
+                let is_selected = chosen.as_deref() == Some(row.id.as_str());
+                let name = row.name.zh.clone();
+                let label = match lang {
+                    Lang::Zh => format!(
+                        "第 {} 个：{}，步行约 {} 分钟",
+                        rank + 1,
+                        name,
+                        row.walk_minutes
+                    ),
+                    Lang::En => format!(
+                        "Result {}: {}, about {} min walk",
+                        rank + 1,
+                        name,
+                        row.walk_minutes
+                    ),
+                };
+                view! {
+                    <g
+                        class="marker"
+                        class:selected=is_selected
+                        transform=format!("translate({} {})", x.round() as i32, y.round() as i32)
+                        data-id=row.id.clone()
+                        role="button"
+                        tabindex="0"
+                        aria-label=label
+                        aria-pressed=if is_selected { "true" } else { "false" }
+                        on:click=move |ev| {
+                            ev.stop_propagation();
+                            selected.set(Some(id.clone()));
+                        }
+                        on:keydown={
+                            let id = row.id.clone();
+                            move |ev: leptos::ev::KeyboardEvent| {
+                                if ev.key() == "Enter" || ev.key() == " " {
+                                    ev.prevent_default();
+                                    selected.set(Some(id.clone()));
+                                }
+                            }
+                        }
+                    >
+                        <circle r=if is_selected { "17" } else { "14" } />
+                        <text y="5">{rank + 1}</text>
+                    </g>
+                }
+            })
+            .collect_view()
+    };
+    let caption = match lang {
+        Lang::Zh => "地图：圆圈为步行范围，数字为结果序号。点按地图可把查找位置移到该处。",
+        Lang::En => {
+            "Map: the circle is the walking range; numbers are result ranks. Tap the map to search from there."
+        }
+    };
+    view! {
+        <figure class="map">
+            <svg
+                node_ref=svg_ref
+                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                role="group"
+                aria-label=caption
+                on:click=pick
+            >
+                <rect class="map-bg" width=WIDTH height=HEIGHT />
+                {tile_layer}
+                <circle
+                    class="range"
+                    cx=WIDTH / 2.0
+                    cy=HEIGHT / 2.0
+                    r=move || view.get().px(radius_m.get()).round() as i32
+                />
+                {markers}
+                <g class="origin" transform=format!("translate({} {})", WIDTH / 2.0, HEIGHT / 2.0)>
+                    <circle r="7" />
+                    <circle r="2.5" class="dot" />
+                </g>
+                {scale}
+            </svg>
+            <figcaption>
+                {caption}
+                {attribution.filter(|a| !a.is_empty()).map(|a| view! { <span class="attribution">{a}</span> })}
+            </figcaption>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DONGSI: LonLat = LonLat::new(116.4170, 39.9290);
+
+    #[test]
+    fn projection_round_trips_and_matches_the_tile_scheme() {
+        for z in [0.0, 10.0, 15.3, 18.0] {
+            let (x, y) = world_px(DONGSI, z);
+            let back = lonlat_at(x, y, z);
+            assert!(DONGSI.distance_m(back) < 0.01, "zoom {z}");
+        }
+        // Beijing's centre lies in tile 13489/6208 at zoom 14 (the standard
+        // slippy-map scheme).
+        let (x, y) = world_px(LonLat::new(116.3975, 39.9087), 14.0);
+        assert_eq!(((x / TILE_PX) as u32, (y / TILE_PX) as u32), (13489, 6208));
+    }
+
+    #[test]
+    fn the_walking_range_fits_and_the_centre_is_in_the_middle() {
+        for radius in [231.0, 692.0, 1385.0] {
+            let v = View::fit(DONGSI, radius);
+            let r = v.px(radius);
+            assert!((r - FILL * HEIGHT).abs() < 1e-6, "{radius} m is {r} px");
+            assert_eq!(v.to_canvas(DONGSI), (WIDTH / 2.0, HEIGHT / 2.0));
+            let east = v.from_canvas(WIDTH / 2.0 + r, HEIGHT / 2.0);
+            let off = (DONGSI.distance_m(east) - radius).abs();
+            assert!(off < radius * 0.01, "{off} m off");
+        }
+    }
+
+    #[test]
+    fn tiles_cover_the_canvas() {
+        let v = View::fit(DONGSI, 692.0);
+        let tiles = v.tiles();
+        assert!(tiles.iter().all(|t| f64::from(t.z) == v.zoom.floor()));
+        let covers = |x: i32, y: i32| {
+            tiles.iter().any(|t| {
+                let size = t.size as i32;
+                (t.left..t.left + size).contains(&x) && (t.top..t.top + size).contains(&y)
+            })
+        };
+        for (x, y) in [(0, 0), (639, 0), (0, 399), (639, 399), (320, 200)] {
+            assert!(covers(x, y), "({x}, {y})");
+        }
+        let url = tile_url("https://t.example/{z}/{x}/{y}.png", tiles[0]);
+        assert_eq!(
+            url,
+            format!(
+                "https://t.example/{}/{}/{}.png",
+                tiles[0].z, tiles[0].x, tiles[0].y
+            )
+        );
+    }
+
+    #[test]
+    fn scale_bars_are_round() {
+        let v = View::fit(DONGSI, 692.0);
+        let m = scale_bar_m(&v, 120.0);
+        assert!([100.0, 200.0, 500.0].contains(&m), "{m}");
+        assert!(v.px(m) <= 120.0);
+    }
+}

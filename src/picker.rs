@@ -1,0 +1,217 @@
+//! Choosing a community (社区) instead of sharing a location: search by
+//! Chinese characters, or go district → sub-district → community. The list
+//! (`places.json`) is fetched only when the picker is opened.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use linli_facilities::places::{Place, PlaceList};
+
+use crate::data::load_places;
+use crate::i18n::Lang;
+
+/// How many search matches are listed.
+pub const MAX_MATCHES: usize = 8;
+
+/// The community picker. `on_pick` gets the chosen community.
+#[component]
+pub fn CommunityPicker(
+    manifest_url: String,
+    lang: Lang,
+    on_pick: impl Fn(Place) + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let (opened, set_opened) = signal(false);
+    let places = LocalResource::new(move || {
+        let wanted = opened.get();
+        let url = manifest_url.clone();
+        async move {
+            if wanted {
+                Some(load_places(url).await)
+            } else {
+                None
+            }
+        }
+    });
+    let body = move || {
+        let on_pick = on_pick.clone();
+        match places.get() {
+            None | Some(None) => view! {
+                <p class="loading" role="status">{lang.pick("正在载入社区列表…", "Loading the community list…")}</p>
+            }
+            .into_any(),
+            Some(Some(Err(e))) => view! {
+                <div class="error" role="alert">
+                    <p>{e.describe(lang)}</p>
+                    <button type="button" on:click=move |_| places.refetch()>
+                        {lang.pick("重试", "Retry")}
+                    </button>
+                </div>
+            }
+            .into_any(),
+            Some(Some(Ok(None))) => view! {
+                <p>{lang.pick("这份数据没有社区列表。", "This dataset has no community list.")}</p>
+            }
+            .into_any(),
+            Some(Some(Ok(Some(list)))) => view! { <PickerBody list lang on_pick /> }.into_any(),
+        }
+    };
+    view! {
+        <details
+            class="picker"
+            on:toggle=move |ev| {
+                let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+                if open {
+                    set_opened.set(true);
+                }
+            }
+        >
+            <summary>{lang.pick("选择社区", "Choose a community")}</summary>
+            {body}
+        </details>
+    }
+}
+
+#[component]
+fn PickerBody(
+    list: Arc<PlaceList>,
+    lang: Lang,
+    on_pick: impl Fn(Place) + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let (query, set_query) = signal(String::new());
+    let (district, set_district) = signal(None::<String>);
+    let (subdistrict, set_subdistrict) = signal(None::<String>);
+    let list_for_search = list.clone();
+    let matches = Memo::new(move |_| {
+        query.with(|q| {
+            list_for_search
+                .search(q, MAX_MATCHES)
+                .into_iter()
+                .cloned()
+                .collect::<Vec<Place>>()
+        })
+    });
+    let pick_search = on_pick.clone();
+    let districts: Vec<(String, String)> = list
+        .districts()
+        .into_iter()
+        .map(|(c, n)| (c.to_owned(), n.to_owned()))
+        .collect();
+    let list_for_subs = list.clone();
+    let subdistricts = Memo::new(move |_| {
+        district.with(|d| {
+            d.as_deref().map_or_else(Vec::new, |d| {
+                list_for_subs
+                    .subdistricts(d)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect::<Vec<String>>()
+            })
+        })
+    });
+    let list_for_communities = list.clone();
+    let communities = Memo::new(move |_| match (district.get(), subdistrict.get()) {
+        (Some(d), Some(s)) => list_for_communities
+            .communities(&d, &s)
+            .into_iter()
+            .cloned()
+            .collect::<Vec<Place>>(),
+        _ => Vec::new(),
+    });
+    let sample = list.sample;
+    view! {
+        <div class="picker-body">
+            <Show when=move || sample>
+                <p class="note">{lang.pick("示例数据中的社区名称为虚构。", "Community names in the sample data are invented.")}</p>
+            </Show>
+            <label for="community-search">{lang.pick("搜索社区或街道", "Search a community or sub-district")}</label>
+            <input
+                id="community-search"
+                type="search"
+                autocomplete="off"
+                prop:value=move || query.get()
+                on:input=move |ev| set_query.set(event_target_value(&ev))
+            />
+            <ul class="matches" aria-live="polite">
+                <For
+                    each=move || matches.get()
+                    key=|p| p.label()
+                    children=move |p| {
+                        let pick = pick_search.clone();
+                        let label = p.label();
+                        view! {
+                            <li>
+                                <button type="button" class="match" on:click=move |_| pick(p.clone())>
+                                    {label}
+                                </button>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+            <Show when=move || query.with(|q| !q.trim().is_empty()) && matches.with(Vec::is_empty)>
+                <p class="empty">{lang.pick("没有找到，换个字试试。", "Nothing found; try other characters.")}</p>
+            </Show>
+            <fieldset class="cascade">
+                <legend>{lang.pick("或逐级选择", "Or step by step")}</legend>
+                <label for="pick-district">{lang.pick("区", "District")}</label>
+                <select
+                    id="pick-district"
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        set_district.set((!v.is_empty()).then_some(v));
+                        set_subdistrict.set(None);
+                    }
+                >
+                    <option value="">{lang.pick("请选择", "Choose")}</option>
+                    {districts
+                        .into_iter()
+                        .map(|(code, name)| view! { <option value=code>{name}</option> })
+                        .collect_view()}
+                </select>
+                <label for="pick-subdistrict">{lang.pick("街道（乡镇）", "Sub-district")}</label>
+                <select
+                    id="pick-subdistrict"
+                    disabled=move || district.with(Option::is_none)
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        set_subdistrict.set((!v.is_empty()).then_some(v));
+                    }
+                >
+                    <option value="" selected=move || subdistrict.with(Option::is_none)>
+                        {lang.pick("请选择", "Choose")}
+                    </option>
+                    {move || {
+                        subdistricts
+                            .get()
+                            .into_iter()
+                            .map(|s| view! { <option value=s.clone()>{s.clone()}</option> })
+                            .collect_view()
+                    }}
+                </select>
+                <label for="pick-community">{lang.pick("社区", "Community")}</label>
+                <select
+                    id="pick-community"
+                    disabled=move || subdistrict.with(Option::is_none)
+                    on:change={
+                        let on_pick = on_pick.clone();
+                        move |ev| {
+                            let v = event_target_value(&ev);
+                            if let Some(p) = communities.with(|c| c.iter().find(|p| p.community == v).cloned()) {
+                                on_pick(p);
+                            }
+                        }
+                    }
+                >
+                    <option value="">{lang.pick("请选择", "Choose")}</option>
+                    {move || {
+                        communities
+                            .get()
+                            .into_iter()
+                            .map(|p| view! { <option value=p.community.clone()>{p.community.clone()}</option> })
+                            .collect_view()
+                    }}
+                </select>
+            </fieldset>
+        </div>
+    }
+}

@@ -1,0 +1,442 @@
+//! What a result row shows, computed from the loaded data by a plain
+//! function with native tests, so that the components stay thin.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use linli_facilities::finder::{Filters, HoursBook, find_near};
+use linli_facilities::geometry::LonLat;
+use linli_facilities::hours::State;
+use linli_facilities::model::{CapacityKind, Name, PriceUnit, ServiceFunction};
+
+use crate::data::Loaded;
+use crate::i18n::Lang;
+
+/// Whether a facility's matching services are open now, taken together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpenNow {
+    /// At least one matching service is open.
+    Open,
+    /// None is open, and at least one says it is closed.
+    Closed,
+    /// Nobody can tell: no hours, or holidays not yet published.
+    Unknown,
+}
+
+/// What one row of the result list shows.
+///
+/// The list keys rows by their whole value, so a row is redrawn whenever
+/// anything it shows changes (the order of its services follows the filter).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResultRow {
+    /// The facility id.
+    pub id: String,
+    /// The facility name.
+    pub name: Name,
+    /// Sub-district (街道) and community (社区), for orientation.
+    pub place: String,
+    /// District code of the facility's shard, for links to its page.
+    pub district: String,
+    /// Position in millionths of a degree (longitude, latitude), WGS-84;
+    /// whole numbers keep the row hashable.
+    pub position_e6: (i32, i32),
+    /// Straight-line distance in metres, rounded to 10 m.
+    pub distance_m: u32,
+    /// Estimated walking time in whole minutes at the chosen speed, rounded up.
+    pub walk_minutes: u32,
+    /// The functions the facility offers, the searched one first.
+    pub functions: Vec<ServiceFunction>,
+    /// The function searched for, if any; the view highlights it.
+    pub searched: Option<ServiceFunction>,
+    /// Whether the matching services are open at the time asked.
+    pub open: OpenNow,
+    /// The lowest price among the matching services, in fen (0.01 yuan),
+    /// with its unit.
+    pub lowest_price: Option<(u64, PriceUnit)>,
+    /// Free places or beds of the matching service with the most free:
+    /// kind, available, total, and the day they were counted.
+    pub places: Option<(CapacityKind, u32, u32, NaiveDate)>,
+    /// Each matching service with today's hours and its state now.
+    pub services: Vec<ServiceLine>,
+}
+
+impl ResultRow {
+    /// The facility's position.
+    pub fn position(&self) -> LonLat {
+        LonLat::new(
+            f64::from(self.position_e6.0) / 1e6,
+            f64::from(self.position_e6.1) / 1e6,
+        )
+    }
+}
+
+/// A service's state now, as a resident reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServiceState {
+    /// Open now.
+    Open,
+    /// Closed now, opening within [`OPENING_SOON_MINUTES`].
+    OpeningSoon,
+    /// Closed now.
+    Closed,
+    /// Nobody can tell.
+    Unknown,
+}
+
+/// How soon an opening counts as "opening soon", in minutes.
+pub const OPENING_SOON_MINUTES: i64 = 60;
+
+/// One matching service of a row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ServiceLine {
+    /// Its function.
+    pub function: ServiceFunction,
+    /// The operator's name for it, if any.
+    pub name: Option<String>,
+    /// Today's opening times as `HH:MM–HH:MM` stretches; empty when closed
+    /// all day; `None` when the hours are unknown.
+    pub today: Option<Vec<String>>,
+    /// Its state now.
+    pub state: ServiceState,
+}
+
+/// Runs the resident's search over `loaded` for `origin` at local time `now`
+/// (Beijing) and builds the rows to show, nearest first.
+pub fn result_rows(
+    loaded: &Loaded,
+    origin: LonLat,
+    filters: &Filters,
+    now: NaiveDateTime,
+) -> Vec<ResultRow> {
+    let facilities = &loaded.dataset.facilities;
+    let searched = filters.functions.first().copied();
+    let mut book = HoursBook::default();
+    let hits = find_near(
+        facilities,
+        &loaded.index,
+        origin,
+        filters,
+        now,
+        &loaded.calendar,
+        &mut book,
+    );
+    hits.into_iter()
+        .map(|hit| {
+            let f = &facilities[hit.index];
+            let mut functions: Vec<ServiceFunction> = f.functions();
+            if let Some(i) = searched.and_then(|w| functions.iter().position(|&x| x == w)) {
+                functions[..=i].rotate_right(1);
+            }
+            let states: Vec<State> = hit.services.iter().map(|m| m.status.state).collect();
+            let open = if states.contains(&State::Open) {
+                OpenNow::Open
+            } else if states.contains(&State::Closed) {
+                OpenNow::Closed
+            } else {
+                OpenNow::Unknown
+            };
+            let service_lines = hit
+                .services
+                .iter()
+                .map(|m| {
+                    let service = &f.services[m.service];
+                    let state = match (m.status.state, m.status.next_change) {
+                        (State::Open, _) => ServiceState::Open,
+                        (State::Closed, Some((when, State::Open)))
+                            if (when - now).num_minutes() <= OPENING_SOON_MINUTES =>
+                        {
+                            ServiceState::OpeningSoon
+                        }
+                        (State::Closed, _) => ServiceState::Closed,
+                        (State::Unknown, _) => ServiceState::Unknown,
+                    };
+                    let today = book.hours(&loaded.calendar, service).and_then(|hours| {
+                        let day = hours.day(&loaded.calendar, now.date());
+                        if day.intervals.iter().any(|i| i.state == State::Unknown) {
+                            return None;
+                        }
+                        Some(
+                            day.open_intervals()
+                                .map(|i| format!("{}–{}", hhmm(i.start_min), hhmm(i.end_min)))
+                                .collect(),
+                        )
+                    });
+                    ServiceLine {
+                        function: service.function,
+                        name: service.name.clone(),
+                        today,
+                        state,
+                    }
+                })
+                .collect();
+            let matched = || hit.services.iter().map(|m| &f.services[m.service]);
+            let lowest_price = matched()
+                .flat_map(|s| &s.prices)
+                .min_by(|a, b| a.amount_yuan.total_cmp(&b.amount_yuan))
+                .map(|p| ((p.amount_yuan * 100.0).round() as u64, p.unit));
+            let places = matched()
+                .filter_map(|s| s.capacity.as_ref())
+                .max_by_key(|c| c.available)
+                .map(|c| (c.kind, c.available, c.total, c.updated));
+            ResultRow {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                place: format!("{} · {}", f.subdistrict, f.community),
+                district: f.district_code.clone(),
+                position_e6: (
+                    (f.position.lon * 1e6).round() as i32,
+                    (f.position.lat * 1e6).round() as i32,
+                ),
+                distance_m: ((hit.distance_m / 10.0).round() * 10.0) as u32,
+                walk_minutes: hit.walk_minutes.ceil() as u32,
+                functions,
+                searched,
+                open,
+                lowest_price,
+                places,
+                services: service_lines,
+            }
+        })
+        .collect()
+}
+
+/// `HH:MM` for minutes after midnight (1440 is `24:00`).
+pub fn hhmm(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Free-place counts older than this many days are flagged as stale.
+pub const STALE_AFTER_DAYS: i64 = 30;
+
+/// "最低 15 元/餐", "免费" or "From ¥15 per meal".
+pub fn price_text(fen: u64, unit: PriceUnit, lang: Lang) -> String {
+    let yuan = if fen.is_multiple_of(100) {
+        (fen / 100).to_string()
+    } else {
+        format!("{}.{:02}", fen / 100, fen % 100)
+    };
+    match (fen, lang) {
+        (0, Lang::Zh) => "免费".to_owned(),
+        (0, Lang::En) => "Free".to_owned(),
+        (_, Lang::Zh) => format!("最低 {yuan} 元/{}", unit.label_zh()),
+        (_, Lang::En) => format!("From ¥{yuan} per {}", unit_en(unit)),
+    }
+}
+
+pub fn unit_en(unit: PriceUnit) -> &'static str {
+    match unit {
+        PriceUnit::PerMeal => "meal",
+        PriceUnit::PerDay => "day",
+        PriceUnit::PerMonth => "month",
+        PriceUnit::PerHour => "hour",
+        PriceUnit::PerSession => "session",
+    }
+}
+
+/// "空余托位 4/40（11月18日统计）", with a warning when the count is old.
+pub fn places_text(
+    kind: CapacityKind,
+    available: u32,
+    total: u32,
+    updated: NaiveDate,
+    stale: bool,
+    lang: Lang,
+) -> String {
+    let (m, d) = (updated.month(), updated.day());
+    match lang {
+        Lang::Zh => {
+            let what = match kind {
+                CapacityKind::ChildcarePlaces => "空余托位",
+                CapacityKind::ElderBeds => "空余床位",
+            };
+            let note = if stale {
+                "，数据可能已过时"
+            } else {
+                ""
+            };
+            format!(
+                "{what} {available}/{total}（{}年{m}月{d}日统计{note}）",
+                updated.year()
+            )
+        }
+        Lang::En => {
+            let what = match kind {
+                CapacityKind::ChildcarePlaces => "childcare places",
+                CapacityKind::ElderBeds => "beds",
+            };
+            let note = if stale { "; may be out of date" } else { "" };
+            format!("{available} of {total} {what} free (counted {updated}{note})")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SAMPLE_ORIGIN;
+    use linli_facilities::calendar::HolidayCalendar;
+    use linli_facilities::dataset::parse_feature_collection;
+    use linli_facilities::geometry::WalkingModel;
+    use linli_facilities::manifest::Manifest;
+
+    fn loaded() -> Loaded {
+        let text = include_str!("../crates/facilities/tests/fixtures/sample.geojson");
+        let manifest = r#"{"format":"linli-dataset/1","dataset_version":"t","generated_at":"2026-11-26T00:00:00+08:00",
+            "licence":"CC0-1.0","sample":true,"description":"t","holidays":"holidays.json","schema":"schema.json","districts":[]}"#;
+        Loaded::new(
+            Manifest::from_json(manifest).unwrap(),
+            parse_feature_collection(text).unwrap(),
+            HolidayCalendar::from_json(include_str!("../public/data/holidays.json")).unwrap(),
+        )
+    }
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap()
+    }
+
+    fn ids(rows: &[ResultRow]) -> Vec<&str> {
+        rows.iter().map(|r| r.id.as_str()).collect()
+    }
+
+    #[test]
+    fn walking_time_and_speed_choose_the_rows() {
+        let data = loaded();
+        let now = at("2026-10-14T12:00");
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &Filters::default(), now);
+        assert_eq!(ids(&rows), ["lc-sample-001"], "15 minutes reach 692 m");
+        let walk30 = Filters {
+            walk_minutes: 30,
+            ..Filters::default()
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &walk30, now);
+        assert_eq!(
+            ids(&rows),
+            ["lc-sample-001", "lc-sample-002", "lc-sample-006"]
+        );
+        let senior = Filters {
+            walking: WalkingModel::SENIOR,
+            ..walk30
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &senior, now);
+        assert_eq!(ids(&rows), ["lc-sample-001", "lc-sample-002"]);
+        // 952 m straight is 1,238 m walked: 21 minutes at 60 m/min, 28 at 45.
+        assert_eq!(rows[1].walk_minutes, 28);
+        assert_eq!(rows[1].distance_m, 950);
+    }
+
+    #[test]
+    fn rows_lead_with_the_searched_function_and_say_if_open() {
+        let data = loaded();
+        let meals = Filters {
+            functions: vec![ServiceFunction::Meals],
+            walk_minutes: 30,
+            ..Filters::default()
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T12:00"));
+        assert_eq!(ids(&rows), ["lc-sample-001", "lc-sample-006"]);
+        assert!(
+            rows.iter()
+                .all(|r| r.functions[0] == ServiceFunction::Meals)
+        );
+        assert_eq!(rows[0].searched, Some(ServiceFunction::Meals));
+        assert_eq!((rows[0].open, rows[1].open), (OpenNow::Open, OpenNow::Open));
+        // 001's canteen opens 11:00-13:00 and 17:00-18:30 every day; 006's on weekdays only.
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-11T12:00"));
+        assert_eq!(
+            (rows[0].open, rows[1].open),
+            (OpenNow::Open, OpenNow::Closed)
+        );
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T15:00"));
+        assert_eq!(
+            (rows[0].open, rows[1].open),
+            (OpenNow::Closed, OpenNow::Closed)
+        );
+    }
+
+    #[test]
+    fn rows_carry_the_lowest_price_and_free_places() {
+        let data = loaded();
+        let infant = Filters {
+            functions: vec![ServiceFunction::InfantCare],
+            walk_minutes: 30,
+            ..Filters::default()
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &infant, at("2026-11-26T10:00"));
+        // 002: 3800 a month full day, 2400 half day, 60 an hour; 4 of 40 places.
+        assert_eq!(rows[0].lowest_price, Some((6000, PriceUnit::PerHour)));
+        let updated = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+        assert_eq!(
+            rows[0].places,
+            Some((CapacityKind::ChildcarePlaces, 4, 40, updated))
+        );
+        assert_eq!(
+            price_text(6000, PriceUnit::PerHour, Lang::Zh),
+            "最低 60 元/小时"
+        );
+        assert_eq!(price_text(0, PriceUnit::PerSession, Lang::Zh), "免费");
+        assert_eq!(
+            price_text(1250, PriceUnit::PerMeal, Lang::En),
+            "From ¥12.50 per meal"
+        );
+        let text = places_text(
+            CapacityKind::ChildcarePlaces,
+            4,
+            40,
+            updated,
+            false,
+            Lang::Zh,
+        );
+        assert_eq!(text, "空余托位 4/40（2026年11月18日统计）");
+        let old = places_text(CapacityKind::ElderBeds, 0, 20, updated, true, Lang::En);
+        assert_eq!(
+            old,
+            "0 of 20 beds free (counted 2026-11-18; may be out of date)"
+        );
+    }
+
+    #[test]
+    fn services_say_today_s_hours_and_opening_soon() {
+        let data = loaded();
+        let meals = Filters {
+            functions: vec![ServiceFunction::Meals],
+            walk_minutes: 30,
+            ..Filters::default()
+        };
+        // Wednesday 10:30: 001's canteen opens at 11:00, 006's at 11:00 too.
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T10:30"));
+        let line = &rows[0].services[0];
+        assert_eq!(line.function, ServiceFunction::Meals);
+        assert_eq!(line.name.as_deref(), Some("长者食堂"));
+        assert_eq!(
+            line.today,
+            Some(vec!["11:00–13:00".to_owned(), "17:00–18:30".to_owned()])
+        );
+        assert_eq!(line.state, ServiceState::OpeningSoon);
+        // At 09:00 the opening is two hours away: just closed.
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T09:00"));
+        assert_eq!(rows[0].services[0].state, ServiceState::Closed);
+        // On a Sunday 006's weekday canteen is closed all day.
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-11T12:00"));
+        assert_eq!(rows[1].services[0].today, Some(vec![]));
+        // National Day: 001's day care (PH off) is closed all day.
+        let elder = Filters {
+            functions: vec![ServiceFunction::ElderCare],
+            ..meals
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &elder, at("2026-10-01T10:00"));
+        assert_eq!(rows[0].services[0].today, Some(vec![]));
+        assert_eq!(rows[0].services[0].state, ServiceState::Closed);
+    }
+
+    #[test]
+    fn unknown_hours_are_reported_as_unknown() {
+        let data = loaded();
+        // 006 has a health service with no hours at all.
+        let health = Filters {
+            functions: vec![ServiceFunction::Health],
+            walk_minutes: 30,
+            ..Filters::default()
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &health, at("2026-10-14T12:00"));
+        let row = rows.iter().find(|r| r.id == "lc-sample-006").unwrap();
+        assert_eq!(row.open, OpenNow::Unknown);
+    }
+}
