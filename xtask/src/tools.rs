@@ -129,19 +129,24 @@ fn ensure_chromium() -> Result<(PathBuf, PathBuf)> {
 fn ensure_wasm_opt(project: &Project) -> Result<()> {
     let wasm_opt = project.node_bin().join("wasm-opt");
     let version = || probe(project.command(&wasm_opt).arg("--version"));
-    if version().is_some_and(|v| v.contains(WASM_OPT_VERSION)) {
-        eprintln!("setup: wasm-opt {WASM_OPT_VERSION} (npm binaryen) ✓");
+    // axe-core, for the accessibility checks of the end-to-end tests.
+    let axe = project.root.join("node_modules/axe-core/axe.min.js");
+    if version().is_some_and(|v| v.contains(WASM_OPT_VERSION)) && axe.is_file() {
+        eprintln!("setup: wasm-opt {WASM_OPT_VERSION} (npm binaryen), axe-core ✓");
         return Ok(());
     }
     if probe(Command::new("npm").arg("--version")).is_none() {
         apt_install(
             &["nodejs", "npm"],
-            "Node.js and npm (for binaryen's wasm-opt)",
+            "Node.js and npm (for binaryen's wasm-opt and axe-core)",
         )?;
     }
     run(project
         .command("npm")
         .args(["ci", "--no-audit", "--no-fund"]))?;
+    if !axe.is_file() {
+        return Err(format!("after `npm ci`, {} is missing", axe.display()));
+    }
     match version() {
         Some(v) if v.contains(WASM_OPT_VERSION) => Ok(()),
         other => Err(format!(

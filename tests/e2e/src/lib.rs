@@ -10,12 +10,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use linli_facilities::calendar::HolidayCalendar;
 use linli_facilities::dataset::parse_feature_collection;
 use linli_facilities::finder::{Filters, HoursBook, find};
+use linli_facilities::geometry::LonLat;
 use linli_facilities::manifest::Manifest;
 use linli_facilities::model::{Facility, ServiceFunction};
+use linli_facilities::places::PlaceList;
+use serde_json::{Value, json};
 
 /// How long to wait for the page to reach an expected state.
 const PATIENCE: Duration = Duration::from_secs(15);
@@ -26,10 +31,93 @@ fn env(name: &str) -> String {
     })
 }
 
+/// What the browser is made to say before the app loads.
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    /// The local Beijing time the page's clock shows, `YYYY-MM-DDTHH:MM`;
+    /// the real clock when `None`.
+    pub beijing_time: Option<String>,
+    /// The position the device reports: longitude, latitude (WGS-84) and
+    /// accuracy in metres.
+    pub position: Option<(f64, f64, f64)>,
+    /// Whether the resident refuses to share the location.
+    pub deny_location: bool,
+    /// A speech synthesis with one voice of this language (e.g. `zh-CN`)
+    /// that records what it is asked to say in `window.__spoken`.
+    pub voice: Option<String>,
+    /// Elder mode already on, as the device remembers it.
+    pub elder: bool,
+    /// The query string of the first page load, without `?`.
+    pub query: String,
+}
+
+/// A Chrome DevTools Protocol command sent through ChromeDriver.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        let session = session_id.expect("a CDP command needs a session");
+        base_url.join(&format!("session/{session}/goog/cdp/execute"))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Sends a DevTools command to the page's browser.
+pub async fn cdp(client: &Client, cmd: &'static str, params: Value) -> Result<Value, CmdError> {
+    client.issue_cmd(Cdp { cmd, params }).await
+}
+
+/// A script, run before any page script, that makes `Date` read the
+/// instant `utc_ms` (milliseconds since 1970, UTC) and then run on.
+fn clock_script(utc_ms: i64) -> String {
+    format!(
+        "(() => {{ const Real = Date; const offset = {utc_ms} - Real.now();
+          function Fake(...a) {{
+            if (!new.target) return new Real(Real.now() + offset).toString();
+            return a.length === 0 ? new Real(Real.now() + offset) : new Real(...a);
+          }}
+          Fake.prototype = Real.prototype; Fake.UTC = Real.UTC; Fake.parse = Real.parse;
+          Fake.now = () => Real.now() + offset;
+          globalThis.Date = Fake; }})();"
+    )
+}
+
+/// A script that replaces speech synthesis with one voice of `lang` that
+/// records what it says.
+fn voice_script(lang: &str) -> String {
+    format!(
+        "(() => {{ const voice = {{ lang: '{lang}', name: 'Linli test voice', default: true }};
+          const synth = {{ getVoices: () => [voice], speak: (u) => {{ window.__spoken = u.text; }},
+            cancel: () => {{}}, onvoiceschanged: null, speaking: false, pending: false, paused: false }};
+          Object.defineProperty(window, 'speechSynthesis', {{ value: synth, configurable: true }}); }})();"
+    )
+}
+
 /// Opens a fresh headless Chromium (own profile directory), runs `test`
 /// with the finder page loaded, and closes the browser whether the test
 /// passed or not.
 pub async fn with_finder<F, Fut>(test: F)
+where
+    F: FnOnce(FinderPage) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    with_setup(Setup::default(), test).await;
+}
+
+/// [`with_finder`] with the browser set up first: clock, position, voices.
+pub async fn with_setup<F, Fut>(setup: Setup, test: F)
 where
     F: FnOnce(FinderPage) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
@@ -52,7 +140,7 @@ where
             ]
         }
     });
-    let serde_json::Value::Object(capabilities) = capabilities else {
+    let Value::Object(capabilities) = capabilities else {
         unreachable!()
     };
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -64,10 +152,66 @@ where
     let page = FinderPage {
         client: client.clone(),
     };
-    page.client
-        .goto(&env("LINLI_APP_URL"))
+    let app = env("LINLI_APP_URL");
+    let origin = app.trim_end_matches('/').to_owned();
+    if let Some(time) = &setup.beijing_time {
+        let local = chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H:%M")
+            .expect("YYYY-MM-DDTHH:MM");
+        let utc_ms = (local - chrono::Duration::hours(8))
+            .and_utc()
+            .timestamp_millis();
+        cdp(
+            &client,
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": clock_script(utc_ms) }),
+        )
         .await
-        .expect("open the app");
+        .expect("fake clock");
+    }
+    if let Some(lang) = &setup.voice {
+        cdp(
+            &client,
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": voice_script(lang) }),
+        )
+        .await
+        .expect("fake voice");
+    }
+    if let Some((lon, lat, accuracy)) = setup.position {
+        cdp(
+            &client,
+            "Browser.grantPermissions",
+            json!({ "permissions": ["geolocation"], "origin": origin }),
+        )
+        .await
+        .expect("grant geolocation");
+        cdp(
+            &client,
+            "Emulation.setGeolocationOverride",
+            json!({ "latitude": lat, "longitude": lon, "accuracy": accuracy }),
+        )
+        .await
+        .expect("set the position");
+    }
+    if setup.deny_location {
+        let denied = json!({ "permission": { "name": "geolocation" }, "setting": "denied", "origin": origin });
+        cdp(&client, "Browser.setPermission", denied)
+            .await
+            .expect("deny geolocation");
+    }
+    if setup.elder {
+        page.client.goto(&app).await.expect("open the app");
+        page.client
+            .execute("localStorage.setItem('linli.elder', '1')", vec![])
+            .await
+            .expect("remember elder mode");
+    }
+    let first = if setup.query.is_empty() {
+        app
+    } else {
+        format!("{app}?{}", setup.query)
+    };
+    page.client.goto(&first).await.expect("open the app");
     let outcome = tokio::spawn(test(page)).await;
     let _ = client.close().await;
     let _ = std::fs::remove_dir_all(&profile);
@@ -122,8 +266,12 @@ impl FinderPage {
         self.text_of(".count").await
     }
 
-    /// The names in the result list, top to bottom.
+    /// The names in the result list, top to bottom, after pressing "显示更多"
+    /// (show more) until every result is listed.
     pub async fn result_names(&self) -> Vec<String> {
+        while let Ok(more) = self.client.find(Locator::Css(".show-more")).await {
+            more.click().await.expect("show more");
+        }
         let rows = self
             .client
             .find_all(Locator::Css(".result .name"))
@@ -177,17 +325,84 @@ impl FinderPage {
         self.client.goto(url).await.expect("open the link");
     }
 
-    /// Chooses a service in the filter by its visible label.
+    /// Chooses a service by the label next to its icon.
     pub async fn choose_service(&self, label: &str) {
-        let select = self
-            .client
-            .find(Locator::Id("function-filter"))
+        let xpath =
+            format!("//label[contains(@class, 'function-choice')][normalize-space()='{label}']");
+        self.client
+            .find(Locator::XPath(&xpath))
             .await
-            .expect("service filter");
-        select
+            .expect("service choice")
+            .click()
+            .await
+            .expect("click");
+    }
+
+    /// Unfolds "更多筛选" (more filters) unless it is open.
+    pub async fn open_more_filters(&self) {
+        self.client
+            .execute("const d = document.querySelector('.more-filters'); if (!d.open) d.querySelector('summary').click();", vec![])
+            .await
+            .expect("more filters");
+    }
+
+    /// Chooses `label` in the select with id `id`.
+    pub async fn select(&self, id: &str, label: &str) {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .expect("select")
             .select_by_label(label)
             .await
             .expect("option with that label");
+    }
+
+    /// Clicks the first element matching `css`, waiting for it to appear.
+    pub async fn click(&self, css: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        let element = loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(element) => break element,
+                Err(e) if Instant::now() > deadline => {
+                    let main = self
+                        .client
+                        .execute("return document.body.innerText.slice(0, 1500)", vec![])
+                        .await
+                        .unwrap_or_default();
+                    panic!("{css}: {e}\npage text: {main}");
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        element
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Runs axe-core (from npm) on the page and returns each violation as
+    /// "rule: elements".
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask setup`", path.display()));
+        self.client
+            .execute(&format!("{source}\nreturn typeof axe;"), vec![])
+            .await
+            .expect("load axe-core");
+        let script = "const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] })
+              .then(r => done(r.passes.length === 0 ? ['axe checked nothing'] :
+                  r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
+                  v.nodes.map(n => n.target.join(' ')).join(', '))))
+              .catch(e => done(['axe failed: ' + e]));";
+        let found = self
+            .client
+            .execute_async(script, vec![])
+            .await
+            .expect("axe.run");
+        serde_json::from_value(found).expect("a list of violations")
     }
 
     /// Clicks the button that shows `label`.
@@ -217,28 +432,62 @@ pub fn expected_names(function: Option<ServiceFunction>, walk_minutes: u32) -> V
 /// The names the finder should list for `filters` (without a time filter),
 /// nearest first, from the published files.
 pub fn expected(filters: &Filters) -> Vec<String> {
+    let any_time = chrono::NaiveDate::from_ymd_opt(2026, 11, 26)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
+    expected_from(linli::SAMPLE_ORIGIN, filters, any_time)
+}
+
+/// The published facility named `name` (Chinese name), from any shard.
+pub fn facility_named(name: &str) -> Facility {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/data");
+    let read = |file: &str| std::fs::read_to_string(dir.join(file)).expect("published data file");
+    let manifest = Manifest::from_json(&read("manifest.json")).expect("manifest");
+    manifest
+        .districts
+        .iter()
+        .flat_map(|entry| {
+            parse_feature_collection(&read(&entry.file))
+                .expect("shard")
+                .facilities
+        })
+        .find(|f| f.name.zh == name)
+        .unwrap_or_else(|| panic!("no facility named {name}"))
+}
+
+/// The first community the picker lists for `query`, from the published
+/// `places.json`.
+pub fn first_place(query: &str) -> linli_facilities::places::Place {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/data");
+    let text = std::fs::read_to_string(dir.join("places.json")).expect("places.json");
+    let list = PlaceList::from_json(&text).expect("community list");
+    list.search(query, 1)
+        .first()
+        .map(|p| (*p).clone())
+        .expect("a community matches")
+}
+
+/// The names the finder should list from `origin` for `filters` at Beijing
+/// time `now`, nearest first, from the published files.
+pub fn expected_from(origin: LonLat, filters: &Filters, now: chrono::NaiveDateTime) -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/data");
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("published data file");
     let manifest = Manifest::from_json(&read("manifest.json")).expect("manifest");
     let calendar = HolidayCalendar::from_json(&read(&manifest.holidays)).expect("calendar");
     let facilities: Vec<Facility> = manifest
-        .shards_near(linli::SAMPLE_ORIGIN, linli::search_radius_m())
+        .shards_near(origin, linli::search_radius_m())
         .flat_map(|entry| {
             parse_feature_collection(&read(&entry.file))
                 .expect("shard")
                 .facilities
         })
         .collect();
-    // No time filter: the list does not depend on the time given here.
-    let any_time = chrono::NaiveDate::from_ymd_opt(2026, 11, 26)
-        .unwrap()
-        .and_hms_opt(12, 0, 0)
-        .unwrap();
     find(
         &facilities,
-        linli::SAMPLE_ORIGIN,
+        origin,
         filters,
-        any_time,
+        now,
         &calendar,
         &mut HoursBook::default(),
     )

@@ -2,9 +2,11 @@
 //! published sample dataset, in headless Chromium.
 
 use fantoccini::Locator;
-use linli_e2e::{FinderPage, expected, expected_names, with_finder};
-use linli_facilities::finder::Filters;
-use linli_facilities::model::ServiceFunction;
+use linli_e2e::{
+    FinderPage, Setup, expected, expected_from, expected_names, with_finder, with_setup,
+};
+use linli_facilities::finder::{AgeBand, Filters, OpenAt};
+use linli_facilities::model::{Category, ServiceFunction};
 
 async fn wait_for_count(page: &FinderPage, count: &str) {
     page.wait_for_text(".count", count).await;
@@ -131,7 +133,7 @@ async fn filters_live_in_the_url_for_links_and_back() {
         assert_eq!(page.result_names().await, meals30);
         let chosen = page
             .client
-            .execute("return [document.getElementById('function-filter').value, document.getElementById('walk-filter').value]", vec![])
+            .execute("return [document.querySelector('input[name=function]:checked').value, document.getElementById('walk-filter').value]", vec![])
             .await
             .unwrap();
         assert_eq!(chosen, serde_json::json!(["meals", "30"]));
@@ -159,6 +161,7 @@ async fn free_places_and_price_narrow_the_list() {
         page.choose_walk("30 分钟以内").await;
         page.choose_service("婴幼儿托育").await;
         wait_for_count(&page, &format!("共 {} 处", all.len())).await;
+        page.open_more_filters().await;
         page.client
             .find(Locator::Id("free-places"))
             .await
@@ -203,13 +206,20 @@ async fn elder_mode_enlarges_text_and_is_remembered() {
         let (font, line) = (after[0].as_f64().unwrap(), after[1].as_f64().unwrap());
         assert!(font > before[0].as_f64().unwrap(), "{before} -> {after}");
         assert!(line / font >= 1.3, "line spacing {line}/{font}");
-        // Touch targets of at least 48 px.
-        let height = page
+        // Touch targets of at least 48 px, and text that fits the screen.
+        let smallest = page
             .client
-            .execute("return document.getElementById('function-filter').getBoundingClientRect().height", vec![])
+            .execute("return Math.min(...[...document.querySelectorAll('button, select, input:not([type=radio]):not([type=checkbox]), .function-choice, summary')].filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height))", vec![])
             .await
             .unwrap();
-        assert!(height.as_f64().unwrap() >= 48.0, "{height}");
+        assert!(smallest.as_f64().unwrap() >= 48.0, "smallest target {smallest}");
+        // The simpler layout: no service chips, one column.
+        let chips = page
+            .client
+            .execute("return [...document.querySelectorAll('.result .functions')].filter(e => e.offsetParent).length", vec![])
+            .await
+            .unwrap();
+        assert_eq!(chips, 0);
         // The device remembers it.
         page.client.refresh().await.unwrap();
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
@@ -219,6 +229,171 @@ async fn elder_mode_enlarges_text_and_is_remembered() {
             .await
             .unwrap();
         assert_eq!(pressed, "true");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn category_and_age_narrow_the_list() {
+    let base = Filters {
+        walk_minutes: 30,
+        ..Filters::default()
+    };
+    let all = expected(&base);
+    let affordable = expected(&Filters {
+        categories: vec![Category::Affordable],
+        ..base.clone()
+    });
+    let infants = expected(&Filters {
+        age: Some(AgeBand::Under3),
+        ..base.clone()
+    });
+    let seniors = expected(&Filters {
+        age: Some(AgeBand::Senior),
+        ..base.clone()
+    });
+    assert!(affordable.len() < all.len() && !affordable.is_empty());
+    assert!(infants.len() < all.len() && !infants.is_empty());
+    assert!(!seniors.is_empty() && seniors != infants);
+    with_finder(move |page| async move {
+        page.choose_walk("30 分钟以内").await;
+        wait_for_count(&page, &format!("共 {} 处", all.len())).await;
+        page.open_more_filters().await;
+        page.select("category-filter", "普惠服务").await;
+        wait_for_count(&page, &format!("共 {} 处", affordable.len())).await;
+        assert_eq!(page.result_names().await, affordable);
+        assert!(page.url().await.contains("cat=affordable"));
+        page.select("category-filter", "全部类别").await;
+        page.select("age-filter", "0–3 岁（托育）").await;
+        wait_for_count(&page, &format!("共 {} 处", infants.len())).await;
+        assert_eq!(page.result_names().await, infants);
+        page.select("age-filter", "60 岁及以上").await;
+        wait_for_count(&page, &format!("共 {} 处", seniors.len())).await;
+        assert_eq!(page.result_names().await, seniors);
+        let summary = page.text_of(".more-filters summary").await.unwrap();
+        assert_eq!(summary, "更多筛选（已选 1 项）");
+    })
+    .await;
+}
+
+/// "Open now" at a Beijing time the browser's clock is set to: the list is
+/// what the domain crate says is open then, within a 30-minute walk.
+async fn open_now_at(time: &'static str, what: &'static str) -> Vec<String> {
+    let now = chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H:%M").unwrap();
+    let filters = Filters {
+        walk_minutes: 30,
+        open: OpenAt::At(now),
+        ..Filters::default()
+    };
+    let open = expected_from(linli::SAMPLE_ORIGIN, &filters, now);
+    let setup = Setup {
+        beijing_time: Some(time.to_owned()),
+        query: "walk=30".to_owned(),
+        ..Setup::default()
+    };
+    let shown = open.clone();
+    with_setup(setup, move |page| async move {
+        page.open_more_filters().await;
+        page.select("open-filter", "只看现在营业的").await;
+        wait_for_count(&page, &format!("共 {} 处", shown.len())).await;
+        assert_eq!(page.result_names().await, shown, "open on {what}");
+        for state in page
+            .client
+            .find_all(Locator::Css(".result .open-state"))
+            .await
+            .unwrap()
+        {
+            assert_eq!(state.text().await.unwrap(), "营业中", "{what}");
+        }
+        assert!(page.url().await.contains("open=now"));
+    })
+    .await;
+    open
+}
+
+#[tokio::test]
+async fn open_now_follows_weekdays_sundays_holidays_and_working_weekends() {
+    // Wednesday 14 October 2026, 09:00: an ordinary working day.
+    let weekday = open_now_at("2026-10-14T09:00", "a weekday").await;
+    // Sunday 11 October 2026, 09:00.
+    let sunday = open_now_at("2026-10-11T09:00", "a Sunday").await;
+    // Thursday 1 October 2026: National Day, a public holiday.
+    let holiday = open_now_at("2026-10-01T09:00", "National Day").await;
+    // Saturday 10 October 2026: a working day in lieu (调休上班), which
+    // keeps Friday's hours.
+    let working_saturday = open_now_at("2026-10-10T09:00", "an adjusted working Saturday").await;
+    // An ordinary Saturday for comparison: 17 October 2026.
+    let saturday = expected_from(
+        linli::SAMPLE_ORIGIN,
+        &Filters {
+            walk_minutes: 30,
+            open: OpenAt::At(
+                chrono::NaiveDateTime::parse_from_str("2026-10-17T09:00", "%Y-%m-%dT%H:%M")
+                    .unwrap(),
+            ),
+            ..Filters::default()
+        },
+        chrono::NaiveDateTime::parse_from_str("2026-10-17T09:00", "%Y-%m-%dT%H:%M").unwrap(),
+    );
+    assert!(
+        holiday.len() < weekday.len(),
+        "holidays close PH-off services"
+    );
+    assert!(sunday.len() < weekday.len(), "fewer are open on Sundays");
+    assert_eq!(
+        working_saturday, weekday,
+        "an adjusted Saturday works like a weekday"
+    );
+    assert_ne!(
+        working_saturday, saturday,
+        "and unlike an ordinary Saturday"
+    );
+}
+
+#[tokio::test]
+async fn open_at_a_chosen_day_and_time() {
+    let at = chrono::NaiveDateTime::parse_from_str("2026-10-01T12:00", "%Y-%m-%dT%H:%M").unwrap();
+    let filters = Filters {
+        walk_minutes: 30,
+        open: OpenAt::At(at),
+        ..Filters::default()
+    };
+    let open = expected_from(linli::SAMPLE_ORIGIN, &filters, at);
+    let setup = Setup {
+        beijing_time: Some("2026-10-14T09:30".to_owned()),
+        query: "walk=30".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        page.open_more_filters().await;
+        page.select("open-filter", "在指定时间开放").await;
+        // The default is the next full hour.
+        page.eventually("the date and time fields", || async {
+            page.client
+                .execute("const d = document.getElementById('open-date'); return d && d.value", vec![])
+                .await
+                .ok()
+                .filter(|v| v.as_str() == Some("2026-10-14"))
+        })
+        .await;
+        let time = page
+            .client
+            .execute("return document.getElementById('open-time').value", vec![])
+            .await
+            .unwrap();
+        assert_eq!(time, "10:00");
+        page.client
+            .execute(
+                "for (const [id, v] of [['open-date', '2026-10-01'], ['open-time', '12:00']]) {
+                   const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change')); }",
+                vec![],
+            )
+            .await
+            .unwrap();
+        wait_for_count(&page, &format!("共 {} 处", open.len())).await;
+        assert_eq!(page.result_names().await, open);
+        let url = page.url().await;
+        assert!(url.contains("open=2026-10-01T12"), "{url}");
     })
     .await;
 }

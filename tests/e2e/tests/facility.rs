@@ -1,0 +1,220 @@
+//! The facility page: opened from a result and from a shared link, with
+//! its week of hours, the next holiday, prices, phone and directions,
+//! reading aloud, and "report a problem" kept on the device.
+
+use fantoccini::Locator;
+use linli_e2e::{FinderPage, Setup, expected_names, facility_named, with_finder, with_setup};
+
+async fn wait_for_count(page: &FinderPage, count: &str) {
+    page.wait_for_text(".count", count).await;
+}
+
+/// Opens the first result's page and returns its name.
+async fn open_first(page: &FinderPage) -> String {
+    let name = page.text_of(".result .name").await.expect("a result");
+    page.click(".result .name a").await;
+    page.wait_for_text("#facility-heading", &name).await;
+    name
+}
+
+#[tokio::test]
+async fn a_result_opens_its_page_with_hours_prices_and_directions() {
+    let near = expected_names(None, 15);
+    let first = facility_named(&near[0]);
+    let with_holiday_rule = first
+        .services
+        .iter()
+        .filter(|s| s.opening_hours.as_deref().is_some_and(|h| h.contains("PH")))
+        .count();
+    // Monday 28 September 2026, the week before National Day.
+    let setup = Setup {
+        beijing_time: Some("2026-09-28T10:00".to_owned()),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        let name = open_first(&page).await;
+        assert_eq!(name, first.name.zh);
+        let url = page.url().await;
+        assert!(url.contains(&format!("fac={}", first.id)), "{url}");
+        // Focus moves to the page heading for screen readers.
+        let focused = page
+            .client
+            .execute("return document.activeElement.id", vec![])
+            .await
+            .unwrap();
+        assert_eq!(focused, "facility-heading");
+        // Every service has its card; each week table has seven days with
+        // today marked.
+        let cards = page.client.find_all(Locator::Css(".service-card")).await.unwrap();
+        assert_eq!(cards.len(), first.services.len());
+        let today = page
+            .client
+            .execute("return [...document.querySelectorAll('.week tr.today th')].map(t => t.textContent)", vec![])
+            .await
+            .unwrap();
+        let tables = first.services.iter().filter(|s| s.opening_hours.is_some()).count();
+        assert_eq!(today.as_array().unwrap().len(), tables);
+        for t in today.as_array().unwrap() {
+            assert_eq!(t.as_str().unwrap(), "周一 9/28 今天");
+        }
+        // The next holiday's effect is named for the services with a PH rule.
+        let holidays = page.client.find_all(Locator::Css(".holiday")).await.unwrap();
+        assert_eq!(holidays.len(), with_holiday_rule);
+        for h in holidays {
+            let text = h.text().await.unwrap();
+            assert!(text.starts_with("国庆节 10月1日–7日 "), "{text}");
+        }
+        // Phone and directions.
+        let tel = page.client.find(Locator::Css(".phone a")).await.unwrap();
+        let href = tel.attr("href").await.unwrap().unwrap();
+        assert_eq!(href, format!("tel:{}", first.phone.clone().unwrap().replace('-', "")));
+        let links = page.client.find_all(Locator::Css(".directions a")).await.unwrap();
+        let amap = links[0].attr("href").await.unwrap().unwrap();
+        let baidu = links[1].attr("href").await.unwrap().unwrap();
+        let gcj = first.position.to_gcj02();
+        assert!(amap.starts_with("https://uri.amap.com/navigation?to="), "{amap}");
+        assert!(amap.contains(&format!("{:.6},{:.6}", gcj.lon, gcj.lat)), "{amap}");
+        let bd = first.position.to_bd09();
+        assert!(baidu.contains(&format!("location={:.6},{:.6}", bd.lat, bd.lon)), "{baidu}");
+        let facts = page.text_of(".facts.about").await.unwrap();
+        assert!(facts.contains(&first.operator), "{facts}");
+        assert!(facts.contains(first.operating_model.label_zh()), "{facts}");
+        // Back to the list, which is as it was.
+        page.click(".back").await;
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        assert!(!page.url().await.contains("fac="));
+        // The browser's back button returns to the page.
+        page.client.back().await.unwrap();
+        page.wait_for_text("#facility-heading", &first.name.zh).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_shared_link_opens_the_page_and_a_bad_one_says_so() {
+    let near = expected_names(None, 15);
+    let first = facility_named(&near[0]);
+    with_finder(move |page| async move {
+        let base = page.url().await;
+        let base = base.split('?').next().unwrap().to_owned();
+        page.open(&format!(
+            "{base}?fac={}&fd={}",
+            first.id, first.district_code
+        ))
+        .await;
+        page.wait_for_text("#facility-heading", &first.name.zh)
+            .await;
+        assert!(
+            page.text_of(".sample-banner")
+                .await
+                .unwrap()
+                .contains("示例数据")
+        );
+        page.open(&format!("{base}?fac=no-such-id&fd={}", first.district_code))
+            .await;
+        page.wait_for_text("#facility-heading", "找不到这个设施")
+            .await;
+        let why = page.text_of(".facility [role=alert]").await.unwrap();
+        assert!(why.contains("no-such-id"), "{why}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_problem_report_is_kept_on_the_device() {
+    let near = expected_names(None, 15);
+    with_finder(move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        open_first(&page).await;
+        page.click(".report summary").await;
+        page.select("report-kind", "其他问题").await;
+        page.click(".report button[type=submit]").await;
+        page.wait_for_text(".report-status", "选择“其他问题”时请写一句说明。")
+            .await;
+        page.client
+            .find(Locator::Id("report-text"))
+            .await
+            .unwrap()
+            .send_keys("门口的牌子写着周日也开放")
+            .await
+            .unwrap();
+        page.click(".report button[type=submit]").await;
+        page.eventually("the saved message", || async {
+            page.text_of(".report-status")
+                .await
+                .filter(|t| t.starts_with("已保存在本机，共 1 条等待发送"))
+        })
+        .await;
+        let stored = page
+            .client
+            .execute(
+                "return JSON.parse(localStorage.getItem('linli.reports'))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let report = &stored[0];
+        assert_eq!(report["kind"], "other");
+        assert_eq!(report["text"], "门口的牌子写着周日也开放");
+        assert_eq!(report["id"].as_str().unwrap().len(), 36, "a UUID");
+        // A second report after a reload joins the first.
+        page.client.refresh().await.unwrap();
+        page.click(".report summary").await;
+        page.select("report-kind", "电话打不通或不对").await;
+        page.click(".report button[type=submit]").await;
+        page.eventually("two waiting", || async {
+            page.text_of(".report-status")
+                .await
+                .filter(|t| t.starts_with("已保存在本机，共 2 条等待发送"))
+        })
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn key_facts_are_read_aloud_in_a_chinese_voice() {
+    let near = expected_names(None, 15);
+    let setup = Setup {
+        voice: Some("zh-CN".to_owned()),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        let name = open_first(&page).await;
+        page.click_button("🔊 朗读要点").await;
+        let spoken = page
+            .eventually("speech", || async {
+                let s = page
+                    .client
+                    .execute("return window.__spoken", vec![])
+                    .await
+                    .ok()?;
+                s.as_str().map(str::to_owned)
+            })
+            .await;
+        assert!(spoken.starts_with(&format!("{name}。地址：")), "{spoken}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn no_voice_no_read_aloud_button() {
+    let near = expected_names(None, 15);
+    let setup = Setup {
+        voice: Some("fr-FR".to_owned()),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        open_first(&page).await;
+        let buttons = page
+            .client
+            .find_all(Locator::Css(".read-aloud"))
+            .await
+            .unwrap();
+        assert!(buttons.is_empty(), "no Chinese voice, no button");
+    })
+    .await;
+}

@@ -1,0 +1,189 @@
+//! Where the search starts: the device's location (granted or refused),
+//! a community chosen from the list, or a tap on the map; and the map and
+//! the list following each other.
+
+use fantoccini::Locator;
+use linli_e2e::{
+    FinderPage, Setup, expected_from, expected_names, first_place, with_finder, with_setup,
+};
+use linli_facilities::finder::Filters;
+use linli_facilities::geometry::LonLat;
+
+async fn wait_for_count(page: &FinderPage, count: &str) {
+    page.wait_for_text(".count", count).await;
+}
+
+fn any_time() -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 26)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_granted_location_moves_the_search_there() {
+    // Near Chaoyangmen, about a kilometre east of the sample position.
+    let here = LonLat::new(116.4300, 39.9240);
+    let near_here = expected_from(here, &Filters::default(), any_time());
+    let near_sample = expected_names(None, 15);
+    assert!(
+        !near_here.is_empty() && near_here != near_sample,
+        "the position matters"
+    );
+    let setup = Setup {
+        position: Some((here.lon, here.lat, 25.0)),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near_sample.len())).await;
+        page.click_button("使用我的位置").await;
+        wait_for_count(&page, &format!("共 {} 处", near_here.len())).await;
+        assert_eq!(page.result_names().await, near_here);
+        page.wait_for_text(
+            ".locate-status",
+            "已使用您的位置（误差约 25 米），位置只保存在本机。",
+        )
+        .await;
+        assert_eq!(page.text_of(".position-name").await.unwrap(), "我的位置");
+        let url = page.url().await;
+        assert!(url.contains("pos=116.43000,39.92400&src=gps"), "{url}");
+        // The device remembers it: a plain visit starts from there.
+        page.open(url.split('?').next().unwrap()).await;
+        wait_for_count(&page, &format!("共 {} 处", near_here.len())).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_location_keeps_the_search_and_says_why() {
+    let near_sample = expected_names(None, 15);
+    let setup = Setup {
+        deny_location: true,
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near_sample.len())).await;
+        page.click_button("使用我的位置").await;
+        page.eventually("the refusal message", || async {
+            page.text_of(".locate-status")
+                .await
+                .filter(|t| t.starts_with("您没有允许获取位置"))
+        })
+        .await;
+        assert_eq!(page.result_names().await, near_sample);
+        assert!(!page.url().await.contains("pos="));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn choosing_a_community_searches_from_it() {
+    let place = first_place("交道口");
+    let near = expected_from(place.position(), &Filters::default(), any_time());
+    assert!(!near.is_empty());
+    let label = place.label();
+    with_finder(move |page| async move {
+        page.click(".picker summary").await;
+        let search = page
+            .eventually("the community search", || async {
+                page.client.find(Locator::Id("community-search")).await.ok()
+            })
+            .await;
+        search.send_keys("交道口").await.unwrap();
+        let first = page
+            .eventually("the matches", || async {
+                page.client.find(Locator::Css(".matches .match")).await.ok()
+            })
+            .await;
+        assert_eq!(first.text().await.unwrap(), label);
+        first.click().await.unwrap();
+        page.wait_for_text(".position-name", &format!("{label}（社区中心附近）"))
+            .await;
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        assert_eq!(page.result_names().await, near);
+        assert!(page.url().await.contains("near="));
+        // Step by step gives the same place.
+        page.open(page.url().await.split('?').next().unwrap()).await;
+        page.click(".picker summary").await;
+        page.eventually("the district list", || async {
+            page.client.find(Locator::Id("pick-district")).await.ok()
+        })
+        .await;
+        page.select("pick-district", &place.district_name).await;
+        page.select("pick-subdistrict", &place.subdistrict).await;
+        page.select("pick-community", &place.community).await;
+        page.wait_for_text(".position-name", &format!("{label}（社区中心附近）"))
+            .await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_map_and_the_list_follow_each_other() {
+    let near = expected_names(None, 15);
+    assert!(near.len() >= 2);
+    with_finder(move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        let markers = page
+            .client
+            .find_all(Locator::Css(".map .marker"))
+            .await
+            .unwrap();
+        assert_eq!(markers.len(), near.len(), "one marker per result");
+        // Choosing the second marker selects the second row.
+        page.click(".map .marker:nth-of-type(2)").await;
+        let second_id = page
+            .client
+            .execute("return document.querySelectorAll('.result')[1].dataset.id", vec![])
+            .await
+            .unwrap();
+        let selected_row = page
+            .eventually("a selected row", || async {
+                page.client
+                    .execute("const r = document.querySelector('.result.selected'); return r && r.dataset.id", vec![])
+                    .await
+                    .ok()
+                    .filter(|v| !v.is_null())
+            })
+            .await;
+        let marker_id = page
+            .client
+            .execute("return document.querySelector('.marker.selected').dataset.id", vec![])
+            .await
+            .unwrap();
+        assert_eq!(selected_row, marker_id);
+        // Focusing the first row's link selects its marker.
+        page.client
+            .execute("document.querySelector('.result .name a').focus()", vec![])
+            .await
+            .unwrap();
+        let first_id = page
+            .client
+            .execute("return document.querySelector('.result').dataset.id", vec![])
+            .await
+            .unwrap();
+        page.eventually("the first marker selected", || async {
+            let id = page
+                .client
+                .execute("return document.querySelector('.marker.selected').dataset.id", vec![])
+                .await
+                .ok()?;
+            (id == first_id).then_some(())
+        })
+        .await;
+        assert_ne!(first_id, second_id);
+        // A tap on the map, near its top left corner and away from the
+        // markers, searches from there.
+        page.client
+            .execute(
+                "const svg = document.querySelector('.map svg'); const r = svg.getBoundingClientRect();
+                 svg.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: r.left + 20, clientY: r.top + 20 }));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        page.wait_for_text(".position-name", "地图上选择的位置").await;
+        assert!(page.url().await.contains("src=map"));
+    })
+    .await;
+}
