@@ -275,6 +275,10 @@ mod tests {
 
     fn check(text: &str, expect: &str) {
         assert_eq!(translate(text).as_deref(), Ok(expect), "for {text:?}");
+        // Every translation is in the subset that `hours` reads.
+        if let Err(e) = crate::hours::check_syntax(expect) {
+            panic!("{e}");
+        }
     }
 
     #[test]

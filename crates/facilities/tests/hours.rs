@@ -340,3 +340,149 @@ fn bad_syntax_names_the_column() {
     assert_eq!(err.column, Some(20), "{err}");
     assert!(err.to_string().contains("column 20"), "{err}");
 }
+
+/// The day's intervals as `(start, end, state)`, minutes from midnight.
+fn intervals(schedule: &str, day: &str) -> Vec<(u16, u16, State)> {
+    let calendar = calendar();
+    Hours::parse(schedule, &calendar)
+        .unwrap()
+        .day(&calendar, date(day))
+        .intervals
+        .iter()
+        .map(|i| (i.start_min, i.end_min, i.state))
+        .collect()
+}
+
+#[test]
+fn spans_past_midnight_spill_into_the_next_day() {
+    use State::{Closed, Open};
+    let night = "Mo-Su 22:00-02:00";
+    // Wednesday 2026-03-04: the end of Tuesday's span, then its own.
+    assert_eq!(
+        intervals(night, "2026-03-04"),
+        [(0, 120, Open), (120, 1320, Closed), (1320, 1440, Open)]
+    );
+    check(
+        night,
+        "2026-03-04T23:00",
+        Open,
+        Some(("2026-03-05T02:00", Closed)),
+    );
+    check(
+        night,
+        "2026-03-05T01:00",
+        Open,
+        Some(("2026-03-05T02:00", Closed)),
+    );
+    // A later "off" rule closes the whole day, the spill included...
+    let tuesday_off = "Mo-Su 22:00-02:00; Tu off";
+    assert_eq!(intervals(tuesday_off, "2026-03-03"), [(0, 1440, Closed)]);
+    // ...but not the spill of the day's own span into the next morning.
+    assert_eq!(
+        intervals(tuesday_off, "2026-03-04"),
+        [(0, 120, Open), (120, 1320, Closed), (1320, 1440, Open)]
+    );
+    // A later open rule replaces the day, the spill included.
+    assert_eq!(
+        intervals("Mo-Su 22:00-02:00; Tu 10:00-12:00", "2026-03-03"),
+        [(0, 600, Closed), (600, 720, Open), (720, 1440, Closed)]
+    );
+    // The spill into a day the rule does not match counts only when no
+    // earlier rule set hours for that day (Saturday 2026-03-07).
+    assert_eq!(
+        intervals("Fr 22:00-02:00", "2026-03-07"),
+        [(0, 120, Open), (120, 1440, Closed)]
+    );
+    assert_eq!(
+        intervals("Sa 10:00-12:00; Fr 22:00-02:00", "2026-03-07"),
+        [(0, 600, Closed), (600, 720, Open), (720, 1440, Closed)]
+    );
+    // 24:00 ends the day without spilling.
+    assert_eq!(
+        intervals("Mo-Su 18:00-24:00", "2026-03-04"),
+        [(0, 1080, Closed), (1080, 1440, Open)]
+    );
+}
+
+#[test]
+fn day_lists_ranges_and_holidays() {
+    use State::{Closed, Open};
+    let wrap = "Sa-Mo 10:00-14:00";
+    for day in ["2026-03-07", "2026-03-08", "2026-03-09"] {
+        assert_eq!(
+            intervals(wrap, day),
+            [(0, 600, Closed), (600, 840, Open), (840, 1440, Closed)],
+            "{day}"
+        );
+    }
+    assert_eq!(intervals(wrap, "2026-03-10"), [(0, 1440, Closed)]);
+    let mornings = [(0, 540, Closed), (540, 720, Open), (720, 1440, Closed)];
+    let ph_sat = "PH,Sa 09:00-12:00";
+    // National Day (a Thursday), an ordinary Saturday; not an ordinary Wednesday.
+    assert_eq!(intervals(ph_sat, "2026-10-01"), mornings);
+    assert_eq!(intervals(ph_sat, "2026-03-07"), mornings);
+    assert_eq!(intervals(ph_sat, "2026-03-04"), [(0, 1440, Closed)]);
+    // Saturday 2026-10-10 is an adjusted working day: Friday's hours, closed.
+    assert_eq!(intervals(ph_sat, "2026-10-10"), [(0, 1440, Closed)]);
+    assert_eq!(intervals("Mo,We,Fr 09:00-12:00", "2026-03-04"), mornings);
+    assert_eq!(
+        intervals("Mo,We,Fr 09:00-12:00", "2026-03-05"),
+        [(0, 1440, Closed)]
+    );
+}
+
+#[test]
+fn closed_rules_close_only_their_times() {
+    use State::{Closed, Open};
+    let lunch = "Mo-Fr 08:00-17:00; We 12:00-13:00 off";
+    assert_eq!(
+        intervals(lunch, "2026-03-04"),
+        [
+            (0, 480, Closed),
+            (480, 720, Open),
+            (720, 780, Closed),
+            (780, 1020, Open),
+            (1020, 1440, Closed)
+        ]
+    );
+    // An open rule replaces the day instead.
+    assert_eq!(
+        intervals("Mo-Fr 08:00-17:00; Fr 08:00-12:00", "2026-03-06"),
+        [(0, 480, Closed), (480, 720, Open), (720, 1440, Closed)]
+    );
+    // Holiday hours replace the day's hours.
+    assert_eq!(
+        intervals("Tu-Su 09:00-20:00; PH 09:00-17:00", "2026-10-01"),
+        [(0, 540, Closed), (540, 1020, Open), (1020, 1440, Closed)]
+    );
+}
+
+#[test]
+fn comments_belong_to_their_rule_times() {
+    let calendar = calendar();
+    let hours = Hours::parse(
+        "Mo-Fr 08:00-17:00 \"窗口办理\"; PH off \"节假日休息\"",
+        &calendar,
+    )
+    .unwrap();
+    let comments = |day: &str| -> Vec<(u16, State, Option<String>)> {
+        hours
+            .day(&calendar, date(day))
+            .intervals
+            .into_iter()
+            .map(|i| (i.start_min, i.state, i.comment))
+            .collect()
+    };
+    assert_eq!(
+        comments("2026-03-04"),
+        [
+            (0, State::Closed, None),
+            (480, State::Open, Some("窗口办理".to_owned())),
+            (1020, State::Closed, None)
+        ]
+    );
+    assert_eq!(
+        comments("2026-10-01"),
+        [(0, State::Closed, Some("节假日休息".to_owned()))]
+    );
+}
