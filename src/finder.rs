@@ -31,7 +31,7 @@ use crate::url_state::{
 use crate::{SAMPLE_ORIGIN, search_radius_m};
 
 /// How many results a page of the list shows; "show more" adds as many.
-pub const PAGE_SIZE: usize = 20;
+pub const PAGE_SIZE: usize = 10;
 
 /// The finder page: language switch, the filters (kept in the URL) and the
 /// ranked list of facilities from the shards near the resident; or, when

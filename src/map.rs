@@ -144,6 +144,16 @@ fn metres_per_px(lat: f64, zoom: f64) -> f64 {
     METRES_PER_PX_Z0 * lat.to_radians().cos() / zoom.exp2()
 }
 
+/// What one marker shows; it is redrawn only when this changes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Marker {
+    rank: usize,
+    id: String,
+    x: i32,
+    y: i32,
+    label: String,
+}
+
 /// Fills a tile URL template's `{z}`, `{x}` and `{y}`.
 pub fn tile_url(template: &str, tile: Tile) -> String {
     template
@@ -254,68 +264,96 @@ pub fn Map(
             </g>
         }
     };
-    let markers = move || {
+    // One marker per result, keyed by what it shows, so that a filter
+    // change touches only the markers that change.
+    let marker_keys = move || {
         let v = view.get();
-        let chosen = selected.get();
-        let mut list: Vec<(usize, ResultRow)> = rows.get().into_iter().enumerate().collect();
-        // The selected marker is drawn last, on top.
-        if let Some(i) = list
-            .iter()
-            .position(|(_, r)| chosen.as_deref() == Some(r.id.as_str()))
-        {
-            let last = list.remove(i);
-            list.push(last);
-        }
-        list.into_iter()
+        rows.get()
+            .into_iter()
+            .enumerate()
             .map(|(rank, row)| {
                 let (x, y) = v.to_canvas(row.position());
-                let id = row.id.clone();
-                let is_selected = chosen.as_deref() == Some(row.id.as_str());
-                let name = row.name.zh.clone();
                 let label = match lang {
                     Lang::Zh => format!(
                         "第 {} 个：{}，步行约 {} 分钟",
                         rank + 1,
-                        name,
+                        row.name.zh,
                         row.walk_minutes
                     ),
                     Lang::En => format!(
                         "Result {}: {}, about {} min walk",
                         rank + 1,
-                        name,
+                        row.name.zh,
                         row.walk_minutes
                     ),
                 };
-                view! {
-                    <g
-                        class="marker"
-                        class:selected=is_selected
-                        transform=format!("translate({} {})", x.round() as i32, y.round() as i32)
-                        data-id=row.id.clone()
-                        role="button"
-                        tabindex="0"
-                        aria-label=label
-                        aria-pressed=if is_selected { "true" } else { "false" }
-                        on:click=move |ev| {
-                            ev.stop_propagation();
-                            selected.set(Some(id.clone()));
-                        }
-                        on:keydown={
-                            let id = row.id.clone();
-                            move |ev: leptos::ev::KeyboardEvent| {
-                                if ev.key() == "Enter" || ev.key() == " " {
-                                    ev.prevent_default();
-                                    selected.set(Some(id.clone()));
-                                }
-                            }
-                        }
-                    >
-                        <circle r=if is_selected { "17" } else { "14" } />
-                        <text y="5">{rank + 1}</text>
-                    </g>
+                Marker {
+                    rank: rank + 1,
+                    id: row.id,
+                    x: x.round() as i32,
+                    y: y.round() as i32,
+                    label,
                 }
             })
-            .collect_view()
+            .collect::<Vec<Marker>>()
+    };
+    let marker = move |m: Marker| {
+        let Marker {
+            rank,
+            id,
+            x,
+            y,
+            label,
+        } = m;
+        let is_selected = {
+            let id = id.clone();
+            move || selected.with(|s| s.as_deref() == Some(id.as_str()))
+        };
+        let choose = {
+            let id = id.clone();
+            move || selected.set(Some(id.clone()))
+        };
+        let choose_by_key = choose.clone();
+        view! {
+            <g
+                class="marker"
+                class:selected=is_selected.clone()
+                transform=format!("translate({x} {y})")
+                data-id=id
+                role="button"
+                tabindex="0"
+                aria-label=label
+                aria-pressed=move || if is_selected() { "true" } else { "false" }
+                on:click=move |ev| {
+                    ev.stop_propagation();
+                    choose();
+                }
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Enter" || ev.key() == " " {
+                        ev.prevent_default();
+                        choose_by_key();
+                    }
+                }
+            >
+                <circle r="14" />
+                <text y="5">{rank}</text>
+            </g>
+        }
+    };
+    // The selected marker again, drawn on top of the others.
+    let highlight = move || {
+        let id = selected.get()?;
+        let v = view.get();
+        rows.with(|rows| {
+            let (rank, row) = rows.iter().enumerate().find(|(_, r)| r.id == id)?;
+            let (x, y) = v.to_canvas(row.position());
+            Some(view! {
+                <g class="marker selected top" aria-hidden="true" transform=format!("translate({} {})", x.round() as i32, y.round() as i32)>
+                    <circle r="17" />
+                    <text y="5">{rank + 1}</text>
+                </g>
+            })
+        })
     };
     let caption = match lang {
         Lang::Zh => "地图：圆圈为步行范围，数字为结果序号。点按地图可把查找位置移到该处。",
@@ -340,7 +378,8 @@ pub fn Map(
                     cy=HEIGHT / 2.0
                     r=move || view.get().px(radius_m.get()).round() as i32
                 />
-                {markers}
+                <For each=marker_keys key=Marker::clone children=marker />
+                {highlight}
                 <g class="origin" transform=format!("translate({} {})", WIDTH / 2.0, HEIGHT / 2.0)>
                     <circle r="7" />
                     <circle r="2.5" class="dot" />

@@ -7,10 +7,13 @@
 //! - `dist`: builds the release app into `dist/`.
 //! - `serve [--addr HOST:PORT]`: setup, dist, then serves `dist/`.
 //! - `test`: setup, then every test layer in order (see `test.rs`).
+//! - `bench`: setup, then the benchmarks, printing their figures (see
+//!   `bench.rs`).
 //!
 //! xtask uses only the standard library so that it builds in seconds on a
 //! fresh machine, before anything else is installed.
 
+mod bench;
 mod serve;
 mod test;
 mod tools;
@@ -31,6 +34,7 @@ COMMANDS:
     dist                  Build the release app into dist/
     serve [--addr A]      Build the release app and serve it (default 127.0.0.1:8080)
     test [--from LAYER]   Run every test layer: fmt, clippy, native, wasm, build, e2e
+    bench                 Run the benchmarks in headless Chromium and print the figures
     help                  Show this text
 
 Tools are installed under $LINLI_TOOLS_DIR (default ~/.cache/linli/tools);
@@ -44,6 +48,7 @@ fn main() -> ExitCode {
         Some("dist") => tools::setup(&project).and_then(|tools| tools::dist(&project, &tools)),
         Some("serve") => serve::command(&project, &args[1..]),
         Some("test") => test::command(&project, &args[1..]),
+        Some("bench") => bench::command(&project, &args[1..]),
         Some("help" | "-h" | "--help") | None => {
             println!("{HELP}");
             Ok(())

@@ -258,13 +258,13 @@ fn summarise(outcomes: &[Outcome], from: usize) -> Result<()> {
 
 /// Debian's ChromeDriver on a free loopback port; killed when dropped.
 #[derive(Debug)]
-struct ChromeDriver {
+pub struct ChromeDriver {
     child: Child,
     port: u16,
 }
 
 impl ChromeDriver {
-    fn start(tools: &Tools) -> Result<ChromeDriver> {
+    pub fn start(tools: &Tools) -> Result<ChromeDriver> {
         let port = free_port()?;
         let child = Command::new(&tools.chromedriver)
             .arg(format!("--port={port}"))
@@ -285,7 +285,7 @@ impl ChromeDriver {
         Ok(driver)
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 }

@@ -65,7 +65,7 @@ fn is_root() -> bool {
     probe(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
 }
 
-fn apt_install(packages: &[&str], why: &str) -> Result<()> {
+pub fn apt_install(packages: &[&str], why: &str) -> Result<()> {
     let line = format!(
         "apt-get install -y --no-install-recommends {}",
         packages.join(" ")

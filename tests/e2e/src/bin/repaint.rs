@@ -1,0 +1,80 @@
+//! How long a filter change takes to reach the screen in the release build,
+//! at 4× CPU slowdown (DevTools `Emulation.setCPUThrottlingRate`), over the
+//! published sample. Run by `cargo xtask bench`, which serves the build and
+//! starts ChromeDriver; prints the figures and asserts no time.
+
+use linli_e2e::{Setup, cdp, with_setup};
+use serde_json::json;
+
+/// Filter changes measured at each throttling rate.
+const CHANGES: usize = 60;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let setup = Setup {
+        beijing_time: Some("2026-10-14T10:00".to_owned()),
+        ..Setup::default()
+    };
+    with_setup(setup, |page| async move {
+        page.eventually("the results", || async {
+            page.text_of(".count").await.filter(|t| t.starts_with("共 "))
+        })
+        .await;
+        for rate in [1, 4] {
+            cdp(&page.client, "Emulation.setCPUThrottlingRate", json!({ "rate": rate }))
+                .await
+                .expect("CPU throttling");
+            let mut samples = Vec::with_capacity(CHANGES);
+            let mut by_kind: [Vec<f64>; 3] = Default::default();
+            for i in 0..CHANGES {
+                // Alternate the changes a resident makes: walking time,
+                // service, and open now.
+                let change = match i % 3 {
+                    0 => format!(
+                        "const s = document.getElementById('walk-filter'); s.value = '{}'; s.dispatchEvent(new Event('change'));",
+                        [15, 30, 20][i % 9 / 3]
+                    ),
+                    1 => format!(
+                        "document.querySelectorAll('input[name=function]')[{}].click();",
+                        i % 10
+                    ),
+                    _ => "document.querySelectorAll('input[name=speed]')[(window.__s = !window.__s) ? 1 : 0].click();".to_owned(),
+                };
+                // From the event to the first frame drawn after it: the
+                // next animation frame, then the task after it.
+                let script = format!(
+                    "const done = arguments[arguments.length - 1]; const t0 = performance.now(); {change}
+                     requestAnimationFrame(() => setTimeout(() => done(performance.now() - t0), 0));"
+                );
+                let ms = page
+                    .client
+                    .execute_async(&script, vec![])
+                    .await
+                    .expect("measure a change")
+                    .as_f64()
+                    .expect("milliseconds");
+                samples.push(ms);
+                by_kind[i % 3].push(ms);
+            }
+            for (kind, mut list) in ["walking time", "service", "walking speed"].into_iter().zip(by_kind) {
+                list.sort_by(f64::total_cmp);
+                println!(
+                    "BENCH repaint, CPU {rate}x, {kind} changes: p50 {:.1} ms, max {:.1} ms, n {}",
+                    list[list.len() / 2],
+                    list[list.len() - 1],
+                    list.len()
+                );
+            }
+            samples.sort_by(f64::total_cmp);
+            let at = |p: f64| samples[((samples.len() - 1) as f64 * p).round() as usize];
+            println!(
+                "BENCH repaint after a filter change, CPU {rate}x: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms, n {}",
+                at(0.5),
+                at(0.95),
+                samples[samples.len() - 1],
+                samples.len()
+            );
+        }
+    })
+    .await;
+}

@@ -1,0 +1,148 @@
+//! `cargo xtask bench`: the benchmarks, in headless Chromium, with their
+//! figures printed at the end. Nothing here asserts a time; the figures go
+//! into docs/benchmarks.md by hand, with the machine they came from.
+//!
+//! 1. The finder in WebAssembly over 100,000 facilities (`tests/bench.rs`,
+//!    release build, run by wasm-bindgen-test-runner).
+//! 2. A filter change to the next frame in the release app, at 1× and 4×
+//!    CPU slowdown (`tests/e2e/src/bin/repaint.rs`).
+//! 3. The app shell's size after wasm-opt and brotli (`dist/`).
+//!
+//! `cargo xtask bench wasm|repaint|size` runs one of them.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use crate::serve::StaticServer;
+use crate::test::ChromeDriver;
+use crate::tools;
+use crate::util::{Project, Result, probe, show};
+
+pub fn command(project: &Project, args: &[String]) -> Result<()> {
+    let only = args.first().map(String::as_str);
+    if let Some(other) = only.filter(|o| !["wasm", "repaint", "size"].contains(o)) {
+        return Err(format!(
+            "unknown benchmark `{other}`; choose wasm, repaint or size"
+        ));
+    }
+    let wanted = |name: &str| only.is_none_or(|o| o == name);
+    let tools = tools::setup(project)?;
+    let mut figures = Vec::new();
+    if wanted("wasm") {
+        figures.extend(bench_lines(
+            project
+                .command("cargo")
+                .args(["test", "--release", "--package", "linli"])
+                .args([
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--test",
+                    "bench",
+                    "--",
+                    "--nocapture",
+                ])
+                .env(
+                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                    &tools.test_runner,
+                )
+                .env("CHROMEDRIVER", &tools.chromedriver)
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "600"),
+        )?);
+    }
+    if wanted("repaint") || wanted("size") {
+        tools::dist(project, &tools)?;
+    }
+    if wanted("repaint") {
+        let server = StaticServer::start(project.dist(), "127.0.0.1:0")?;
+        let driver = ChromeDriver::start(&tools)?;
+        figures.extend(bench_lines(
+            project
+                .command("cargo")
+                .args([
+                    "run",
+                    "--release",
+                    "--package",
+                    "linli-e2e",
+                    "--bin",
+                    "repaint",
+                ])
+                .env("LINLI_APP_URL", server.url())
+                .env("LINLI_WEBDRIVER_URL", driver.url())
+                .env("LINLI_CHROMIUM", &tools.chromium),
+        )?);
+    }
+    if wanted("size") {
+        figures.extend(shell_size(project)?);
+    }
+    eprintln!("\nFigures:");
+    for line in &figures {
+        eprintln!("  {line}");
+    }
+    Ok(())
+}
+
+/// Runs `cmd`, passing its output through, and returns its `BENCH` lines.
+fn bench_lines(cmd: &mut Command) -> Result<Vec<String>> {
+    eprintln!("$ {}", show(cmd));
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start `{}`: {e}", show(cmd)))?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut found = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        println!("{line}");
+        if let Some(at) = line.find("BENCH ") {
+            found.push(line[at + "BENCH ".len()..].trim().to_owned());
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("`{}` failed ({status})", show(cmd)));
+    }
+    if found.is_empty() {
+        return Err(format!("`{}` printed no figures", show(cmd)));
+    }
+    Ok(found)
+}
+
+/// The size of each shell file in `dist/` raw and compressed with brotli
+/// (quality 11, as a server would precompress), and the total.
+fn shell_size(project: &Project) -> Result<Vec<String>> {
+    if probe(Command::new("brotli").arg("--version")).is_none() {
+        tools::apt_install(&["brotli"], "brotli (to measure the app shell)")?;
+    }
+    let dist = project.dist();
+    let entries = std::fs::read_dir(&dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+    let mut lines = Vec::new();
+    let mut total = 0u64;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let shell = [".wasm", ".js", ".css", ".html"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        if !path.is_file() || !shell || name == "elder.html" {
+            continue;
+        }
+        let raw = std::fs::metadata(&path).map_err(|e| e.to_string())?.len();
+        let out = Command::new("brotli")
+            .args(["-q", "11", "-c"])
+            .arg(&path)
+            .output()
+            .map_err(|e| format!("brotli (apt-get install brotli): {e}"))?;
+        let compressed = out.stdout.len() as u64;
+        total += compressed;
+        lines.push(format!("shell file {name}: {raw} B, {compressed} B brotli"));
+    }
+    lines.push(format!(
+        "app shell total: {total} B brotli ({} KB)",
+        total / 1024
+    ));
+    Ok(lines)
+}
