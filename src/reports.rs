@@ -5,85 +5,26 @@
 //! Nothing is ever dropped: a stored value that cannot be read is moved
 //! aside under `linli.reports.unreadable` before anything new is written.
 
-use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
 use crate::i18n::Lang;
+use leptos::prelude::*;
 
 const KEY: &str = "linli.reports";
 const UNREADABLE_KEY: &str = "linli.reports.unreadable";
 
-/// The longest note a report may carry, in characters.
-pub const MAX_TEXT_CHARS: usize = 500;
+pub use linli_survey::report::{
+    MAX_REPORT_CHARS as MAX_TEXT_CHARS, ProblemReport as Report, ReportKind,
+};
 
-/// What is wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportKind {
-    /// The facility has closed or moved.
-    Closed,
-    /// The opening hours are wrong.
-    Hours,
-    /// The phone number is wrong.
-    Phone,
-    /// A price is wrong.
-    Price,
-    /// The free places are wrong.
-    Places,
-    /// Something else; the note says what.
-    Other,
-}
-
-impl ReportKind {
-    /// Every kind, in the order offered.
-    pub const ALL: [ReportKind; 6] = [
-        ReportKind::Closed,
-        ReportKind::Hours,
-        ReportKind::Phone,
-        ReportKind::Price,
-        ReportKind::Places,
-        ReportKind::Other,
-    ];
-
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            ReportKind::Closed => "closed",
-            ReportKind::Hours => "hours",
-            ReportKind::Phone => "phone",
-            ReportKind::Price => "price",
-            ReportKind::Places => "places",
-            ReportKind::Other => "other",
-        }
+/// A report kind's label in `lang`.
+pub fn kind_label(kind: ReportKind, lang: Lang) -> &'static str {
+    match kind {
+        ReportKind::Closed => lang.pick("已关闭或搬迁", "Closed or moved"),
+        ReportKind::Hours => lang.pick("开放时间不对", "Wrong opening hours"),
+        ReportKind::Phone => lang.pick("电话打不通或不对", "Wrong phone number"),
+        ReportKind::Price => lang.pick("价格不对", "Wrong price"),
+        ReportKind::Places => lang.pick("空余名额不对", "Wrong free places"),
+        ReportKind::Other => lang.pick("其他问题", "Something else"),
     }
-
-    /// The label in `lang`.
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            ReportKind::Closed => lang.pick("已关闭或搬迁", "Closed or moved"),
-            ReportKind::Hours => lang.pick("开放时间不对", "Wrong opening hours"),
-            ReportKind::Phone => lang.pick("电话打不通或不对", "Wrong phone number"),
-            ReportKind::Price => lang.pick("价格不对", "Wrong price"),
-            ReportKind::Places => lang.pick("空余名额不对", "Wrong free places"),
-            ReportKind::Other => lang.pick("其他问题", "Something else"),
-        }
-    }
-}
-
-/// One report, as stored and later sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Report {
-    /// A random UUID, so that a resend is recognised.
-    pub id: String,
-    /// The facility reported on.
-    pub facility_id: String,
-    /// What is wrong.
-    pub kind: ReportKind,
-    /// The resident's note, at most [`MAX_TEXT_CHARS`] characters.
-    pub text: String,
-    /// When it was made, Beijing time, `YYYY-MM-DDTHH:MM`.
-    pub created_at: String,
 }
 
 /// Why a report cannot be saved.
@@ -215,7 +156,7 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
                 >
                     {ReportKind::ALL
                         .into_iter()
-                        .map(|k| view! { <option value=k.code() selected=move || kind.get() == k>{move || k.label(lang)}</option> })
+                        .map(|k| view! { <option value=k.code() selected=move || kind.get() == k>{kind_label(k, lang)}</option> })
                         .collect_view()}
                 </select>
                 <label for="report-text">

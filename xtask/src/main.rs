@@ -14,6 +14,8 @@
 //! fresh machine, before anything else is installed.
 
 mod bench;
+mod collector;
+mod postgres;
 mod serve;
 mod test;
 mod tools;

@@ -1,11 +1,11 @@
-//! `cargo xtask serve`, and the small static file server it runs.
+//! `cargo xtask serve`, which runs the collector (`crates/collector`) on
+//! the built app, and the small static file server the end-to-end tests use.
 //!
-//! The server answers GET and HEAD for the files of the built app, with the
+//! The static server answers GET and HEAD for the files of the built app, with the
 //! right media types (`application/wasm` matters: browsers refuse to stream
 //! wasm without it), long cache lifetimes for trunk's hashed file names and
 //! `no-cache` for everything else. Paths without an extension fall back to
-//! `index.html`, so client-side routes load the app. The collector takes
-//! over serving once it exists.
+//! `index.html`, so client-side routes load the app.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -28,10 +28,23 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
     };
     let tools = tools::setup(project)?;
     tools::dist(project, &tools)?;
-    let server = StaticServer::start(project.dist(), &addr)?;
-    println!("Linli is running at {} (Ctrl-C to stop)", server.url());
-    server.wait();
-    Ok(())
+    // The collector serves the app and stores survey answers and reports in
+    // an SQLite file under .linli/data (DATABASE_URL selects another
+    // database, e.g. PostgreSQL).
+    let data = project.root.join(".linli").join("data");
+    println!(
+        "Linli: starting the collector on http://{addr}/ (data in {}; Ctrl-C to stop)",
+        data.display()
+    );
+    crate::util::run(
+        project
+            .command("cargo")
+            .args(["run", "--release", "--package", "linli-collector", "--"])
+            .args(["--addr", &addr, "--dist"])
+            .arg(project.dist())
+            .arg("--data-dir")
+            .arg(&data),
+    )
 }
 
 /// A running static file server; it stops when dropped.
@@ -80,14 +93,6 @@ impl StaticServer {
     /// The base URL, ending in `/`.
     pub fn url(&self) -> String {
         format!("http://{}/", self.addr)
-    }
-
-    /// Blocks until the server thread ends (it does not, until the process
-    /// is stopped).
-    pub fn wait(mut self) {
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

@@ -17,7 +17,8 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::serve::StaticServer;
+use crate::collector::Collector;
+use crate::postgres::TempPostgres;
 use crate::tools::{self, Tools};
 use crate::util::{Project, Result, free_port, run, show};
 
@@ -107,13 +108,17 @@ fn run_layer(project: &Project, tools: &Tools, layer: &str) -> Result<Option<Cou
             ]))?;
             Ok(None)
         }
-        "native" => counted(project.command("cargo").args([
-            "test",
-            "--workspace",
-            "--exclude",
-            "linli-e2e",
-        ]))
-        .map(Some),
+        "native" => {
+            // The collector's tests run against SQLite and this server.
+            let postgres = TempPostgres::start()?;
+            counted(
+                project
+                    .command("cargo")
+                    .args(["test", "--workspace", "--exclude", "linli-e2e"])
+                    .env("LINLI_TEST_POSTGRES_URL", postgres.url()),
+            )
+            .map(Some)
+        }
         "wasm" => counted(
             project
                 .command("cargo")
@@ -139,10 +144,11 @@ fn run_layer(project: &Project, tools: &Tools, layer: &str) -> Result<Option<Cou
     }
 }
 
-/// Serves the release build, starts ChromeDriver, and runs the e2e crate
+/// Serves the release build through the collector (so the app runs under
+/// its security headers), starts ChromeDriver, and runs the e2e crate
 /// against both. Both are stopped when this returns, pass or fail.
 fn e2e(project: &Project, tools: &Tools) -> Result<Counts> {
-    let server = StaticServer::start(project.dist(), "127.0.0.1:0")?;
+    let server = Collector::start(project)?;
     let driver = ChromeDriver::start(tools)?;
     eprintln!(
         "e2e: app at {}, WebDriver at {}",

@@ -61,7 +61,7 @@ pub fn dist(project: &Project, tools: &Tools) -> Result<()> {
         .args(["build", "--release", "--offline"]))
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     probe(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
 }
 

@@ -1,0 +1,206 @@
+//! The HTTP API: `POST /api/v1/surveys`, `POST /api/v1/reports` and
+//! `GET /api/v1/health`, with one error type that turns every failure into
+//! a clear JSON answer and logs internals without sending them.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use linli_survey::report::{ProblemReport, validate_report};
+use linli_survey::{FieldError, Response as SurveyResponse, validate};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::MAX_BODY_BYTES;
+use crate::db::{Db, ReportRow, Stored, SurveyRow};
+use crate::limit::{RateLimit, limit};
+use crate::web::{WebConfig, with_site};
+
+/// Why a request failed.
+#[derive(Debug)]
+pub enum ApiError {
+    /// The body is not JSON of the right shape (400).
+    Unreadable(String),
+    /// The body is not JSON at all, by its content type (415).
+    NotJson,
+    /// Readable, but fields are wrong (422).
+    Invalid(Vec<FieldError>),
+    /// Another record is stored under this id (409).
+    Conflict,
+    /// The database failed; logged, never sent (503, retry).
+    Database(sqlx::Error),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let errors = |field: &str, reason: String| json!({ "errors": [{ "field": field, "reason": reason }] });
+        match self {
+            ApiError::Unreadable(reason) => {
+                (StatusCode::BAD_REQUEST, axum::Json(errors("body", reason))).into_response()
+            }
+            ApiError::NotJson => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                axum::Json(errors("content-type", "send application/json".to_owned())),
+            )
+                .into_response(),
+            ApiError::Invalid(list) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                axum::Json(json!({ "errors": list })),
+            )
+                .into_response(),
+            ApiError::Conflict => (
+                StatusCode::CONFLICT,
+                axum::Json(errors(
+                    "id",
+                    "a different record is already stored under this id".to_owned(),
+                )),
+            )
+                .into_response(),
+            ApiError::Database(e) => {
+                tracing::error!(error = %e, "database error");
+                let mut response = (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    axum::Json(errors("", "the service is busy; please retry".to_owned())),
+                )
+                    .into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+                response
+            }
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> ApiError {
+        ApiError::Database(e)
+    }
+}
+
+/// The router: the API, plus the built app when `web.dist` is set, behind
+/// the security headers.
+pub fn app(db: Db, web: &WebConfig) -> Router {
+    let limiter = RateLimit::new(web.rate_per_minute);
+    let mut api = Router::new()
+        .route("/api/v1/surveys", post(post_survey))
+        .route("/api/v1/reports", post(post_report))
+        .layer(axum::middleware::from_fn_with_state(limiter, limit))
+        .route("/api/v1/health", get(health))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(db);
+    if !web.allowed_origins.is_empty() {
+        let origins: Vec<HeaderValue> = web
+            .allowed_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
+        api = api.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([Method::POST, Method::GET])
+                .allow_headers([header::CONTENT_TYPE]),
+        );
+    }
+    with_site(api, web).layer(TraceLayer::new_for_http())
+}
+
+async fn health(State(db): State<Db>) -> Result<impl IntoResponse, ApiError> {
+    db.ping().await?;
+    Ok(axum::Json(json!({ "status": "ok" })))
+}
+
+fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json { Ok(()) } else { Err(ApiError::NotJson) }
+}
+
+fn now_seconds() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What a store did, as the client sees it.
+fn stored_response(stored: Stored, id: &str) -> Result<Response, ApiError> {
+    match stored {
+        Stored::Created => Ok((
+            StatusCode::CREATED,
+            axum::Json(json!({ "id": id, "status": "created" })),
+        )
+            .into_response()),
+        Stored::Same => Ok((
+            StatusCode::OK,
+            axum::Json(json!({ "id": id, "status": "already stored" })),
+        )
+            .into_response()),
+        Stored::Different => Err(ApiError::Conflict),
+    }
+}
+
+async fn post_survey(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let response: SurveyResponse =
+        serde_json::from_slice(&body).map_err(|e| ApiError::Unreadable(e.to_string()))?;
+    validate(&response).map_err(ApiError::Invalid)?;
+    // The canonical form: the same answers always hash the same.
+    let canonical = serde_json::to_string(&response).expect("responses serialise");
+    let sha = sha256_hex(&canonical);
+    let row = SurveyRow {
+        id: &response.id,
+        questionnaire: i64::from(response.questionnaire),
+        district_code: &response.community.district_code,
+        subdistrict: &response.community.subdistrict,
+        community: &response.community.community,
+        body: &canonical,
+        body_sha256: &sha,
+        received_at: now_seconds(),
+    };
+    let stored = db.store_survey(&row).await?;
+    tracing::info!(kind = "survey", outcome = ?stored, "stored");
+    stored_response(stored, &response.id)
+}
+
+async fn post_report(
+    State(db): State<Db>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    require_json(&headers)?;
+    let report: ProblemReport =
+        serde_json::from_slice(&body).map_err(|e| ApiError::Unreadable(e.to_string()))?;
+    validate_report(&report).map_err(ApiError::Invalid)?;
+    let canonical = serde_json::to_string(&report).expect("reports serialise");
+    let sha = sha256_hex(&canonical);
+    let row = ReportRow {
+        id: &report.id,
+        facility_id: &report.facility_id,
+        kind: report.kind.code(),
+        body: &canonical,
+        body_sha256: &sha,
+        received_at: now_seconds(),
+    };
+    let stored = db.store_report(&row).await?;
+    tracing::info!(kind = "report", outcome = ?stored, "stored");
+    stored_response(stored, &report.id)
+}

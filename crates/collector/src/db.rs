@@ -1,0 +1,219 @@
+//! The database: SQLite or PostgreSQL through sqlx's `Any` driver, with the
+//! same SQL for both (`$n` parameters, `ON CONFLICT DO NOTHING`) and one set
+//! of migrations (`migrations/`) that both accept.
+
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor, Row};
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// The connection pool and what it talks to.
+#[derive(Debug, Clone)]
+pub struct Db {
+    /// The pool.
+    pub pool: AnyPool,
+    /// The database behind it.
+    pub backend: Backend,
+}
+
+/// What storing a record did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// A new row was committed.
+    Created,
+    /// The same record was already there: nothing changed.
+    Same,
+    /// A different record is stored under this id: nothing changed.
+    Different,
+}
+
+/// One survey answer, ready to store.
+#[derive(Debug, Clone)]
+pub struct SurveyRow<'a> {
+    /// The client's UUID.
+    pub id: &'a str,
+    /// The questionnaire version.
+    pub questionnaire: i64,
+    /// District code.
+    pub district_code: &'a str,
+    /// Sub-district.
+    pub subdistrict: &'a str,
+    /// Community.
+    pub community: &'a str,
+    /// The canonical JSON of the answer.
+    pub body: &'a str,
+    /// Lowercase hex SHA-256 of `body`.
+    pub body_sha256: &'a str,
+    /// When it arrived, in seconds since 1970 (UTC).
+    pub received_at: i64,
+}
+
+/// One problem report, ready to store.
+#[derive(Debug, Clone)]
+pub struct ReportRow<'a> {
+    /// The client's UUID.
+    pub id: &'a str,
+    /// The facility reported on.
+    pub facility_id: &'a str,
+    /// The kind's code.
+    pub kind: &'a str,
+    /// The canonical JSON of the report.
+    pub body: &'a str,
+    /// Lowercase hex SHA-256 of `body`.
+    pub body_sha256: &'a str,
+    /// When it arrived, in seconds since 1970 (UTC).
+    pub received_at: i64,
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`) and
+    /// brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        install_default_drivers();
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run beside the writer; FULL makes
+                        // every commit durable before it is acknowledged;
+                        // the busy timeout queues writers instead of failing.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute("PRAGMA busy_timeout = 30000").await?;
+                    }
+                    Ok(())
+                })
+            });
+        let pool = options.connect(url).await?;
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        // One set of migrations in SQL that SQLite and PostgreSQL both
+        // accept; the tests run them on both.
+        sqlx::migrate!("./migrations")
+            .run(&self.pool)
+            .await
+            .map_err(sqlx::Error::from)
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Stores a survey answer unless its id is taken; says which.
+    pub async fn store_survey(&self, row: &SurveyRow<'_>) -> Result<Stored, sqlx::Error> {
+        let inserted = sqlx::query(
+            "INSERT INTO surveys (id, questionnaire, district_code, subdistrict, community, body, body_sha256, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(row.id)
+        .bind(row.questionnaire)
+        .bind(row.district_code)
+        .bind(row.subdistrict)
+        .bind(row.community)
+        .bind(row.body)
+        .bind(row.body_sha256)
+        .bind(row.received_at)
+        .execute(&self.pool)
+        .await?;
+        if inserted.rows_affected() == 1 {
+            return Ok(Stored::Created);
+        }
+        self.compare(
+            "SELECT body_sha256 FROM surveys WHERE id = $1",
+            row.id,
+            row.body_sha256,
+        )
+        .await
+    }
+
+    /// Stores a problem report unless its id is taken; says which.
+    pub async fn store_report(&self, row: &ReportRow<'_>) -> Result<Stored, sqlx::Error> {
+        let inserted = sqlx::query(
+            "INSERT INTO reports (id, facility_id, kind, body, body_sha256, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(row.id)
+        .bind(row.facility_id)
+        .bind(row.kind)
+        .bind(row.body)
+        .bind(row.body_sha256)
+        .bind(row.received_at)
+        .execute(&self.pool)
+        .await?;
+        if inserted.rows_affected() == 1 {
+            return Ok(Stored::Created);
+        }
+        self.compare(
+            "SELECT body_sha256 FROM reports WHERE id = $1",
+            row.id,
+            row.body_sha256,
+        )
+        .await
+    }
+
+    /// After a refused insert: the same body, or another one?
+    async fn compare(&self, sql: &str, id: &str, sha: &str) -> Result<Stored, sqlx::Error> {
+        let stored: String = sqlx::query(sql)
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        Ok(if stored == sha {
+            Stored::Same
+        } else {
+            Stored::Different
+        })
+    }
+
+    /// How many survey answers are stored with `id`, or in all when `None`.
+    pub async fn count_surveys(&self, id: Option<&str>) -> Result<i64, sqlx::Error> {
+        let row = match id {
+            Some(id) => {
+                sqlx::query("SELECT COUNT(*) FROM surveys WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT COUNT(*) FROM surveys")
+                    .fetch_one(&self.pool)
+                    .await?
+            }
+        };
+        row.try_get(0)
+    }
+
+    /// Every stored survey id (for checks that nothing was lost).
+    pub async fn survey_ids(&self) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query("SELECT id FROM surveys")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect()
+    }
+}

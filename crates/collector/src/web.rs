@@ -1,0 +1,125 @@
+//! Serving the built app and the dataset, and the headers every response
+//! carries: a content security policy the app really runs under, and the
+//! usual hardening.
+
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// How the web side is configured.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// The built app (`dist/`) to serve at `/`; nothing when `None`.
+    pub dist: Option<PathBuf>,
+    /// Origins allowed to call the API from another site (CORS); empty
+    /// means same-origin only.
+    pub allowed_origins: Vec<String>,
+    /// Requests per minute per client address on the API; 0 for no limit.
+    pub rate_per_minute: u32,
+}
+
+/// The `'sha256-…'` sources of the inline scripts in `index_html`, so that
+/// the policy allows exactly them and no other inline script.
+pub fn inline_script_hashes(index_html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = index_html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..open_end];
+        let body_start = open_end + 1;
+        let Some(close) = after[body_start..].find("</script>") else {
+            break;
+        };
+        let body = &after[body_start..body_start + close];
+        if !tag.contains("src=") && !body.is_empty() {
+            let digest = Sha256::digest(body.as_bytes());
+            let b64 = base64::engine::general_purpose::STANDARD.encode(digest);
+            hashes.push(format!("'sha256-{b64}'"));
+        }
+        rest = &after[body_start + close..];
+    }
+    hashes
+}
+
+/// The content security policy for an app whose `index.html` is
+/// `index_html`: its own files only, WebAssembly compilation allowed, the
+/// inline loader script by hash.
+pub fn content_security_policy(index_html: Option<&str>) -> String {
+    let hashes = index_html.map(inline_script_hashes).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{}{}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        if hashes.is_empty() { "" } else { " " },
+        hashes.join(" ")
+    )
+}
+
+/// Adds the static app (if any) and the security headers to `api`.
+pub fn with_site(api: Router, config: &WebConfig) -> Router {
+    let index = config
+        .dist
+        .as_deref()
+        .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok());
+    let mut router = api;
+    if let Some(dist) = &config.dist {
+        router = router.fallback_service(static_files(dist));
+    }
+    let set = |name: HeaderName, value: &str| {
+        SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_str(value).expect("a valid header value"),
+        )
+    };
+    router
+        .layer(set(
+            header::CONTENT_SECURITY_POLICY,
+            &content_security_policy(index.as_deref()),
+        ))
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set(header::REFERRER_POLICY, "no-referrer"))
+        .layer(set(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(set(
+            HeaderName::from_static("permissions-policy"),
+            "geolocation=(self), camera=(), microphone=(), payment=()",
+        ))
+        .layer(set(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
+}
+
+/// `dist/` with `index.html` for any path that is not a file, so that
+/// links with a query string open the app.
+fn static_files(dist: &Path) -> ServeDir<ServeFile> {
+    ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_inline_scripts_only() {
+        let html =
+            "<script type=module>import init from '/a.js';</script><script src=/b.js></script>";
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        let expected = base64::engine::general_purpose::STANDARD
+            .encode(Sha256::digest(b"import init from '/a.js';"));
+        assert_eq!(hashes[0], format!("'sha256-{expected}'"));
+        let csp = content_security_policy(Some(html));
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"));
+    }
+}
