@@ -95,6 +95,10 @@ pub fn Finder(
         }
     });
 
+    // What the device still has to send to the collector.
+    let waiting = RwSignal::new(crate::outbox::Waiting::default());
+    crate::outbox::start(waiting);
+
     let (elder, set_elder) = signal(prefs::elder_mode());
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
@@ -266,6 +270,25 @@ pub fn Finder(
                     {text(Msg::SwitchLanguage)}
                 </button>
             </div>
+            <p class="outbox-status" role="status" aria-live="polite">
+                {move || {
+                    let w = waiting.get();
+                    let mut parts = Vec::new();
+                    if w.pending > 0 {
+                        parts.push(match lang {
+                            Lang::Zh => format!("{} 条信息等待发送", w.pending),
+                            Lang::En => format!("{} waiting to be sent", w.pending),
+                        });
+                    }
+                    if w.refused > 0 {
+                        parts.push(match lang {
+                            Lang::Zh => format!("{} 条未被接收，已保存在本机", w.refused),
+                            Lang::En => format!("{} not accepted, kept on this device", w.refused),
+                        });
+                    }
+                    parts.join(lang.pick("；", "; "))
+                }}
+            </p>
         </header>
         <main id="main">
             {move || if facility_ref.with(Option::is_some) { facility_view(lang).into_any() } else { finder_view(lang).into_any() }}

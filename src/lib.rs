@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod icons;
 pub mod map;
 pub mod num;
+pub mod outbox;
 pub mod picker;
 pub mod prefs;
 pub mod reports;

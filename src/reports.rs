@@ -1,15 +1,9 @@
-//! "Report a problem" with a facility's data, kept on the device.
-//!
-//! Until the collector service accepts reports, each report is stored in
-//! localStorage under `linli.reports` with its own id, and the page says so.
-//! Nothing is ever dropped: a stored value that cannot be read is moved
-//! aside under `linli.reports.unreadable` before anything new is written.
+//! "Report a problem" with a facility's data: checked, given a UUID, put in
+//! the device's outbox ([`crate::outbox`]) and sent to the collector, which
+//! stores it once however often it is resent.
 
 use crate::i18n::Lang;
 use leptos::prelude::*;
-
-const KEY: &str = "linli.reports";
-const UNREADABLE_KEY: &str = "linli.reports.unreadable";
 
 pub use linli_survey::report::{
     MAX_REPORT_CHARS as MAX_TEXT_CHARS, ProblemReport as Report, ReportKind,
@@ -66,42 +60,6 @@ pub fn check(kind: ReportKind, text: &str) -> Result<(), ReportError> {
     Ok(())
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
-/// The reports waiting on this device (browser adapter).
-pub fn pending() -> Vec<Report> {
-    storage()
-        .and_then(|s| s.get_item(KEY).ok()?)
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
-}
-
-/// Adds `report` to the waiting list and returns how many wait; `Err` when
-/// the device cannot store it (storage off or full).
-pub fn save(report: Report) -> Result<usize, String> {
-    let s = storage().ok_or("localStorage is not available")?;
-    let stored = s.get_item(KEY).map_err(|_| "localStorage cannot be read")?;
-    let mut list: Vec<Report> = match stored {
-        None => Vec::new(),
-        Some(text) => match serde_json::from_str(&text) {
-            Ok(list) => list,
-            Err(_) => {
-                // Keep what cannot be read instead of overwriting it.
-                s.set_item(UNREADABLE_KEY, &text)
-                    .map_err(|_| "localStorage is full")?;
-                Vec::new()
-            }
-        },
-    };
-    list.push(report);
-    let text = serde_json::to_string(&list).map_err(|e| e.to_string())?;
-    s.set_item(KEY, &text)
-        .map_err(|_| "localStorage is full".to_owned())?;
-    Ok(list.len())
-}
-
 /// A random UUID (version 4) from the browser's cryptographic generator.
 pub fn new_id() -> String {
     web_sys::window()
@@ -115,7 +73,7 @@ pub fn new_id() -> String {
 pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
     let (kind, set_kind) = signal(ReportKind::Closed);
     let (text, set_text) = signal(String::new());
-    let (outcome, set_outcome) = signal(None::<Result<usize, String>>);
+    let (outcome, set_outcome) = signal(None::<Result<(), String>>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let l = lang;
@@ -131,14 +89,26 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
             text: t.trim().to_owned(),
             created_at: crate::num::ymd_hm(crate::data::beijing_now()),
         };
-        let result = save(report).map_err(|e| match l {
-            Lang::Zh => format!("无法保存在本机：{e}"),
-            Lang::En => format!("Could not keep it on this device: {e}"),
+        let Ok(body) = serde_json::to_string(&report) else {
+            return;
+        };
+        let record = crate::outbox::Record {
+            id: report.id.clone(),
+            path: "api/v1/reports".to_owned(),
+            body,
+            attempts: 0,
+            refused: None,
+        };
+        leptos::task::spawn_local(async move {
+            let result = crate::outbox::enqueue(record).await.map_err(|e| match l {
+                Lang::Zh => format!("无法保存在本机：{e}"),
+                Lang::En => format!("Could not keep it on this device: {e}"),
+            });
+            if result.is_ok() {
+                set_text.set(String::new());
+            }
+            set_outcome.set(Some(result));
         });
-        if result.is_ok() {
-            set_text.set(String::new());
-        }
-        set_outcome.set(Some(result));
     };
     view! {
         <details class="report">
@@ -175,8 +145,8 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
                 <button type="submit">{lang.pick("保存报告", "Save the report")}</button>
                 <p class="report-status" role="status" aria-live="polite">
                     {move || outcome.get().map(|r| match (r, lang) {
-                        (Ok(n), Lang::Zh) => format!("已保存在本机，共 {n} 条等待发送。数据收集服务开通后会发送给区里。"),
-                        (Ok(n), Lang::En) => format!("Kept on this device; {n} waiting. They will be sent to the district once the collection service is running."),
+                        (Ok(()), Lang::Zh) => "已保存，会发送给区里；没有网络时会在联网后自动发送。".to_owned(),
+                        (Ok(()), Lang::En) => "Saved. It will be sent to the district, automatically once you are online.".to_owned(),
                         (Err(e), _) => e,
                     })}
                 </p>
@@ -202,17 +172,15 @@ mod tests {
     }
 
     #[test]
-    fn reports_round_trip_as_json() {
+    fn what_the_form_accepts_the_collector_accepts() {
         let r = Report {
             id: "7d0b1c56-0000-4000-8000-000000000000".to_owned(),
             facility_id: "110101-00001".to_owned(),
-            kind: ReportKind::Phone,
-            text: "电话是空号".to_owned(),
+            kind: ReportKind::Other,
+            text: "门口的牌子写着周日也开放".to_owned(),
             created_at: "2026-11-27T10:00".to_owned(),
         };
-        let json = serde_json::to_string(std::slice::from_ref(&r)).unwrap();
-        assert!(json.contains("\"kind\":\"phone\""), "{json}");
-        let back: Vec<Report> = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, [r]);
+        assert_eq!(check(r.kind, &r.text), Ok(()));
+        assert_eq!(linli_survey::report::validate_report(&r), Ok(()));
     }
 }

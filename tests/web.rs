@@ -350,3 +350,24 @@ async fn a_refused_location_keeps_the_search_and_says_why() {
     );
     assert!(texts(&page, ".position-name")[0].contains("示例位置"));
 }
+
+#[wasm_bindgen_test]
+async fn the_outbox_keeps_records_until_they_are_removed() {
+    use linli::outbox::{self, Record};
+    // A path nothing answers: a sender started by another test may try it
+    // and keep it, as it keeps anything it cannot deliver.
+    let record = Record {
+        id: "web-test-0001".to_owned(),
+        path: "http://127.0.0.1:9/api/v1/reports".to_owned(),
+        body: "{\"kind\":\"other\"}".to_owned(),
+        attempts: 0,
+        refused: None,
+    };
+    outbox::put(&record).await.unwrap();
+    let kept = outbox::all().await.unwrap();
+    let found = kept.iter().find(|r| r.id == record.id).expect("kept");
+    assert_eq!(found.body, record.body);
+    outbox::remove(&record.id).await.unwrap();
+    let left = outbox::all().await.unwrap();
+    assert!(!left.iter().any(|r| r.id == record.id), "removed");
+}

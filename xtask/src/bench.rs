@@ -7,8 +7,10 @@
 //! 2. A filter change to the next frame in the release app, at 1× and 4×
 //!    CPU slowdown (`tests/e2e/src/bin/repaint.rs`).
 //! 3. The app shell's size after wasm-opt and brotli (`dist/`).
+//! 4. The collector under 200 concurrent submitters for 60 s on SQLite
+//!    (`crates/collector/src/bin/load.rs`).
 //!
-//! `cargo xtask bench wasm|repaint|size` runs one of them.
+//! `cargo xtask bench wasm|repaint|size|collector` runs one of them.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -74,11 +76,51 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
     if wanted("size") {
         figures.extend(shell_size(project)?);
     }
+    if wanted("collector") {
+        figures.extend(collector_load(project)?);
+    }
     eprintln!("\nFigures:");
     for line in &figures {
         eprintln!("  {line}");
     }
     Ok(())
+}
+
+/// 200 concurrent submitters for 60 s against the collector (release
+/// build) on a fresh SQLite file, then a count of confirmed ids against
+/// stored rows (`crates/collector/src/bin/load.rs`).
+fn collector_load(project: &Project) -> Result<Vec<String>> {
+    use crate::util::{free_port, run};
+    run(project.command("cargo").args([
+        "build",
+        "--release",
+        "--package",
+        "linli-collector",
+        "--bins",
+    ]))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| project.root.join("target"), std::path::PathBuf::from);
+    let data = std::env::temp_dir().join(format!("linli-load-{}", std::process::id()));
+    let port = free_port()?;
+    let addr = format!("127.0.0.1:{port}");
+    let mut collector = Command::new(target.join("release").join("collector"))
+        .args(["--addr", &addr, "--rate-limit", "0", "--data-dir"])
+        .arg(&data)
+        .env("RUST_LOG", "error")
+        .spawn()
+        .map_err(|e| format!("could not start the collector: {e}"))?;
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let url = format!("sqlite://{}?mode=rwc", data.join("linli.db").display());
+    let figures = bench_lines(Command::new(target.join("release").join("load")).args([
+        addr.as_str(),
+        url.as_str(),
+        "200",
+        "60",
+    ]));
+    let _ = collector.kill();
+    let _ = collector.wait();
+    let _ = std::fs::remove_dir_all(&data);
+    figures
 }
 
 /// Runs `cmd`, passing its output through, and returns its `BENCH` lines.

@@ -20,6 +20,7 @@
 //! [`app`] builds the whole router, so tests drive it without a socket.
 
 pub mod api;
+pub mod client;
 pub mod db;
 pub mod limit;
 pub mod web;

@@ -1,0 +1,120 @@
+//! The collector killed with SIGKILL at random points while retrying
+//! clients submit: no confirmed survey is lost and none is stored twice.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use linli_collector::Db;
+use linli_collector::client::{sample_survey, send_until_confirmed, test_id};
+
+fn start(port: u16, data: &std::path::Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_collector"))
+        .args([
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--rate-limit",
+            "0",
+            "--data-dir",
+        ])
+        .arg(data)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the collector")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// SplitMix64, for the kill times.
+fn next(seed: &mut u64) -> u64 {
+    *seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *seed;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_loses_no_confirmed_survey_and_stores_none_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = start(port, dir.path());
+    let counter = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let give_up = Instant::now() + Duration::from_secs(120);
+    let clients: Vec<_> = (0..20)
+        .map(|_| {
+            let (addr, counter, stop) = (addr.clone(), counter.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut confirmed = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    let n = counter.fetch_add(1, Ordering::Relaxed);
+                    let id = test_id(7, n);
+                    let sent = send_until_confirmed(
+                        &addr,
+                        "/api/v1/surveys",
+                        &sample_survey(&id, n),
+                        give_up,
+                    )
+                    .await;
+                    assert!(
+                        sent.status == 201 || sent.status == 200,
+                        "{id} ended with {}",
+                        sent.status
+                    );
+                    // A resend after a lost answer can meet its own commit.
+                    confirmed.push(id);
+                }
+                confirmed
+            })
+        })
+        .collect();
+    let mut seed = 2026;
+    for _ in 0..6 {
+        tokio::time::sleep(Duration::from_millis(150 + next(&mut seed) % 600)).await;
+        child.kill().expect("SIGKILL");
+        child.wait().unwrap();
+        tokio::time::sleep(Duration::from_millis(next(&mut seed) % 200)).await;
+        child = start(port, dir.path());
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut confirmed = Vec::new();
+    for c in clients {
+        confirmed.extend(c.await.expect("client"));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("linli.db").display()
+    );
+    let db = Db::connect(&url).await.unwrap();
+    let ids = db.survey_ids().await.unwrap();
+    let stored: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(stored.len(), ids.len(), "no id stored twice");
+    let lost: Vec<&String> = confirmed.iter().filter(|id| !stored.contains(id)).collect();
+    assert!(
+        lost.is_empty(),
+        "{} confirmed but not stored: {lost:?}",
+        lost.len()
+    );
+    // Every stored survey was confirmed to its client in the end.
+    assert_eq!(ids.len(), confirmed.len());
+    assert!(
+        confirmed.len() > 50,
+        "the run submitted enough ({})",
+        confirmed.len()
+    );
+}

@@ -1,0 +1,332 @@
+//! The outbox: what the device has to send to the collector, kept in
+//! IndexedDB until the collector confirms it (browser adapter).
+//!
+//! A record leaves the outbox only when the collector answers `201` or
+//! `200` (already stored: a resend is harmless, since every record carries
+//! the UUID it was made with). Network failures, `429` and `5xx` keep it
+//! and the sender tries again with backoff (2 s doubling to 2 minutes, or
+//! the `Retry-After` the collector asks for), and at once when the browser
+//! comes back online. A record the collector refuses for good (`4xx`) is
+//! kept too, marked with the reason, never dropped. Problem reports use it
+//! today; the needs survey will.
+
+use std::cell::RefCell;
+
+use futures::StreamExt;
+use futures::channel::mpsc;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    IdbDatabase, IdbObjectStoreParameters, IdbRequest, IdbTransaction, IdbTransactionMode,
+};
+
+const DB_NAME: &str = "linli";
+const STORE: &str = "outbox";
+/// Where reports were kept before the outbox existed.
+const OLD_REPORTS_KEY: &str = "linli.reports";
+
+/// One thing waiting to be sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// The record's UUID (also inside `body`).
+    pub id: String,
+    /// The API path, relative to the app, e.g. `api/v1/reports`.
+    pub path: String,
+    /// The JSON body, exactly as it will be sent every time.
+    pub body: String,
+    /// Attempts so far.
+    pub attempts: u32,
+    /// Why the collector refused it for good, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+}
+
+// By value so that it fits `map_err` directly.
+#[allow(clippy::needless_pass_by_value)]
+fn js_error(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
+        .unwrap_or_else(|| "IndexedDB error".to_owned())
+}
+
+/// Resolves when `request` succeeds, with its result.
+async fn request_done(request: &IdbRequest) -> Result<JsValue, String> {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let ok_request = request.clone();
+        let ok = Closure::once_into_js(move || {
+            let _ = resolve.call1(
+                &JsValue::NULL,
+                &ok_request.result().unwrap_or(JsValue::UNDEFINED),
+            );
+        });
+        let err_request = request.clone();
+        let err = Closure::once_into_js(move || {
+            let message = err_request
+                .error()
+                .ok()
+                .flatten()
+                .map_or_else(|| "IndexedDB request failed".to_owned(), |e| e.message());
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&message));
+        });
+        request.set_onsuccess(Some(ok.unchecked_ref()));
+        request.set_onerror(Some(err.unchecked_ref()));
+    });
+    JsFuture::from(promise).await.map_err(js_error)
+}
+
+/// Resolves when `tx` has committed (not merely when its requests ran).
+async fn committed(tx: &IdbTransaction) -> Result<(), String> {
+    let promise = js_sys::Promise::new(&mut |resolve, reject| {
+        let done = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let failed = Closure::once_into_js(move || {
+            let _ = reject.call1(
+                &JsValue::NULL,
+                &JsValue::from_str("the IndexedDB transaction failed"),
+            );
+        });
+        tx.set_oncomplete(Some(done.unchecked_ref()));
+        tx.set_onerror(Some(failed.unchecked_ref()));
+        tx.set_onabort(Some(failed.unchecked_ref()));
+    });
+    JsFuture::from(promise).await.map(|_| ()).map_err(js_error)
+}
+
+async fn open() -> Result<IdbDatabase, String> {
+    let factory = web_sys::window()
+        .and_then(|w| w.indexed_db().ok().flatten())
+        .ok_or("IndexedDB is not available")?;
+    let request = factory.open_with_u32(DB_NAME, 1).map_err(js_error)?;
+    let upgrade_request = request.clone();
+    let upgrade = Closure::once_into_js(move || {
+        if let Ok(result) = upgrade_request.result() {
+            let db: IdbDatabase = result.unchecked_into();
+            if !db.object_store_names().contains(STORE) {
+                let params = IdbObjectStoreParameters::new();
+                params.set_key_path(&JsValue::from_str("id"));
+                let _ = db.create_object_store_with_optional_parameters(STORE, &params);
+            }
+        }
+    });
+    request.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    Ok(request_done(&request).await?.unchecked_into())
+}
+
+/// Stores `record` (replacing one with the same id) and waits for the
+/// commit.
+pub async fn put(record: &Record) -> Result<(), String> {
+    let db = open().await?;
+    let tx = db
+        .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
+        .map_err(js_error)?;
+    let json = serde_json::to_string(record).map_err(|e| e.to_string())?;
+    let value = js_sys::JSON::parse(&json).map_err(js_error)?;
+    tx.object_store(STORE)
+        .map_err(js_error)?
+        .put(&value)
+        .map_err(js_error)?;
+    committed(&tx).await
+}
+
+/// Every record in the outbox.
+pub async fn all() -> Result<Vec<Record>, String> {
+    let db = open().await?;
+    let tx = db.transaction_with_str(STORE).map_err(js_error)?;
+    let request = tx
+        .object_store(STORE)
+        .map_err(js_error)?
+        .get_all()
+        .map_err(js_error)?;
+    let values = request_done(&request).await?;
+    let text = js_sys::JSON::stringify(&values)
+        .map_err(js_error)?
+        .as_string()
+        .unwrap_or_default();
+    serde_json::from_str(&text).map_err(|e| format!("the outbox holds unreadable records: {e}"))
+}
+
+/// Removes the record `id` once the collector has it.
+pub async fn remove(id: &str) -> Result<(), String> {
+    let db = open().await?;
+    let tx = db
+        .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
+        .map_err(js_error)?;
+    tx.object_store(STORE)
+        .map_err(js_error)?
+        .delete(&JsValue::from_str(id))
+        .map_err(js_error)?;
+    committed(&tx).await
+}
+
+/// What one attempt to send a record came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored (201) or already stored (200): it can leave the outbox.
+    Confirmed,
+    /// Try again later, after at least this many seconds if the collector
+    /// said.
+    Later(Option<u64>),
+    /// Refused for good, with the collector's reasons.
+    Refused(String),
+}
+
+/// Sends one record's body and reads the answer.
+pub async fn send(record: &Record) -> Outcome {
+    let request = match gloo_net::http::Request::post(&record.path)
+        .header("Content-Type", "application/json")
+        .body(record.body.clone())
+    {
+        Ok(r) => r,
+        Err(e) => return Outcome::Refused(e.to_string()),
+    };
+    let Ok(response) = request.send().await else {
+        return Outcome::Later(None);
+    };
+    match response.status() {
+        200 | 201 => Outcome::Confirmed,
+        429 | 500..=599 => Outcome::Later(
+            response
+                .headers()
+                .get("Retry-After")
+                .and_then(|v| v.trim().parse().ok()),
+        ),
+        status => {
+            let text = response.text().await.unwrap_or_default();
+            Outcome::Refused(format!("HTTP {status}: {text}"))
+        }
+    }
+}
+
+/// The sender's state for the page: how many records wait, and how many
+/// the collector refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Waiting {
+    /// Records not yet confirmed and not refused.
+    pub pending: usize,
+    /// Records the collector refused for good (kept on the device).
+    pub refused: usize,
+}
+
+thread_local! {
+    static KICK: RefCell<Option<mpsc::UnboundedSender<()>>> = const { RefCell::new(None) };
+}
+
+/// Asks the sender to try now (after adding a record, or when online).
+pub fn kick() {
+    KICK.with(|k| {
+        if let Some(tx) = k.borrow().as_ref() {
+            let _ = tx.unbounded_send(());
+        }
+    });
+}
+
+/// Adds a record and asks the sender to send it.
+pub async fn enqueue(record: Record) -> Result<(), String> {
+    put(&record).await?;
+    kick();
+    Ok(())
+}
+
+/// Moves reports kept in localStorage by earlier versions into the outbox,
+/// and removes them there only once they are in.
+async fn adopt_old_reports() {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let Ok(Some(text)) = storage.get_item(OLD_REPORTS_KEY) else {
+        return;
+    };
+    let Ok(list) = serde_json::from_str::<Vec<linli_survey::report::ProblemReport>>(&text) else {
+        return;
+    };
+    for report in list {
+        let Ok(body) = serde_json::to_string(&report) else {
+            return;
+        };
+        let record = Record {
+            id: report.id,
+            path: "api/v1/reports".to_owned(),
+            body,
+            attempts: 0,
+            refused: None,
+        };
+        if put(&record).await.is_err() {
+            return;
+        }
+    }
+    let _ = storage.remove_item(OLD_REPORTS_KEY);
+}
+
+/// One pass over the outbox: sends every pending record in turn, stopping
+/// at the first that must wait. Returns what is left and how long the
+/// collector asked to wait.
+async fn flush() -> (Waiting, Option<u64>) {
+    let Ok(records) = all().await else {
+        return (Waiting::default(), None);
+    };
+    let mut waiting = Waiting {
+        pending: 0,
+        refused: records.iter().filter(|r| r.refused.is_some()).count(),
+    };
+    let mut pending: Vec<Record> = records
+        .into_iter()
+        .filter(|r| r.refused.is_none())
+        .collect();
+    let mut retry_after = None;
+    while let Some(mut record) = (!pending.is_empty()).then(|| pending.remove(0)) {
+        record.attempts += 1;
+        match send(&record).await {
+            Outcome::Confirmed => {
+                if remove(&record.id).await.is_err() {
+                    waiting.pending += 1;
+                }
+            }
+            Outcome::Refused(reason) => {
+                record.refused = Some(reason);
+                let _ = put(&record).await;
+                waiting.refused += 1;
+            }
+            Outcome::Later(after) => {
+                let _ = put(&record).await;
+                waiting.pending += 1 + pending.len();
+                retry_after = after;
+                break;
+            }
+        }
+    }
+    (waiting, retry_after)
+}
+
+/// Starts the sender for this page: a pass now, then after each kick, and
+/// with backoff while anything waits. `waiting` follows the outbox.
+pub fn start(waiting: RwSignal<Waiting>) {
+    let (tx, mut rx) = mpsc::unbounded::<()>();
+    KICK.with(|k| *k.borrow_mut() = Some(tx));
+    // Back online: try at once. The listener lives as long as the page.
+    let _listening = window_event_listener(leptos::ev::online, |_| kick());
+    leptos::task::spawn_local(async move {
+        adopt_old_reports().await;
+        let mut backoff_s: u32 = 2;
+        loop {
+            let (now_waiting, retry_after) = flush().await;
+            waiting.set(now_waiting);
+            if now_waiting.pending == 0 {
+                backoff_s = 2;
+                if rx.next().await.is_none() {
+                    return;
+                }
+                continue;
+            }
+            let wait_s = retry_after.map_or(backoff_s, |s| (s as u32).max(1));
+            backoff_s = (backoff_s * 2).min(120);
+            let sleep = gloo_timers::future::TimeoutFuture::new(wait_s * 1000);
+            let kicked = rx.next();
+            futures::pin_mut!(kicked);
+            let _ = futures::future::select(sleep, kicked).await;
+        }
+    });
+}
