@@ -24,6 +24,7 @@ use crate::rows::{
     OpenNow, ResultRow, STALE_AFTER_DAYS, ServiceLine, ServiceState, places_text, price_text,
     result_rows,
 };
+use crate::survey::SurveyPage;
 use crate::url_state::{
     AGE_BANDS, CATEGORIES, FacilityRef, FinderState, OpenChoice, Source, age_code, category_code,
     category_from_code, current_query, push_query,
@@ -123,6 +124,9 @@ pub fn Finder(
         now
     });
 
+    let survey_url = manifest_url.clone();
+    // Only switching pages redraws the page, not every filter change.
+    let survey_on = Memo::new(move |_| state.with(|s| s.survey));
     let picker_url = manifest_url;
     let pick_community = move |p: Place| {
         state.update(|s| {
@@ -239,6 +243,7 @@ pub fn Finder(
     move || {
         let lang = lang_signal.get();
         let text = move |msg: Msg| msg.text(lang);
+        let survey_url = survey_url.clone();
         let finder_view = finder_view.clone();
         view! {
         <header class="topbar">
@@ -250,6 +255,20 @@ pub fn Finder(
                 </div>
             </div>
             <div class="header-actions">
+                <a
+                    class="survey-link"
+                    href="?p=survey"
+                    aria-current=move || survey_on.get().then_some("page")
+                    on:click=move |ev: leptos::ev::MouseEvent| {
+                        ev.prevent_default();
+                        state.update(|s| {
+                            s.survey = true;
+                            s.facility = None;
+                        });
+                    }
+                >
+                    {lang.pick("需求调查", "Needs survey")}
+                </a>
                 <button
                     type="button"
                     class="elder-switch"
@@ -291,7 +310,16 @@ pub fn Finder(
             </p>
         </header>
         <main id="main">
-            {move || if facility_ref.with(Option::is_some) { facility_view(lang).into_any() } else { finder_view(lang).into_any() }}
+            {move || {
+                if survey_on.get() {
+                    let close = move || state.update(|s| s.survey = false);
+                    view! { <SurveyPage manifest_url=survey_url.clone() lang on_close=close /> }.into_any()
+                } else if facility_ref.with(Option::is_some) {
+                    facility_view(lang).into_any()
+                } else {
+                    finder_view(lang).into_any()
+                }
+            }}
         </main>
         }
     }

@@ -23,6 +23,7 @@ pub mod prefs;
 pub mod reports;
 pub mod rows;
 pub mod speech;
+pub mod survey;
 pub mod url_state;
 
 use leptos::prelude::*;

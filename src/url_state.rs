@@ -6,8 +6,8 @@
 //! (`senior`), `open` (`now`, or a Beijing time `YYYY-MM-DDTHH:MM`), `free`
 //! (`1`), `age` (band code), `max` (yuan), `pos` (`lon,lat`, WGS-84, 5
 //! decimals) with where it came from (`src=gps`, `src=map`, or `near=` a
-//! community's name, percent-encoded), and the open facility page (`fac`,
-//! its id, and `fd`, its district code). Defaults are left out, so the plain
+//! community's name, percent-encoded), the open facility page (`fac`,
+//! its id, and `fd`, its district code), and the needs survey (`p=survey`). Defaults are left out, so the plain
 //! page has no query. Reading is lenient: an unknown key or value is ignored
 //! rather than breaking the page, since links get truncated and edited by
 //! hand.
@@ -44,6 +44,8 @@ pub struct FinderState {
     pub source: Option<Source>,
     /// The facility page on show, if any.
     pub facility: Option<FacilityRef>,
+    /// The needs survey is on show instead of the finder.
+    pub survey: bool,
 }
 
 /// When the resident wants services to be open.
@@ -92,6 +94,7 @@ impl Default for FinderState {
             position: None,
             source: None,
             facility: None,
+            survey: false,
         }
     }
 }
@@ -247,6 +250,9 @@ impl FinderState {
                 Some(Source::Community(label)) => parts.push(format!("near={}", encode(label))),
             }
         }
+        if self.survey {
+            parts.push("p=survey".to_owned());
+        }
         if let Some(f) = &self.facility {
             parts.push(format!("fac={}&fd={}", encode(&f.id), encode(&f.district)));
         }
@@ -288,6 +294,7 @@ impl FinderState {
                 "near" => state.source = decode(value).map(Source::Community),
                 "fac" => fac = decode(value).filter(|v| !v.is_empty()),
                 "fd" => fd = decode(value).filter(|v| !v.is_empty()),
+                "p" => state.survey = value == "survey",
                 _ => {}
             }
         }
@@ -375,6 +382,7 @@ mod tests {
                 id: "110101-00001".to_owned(),
                 district: "110101".to_owned(),
             }),
+            survey: false,
         };
         let query = state.to_query();
         assert_eq!(
@@ -400,6 +408,12 @@ mod tests {
             "{query}"
         );
         assert_eq!(FinderState::from_query(&query), community);
+        let survey = FinderState {
+            survey: true,
+            ..FinderState::default()
+        };
+        assert_eq!(survey.to_query(), "p=survey");
+        assert_eq!(FinderState::from_query("p=survey"), survey);
     }
 
     #[test]

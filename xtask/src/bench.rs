@@ -22,9 +22,9 @@ use crate::util::{Project, Result, probe, show};
 
 pub fn command(project: &Project, args: &[String]) -> Result<()> {
     let only = args.first().map(String::as_str);
-    if let Some(other) = only.filter(|o| !["wasm", "repaint", "size"].contains(o)) {
+    if let Some(other) = only.filter(|o| !["wasm", "repaint", "size", "collector"].contains(o)) {
         return Err(format!(
-            "unknown benchmark `{other}`; choose wasm, repaint or size"
+            "unknown benchmark `{other}`; choose wasm, repaint, size or collector"
         ));
     }
     let wanted = |name: &str| only.is_none_or(|o| o == name);

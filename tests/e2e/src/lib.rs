@@ -49,6 +49,9 @@ pub struct Setup {
     pub elder: bool,
     /// The query string of the first page load, without `?`.
     pub query: String,
+    /// A browser profile directory to use and keep (to restart the browser
+    /// with the same storage); a fresh one, removed afterwards, when `None`.
+    pub profile: Option<std::path::PathBuf>,
 }
 
 /// A Chrome DevTools Protocol command sent through ChromeDriver.
@@ -123,11 +126,14 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     static SESSION: AtomicUsize = AtomicUsize::new(0);
-    let profile = std::env::temp_dir().join(format!(
-        "linli-e2e-{}-{}",
-        std::process::id(),
-        SESSION.fetch_add(1, Ordering::SeqCst)
-    ));
+    let keep_profile = setup.profile.is_some();
+    let profile = setup.profile.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!(
+            "linli-e2e-{}-{}",
+            std::process::id(),
+            SESSION.fetch_add(1, Ordering::SeqCst)
+        ))
+    });
     let chromium = std::env::var("LINLI_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let capabilities = serde_json::json!({
         "goog:chromeOptions": {
@@ -214,7 +220,9 @@ where
     page.client.goto(&first).await.expect("open the app");
     let outcome = tokio::spawn(test(page)).await;
     let _ = client.close().await;
-    let _ = std::fs::remove_dir_all(&profile);
+    if !keep_profile {
+        let _ = std::fs::remove_dir_all(&profile);
+    }
     if let Err(failure) = outcome {
         std::panic::resume_unwind(failure.into_panic());
     }

@@ -1,0 +1,640 @@
+//! The needs survey page (居民需求调查): consent first, then one question
+//! per step, a draft saved on the device after every answer, and the
+//! answers sent through the outbox.
+//!
+//! The questions, their choices and every rule come from `linli_survey`,
+//! the crate the collector validates with. A draft lives in localStorage
+//! (`linli.survey.draft`) with the UUID made when the survey started, so it
+//! survives a reload and a browser restart, and it is edited in one tab at
+//! a time (the Web Locks API). No name, phone number, ID number, address or
+//! position is asked for.
+
+use leptos::prelude::*;
+use linli_facilities::model::ServiceFunction;
+use linli_facilities::places::Place;
+use linli_survey::questionnaire::{
+    AGE_BANDS, MAX_COMMENT_CHARS, MAX_PER_BAND, PAY_BANDS, Step, TIMES, WALK_MINUTES, pay_scale,
+};
+use linli_survey::response::CommunityRef;
+use linli_survey::{
+    Household, Need, PayAnswer, Response, TimeNeed, VERSION, questionnaire, validate,
+};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use crate::i18n::{Lang, function_label};
+use crate::picker::CommunityPicker;
+use crate::reports::new_id;
+
+const DRAFT_KEY: &str = "linli.survey.draft";
+/// How long answers are kept before the scheduled deletion, in months; the
+/// consent notice says so.
+pub const RETENTION_MONTHS: u32 = 24;
+
+/// A survey being filled in: the step on show and the answers so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Index into the questionnaire's steps.
+    pub step: usize,
+    /// The answers, with the UUID made when the survey started.
+    pub response: Response,
+}
+
+impl Draft {
+    /// A new, empty survey with a fresh UUID.
+    pub fn new(id: String) -> Draft {
+        Draft {
+            step: 0,
+            response: Response {
+                id,
+                questionnaire: VERSION,
+                consent: false,
+                community: CommunityRef {
+                    district_code: String::new(),
+                    subdistrict: String::new(),
+                    community: String::new(),
+                },
+                household: Household::default(),
+                needs: Vec::new(),
+                times: Vec::new(),
+                pay: Vec::new(),
+                walk_minutes: 0,
+                comment: None,
+            },
+        }
+    }
+}
+
+/// The fields a step asks for, as the validator names them.
+fn step_fields(step: Step) -> &'static str {
+    match step {
+        Step::Consent => "consent",
+        Step::Community => "community",
+        Step::Household => "household",
+        Step::Needs => "needs",
+        Step::Times => "times",
+        Step::Pay => "pay",
+        Step::Walk => "walk_minutes",
+        Step::Comment => "comment",
+    }
+}
+
+/// What is still wrong on `step`, as a sentence for the resident; `None`
+/// when the step is complete.
+pub fn step_problem(response: &Response, step: Step, lang: Lang) -> Option<&'static str> {
+    let errors = validate(response).err()?;
+    let prefix = step_fields(step);
+    errors
+        .iter()
+        .any(|e| e.field.starts_with(prefix))
+        .then(|| match step {
+            Step::Consent => lang.pick(
+                "请阅读说明并勾选“同意”。",
+                "Please read the notice and tick “I agree”.",
+            ),
+            Step::Community => lang.pick(
+                "请选择您居住的社区。",
+                "Please choose the community you live in.",
+            ),
+            Step::Household => lang.pick(
+                "请至少填写一位家庭成员；每个年龄段最多 20 人。",
+                "Please count at least one household member; at most 20 per age band.",
+            ),
+            Step::Needs => lang.pick(
+                "请至少选择一项需要的服务。",
+                "Please choose at least one service.",
+            ),
+            Step::Times => lang.pick("请至少选择一个时间段。", "Please choose at least one time."),
+            Step::Pay => lang.pick("请检查付费意愿。", "Please check the amounts."),
+            Step::Walk => lang.pick("请选择能接受的步行时间。", "Please choose a walking time."),
+            Step::Comment => lang.pick(
+                "意见最多 500 字，且不能包含电话号码或身份证号。",
+                "At most 500 characters, and no phone or ID numbers.",
+            ),
+        })
+}
+
+fn load_draft() -> Option<Draft> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    serde_json::from_str(&storage.get_item(DRAFT_KEY).ok()??).ok()
+}
+
+fn save_draft(draft: Option<&Draft>) {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let _ = match draft.and_then(|d| serde_json::to_string(d).ok()) {
+        Some(text) => storage.set_item(DRAFT_KEY, &text),
+        None => storage.remove_item(DRAFT_KEY),
+    };
+}
+
+/// Takes the draft lock for this tab with the Web Locks API and holds it
+/// while the page lives; `on_result(false)` when another tab holds it.
+/// Browsers without the API get `true`.
+fn hold_draft_lock(on_result: impl Fn(bool) + 'static) {
+    let locks = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &"locks".into()).ok())
+        .filter(|l| !l.is_undefined());
+    let Some(locks) = locks else {
+        on_result(true);
+        return;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"ifAvailable".into(), &true.into());
+    let callback = Closure::<dyn Fn(wasm_bindgen::JsValue) -> wasm_bindgen::JsValue>::new(
+        move |lock: wasm_bindgen::JsValue| {
+            if lock.is_null() {
+                on_result(false);
+                wasm_bindgen::JsValue::UNDEFINED
+            } else {
+                on_result(true);
+                // Never settles: the lock is held until the page goes.
+                js_sys::Promise::new(&mut |_, _| {}).into()
+            }
+        },
+    );
+    let request = js_sys::Reflect::get(&locks, &"request".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(request) = request {
+        let _ = request.call3(
+            &locks,
+            &"linli-survey-draft".into(),
+            &options,
+            callback.as_ref(),
+        );
+    }
+    // The callback must outlive this call; the page holds it.
+    callback.forget();
+}
+
+/// The survey page.
+#[component]
+pub fn SurveyPage(
+    manifest_url: String,
+    lang: Lang,
+    on_close: impl Fn() + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let draft = RwSignal::new(load_draft().unwrap_or_else(|| Draft::new(new_id())));
+    let (lock, set_lock) = signal(None::<bool>);
+    hold_draft_lock(move |ok| set_lock.set(Some(ok)));
+    // Saved after every answer.
+    Effect::new(move |_| draft.with(|d| save_draft(Some(d))));
+    let (outcome, set_outcome) = signal(None::<Result<(), String>>);
+    let (shown_problem, set_shown_problem) = signal(None::<&'static str>);
+    let steps = questionnaire();
+    let step = move || steps[draft.with(|d| d.step).min(steps.len() - 1)];
+    let go = move |delta: isize| {
+        if delta > 0 {
+            let problem = draft.with(|d| step_problem(&d.response, step(), lang));
+            set_shown_problem.set(problem);
+            if problem.is_some() {
+                return;
+            }
+        } else {
+            set_shown_problem.set(None);
+        }
+        draft.update(|d| d.step = d.step.saturating_add_signed(delta).min(steps.len() - 1));
+        request_animation_frame(|| {
+            if let Some(Ok(el)) = document()
+                .get_element_by_id("survey-step-heading")
+                .map(|el| el.dyn_into::<web_sys::HtmlElement>())
+            {
+                let _ = el.focus();
+            }
+        });
+    };
+    let submit = move || {
+        let response = draft.with(|d| d.response.clone());
+        if let Err(errors) = validate(&response) {
+            let first = steps
+                .iter()
+                .position(|&s| errors.iter().any(|e| e.field.starts_with(step_fields(s))))
+                .unwrap_or(0);
+            draft.update(|d| d.step = first);
+            set_shown_problem.set(step_problem(&response, steps[first], lang));
+            return;
+        }
+        let Ok(body) = serde_json::to_string(&response) else {
+            return;
+        };
+        let record = crate::outbox::Record {
+            id: response.id.clone(),
+            path: "api/v1/surveys".to_owned(),
+            body,
+            attempts: 0,
+            refused: None,
+        };
+        leptos::task::spawn_local(async move {
+            let result = crate::outbox::enqueue(record).await;
+            if result.is_ok() {
+                save_draft(None);
+                draft.set(Draft::new(new_id()));
+            }
+            set_outcome.set(Some(result));
+        });
+    };
+    let close = on_close.clone();
+    view! {
+        <section class="survey" aria-labelledby="survey-heading">
+            <button type="button" class="back" on:click=move |_| close()>
+                {lang.pick("← 返回查找", "← Back to the finder")}
+            </button>
+            <h2 id="survey-heading">{lang.pick("社区服务需求调查", "Community service needs survey")}</h2>
+            {move || match lock.get() {
+                Some(false) => view! {
+                    <p class="error" role="alert">
+                        {lang.pick("这份问卷正在另一个标签页中填写。请在那里继续，或关闭那个标签页后刷新本页。",
+                            "This survey is open in another tab. Continue there, or close that tab and reload this page.")}
+                    </p>
+                }.into_any(),
+                None => view! { <p class="loading" role="status">{lang.pick("正在准备问卷…", "Preparing the survey…")}</p> }.into_any(),
+                Some(true) => match outcome.get() {
+                    Some(Ok(())) => view! {
+                        <div class="thanks" role="status">
+                            <p>{lang.pick("谢谢！您的答卷已保存，会发送给区里；没有网络时会在联网后自动发送。",
+                                "Thank you! Your answers are saved and will be sent to the district, automatically once you are online.")}</p>
+                            <button type="button" on:click=move |_| set_outcome.set(None)>
+                                {lang.pick("再填一份（另一户）", "Fill in another (another household)")}
+                            </button>
+                        </div>
+                    }.into_any(),
+                    other => {
+                        let manifest_url = manifest_url.clone();
+                        view! {
+                            {other.and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                            <p class="progress">
+                                {move || match lang {
+                                    Lang::Zh => format!("第 {} 步，共 {} 步", draft.with(|d| d.step) + 1, steps.len()),
+                                    Lang::En => format!("Step {} of {}", draft.with(|d| d.step) + 1, steps.len()),
+                                }}
+                            </p>
+                            <form class="survey-step" on:submit=move |ev| ev.prevent_default() novalidate>
+                                {move || step_view(step(), draft, lang, manifest_url.clone())}
+                                <p class="step-problem" role="alert">{move || shown_problem.get()}</p>
+                                <div class="survey-nav">
+                                    <Show when=move || draft.with(|d| d.step > 0)>
+                                        <button type="button" class="prev" on:click=move |_| go(-1)>
+                                            {lang.pick("上一步", "Back")}
+                                        </button>
+                                    </Show>
+                                    <Show
+                                        when=move || draft.with(|d| d.step + 1 < steps.len())
+                                        fallback=move || view! {
+                                            <button type="button" class="submit" on:click=move |_| submit()>
+                                                {lang.pick("提交", "Submit")}
+                                            </button>
+                                        }
+                                    >
+                                        <button type="button" class="next" on:click=move |_| go(1)>
+                                            {lang.pick("下一步", "Next")}
+                                        </button>
+                                    </Show>
+                                </div>
+                            </form>
+                        }.into_any()
+                    }
+                },
+            }}
+        </section>
+    }
+}
+
+/// The fields of one step.
+fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: String) -> AnyView {
+    let heading = |zh: &'static str, en: &'static str| {
+        view! { <h3 id="survey-step-heading" tabindex="-1">{lang.pick(zh, en)}</h3> }
+    };
+    match step {
+        Step::Consent => view! {
+            {heading("个人信息处理说明", "How your answers are used")}
+            <div class="notice">
+                <p>{lang.pick(
+                    "目的：了解居民对社区嵌入式服务设施的需求，供区里规划设施时参考（《北京市社区嵌入式服务设施试点项目建设运营管理办法（试行）》征求意见稿第五条要求开展需求调研）。",
+                    "Purpose: to learn what residents need from community embedded service facilities, for the district's planning (Article 5 of Beijing's draft measures for the pilot facilities asks for a needs survey).")}</p>
+                <p>{lang.pick(
+                    "处理者：您所在区的区政府（本区试点工作的责任主体）。问卷不收集姓名、电话、身份证号、详细地址或定位；只公布汇总结果，人数少于 10 人的格子不公布。",
+                    "Processor: your district government, which is responsible for the pilot in the district. No name, phone, ID number, address or location is asked for; only totals are published, and no cell with fewer than 10 people.")}</p>
+                <p>{match lang {
+                    Lang::Zh => format!("保存期限：{RETENTION_MONTHS} 个月，到期自动删除。您有权查询、更正、删除您的答卷或撤回同意，可联系所在街道。"),
+                    Lang::En => format!("Kept for {RETENTION_MONTHS} months, then deleted. You may ask to see, correct or delete your answers, or withdraw consent, through your sub-district office."),
+                }}</p>
+            </div>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    id="survey-consent"
+                    prop:checked=move || draft.with(|d| d.response.consent)
+                    on:change=move |ev| { let on = event_target_checked(&ev); draft.update(|d| d.response.consent = on); }
+                />
+                {lang.pick("我已阅读以上说明，同意提交问卷", "I have read the notice and agree")}
+            </label>
+        }.into_any(),
+        Step::Community => view! {
+            {heading("您住在哪个社区？", "Which community do you live in?")}
+            <p class="chosen">
+                {move || draft.with(|d| {
+                    let c = &d.response.community;
+                    if c.community.is_empty() {
+                        lang.pick("尚未选择", "Not chosen yet").to_owned()
+                    } else {
+                        format!("{}{} {} {}", lang.pick("已选择：", "Chosen: "), c.district_code, c.subdistrict, c.community)
+                    }
+                })}
+            </p>
+            <CommunityPicker
+                manifest_url
+                lang
+                on_pick=move |p: Place| draft.update(|d| {
+                    d.response.community = CommunityRef {
+                        district_code: p.district_code,
+                        subdistrict: p.subdistrict,
+                        community: p.community,
+                    };
+                })
+            />
+        }.into_any(),
+        Step::Household => view! {
+            {heading("家里各年龄段各有几人？", "How many people of each age live in your household?")}
+            <div class="household">
+                {AGE_BANDS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(_, zh, en))| {
+                        let id = format!("hh-{i}");
+                        view! {
+                            <label for=id.clone()>{lang.pick(zh, en)}</label>
+                            <input
+                                id=id
+                                type="number"
+                                inputmode="numeric"
+                                min="0"
+                                max=MAX_PER_BAND
+                                prop:value=move || draft.with(|d| d.response.household.counts()[i].to_string())
+                                on:change=move |ev| {
+                                    let n = event_target_value(&ev).trim().parse::<u8>().unwrap_or(0);
+                                    draft.update(|d| set_band(&mut d.response.household, i, n));
+                                }
+                            />
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        }.into_any(),
+        Step::Needs => view! {
+            {heading("需要哪些服务？", "Which services do you need?")}
+            <p class="hint">{lang.pick("勾选需要的服务，并选择迫切程度（1 最迫切）。", "Tick what you need and how much (1 is the most).")}</p>
+            <ul class="needs">
+                {ServiceFunction::ALL
+                    .into_iter()
+                    .map(|f| {
+                        let checked = move || draft.with(|d| d.response.needs.iter().any(|n| n.function == f));
+                        view! {
+                            <li>
+                                <label class="check">
+                                    <input
+                                        type="checkbox"
+                                        id=format!("need-{}", f.code())
+                                        prop:checked=checked
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            draft.update(|d| toggle_need(&mut d.response, f, on));
+                                        }
+                                    />
+                                    {function_label(f, lang)}
+                                </label>
+                                <label class="visually-hidden" for=format!("prio-{}", f.code())>
+                                    {format!("{}{}", function_label(f, lang), lang.pick("的迫切程度", " priority"))}
+                                </label>
+                                <select
+                                    id=format!("prio-{}", f.code())
+                                    disabled=move || !checked()
+                                    on:change=move |ev| {
+                                        let p = event_target_value(&ev).parse().unwrap_or(1);
+                                        draft.update(|d| {
+                                            if let Some(n) = d.response.needs.iter_mut().find(|n| n.function == f) {
+                                                n.priority = p;
+                                            }
+                                        });
+                                    }
+                                >
+                                    {[1u8, 2, 3]
+                                        .into_iter()
+                                        .map(|p| view! {
+                                            <option value=p.to_string() selected=move || draft.with(|d| d.response.needs.iter().any(|n| n.function == f && n.priority == p))>
+                                                {match (lang, p) {
+                                                    (Lang::Zh, 1) => "1 最迫切", (Lang::Zh, 2) => "2 比较需要", (Lang::Zh, _) => "3 一般",
+                                                    (Lang::En, 1) => "1 most", (Lang::En, 2) => "2 rather", (Lang::En, _) => "3 somewhat",
+                                                }}
+                                            </option>
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }.into_any(),
+        Step::Times => view! {
+            {heading("什么时候需要？", "When do you need them?")}
+            {TIMES
+                .iter()
+                .enumerate()
+                .map(|(i, &(code, zh, en))| {
+                    let t = [TimeNeed::WeekdayDaytime, TimeNeed::WeekdayEvening, TimeNeed::Weekend, TimeNeed::SchoolHolidays][i];
+                    view! {
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                id=format!("time-{code}")
+                                prop:checked=move || draft.with(|d| d.response.times.contains(&t))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    draft.update(|d| {
+                                        d.response.times.retain(|&x| x != t);
+                                        if on { d.response.times.push(t); }
+                                    });
+                                }
+                            />
+                            {lang.pick(zh, en)}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        }.into_any(),
+        Step::Pay => view! {
+            {heading("愿意付多少钱？", "How much would you pay?")}
+            <p class="hint">{lang.pick("可以不填。", "You may skip this.")}</p>
+            {move || draft.with(|d| d.response.needs.iter().map(|n| n.function).collect::<Vec<_>>())
+                .into_iter()
+                .map(|f| {
+                    let id = format!("pay-{}", f.code());
+                    view! {
+                        <label for=id.clone()>{function_label(f, lang)}</label>
+                        <select
+                            id=id
+                            on:change=move |ev| {
+                                let band = event_target_value(&ev).parse::<u8>().ok();
+                                draft.update(|d| {
+                                    d.response.pay.retain(|p| p.function != f);
+                                    if let Some(band) = band { d.response.pay.push(PayAnswer { function: f, band }); }
+                                });
+                            }
+                        >
+                            <option value="" selected=move || draft.with(|d| !d.response.pay.iter().any(|p| p.function == f))>
+                                {lang.pick("不确定", "Not sure")}
+                            </option>
+                            {(0..PAY_BANDS)
+                                .map(|band| view! {
+                                    <option value=band.to_string() selected=move || draft.with(|d| d.response.pay.iter().any(|p| p.function == f && p.band == band))>
+                                        {pay_label(f, band, lang)}
+                                    </option>
+                                })
+                                .collect_view()}
+                        </select>
+                    }
+                })
+                .collect_view()}
+        }.into_any(),
+        Step::Walk => view! {
+            {heading("最多愿意走多久？", "How far would you walk?")}
+            {WALK_MINUTES
+                .into_iter()
+                .map(|m| view! {
+                    <label class="check">
+                        <input
+                            type="radio"
+                            name="survey-walk"
+                            id=format!("walk-{m}")
+                            prop:checked=move || draft.with(|d| d.response.walk_minutes == m)
+                            on:change=move |_| draft.update(|d| d.response.walk_minutes = m)
+                        />
+                        {match lang { Lang::Zh => format!("{m} 分钟"), Lang::En => format!("{m} minutes") }}
+                    </label>
+                })
+                .collect_view()}
+        }.into_any(),
+        Step::Comment => view! {
+            {heading("还有什么想说的？", "Anything else?")}
+            <label for="survey-comment">
+                {match lang {
+                    Lang::Zh => format!("意见和建议（可以不填，最多 {MAX_COMMENT_CHARS} 字；请不要写姓名、电话或身份证号）"),
+                    Lang::En => format!("Comments (optional, up to {MAX_COMMENT_CHARS} characters; no names, phone or ID numbers)"),
+                }}
+            </label>
+            <textarea
+                id="survey-comment"
+                rows="4"
+                maxlength=MAX_COMMENT_CHARS
+                prop:value=move || draft.with(|d| d.response.comment.clone().unwrap_or_default())
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    draft.update(|d| d.response.comment = (!text.trim().is_empty()).then_some(text));
+                }
+            ></textarea>
+        }.into_any(),
+    }
+}
+
+fn set_band(h: &mut Household, i: usize, n: u8) {
+    let slot = match i {
+        0 => &mut h.age_0_3,
+        1 => &mut h.age_3_6,
+        2 => &mut h.age_6_12,
+        3 => &mut h.age_12_18,
+        4 => &mut h.age_18_59,
+        5 => &mut h.age_60_79,
+        _ => &mut h.age_80_plus,
+    };
+    *slot = n;
+}
+
+/// Adds or removes a needed service (priority 1 when added), and drops its
+/// pay answer with it.
+pub fn toggle_need(r: &mut Response, f: ServiceFunction, on: bool) {
+    r.needs.retain(|n| n.function != f);
+    r.pay.retain(|p| p.function != f);
+    if on {
+        r.needs.push(Need {
+            function: f,
+            priority: 1,
+        });
+    }
+}
+
+/// A pay band's label, e.g. "10–20 元/餐".
+pub fn pay_label(f: ServiceFunction, band: u8, lang: Lang) -> String {
+    let scale = pay_scale(f);
+    let unit = match lang {
+        Lang::Zh => format!("元/{}", scale.unit.label_zh()),
+        Lang::En => format!("yuan per {}", crate::rows::unit_en(scale.unit)),
+    };
+    let l = scale.limits_yuan;
+    match (band, lang) {
+        (0, Lang::Zh) => "只接受免费".to_owned(),
+        (0, Lang::En) => "Only if free".to_owned(),
+        (1, _) => format!("{} {} {unit}", lang.pick("不超过", "up to"), l[0]),
+        (5, Lang::Zh) => format!("{} {unit}以上", l[3]),
+        (5, Lang::En) => format!("over {} {unit}", l[3]),
+        (b, _) => format!("{}–{} {unit}", l[b as usize - 2], l[b as usize - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_draft_stops_at_every_step_until_answered() {
+        let mut d = Draft::new("5b0e4f1c-3d2a-4c8e-9f10-2a3b4c5d6e7f".to_owned());
+        for step in questionnaire() {
+            let expected = !matches!(step, Step::Pay | Step::Comment);
+            assert_eq!(
+                step_problem(&d.response, step, Lang::Zh).is_some(),
+                expected,
+                "{step:?}"
+            );
+        }
+        d.response.consent = true;
+        d.response.community = CommunityRef {
+            district_code: "110101".into(),
+            subdistrict: "东四街道".into(),
+            community: "示例第7社区".into(),
+        };
+        set_band(&mut d.response.household, 6, 1);
+        toggle_need(&mut d.response, ServiceFunction::Meals, true);
+        d.response.pay.push(PayAnswer {
+            function: ServiceFunction::Meals,
+            band: 2,
+        });
+        d.response.times.push(TimeNeed::WeekdayDaytime);
+        d.response.walk_minutes = 10;
+        assert_eq!(validate(&d.response), Ok(()));
+        // Dropping a service drops its pay answer, so the answers stay valid.
+        toggle_need(&mut d.response, ServiceFunction::Health, true);
+        toggle_need(&mut d.response, ServiceFunction::Meals, false);
+        assert!(d.response.pay.is_empty());
+        assert_eq!(validate(&d.response), Ok(()));
+    }
+
+    #[test]
+    fn pay_bands_read_as_ranges() {
+        let f = ServiceFunction::Meals;
+        let labels: Vec<String> = (0..PAY_BANDS).map(|b| pay_label(f, b, Lang::Zh)).collect();
+        assert_eq!(
+            labels,
+            [
+                "只接受免费",
+                "不超过 10 元/餐",
+                "10–20 元/餐",
+                "20–30 元/餐",
+                "30–40 元/餐",
+                "40 元/餐以上"
+            ]
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! The needs survey, end to end: a draft that survives a reload and a
+//! browser restart, answers made offline that wait in the device's outbox,
+//! and arrive exactly once when the connection returns.
+
+use fantoccini::Locator;
+use linli_e2e::{FinderPage, Setup, cdp, with_setup};
+use serde_json::{Value, json};
+
+async fn next(page: &FinderPage) {
+    page.click(".survey-nav .next").await;
+}
+
+async fn heading(page: &FinderPage, text: &str) {
+    page.wait_for_text("#survey-step-heading", text).await;
+}
+
+#[tokio::test]
+async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
+    let profile = std::env::temp_dir().join(format!("linli-e2e-survey-{}", std::process::id()));
+    let setup = Setup {
+        profile: Some(profile.clone()),
+        ..Setup::default()
+    };
+    // First visit: consent, community and household, then the browser is
+    // closed.
+    with_setup(setup.clone(), |page| async move {
+        page.click(".survey-link").await;
+        heading(&page, "个人信息处理说明").await;
+        assert!(page.url().await.contains("p=survey"));
+        // Nothing moves on without consent.
+        next(&page).await;
+        page.wait_for_text(".step-problem", "请阅读说明并勾选“同意”。").await;
+        page.click("#survey-consent").await;
+        next(&page).await;
+        heading(&page, "您住在哪个社区？").await;
+        page.click(".survey .picker summary").await;
+        let search = page
+            .eventually("the community search", || async {
+                page.client.find(Locator::Id("community-search")).await.ok()
+            })
+            .await;
+        search.send_keys("东四").await.unwrap();
+        page.click(".matches .match").await;
+        page.eventually("the chosen community", || async {
+            page.text_of(".survey .chosen").await.filter(|t| t.starts_with("已选择："))
+        })
+        .await;
+        next(&page).await;
+        heading(&page, "家里各年龄段各有几人？").await;
+        page.client
+            .execute(
+                "const e = document.getElementById('hh-5'); e.value = '2'; e.dispatchEvent(new Event('change'));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        next(&page).await;
+        heading(&page, "需要哪些服务？").await;
+    })
+    .await;
+
+    // The browser restarts with the same profile: the draft is where it was.
+    with_setup(setup.clone(), |page| async move {
+        page.click(".survey-link").await;
+        heading(&page, "需要哪些服务？").await;
+        page.click("#need-meals").await;
+        page.click("#need-elder_care").await;
+        next(&page).await;
+        heading(&page, "什么时候需要？").await;
+        page.click("#time-weekday_daytime").await;
+        // A reload keeps it too.
+        page.client.refresh().await.unwrap();
+        heading(&page, "什么时候需要？").await;
+        let ticked = page
+            .client
+            .execute("return document.getElementById('time-weekday_daytime').checked", vec![])
+            .await
+            .unwrap();
+        assert_eq!(ticked, true);
+        next(&page).await;
+        heading(&page, "愿意付多少钱？").await;
+        page.select("pay-meals", "10–20 元/餐").await;
+        next(&page).await;
+        heading(&page, "最多愿意走多久？").await;
+        page.click("#walk-10").await;
+        next(&page).await;
+        heading(&page, "还有什么想说的？").await;
+        // Offline from here: the answers must wait on the device.
+        cdp(&page.client, "Network.enable", json!({})).await.unwrap();
+        let offline = |on: bool| json!({ "offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
+        cdp(&page.client, "Network.emulateNetworkConditions", offline(true)).await.unwrap();
+        page.click(".survey-nav .submit").await;
+        page.eventually("the thanks", || async {
+            page.text_of(".thanks p").await.filter(|t| t.starts_with("谢谢！"))
+        })
+        .await;
+        page.wait_for_text(".outbox-status", "1 条信息等待发送").await;
+        let records = page
+            .client
+            .execute_async(
+                "const done = arguments[0]; const open = indexedDB.open('linli');
+                 open.onsuccess = () => { const q = open.result.transaction('outbox').objectStore('outbox').getAll();
+                   q.onsuccess = () => done(q.result); };",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let body: Value = serde_json::from_str(records[0]["body"].as_str().unwrap()).unwrap();
+        assert_eq!(body["household"]["age_60_79"], 2);
+        assert_eq!(body["needs"].as_array().unwrap().len(), 2);
+        assert_eq!(body["pay"], json!([{"function": "meals", "band": 2}]));
+        assert_eq!(body["walk_minutes"], 10);
+        // Online again: sent once, and the outbox empties.
+        cdp(&page.client, "Network.emulateNetworkConditions", offline(false)).await.unwrap();
+        page.eventually("the outbox to empty", || async {
+            page.text_of(".outbox-status").await.filter(String::is_empty)
+        })
+        .await;
+        let resend = page
+            .client
+            .execute_async(
+                "const [body, done] = arguments;
+                 fetch('api/v1/surveys', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+                   .then(r => done(r.status));",
+                vec![records[0]["body"].clone()],
+            )
+            .await
+            .unwrap();
+        assert_eq!(resend, 200, "the collector already has it, once");
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&profile);
+}
+
+#[tokio::test]
+async fn one_draft_is_edited_in_one_tab_at_a_time() {
+    with_setup(Setup::default(), |page| async move {
+        page.click(".survey-link").await;
+        heading(&page, "个人信息处理说明").await;
+        let url = page.url().await;
+        // A second tab on the survey is told to continue in the first.
+        let first = page.client.window().await.unwrap();
+        let second = page.client.new_window(true).await.unwrap();
+        page.client.switch_to_window(second.handle).await.unwrap();
+        page.client.goto(&url).await.unwrap();
+        page.eventually("the other-tab notice", || async {
+            page.text_of(".survey .error")
+                .await
+                .filter(|t| t.starts_with("这份问卷正在另一个标签页中填写"))
+        })
+        .await;
+        page.client.close_window().await.unwrap();
+        page.client.switch_to_window(first).await.unwrap();
+    })
+    .await;
+}
