@@ -108,7 +108,12 @@ pub fn app(db: Db, web: &WebConfig) -> Router {
                 .allow_headers([header::CONTENT_TYPE]),
         );
     }
-    with_site(api, web).layer(TraceLayer::new_for_http())
+    // Logs name the method and the path only: a query string can hold a
+    // resident's position (`?pos=…`), and it never reaches a log.
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+        tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+    });
+    with_site(api, web).layer(trace)
 }
 
 async fn health(State(db): State<Db>) -> Result<impl IntoResponse, ApiError> {

@@ -299,3 +299,51 @@ async fn health_headers_cors_and_the_app() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn logs_never_carry_the_query_or_the_body() {
+    use std::sync::{Arc, Mutex};
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let (_, db, _dir) = databases().await.remove(0);
+    let r = router(db, &WebConfig::default());
+    let request = Request::get("/api/v1/health?pos=116.41700,39.92900")
+        .body(Body::empty())
+        .unwrap();
+    let _ = r.clone().oneshot(request).await.unwrap();
+    let mut body = survey(ID);
+    body["comment"] = json!("希望晚上开门");
+    let (status, _, _) = post(&r, "/api/v1/surveys", &body.to_string()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("/api/v1/health"),
+        "requests are logged: {logs}"
+    );
+    assert!(!logs.contains("116.417"), "no position in the logs: {logs}");
+    assert!(
+        !logs.contains("希望晚上开门"),
+        "no answers in the logs: {logs}"
+    );
+    assert!(
+        !logs.contains("127.0.0.1"),
+        "no address in the logs: {logs}"
+    );
+}

@@ -5,7 +5,8 @@
 //! facilities (第五条, 第二十二条). This crate holds the questionnaire
 //! ([`questionnaire`], with its [`VERSION`]), the response a resident sends
 //! ([`Response`]) and [`validate`], which checks every field and names each
-//! failure with its path and reason. It never asks for a name, phone
+//! failure with its path and reason, and [`aggregate`], the demand counts
+//! per community and sub-district that district research builds on. It never asks for a name, phone
 //! number, ID number, precise address or position, and it refuses free
 //! text that looks like one.
 //!
@@ -24,6 +25,7 @@
 //! assert!(validate(&response).is_ok());
 //! ```
 
+pub mod aggregate;
 pub mod questionnaire;
 pub mod report;
 pub mod response;

@@ -1,6 +1,6 @@
 //! axe-core (from npm, in the same Chromium) finds no violations on the
-//! finder, its results, the community picker and a facility page, in the
-//! normal and the elder mode.
+//! finder, its results, the community picker, a facility page and the
+//! survey, in the normal and the elder mode.
 
 use linli_e2e::{FinderPage, Setup, expected_names, with_setup};
 
@@ -37,6 +37,23 @@ async fn every_page(elder: bool) {
         page.click_button("English").await;
         page.wait_for_text(".lang-switch", "中文").await;
         check(&page, &format!("facility page in English, {mode}")).await;
+        page.click_button("中文").await;
+        page.click(".survey-link").await;
+        page.wait_for_text("#survey-step-heading", "个人信息处理说明")
+            .await;
+        check(&page, &format!("survey consent step, {mode}")).await;
+        page.click("#survey-consent").await;
+        page.click(".survey-nav .next").await;
+        page.wait_for_text("#survey-step-heading", "您住在哪个社区？")
+            .await;
+        page.click(".survey-nav .next").await;
+        page.wait_for_text(".step-problem", "请选择您居住的社区。")
+            .await;
+        check(
+            &page,
+            &format!("survey community step with its problem, {mode}"),
+        )
+        .await;
     })
     .await;
 }
