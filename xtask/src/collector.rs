@@ -13,6 +13,7 @@ use crate::util::{Project, Result, free_port, run};
 #[derive(Debug)]
 pub struct Collector {
     child: Child,
+    binary: PathBuf,
     port: u16,
     data: PathBuf,
 }
@@ -44,7 +45,12 @@ impl Collector {
             .stdout(Stdio::null())
             .spawn()
             .map_err(|e| format!("could not start {}: {e}", binary.display()))?;
-        let collector = Collector { child, port, data };
+        let collector = Collector {
+            child,
+            binary,
+            port,
+            data,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             if Instant::now() > deadline {
@@ -55,6 +61,11 @@ impl Collector {
             std::thread::sleep(Duration::from_millis(100));
         }
         Ok(collector)
+    }
+
+    /// The collector's binary, for tests that run one of their own.
+    pub fn binary(&self) -> &std::path::Path {
+        &self.binary
     }
 
     /// Its base URL, ending in `/`.

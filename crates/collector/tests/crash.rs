@@ -1,5 +1,6 @@
 //! The collector killed with SIGKILL at random points while retrying
-//! clients submit: no confirmed survey is lost and none is stored twice.
+//! clients submit: no confirmed survey is lost and none is stored twice, on
+//! SQLite and (when `LINLI_TEST_POSTGRES_URL` is set) PostgreSQL.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -9,7 +10,9 @@ use std::time::{Duration, Instant};
 use linli_collector::Db;
 use linli_collector::client::{sample_survey, send_until_confirmed, test_id};
 
-fn start(port: u16, data: &std::path::Path) -> Child {
+/// Starts the collector on `port`, on `database` (a URL) or, when `None`,
+/// the SQLite file in `data`.
+fn start(port: u16, data: &std::path::Path, database: Option<&str>) -> Child {
     Command::new(env!("CARGO_BIN_EXE_collector"))
         .args([
             "--addr",
@@ -19,6 +22,7 @@ fn start(port: u16, data: &std::path::Path) -> Child {
             "--data-dir",
         ])
         .arg(data)
+        .env("DATABASE_URL", database.unwrap_or(""))
         .env("RUST_LOG", "error")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -43,12 +47,36 @@ fn next(seed: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A new, empty PostgreSQL database on the test server, by URL.
+async fn fresh_postgres(base: &str) -> String {
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(base)
+        .await
+        .expect("the test PostgreSQL");
+    let name = format!("linli_crash_{}", std::process::id());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let (server, _) = base.rsplit_once('/').expect("a database path");
+    format!("{server}/{name}")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_loses_no_confirmed_survey_and_stores_none_twice() {
+    crash_run(None).await;
+    // And on PostgreSQL, when the test command provides a server.
+    if let Ok(base) = std::env::var("LINLI_TEST_POSTGRES_URL") {
+        crash_run(Some(fresh_postgres(&base).await)).await;
+    }
+}
+
+async fn crash_run(database: Option<String>) {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
-    let mut child = start(port, dir.path());
+    let db_arg = database.as_deref();
+    let mut child = start(port, dir.path(), db_arg);
     let counter = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let give_up = Instant::now() + Duration::from_secs(120);
@@ -85,7 +113,7 @@ async fn sigkill_loses_no_confirmed_survey_and_stores_none_twice() {
         child.kill().expect("SIGKILL");
         child.wait().unwrap();
         tokio::time::sleep(Duration::from_millis(next(&mut seed) % 200)).await;
-        child = start(port, dir.path());
+        child = start(port, dir.path(), db_arg);
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop.store(true, Ordering::Relaxed);
@@ -96,10 +124,12 @@ async fn sigkill_loses_no_confirmed_survey_and_stores_none_twice() {
     child.kill().unwrap();
     child.wait().unwrap();
 
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("linli.db").display()
-    );
+    let url = database.unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("linli.db").display()
+        )
+    });
     let db = Db::connect(&url).await.unwrap();
     let ids = db.survey_ids().await.unwrap();
     let stored: std::collections::HashSet<&String> = ids.iter().collect();

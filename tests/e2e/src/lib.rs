@@ -52,6 +52,8 @@ pub struct Setup {
     /// A browser profile directory to use and keep (to restart the browser
     /// with the same storage); a fresh one, removed afterwards, when `None`.
     pub profile: Option<std::path::PathBuf>,
+    /// Where the app is, instead of `LINLI_APP_URL` (ending in `/`).
+    pub app_url: Option<String>,
 }
 
 /// A Chrome DevTools Protocol command sent through ChromeDriver.
@@ -158,7 +160,10 @@ where
     let page = FinderPage {
         client: client.clone(),
     };
-    let app = env("LINLI_APP_URL");
+    let app = setup
+        .app_url
+        .clone()
+        .unwrap_or_else(|| env("LINLI_APP_URL"));
     let origin = app.trim_end_matches('/').to_owned();
     if let Some(time) = &setup.beijing_time {
         let local = chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H:%M")
@@ -510,4 +515,181 @@ async fn texts(elements: Vec<Element>) -> Vec<String> {
         out.push(e.text().await.unwrap_or_default());
     }
     out
+}
+
+/// A collector of the test's own, which the test can stop and start, and a
+/// gateway in front of it: the gateway serves the app from the main
+/// collector (`LINLI_APP_URL`) and sends `/api/` to this one, answering
+/// `502 Bad Gateway` while it is down, as a proxy in front of a stopped
+/// server does.
+#[derive(Debug)]
+pub struct Outage {
+    binary: std::path::PathBuf,
+    data: std::path::PathBuf,
+    api_port: u16,
+    gateway_port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl Outage {
+    /// Starts the gateway; the collector behind it starts down.
+    pub async fn new() -> Outage {
+        let binary = std::path::PathBuf::from(env("LINLI_COLLECTOR_BIN"));
+        let free = || {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port()
+        };
+        let (api_port, gateway_port) = (free(), free());
+        let data =
+            std::env::temp_dir().join(format!("linli-outage-{}-{api_port}", std::process::id()));
+        let app = env("LINLI_APP_URL");
+        let app_addr = app
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", gateway_port))
+            .await
+            .expect("gateway port");
+        tokio::spawn(async move {
+            loop {
+                let Ok((client, _)) = listener.accept().await else {
+                    return;
+                };
+                let app_addr = app_addr.clone();
+                tokio::spawn(gateway_connection(
+                    client,
+                    app_addr,
+                    format!("127.0.0.1:{api_port}"),
+                ));
+            }
+        });
+        Outage {
+            binary,
+            data,
+            api_port,
+            gateway_port,
+            child: None,
+        }
+    }
+
+    /// The app's address through the gateway, ending in `/`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.gateway_port)
+    }
+
+    /// Starts the collector behind the gateway and waits until it listens.
+    pub async fn up(&mut self) {
+        let child = std::process::Command::new(&self.binary)
+            .args([
+                "--addr",
+                &format!("127.0.0.1:{}", self.api_port),
+                "--rate-limit",
+                "0",
+                "--data-dir",
+            ])
+            .arg(&self.data)
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the test's collector");
+        self.child = Some(child);
+        let deadline = Instant::now() + PATIENCE;
+        while tokio::net::TcpStream::connect(("127.0.0.1", self.api_port))
+            .await
+            .is_err()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the test's collector did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Stops the collector behind the gateway (SIGKILL).
+    pub fn down(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Outage {
+    fn drop(&mut self) {
+        self.down();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+/// One connection through the gateway: reads one request, forwards it
+/// (`/api/` to the test's collector, the rest to the app), writes the
+/// answer back and closes.
+async fn gateway_connection(mut client: tokio::net::TcpStream, app: String, api: String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut request = Vec::new();
+    let mut buf = [0u8; 8192];
+    // The head, then as much body as Content-Length says.
+    let head_end = loop {
+        let Ok(n) = client.read(&mut buf).await else {
+            return;
+        };
+        if n == 0 {
+            return;
+        }
+        request.extend_from_slice(&buf[..n]);
+        if let Some(i) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&request[..head_end]).to_string();
+    let length: usize = head
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse().ok())
+        .unwrap_or(0);
+    while request.len() < head_end + length {
+        let Ok(n) = client.read(&mut buf).await else {
+            return;
+        };
+        if n == 0 {
+            break;
+        }
+        request.extend_from_slice(&buf[..n]);
+    }
+    let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let upstream = if path.starts_with("/api/") { api } else { app };
+    // Ask the upstream to close after answering, so its answer ends there.
+    let head = head
+        .lines()
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    let mut forwarded = head.trim_end().as_bytes().to_vec();
+    forwarded.extend_from_slice(b"\r\nConnection: close\r\n\r\n");
+    forwarded.extend_from_slice(&request[head_end..]);
+    let answer = match tokio::net::TcpStream::connect(&upstream).await {
+        Ok(mut server) => {
+            let mut answer = Vec::new();
+            if server.write_all(&forwarded).await.is_err()
+                || server.read_to_end(&mut answer).await.is_err()
+            {
+                answer.clear();
+            }
+            answer
+        }
+        Err(_) => Vec::new(),
+    };
+    let answer = if answer.is_empty() {
+        b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
+    } else {
+        answer
+    };
+    let _ = client.write_all(&answer).await;
+    let _ = client.shutdown().await;
 }

@@ -3,7 +3,7 @@
 //! and arrive exactly once when the connection returns.
 
 use fantoccini::Locator;
-use linli_e2e::{FinderPage, Setup, cdp, with_setup};
+use linli_e2e::{FinderPage, Outage, Setup, cdp, with_setup};
 use serde_json::{Value, json};
 
 async fn next(page: &FinderPage) {
@@ -153,4 +153,123 @@ async fn one_draft_is_edited_in_one_tab_at_a_time() {
         page.client.switch_to_window(first).await.unwrap();
     })
     .await;
+}
+
+/// Fills in the whole survey on the page (the survey page open at its
+/// first step) and submits it.
+async fn fill_and_submit(page: &FinderPage, walk: u8) {
+    heading(page, "个人信息处理说明").await;
+    page.click("#survey-consent").await;
+    next(page).await;
+    heading(page, "您住在哪个社区？").await;
+    page.click(".survey .picker summary").await;
+    let search = page
+        .eventually("the community search", || async {
+            page.client.find(Locator::Id("community-search")).await.ok()
+        })
+        .await;
+    search.send_keys("交道口").await.unwrap();
+    page.click(".matches .match").await;
+    page.eventually("the chosen community", || async {
+        page.text_of(".survey .chosen")
+            .await
+            .filter(|t| t.starts_with("已选择："))
+    })
+    .await;
+    next(page).await;
+    heading(page, "家里各年龄段各有几人？").await;
+    page.client
+        .execute(
+            "const e = document.getElementById('hh-0'); e.value = '1'; e.dispatchEvent(new Event('change'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    next(page).await;
+    page.click("#need-infant_care").await;
+    next(page).await;
+    page.click("#time-weekday_daytime").await;
+    next(page).await;
+    next(page).await;
+    page.click(&format!("#walk-{walk}")).await;
+    next(page).await;
+    heading(page, "还有什么想说的？").await;
+    page.click(".survey-nav .submit").await;
+    page.eventually("the thanks", || async {
+        page.text_of(".thanks p")
+            .await
+            .filter(|t| t.starts_with("谢谢！"))
+    })
+    .await;
+}
+
+/// The outbox's records, read from IndexedDB in the page.
+async fn outbox(page: &FinderPage) -> Vec<Value> {
+    let records = page
+        .client
+        .execute_async(
+            "const done = arguments[0]; const open = indexedDB.open('linli');
+             open.onsuccess = () => { const q = open.result.transaction('outbox').objectStore('outbox').getAll();
+               q.onsuccess = () => done(q.result); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    records.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn surveys_made_while_the_collector_is_down_arrive_once_it_is_up() {
+    let mut outage = Outage::new().await;
+    let profile = std::env::temp_dir().join(format!("linli-e2e-outage-{}", std::process::id()));
+    let setup = Setup {
+        profile: Some(profile.clone()),
+        app_url: Some(outage.url()),
+        query: "p=survey".to_owned(),
+        ..Setup::default()
+    };
+    // The collector is down: two households answer, and the answers wait.
+    with_setup(setup.clone(), |page| async move {
+        fill_and_submit(&page, 10).await;
+        page.click(".thanks button").await;
+        fill_and_submit(&page, 20).await;
+        page.wait_for_text(".outbox-status", "2 条信息等待发送")
+            .await;
+        // A reload keeps them waiting.
+        page.client.refresh().await.unwrap();
+        page.wait_for_text(".outbox-status", "2 条信息等待发送")
+            .await;
+    })
+    .await;
+    // The browser restarts; then the collector comes up.
+    with_setup(setup, |page| async move {
+        page.wait_for_text(".outbox-status", "2 条信息等待发送").await;
+        let waiting = outbox(&page).await;
+        assert_eq!(waiting.len(), 2);
+        outage.up().await;
+        // Reopening the app sends at once.
+        page.client.refresh().await.unwrap();
+        page.eventually("the outbox to empty", || async {
+            page.text_of(".outbox-status").await.filter(String::is_empty)
+        })
+        .await;
+        assert!(outbox(&page).await.is_empty());
+        // Each is stored, exactly as sent: a resend is "already stored".
+        for record in waiting {
+            let status = page
+                .client
+                .execute_async(
+                    "const [body, done] = arguments;
+                     fetch('api/v1/surveys', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+                       .then(r => done(r.status));",
+                    vec![record["body"].clone()],
+                )
+                .await
+                .unwrap();
+            assert_eq!(status, 200, "stored once: {}", record["id"]);
+        }
+        drop(outage);
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&profile);
 }
