@@ -730,7 +730,13 @@ fn ResultList(
             request_animation_frame(move || {
                 let selector = format!("li.result[data-id=\"{id}\"]");
                 if let Ok(Some(el)) = document().query_selector(&selector) {
-                    el.scroll_into_view_with_bool(false);
+                    // Only a choice on the map scrolls the list: a row chosen
+                    // in the list must not move under the finger, or the
+                    // tap that chose it never becomes a click.
+                    let active = document().active_element();
+                    if !el.contains(active.as_ref().map(|a| a.as_ref())) {
+                        el.scroll_into_view_with_bool(false);
+                    }
                 }
             });
         }

@@ -254,7 +254,15 @@ impl FinderPage {
                 return value;
             }
             if Instant::now() > deadline {
-                panic!("timed out after {PATIENCE:?} waiting for {what}");
+                let url = self.client.current_url().await.map(|u| u.to_string());
+                let text = self
+                    .client
+                    .execute("return document.body.innerText.slice(0, 1500)", vec![])
+                    .await
+                    .unwrap_or_default();
+                panic!(
+                    "timed out after {PATIENCE:?} waiting for {what}\nurl: {url:?}\npage text: {text}"
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -351,12 +359,21 @@ impl FinderPage {
             .expect("click");
     }
 
-    /// Unfolds "更多筛选" (more filters) unless it is open.
+    /// Unfolds "更多筛选" (more filters) unless it is open, once the page
+    /// shows it.
     pub async fn open_more_filters(&self) {
-        self.client
-            .execute("const d = document.querySelector('.more-filters'); if (!d.open) d.querySelector('summary').click();", vec![])
-            .await
-            .expect("more filters");
+        self.eventually("the more-filters panel", || async {
+            self.client
+                .execute(
+                    "const d = document.querySelector('.more-filters'); if (!d) return false;
+                     if (!d.open) d.querySelector('summary').click(); return true;",
+                    vec![],
+                )
+                .await
+                .ok()
+                .filter(|shown| shown == &Value::Bool(true))
+        })
+        .await;
     }
 
     /// Chooses `label` in the select with id `id`.
@@ -391,6 +408,59 @@ impl FinderPage {
             .click()
             .await
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// The records waiting in the device's outbox (IndexedDB), as stored.
+    pub async fn outbox(&self) -> Vec<Value> {
+        let records = self
+            .client
+            .execute_async(
+                "const done = arguments[0]; const open = indexedDB.open('linli');
+                 open.onsuccess = () => { const q = open.result.transaction('outbox').objectStore('outbox').getAll();
+                   q.onsuccess = () => done(q.result); };",
+                vec![],
+            )
+            .await
+            .expect("read the outbox");
+        records.as_array().cloned().unwrap_or_default()
+    }
+
+    /// POSTs `body` to the collector's `path` (e.g. `api/v1/surveys`) from
+    /// the page, as the app does, and returns the status.
+    pub async fn post_from_page(&self, path: &str, body: &str) -> u64 {
+        let status = self
+            .client
+            .execute_async(
+                "const [path, body, done] = arguments;
+                 fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+                   .then(r => done(r.status), () => done(0));",
+                vec![json!(path), json!(body)],
+            )
+            .await
+            .expect("a POST from the page");
+        status.as_u64().unwrap_or(0)
+    }
+
+    /// Takes the browser off the network, or back on (DevTools network
+    /// emulation).
+    pub async fn set_offline(&self, offline: bool) {
+        cdp(&self.client, "Network.enable", json!({}))
+            .await
+            .expect("Network.enable");
+        let conditions = json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
+        cdp(&self.client, "Network.emulateNetworkConditions", conditions)
+            .await
+            .expect("network emulation");
+    }
+
+    /// Waits until the header says nothing is waiting to be sent.
+    pub async fn wait_for_empty_outbox(&self) {
+        self.eventually("the outbox to empty", || async {
+            self.text_of(".outbox-status")
+                .await
+                .filter(String::is_empty)
+        })
+        .await;
     }
 
     /// Runs axe-core (from npm) on the page and returns each violation as

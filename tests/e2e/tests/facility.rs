@@ -3,7 +3,7 @@
 //! reading aloud, and "report a problem" sent through the device's outbox.
 
 use fantoccini::Locator;
-use linli_e2e::{FinderPage, Setup, cdp, expected_names, facility_named, with_finder, with_setup};
+use linli_e2e::{FinderPage, Setup, expected_names, facility_named, with_finder, with_setup};
 use serde_json::{Value, json};
 
 async fn wait_for_count(page: &FinderPage, count: &str) {
@@ -128,13 +128,7 @@ async fn a_problem_report_made_offline_reaches_the_collector_once() {
     with_finder(move |page| async move {
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
         open_first(&page).await;
-        cdp(&page.client, "Network.enable", json!({})).await.unwrap();
-        let offline = |on: bool| {
-            json!({ "offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 })
-        };
-        cdp(&page.client, "Network.emulateNetworkConditions", offline(true))
-            .await
-            .unwrap();
+        page.set_offline(true).await;
         page.click(".report summary").await;
         page.select("report-kind", "其他问题").await;
         page.click(".report button[type=submit]").await;
@@ -148,50 +142,30 @@ async fn a_problem_report_made_offline_reaches_the_collector_once() {
             .await
             .unwrap();
         page.click(".report button[type=submit]").await;
-        page.wait_for_text(".report-status", "已保存，会发送给区里；没有网络时会在联网后自动发送。")
+        page.wait_for_text(
+            ".report-status",
+            "已保存，会发送给区里；没有网络时会在联网后自动发送。",
+        )
+        .await;
+        page.wait_for_text(".outbox-status", "1 条信息等待发送")
             .await;
-        page.wait_for_text(".outbox-status", "1 条信息等待发送").await;
         // What waits in the device's outbox.
-        let records = page
-            .client
-            .execute_async(
-                "const done = arguments[0]; const open = indexedDB.open('linli');
-                 open.onsuccess = () => { const q = open.result.transaction('outbox').objectStore('outbox').getAll();
-                   q.onsuccess = () => done(q.result); };",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let record = records[0].clone();
+        let record = page.outbox().await.remove(0);
         let body: Value = serde_json::from_str(record["body"].as_str().unwrap()).unwrap();
         assert_eq!(body["kind"], "other");
         assert_eq!(body["text"], "门口的牌子写着周日也开放");
         // Back online: it is sent and leaves the outbox.
-        cdp(&page.client, "Network.emulateNetworkConditions", offline(false))
-            .await
-            .unwrap();
-        page.eventually("the outbox to empty", || async {
-            page.text_of(".outbox-status").await.filter(String::is_empty)
-        })
-        .await;
+        page.set_offline(false).await;
+        page.wait_for_empty_outbox().await;
         // The collector has it: the same body again is "already stored",
         // a different one under the same id a conflict.
-        let resend = "const [body, done] = arguments;
-            fetch('api/v1/reports', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
-              .then(r => done(r.status));";
-        let same = page
-            .client
-            .execute_async(resend, vec![record["body"].clone()])
-            .await
-            .unwrap();
-        assert_eq!(same, 200);
+        let sent = record["body"].as_str().unwrap();
+        assert_eq!(page.post_from_page("api/v1/reports", sent).await, 200);
         let mut changed = body.clone();
         changed["text"] = json!("另一个说明");
         let other = page
-            .client
-            .execute_async(resend, vec![json!(changed.to_string())])
-            .await
-            .unwrap();
+            .post_from_page("api/v1/reports", &changed.to_string())
+            .await;
         assert_eq!(other, 409);
     })
     .await;

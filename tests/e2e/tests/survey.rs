@@ -3,7 +3,7 @@
 //! and arrive exactly once when the connection returns.
 
 use fantoccini::Locator;
-use linli_e2e::{FinderPage, Outage, Setup, cdp, with_setup};
+use linli_e2e::{FinderPage, Outage, Setup, with_setup};
 use serde_json::{Value, json};
 
 async fn next(page: &FinderPage) {
@@ -73,7 +73,10 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         heading(&page, "什么时候需要？").await;
         let ticked = page
             .client
-            .execute("return document.getElementById('time-weekday_daytime').checked", vec![])
+            .execute(
+                "return document.getElementById('time-weekday_daytime').checked",
+                vec![],
+            )
             .await
             .unwrap();
         assert_eq!(ticked, true);
@@ -86,46 +89,28 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         next(&page).await;
         heading(&page, "还有什么想说的？").await;
         // Offline from here: the answers must wait on the device.
-        cdp(&page.client, "Network.enable", json!({})).await.unwrap();
-        let offline = |on: bool| json!({ "offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 });
-        cdp(&page.client, "Network.emulateNetworkConditions", offline(true)).await.unwrap();
+        page.set_offline(true).await;
         page.click(".survey-nav .submit").await;
         page.eventually("the thanks", || async {
-            page.text_of(".thanks p").await.filter(|t| t.starts_with("谢谢！"))
+            page.text_of(".thanks p")
+                .await
+                .filter(|t| t.starts_with("谢谢！"))
         })
         .await;
-        page.wait_for_text(".outbox-status", "1 条信息等待发送").await;
-        let records = page
-            .client
-            .execute_async(
-                "const done = arguments[0]; const open = indexedDB.open('linli');
-                 open.onsuccess = () => { const q = open.result.transaction('outbox').objectStore('outbox').getAll();
-                   q.onsuccess = () => done(q.result); };",
-                vec![],
-            )
-            .await
-            .unwrap();
+        page.wait_for_text(".outbox-status", "1 条信息等待发送")
+            .await;
+        let records = page.outbox().await;
         let body: Value = serde_json::from_str(records[0]["body"].as_str().unwrap()).unwrap();
         assert_eq!(body["household"]["age_60_79"], 2);
         assert_eq!(body["needs"].as_array().unwrap().len(), 2);
         assert_eq!(body["pay"], json!([{"function": "meals", "band": 2}]));
         assert_eq!(body["walk_minutes"], 10);
         // Online again: sent once, and the outbox empties.
-        cdp(&page.client, "Network.emulateNetworkConditions", offline(false)).await.unwrap();
-        page.eventually("the outbox to empty", || async {
-            page.text_of(".outbox-status").await.filter(String::is_empty)
-        })
-        .await;
+        page.set_offline(false).await;
+        page.wait_for_empty_outbox().await;
         let resend = page
-            .client
-            .execute_async(
-                "const [body, done] = arguments;
-                 fetch('api/v1/surveys', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
-                   .then(r => done(r.status));",
-                vec![records[0]["body"].clone()],
-            )
-            .await
-            .unwrap();
+            .post_from_page("api/v1/surveys", records[0]["body"].as_str().unwrap())
+            .await;
         assert_eq!(resend, 200, "the collector already has it, once");
     })
     .await;
@@ -203,21 +188,6 @@ async fn fill_and_submit(page: &FinderPage, walk: u8) {
     .await;
 }
 
-/// The outbox's records, read from IndexedDB in the page.
-async fn outbox(page: &FinderPage) -> Vec<Value> {
-    let records = page
-        .client
-        .execute_async(
-            "const done = arguments[0]; const open = indexedDB.open('linli');
-             open.onsuccess = () => { const q = open.result.transaction('outbox').objectStore('outbox').getAll();
-               q.onsuccess = () => done(q.result); };",
-            vec![],
-        )
-        .await
-        .unwrap();
-    records.as_array().cloned().unwrap_or_default()
-}
-
 #[tokio::test]
 async fn surveys_made_while_the_collector_is_down_arrive_once_it_is_up() {
     let mut outage = Outage::new().await;
@@ -243,29 +213,20 @@ async fn surveys_made_while_the_collector_is_down_arrive_once_it_is_up() {
     .await;
     // The browser restarts; then the collector comes up.
     with_setup(setup, |page| async move {
-        page.wait_for_text(".outbox-status", "2 条信息等待发送").await;
-        let waiting = outbox(&page).await;
+        page.wait_for_text(".outbox-status", "2 条信息等待发送")
+            .await;
+        let waiting = page.outbox().await;
         assert_eq!(waiting.len(), 2);
         outage.up().await;
         // Reopening the app sends at once.
         page.client.refresh().await.unwrap();
-        page.eventually("the outbox to empty", || async {
-            page.text_of(".outbox-status").await.filter(String::is_empty)
-        })
-        .await;
-        assert!(outbox(&page).await.is_empty());
+        page.wait_for_empty_outbox().await;
+        assert!(page.outbox().await.is_empty());
         // Each is stored, exactly as sent: a resend is "already stored".
         for record in waiting {
             let status = page
-                .client
-                .execute_async(
-                    "const [body, done] = arguments;
-                     fetch('api/v1/surveys', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
-                       .then(r => done(r.status));",
-                    vec![record["body"].clone()],
-                )
-                .await
-                .unwrap();
+                .post_from_page("api/v1/surveys", record["body"].as_str().unwrap())
+                .await;
             assert_eq!(status, 200, "stored once: {}", record["id"]);
         }
         drop(outage);
