@@ -97,24 +97,27 @@ fn pick(container: &web_sys::HtmlElement, id: &str, value: &str) {
         .unwrap();
 }
 
+/// Clicks the first element matching `css`.
+fn click(container: &web_sys::HtmlElement, css: &str) {
+    let element: web_sys::HtmlElement = container
+        .query_selector(css)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {css}"))
+        .unchecked_into();
+    element.click();
+}
+
 /// Chooses a service function by its labelled icon button.
 fn choose(container: &web_sys::HtmlElement, code: &str) {
-    let radio: web_sys::HtmlElement = container
-        .query_selector(&format!("input[name=function][value=\"{code}\"]"))
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    radio.click();
+    click(
+        container,
+        &format!("input[name=function][value=\"{code}\"]"),
+    );
 }
 
 /// Clicks the radio button with `value`.
 fn click_radio(container: &web_sys::HtmlElement, value: &str) {
-    let radio: web_sys::HtmlElement = container
-        .query_selector(&format!("input[type=radio][value={value}]"))
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    radio.click();
+    click(container, &format!("input[type=radio][value={value}]"));
 }
 
 #[wasm_bindgen_test]

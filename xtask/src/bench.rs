@@ -12,13 +12,12 @@
 //!
 //! `cargo xtask bench wasm|repaint|size|collector` runs one of them.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use crate::serve::StaticServer;
 use crate::test::ChromeDriver;
 use crate::tools;
-use crate::util::{Project, Result, probe, show};
+use crate::util::{Project, Result, probe, run_lines, show};
 
 pub fn command(project: &Project, args: &[String]) -> Result<()> {
     let only = args.first().map(String::as_str);
@@ -98,8 +97,7 @@ fn collector_load(project: &Project) -> Result<Vec<String>> {
         "linli-collector",
         "--bins",
     ]))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| project.root.join("target"), std::path::PathBuf::from);
+    let target = project.target_dir();
     let data = std::env::temp_dir().join(format!("linli-load-{}", std::process::id()));
     let port = free_port()?;
     let addr = format!("127.0.0.1:{port}");
@@ -125,21 +123,12 @@ fn collector_load(project: &Project) -> Result<Vec<String>> {
 
 /// Runs `cmd`, passing its output through, and returns its `BENCH` lines.
 fn bench_lines(cmd: &mut Command) -> Result<Vec<String>> {
-    eprintln!("$ {}", show(cmd));
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start `{}`: {e}", show(cmd)))?;
-    let stdout = child.stdout.take().expect("stdout is piped");
     let mut found = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.map_err(|e| e.to_string())?;
-        println!("{line}");
+    let status = run_lines(cmd, |line| {
         if let Some(at) = line.find("BENCH ") {
             found.push(line[at + "BENCH ".len()..].trim().to_owned());
         }
-    }
-    let status = child.wait().map_err(|e| e.to_string())?;
+    })?;
     if !status.success() {
         return Err(format!("`{}` failed ({status})", show(cmd)));
     }

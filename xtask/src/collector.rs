@@ -24,8 +24,7 @@ impl Collector {
         run(project
             .command("cargo")
             .args(["build", "--quiet", "--package", "linli-collector"]))?;
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map_or_else(|| project.root.join("target"), PathBuf::from);
+        let target = project.target_dir();
         let binary = target.join("debug").join("collector");
         let port = free_port()?;
         let data =

@@ -12,7 +12,6 @@
 //! and a layer that ran none fails: a suite that silently stopped running is
 //! a failure, not a pass.
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -20,7 +19,7 @@ use std::time::{Duration, Instant};
 use crate::collector::Collector;
 use crate::postgres::TempPostgres;
 use crate::tools::{self, Tools};
-use crate::util::{Project, Result, free_port, run, show};
+use crate::util::{Project, Result, free_port, run, run_lines, show};
 
 const LAYERS: [&str; 6] = ["fmt", "clippy", "native", "wasm", "build", "e2e"];
 
@@ -169,23 +168,14 @@ fn e2e(project: &Project, tools: &Tools) -> Result<Counts> {
 /// Runs a test command, passing its output through, and adds up the
 /// `test result:` lines of every test binary it ran.
 fn counted(cmd: &mut Command) -> Result<Counts> {
-    eprintln!("$ {}", show(cmd));
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start `{}`: {e}", show(cmd)))?;
-    let stdout = child.stdout.take().expect("stdout is piped");
     let mut counts = Counts::default();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.map_err(|e| e.to_string())?;
-        println!("{line}");
-        if let Some(c) = parse_result_line(&line) {
+    let status = run_lines(cmd, |line| {
+        if let Some(c) = parse_result_line(line) {
             counts.passed += c.passed;
             counts.failed += c.failed;
             counts.ignored += c.ignored;
         }
-    }
-    let status = child.wait().map_err(|e| e.to_string())?;
+    })?;
     if status.success() && counts.failed == 0 {
         Ok(counts)
     } else {

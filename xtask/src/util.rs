@@ -49,7 +49,12 @@ impl Project {
         self.root.join("node_modules/.bin")
     }
 
-    /// The built app.
+    /// Cargo's target directory (`CARGO_TARGET_DIR`, or `target/`).
+    pub fn target_dir(&self) -> PathBuf {
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| self.root.join("target"), PathBuf::from)
+    }
+
+    /// The built app, `dist/`.
     pub fn dist(&self) -> PathBuf {
         self.root.join("dist")
     }
@@ -117,4 +122,25 @@ pub fn free_port() -> Result<u16> {
         .local_addr()
         .map(|a| a.port())
         .map_err(|e| e.to_string())
+}
+
+/// Runs `cmd`, passing each line of its standard output through to ours and
+/// to `each`, and returns how it ended.
+pub fn run_lines(
+    cmd: &mut Command,
+    mut each: impl FnMut(&str),
+) -> Result<std::process::ExitStatus> {
+    use std::io::{BufRead, BufReader};
+    eprintln!("$ {}", show(cmd));
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start `{}`: {e}", show(cmd)))?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        println!("{line}");
+        each(&line);
+    }
+    child.wait().map_err(|e| e.to_string())
 }

@@ -139,15 +139,8 @@ impl Db {
         .bind(row.received_at)
         .execute(&self.pool)
         .await?;
-        if inserted.rows_affected() == 1 {
-            return Ok(Stored::Created);
-        }
-        self.compare(
-            "SELECT body_sha256 FROM surveys WHERE id = $1",
-            row.id,
-            row.body_sha256,
-        )
-        .await
+        self.settle(inserted.rows_affected(), "surveys", row.id, row.body_sha256)
+            .await
     }
 
     /// Stores a problem report unless its id is taken; says which.
@@ -164,20 +157,24 @@ impl Db {
         .bind(row.received_at)
         .execute(&self.pool)
         .await?;
-        if inserted.rows_affected() == 1 {
-            return Ok(Stored::Created);
-        }
-        self.compare(
-            "SELECT body_sha256 FROM reports WHERE id = $1",
-            row.id,
-            row.body_sha256,
-        )
-        .await
+        self.settle(inserted.rows_affected(), "reports", row.id, row.body_sha256)
+            .await
     }
 
-    /// After a refused insert: the same body, or another one?
-    async fn compare(&self, sql: &str, id: &str, sha: &str) -> Result<Stored, sqlx::Error> {
-        let stored: String = sqlx::query(sql)
+    /// What an `INSERT … ON CONFLICT DO NOTHING` into `table` did: a new
+    /// row, or, when refused, the same body or another one.
+    async fn settle(
+        &self,
+        inserted: u64,
+        table: &'static str,
+        id: &str,
+        sha: &str,
+    ) -> Result<Stored, sqlx::Error> {
+        if inserted == 1 {
+            return Ok(Stored::Created);
+        }
+        let sql = format!("SELECT body_sha256 FROM {table} WHERE id = $1");
+        let stored: String = sqlx::query(&sql)
             .bind(id)
             .fetch_one(&self.pool)
             .await?

@@ -14,6 +14,32 @@ async fn heading(page: &FinderPage, text: &str) {
     page.wait_for_text("#survey-step-heading", text).await;
 }
 
+/// Chooses the first community the picker lists for `query`.
+async fn choose_community(page: &FinderPage, query: &str) {
+    page.click(".survey .picker summary").await;
+    let search = page
+        .eventually("the community search", || async {
+            page.client.find(Locator::Id("community-search")).await.ok()
+        })
+        .await;
+    search.send_keys(query).await.unwrap();
+    page.click(".matches .match").await;
+    page.eventually("the chosen community", || async {
+        page.text_of(".survey .chosen")
+            .await
+            .filter(|t| t.starts_with("已选择："))
+    })
+    .await;
+}
+
+/// Types `n` people into age band `band` (0 to 6) of the household step.
+async fn set_household(page: &FinderPage, band: usize, n: u8) {
+    let script = format!(
+        "const e = document.getElementById('hh-{band}'); e.value = '{n}'; e.dispatchEvent(new Event('change'));"
+    );
+    page.client.execute(&script, vec![]).await.unwrap();
+}
+
 #[tokio::test]
 async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
     let profile = std::env::temp_dir().join(format!("linli-e2e-survey-{}", std::process::id()));
@@ -29,31 +55,15 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         assert!(page.url().await.contains("p=survey"));
         // Nothing moves on without consent.
         next(&page).await;
-        page.wait_for_text(".step-problem", "请阅读说明并勾选“同意”。").await;
+        page.wait_for_text(".step-problem", "请阅读说明并勾选“同意”。")
+            .await;
         page.click("#survey-consent").await;
         next(&page).await;
         heading(&page, "您住在哪个社区？").await;
-        page.click(".survey .picker summary").await;
-        let search = page
-            .eventually("the community search", || async {
-                page.client.find(Locator::Id("community-search")).await.ok()
-            })
-            .await;
-        search.send_keys("东四").await.unwrap();
-        page.click(".matches .match").await;
-        page.eventually("the chosen community", || async {
-            page.text_of(".survey .chosen").await.filter(|t| t.starts_with("已选择："))
-        })
-        .await;
+        choose_community(&page, "东四").await;
         next(&page).await;
         heading(&page, "家里各年龄段各有几人？").await;
-        page.client
-            .execute(
-                "const e = document.getElementById('hh-5'); e.value = '2'; e.dispatchEvent(new Event('change'));",
-                vec![],
-            )
-            .await
-            .unwrap();
+        set_household(&page, 5, 2).await;
         next(&page).await;
         heading(&page, "需要哪些服务？").await;
     })
@@ -147,29 +157,10 @@ async fn fill_and_submit(page: &FinderPage, walk: u8) {
     page.click("#survey-consent").await;
     next(page).await;
     heading(page, "您住在哪个社区？").await;
-    page.click(".survey .picker summary").await;
-    let search = page
-        .eventually("the community search", || async {
-            page.client.find(Locator::Id("community-search")).await.ok()
-        })
-        .await;
-    search.send_keys("交道口").await.unwrap();
-    page.click(".matches .match").await;
-    page.eventually("the chosen community", || async {
-        page.text_of(".survey .chosen")
-            .await
-            .filter(|t| t.starts_with("已选择："))
-    })
-    .await;
+    choose_community(page, "交道口").await;
     next(page).await;
     heading(page, "家里各年龄段各有几人？").await;
-    page.client
-        .execute(
-            "const e = document.getElementById('hh-0'); e.value = '1'; e.dispatchEvent(new Event('change'));",
-            vec![],
-        )
-        .await
-        .unwrap();
+    set_household(page, 0, 1).await;
     next(page).await;
     page.click("#need-infant_care").await;
     next(page).await;
