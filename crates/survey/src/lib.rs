@@ -6,7 +6,9 @@
 //! ([`questionnaire`], with its [`VERSION`]), the response a resident sends
 //! ([`Response`]) and [`validate`], which checks every field and names each
 //! failure with its path and reason, and [`aggregate`], the demand counts
-//! per community and sub-district that district research builds on. It never asks for a name, phone
+//! per community and sub-district that district research builds on;
+//! [`publish`] turns them into a district's tables with small counts
+//! withheld by [`disclosure`]. It never asks for a name, phone
 //! number, ID number, precise address or position, and it refuses free
 //! text that looks like one.
 //!
@@ -26,9 +28,14 @@
 //! ```
 
 pub mod aggregate;
+pub mod disclosure;
+pub mod gap;
+pub mod publish;
 pub mod questionnaire;
 pub mod report;
 pub mod response;
 
+pub use disclosure::MIN_COUNT;
+pub use publish::DistrictDemand;
 pub use questionnaire::{VERSION, questionnaire};
 pub use response::{FieldError, Household, Need, PayAnswer, Response, TimeNeed, validate};

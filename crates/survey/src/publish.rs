@@ -1,0 +1,703 @@
+//! One district's demand tables as published to district staff (issue 6):
+//! a row per community, per sub-district and for the whole district, with
+//! every small count withheld by [`crate::disclosure`].
+//!
+//! Each row holds the same columns (all counts of respondents, that is of
+//! households): respondents, households with a member in each age band,
+//! households needing each function at any priority and at first
+//! priority, households needing each time of day, households per pay band
+//! for each function, and households per acceptable walk. A sub-district
+//! row is the sum of its communities and the district row the sum of its
+//! sub-districts, column by column; in every row the walk answers add up
+//! to the respondents (each response has exactly one). These are the
+//! relations a reader can use, and the ones the suppression protects
+//! against. Needs at second and third priority are not published, so the
+//! any-priority and first-priority columns are not tied by a relation.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::aggregate::{CommunityKey, Demand};
+use crate::disclosure::{Published, determined, suppress};
+use crate::questionnaire::PAY_BANDS;
+
+/// A published count of respondents; `None` where withheld.
+pub type Cell = Option<u32>;
+
+const BANDS: usize = PAY_BANDS as usize;
+
+/// One group's published demand; every cell counts respondents
+/// (households).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    /// Respondents (one response per household).
+    pub respondents: Cell,
+    /// Households with at least one member in each age band, in the
+    /// questionnaire's band order.
+    pub households_with_band: [Cell; 7],
+    /// Households needing each function at any priority, in
+    /// `ServiceFunction::ALL` order.
+    pub needs: [Cell; 9],
+    /// Households giving each function first priority.
+    pub first_priority: [Cell; 9],
+    /// Households needing services on weekday daytimes, weekday evenings,
+    /// weekends and school holidays.
+    pub times: [Cell; 4],
+    /// For each function, households per pay band (0 to 5).
+    pub pay: [[Cell; BANDS]; 9],
+    /// Households per acceptable walk, in `WALK_MINUTES` order.
+    pub walk: [Cell; 5],
+}
+
+/// A community's row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommunityRow {
+    /// The community (社区) name.
+    pub name: String,
+    /// Its demand.
+    pub row: Row,
+    /// The median acceptable walk, in minutes; `None` when fewer than
+    /// `min_count` households answered (use the sub-district's, see
+    /// [`DistrictDemand::median_walk_for`]).
+    pub median_walk_minutes: Option<u8>,
+}
+
+/// A sub-district's row and its communities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubdistrictRow {
+    /// The sub-district (街道 or 乡镇) name.
+    pub name: String,
+    /// Its demand: the sum of its communities.
+    pub row: Row,
+    /// The median acceptable walk, in minutes; `None` when fewer than
+    /// `min_count` households answered.
+    pub median_walk_minutes: Option<u8>,
+    /// Its communities, by name.
+    pub communities: Vec<CommunityRow>,
+}
+
+/// One district's published demand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistrictDemand {
+    /// The district's administrative code.
+    pub district_code: String,
+    /// The smallest count published, in respondents: cells with
+    /// `0 < n < min_count` are withheld, and so are cells that would let a
+    /// reader work one out.
+    pub min_count: u32,
+    /// The whole district: the sum of its sub-districts.
+    pub total: Row,
+    /// The district's median acceptable walk, in minutes; `None` when
+    /// fewer than `min_count` households answered.
+    pub median_walk_minutes: Option<u8>,
+    /// Its sub-districts, by name.
+    pub subdistricts: Vec<SubdistrictRow>,
+}
+
+impl DistrictDemand {
+    /// The median acceptable walk (minutes) to plan with for a community:
+    /// its own if published, else its sub-district's, else the district's.
+    pub fn median_walk_for(&self, subdistrict: &str, community: &str) -> Option<u8> {
+        let sub = self.subdistricts.iter().find(|s| s.name == subdistrict);
+        sub.and_then(|s| {
+            s.communities
+                .iter()
+                .find(|c| c.name == community)
+                .and_then(|c| c.median_walk_minutes)
+                .or(s.median_walk_minutes)
+        })
+        .or(self.median_walk_minutes)
+    }
+}
+
+/// Builds one district's tables from per-community demand (only keys with
+/// this district code are used) and withholds small cells: every count
+/// with `0 < n < k` respondents and every cell from which one could be
+/// worked out (see [`crate::disclosure`]). Medians of groups with fewer
+/// than `k` respondents are not published.
+pub fn publish(
+    district_code: &str,
+    communities: &BTreeMap<CommunityKey, Demand>,
+    k: u32,
+) -> DistrictDemand {
+    let (published, layout) = build(district_code, communities);
+    let withheld = suppress(&published, k);
+    let row = |level: &Level| {
+        let cells = level
+            .cells
+            .map(|i| (!withheld[i]).then(|| published.value(i)));
+        to_row(&cells)
+    };
+    let median = |level: &Level| median_walk(&level.values, k);
+    DistrictDemand {
+        district_code: district_code.to_owned(),
+        min_count: k,
+        total: row(&layout.district),
+        median_walk_minutes: median(&layout.district),
+        subdistricts: layout
+            .subdistricts
+            .iter()
+            .map(|sub| SubdistrictRow {
+                name: sub.name.clone(),
+                row: row(&sub.level),
+                median_walk_minutes: median(&sub.level),
+                communities: sub
+                    .communities
+                    .iter()
+                    .map(|(name, level)| CommunityRow {
+                        name: name.clone(),
+                        row: row(level),
+                        median_walk_minutes: median(level),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Columns of a row, flattened: respondents, bands, needs, first priority,
+/// times, pay (function-major), walk.
+const RESPONDENTS: usize = 0;
+const HOUSEHOLDS: usize = 1;
+const NEEDS: usize = HOUSEHOLDS + 7;
+const FIRST: usize = NEEDS + 9;
+const TIMES: usize = FIRST + 9;
+const PAY: usize = TIMES + 4;
+const WALK: usize = PAY + 9 * BANDS;
+const COLUMNS: usize = WALK + 5;
+
+fn flatten(d: &Demand) -> [u32; COLUMNS] {
+    let mut v = [0; COLUMNS];
+    v[RESPONDENTS] = d.respondents;
+    v[HOUSEHOLDS..NEEDS].copy_from_slice(&d.households_with_band);
+    for (f, by_priority) in d.needs.iter().enumerate() {
+        v[NEEDS + f] = by_priority.iter().sum();
+        v[FIRST + f] = by_priority[0];
+    }
+    v[TIMES..PAY].copy_from_slice(&d.times);
+    v[PAY..WALK].copy_from_slice(d.pay.as_flattened());
+    v[WALK..COLUMNS].copy_from_slice(&d.walk);
+    v
+}
+
+fn to_row(c: &[Cell; COLUMNS]) -> Row {
+    fn take<const N: usize>(c: &[Cell], from: usize) -> [Cell; N] {
+        std::array::from_fn(|i| c[from + i])
+    }
+    Row {
+        respondents: c[RESPONDENTS],
+        households_with_band: take(c, HOUSEHOLDS),
+        needs: take(c, NEEDS),
+        first_priority: take(c, FIRST),
+        times: take(c, TIMES),
+        pay: std::array::from_fn(|f| take(c, PAY + f * BANDS)),
+        walk: take(c, WALK),
+    }
+}
+
+/// A published row's cells, flattened as [`flatten`] does.
+fn cells_of(row: &Row) -> [Cell; COLUMNS] {
+    let mut c = [None; COLUMNS];
+    c[RESPONDENTS] = row.respondents;
+    c[HOUSEHOLDS..NEEDS].copy_from_slice(&row.households_with_band);
+    c[NEEDS..FIRST].copy_from_slice(&row.needs);
+    c[FIRST..TIMES].copy_from_slice(&row.first_priority);
+    c[TIMES..PAY].copy_from_slice(&row.times);
+    c[PAY..WALK].copy_from_slice(row.pay.as_flattened());
+    c[WALK..COLUMNS].copy_from_slice(&row.walk);
+    c
+}
+
+/// The name of column `j`, e.g. `needs[3]`.
+fn column_name(j: usize) -> String {
+    match j {
+        RESPONDENTS => "respondents".to_owned(),
+        j if j < NEEDS => format!("households_with_band[{}]", j - HOUSEHOLDS),
+        j if j < FIRST => format!("needs[{}]", j - NEEDS),
+        j if j < TIMES => format!("first_priority[{}]", j - FIRST),
+        j if j < PAY => format!("times[{}]", j - TIMES),
+        j if j < WALK => format!("pay[{}][{}]", (j - PAY) / BANDS, (j - PAY) % BANDS),
+        j => format!("walk[{}]", j - WALK),
+    }
+}
+
+/// The withheld cells of a publication that a reader could work out from
+/// what it shows and the relations it states, named as
+/// `sub-district/community column`; empty when the publication is safe.
+///
+/// This reads only the publication, as an outsider would: it rebuilds the
+/// relations (sums up the hierarchy, walk answers adding up to the
+/// respondents) from the rows and asks [`determined`] which withheld cells
+/// follow.
+pub fn recoverable(d: &DistrictDemand) -> Vec<String> {
+    let mut p = Published::new();
+    let mut names = Vec::new();
+    let mut add = |p: &mut Published, row: &Row, name: String| {
+        let cells = cells_of(row);
+        let index: [usize; COLUMNS] = std::array::from_fn(|j| {
+            names.push((format!("{name} {}", column_name(j)), cells[j].is_none()));
+            p.cell(cells[j].unwrap_or(0))
+        });
+        p.relate_unchecked(index[RESPONDENTS], index[WALK..COLUMNS].to_vec());
+        index
+    };
+    let total = add(&mut p, &d.total, "district".to_owned());
+    let mut subs = Vec::new();
+    for sub in &d.subdistricts {
+        let parent = add(&mut p, &sub.row, sub.name.clone());
+        let children: Vec<[usize; COLUMNS]> = sub
+            .communities
+            .iter()
+            .map(|c| add(&mut p, &c.row, format!("{}/{}", sub.name, c.name)))
+            .collect();
+        for j in 0..COLUMNS {
+            p.relate_unchecked(parent[j], children.iter().map(|c| c[j]).collect());
+        }
+        subs.push(parent);
+    }
+    for j in 0..COLUMNS {
+        p.relate_unchecked(total[j], subs.iter().map(|c| c[j]).collect());
+    }
+    let withheld: Vec<bool> = names.iter().map(|(_, w)| *w).collect();
+    determined(&p, &withheld)
+        .into_iter()
+        .map(|i| names[i].0.clone())
+        .collect()
+}
+
+/// The median walk (minutes) of a group, published only from `k`
+/// respondents up: below that it would be read off withheld walk cells.
+fn median_walk(values: &[u32; COLUMNS], k: u32) -> Option<u8> {
+    if values[RESPONDENTS] < k {
+        return None;
+    }
+    let mut walk = [0; 5];
+    walk.copy_from_slice(&values[WALK..COLUMNS]);
+    Demand {
+        walk,
+        ..Demand::default()
+    }
+    .median_walk_minutes()
+}
+
+/// One row's true values and their cells in the publication.
+#[derive(Debug)]
+struct Level {
+    values: [u32; COLUMNS],
+    cells: [usize; COLUMNS],
+}
+
+/// A sub-district's row and its communities' rows, with their names.
+#[derive(Debug)]
+struct SubdistrictLevels {
+    name: String,
+    level: Level,
+    communities: Vec<(String, Level)>,
+}
+
+/// The rows of a district: the district, then each sub-district with its
+/// communities, names in order.
+#[derive(Debug)]
+struct Layout {
+    district: Level,
+    subdistricts: Vec<SubdistrictLevels>,
+}
+
+/// Registers every cell and relation of one district.
+fn build(district_code: &str, communities: &BTreeMap<CommunityKey, Demand>) -> (Published, Layout) {
+    let mut p = Published::new();
+    let mut grouped: BTreeMap<&str, Vec<(&str, &Demand)>> = BTreeMap::new();
+    for ((code, sub, name), demand) in communities {
+        if code == district_code {
+            grouped.entry(sub).or_default().push((name, demand));
+        }
+    }
+    let mut subdistricts = Vec::new();
+    for (sub, members) in grouped {
+        let communities: Vec<(String, Level)> = members
+            .into_iter()
+            .map(|(name, d)| (name.to_owned(), level(&mut p, flatten(d))))
+            .collect();
+        let children: Vec<&Level> = communities.iter().map(|(_, l)| l).collect();
+        let level = sum_of(&mut p, &children);
+        subdistricts.push(SubdistrictLevels {
+            name: sub.to_owned(),
+            level,
+            communities,
+        });
+    }
+    let children: Vec<&Level> = subdistricts.iter().map(|s| &s.level).collect();
+    let district = sum_of(&mut p, &children);
+    (
+        p,
+        Layout {
+            district,
+            subdistricts,
+        },
+    )
+}
+
+/// Registers a row's cells and its walk relation.
+fn level(p: &mut Published, values: [u32; COLUMNS]) -> Level {
+    let cells = values.map(|v| p.cell(v));
+    // Every response has one walk answer; a row where that does not hold
+    // (answers outside the questionnaire) has no such relation to protect.
+    let walked: u64 = values[WALK..COLUMNS].iter().map(|&n| u64::from(n)).sum();
+    if walked == u64::from(values[RESPONDENTS]) {
+        p.relate(cells[RESPONDENTS], cells[WALK..COLUMNS].to_vec());
+    }
+    Level { values, cells }
+}
+
+/// Registers the column sums of `children` as a row, with its relations.
+fn sum_of(p: &mut Published, children: &[&Level]) -> Level {
+    let mut values = [0u32; COLUMNS];
+    for child in children {
+        for (v, c) in values.iter_mut().zip(&child.values) {
+            *v += c;
+        }
+    }
+    let parent = level(p, values);
+    for j in 0..COLUMNS {
+        p.relate(
+            parent.cells[j],
+            children.iter().map(|c| c.cells[j]).collect(),
+        );
+    }
+    parent
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::disclosure::Relation;
+    use crate::disclosure::check::{Rng, determined_by_rank};
+
+    /// A consistent random demand for `respondents` households.
+    fn demand(rng: &mut Rng, respondents: u32) -> Demand {
+        let mut d = Demand {
+            respondents,
+            ..Demand::default()
+        };
+        let draw = |rng: &mut Rng| {
+            if respondents == 0 || rng.below(4) == 0 {
+                0
+            } else {
+                rng.below(u64::from(respondents) + 1) as u32
+            }
+        };
+        for slot in &mut d.households_with_band {
+            *slot = draw(rng);
+        }
+        for by_priority in &mut d.needs {
+            for slot in by_priority {
+                *slot = draw(rng) / 3;
+            }
+        }
+        for slot in &mut d.times {
+            *slot = draw(rng);
+        }
+        for row in &mut d.pay {
+            for slot in row {
+                *slot = draw(rng) / 6;
+            }
+        }
+        for _ in 0..respondents {
+            d.walk[rng.below(5) as usize] += 1;
+        }
+        d
+    }
+
+    fn key(sub: &str, name: &str) -> CommunityKey {
+        ("110101".to_owned(), sub.to_owned(), name.to_owned())
+    }
+
+    /// The cells of a published row, in a fixed order of this test's own.
+    fn cells(r: &Row) -> Vec<Cell> {
+        let mut v = vec![r.respondents];
+        v.extend(r.households_with_band);
+        v.extend(r.needs);
+        v.extend(r.first_priority);
+        v.extend(r.times);
+        v.extend(r.pay.iter().flatten());
+        v.extend(r.walk);
+        v
+    }
+
+    /// The true values of a demand, in the same order.
+    fn truth(d: &Demand) -> Vec<u32> {
+        let mut v = vec![d.respondents];
+        v.extend(d.households_with_band);
+        v.extend(d.needs.iter().map(|n| n[0] + n[1] + n[2]));
+        v.extend(d.needs.iter().map(|n| n[0]));
+        v.extend(d.times);
+        v.extend(d.pay.iter().flatten());
+        v.extend(d.walk);
+        v
+    }
+
+    fn sum(rows: &[Vec<u32>]) -> Vec<u32> {
+        (0..rows[0].len())
+            .map(|j| rows.iter().map(|r| r[j]).sum())
+            .collect()
+    }
+
+    /// Checks a publication against the input, independently of the
+    /// engine: every shown cell is true, totals are the sums of the true
+    /// values, small cells are withheld, and an f64 rank check over all
+    /// relations a reader knows finds no withheld cell determined.
+    fn audit(out: &DistrictDemand, input: &BTreeMap<CommunityKey, Demand>) {
+        let k = out.min_count;
+        let mut shown: Vec<Cell> = Vec::new();
+        let mut actual: Vec<u32> = Vec::new();
+        let mut relations: Vec<Relation> = Vec::new();
+        let mut push_row = |row: &Row, values: &[u32]| -> usize {
+            let start = shown.len();
+            shown.extend(cells(row));
+            actual.extend_from_slice(values);
+            start
+        };
+        let mut sub_rows = Vec::new();
+        let mut sub_values = Vec::new();
+        for s in &out.subdistricts {
+            let mut starts = Vec::new();
+            let mut values = Vec::new();
+            for c in &s.communities {
+                let v = truth(&input[&key(&s.name, &c.name)]);
+                starts.push(push_row(&c.row, &v));
+                values.push(v);
+            }
+            let total = sum(&values);
+            let start = push_row(&s.row, &total);
+            for j in 0..total.len() {
+                relations.push(Relation {
+                    total: start + j,
+                    parts: starts.iter().map(|s| s + j).collect(),
+                });
+            }
+            sub_rows.push(start);
+            sub_values.push(total);
+        }
+        let total = sum(&sub_values);
+        let start = push_row(&out.total, &total);
+        for j in 0..total.len() {
+            relations.push(Relation {
+                total: start + j,
+                parts: sub_rows.iter().map(|s| s + j).collect(),
+            });
+        }
+        let width = total.len();
+        for row in 0..shown.len() / width {
+            let at = row * width;
+            relations.push(Relation {
+                total: at,
+                parts: (at + width - 5..at + width).collect(),
+            });
+        }
+        for (i, (&s, &v)) in shown.iter().zip(&actual).enumerate() {
+            if let Some(n) = s {
+                assert_eq!(n, v, "cell {i} is shown wrong");
+            }
+            if v > 0 && v < k {
+                assert_eq!(s, None, "small cell {i} = {v} is shown");
+            }
+        }
+        for r in &relations {
+            let parts: u32 = r.parts.iter().map(|&i| actual[i]).sum();
+            assert_eq!(actual[r.total], parts);
+        }
+        let withheld: Vec<bool> = shown.iter().map(Option::is_none).collect();
+        let leaked = determined_by_rank(&relations, &withheld);
+        assert!(leaked.is_empty(), "cells {leaked:?} can be worked out");
+    }
+
+    fn sample(rng: &mut Rng, small: u32) -> BTreeMap<CommunityKey, Demand> {
+        let mut input = BTreeMap::new();
+        input.insert(key("东四街道", "甲社区"), demand(rng, small));
+        input.insert(key("东四街道", "乙社区"), demand(rng, 24));
+        input.insert(key("东四街道", "丙社区"), demand(rng, 31));
+        input.insert(key("朝阳门街道", "丁社区"), demand(rng, 18));
+        input.insert(key("朝阳门街道", "戊社区"), demand(rng, 12));
+        // Another district's community is ignored.
+        input.insert(
+            (
+                "110102".to_owned(),
+                "西长安街街道".to_owned(),
+                "己社区".to_owned(),
+            ),
+            demand(rng, 2),
+        );
+        input
+    }
+
+    #[test]
+    fn a_community_of_three_is_withheld_and_cannot_be_worked_out() {
+        let mut rng = Rng::new(7);
+        for round in 0..3 {
+            let input = sample(&mut rng, 3);
+            let out = publish("110101", &input, crate::disclosure::MIN_COUNT);
+            assert_eq!(out.subdistricts.len(), 2, "round {round}");
+            let small = &out.subdistricts[0]
+                .communities
+                .iter()
+                .find(|c| c.name == "甲社区")
+                .expect("the small community is listed");
+            let truth = truth(&input[&key("东四街道", "甲社区")]);
+            for (cell, v) in cells(&small.row).into_iter().zip(truth) {
+                assert_eq!(cell, if v == 0 { Some(0) } else { None });
+            }
+            assert_eq!(small.median_walk_minutes, None);
+            assert_eq!(
+                out.median_walk_for("东四街道", "甲社区"),
+                out.subdistricts[0].median_walk_minutes
+            );
+            let expected: u32 = input
+                .iter()
+                .filter(|(k, _)| k.0 == "110101")
+                .map(|(_, d)| d.respondents)
+                .sum();
+            assert_eq!(out.total.respondents, Some(expected));
+            audit(&out, &input);
+            // Read as an outsider, nothing withheld follows from the rest...
+            assert_eq!(recoverable(&out), Vec::<String>::new(), "round {round}");
+            // ...but publish one complement of the small community's
+            // respondents and that count can be worked out.
+            let mut leaky = out.clone();
+            let sub = &mut leaky.subdistricts[0];
+            let truths: Vec<u32> = sub
+                .communities
+                .iter()
+                .map(|c| input[&key("东四街道", &c.name)].respondents)
+                .collect();
+            let complement = sub
+                .communities
+                .iter_mut()
+                .zip(truths)
+                .find(|(c, _)| c.name != "甲社区" && c.row.respondents.is_none());
+            if let Some((c, truth)) = complement {
+                c.row.respondents = Some(truth);
+                let found = recoverable(&leaky);
+                assert!(
+                    found.iter().any(|n| n == "东四街道/甲社区 respondents"),
+                    "round {round}: {found:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn random_districts_pass_the_audit() {
+        let mut rng = Rng::new(11);
+        for _ in 0..12 {
+            let mut input = BTreeMap::new();
+            for s in 0..1 + rng.below(3) {
+                for c in 0..1 + rng.below(4) {
+                    let n = if rng.below(3) == 0 {
+                        1 + rng.below(9)
+                    } else {
+                        rng.below(40)
+                    };
+                    let d = demand(&mut rng, n as u32);
+                    if n > 0 {
+                        input.insert(key(&format!("街道{s}"), &format!("社区{c}")), d);
+                    }
+                }
+            }
+            let out = publish("110101", &input, 10);
+            audit(&out, &input);
+        }
+    }
+
+    #[test]
+    fn nothing_is_withheld_when_every_count_is_large_or_zero() {
+        let big = |seed: u32| {
+            let mut d = Demand {
+                respondents: 100,
+                walk: [20; 5],
+                households_with_band: [10, 0, 30, 40, 50, 60, 0],
+                times: [10, 0, 0, 12],
+                ..Demand::default()
+            };
+            d.needs[2] = [10 + seed, 0, 11];
+            d.pay[2][3] = 15;
+            d
+        };
+        let mut input = BTreeMap::new();
+        input.insert(key("东四街道", "甲社区"), big(0));
+        input.insert(key("东四街道", "乙社区"), big(5));
+        input.insert(key("朝阳门街道", "丙社区"), big(9));
+        let out = publish("110101", &input, 10);
+        let rows = std::iter::once(&out.total)
+            .chain(out.subdistricts.iter().map(|s| &s.row))
+            .chain(
+                out.subdistricts
+                    .iter()
+                    .flat_map(|s| s.communities.iter().map(|c| &c.row)),
+            );
+        for row in rows {
+            assert!(cells(row).iter().all(Option::is_some), "{row:?}");
+        }
+        assert_eq!(out.total.respondents, Some(300));
+        assert_eq!(out.total.needs[2], Some(3 * 21 + 14));
+        assert_eq!(out.total.first_priority[2], Some(3 * 10 + 14));
+        assert_eq!(out.median_walk_minutes, Some(15));
+        assert_eq!(out.median_walk_for("朝阳门街道", "丙社区"), Some(15));
+        assert_eq!(out.median_walk_for("无此街道", "无"), Some(15));
+        audit(&out, &input);
+    }
+
+    #[test]
+    fn serialises_withheld_cells_as_null() {
+        let mut rng = Rng::new(3);
+        let input = sample(&mut rng, 4);
+        let out = publish("110101", &input, 10);
+        let json = serde_json::to_value(&out).expect("serialisable");
+        assert_eq!(json["district_code"], "110101");
+        assert_eq!(json["min_count"], 10);
+        assert!(json["total"]["respondents"].is_u64());
+        assert_eq!(json["total"]["pay"].as_array().map(Vec::len), Some(9));
+        assert_eq!(json["total"]["pay"][0].as_array().map(Vec::len), Some(6));
+        assert_eq!(json["total"]["walk"].as_array().map(Vec::len), Some(5));
+        let sub = &json["subdistricts"][0];
+        assert_eq!(sub["name"], "东四街道");
+        let small = sub["communities"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["name"] == "甲社区"))
+            .expect("the small community is listed");
+        assert!(small["row"]["respondents"].is_null());
+        assert!(small["median_walk_minutes"].is_null());
+    }
+
+    #[test]
+    fn an_empty_district() {
+        let out = publish("110101", &BTreeMap::new(), 10);
+        assert!(out.subdistricts.is_empty());
+        assert_eq!(out.total.respondents, Some(0));
+        assert_eq!(out.median_walk_minutes, None);
+    }
+
+    /// A district of realistic size (about 20,000 cells) finishes.
+    #[test]
+    fn a_large_district_finishes() {
+        let mut rng = Rng::new(99);
+        let mut input = BTreeMap::new();
+        for s in 0..20 {
+            for c in 0..11 {
+                let n = match rng.below(4) {
+                    0 => 1 + rng.below(9),
+                    _ => 10 + rng.below(80),
+                };
+                let d = demand(&mut rng, n as u32);
+                input.insert(key(&format!("街道{s}"), &format!("社区{c}")), d);
+            }
+        }
+        let (p, _) = build("110101", &input);
+        assert!(p.len() > 19_000);
+        let withheld = suppress(&p, 10);
+        assert!(determined(&p, &withheld).is_empty());
+        for (i, &v) in p.values().iter().enumerate() {
+            assert!(withheld[i] || v == 0 || v >= 10);
+        }
+    }
+}
