@@ -1,5 +1,5 @@
-//! The HTTP API: `POST /api/v1/surveys`, `POST /api/v1/reports` and
-//! `GET /api/v1/health`, with one error type that turns every failure into
+//! The HTTP API: `POST /api/v1/surveys`, `POST /api/v1/reports`,
+//! `GET /api/v1/health` and the district research routes ([`research`]), with one error type that turns every failure into
 //! a clear JSON answer and logs internals without sending them.
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 use crate::MAX_BODY_BYTES;
 use crate::db::{Db, ReportRow, Stored, SurveyRow};
 use crate::limit::{RateLimit, limit};
+use crate::research::{self, Atlas};
 use crate::web::{WebConfig, with_site};
 
 /// Why a request failed.
@@ -35,6 +36,15 @@ pub enum ApiError {
     Conflict,
     /// The database failed; logged, never sent (503, retry).
     Database(sqlx::Error),
+    /// No token, or not a valid one (401).
+    Unauthorised(String),
+    /// The token may not do this, and may know that it exists (403).
+    Forbidden(String),
+    /// Nothing here for this token (404): also the answer for a district
+    /// the token may not read, so that it learns nothing about it.
+    NotFound,
+    /// A server fault other than the database; logged, never sent (500).
+    Internal(String),
 }
 
 impl IntoResponse for ApiError {
@@ -62,6 +72,36 @@ impl IntoResponse for ApiError {
                 )),
             )
                 .into_response(),
+            ApiError::Unauthorised(reason) => {
+                let mut response = (
+                    StatusCode::UNAUTHORIZED,
+                    axum::Json(errors("authorization", reason)),
+                )
+                    .into_response();
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"linli\""),
+                );
+                response
+            }
+            ApiError::Forbidden(reason) => (
+                StatusCode::FORBIDDEN,
+                axum::Json(errors("authorization", reason)),
+            )
+                .into_response(),
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                axum::Json(errors("district", "no such district".to_owned())),
+            )
+                .into_response(),
+            ApiError::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    axum::Json(errors("", "the server failed; please retry".to_owned())),
+                )
+                    .into_response()
+            }
             ApiError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 let mut response = (
@@ -88,13 +128,25 @@ impl From<sqlx::Error> for ApiError {
 /// the security headers.
 pub fn app(db: Db, web: &WebConfig) -> Router {
     let limiter = RateLimit::new(web.rate_per_minute);
+    let atlas = match &web.dist {
+        Some(dist) => Atlas::load(&dist.join("data")),
+        None => Err("the collector was started without --dist, so it has no dataset".to_owned()),
+    };
+    if let Err(e) = &atlas {
+        tracing::warn!(error = %e, "district research runs without supply figures");
+    }
     let mut api = Router::new()
         .route("/api/v1/surveys", post(post_survey))
         .route("/api/v1/reports", post(post_report))
+        .with_state(db.clone())
+        .merge(research::router(db.clone(), atlas))
         .layer(axum::middleware::from_fn_with_state(limiter, limit))
-        .route("/api/v1/health", get(health))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(db);
+        .merge(
+            Router::new()
+                .route("/api/v1/health", get(health))
+                .with_state(db),
+        )
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     if !web.allowed_origins.is_empty() {
         let origins: Vec<HeaderValue> = web
             .allowed_origins
@@ -129,7 +181,8 @@ fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
     if json { Ok(()) } else { Err(ApiError::NotJson) }
 }
 
-fn now_seconds() -> i64 {
+/// Now, in seconds since 1970 (UTC).
+pub(crate) fn now_seconds() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)

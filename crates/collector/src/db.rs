@@ -57,6 +57,17 @@ pub struct SurveyRow<'a> {
     pub received_at: i64,
 }
 
+/// One stored survey answer, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSurvey {
+    /// The client's UUID.
+    pub id: String,
+    /// When it arrived, in seconds since 1970 (UTC).
+    pub received_at: i64,
+    /// The canonical JSON of the answer.
+    pub body: String,
+}
+
 /// One problem report, ready to store.
 #[derive(Debug, Clone)]
 pub struct ReportRow<'a> {
@@ -212,5 +223,50 @@ impl Db {
             .iter()
             .map(|r| r.try_get(0))
             .collect()
+    }
+
+    /// Every stored answer from `district_code`, oldest first.
+    pub async fn district_surveys(
+        &self,
+        district_code: &str,
+    ) -> Result<Vec<StoredSurvey>, sqlx::Error> {
+        sqlx::query(
+            "SELECT id, received_at, body FROM surveys WHERE district_code = $1 \
+             ORDER BY received_at, id",
+        )
+        .bind(district_code)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(StoredSurvey {
+                id: r.try_get(0)?,
+                received_at: r.try_get(1)?,
+                body: r.try_get(2)?,
+            })
+        })
+        .collect()
+    }
+
+    /// The district codes with stored answers, and how many each.
+    pub async fn districts_with_surveys(&self) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        sqlx::query(
+            "SELECT district_code, COUNT(*) FROM surveys GROUP BY district_code ORDER BY district_code",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+    }
+
+    /// Deletes the answers received before `cutoff` (seconds since 1970);
+    /// says how many.
+    pub async fn delete_surveys_before(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query("DELETE FROM surveys WHERE received_at < $1")
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
     }
 }

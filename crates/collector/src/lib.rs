@@ -19,10 +19,13 @@
 //!
 //! [`app`] builds the whole router, so tests drive it without a socket.
 
+pub mod access;
 pub mod api;
 pub mod client;
 pub mod db;
 pub mod limit;
+pub mod research;
+pub mod retention;
 pub mod web;
 
 pub use api::app;

@@ -3,7 +3,13 @@
 //! ```text
 //! collector [--addr 127.0.0.1:8080] [--data-dir data] [--dist dist]
 //!           [--allow-origin https://example.org]… [--rate-limit 120]
+//!           [--retention-months 24]
+//! collector token create (--district 110101 | --city) --label "…" [--data-dir data]
+//! collector token list [--data-dir data]
+//! collector token revoke ID [--data-dir data]
 //! ```
+//!
+//! `token create` prints the new token once; only its hash is stored.
 //!
 //! The database is `DATABASE_URL` when set (a `postgres://` URL selects
 //! PostgreSQL), otherwise the SQLite file `linli.db` in the data directory,
@@ -14,12 +20,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use linli_collector::{Db, WebConfig, app};
+use linli_collector::access::Scope;
+use linli_collector::{Db, WebConfig, app, retention};
 
 struct Options {
     addr: String,
     data_dir: PathBuf,
     web: WebConfig,
+    retention_months: u32,
 }
 
 fn options() -> Result<Options, String> {
@@ -31,6 +39,7 @@ fn options() -> Result<Options, String> {
             allowed_origins: Vec::new(),
             rate_per_minute: 120,
         },
+        retention_months: retention::DEFAULT_MONTHS,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -46,13 +55,105 @@ fn options() -> Result<Options, String> {
                     format!("--rate-limit {v:?} is not a number of requests per minute")
                 })?;
             }
+            "--retention-months" => {
+                let v = value()?;
+                o.retention_months = v
+                    .parse()
+                    .map_err(|_| format!("--retention-months {v:?} is not a number of months"))?;
+            }
             "--help" | "-h" => {
-                return Err("usage: collector [--addr A] [--data-dir D] [--dist D] [--allow-origin O]… [--rate-limit N]".to_owned());
+                return Err("usage: collector [--addr A] [--data-dir D] [--dist D] [--allow-origin O]… [--rate-limit N] [--retention-months M]\n       collector token create (--district CODE | --city) --label TEXT | token list | token revoke ID".to_owned());
             }
             other => return Err(format!("unknown option {other}; try --help")),
         }
     }
     Ok(o)
+}
+
+/// `DATABASE_URL`, or the SQLite file in `data_dir` (created if needed).
+async fn open(data_dir: &std::path::Path) -> Result<Db, String> {
+    let url = match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            std::fs::create_dir_all(data_dir)
+                .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+            format!("sqlite://{}?mode=rwc", data_dir.join("linli.db").display())
+        }
+    };
+    Db::connect(&url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// `collector token …`: makes, lists and revokes district research tokens.
+async fn token(args: Vec<String>) -> Result<(), String> {
+    let mut data_dir = PathBuf::from("data");
+    let mut scope = None;
+    let mut label = None;
+    let mut positional = Vec::new();
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--data-dir" => data_dir = PathBuf::from(value()?),
+            "--district" => {
+                let code = value()?;
+                if linli_facilities::districts::by_code(&code).is_none() {
+                    return Err(format!(
+                        "--district {code:?} is not a Beijing district code"
+                    ));
+                }
+                scope = Some(Scope::District(code));
+            }
+            "--city" => scope = Some(Scope::City),
+            "--label" => label = Some(value()?),
+            other if other.starts_with("--") => {
+                return Err(format!("unknown option {other}; try --help"));
+            }
+            _ => positional.push(arg),
+        }
+    }
+    let db = open(&data_dir).await?;
+    let db_error = |e: sqlx::Error| format!("database: {e}");
+    match positional.first().map(String::as_str) {
+        Some("create") => {
+            let scope = scope.ok_or("token create needs --district CODE or --city")?;
+            let label = label
+                .filter(|l| !l.trim().is_empty())
+                .ok_or("token create needs --label, e.g. the office the token is for")?;
+            let token = db.create_token(&scope, &label, now()).await.map_err(db_error)?;
+            println!("{}", token.secret);
+            eprintln!(
+                "collector: token {} made for {label}; it is shown only now, so keep it safe",
+                token.id
+            );
+        }
+        Some("list") => {
+            for t in db.tokens().await.map_err(db_error)? {
+                let scope = match &t.scope {
+                    Scope::City => "city".to_owned(),
+                    Scope::District(code) => format!("district {code}"),
+                };
+                let state = if t.revoked_at.is_some() { "revoked" } else { "live" };
+                println!("{}\t{scope}\t{state}\t{}", t.id, t.label);
+            }
+        }
+        Some("revoke") => {
+            let id = positional.get(1).ok_or("token revoke needs the token's id (see token list)")?;
+            if !db.revoke_token(id, now()).await.map_err(db_error)? {
+                return Err(format!("no live token has the id {id:?}"));
+            }
+            eprintln!("collector: token {id} revoked");
+        }
+        _ => return Err("usage: collector token create (--district CODE | --city) --label TEXT | token list | token revoke ID".to_owned()),
+    }
+    Ok(())
 }
 
 #[tokio::main]
@@ -65,6 +166,16 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("token") {
+        return match token(args[1..].to_vec()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("collector: {message}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let o = match options() {
         Ok(o) => o,
         Err(message) => {
@@ -72,26 +183,14 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let url = match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ => {
-            if let Err(e) = std::fs::create_dir_all(&o.data_dir) {
-                eprintln!("collector: cannot create {}: {e}", o.data_dir.display());
-                return ExitCode::FAILURE;
-            }
-            format!(
-                "sqlite://{}?mode=rwc",
-                o.data_dir.join("linli.db").display()
-            )
-        }
-    };
-    let db = match Db::connect(&url).await {
+    let db = match open(&o.data_dir).await {
         Ok(db) => db,
         Err(e) => {
-            eprintln!("collector: cannot open the database: {e}");
+            eprintln!("collector: {e}");
             return ExitCode::FAILURE;
         }
     };
+    retention::spawn(db.clone(), o.retention_months, retention::EVERY);
     let listener = match tokio::net::TcpListener::bind(&o.addr).await {
         Ok(l) => l,
         Err(e) => {

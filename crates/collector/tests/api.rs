@@ -13,6 +13,9 @@ use linli_collector::{Db, WebConfig, app};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+mod common;
+use common::databases;
+
 fn survey(id: &str) -> Value {
     json!({
         "id": id,
@@ -28,47 +31,6 @@ fn survey(id: &str) -> Value {
 }
 
 const ID: &str = "5b0e4f1c-3d2a-4c8e-9f10-2a3b4c5d6e7f";
-
-/// The databases to run against: a fresh SQLite file, and PostgreSQL when
-/// the test command provides one (each test gets its own schema there).
-async fn databases() -> Vec<(String, Db, Option<tempfile::TempDir>)> {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
-    let mut out = vec![(
-        "sqlite".to_owned(),
-        Db::connect(&url).await.unwrap(),
-        Some(dir),
-    )];
-    if let Ok(base) = std::env::var("LINLI_TEST_POSTGRES_URL") {
-        let db = fresh_postgres(&base).await;
-        out.push(("postgres".to_owned(), db, None));
-    }
-    out
-}
-
-/// A new, empty PostgreSQL database for one test.
-async fn fresh_postgres(base: &str) -> Db {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let name = format!(
-        "linli_t{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    );
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(base)
-        .await
-        .expect("the test PostgreSQL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let url = match base.rsplit_once('/') {
-        Some((server, _)) => format!("{server}/{name}"),
-        None => panic!("LINLI_TEST_POSTGRES_URL needs a database path"),
-    };
-    Db::connect(&url).await.unwrap()
-}
 
 fn router(db: Db, web: &WebConfig) -> Router {
     app(db, web).layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 4000))))

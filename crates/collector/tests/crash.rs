@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use linli_collector::Db;
 use linli_collector::client::{sample_survey, send_until_confirmed, test_id};
 
@@ -47,27 +49,12 @@ fn next(seed: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A new, empty PostgreSQL database on the test server, by URL.
-async fn fresh_postgres(base: &str) -> String {
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(base)
-        .await
-        .expect("the test PostgreSQL");
-    let name = format!("linli_crash_{}", std::process::id());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let (server, _) = base.rsplit_once('/').expect("a database path");
-    format!("{server}/{name}")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_loses_no_confirmed_survey_and_stores_none_twice() {
     crash_run(None).await;
     // And on PostgreSQL, when the test command provides a server.
     if let Ok(base) = std::env::var("LINLI_TEST_POSTGRES_URL") {
-        crash_run(Some(fresh_postgres(&base).await)).await;
+        crash_run(Some(common::fresh_postgres(&base).await)).await;
     }
 }
 

@@ -1,0 +1,717 @@
+//! District research: demand set against supply, for district staff.
+//!
+//! - `GET /api/v1/access`: what the bearer token may read.
+//! - `GET /api/v1/districts/{code}/demand`: the district's published
+//!   tables (small cells withheld, see `linli_survey::disclosure`), supply
+//!   around each community and the gap ranking, as JSON.
+//! - `GET /api/v1/districts/{code}/demand.csv`: the same tables for a
+//!   spreadsheet, UTF-8 with a byte-order mark so that Excel reads the
+//!   Chinese; an empty cell is withheld, `0` is a true zero.
+//! - `GET /api/v1/districts/{code}/responses.csv[?comments=1]`: the raw
+//!   answers, for the district's own token only, without free-text comments
+//!   unless asked, with the day of arrival but not the time.
+//!
+//! Every district endpoint takes the district from the token: a token that
+//! may not read `{code}` gets the same 404 as a district that does not
+//! exist. Every read is written to the export log.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use linli_facilities::dataset::parse_feature_collection;
+use linli_facilities::districts::{self, District};
+use linli_facilities::geometry::WalkingModel;
+use linli_facilities::index::SpatialIndex;
+use linli_facilities::manifest::Manifest;
+use linli_facilities::model::{Facility, ServiceFunction};
+use linli_facilities::places::PlaceList;
+use linli_survey::Response as SurveyResponse;
+use linli_survey::aggregate::by_community;
+use linli_survey::disclosure::MIN_COUNT;
+use linli_survey::gap::{Gap, Supply, rank, supply_at};
+use linli_survey::publish::{DistrictDemand, Row, publish};
+use linli_survey::questionnaire::{AGE_BANDS, PAY_BANDS, TIMES, WALK_MINUTES};
+use linli_survey::response::TimeNeed;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::access::{Access, ExportRecord, Scope};
+use crate::api::{ApiError, now_seconds};
+use crate::db::{Db, StoredSurvey};
+
+/// The walk counted for supply, in minutes, where no published median
+/// exists (a district with fewer than `MIN_COUNT` respondents): the
+/// 15-minute life circle of GB 50180-2018.
+pub const DEFAULT_REACH_MINUTES: u8 = 15;
+
+/// The published dataset, loaded once: what supply is counted from.
+#[derive(Debug)]
+pub struct Atlas {
+    /// Every facility of every shard.
+    pub facilities: Vec<Facility>,
+    /// The facilities' positions.
+    pub index: SpatialIndex,
+    /// The communities with their centres.
+    pub places: PlaceList,
+    /// The dataset's version, from its manifest.
+    pub dataset_version: String,
+    /// Whether the dataset is sample data.
+    pub sample: bool,
+}
+
+impl Atlas {
+    /// Reads `manifest.json`, every shard it lists and `places.json` from
+    /// `dir`. An error names the file and what is wrong with it.
+    pub fn load(dir: &Path) -> Result<Atlas, String> {
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+        };
+        let manifest = Manifest::from_json(&read("manifest.json")?)
+            .map_err(|e| format!("{}: {e}", dir.join("manifest.json").display()))?;
+        let mut facilities = Vec::new();
+        for shard in &manifest.districts {
+            let dataset = parse_feature_collection(&read(&shard.file)?)
+                .map_err(|e| format!("{}: {e}", dir.join(&shard.file).display()))?;
+            facilities.extend(dataset.facilities);
+        }
+        let places = match &manifest.places {
+            Some(file) => PlaceList::from_json(&read(file)?)
+                .map_err(|e| format!("{}: {e}", dir.join(file).display()))?,
+            None => PlaceList::from_facilities(&facilities, manifest.sample),
+        };
+        Ok(Atlas {
+            index: SpatialIndex::new(&facilities),
+            facilities,
+            places,
+            dataset_version: manifest.dataset_version,
+            sample: manifest.sample,
+        })
+    }
+
+    /// The supply around one community, counted within `minutes`; `None`
+    /// when the community is not in the list of places.
+    pub fn supply(
+        &self,
+        district_code: &str,
+        subdistrict: &str,
+        community: &str,
+        minutes: u8,
+    ) -> Option<Supply> {
+        let place = self.places.places.iter().find(|p| {
+            p.district_code == district_code
+                && p.subdistrict == subdistrict
+                && p.community == community
+        })?;
+        Some(supply_at(
+            &self.facilities,
+            &self.index,
+            place.position(),
+            minutes,
+            WalkingModel::STANDARD,
+        ))
+    }
+}
+
+/// The research routes' state.
+#[derive(Clone)]
+struct Research {
+    db: Db,
+    atlas: Arc<Result<Atlas, String>>,
+}
+
+/// The research routes. `atlas` is the loaded dataset, or why it could not
+/// be loaded (the tables are then served without supply).
+pub fn router(db: Db, atlas: Result<Atlas, String>) -> Router {
+    Router::new()
+        .route("/api/v1/access", get(access))
+        .route("/api/v1/districts/{code}/demand", get(demand_json))
+        .route("/api/v1/districts/{code}/demand.csv", get(demand_csv))
+        .route("/api/v1/districts/{code}/responses.csv", get(responses_csv))
+        .with_state(Research {
+            db,
+            atlas: Arc::new(atlas),
+        })
+}
+
+/// The token in `Authorization: Bearer …`, resolved.
+async fn authorise(db: &Db, headers: &HeaderMap) -> Result<Access, ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| ApiError::Unauthorised("send Authorization: Bearer <token>".to_owned()))?;
+    let secret = value
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            ApiError::Unauthorised("the Authorization header must be Bearer <token>".to_owned())
+        })?;
+    db.access(secret)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorised("the token is not valid or was revoked".to_owned()))
+}
+
+/// The district `code`, if the token may read it. Anything else is the
+/// same 404, so that a token learns nothing about other districts.
+fn readable(access: &Access, code: &str) -> Result<&'static District, ApiError> {
+    districts::by_code(code)
+        .filter(|_| access.scope.reads(code))
+        .ok_or(ApiError::NotFound)
+}
+
+async fn log(
+    research: &Research,
+    access: &Access,
+    code: &str,
+    what: &str,
+    comments: bool,
+    records: usize,
+) -> Result<(), ApiError> {
+    let record = ExportRecord {
+        at: now_seconds(),
+        token_id: access.token_id.clone(),
+        district_code: code.to_owned(),
+        what: what.to_owned(),
+        with_comments: comments,
+        records: records as i64,
+    };
+    research.db.log_export(&record).await?;
+    tracing::info!(token = %access.token_id, district = code, what, comments, records, "district data read");
+    Ok(())
+}
+
+async fn access(State(r): State<Research>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let access = authorise(&r.db, &headers).await?;
+    let counts = r.db.districts_with_surveys().await?;
+    let listed: Vec<&District> = districts::BEIJING
+        .iter()
+        .filter(|d| access.scope.reads(d.code))
+        .collect();
+    let districts: Vec<_> = listed
+        .iter()
+        .map(|d| {
+            json!({
+                "code": d.code,
+                "name_zh": d.name_zh,
+                "name_en": d.name_en,
+                "has_responses": counts.iter().any(|(c, n)| c == d.code && *n > 0),
+            })
+        })
+        .collect();
+    let scope = match access.scope {
+        Scope::City => "city",
+        Scope::District(_) => "district",
+    };
+    Ok(axum::Json(json!({
+        "scope": scope,
+        "label": access.label,
+        "raw_export": matches!(access.scope, Scope::District(_)),
+        "districts": districts,
+    }))
+    .into_response())
+}
+
+/// Supply counted around one community.
+#[derive(Debug, Serialize)]
+struct CommunitySupply {
+    subdistrict: String,
+    community: String,
+    /// Centre, WGS-84 degrees.
+    lon: f64,
+    lat: f64,
+    supply: Supply,
+}
+
+/// Everything the demand endpoints publish for one district.
+struct Computed {
+    demand: DistrictDemand,
+    supply: Vec<CommunitySupply>,
+    gaps: Vec<Gap>,
+    responses: usize,
+    unreadable: usize,
+}
+
+fn compute(atlas: Option<&Atlas>, code: &str, surveys: &[StoredSurvey]) -> Computed {
+    let mut unreadable = 0;
+    let responses: Vec<SurveyResponse> = surveys
+        .iter()
+        .filter_map(|s| {
+            let parsed = serde_json::from_str(&s.body).ok();
+            unreadable += usize::from(parsed.is_none());
+            parsed
+        })
+        .collect();
+    let demand = publish(code, &by_community(&responses), MIN_COUNT);
+    let mut supply = Vec::new();
+    if let Some(atlas) = atlas {
+        for place in atlas
+            .places
+            .places
+            .iter()
+            .filter(|p| p.district_code == code)
+        {
+            let minutes = demand
+                .median_walk_for(&place.subdistrict, &place.community)
+                .unwrap_or(DEFAULT_REACH_MINUTES);
+            supply.push(CommunitySupply {
+                subdistrict: place.subdistrict.clone(),
+                community: place.community.clone(),
+                lon: place.lon,
+                lat: place.lat,
+                supply: supply_at(
+                    &atlas.facilities,
+                    &atlas.index,
+                    place.position(),
+                    minutes,
+                    WalkingModel::STANDARD,
+                ),
+            });
+        }
+    }
+    let gaps = rank(&demand, |sub, community| {
+        supply
+            .iter()
+            .find(|s| s.subdistrict == sub && s.community == community)
+            .map(|s| s.supply.clone())
+    });
+    Computed {
+        demand,
+        supply,
+        gaps,
+        responses: responses.len(),
+        unreadable,
+    }
+}
+
+/// Reads and computes one district's tables, off the async threads.
+async fn district(r: &Research, code: &str) -> Result<Computed, ApiError> {
+    let surveys = r.db.district_surveys(code).await?;
+    let atlas = r.atlas.clone();
+    let code = code.to_owned();
+    let computed =
+        tokio::task::spawn_blocking(move || compute(atlas.as_ref().as_ref().ok(), &code, &surveys))
+            .await
+            .map_err(|e| ApiError::Internal(format!("aggregation failed: {e}")))?;
+    if computed.unreadable > 0 {
+        tracing::warn!(
+            unreadable = computed.unreadable,
+            "stored answers that no longer parse were left out"
+        );
+    }
+    Ok(computed)
+}
+
+async fn demand_json(
+    State(r): State<Research>,
+    UrlPath(code): UrlPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let access = authorise(&r.db, &headers).await?;
+    let d = readable(&access, &code)?;
+    let c = district(&r, &code).await?;
+    log(&r, &access, &code, "demand", false, c.responses).await?;
+    let (supply, supply_error) = match r.atlas.as_ref() {
+        Ok(atlas) => (
+            Some(json!({
+                "dataset_version": atlas.dataset_version,
+                "sample": atlas.sample,
+                "walking_speed_m_per_min": WalkingModel::STANDARD.speed_m_per_min,
+                "communities": c.supply,
+            })),
+            None,
+        ),
+        Err(e) => (None, Some(e.clone())),
+    };
+    Ok(axum::Json(json!({
+        "district": { "code": d.code, "name_zh": d.name_zh, "name_en": d.name_en },
+        "min_count": MIN_COUNT,
+        "withheld": "null is a withheld cell: fewer than min_count respondents, or needed to protect such a cell",
+        "order": {
+            "functions": ServiceFunction::ALL.map(ServiceFunction::code),
+            "age_bands": AGE_BANDS.map(|b| b.0),
+            "times": TIMES.map(|t| t.0),
+            "walk_minutes": WALK_MINUTES,
+            "pay_bands": PAY_BANDS,
+        },
+        "demand": c.demand,
+        "supply": supply,
+        "supply_error": supply_error,
+        "gaps": c.gaps,
+        "unreadable": c.unreadable,
+    }))
+    .into_response())
+}
+
+/// A CSV cell: quoted when it must be, and never read as a formula.
+fn field(out: &mut String, value: &str) {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(&value);
+    }
+}
+
+fn line(out: &mut String, cells: &[String]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        field(out, cell);
+    }
+    out.push_str("\r\n");
+}
+
+fn count(cell: Option<u32>) -> String {
+    cell.map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// `text/csv`, UTF-8 with a byte-order mark, as a download named `name`.
+fn csv_response(body: String, name: &str) -> Response {
+    let mut response = format!("\u{feff}{body}").into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The header of demand.csv: Chinese label, then the code.
+fn demand_header() -> Vec<String> {
+    let mut h: Vec<String> = [
+        "层级 level",
+        "街道 subdistrict",
+        "社区 community",
+        "受访户数 respondents",
+        "可接受步行中位数(分钟) median_walk_minutes",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for (code, zh, _) in AGE_BANDS {
+        h.push(format!("有{zh}成员的户数 households_{code}"));
+    }
+    for f in ServiceFunction::ALL {
+        h.push(format!("需要{} need_{}", f.label_zh(), f.code()));
+    }
+    for f in ServiceFunction::ALL {
+        h.push(format!("首选{} first_{}", f.label_zh(), f.code()));
+    }
+    for (code, zh, _) in TIMES {
+        h.push(format!("{zh} time_{code}"));
+    }
+    for m in WALK_MINUTES {
+        h.push(format!("步行{m}分钟 walk_{m}"));
+    }
+    for f in ServiceFunction::ALL {
+        for b in 0..PAY_BANDS {
+            h.push(format!("{}付费档{b} pay_{}_{b}", f.label_zh(), f.code()));
+        }
+    }
+    h.push("计算供给的步行分钟 reach_minutes".to_owned());
+    for f in ServiceFunction::ALL {
+        h.push(format!(
+            "步行可达{}设施数 facilities_{}",
+            f.label_zh(),
+            f.code()
+        ));
+    }
+    for f in ServiceFunction::ALL {
+        h.push(format!("{}空余位 free_places_{}", f.label_zh(), f.code()));
+    }
+    for f in ServiceFunction::ALL {
+        h.push(format!("{}缺口分 gap_{}", f.label_zh(), f.code()));
+    }
+    h
+}
+
+fn row_cells(
+    level: &str,
+    sub: &str,
+    community: &str,
+    row: &Row,
+    median: Option<u8>,
+) -> Vec<String> {
+    let mut cells = vec![
+        level.to_owned(),
+        sub.to_owned(),
+        community.to_owned(),
+        count(row.respondents),
+        median.map(|m| m.to_string()).unwrap_or_default(),
+    ];
+    cells.extend(row.households_with_band.iter().map(|&c| count(c)));
+    cells.extend(row.needs.iter().map(|&c| count(c)));
+    cells.extend(row.first_priority.iter().map(|&c| count(c)));
+    cells.extend(row.times.iter().map(|&c| count(c)));
+    cells.extend(row.walk.iter().map(|&c| count(c)));
+    cells.extend(row.pay.iter().flatten().map(|&c| count(c)));
+    cells
+}
+
+fn supply_cells(supply: Option<&Supply>, gaps: &[&Gap]) -> Vec<String> {
+    let mut cells = vec![
+        supply
+            .map(|s| s.reach_minutes.to_string())
+            .unwrap_or_default(),
+    ];
+    for slot in 0..9 {
+        cells.push(
+            supply
+                .map(|s| s.facilities[slot].to_string())
+                .unwrap_or_default(),
+        );
+    }
+    for slot in 0..9 {
+        cells.push(count(supply.and_then(|s| s.free_places[slot])));
+    }
+    for f in ServiceFunction::ALL {
+        cells.push(
+            gaps.iter()
+                .find(|g| g.function == f)
+                .map(|g| format!("{:.3}", g.score))
+                .unwrap_or_default(),
+        );
+    }
+    cells
+}
+
+fn demand_table(c: &Computed) -> String {
+    let mut out = String::new();
+    let header = demand_header();
+    let width = header.len();
+    line(&mut out, &header);
+    let pad = |mut cells: Vec<String>| {
+        cells.resize(width, String::new());
+        cells
+    };
+    let d = &c.demand;
+    line(
+        &mut out,
+        &pad(row_cells(
+            "区 district",
+            "",
+            "",
+            &d.total,
+            d.median_walk_minutes,
+        )),
+    );
+    for sub in &d.subdistricts {
+        line(
+            &mut out,
+            &pad(row_cells(
+                "街道 subdistrict",
+                &sub.name,
+                "",
+                &sub.row,
+                sub.median_walk_minutes,
+            )),
+        );
+    }
+    for sub in &d.subdistricts {
+        for community in &sub.communities {
+            let mut cells = row_cells(
+                "社区 community",
+                &sub.name,
+                &community.name,
+                &community.row,
+                community.median_walk_minutes,
+            );
+            let supply = c
+                .supply
+                .iter()
+                .find(|s| s.subdistrict == sub.name && s.community == community.name);
+            let gaps: Vec<&Gap> = c
+                .gaps
+                .iter()
+                .filter(|g| g.subdistrict == sub.name && g.community == community.name)
+                .collect();
+            cells.extend(supply_cells(supply.map(|s| &s.supply), &gaps));
+            line(&mut out, &pad(cells));
+        }
+    }
+    out
+}
+
+async fn demand_csv(
+    State(r): State<Research>,
+    UrlPath(code): UrlPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let access = authorise(&r.db, &headers).await?;
+    readable(&access, &code)?;
+    let c = district(&r, &code).await?;
+    log(&r, &access, &code, "demand.csv", false, c.responses).await?;
+    Ok(csv_response(
+        demand_table(&c),
+        &format!("linli-demand-{code}.csv"),
+    ))
+}
+
+/// `?comments=1` includes the free-text comments.
+#[derive(Debug, Deserialize)]
+struct RawQuery {
+    #[serde(default)]
+    comments: Option<String>,
+}
+
+/// The day an answer arrived, in Beijing time (UTC+8), as `YYYY-MM-DD`.
+fn beijing_day(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds + 8 * 3600, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+fn responses_table(surveys: &[StoredSurvey], comments: bool) -> (String, usize) {
+    let mut out = String::new();
+    let mut header: Vec<String> = [
+        "编号 id",
+        "收到日期 received_day",
+        "问卷版本 questionnaire",
+        "街道 subdistrict",
+        "社区 community",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for (code, zh, _) in AGE_BANDS {
+        header.push(format!("{zh}人数 {code}"));
+    }
+    for f in ServiceFunction::ALL {
+        header.push(format!("{}优先级 priority_{}", f.label_zh(), f.code()));
+    }
+    for (code, zh, _) in TIMES {
+        header.push(format!("{zh} time_{code}"));
+    }
+    for f in ServiceFunction::ALL {
+        header.push(format!("{}付费档 pay_{}", f.label_zh(), f.code()));
+    }
+    header.push("可接受步行(分钟) walk_minutes".to_owned());
+    if comments {
+        header.push("留言 comment".to_owned());
+    }
+    line(&mut out, &header);
+    let mut written = 0;
+    for s in surveys {
+        let Ok(r) = serde_json::from_str::<SurveyResponse>(&s.body) else {
+            continue;
+        };
+        let mut cells = vec![
+            r.id.clone(),
+            beijing_day(s.received_at),
+            r.questionnaire.to_string(),
+            r.community.subdistrict.clone(),
+            r.community.community.clone(),
+        ];
+        cells.extend(r.household.counts().iter().map(u8::to_string));
+        for f in ServiceFunction::ALL {
+            cells.push(
+                r.needs
+                    .iter()
+                    .find(|n| n.function == f)
+                    .map(|n| n.priority.to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        for t in [
+            TimeNeed::WeekdayDaytime,
+            TimeNeed::WeekdayEvening,
+            TimeNeed::Weekend,
+            TimeNeed::SchoolHolidays,
+        ] {
+            cells.push(u8::from(r.times.contains(&t)).to_string());
+        }
+        for f in ServiceFunction::ALL {
+            cells.push(
+                r.pay
+                    .iter()
+                    .find(|p| p.function == f)
+                    .map(|p| p.band.to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        cells.push(r.walk_minutes.to_string());
+        if comments {
+            cells.push(r.comment.clone().unwrap_or_default());
+        }
+        line(&mut out, &cells);
+        written += 1;
+    }
+    (out, written)
+}
+
+async fn responses_csv(
+    State(r): State<Research>,
+    UrlPath(code): UrlPath<String>,
+    Query(query): Query<RawQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let access = authorise(&r.db, &headers).await?;
+    readable(&access, &code)?;
+    if access.scope == Scope::City {
+        return Err(ApiError::Forbidden(
+            "raw responses are exported by the district that collected them; city tokens read aggregates".to_owned(),
+        ));
+    }
+    let comments = matches!(query.comments.as_deref(), Some("1" | "true" | "yes"));
+    let surveys = r.db.district_surveys(&code).await?;
+    let (body, written) = tokio::task::spawn_blocking(move || responses_table(&surveys, comments))
+        .await
+        .map_err(|e| ApiError::Internal(format!("export failed: {e}")))?;
+    log(&r, &access, &code, "responses.csv", comments, written).await?;
+    Ok(csv_response(body, &format!("linli-responses-{code}.csv")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        let mut out = String::new();
+        line(
+            &mut out,
+            &[
+                "a,b".to_owned(),
+                "say \"hi\"".to_owned(),
+                "=1+1".to_owned(),
+                "东城区".to_owned(),
+            ],
+        );
+        assert_eq!(out, "\"a,b\",\"say \"\"hi\"\"\",'=1+1,东城区\r\n");
+    }
+
+    #[test]
+    fn days_are_beijing_days() {
+        // 2026-11-26 17:00 UTC is 2026-11-27 01:00 in Beijing.
+        assert_eq!(beijing_day(1_795_712_400), "2026-11-27");
+    }
+
+    #[test]
+    fn the_demand_header_matches_the_rows() {
+        let header = demand_header();
+        let row = row_cells(
+            "社区 community",
+            "s",
+            "c",
+            &publish("110101", &Default::default(), 10).total,
+            None,
+        );
+        let supply = supply_cells(None, &[]);
+        assert_eq!(header.len(), row.len() + supply.len());
+    }
+}
