@@ -11,6 +11,7 @@ use linli_facilities::geometry::LonLat;
 use linli_facilities::model::ServiceFunction;
 use linli_facilities::places::Place;
 
+use crate::dashboard::Dashboard;
 use crate::data::{LoadError, Loaded, Want, beijing_now, load, load_near};
 use crate::facility::FacilityPage;
 use crate::geo::{GeoError, current_position};
@@ -26,8 +27,8 @@ use crate::rows::{
 };
 use crate::survey::SurveyPage;
 use crate::url_state::{
-    AGE_BANDS, CATEGORIES, FacilityRef, FinderState, OpenChoice, Source, age_code, category_code,
-    category_from_code, current_query, push_query,
+    AGE_BANDS, CATEGORIES, FacilityRef, FinderState, OpenChoice, Page, Source, age_code,
+    category_code, category_from_code, current_query, push_query,
 };
 use crate::{SAMPLE_ORIGIN, search_radius_m};
 
@@ -126,7 +127,8 @@ pub fn Finder(
 
     let survey_url = manifest_url.clone();
     // Only switching pages redraws the page, not every filter change.
-    let survey_on = Memo::new(move |_| state.with(|s| s.survey));
+    let page = Memo::new(move |_| state.with(|s| s.page));
+    let survey_on = Memo::new(move |_| page.get() == Page::Survey);
     let picker_url = manifest_url;
     let pick_community = move |p: Place| {
         state.update(|s| {
@@ -262,7 +264,7 @@ pub fn Finder(
                     on:click=move |ev: leptos::ev::MouseEvent| {
                         ev.prevent_default();
                         state.update(|s| {
-                            s.survey = true;
+                            s.page = Page::Survey;
                             s.facility = None;
                         });
                     }
@@ -311,9 +313,11 @@ pub fn Finder(
         </header>
         <main id="main">
             {move || {
-                if survey_on.get() {
-                    let close = move || state.update(|s| s.survey = false);
+                let close = move || state.update(|s| s.page = Page::Finder);
+                if page.get() == Page::Survey {
                     view! { <SurveyPage manifest_url=survey_url.clone() lang on_close=close /> }.into_any()
+                } else if page.get() == Page::Staff {
+                    view! { <Dashboard lang on_close=close /> }.into_any()
                 } else if facility_ref.with(Option::is_some) {
                     facility_view(lang).into_any()
                 } else {
@@ -321,6 +325,21 @@ pub fn Finder(
                 }
             }}
         </main>
+        <footer class="site-footer">
+            <a
+                class="staff-link"
+                href="?p=staff"
+                on:click=move |ev: leptos::ev::MouseEvent| {
+                    ev.prevent_default();
+                    state.update(|s| {
+                        s.page = Page::Staff;
+                        s.facility = None;
+                    });
+                }
+            >
+                {lang.pick("区级工作人员：需求分析", "District staff: demand research")}
+            </a>
+        </footer>
         }
     }
 }

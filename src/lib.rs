@@ -9,6 +9,7 @@
 //! pages show is computed by plain functions with native tests ([`rows`],
 //! [`facility`], [`map`]); the components stay thin.
 
+pub mod dashboard;
 pub mod data;
 pub mod facility;
 pub mod finder;

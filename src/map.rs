@@ -89,6 +89,21 @@ impl View {
         View { center, zoom }
     }
 
+    /// The view that shows the box `[west, south, east, north]` (WGS-84
+    /// degrees) as large as fits within `fill` (0 to 1) of the canvas,
+    /// centred (never deeper than [`MAX_ZOOM`]).
+    pub fn fit_box(bbox: [f64; 4], fill: f64) -> View {
+        let [w, s, e, n] = bbox;
+        let (x0, y0) = world_px(LonLat::new(w, n), 0.0);
+        let (x1, y1) = world_px(LonLat::new(e, s), 0.0);
+        let span_x = (x1 - x0).max(1e-9);
+        let span_y = (y1 - y0).max(1e-9);
+        let scale = (fill * WIDTH / span_x).min(fill * HEIGHT / span_y);
+        let zoom = scale.log2().clamp(0.0, f64::from(MAX_ZOOM));
+        let center = lonlat_at((x0 + x1) / 2.0, (y0 + y1) / 2.0, 0.0);
+        View { center, zoom }
+    }
+
     /// Canvas coordinates of `p`.
     pub fn to_canvas(&self, p: LonLat) -> (f64, f64) {
         let (cx, cy) = world_px(self.center, self.zoom);
@@ -411,6 +426,19 @@ mod tests {
         // slippy-map scheme).
         let (x, y) = world_px(LonLat::new(116.3975, 39.9087), 14.0);
         assert_eq!(((x / TILE_PX) as u32, (y / TILE_PX) as u32), (13489, 6208));
+    }
+
+    #[test]
+    fn a_box_fills_the_canvas_on_its_longer_side() {
+        // Haidian-sized: taller than wide on the 640 × 400 canvas.
+        let bbox = [116.20, 39.90, 116.40, 40.10];
+        let v = View::fit_box(bbox, 0.9);
+        let (x0, y0) = v.to_canvas(LonLat::new(bbox[0], bbox[3]));
+        let (x1, y1) = v.to_canvas(LonLat::new(bbox[2], bbox[1]));
+        assert!((y1 - y0 - 0.9 * HEIGHT).abs() < 1e-6, "{y0} {y1}");
+        assert!(x1 - x0 < 0.9 * WIDTH);
+        assert!(((x0 + x1) / 2.0 - WIDTH / 2.0).abs() < 1e-6);
+        assert!(((y0 + y1) / 2.0 - HEIGHT / 2.0).abs() < 1e-6);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! (`1`), `age` (band code), `max` (yuan), `pos` (`lon,lat`, WGS-84, 5
 //! decimals) with where it came from (`src=gps`, `src=map`, or `near=` a
 //! community's name, percent-encoded), the open facility page (`fac`,
-//! its id, and `fd`, its district code), and the needs survey (`p=survey`). Defaults are left out, so the plain
+//! its id, and `fd`, its district code), the needs survey (`p=survey`) and the staff dashboard (`p=staff`). Defaults are left out, so the plain
 //! page has no query. Reading is lenient: an unknown key or value is ignored
 //! rather than breaking the page, since links get truncated and edited by
 //! hand.
@@ -44,8 +44,21 @@ pub struct FinderState {
     pub source: Option<Source>,
     /// The facility page on show, if any.
     pub facility: Option<FacilityRef>,
-    /// The needs survey is on show instead of the finder.
-    pub survey: bool,
+    /// The page on show: the finder, the needs survey or the staff
+    /// dashboard.
+    pub page: Page,
+}
+
+/// The app's pages besides a facility's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Page {
+    /// The finder (no `p`).
+    #[default]
+    Finder,
+    /// The needs survey (`p=survey`).
+    Survey,
+    /// The district staff dashboard (`p=staff`).
+    Staff,
 }
 
 /// When the resident wants services to be open.
@@ -94,7 +107,7 @@ impl Default for FinderState {
             position: None,
             source: None,
             facility: None,
-            survey: false,
+            page: Page::Finder,
         }
     }
 }
@@ -250,8 +263,10 @@ impl FinderState {
                 Some(Source::Community(label)) => parts.push(format!("near={}", encode(label))),
             }
         }
-        if self.survey {
-            parts.push("p=survey".to_owned());
+        match self.page {
+            Page::Finder => {}
+            Page::Survey => parts.push("p=survey".to_owned()),
+            Page::Staff => parts.push("p=staff".to_owned()),
         }
         if let Some(f) = &self.facility {
             parts.push(format!("fac={}&fd={}", encode(&f.id), encode(&f.district)));
@@ -294,7 +309,13 @@ impl FinderState {
                 "near" => state.source = decode(value).map(Source::Community),
                 "fac" => fac = decode(value).filter(|v| !v.is_empty()),
                 "fd" => fd = decode(value).filter(|v| !v.is_empty()),
-                "p" => state.survey = value == "survey",
+                "p" => {
+                    state.page = match value {
+                        "survey" => Page::Survey,
+                        "staff" => Page::Staff,
+                        _ => Page::Finder,
+                    }
+                }
                 _ => {}
             }
         }
@@ -382,7 +403,7 @@ mod tests {
                 id: "110101-00001".to_owned(),
                 district: "110101".to_owned(),
             }),
-            survey: false,
+            page: Page::Finder,
         };
         let query = state.to_query();
         assert_eq!(
@@ -408,12 +429,14 @@ mod tests {
             "{query}"
         );
         assert_eq!(FinderState::from_query(&query), community);
-        let survey = FinderState {
-            survey: true,
-            ..FinderState::default()
-        };
-        assert_eq!(survey.to_query(), "p=survey");
-        assert_eq!(FinderState::from_query("p=survey"), survey);
+        for (page, query) in [(Page::Survey, "p=survey"), (Page::Staff, "p=staff")] {
+            let state = FinderState {
+                page,
+                ..FinderState::default()
+            };
+            assert_eq!(state.to_query(), query);
+            assert_eq!(FinderState::from_query(query), state);
+        }
     }
 
     #[test]

@@ -67,6 +67,12 @@ impl Collector {
         &self.binary
     }
 
+    /// Its data directory, for tests that make a research token with
+    /// `collector token create --data-dir …`.
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data
+    }
+
     /// Its base URL, ending in `/`.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}/", self.port)

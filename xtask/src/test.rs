@@ -160,6 +160,7 @@ fn e2e(project: &Project, tools: &Tools) -> Result<Counts> {
             .args(["test", "--package", "linli-e2e", "--", "--test-threads=1"])
             .env("LINLI_APP_URL", server.url())
             .env("LINLI_COLLECTOR_BIN", server.binary())
+            .env("LINLI_COLLECTOR_DATA", server.data_dir())
             .env("LINLI_WEBDRIVER_URL", driver.url())
             .env("LINLI_CHROMIUM", &tools.chromium),
     )

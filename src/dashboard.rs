@@ -1,0 +1,858 @@
+//! The district staff dashboard (`?p=staff`): demand against supply for
+//! one district, from the collector's research API.
+//!
+//! The staff member gives the access token their district was issued; it
+//! is kept in sessionStorage (`linli.staff.token`), so it is forgotten
+//! when the tab closes, and sent only as `Authorization: Bearer …` to the
+//! app's own collector. What is shown was computed and disclosure-checked
+//! by the collector (`linli_survey::publish`); withheld cells stay
+//! withheld here ("—"), never replaced by zero.
+
+use leptos::prelude::*;
+use linli_facilities::model::ServiceFunction;
+use linli_survey::gap::{Gap, Supply};
+use linli_survey::publish::{DistrictDemand, Row};
+use linli_survey::questionnaire::{AGE_BANDS, PAY_BANDS};
+use serde::Deserialize;
+use wasm_bindgen::JsCast;
+
+use crate::i18n::{Lang, function_label};
+use crate::map::View;
+use crate::survey::pay_label;
+
+const TOKEN_KEY: &str = "linli.staff.token";
+const API: &str = "api/v1";
+
+/// `GET /api/v1/access`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct AccessDoc {
+    /// `district` or `city`.
+    pub scope: String,
+    /// Who the token was made for.
+    pub label: String,
+    /// Whether raw responses may be exported.
+    pub raw_export: bool,
+    /// The districts the token reads.
+    pub districts: Vec<DistrictDoc>,
+}
+
+/// One district in [`AccessDoc`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DistrictDoc {
+    /// GB/T 2260 code.
+    pub code: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// Whether any answers are stored for it.
+    pub has_responses: bool,
+}
+
+/// `GET /api/v1/districts/{code}/demand`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DemandDoc {
+    /// The district.
+    pub district: DistrictName,
+    /// The smallest count published.
+    pub min_count: u32,
+    /// The tables.
+    pub demand: DistrictDemand,
+    /// Supply around each community; `None` when the collector has no
+    /// dataset.
+    pub supply: Option<SupplyDoc>,
+    /// The gap ranking, largest first.
+    pub gaps: Vec<Gap>,
+}
+
+/// The district's names.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DistrictName {
+    /// GB/T 2260 code.
+    pub code: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+}
+
+/// Supply, and the dataset it was counted from.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SupplyDoc {
+    /// The dataset's version.
+    pub dataset_version: String,
+    /// Whether the dataset is sample data.
+    pub sample: bool,
+    /// Each community with its centre.
+    pub communities: Vec<CommunitySupply>,
+}
+
+/// Supply around one community.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CommunitySupply {
+    /// Sub-district.
+    pub subdistrict: String,
+    /// Community.
+    pub community: String,
+    /// Centre, WGS-84 longitude in degrees.
+    pub lon: f64,
+    /// Centre, WGS-84 latitude in degrees.
+    pub lat: f64,
+    /// What is in reach.
+    pub supply: Supply,
+}
+
+/// One bar of a chart: its label, its count (`None` when withheld) and its
+/// length as a share of the longest bar (0 to 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// What the bar counts.
+    pub label: String,
+    /// The count; `None` when withheld.
+    pub value: Option<u32>,
+    /// Length relative to the longest published bar, 0 to 1.
+    pub share: f64,
+}
+
+/// Bars for `values`, scaled to the largest published value.
+pub fn bars(labels: Vec<String>, values: &[Option<u32>]) -> Vec<Bar> {
+    let max = values.iter().flatten().copied().max().unwrap_or(0).max(1);
+    labels
+        .into_iter()
+        .zip(values)
+        .map(|(label, &value)| Bar {
+            label,
+            value,
+            share: f64::from(value.unwrap_or(0)) / f64::from(max),
+        })
+        .collect()
+}
+
+/// The row for the chosen sub-district, or the district's when `None`.
+pub fn row_for<'a>(demand: &'a DistrictDemand, subdistrict: Option<&str>) -> Option<&'a Row> {
+    match subdistrict {
+        None => Some(&demand.total),
+        Some(name) => demand
+            .subdistricts
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| &s.row),
+    }
+}
+
+/// The gaps of one function, in rank order, within a sub-district when one
+/// is chosen.
+pub fn gaps_for<'a>(
+    gaps: &'a [Gap],
+    function: Option<ServiceFunction>,
+    subdistrict: Option<&str>,
+) -> Vec<&'a Gap> {
+    gaps.iter()
+        .filter(|g| function.is_none_or(|f| g.function == f))
+        .filter(|g| subdistrict.is_none_or(|s| g.subdistrict == s))
+        .collect()
+}
+
+/// The shade step (0 to 4) of a gap score: 0 is below 0.1, 4 is 0.4 and
+/// over; `None` when the community has no published gap.
+pub fn shade(score: Option<f64>) -> Option<u8> {
+    score.map(|s| (s * 10.0).floor().clamp(0.0, 4.0) as u8)
+}
+
+/// One community on the gap map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapPoint {
+    /// Canvas x, in map pixels.
+    pub x: f64,
+    /// Canvas y, in map pixels.
+    pub y: f64,
+    /// The community.
+    pub community: String,
+    /// Its gap score for the chosen function; `None` when unpublished.
+    pub score: Option<f64>,
+}
+
+/// The communities on the map (of one sub-district, when chosen), fitted
+/// to the canvas, with their gap scores for `function`.
+pub fn map_points(
+    communities: &[CommunitySupply],
+    gaps: &[Gap],
+    function: ServiceFunction,
+    subdistrict: Option<&str>,
+) -> Vec<MapPoint> {
+    use linli_facilities::geometry::LonLat;
+    let shown: Vec<&CommunitySupply> = communities
+        .iter()
+        .filter(|c| subdistrict.is_none_or(|s| c.subdistrict == s))
+        .collect();
+    let mut bbox = [180.0_f64, 90.0_f64, -180.0_f64, -90.0_f64];
+    for c in &shown {
+        bbox = [
+            bbox[0].min(c.lon),
+            bbox[1].min(c.lat),
+            bbox[2].max(c.lon),
+            bbox[3].max(c.lat),
+        ];
+    }
+    // A single community, or none, still gets a neighbourhood around it.
+    let pad = 0.005;
+    if shown.is_empty() {
+        let o = crate::SAMPLE_ORIGIN;
+        bbox = [o.lon, o.lat, o.lon, o.lat];
+    }
+    let view = View::fit_box(
+        [bbox[0] - pad, bbox[1] - pad, bbox[2] + pad, bbox[3] + pad],
+        0.9,
+    );
+    shown
+        .iter()
+        .map(|c| {
+            let (x, y) = view.to_canvas(LonLat::new(c.lon, c.lat));
+            let score = gaps
+                .iter()
+                .find(|g| {
+                    g.function == function
+                        && g.subdistrict == c.subdistrict
+                        && g.community == c.community
+                })
+                .map(|g| g.score);
+            MapPoint {
+                x,
+                y,
+                community: c.community.clone(),
+                score,
+            }
+        })
+        .collect()
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+fn stored_token() -> Option<String> {
+    session()?
+        .get_item(TOKEN_KEY)
+        .ok()?
+        .filter(|t| !t.is_empty())
+}
+
+fn store_token(token: Option<&str>) {
+    if let Some(s) = session() {
+        let _ = match token {
+            Some(t) => s.set_item(TOKEN_KEY, t),
+            None => s.remove_item(TOKEN_KEY),
+        };
+    }
+}
+
+/// Why a request to the research API failed, as the staff member reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiProblem {
+    /// 401: the token is wrong or revoked.
+    BadToken,
+    /// 404 or 403: not readable with this token.
+    NotAllowed,
+    /// The network or the server failed.
+    Failed(String),
+}
+
+impl ApiProblem {
+    /// What the page says.
+    pub fn describe(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ApiProblem::BadToken, Lang::Zh) => {
+                "访问令牌无效或已被撤销，请检查后重新输入。".to_owned()
+            }
+            (ApiProblem::BadToken, Lang::En) => {
+                "The access token is not valid or was revoked. Check it and enter it again."
+                    .to_owned()
+            }
+            (ApiProblem::NotAllowed, Lang::Zh) => "这个令牌不能查看该区的数据。".to_owned(),
+            (ApiProblem::NotAllowed, Lang::En) => {
+                "This token cannot read that district's data.".to_owned()
+            }
+            (ApiProblem::Failed(why), Lang::Zh) => format!("无法连接服务器（{why}），请稍后重试。"),
+            (ApiProblem::Failed(why), Lang::En) => {
+                format!("Could not reach the server ({why}). Please try again later.")
+            }
+        }
+    }
+}
+
+async fn get_text(path: String, token: String) -> Result<String, ApiProblem> {
+    let response = gloo_net::http::Request::get(&path)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|e| ApiProblem::Failed(e.to_string()))?;
+    match response.status() {
+        200 => response
+            .text()
+            .await
+            .map_err(|e| ApiProblem::Failed(e.to_string())),
+        401 => Err(ApiProblem::BadToken),
+        403 | 404 => Err(ApiProblem::NotAllowed),
+        status => Err(ApiProblem::Failed(format!("HTTP {status}"))),
+    }
+}
+
+async fn get_json<T: serde::de::DeserializeOwned>(
+    path: String,
+    token: String,
+) -> Result<T, ApiProblem> {
+    let text = get_text(path, token).await?;
+    serde_json::from_str(&text).map_err(|e| ApiProblem::Failed(e.to_string()))
+}
+
+/// Saves `text` as a file named `name` through a temporary object URL,
+/// with the byte-order mark Excel needs to read UTF-8 (the browser's text
+/// decoding dropped the server's).
+fn save_file(text: &str, name: &str) -> Result<(), String> {
+    let text = format!("\u{feff}{}", text.trim_start_matches('\u{feff}'));
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the browser could not make the file".to_owned())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the browser could not make the file".to_owned())?;
+    let a = document()
+        .create_element("a")
+        .map_err(|_| "no document".to_owned())?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| "no anchor".to_owned())?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+fn cell_text(value: Option<u32>) -> String {
+    value.map_or_else(|| "—".to_owned(), |n| n.to_string())
+}
+
+/// The dashboard page.
+#[component]
+pub fn Dashboard(lang: Lang, on_close: impl Fn() + Send + Sync + Clone + 'static) -> impl IntoView {
+    let (token, set_token) = signal(stored_token());
+    let access = LocalResource::new(move || {
+        let token = token.get();
+        async move {
+            match token {
+                Some(t) => Some(get_json::<AccessDoc>(format!("{API}/access"), t).await),
+                None => None,
+            }
+        }
+    });
+    let sign_out = move || {
+        store_token(None);
+        set_token.set(None);
+    };
+    let body = move || {
+        match access.get() {
+        None => view! { <p class="loading" role="status">{lang.pick("正在验证…", "Checking…")}</p> }
+            .into_any(),
+        Some(None) => view! { <TokenForm lang on_token=move |t: String| {
+            store_token(Some(&t));
+            set_token.set(Some(t));
+        } /> }
+        .into_any(),
+        Some(Some(Err(problem))) => view! {
+            <div class="error" role="alert">
+                <p>{problem.describe(lang)}</p>
+                <button type="button" on:click=move |_| sign_out()>{lang.pick("重新输入令牌", "Enter the token again")}</button>
+            </div>
+        }
+        .into_any(),
+        Some(Some(Ok(doc))) => {
+            let token = token.get_untracked().unwrap_or_default();
+            view! { <District access=doc token lang on_sign_out=sign_out /> }.into_any()
+        }
+    }
+    };
+    let close = on_close.clone();
+    view! {
+        <section class="dashboard" aria-labelledby="dashboard-title">
+            <div class="page-head">
+                <button type="button" class="back" on:click=move |_| close()>
+                    {lang.pick("← 返回查找", "← Back to the finder")}
+                </button>
+                <h2 id="dashboard-title" tabindex="-1">{lang.pick("区级需求分析", "District demand research")}</h2>
+            </div>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn TokenForm(
+    lang: Lang,
+    on_token: impl Fn(String) + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let (value, set_value) = signal(String::new());
+    let (problem, set_problem) = signal(None::<&'static str>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let v = value.get_untracked().trim().to_owned();
+        if v.is_empty() {
+            set_problem.set(Some(
+                lang.pick("请输入访问令牌。", "Enter the access token."),
+            ));
+        } else {
+            on_token(v);
+        }
+    };
+    view! {
+        <form class="token-form" on:submit=submit>
+            <p>{lang.pick(
+                "本页供区级工作人员使用。请输入本区获发的访问令牌；令牌只保存在本标签页中，关闭后即清除。",
+                "This page is for district staff. Enter the access token issued to your district; it is kept in this tab only and forgotten when the tab closes.",
+            )}</p>
+            <label for="staff-token">{lang.pick("访问令牌", "Access token")}</label>
+            <input
+                id="staff-token"
+                type="password"
+                autocomplete="off"
+                spellcheck="false"
+                aria-invalid=move || problem.get().map(|_| "true")
+                aria-describedby="staff-token-problem"
+                on:input=move |ev| set_value.set(event_target_value(&ev))
+            />
+            <p id="staff-token-problem" class="field-problem" role="alert">{move || problem.get()}</p>
+            <button type="submit" class="primary">{lang.pick("进入", "Sign in")}</button>
+        </form>
+    }
+}
+
+#[component]
+fn District(
+    access: AccessDoc,
+    token: String,
+    lang: Lang,
+    on_sign_out: impl Fn() + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let first = access
+        .districts
+        .iter()
+        .find(|d| d.has_responses)
+        .or(access.districts.first())
+        .map(|d| d.code.clone())
+        .unwrap_or_default();
+    let (district, set_district) = signal(first);
+    let data_token = token.clone();
+    let demand = LocalResource::new(move || {
+        let code = district.get();
+        let token = data_token.clone();
+        async move { get_json::<DemandDoc>(format!("{API}/districts/{code}/demand"), token).await }
+    });
+    let city = access.scope == "city";
+    let raw_export = access.raw_export;
+    let districts = access.districts.clone();
+    let chooser = city.then(|| {
+        view! {
+            <label for="staff-district">{lang.pick("区", "District")}</label>
+            <select id="staff-district" on:change=move |ev| set_district.set(event_target_value(&ev))>
+                {districts
+                    .into_iter()
+                    .map(|d| {
+                        let selected = d.code == district.get_untracked();
+                        let name = match lang { Lang::Zh => d.name_zh, Lang::En => d.name_en };
+                        view! { <option value=d.code selected=selected>{name}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        }
+    });
+    let body = move || {
+        let token = token.clone();
+        match demand.get() {
+            None => view! { <p class="loading" role="status">{lang.pick("正在统计…", "Counting…")}</p> }.into_any(),
+            Some(Err(problem)) => view! {
+                <div class="error" role="alert">
+                    <p>{problem.describe(lang)}</p>
+                    <button type="button" on:click=move |_| demand.refetch()>{lang.pick("重试", "Retry")}</button>
+                </div>
+            }
+            .into_any(),
+            Some(Ok(doc)) => view! { <DemandView doc lang token raw_export /> }.into_any(),
+        }
+    };
+    view! {
+        <div class="staff-bar">
+            <p>{lang.pick("令牌：", "Token: ")}{access.label.clone()}</p>
+            {chooser}
+            <button type="button" on:click=move |_| on_sign_out()>{lang.pick("退出", "Sign out")}</button>
+        </div>
+        {body}
+    }
+}
+
+#[component]
+fn BarChart(title: String, bars: Vec<Bar>, unit: &'static str) -> impl IntoView {
+    view! {
+        <figure class="chart">
+            <figcaption>{title}</figcaption>
+            <table>
+                <tbody>
+                    {bars
+                        .into_iter()
+                        .map(|b| {
+                            // An SVG rect, not a styled element: the
+                            // content security policy allows no inline
+                            // styles.
+                            let width = if b.share > 0.0 {
+                                crate::num::fixed((b.share * 100.0).max(0.5), 1)
+                            } else {
+                                "0".to_owned()
+                            };
+                            view! {
+                                <tr>
+                                    <th scope="row">{b.label}</th>
+                                    <td class="bar-cell">
+                                        <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                                            <rect width=width height="10" />
+                                        </svg>
+                                    </td>
+                                    <td class="num">{cell_text(b.value)}{b.value.map(|_| unit)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </figure>
+    }
+}
+
+#[component]
+fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> impl IntoView {
+    let (subdistrict, set_subdistrict) = signal(None::<String>);
+    let (function, set_function) = signal(ServiceFunction::ElderCare);
+    let (comments, set_comments) = signal(false);
+    let (download_problem, set_download_problem) = signal(None::<String>);
+    let doc = StoredValue::new(doc);
+    let name = doc.with_value(|d| match lang {
+        Lang::Zh => d.district.name_zh.clone(),
+        Lang::En => d.district.name_en.clone(),
+    });
+    let code = doc.with_value(|d| d.district.code.clone());
+    let min_count = doc.with_value(|d| d.min_count);
+    let subdistricts: Vec<String> = doc.with_value(|d| {
+        d.demand
+            .subdistricts
+            .iter()
+            .map(|s| s.name.clone())
+            .collect()
+    });
+    let sample = doc.with_value(|d| d.supply.as_ref().is_some_and(|s| s.sample));
+    let unit = lang.pick(" 户", "");
+
+    let charts = move || {
+        let sub = subdistrict.get();
+        let f = function.get();
+        doc.with_value(|d| {
+            let Some(row) = row_for(&d.demand, sub.as_deref()) else {
+                return view! { <p>{lang.pick("没有这个街道的数据。", "No data for this sub-district.")}</p> }.into_any();
+            };
+            let slot = ServiceFunction::ALL.iter().position(|&x| x == f).unwrap_or(0);
+            let by_function = bars(
+                ServiceFunction::ALL.iter().map(|&f| function_label(f, lang).to_owned()).collect(),
+                &row.needs,
+            );
+            let by_age = bars(
+                AGE_BANDS.iter().map(|b| lang.pick(b.1, b.2).to_owned()).collect(),
+                &row.households_with_band,
+            );
+            let pay = bars(
+                (0..PAY_BANDS).map(|b| pay_label(f, b, lang)).collect(),
+                &row.pay[slot],
+            );
+            let respondents = match row.respondents {
+                Some(n) => match lang {
+                    Lang::Zh => format!("受访 {n} 户"),
+                    Lang::En => format!("{n} households answered"),
+                },
+                None => match lang {
+                    Lang::Zh => format!("受访不足 {min_count} 户，数字已隐藏"),
+                    Lang::En => format!("Fewer than {min_count} households answered; figures withheld"),
+                },
+            };
+            view! {
+                <p class="respondents">{respondents}</p>
+                <div class="charts">
+                    <BarChart title=lang.pick("各类服务的需求户数", "Households needing each service").to_owned() bars=by_function unit />
+                    <BarChart title=lang.pick("有各年龄段成员的户数", "Households with members of each age").to_owned() bars=by_age unit />
+                    <BarChart
+                        title=match lang {
+                            Lang::Zh => format!("{}：愿意支付的价格", function_label(f, lang)),
+                            Lang::En => format!("{}: willingness to pay", function_label(f, lang)),
+                        }
+                        bars=pay
+                        unit
+                    />
+                </div>
+            }
+            .into_any()
+        })
+    };
+
+    let ranking = move || {
+        let sub = subdistrict.get();
+        doc.with_value(|d| {
+            let gaps = gaps_for(&d.gaps, None, sub.as_deref());
+            if gaps.is_empty() {
+                return view! { <p>{match lang {
+                    Lang::Zh => format!("还没有可发布的缺口：一个社区至少要有 {min_count} 户受访。"),
+                    Lang::En => format!("No gap can be published yet: a community needs at least {min_count} households answering."),
+                }}</p> }.into_any();
+            }
+            view! {
+                <table class="gap-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{lang.pick("排名", "Rank")}</th>
+                            <th scope="col">{lang.pick("社区", "Community")}</th>
+                            <th scope="col">{lang.pick("服务", "Service")}</th>
+                            <th scope="col">{lang.pick("需要/受访户数", "Needing / answered")}</th>
+                            <th scope="col">{lang.pick("步行可达设施", "Facilities in reach")}</th>
+                            <th scope="col">{lang.pick("空余位", "Free places")}</th>
+                            <th scope="col">{lang.pick("缺口分", "Gap score")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {gaps
+                            .into_iter()
+                            .take(20)
+                            .enumerate()
+                            .map(|(i, g)| {
+                                let reach = match lang {
+                                    Lang::Zh => format!("{} 家（{} 分钟内）", g.facilities, g.reach_minutes),
+                                    Lang::En => format!("{} within {} min", g.facilities, g.reach_minutes),
+                                };
+                                view! {
+                                    <tr>
+                                        <td class="num" data-label=lang.pick("排名", "Rank")>{i + 1}</td>
+                                        <th scope="row">{g.community.clone()}<span class="sub">{g.subdistrict.clone()}</span></th>
+                                        <td data-label=lang.pick("服务", "Service")>{function_label(g.function, lang)}</td>
+                                        <td class="num" data-label=lang.pick("需要/受访户数", "Needing / answered")>{format!("{} / {}", g.needing, g.respondents)}</td>
+                                        <td data-label=lang.pick("步行可达设施", "Facilities in reach")>{reach}</td>
+                                        <td class="num" data-label=lang.pick("空余位", "Free places")>{g.free_places.map_or_else(|| "—".to_owned(), |n| n.to_string())}</td>
+                                        <td class="num" data-label=lang.pick("缺口分", "Gap score")>{crate::num::fixed(g.score, 2)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            }
+            .into_any()
+        })
+    };
+
+    let map = move || {
+        let sub = subdistrict.get();
+        let f = function.get();
+        doc.with_value(|d| {
+            let Some(supply) = &d.supply else {
+                return view! { <p>{lang.pick("服务器没有载入设施数据，无法计算供给。", "The server has no facility data loaded, so supply cannot be counted.")}</p> }.into_any();
+            };
+            let mut points = map_points(&supply.communities, &d.gaps, f, sub.as_deref());
+            // Communities with a published gap are drawn last, on top.
+            points.sort_by(|a, b| a.score.partial_cmp(&b.score).unwrap_or(std::cmp::Ordering::Equal));
+            let label = match lang {
+                Lang::Zh => format!("各社区{}缺口地图：颜色越深缺口越大，空心圆为数据不足", function_label(f, lang)),
+                Lang::En => format!("Map of the {} gap by community: darker is a larger gap; hollow circles lack data", function_label(f, lang)),
+            };
+            view! {
+                <svg class="gap-map" viewBox=format!("0 0 {} {}", crate::map::WIDTH, crate::map::HEIGHT) role="img" aria-label=label>
+                    {points
+                        .into_iter()
+                        .map(|MapPoint { x, y, community: name, score }| {
+                            let class = match shade(score) {
+                                Some(s) => format!("shade{s}"),
+                                None => "no-data".to_owned(),
+                            };
+                            let title = match score {
+                                Some(s) => format!("{name} {}", crate::num::fixed(s, 2)),
+                                None => format!("{name} {}", lang.pick("数据不足", "not enough data")),
+                            };
+                            view! {
+                                <circle cx=crate::num::fixed(x, 1) cy=crate::num::fixed(y, 1) r=if score.is_some() { "10" } else { "6" } class=class>
+                                    <title>{title}</title>
+                                </circle>
+                            }
+                        })
+                        .collect_view()}
+                </svg>
+                <p class="legend">
+                    {lang.pick("缺口分：", "Gap score: ")}
+                    <span class="item"><span class="key shade0"></span>"<0.1"</span>
+                    <span class="item"><span class="key shade2"></span>"0.2–0.3"</span>
+                    <span class="item"><span class="key shade4"></span>"≥0.4"</span>
+                    <span class="item"><span class="key no-data"></span>{lang.pick("数据不足", "not enough data")}</span>
+                </p>
+            }
+            .into_any()
+        })
+    };
+
+    let download = move |raw: bool| {
+        let token = token.clone();
+        let code = code.clone();
+        let with_comments = comments.get_untracked();
+        leptos::task::spawn_local(async move {
+            let (path, file) = if raw {
+                let q = if with_comments { "?comments=1" } else { "" };
+                (
+                    format!("{API}/districts/{code}/responses.csv{q}"),
+                    format!("linli-responses-{code}.csv"),
+                )
+            } else {
+                (
+                    format!("{API}/districts/{code}/demand.csv"),
+                    format!("linli-demand-{code}.csv"),
+                )
+            };
+            let result = match get_text(path, token).await {
+                Ok(text) => save_file(&text, &file),
+                Err(p) => Err(p.describe(lang)),
+            };
+            set_download_problem.set(result.err());
+        });
+    };
+    let download_raw = download.clone();
+
+    view! {
+        <h3>{name}</h3>
+        {sample.then(|| view! {
+            <p class="sample-banner">{lang.pick("供给数字来自示例数据，并非真实设施。", "Supply figures come from SAMPLE data, not real facilities.")}</p>
+        })}
+        <p class="privacy-note">{match lang {
+            Lang::Zh => format!("为保护受访居民，少于 {min_count} 户的数字及可由合计推算出它们的数字均以“—”隐藏。"),
+            Lang::En => format!("To protect respondents, counts under {min_count}, and any count that would reveal one, are withheld as “—”."),
+        }}</p>
+        <div class="staff-controls">
+            <label for="staff-subdistrict">{lang.pick("街道", "Sub-district")}</label>
+            <select id="staff-subdistrict" on:change=move |ev| {
+                let v = event_target_value(&ev);
+                set_subdistrict.set((!v.is_empty()).then_some(v));
+            }>
+                <option value="">{lang.pick("全区", "Whole district")}</option>
+                {subdistricts.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+            </select>
+            <label for="staff-function">{lang.pick("服务", "Service")}</label>
+            <select id="staff-function" on:change=move |ev| {
+                let v = event_target_value(&ev);
+                if let Some(f) = ServiceFunction::from_code(&v) {
+                    set_function.set(f);
+                }
+            }>
+                {ServiceFunction::ALL
+                    .into_iter()
+                    .map(|f| view! { <option value=f.code()>{function_label(f, lang)}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+        {charts}
+        <h3>{lang.pick("需求与供给缺口排名", "Gap between demand and supply, ranked")}</h3>
+        <p class="hint">{lang.pick(
+            "缺口分 = 需要该服务的受访户比例 ÷（1 + 受访者可接受步行时间内提供该服务的设施数）。",
+            "Gap score = share of answering households needing the service ÷ (1 + facilities offering it within the respondents' acceptable walk).",
+        )}</p>
+        {ranking}
+        <h3>{lang.pick("社区缺口地图", "Gap map by community")}</h3>
+        {map}
+        <h3>{lang.pick("下载", "Downloads")}</h3>
+        <div class="downloads">
+            <button type="button" on:click=move |_| download(false)>{lang.pick("下载需求表（CSV）", "Download the demand table (CSV)")}</button>
+            {raw_export.then(|| view! {
+                <button type="button" on:click=move |_| download_raw(true)>{lang.pick("下载原始答卷（CSV）", "Download the raw answers (CSV)")}</button>
+                <label class="check">
+                    <input type="checkbox" on:change=move |ev| set_comments.set(event_target_checked(&ev)) />
+                    {lang.pick("包含居民留言", "Include residents' comments")}
+                </label>
+            })}
+            <p class="hint">{lang.pick("每次下载都会记录在案。", "Every download is logged.")}</p>
+            <p role="alert" class="field-problem">{move || download_problem.get()}</p>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_largest_published_value_and_keep_withheld_cells() {
+        let b = bars(
+            vec!["a".into(), "b".into(), "c".into()],
+            &[Some(20), None, Some(5)],
+        );
+        assert_eq!(b[0].share, 1.0);
+        assert_eq!(b[1].value, None);
+        assert_eq!(b[1].share, 0.0);
+        assert_eq!(b[2].share, 0.25);
+        assert!(bars(vec!["a".into()], &[Some(0)])[0].share == 0.0);
+    }
+
+    fn community(sub: &str, name: &str, lon: f64, lat: f64) -> CommunitySupply {
+        CommunitySupply {
+            subdistrict: sub.to_owned(),
+            community: name.to_owned(),
+            lon,
+            lat,
+            supply: Supply {
+                reach_minutes: 15,
+                facilities: [0; 9],
+                free_places: [None; 9],
+            },
+        }
+    }
+
+    #[test]
+    fn map_points_fit_the_canvas_and_carry_their_gap() {
+        let communities = [
+            community("甲街道", "一社区", 116.30, 39.95),
+            community("甲街道", "二社区", 116.32, 39.97),
+            community("乙街道", "三社区", 116.36, 39.99),
+        ];
+        let gap = Gap {
+            subdistrict: "甲街道".to_owned(),
+            community: "二社区".to_owned(),
+            function: ServiceFunction::Meals,
+            respondents: 20,
+            needing: 10,
+            reach_minutes: 15,
+            facilities: 0,
+            free_places: None,
+            score: 0.5,
+        };
+        let gaps = [gap];
+        let all = map_points(&communities, &gaps, ServiceFunction::Meals, None);
+        assert_eq!(all.len(), 3);
+        for p in &all {
+            assert!((0.0..=crate::map::WIDTH).contains(&p.x), "{p:?}");
+            assert!((0.0..=crate::map::HEIGHT).contains(&p.y), "{p:?}");
+        }
+        // North is up and east is right.
+        assert!(all[2].x > all[0].x && all[2].y < all[0].y);
+        assert_eq!(all[1].score, Some(0.5));
+        assert_eq!(all[0].score, None);
+        // Another function has no published gap here.
+        let elder = map_points(&communities, &gaps, ServiceFunction::ElderCare, None);
+        assert!(elder.iter().all(|p| p.score.is_none()));
+        let one = map_points(&communities, &gaps, ServiceFunction::Meals, Some("乙街道"));
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].community, "三社区");
+    }
+
+    #[test]
+    fn shades_step_by_a_tenth() {
+        assert_eq!(shade(None), None);
+        assert_eq!(shade(Some(0.05)), Some(0));
+        assert_eq!(shade(Some(0.25)), Some(2));
+        assert_eq!(shade(Some(0.9)), Some(4));
+    }
+}

@@ -1,0 +1,271 @@
+//! The district staff dashboard, end to end: a token made with the
+//! collector's command, answers sent to the collector, and what a staff
+//! member sees and downloads. Haidian (110108) is used so that no other
+//! test's answers mix in.
+
+use std::collections::BTreeMap;
+
+use fantoccini::Locator;
+use linli_e2e::{FinderPage, Setup, cdp, with_setup};
+use linli_facilities::places::{Place, PlaceList};
+use serde_json::json;
+
+const DISTRICT: &str = "110108";
+
+fn env(name: &str) -> String {
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run through `cargo xtask test`"))
+}
+
+/// A research token for `scope` (`--district CODE` or `--city`), made
+/// with the collector's own command against the running collector's data.
+fn make_token(scope: &[&str]) -> String {
+    let out = std::process::Command::new(env("LINLI_COLLECTOR_BIN"))
+        .args(["token", "create"])
+        .args(scope)
+        .args(["--label", "e2e 测试"])
+        .arg("--data-dir")
+        .arg(env("LINLI_COLLECTOR_DATA"))
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run collector token create");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// Haidian's sub-districts with their communities, from the published list.
+fn haidian() -> Vec<(String, Vec<Place>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/data");
+    let list =
+        PlaceList::from_json(&std::fs::read_to_string(dir.join("places.json")).unwrap()).unwrap();
+    let mut by_sub: BTreeMap<String, Vec<Place>> = BTreeMap::new();
+    for p in list
+        .places
+        .into_iter()
+        .filter(|p| p.district_code == DISTRICT)
+    {
+        by_sub.entry(p.subdistrict.clone()).or_default().push(p);
+    }
+    by_sub.into_iter().collect()
+}
+
+/// Sends `count` answers from `place` to the running collector.
+async fn answer(place: &Place, count: u32, start: &mut u32) {
+    let addr = env("LINLI_APP_URL")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    for _ in 0..count {
+        let n = *start;
+        *start += 1;
+        // Everyone needs elder care and meals, so those counts are large
+        // enough to publish; the pay bands are spread thin and mostly
+        // withheld.
+        let body = json!({
+            "id": format!("e2e0da5b-0000-4000-8000-{n:012x}"),
+            "questionnaire": 1,
+            "consent": true,
+            "community": {"district_code": DISTRICT, "subdistrict": place.subdistrict, "community": place.community},
+            "household": {"age_0_3": n % 2, "age_3_6": 0, "age_6_12": 0, "age_12_18": 0, "age_18_59": 2, "age_60_79": 1, "age_80_plus": 0},
+            "needs": [{"function": "elder_care", "priority": 1}, {"function": "meals", "priority": 2}],
+            "times": ["weekend"],
+            "pay": [{"function": "elder_care", "band": n % 6}],
+            "walk_minutes": 15,
+            "comment": "家门口要有食堂"
+        });
+        let answer =
+            linli_collector::client::post_json(&addr, "/api/v1/surveys", &body.to_string())
+                .await
+                .expect("the collector answers");
+        assert!(matches!(answer.status, 200 | 201), "{}", answer.body);
+    }
+}
+
+async fn sign_in(page: &FinderPage, token: &str) {
+    let input = page
+        .eventually("the token field", || async {
+            page.client.find(Locator::Id("staff-token")).await.ok()
+        })
+        .await;
+    input.send_keys(token).await.unwrap();
+    page.click(".token-form button[type=submit]").await;
+}
+
+#[tokio::test]
+async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_downloads_it() {
+    let subs = haidian();
+    let (first_sub, first) = subs
+        .iter()
+        .find(|(_, c)| c.len() >= 3)
+        .expect("a sub-district with 3 communities");
+    let (second_sub, second) = subs
+        .iter()
+        .find(|(s, c)| s != first_sub && c.len() >= 2)
+        .expect("a second sub-district");
+    let mut n = 0;
+    // Three answers from one community: never shown. 3 + 14 + 23 = 40 in
+    // the first sub-district, 12 + 18 = 30 in the second.
+    for (place, count) in [
+        (&first[0], 3),
+        (&first[1], 14),
+        (&first[2], 23),
+        (&second[0], 12),
+        (&second[1], 18),
+    ] {
+        answer(place, count, &mut n).await;
+    }
+    let small = first[0].community.clone();
+    let ranked = [first[1].community.clone(), first[2].community.clone()];
+    let communities: usize = subs.iter().map(|(_, c)| c.len()).sum();
+    let token = make_token(&["--district", DISTRICT]);
+    let downloads =
+        std::env::temp_dir().join(format!("linli-e2e-downloads-{}", std::process::id()));
+    std::fs::create_dir_all(&downloads).unwrap();
+    let setup = Setup {
+        query: "p=staff".to_owned(),
+        ..Setup::default()
+    };
+    let first_sub = first_sub.clone();
+    let second_sub = second_sub.clone();
+    let downloads_dir = downloads.clone();
+    with_setup(setup, |page| async move {
+        page.wait_for_text("#dashboard-title", "区级需求分析").await;
+        // A wrong token is named as such, and the form comes back.
+        sign_in(&page, "linli_wrong").await;
+        page.eventually("the bad-token message", || async {
+            page.text_of(".dashboard .error")
+                .await
+                .filter(|t| t.contains("访问令牌无效或已被撤销"))
+        })
+        .await;
+        page.click_button("重新输入令牌").await;
+        sign_in(&page, &token).await;
+        page.wait_for_text(".dashboard h3", "海淀区").await;
+        page.wait_for_text(".respondents", "受访 70 户").await;
+        let captions: Vec<String> = {
+            let mut out = Vec::new();
+            for e in page
+                .client
+                .find_all(Locator::Css(".chart figcaption"))
+                .await
+                .unwrap()
+            {
+                out.push(e.text().await.unwrap());
+            }
+            out
+        };
+        assert_eq!(
+            captions,
+            [
+                "各类服务的需求户数",
+                "有各年龄段成员的户数",
+                "养老服务：愿意支付的价格"
+            ]
+        );
+        // The gap ranking never lists the community of three.
+        let ranking = page.text_of(".gap-table").await.expect("the gap ranking");
+        assert!(
+            ranked.iter().any(|c| ranking.contains(c.as_str())),
+            "{ranking}"
+        );
+        assert!(!ranking.contains(&small), "{ranking}");
+        // The map has a circle per Haidian community, the small one hollow.
+        let circles = page
+            .client
+            .find_all(Locator::Css(".gap-map circle"))
+            .await
+            .unwrap();
+        assert_eq!(circles.len(), communities);
+        // One sub-district: its own total; the small community's is hidden.
+        page.select("staff-subdistrict", &first_sub).await;
+        page.wait_for_text(".respondents", "受访 40 户").await;
+        page.select("staff-subdistrict", &second_sub).await;
+        page.wait_for_text(".respondents", "受访 30 户").await;
+        page.select("staff-function", "社区助餐").await;
+        page.wait_for_text(".chart:nth-child(3) figcaption", "社区助餐：愿意支付的价格")
+            .await;
+        assert_eq!(page.axe_violations().await, Vec::<String>::new());
+
+        // Downloads land as files: the demand table with a BOM.
+        cdp(
+            &page.client,
+            "Browser.setDownloadBehavior",
+            json!({ "behavior": "allow", "downloadPath": downloads_dir.to_str().unwrap() }),
+        )
+        .await
+        .expect("allow downloads");
+        page.click_button("下载需求表（CSV）").await;
+        let file = downloads_dir.join(format!("linli-demand-{DISTRICT}.csv"));
+        let csv = page
+            .eventually("the downloaded demand table", || async {
+                std::fs::read_to_string(&file)
+                    .ok()
+                    .filter(|t| t.ends_with('\n'))
+            })
+            .await;
+        assert!(csv.starts_with('\u{feff}'), "a BOM for Excel");
+        assert!(csv.contains("受访户数 respondents"));
+        assert!(csv.contains(&small));
+        page.click(".downloads input[type=checkbox]").await;
+        page.click_button("下载原始答卷（CSV）").await;
+        let raw = downloads_dir.join(format!("linli-responses-{DISTRICT}.csv"));
+        let raw = page
+            .eventually("the downloaded answers", || async {
+                std::fs::read_to_string(&raw)
+                    .ok()
+                    .filter(|t| t.lines().count() == 71)
+            })
+            .await;
+        assert!(raw.contains("家门口要有食堂"), "comments were asked for");
+
+        // Signing out forgets the token.
+        page.click_button("退出").await;
+        page.eventually("the token form", || async {
+            page.client.find(Locator::Id("staff-token")).await.ok()
+        })
+        .await;
+        let kept = page
+            .client
+            .execute("return sessionStorage.getItem('linli.staff.token')", vec![])
+            .await
+            .unwrap();
+        assert!(kept.is_null());
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&downloads);
+}
+
+#[tokio::test]
+async fn the_city_chooses_a_district_and_large_text_still_reads() {
+    let token = make_token(&["--city"]);
+    let setup = Setup {
+        query: "p=staff".to_owned(),
+        elder: true,
+        ..Setup::default()
+    };
+    with_setup(setup, |page| async move {
+        sign_in(&page, &token).await;
+        let chooser = page
+            .eventually("the district chooser", || async {
+                page.client.find(Locator::Id("staff-district")).await.ok()
+            })
+            .await;
+        chooser.select_by_label("东城区").await.unwrap();
+        page.wait_for_text(".dashboard h3", "东城区").await;
+        chooser.select_by_label("海淀区").await.unwrap();
+        page.wait_for_text(".dashboard h3", "海淀区").await;
+        // The city reads aggregates only: no raw download.
+        let buttons = page
+            .client
+            .find_all(Locator::Css(".downloads button"))
+            .await
+            .unwrap();
+        assert_eq!(buttons.len(), 1);
+        assert_eq!(page.axe_violations().await, Vec::<String>::new());
+    })
+    .await;
+}
