@@ -233,6 +233,7 @@ async fn post_survey(
         body: &canonical,
         body_sha256: &sha,
         received_at: now_seconds(),
+        tally: linli_survey::aggregate::tally(&response) as i64,
     };
     let stored = db.store_survey(&row).await?;
     tracing::info!(kind = "survey", outcome = ?stored, "stored");

@@ -15,6 +15,7 @@
 //! may not read `{code}` gets the same 404 as a district that does not
 //! exist. Every read is written to the export log.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -31,7 +32,7 @@ use linli_facilities::manifest::Manifest;
 use linli_facilities::model::{Facility, ServiceFunction};
 use linli_facilities::places::PlaceList;
 use linli_survey::Response as SurveyResponse;
-use linli_survey::aggregate::by_community;
+use linli_survey::aggregate::{CommunityKey, Demand};
 use linli_survey::disclosure::MIN_COUNT;
 use linli_survey::gap::{Gap, Supply, rank, supply_at};
 use linli_survey::publish::{DistrictDemand, Row, publish};
@@ -42,7 +43,7 @@ use serde_json::json;
 
 use crate::access::{Access, ExportRecord, Scope};
 use crate::api::{ApiError, now_seconds};
-use crate::db::{Db, StoredSurvey};
+use crate::db::{CommunityTallies, Db, StoredSurvey};
 
 /// The walk counted for supply, in minutes, where no published median
 /// exists (a district with fewer than `MIN_COUNT` respondents): the
@@ -237,17 +238,20 @@ struct Computed {
     unreadable: usize,
 }
 
-fn compute(atlas: Option<&Atlas>, code: &str, surveys: &[StoredSurvey]) -> Computed {
-    let mut unreadable = 0;
-    let responses: Vec<SurveyResponse> = surveys
-        .iter()
-        .filter_map(|s| {
-            let parsed = serde_json::from_str(&s.body).ok();
-            unreadable += usize::from(parsed.is_none());
-            parsed
-        })
-        .collect();
-    let demand = publish(code, &by_community(&responses), MIN_COUNT);
+fn compute(atlas: Option<&Atlas>, code: &str, tallies: Vec<CommunityTallies>) -> Computed {
+    let mut communities: BTreeMap<CommunityKey, Demand> = BTreeMap::new();
+    let (mut responses, mut unreadable) = (0, 0);
+    for c in tallies {
+        let demand = communities
+            .entry((code.to_owned(), c.subdistrict, c.community))
+            .or_default();
+        for &t in &c.tallies {
+            demand.add_tally(t);
+        }
+        responses += c.tallies.len();
+        unreadable += (c.answers as usize).saturating_sub(c.tallies.len());
+    }
+    let demand = publish(code, &communities, MIN_COUNT);
     let mut supply = Vec::new();
     if let Some(atlas) = atlas {
         for place in atlas
@@ -284,20 +288,30 @@ fn compute(atlas: Option<&Atlas>, code: &str, surveys: &[StoredSurvey]) -> Compu
         demand,
         supply,
         gaps,
-        responses: responses.len(),
+        responses,
         unreadable,
     }
 }
 
 /// Reads and computes one district's tables, off the async threads.
 async fn district(r: &Research, code: &str) -> Result<Computed, ApiError> {
-    let surveys = r.db.district_surveys(code).await?;
+    let started = std::time::Instant::now();
+    let tallies = r.db.district_tallies(code).await?;
+    let fetched = started.elapsed();
     let atlas = r.atlas.clone();
     let code = code.to_owned();
+    let code_for_log = code.clone();
     let computed =
-        tokio::task::spawn_blocking(move || compute(atlas.as_ref().as_ref().ok(), &code, &surveys))
+        tokio::task::spawn_blocking(move || compute(atlas.as_ref().as_ref().ok(), &code, tallies))
             .await
             .map_err(|e| ApiError::Internal(format!("aggregation failed: {e}")))?;
+    tracing::info!(
+        district = %code_for_log,
+        answers = computed.responses,
+        fetch_ms = fetched.as_millis() as u64,
+        total_ms = started.elapsed().as_millis() as u64,
+        "district tables computed"
+    );
     if computed.unreadable > 0 {
         tracing::warn!(
             unreadable = computed.unreadable,
@@ -379,7 +393,7 @@ fn count(cell: Option<u32>) -> String {
 }
 
 /// `text/csv`, UTF-8 with a byte-order mark, as a download named `name`.
-fn csv_response(body: String, name: &str) -> Response {
+fn csv_response(body: &str, name: &str) -> Response {
     let mut response = format!("\u{feff}{body}").into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -558,7 +572,7 @@ async fn demand_csv(
     let c = district(&r, &code).await?;
     log(&r, &access, &code, "demand.csv", false, c.responses).await?;
     Ok(csv_response(
-        demand_table(&c),
+        &demand_table(&c),
         &format!("linli-demand-{code}.csv"),
     ))
 }
@@ -673,7 +687,7 @@ async fn responses_csv(
         .await
         .map_err(|e| ApiError::Internal(format!("export failed: {e}")))?;
     log(&r, &access, &code, "responses.csv", comments, written).await?;
-    Ok(csv_response(body, &format!("linli-responses-{code}.csv")))
+    Ok(csv_response(&body, &format!("linli-responses-{code}.csv")))
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ fn answer(place: &Place, n: u32) -> Value {
     let functions = ["elder_care", "meals", "infant_care", "health"];
     let f = functions[n as usize % functions.len()];
     let walk = [5, 10, 15, 20, 30][n as usize % 5];
-    let comment = (n % 7 == 0).then(|| format!("第{n}号留言"));
+    let comment = n.is_multiple_of(7).then(|| format!("第{n}号留言"));
     json!({
         "id": format!("5b0e4f1c-3d2a-4c8e-9f10-{:012x}", n),
         "questionnaire": 1,
@@ -86,6 +86,7 @@ async fn store(db: &Db, body: &Value, received_at: i64) {
         body: &canonical,
         body_sha256: "test",
         received_at,
+        tally: linli_survey::aggregate::tally(&r) as i64,
     })
     .await
     .unwrap();
@@ -562,4 +563,52 @@ fn the_token_command_makes_lists_and_revokes_tokens() {
     let (code, _, said) = run(&["token", "revoke", &id]);
     assert_eq!(code, Some(2));
     assert!(said.contains("no live token"), "{said}");
+}
+
+#[tokio::test]
+async fn answers_stored_before_tallies_are_counted_and_unreadable_ones_are_reported() {
+    let places = places();
+    let place = places
+        .places
+        .iter()
+        .find(|p| p.district_code == "110101")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let db = Db::connect(&url).await.unwrap();
+    // Rows as an older collector wrote them: no tally; one body unreadable.
+    for n in 0..12u32 {
+        let body = if n == 11 {
+            "{\"from\": \"an older questionnaire\"}".to_owned()
+        } else {
+            let r: linli_survey::Response = serde_json::from_value(answer(place, n)).unwrap();
+            serde_json::to_string(&r).unwrap()
+        };
+        sqlx::query(
+            "INSERT INTO surveys (id, questionnaire, district_code, subdistrict, community, body, body_sha256, received_at) \
+             VALUES ($1, 1, $2, $3, $4, $5, 'x', 1795700000)",
+        )
+        .bind(format!("old-{n}"))
+        .bind(&place.district_code)
+        .bind(&place.subdistrict)
+        .bind(&place.community)
+        .bind(body)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    }
+    drop(db);
+    // Opening the database again fills the tallies.
+    let db = Db::connect(&url).await.unwrap();
+    let token = db
+        .create_token(&Scope::District("110101".to_owned()), "东城区", 1)
+        .await
+        .unwrap();
+    let dist = dist_with_data();
+    let r = router(db, &dist);
+    let (status, body, _) = get(&r, "/api/v1/districts/110101/demand", Some(&token.secret)).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(doc["demand"]["total"]["respondents"], 11);
+    assert_eq!(doc["unreadable"], 1);
 }

@@ -34,6 +34,7 @@ pub mod publish;
 pub mod questionnaire;
 pub mod report;
 pub mod response;
+pub mod synthetic;
 
 pub use disclosure::MIN_COUNT;
 pub use publish::DistrictDemand;
