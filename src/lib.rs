@@ -21,6 +21,7 @@ pub mod num;
 pub mod outbox;
 pub mod picker;
 pub mod prefs;
+pub mod pwa;
 pub mod reports;
 pub mod rows;
 pub mod speech;
@@ -45,8 +46,10 @@ pub fn search_radius_m() -> f64 {
 /// The fixed position of the first slice, near Dongsi in Dongcheng (WGS-84).
 pub const SAMPLE_ORIGIN: LonLat = LonLat::new(116.4170, 39.9290);
 
-/// The whole app, reading the published dataset from [`MANIFEST_URL`].
+/// The whole app, reading the published dataset from [`MANIFEST_URL`],
+/// with the service worker that keeps it working offline ([`pwa`]).
 #[component]
 pub fn App() -> impl IntoView {
+    pwa::register_service_worker();
     view! { <Finder manifest_url=MANIFEST_URL /> }
 }

@@ -16,6 +16,7 @@
 mod bench;
 mod collector;
 mod postgres;
+mod pwa;
 mod serve;
 mod test;
 mod tools;

@@ -161,6 +161,7 @@ fn e2e(project: &Project, tools: &Tools) -> Result<Counts> {
             .env("LINLI_APP_URL", server.url())
             .env("LINLI_COLLECTOR_BIN", server.binary())
             .env("LINLI_COLLECTOR_DATA", server.data_dir())
+            .env("LINLI_DIST", project.dist())
             .env("LINLI_WEBDRIVER_URL", driver.url())
             .env("LINLI_CHROMIUM", &tools.chromium),
     )

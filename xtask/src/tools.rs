@@ -54,11 +54,13 @@ pub fn setup(project: &Project) -> Result<Tools> {
     })
 }
 
-/// Builds the release app into `dist/` with trunk, offline.
+/// Builds the release app into `dist/` with trunk, offline, and writes the
+/// service worker's file lists (`pwa::stamp`).
 pub fn dist(project: &Project, tools: &Tools) -> Result<()> {
     run(project
         .command(&tools.trunk)
-        .args(["build", "--release", "--offline"]))
+        .args(["build", "--release", "--offline"]))?;
+    crate::pwa::stamp(&project.dist())
 }
 
 pub fn is_root() -> bool {

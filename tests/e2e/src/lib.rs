@@ -488,6 +488,73 @@ impl FinderPage {
         serde_json::from_value(found).expect("a list of violations")
     }
 
+    /// Moves the survey to its next step.
+    pub async fn survey_next(&self) {
+        self.click(".survey-nav .next").await;
+    }
+
+    /// Waits until the survey shows the step headed `text`.
+    pub async fn survey_heading(&self, text: &str) {
+        self.wait_for_text("#survey-step-heading", text).await;
+    }
+
+    /// Chooses, in the survey, the first community the picker lists for
+    /// `query`.
+    pub async fn choose_survey_community(&self, query: &str) {
+        self.click(".survey .picker summary").await;
+        let search = self
+            .eventually("the community search", || async {
+                self.client.find(Locator::Id("community-search")).await.ok()
+            })
+            .await;
+        search.send_keys(query).await.unwrap();
+        self.click(".matches .match").await;
+        self.eventually("the chosen community", || async {
+            self.text_of(".survey .chosen")
+                .await
+                .filter(|t| t.starts_with("已选择："))
+        })
+        .await;
+    }
+
+    /// Types `n` people into age band `band` (0 to 6) of the household
+    /// step.
+    pub async fn set_household(&self, band: usize, n: u8) {
+        let script = format!(
+            "const e = document.getElementById('hh-{band}'); e.value = '{n}'; e.dispatchEvent(new Event('change'));"
+        );
+        self.client.execute(&script, vec![]).await.unwrap();
+    }
+
+    /// Fills in the whole survey (the survey page open at its first step)
+    /// with an acceptable walk of `walk` minutes, and submits it.
+    pub async fn fill_and_submit_survey(&self, walk: u8) {
+        self.survey_heading("个人信息处理说明").await;
+        self.click("#survey-consent").await;
+        self.survey_next().await;
+        self.survey_heading("您住在哪个社区？").await;
+        self.choose_survey_community("交道口").await;
+        self.survey_next().await;
+        self.survey_heading("家里各年龄段各有几人？").await;
+        self.set_household(0, 1).await;
+        self.survey_next().await;
+        self.click("#need-infant_care").await;
+        self.survey_next().await;
+        self.click("#time-weekday_daytime").await;
+        self.survey_next().await;
+        self.survey_next().await;
+        self.click(&format!("#walk-{walk}")).await;
+        self.survey_next().await;
+        self.survey_heading("还有什么想说的？").await;
+        self.click(".survey-nav .submit").await;
+        self.eventually("the thanks", || async {
+            self.text_of(".thanks p")
+                .await
+                .filter(|t| t.starts_with("谢谢！"))
+        })
+        .await;
+    }
+
     /// Clicks the button that shows `label`.
     pub async fn click_button(&self, label: &str) {
         let xpath = format!("//button[normalize-space()='{label}']");
@@ -652,32 +719,7 @@ impl Outage {
 
     /// Starts the collector behind the gateway and waits until it listens.
     pub async fn up(&mut self) {
-        let child = std::process::Command::new(&self.binary)
-            .args([
-                "--addr",
-                &format!("127.0.0.1:{}", self.api_port),
-                "--rate-limit",
-                "0",
-                "--data-dir",
-            ])
-            .arg(&self.data)
-            .env("RUST_LOG", "error")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start the test's collector");
-        self.child = Some(child);
-        let deadline = Instant::now() + PATIENCE;
-        while tokio::net::TcpStream::connect(("127.0.0.1", self.api_port))
-            .await
-            .is_err()
-        {
-            assert!(
-                Instant::now() < deadline,
-                "the test's collector did not start"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        self.child = Some(start_collector(&self.binary, self.api_port, &self.data, None).await);
     }
 
     /// Stops the collector behind the gateway (SIGKILL).
@@ -690,6 +732,118 @@ impl Outage {
 }
 
 impl Drop for Outage {
+    fn drop(&mut self) {
+        self.down();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+/// Starts a collector of the test's own on `port` with its data in
+/// `data` (serving the build in `dist`, if given) and waits until it
+/// listens.
+async fn start_collector(
+    binary: &std::path::Path,
+    port: u16,
+    data: &std::path::Path,
+    dist: Option<&std::path::Path>,
+) -> std::process::Child {
+    let mut command = std::process::Command::new(binary);
+    command
+        .args([
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--rate-limit",
+            "0",
+            "--data-dir",
+        ])
+        .arg(data);
+    if let Some(dist) = dist {
+        command.arg("--dist").arg(dist);
+    }
+    let child = command
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the test's collector");
+    let deadline = Instant::now() + PATIENCE;
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the test's collector did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    child
+}
+
+/// A whole site of the test's own: a collector serving the release build
+/// (`LINLI_DIST`) and the API on one fixed port, which the test can stop
+/// (the network is gone) and start again on the same origin, so that the
+/// service worker and the device's storage stay the same.
+#[derive(Debug)]
+pub struct Site {
+    binary: std::path::PathBuf,
+    dist: std::path::PathBuf,
+    data: std::path::PathBuf,
+    port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl Site {
+    /// A site on a free port, not yet started.
+    pub fn new() -> Site {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Site {
+            binary: std::path::PathBuf::from(env("LINLI_COLLECTOR_BIN")),
+            dist: std::path::PathBuf::from(env("LINLI_DIST")),
+            data: std::env::temp_dir().join(format!("linli-site-{}-{port}", std::process::id())),
+            port,
+            child: None,
+        }
+    }
+
+    /// The same, serving the build in `dist` instead of `LINLI_DIST`.
+    pub fn with_dist(dist: std::path::PathBuf) -> Site {
+        let mut site = Site::new();
+        site.dist = dist;
+        site
+    }
+
+    /// Its address, ending in `/`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    /// Starts the collector and waits until it listens.
+    pub async fn up(&mut self) {
+        let child = start_collector(&self.binary, self.port, &self.data, Some(&self.dist)).await;
+        self.child = Some(child);
+    }
+
+    /// Stops it (SIGKILL): nothing answers on the port any more.
+    pub fn down(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Default for Site {
+    fn default() -> Site {
+        Site::new()
+    }
+}
+
+impl Drop for Site {
     fn drop(&mut self) {
         self.down();
         let _ = std::fs::remove_dir_all(&self.data);

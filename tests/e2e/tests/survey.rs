@@ -2,43 +2,8 @@
 //! browser restart, answers made offline that wait in the device's outbox,
 //! and arrive exactly once when the connection returns.
 
-use fantoccini::Locator;
-use linli_e2e::{FinderPage, Outage, Setup, with_setup};
+use linli_e2e::{Outage, Setup, with_setup};
 use serde_json::{Value, json};
-
-async fn next(page: &FinderPage) {
-    page.click(".survey-nav .next").await;
-}
-
-async fn heading(page: &FinderPage, text: &str) {
-    page.wait_for_text("#survey-step-heading", text).await;
-}
-
-/// Chooses the first community the picker lists for `query`.
-async fn choose_community(page: &FinderPage, query: &str) {
-    page.click(".survey .picker summary").await;
-    let search = page
-        .eventually("the community search", || async {
-            page.client.find(Locator::Id("community-search")).await.ok()
-        })
-        .await;
-    search.send_keys(query).await.unwrap();
-    page.click(".matches .match").await;
-    page.eventually("the chosen community", || async {
-        page.text_of(".survey .chosen")
-            .await
-            .filter(|t| t.starts_with("已选择："))
-    })
-    .await;
-}
-
-/// Types `n` people into age band `band` (0 to 6) of the household step.
-async fn set_household(page: &FinderPage, band: usize, n: u8) {
-    let script = format!(
-        "const e = document.getElementById('hh-{band}'); e.value = '{n}'; e.dispatchEvent(new Event('change'));"
-    );
-    page.client.execute(&script, vec![]).await.unwrap();
-}
 
 #[tokio::test]
 async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
@@ -51,36 +16,36 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
     // closed.
     with_setup(setup.clone(), |page| async move {
         page.click(".survey-link").await;
-        heading(&page, "个人信息处理说明").await;
+        page.survey_heading("个人信息处理说明").await;
         assert!(page.url().await.contains("p=survey"));
         // Nothing moves on without consent.
-        next(&page).await;
+        page.survey_next().await;
         page.wait_for_text(".step-problem", "请阅读说明并勾选“同意”。")
             .await;
         page.click("#survey-consent").await;
-        next(&page).await;
-        heading(&page, "您住在哪个社区？").await;
-        choose_community(&page, "东四").await;
-        next(&page).await;
-        heading(&page, "家里各年龄段各有几人？").await;
-        set_household(&page, 5, 2).await;
-        next(&page).await;
-        heading(&page, "需要哪些服务？").await;
+        page.survey_next().await;
+        page.survey_heading("您住在哪个社区？").await;
+        page.choose_survey_community("东四").await;
+        page.survey_next().await;
+        page.survey_heading("家里各年龄段各有几人？").await;
+        page.set_household(5, 2).await;
+        page.survey_next().await;
+        page.survey_heading("需要哪些服务？").await;
     })
     .await;
 
     // The browser restarts with the same profile: the draft is where it was.
     with_setup(setup.clone(), |page| async move {
         page.click(".survey-link").await;
-        heading(&page, "需要哪些服务？").await;
+        page.survey_heading("需要哪些服务？").await;
         page.click("#need-meals").await;
         page.click("#need-elder_care").await;
-        next(&page).await;
-        heading(&page, "什么时候需要？").await;
+        page.survey_next().await;
+        page.survey_heading("什么时候需要？").await;
         page.click("#time-weekday_daytime").await;
         // A reload keeps it too.
         page.client.refresh().await.unwrap();
-        heading(&page, "什么时候需要？").await;
+        page.survey_heading("什么时候需要？").await;
         let ticked = page
             .client
             .execute(
@@ -90,14 +55,14 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
             .await
             .unwrap();
         assert_eq!(ticked, true);
-        next(&page).await;
-        heading(&page, "愿意付多少钱？").await;
+        page.survey_next().await;
+        page.survey_heading("愿意付多少钱？").await;
         page.select("pay-meals", "10–20 元/餐").await;
-        next(&page).await;
-        heading(&page, "最多愿意走多久？").await;
+        page.survey_next().await;
+        page.survey_heading("最多愿意走多久？").await;
         page.click("#walk-10").await;
-        next(&page).await;
-        heading(&page, "还有什么想说的？").await;
+        page.survey_next().await;
+        page.survey_heading("还有什么想说的？").await;
         // Offline from here: the answers must wait on the device.
         page.set_offline(true).await;
         page.click(".survey-nav .submit").await;
@@ -131,7 +96,7 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
 async fn one_draft_is_edited_in_one_tab_at_a_time() {
     with_setup(Setup::default(), |page| async move {
         page.click(".survey-link").await;
-        heading(&page, "个人信息处理说明").await;
+        page.survey_heading("个人信息处理说明").await;
         let url = page.url().await;
         // A second tab on the survey is told to continue in the first.
         let first = page.client.window().await.unwrap();
@@ -150,35 +115,6 @@ async fn one_draft_is_edited_in_one_tab_at_a_time() {
     .await;
 }
 
-/// Fills in the whole survey on the page (the survey page open at its
-/// first step) and submits it.
-async fn fill_and_submit(page: &FinderPage, walk: u8) {
-    heading(page, "个人信息处理说明").await;
-    page.click("#survey-consent").await;
-    next(page).await;
-    heading(page, "您住在哪个社区？").await;
-    choose_community(page, "交道口").await;
-    next(page).await;
-    heading(page, "家里各年龄段各有几人？").await;
-    set_household(page, 0, 1).await;
-    next(page).await;
-    page.click("#need-infant_care").await;
-    next(page).await;
-    page.click("#time-weekday_daytime").await;
-    next(page).await;
-    next(page).await;
-    page.click(&format!("#walk-{walk}")).await;
-    next(page).await;
-    heading(page, "还有什么想说的？").await;
-    page.click(".survey-nav .submit").await;
-    page.eventually("the thanks", || async {
-        page.text_of(".thanks p")
-            .await
-            .filter(|t| t.starts_with("谢谢！"))
-    })
-    .await;
-}
-
 #[tokio::test]
 async fn surveys_made_while_the_collector_is_down_arrive_once_it_is_up() {
     let mut outage = Outage::new().await;
@@ -191,9 +127,9 @@ async fn surveys_made_while_the_collector_is_down_arrive_once_it_is_up() {
     };
     // The collector is down: two households answer, and the answers wait.
     with_setup(setup.clone(), |page| async move {
-        fill_and_submit(&page, 10).await;
+        page.fill_and_submit_survey(10).await;
         page.click(".thanks button").await;
-        fill_and_submit(&page, 20).await;
+        page.fill_and_submit_survey(20).await;
         page.wait_for_text(".outbox-status", "2 条信息等待发送")
             .await;
         // A reload keeps them waiting.

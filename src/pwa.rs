@@ -1,0 +1,55 @@
+//! The browser adapter for offline use: registers the service worker
+//! (`public/sw.js`, stamped by `cargo xtask dist`) and, once it is active,
+//! hands it the data files this page fetched before the worker was in
+//! control, so that the shards of the first visit work offline too.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+/// Registers `sw.js` and passes it the data files already fetched. Does
+/// nothing where service workers are unavailable (an insecure origin, an
+/// old browser); the app works without one, online.
+pub fn register_service_worker() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    let has_workers =
+        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
+    if !has_workers {
+        return;
+    }
+    let container = navigator.service_worker();
+    let _ = container.register("sw.js");
+    let Ok(ready) = container.ready() else {
+        return;
+    };
+    let hand_over = Closure::once(move |registration: JsValue| {
+        let Ok(registration) = registration.dyn_into::<web_sys::ServiceWorkerRegistration>() else {
+            return;
+        };
+        if let Some(worker) = registration.active() {
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"cacheData".into(), &data_urls());
+            let _ = worker.post_message(&message);
+        }
+    });
+    let _ = ready.then(&hand_over);
+    hand_over.forget();
+}
+
+/// The URLs of the data files this page has fetched, from resource timing.
+fn data_urls() -> js_sys::Array {
+    let urls = js_sys::Array::new();
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        for entry in performance.get_entries_by_type("resource").iter() {
+            let name = js_sys::Reflect::get(&entry, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string());
+            if let Some(name) = name.filter(|n| n.contains("/data/")) {
+                urls.push(&name.into());
+            }
+        }
+    }
+    urls
+}
