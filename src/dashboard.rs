@@ -1,5 +1,6 @@
-//! The district staff dashboard (`?p=staff`): demand against supply for
-//! one district, from the collector's research API.
+//! The district staff dashboard, its own app at `/staff/` (binary
+//! `staff`, so that residents never download it): demand against supply
+//! for one district, from the collector's research API.
 //!
 //! The staff member gives the access token their district was issued; it
 //! is kept in sessionStorage (`linli.staff.token`), so it is forgotten
@@ -16,12 +17,13 @@ use linli_survey::questionnaire::{AGE_BANDS, PAY_BANDS};
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
 
-use crate::i18n::{Lang, function_label};
+use crate::i18n::{Lang, Msg, function_label};
 use crate::map::View;
 use crate::survey::pay_label;
 
 const TOKEN_KEY: &str = "linli.staff.token";
-const API: &str = "api/v1";
+/// The research API, relative to the dashboard's page (`/staff/`).
+const API: &str = "../api/v1";
 
 /// `GET /api/v1/access`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -333,6 +335,61 @@ fn cell_text(value: Option<u32>) -> String {
     value.map_or_else(|| "—".to_owned(), |n| n.to_string())
 }
 
+/// The staff app: the page header (language, elder mode) and the
+/// dashboard. Mounted by the `staff` binary.
+#[component]
+pub fn StaffApp() -> impl IntoView {
+    let (lang, set_lang) = signal(Lang::default());
+    let (elder, set_elder) = signal(crate::prefs::elder_mode());
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang.get().tag());
+            let _ = root.class_list().toggle_with_force("elder", elder.get());
+        }
+        crate::prefs::set_elder_mode(elder.get());
+    });
+    let back = || {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().assign("../");
+        }
+    };
+    move || {
+        let lang = lang.get();
+        view! {
+            <header class="topbar">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true">"邻"</span>
+                    <div>
+                        <p class="app-name">{Msg::AppName.text(lang)}</p>
+                        <p class="tagline">{lang.pick("区级需求分析", "District demand research")}</p>
+                    </div>
+                </div>
+                <div class="header-actions">
+                    <button
+                        type="button"
+                        class="elder-switch"
+                        aria-pressed=move || if elder.get() { "true" } else { "false" }
+                        on:click=move |_| set_elder.update(|e| *e = !*e)
+                    >
+                        {Msg::ElderMode.text(lang)}
+                    </button>
+                    <button
+                        type="button"
+                        class="lang-switch"
+                        lang=lang.other().tag()
+                        on:click=move |_| set_lang.update(|l| *l = l.other())
+                    >
+                        {Msg::SwitchLanguage.text(lang)}
+                    </button>
+                </div>
+            </header>
+            <main id="main">
+                <Dashboard lang on_close=back />
+            </main>
+        }
+    }
+}
+
 /// The dashboard page.
 #[component]
 pub fn Dashboard(lang: Lang, on_close: impl Fn() + Send + Sync + Clone + 'static) -> impl IntoView {
@@ -377,9 +434,9 @@ pub fn Dashboard(lang: Lang, on_close: impl Fn() + Send + Sync + Clone + 'static
         <section class="dashboard" aria-labelledby="dashboard-title">
             <div class="page-head">
                 <button type="button" class="back" on:click=move |_| close()>
-                    {lang.pick("← 返回查找", "← Back to the finder")}
+                    {lang.pick("← 返回居民查找页", "← To the residents' finder")}
                 </button>
-                <h2 id="dashboard-title" tabindex="-1">{lang.pick("区级需求分析", "District demand research")}</h2>
+                <h1 id="dashboard-title" tabindex="-1">{lang.pick("区级需求分析", "District demand research")}</h1>
             </div>
             {body}
         </section>
@@ -725,7 +782,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
     let download_raw = download.clone();
 
     view! {
-        <h3>{name}</h3>
+        <h2>{name}</h2>
         {sample.then(|| view! {
             <p class="sample-banner">{lang.pick("供给数字来自示例数据，并非真实设施。", "Supply figures come from SAMPLE data, not real facilities.")}</p>
         })}
@@ -756,15 +813,15 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             </select>
         </div>
         {charts}
-        <h3>{lang.pick("需求与供给缺口排名", "Gap between demand and supply, ranked")}</h3>
+        <h2>{lang.pick("需求与供给缺口排名", "Gap between demand and supply, ranked")}</h2>
         <p class="hint">{lang.pick(
             "缺口分 = 需要该服务的受访户比例 ÷（1 + 受访者可接受步行时间内提供该服务的设施数）。",
             "Gap score = share of answering households needing the service ÷ (1 + facilities offering it within the respondents' acceptable walk).",
         )}</p>
         {ranking}
-        <h3>{lang.pick("社区缺口地图", "Gap map by community")}</h3>
+        <h2>{lang.pick("社区缺口地图", "Gap map by community")}</h2>
         {map}
-        <h3>{lang.pick("下载", "Downloads")}</h3>
+        <h2>{lang.pick("下载", "Downloads")}</h2>
         <div class="downloads">
             <button type="button" on:click=move |_| download(false)>{lang.pick("下载需求表（CSV）", "Download the demand table (CSV)")}</button>
             {raw_export.then(|| view! {

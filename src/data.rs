@@ -176,6 +176,8 @@ pub async fn load(manifest_url: String, want: Want<'_>) -> Result<Arc<Loaded>, L
     };
     let (parts, calendar) =
         futures::future::try_join(futures::future::try_join_all(fetches), calendar).await?;
+    // The offline cache keeps what was just fetched.
+    crate::pwa::hand_over_data();
     let mut dataset = Dataset {
         sample: manifest.sample,
         facilities: Vec::new(),

@@ -11,7 +11,6 @@ use linli_facilities::geometry::LonLat;
 use linli_facilities::model::ServiceFunction;
 use linli_facilities::places::Place;
 
-use crate::dashboard::Dashboard;
 use crate::data::{LoadError, Loaded, Want, beijing_now, load, load_near};
 use crate::facility::FacilityPage;
 use crate::geo::{GeoError, current_position};
@@ -316,8 +315,6 @@ pub fn Finder(
                 let close = move || state.update(|s| s.page = Page::Finder);
                 if page.get() == Page::Survey {
                     view! { <SurveyPage manifest_url=survey_url.clone() lang on_close=close /> }.into_any()
-                } else if page.get() == Page::Staff {
-                    view! { <Dashboard lang on_close=close /> }.into_any()
                 } else if facility_ref.with(Option::is_some) {
                     facility_view(lang).into_any()
                 } else {
@@ -326,17 +323,9 @@ pub fn Finder(
             }}
         </main>
         <footer class="site-footer">
-            <a
-                class="staff-link"
-                href="?p=staff"
-                on:click=move |ev: leptos::ev::MouseEvent| {
-                    ev.prevent_default();
-                    state.update(|s| {
-                        s.page = Page::Staff;
-                        s.facility = None;
-                    });
-                }
-            >
+            // The staff dashboard is its own app, so that residents never
+            // download it.
+            <a class="staff-link" href="staff/">
                 {lang.pick("区级工作人员：需求分析", "District staff: demand research")}
             </a>
         </footer>

@@ -19,9 +19,25 @@ pub fn register_service_worker() {
     if !has_workers {
         return;
     }
-    let container = navigator.service_worker();
-    let _ = container.register("sw.js");
-    let Ok(ready) = container.ready() else {
+    let _ = navigator.service_worker().register("sw.js");
+    hand_over_data();
+}
+
+/// Tells the service worker, once it is active, every data file this page
+/// has fetched so far, so that it caches them. Called at start and after
+/// each load of data: a file fetched before the worker controlled the page
+/// did not pass through it, whichever finished first.
+pub fn hand_over_data() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    let has_workers =
+        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
+    if !has_workers {
+        return;
+    }
+    let Ok(ready) = navigator.service_worker().ready() else {
         return;
     };
     let hand_over = Closure::once(move |registration: JsValue| {

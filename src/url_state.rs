@@ -7,7 +7,7 @@
 //! (`1`), `age` (band code), `max` (yuan), `pos` (`lon,lat`, WGS-84, 5
 //! decimals) with where it came from (`src=gps`, `src=map`, or `near=` a
 //! community's name, percent-encoded), the open facility page (`fac`,
-//! its id, and `fd`, its district code), the needs survey (`p=survey`) and the staff dashboard (`p=staff`). Defaults are left out, so the plain
+//! its id, and `fd`, its district code), and the needs survey (`p=survey`). Defaults are left out, so the plain
 //! page has no query. Reading is lenient: an unknown key or value is ignored
 //! rather than breaking the page, since links get truncated and edited by
 //! hand.
@@ -44,8 +44,7 @@ pub struct FinderState {
     pub source: Option<Source>,
     /// The facility page on show, if any.
     pub facility: Option<FacilityRef>,
-    /// The page on show: the finder, the needs survey or the staff
-    /// dashboard.
+    /// The page on show: the finder or the needs survey.
     pub page: Page,
 }
 
@@ -57,8 +56,6 @@ pub enum Page {
     Finder,
     /// The needs survey (`p=survey`).
     Survey,
-    /// The district staff dashboard (`p=staff`).
-    Staff,
 }
 
 /// When the resident wants services to be open.
@@ -266,7 +263,6 @@ impl FinderState {
         match self.page {
             Page::Finder => {}
             Page::Survey => parts.push("p=survey".to_owned()),
-            Page::Staff => parts.push("p=staff".to_owned()),
         }
         if let Some(f) = &self.facility {
             parts.push(format!("fac={}&fd={}", encode(&f.id), encode(&f.district)));
@@ -312,7 +308,6 @@ impl FinderState {
                 "p" => {
                     state.page = match value {
                         "survey" => Page::Survey,
-                        "staff" => Page::Staff,
                         _ => Page::Finder,
                     }
                 }
@@ -429,14 +424,12 @@ mod tests {
             "{query}"
         );
         assert_eq!(FinderState::from_query(&query), community);
-        for (page, query) in [(Page::Survey, "p=survey"), (Page::Staff, "p=staff")] {
-            let state = FinderState {
-                page,
-                ..FinderState::default()
-            };
-            assert_eq!(state.to_query(), query);
-            assert_eq!(FinderState::from_query(query), state);
-        }
+        let survey = FinderState {
+            page: Page::Survey,
+            ..FinderState::default()
+        };
+        assert_eq!(survey.to_query(), "p=survey");
+        assert_eq!(FinderState::from_query("p=survey"), survey);
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
         "Linli: starting the collector on http://{addr}/ (data in {}; Ctrl-C to stop)",
         data.display()
     );
+    println!(
+        "District staff: http://{addr}/staff/ with a token from\n    cargo run -p linli-collector -- token create --district 110101 --label \"东城区\" --data-dir {}",
+        data.display()
+    );
     crate::util::run(
         project
             .command("cargo")

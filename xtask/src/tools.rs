@@ -54,13 +54,72 @@ pub fn setup(project: &Project) -> Result<Tools> {
     })
 }
 
-/// Builds the release app into `dist/` with trunk, offline, and writes the
-/// service worker's file lists (`pwa::stamp`).
+/// Builds the release apps into `dist/` with trunk, offline (the
+/// residents' app at the top, the staff app in `dist/staff/`), writes the
+/// service worker's file lists (`pwa::stamp`) and precompresses.
 pub fn dist(project: &Project, tools: &Tools) -> Result<()> {
     run(project
         .command(&tools.trunk)
         .args(["build", "--release", "--offline"]))?;
-    crate::pwa::stamp(&project.dist())
+    // The staff dashboard is its own app under /staff/, built after the
+    // residents' one (which replaces the whole of dist/).
+    run(project
+        .command(&tools.trunk)
+        .args([
+            "build",
+            "staff.html",
+            "--release",
+            "--offline",
+            "--public-url",
+            "/staff/",
+            "--dist",
+        ])
+        .arg(project.dist().join("staff")))?;
+    crate::pwa::stamp(&project.dist())?;
+    precompress(&project.dist())
+}
+
+/// Writes a brotli (quality 11) and a gzip copy beside every text and
+/// wasm file of `dist/`, which the collector sends to browsers that
+/// accept them: compressing the wasm this hard once beats compressing it
+/// lightly on every request.
+fn precompress(dist: &Path) -> Result<()> {
+    if probe(Command::new("brotli").arg("--version")).is_none() {
+        apt_install(&["brotli"], "brotli (to precompress the app)")?;
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![dist.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                [
+                    "wasm",
+                    "js",
+                    "css",
+                    "html",
+                    "json",
+                    "geojson",
+                    "svg",
+                    "webmanifest",
+                ]
+                .contains(&e)
+            }) {
+                files.push(path);
+            }
+        }
+    }
+    for file in &files {
+        run(Command::new("brotli")
+            .args(["-q", "11", "-f", "-k"])
+            .arg(file))?;
+        run(Command::new("gzip")
+            .args(["-9", "-f", "-k", "-n"])
+            .arg(file))?;
+    }
+    Ok(())
 }
 
 pub fn is_root() -> bool {
@@ -131,9 +190,20 @@ fn ensure_chromium() -> Result<(PathBuf, PathBuf)> {
 fn ensure_wasm_opt(project: &Project) -> Result<()> {
     let wasm_opt = project.node_bin().join("wasm-opt");
     let version = || probe(project.command(&wasm_opt).arg("--version"));
-    // axe-core, for the accessibility checks of the end-to-end tests.
+    // axe-core, for the accessibility checks of the end-to-end tests;
+    // turf, kdbush, geokdbush and esbuild, for the JavaScript peer benchmark.
     let axe = project.root.join("node_modules/axe-core/axe.min.js");
-    if version().is_some_and(|v| v.contains(WASM_OPT_VERSION)) && axe.is_file() {
+    let peers = ["@turf/distance", "kdbush", "geokdbush", "esbuild"].map(|p| {
+        project
+            .root
+            .join("node_modules")
+            .join(p)
+            .join("package.json")
+    });
+    if version().is_some_and(|v| v.contains(WASM_OPT_VERSION))
+        && axe.is_file()
+        && peers.iter().all(|p| p.is_file())
+    {
         eprintln!("setup: wasm-opt {WASM_OPT_VERSION} (npm binaryen), axe-core ✓");
         return Ok(());
     }

@@ -64,13 +64,25 @@ pub fn content_security_policy(index_html: Option<&str>) -> String {
 
 /// Adds the static app (if any) and the security headers to `api`.
 pub fn with_site(api: Router, config: &WebConfig) -> Router {
-    let index = config
-        .dist
-        .as_deref()
-        .and_then(|d| std::fs::read_to_string(d.join("index.html")).ok());
+    // The inline loader scripts of both apps (residents' at `/`, staff at
+    // `/staff/`), so that the policy allows exactly them.
+    let index = config.dist.as_deref().map(|d| {
+        ["index.html", "staff/index.html"]
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(d.join(f)).ok())
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     let mut router = api;
     if let Some(dist) = &config.dist {
-        router = router.fallback_service(static_files(dist));
+        // The app's files compressed (brotli or gzip, as the browser
+        // accepts; the wasm shrinks to about a third) and with cache
+        // lifetimes; the API answers are small and left alone.
+        let site = Router::new()
+            .fallback_service(static_files(dist))
+            .layer(axum::middleware::from_fn(caching))
+            .layer(tower_http::compression::CompressionLayer::new());
+        router = router.fallback_service(site);
     }
     let set = |name: HeaderName, value: &str| {
         SetResponseHeaderLayer::overriding(
@@ -96,15 +108,90 @@ pub fn with_site(api: Router, config: &WebConfig) -> Router {
         ))
 }
 
+/// How long a browser may keep a file at `path` (the request path).
+///
+/// trunk names the shell's JS, wasm and CSS after a hash of their content
+/// (`linli-0123456789abcdef_bg.wasm`), so those never change and are kept
+/// for a year. Everything else (index.html, the service worker, the web
+/// app manifest, the dataset, whose file names do not change between
+/// versions) is checked with the server on each use, which costs a
+/// `304 Not Modified` when nothing changed.
+pub fn cache_control(path: &str) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let hashed = [".js", ".wasm", ".css"].iter().any(|ext| {
+        name.strip_suffix(ext)
+            .map(|stem| stem.strip_suffix("_bg").unwrap_or(stem))
+            .and_then(|stem| stem.rsplit_once('-'))
+            .is_some_and(|(_, hash)| {
+                hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            })
+    });
+    if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+/// Sets `Cache-Control` on the app's files by [`cache_control`].
+async fn caching(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let policy = cache_control(request.uri().path());
+    let mut response = next.run(request).await;
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
 /// `dist/` with `index.html` for any path that is not a file, so that
 /// links with a query string open the app.
+/// Files that `cargo xtask dist` precompressed (`.br`, `.gz` beside
+/// them) go out as they are; the rest are compressed on the way out.
 fn static_files(dist: &Path) -> ServeDir<ServeFile> {
-    ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")))
+    let index = ServeFile::new(dist.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
+    ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(index)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashed_shell_files_are_kept_and_the_rest_revalidated() {
+        for path in [
+            "/linli-60649140f298353f.js",
+            "/linli-60649140f298353f_bg.wasm",
+            "/main-88004957e29f7020.css",
+        ] {
+            assert_eq!(
+                cache_control(path),
+                "public, max-age=31536000, immutable",
+                "{path}"
+            );
+        }
+        for path in [
+            "/",
+            "/index.html",
+            "/sw.js",
+            "/manifest.webmanifest",
+            "/data/manifest.json",
+            "/data/110101.geojson",
+            "/icons/icon-192.png",
+            "/linli-short.js",
+        ] {
+            assert_eq!(cache_control(path), "no-cache", "{path}");
+        }
+    }
 
     #[test]
     fn hashes_inline_scripts_only() {

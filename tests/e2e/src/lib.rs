@@ -453,12 +453,16 @@ impl FinderPage {
             .expect("network emulation");
     }
 
-    /// Waits until the header says nothing is waiting to be sent.
+    /// Waits until the device's outbox is empty and the header says
+    /// nothing is waiting (the header alone is also empty for a moment
+    /// after a reload, before the outbox has been read).
     pub async fn wait_for_empty_outbox(&self) {
         self.eventually("the outbox to empty", || async {
-            self.text_of(".outbox-status")
+            let said_nothing = self
+                .text_of(".outbox-status")
                 .await
-                .filter(String::is_empty)
+                .is_some_and(|t| t.is_empty());
+            (said_nothing && self.outbox().await.is_empty()).then_some(())
         })
         .await;
     }

@@ -37,6 +37,11 @@ fn make_token(scope: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
+/// The staff app, served beside the residents' one.
+fn staff_url() -> String {
+    format!("{}staff/", env("LINLI_APP_URL"))
+}
+
 /// Haidian's sub-districts with their communities, from the published list.
 fn haidian() -> Vec<(String, Vec<Place>)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/data");
@@ -126,7 +131,7 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         std::env::temp_dir().join(format!("linli-e2e-downloads-{}", std::process::id()));
     std::fs::create_dir_all(&downloads).unwrap();
     let setup = Setup {
-        query: "p=staff".to_owned(),
+        app_url: Some(staff_url()),
         ..Setup::default()
     };
     let first_sub = first_sub.clone();
@@ -144,7 +149,7 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         .await;
         page.click_button("重新输入令牌").await;
         sign_in(&page, &token).await;
-        page.wait_for_text(".dashboard h3", "海淀区").await;
+        page.wait_for_text(".dashboard h2", "海淀区").await;
         page.wait_for_text(".respondents", "受访 70 户").await;
         let captions: Vec<String> = {
             let mut out = Vec::new();
@@ -243,7 +248,7 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
 async fn the_city_chooses_a_district_and_large_text_still_reads() {
     let token = make_token(&["--city"]);
     let setup = Setup {
-        query: "p=staff".to_owned(),
+        app_url: Some(staff_url()),
         elder: true,
         ..Setup::default()
     };
@@ -255,9 +260,9 @@ async fn the_city_chooses_a_district_and_large_text_still_reads() {
             })
             .await;
         chooser.select_by_label("东城区").await.unwrap();
-        page.wait_for_text(".dashboard h3", "东城区").await;
+        page.wait_for_text(".dashboard h2", "东城区").await;
         chooser.select_by_label("海淀区").await.unwrap();
-        page.wait_for_text(".dashboard h3", "海淀区").await;
+        page.wait_for_text(".dashboard h2", "海淀区").await;
         // The city reads aggregates only: no raw download.
         let buttons = page
             .client

@@ -145,6 +145,10 @@ async fn a_new_release_replaces_the_old_cache() {
             .unwrap()
             .replace(&version, "next-release");
         std::fs::write(&worker_path, next).unwrap();
+        // (Its precompressed copies would still be the old worker.)
+        for old in ["sw.js.br", "sw.js.gz"] {
+            let _ = std::fs::remove_file(worker_path.with_file_name(old));
+        }
         page.client.refresh().await.unwrap();
         page.eventually("only the next release's shell cache", || async {
             let names = cache_names(&page).await;
