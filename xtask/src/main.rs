@@ -15,6 +15,7 @@
 
 mod bench;
 mod collector;
+mod lighthouse;
 mod postgres;
 mod pwa;
 mod serve;

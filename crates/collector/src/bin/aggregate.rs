@@ -1,7 +1,8 @@
 //! Aggregating a whole city's answers: `n` seeded responses spread over
 //! every community of `places.json`, stored as the collector stores them
 //! (canonical JSON), then parsed, counted per community and published per
-//! district with disclosure control, as the demand endpoint does. Prints
+//! district with disclosure control; and counted from the tallies the
+//! collector stores beside each answer, as the demand endpoint does. Prints
 //! `BENCH` lines with the median and spread of `runs` runs; asserts no
 //! time. Run by `cargo xtask bench aggregate`.
 //!
@@ -45,6 +46,21 @@ fn main() {
         places.places.len(),
         bytes / 1_000_000
     );
+    // What the collector stores beside each answer: its community and tally.
+    let tallied: Vec<((String, String, String), u64)> = stored
+        .iter()
+        .map(|s| {
+            let r: Response = serde_json::from_str(s).expect("stored answers parse");
+            let c = &r.community;
+            let key = (
+                c.district_code.clone(),
+                c.subdistrict.clone(),
+                c.community.clone(),
+            );
+            (key, linli_survey::aggregate::tally(&r))
+        })
+        .collect();
+    let mut from_tallies = vec![];
     let (mut parse, mut count_ms, mut publish_ms, mut total) = (vec![], vec![], vec![], vec![]);
     let mut withheld = 0;
     for _ in 0..runs {
@@ -72,6 +88,15 @@ fn main() {
             .filter(|c| c.row.respondents.is_none())
             .count();
         let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
+        // The collector's path: counting from stored tallies.
+        let t4 = Instant::now();
+        let mut by_tally: BTreeMap<&(String, String, String), linli_survey::aggregate::Demand> =
+            BTreeMap::new();
+        for (key, t) in &tallied {
+            by_tally.entry(key).or_default().add_tally(*t);
+        }
+        assert_eq!(by_tally.len(), communities.len());
+        from_tallies.push(ms(t4, Instant::now()));
         parse.push(ms(t0, t1));
         count_ms.push(ms(t1, t2));
         publish_ms.push(ms(t2, t3));
@@ -82,6 +107,10 @@ fn main() {
         ("count per community", count_ms),
         ("publish every district (disclosure control)", publish_ms),
         ("total", total),
+        (
+            "count per community from stored tallies (the collector's path)",
+            from_tallies,
+        ),
     ] {
         let (median, low, high) = median_and_spread(v);
         println!(

@@ -30,7 +30,7 @@ async fn main() {
         let (mut total, mut api, mut client) = (vec![], vec![], vec![]);
         for _ in 0..RUNS {
             page.client
-                .goto(&format!("{app}?p=staff"))
+                .goto(&format!("{app}staff/"))
                 .await
                 .expect("open the dashboard");
             // From navigation start to the frame after the gap map exists;

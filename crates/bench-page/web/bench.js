@@ -1,0 +1,197 @@
+// The benchmark page: the finder in wasm (ours) and two JavaScript peers
+// over the same dataset, driven step by step from
+// `tests/e2e/src/bin/peers.rs` through WebDriver. Each step is a function
+// of `window.bench`; it returns plain JSON and asserts no time.
+
+import init, { Finder } from './linli_bench_page.js';
+import { buildIndex, findA, findB, parse } from './peers.js';
+
+/** Fields per query in `Finder.plan`. */
+const PLAN_STRIDE = 7;
+
+let wasm = null;
+/** The national dataset's GeoJSON text, one feature per line. */
+let national = '';
+/** Where each feature's line ends in `national`. */
+let lineEnds = [];
+/** The loaded state: our finder, the peers' data, the queries. */
+let ours = null;
+let peer = null;
+let queries = [];
+
+/** The first `count` features of the national dataset as GeoJSON text. */
+function textOf(count) {
+  if (count === lineEnds.length) return national;
+  if (count < 1 || count > lineEnds.length) throw new Error(`no dataset of ${count} features`);
+  let end = lineEnds[count - 1];
+  if (national[end - 1] === ',') end -= 1;
+  return `${national.slice(0, end)}\n]}\n`;
+}
+
+async function setup() {
+  wasm = await init();
+  const response = await fetch('national.geojson');
+  if (!response.ok) throw new Error(`national.geojson: HTTP ${response.status}`);
+  national = await response.text();
+  lineEnds = [];
+  // Line 0 is the collection's header; features follow one per line.
+  let at = national.indexOf('\n');
+  for (;;) {
+    const next = national.indexOf('\n', at + 1);
+    if (next < 0 || national[at + 1] !== '{') break;
+    lineEnds.push(next);
+    at = next;
+  }
+  return { chars: national.length, features: lineEnds.length };
+}
+
+/** What the page can see of its memory. */
+function memory() {
+  const m = performance.memory;
+  return {
+    usedJSHeapSize: m ? m.usedJSHeapSize : null,
+    totalJSHeapSize: m ? m.totalJSHeapSize : null,
+    wasmBytes: wasm.memory.buffer.byteLength,
+  };
+}
+
+/** Ours: decode and index `count` features (timed: `Finder.load`). */
+function loadOurs(count) {
+  const text = textOf(count);
+  if (ours) ours.free();
+  ours = null;
+  const t0 = performance.now();
+  const loaded = Finder.load(text);
+  const ms = performance.now() - t0;
+  ours = loaded;
+  if (ours.skipped() !== 0) throw new Error(`ours skipped ${ours.skipped()} records`);
+  queries = [];
+  return { ms, parseMs: ours.parse_ms(), indexMs: ours.index_ms(), count: ours.count() };
+}
+
+/** The peers: `JSON.parse`, then the kdbush index (timed separately). */
+function loadPeers(count) {
+  const text = textOf(count);
+  peer = null;
+  const t0 = performance.now();
+  const features = parse(text);
+  const t1 = performance.now();
+  const index = buildIndex(features);
+  const t2 = performance.now();
+  peer = { features, index, functionMasks: null, openMasks: null };
+  queries = [];
+  return { parseMs: t1 - t0, indexMs: t2 - t1, ms: t2 - t0, count: features.length };
+}
+
+/** Hands the peers their masks and makes the seeded queries. */
+function prepare(count) {
+  if (!ours || !peer) throw new Error('load both first');
+  if (ours.count() !== count || peer.features.length !== count) {
+    throw new Error(`ours has ${ours.count()} facilities, the peers ${peer.features.length}; expected ${count}`);
+  }
+  ours.keep_masks();
+  peer.functionMasks = ours.function_masks();
+  peer.openMasks = ours.open_masks();
+  peer.features.forEach((feature, i) => {
+    feature.properties.function_mask = peer.functionMasks[i];
+    feature.properties.open_mask = peer.openMasks[i];
+  });
+  const plan = ours.plan(200);
+  queries = [];
+  for (let i = 0; i < plan.length; i += PLAN_STRIDE) {
+    queries.push({
+      lon: plan[i],
+      lat: plan[i + 1],
+      functions: plan[i + 2],
+      walk: plan[i + 3],
+      senior: plan[i + 4] === 1,
+      open: plan[i + 5] === 1,
+      reachM: plan[i + 6],
+    });
+  }
+  // Ids line up by index: the same file, no record skipped.
+  const ids = ours.ids(Uint32Array.from({ length: count }, (_, i) => i));
+  const stray = ids.findIndex((id, i) => id !== peer.features[i].properties.id);
+  if (stray >= 0) throw new Error(`facility ${stray}: ours ${ids[stray]}, peers ${peer.features[stray].properties.id}`);
+  return { queries: queries.length };
+}
+
+const runOurs = (q) => ours.query(q.lon, q.lat, q.functions, q.walk, q.senior, q.open);
+const runA = (q) => findA(peer.features, q);
+const runB = (q) => findB(peer, q);
+// A diagnostic, not one of the three: our R*-tree with the peers' masks.
+const runMasked = (q) => ours.query_masked(q.lon, q.lat, q.functions, q.walk, q.senior, q.open);
+const IMPLEMENTATIONS = [
+  ['ours', runOurs],
+  ['a', runA],
+  ['b', runB],
+  ['masked', runMasked],
+];
+
+/** Every query through all three; the ids must be the same, in order. */
+function check() {
+  const mismatches = [];
+  let results = 0;
+  const idOf = (i) => peer.features[i].properties.id;
+  queries.forEach((q, n) => {
+    const want = ours.ids(runOurs(q));
+    const got = {
+      a: runA(q).map((f) => f.properties.id),
+      b: Array.from(runB(q), idOf),
+      masked: Array.from(runMasked(q), idOf),
+    };
+    results += want.length;
+    for (const [name, ids] of Object.entries(got)) {
+      const same = ids.length === want.length && ids.every((id, i) => id === want[i]);
+      if (!same) {
+        const at = ids.findIndex((id, i) => id !== want[i]);
+        mismatches.push({
+          query: n,
+          peer: name,
+          params: q,
+          ours: want.length,
+          theirs: ids.length,
+          firstDifference: at < 0 ? Math.min(ids.length, want.length) : at,
+          oursIds: want.slice(0, 12),
+          theirIds: ids.slice(0, 12),
+        });
+      }
+    }
+  });
+  return { queries: queries.length, meanResults: results / queries.length, mismatches: mismatches.slice(0, 5), mismatched: mismatches.length };
+}
+
+/**
+ * Times every query in batches: each query repeated and the batch timed,
+ * since `performance.now()` moves in 100 µs steps without cross-origin
+ * isolation. The repeat count is set per implementation from a first pass
+ * over all queries so that a batch of a mean query lasts about `batchMs`
+ * (at least once, at most 1,000 times). All implementations run in turn
+ * per query, the order rotating so that none always runs after another.
+ * Returns milliseconds per query for each, and the repeat counts.
+ */
+function time(batchMs) {
+  const samples = {};
+  const repeat = {};
+  let sink = 0;
+  for (const [name, run] of IMPLEMENTATIONS) {
+    const t0 = performance.now();
+    for (const q of queries) sink += run(q).length;
+    const mean = (performance.now() - t0) / queries.length;
+    repeat[name] = Math.min(1000, Math.max(1, Math.ceil(batchMs / mean)));
+    samples[name] = [];
+  }
+  queries.forEach((q, n) => {
+    for (let k = 0; k < IMPLEMENTATIONS.length; k += 1) {
+      const [name, run] = IMPLEMENTATIONS[(n + k) % IMPLEMENTATIONS.length];
+      const times = repeat[name];
+      const t0 = performance.now();
+      for (let r = 0; r < times; r += 1) sink += run(q).length;
+      samples[name].push((performance.now() - t0) / times);
+    }
+  });
+  return { ...samples, repeat, sink };
+}
+
+window.bench = { setup, memory, loadOurs, loadPeers, prepare, check, time };
+window.benchReady = true;

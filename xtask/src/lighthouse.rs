@@ -1,0 +1,132 @@
+//! `cargo xtask bench lighthouse`: Lighthouse 12.8 (from npm, in
+//! `xtask/lighthouse/`, installed there on first use) against the release
+//! build served by the collector, mobile profile (Lighthouse's default:
+//! a mid-range phone on a slow 4G connection, simulated), three runs per
+//! page; prints the medians.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::tools::Tools;
+use crate::util::{Project, Result, free_port, run};
+
+/// The pages measured: the first visit, and a shared link with a position
+/// (the finder showing results).
+const PAGES: [(&str, &str); 2] = [
+    ("start page", ""),
+    (
+        "shared link with a position",
+        "?pos=116.41700,39.92900&src=map",
+    ),
+];
+
+/// Runs of each page; the median is reported.
+const RUNS: usize = 3;
+
+/// Reads the figures out of a Lighthouse JSON report, with Node (xtask
+/// itself has no JSON parser): performance score, accessibility score,
+/// LCP, TBT and CLS.
+const EXTRACT: &str = "const r = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
+const a = (id) => r.audits[id].numericValue;
+console.log([r.categories.performance.score * 100, r.categories.accessibility.score * 100,
+  a('largest-contentful-paint'), a('total-blocking-time'), a('cumulative-layout-shift'),
+  r.lighthouseVersion].join(' '));";
+
+fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
+    v.sort_by(f64::total_cmp);
+    (v[v.len() / 2], v[0], v[v.len() - 1])
+}
+
+pub fn run_all(project: &Project, tools: &Tools) -> Result<Vec<String>> {
+    let dir = project.root.join("xtask").join("lighthouse");
+    let bin = dir.join("node_modules").join(".bin").join("lighthouse");
+    if !bin.exists() {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir))?;
+    }
+    run(project.command("cargo").args([
+        "build",
+        "--release",
+        "--package",
+        "linli-collector",
+        "--bin",
+        "collector",
+    ]))?;
+    let data = std::env::temp_dir().join(format!("linli-lighthouse-{}", std::process::id()));
+    let port = free_port()?;
+    let mut collector = Command::new(project.target_dir().join("release").join("collector"))
+        .args([
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--rate-limit",
+            "0",
+            "--dist",
+        ])
+        .arg(project.dist())
+        .arg("--data-dir")
+        .arg(&data)
+        .env("RUST_LOG", "error")
+        .spawn()
+        .map_err(|e| format!("could not start the collector: {e}"))?;
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let figures = measure(&bin, &tools.chromium, port, &data);
+    let _ = collector.kill();
+    let _ = collector.wait();
+    let _ = std::fs::remove_dir_all(&data);
+    figures
+}
+
+fn measure(bin: &Path, chromium: &Path, port: u16, scratch: &Path) -> Result<Vec<String>> {
+    let mut lines = Vec::new();
+    for (name, query) in PAGES {
+        let url = format!("http://127.0.0.1:{port}/{query}");
+        let mut runs: Vec<Vec<f64>> = Vec::new();
+        let mut version = String::new();
+        for i in 0..RUNS {
+            let report = scratch.join(format!("report-{i}.json"));
+            let profile = scratch.join(format!("profile-{i}"));
+            let flags = format!(
+                "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --user-data-dir={}",
+                profile.display()
+            );
+            run(Command::new(bin)
+                .arg(&url)
+                .args([
+                    "--quiet",
+                    "--output=json",
+                    "--only-categories=performance,accessibility",
+                ])
+                .arg(format!("--output-path={}", report.display()))
+                .arg(format!("--chrome-flags={flags}"))
+                .env("CHROME_PATH", chromium))?;
+            let out = Command::new("node")
+                .args(["-e", EXTRACT])
+                .arg(&report)
+                .output()
+                .map_err(|e| format!("node: {e}"))?;
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            let parts: Vec<&str> = text.split_whitespace().collect();
+            if parts.len() != 6 {
+                return Err(format!("could not read {}: {text}", report.display()));
+            }
+            version = parts[5].to_owned();
+            runs.push(
+                parts[..5]
+                    .iter()
+                    .map(|p| p.parse().unwrap_or(f64::NAN))
+                    .collect(),
+            );
+        }
+        let column = |i: usize| median(runs.iter().map(|r| r[i]).collect());
+        let (perf, perf_lo, perf_hi) = column(0);
+        let (a11y, _, _) = column(1);
+        let (lcp, lcp_lo, lcp_hi) = column(2);
+        let (tbt, tbt_lo, tbt_hi) = column(3);
+        let (cls, _, cls_hi) = column(4);
+        lines.push(format!(
+            "lighthouse {version} mobile, {name}: performance {perf:.0} (min {perf_lo:.0}, max {perf_hi:.0}), accessibility {a11y:.0}, LCP {lcp:.0} ms ({lcp_lo:.0}–{lcp_hi:.0}), TBT {tbt:.0} ms ({tbt_lo:.0}–{tbt_hi:.0}), CLS {cls:.3} (max {cls_hi:.3}); median of {RUNS}"
+        ));
+    }
+    Ok(lines)
+}
