@@ -43,7 +43,15 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
     crate::util::run(
         project
             .command("cargo")
-            .args(["run", "--release", "--package", "linli-collector", "--"])
+            .args([
+                "run",
+                "--release",
+                "--package",
+                "linli-collector",
+                "--bin",
+                "collector",
+                "--",
+            ])
             .args(["--addr", &addr, "--dist"])
             .arg(project.dist())
             .arg("--data-dir")
@@ -246,6 +254,15 @@ fn media_type(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cargo_run_of_the_collector_package_runs_the_collector() {
+        // The README and docs/research.md say `cargo run -p linli-collector
+        // -- …`; with benchmark binaries beside it, that needs default-run.
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/collector/Cargo.toml");
+        let text = std::fs::read_to_string(manifest).unwrap();
+        assert!(text.contains("default-run = \"collector\""), "{text}");
+    }
 
     /// A fresh site for one test; tests run in parallel, so each has its own.
     fn root(test: &str) -> PathBuf {
