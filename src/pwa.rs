@@ -10,17 +10,18 @@ use wasm_bindgen::prelude::*;
 /// nothing where service workers are unavailable (an insecure origin, an
 /// old browser); the app works without one, online.
 pub fn register_service_worker() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let navigator = window.navigator();
-    let has_workers =
-        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
-    if !has_workers {
-        return;
+    if let Some(workers) = workers() {
+        let _ = workers.register("sw.js");
+        hand_over_data();
     }
-    let _ = navigator.service_worker().register("sw.js");
-    hand_over_data();
+}
+
+/// The page's service workers, where the browser offers them.
+fn workers() -> Option<web_sys::ServiceWorkerContainer> {
+    let navigator = web_sys::window()?.navigator();
+    js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker"))
+        .unwrap_or(false)
+        .then(|| navigator.service_worker())
 }
 
 /// Tells the service worker, once it is active, every data file this page
@@ -28,16 +29,7 @@ pub fn register_service_worker() {
 /// each load of data: a file fetched before the worker controlled the page
 /// did not pass through it, whichever finished first.
 pub fn hand_over_data() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let navigator = window.navigator();
-    let has_workers =
-        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
-    if !has_workers {
-        return;
-    }
-    let Ok(ready) = navigator.service_worker().ready() else {
+    let Some(ready) = workers().and_then(|w| w.ready().ok()) else {
         return;
     };
     let hand_over = Closure::once(move |registration: JsValue| {

@@ -80,21 +80,13 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
     if wanted("repaint") {
         let server = StaticServer::start(project.dist(), "127.0.0.1:0")?;
         let driver = ChromeDriver::start(&tools)?;
-        figures.extend(bench_lines(
-            project
-                .command("cargo")
-                .args([
-                    "run",
-                    "--release",
-                    "--package",
-                    "linli-e2e",
-                    "--bin",
-                    "repaint",
-                ])
-                .env("LINLI_APP_URL", server.url())
-                .env("LINLI_WEBDRIVER_URL", driver.url())
-                .env("LINLI_CHROMIUM", &tools.chromium),
-        )?);
+        figures.extend(bench_lines(&mut browser_bench(
+            project,
+            &tools,
+            &driver,
+            "repaint",
+            &server.url(),
+        ))?);
     }
     if wanted("size") {
         figures.extend(shell_size(project)?);
@@ -141,7 +133,7 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
 /// build) on a fresh SQLite file, then a count of confirmed ids against
 /// stored rows (`crates/collector/src/bin/load.rs`).
 fn collector_load(project: &Project) -> Result<Vec<String>> {
-    use crate::util::{free_port, run};
+    use crate::util::run;
     run(project.command("cargo").args([
         "build",
         "--release",
@@ -149,28 +141,17 @@ fn collector_load(project: &Project) -> Result<Vec<String>> {
         "linli-collector",
         "--bins",
     ]))?;
-    let target = project.target_dir();
     let data = std::env::temp_dir().join(format!("linli-load-{}", std::process::id()));
-    let port = free_port()?;
-    let addr = format!("127.0.0.1:{port}");
-    let mut collector = Command::new(target.join("release").join("collector"))
-        .args(["--addr", &addr, "--rate-limit", "0", "--data-dir"])
-        .arg(&data)
-        .env("RUST_LOG", "error")
-        .spawn()
-        .map_err(|e| format!("could not start the collector: {e}"))?;
-    std::thread::sleep(std::time::Duration::from_secs(2));
     let url = format!("sqlite://{}?mode=rwc", data.join("linli.db").display());
-    let figures = bench_lines(Command::new(target.join("release").join("load")).args([
-        addr.as_str(),
-        url.as_str(),
-        "200",
-        "60",
-    ]));
-    let _ = collector.kill();
-    let _ = collector.wait();
-    let _ = std::fs::remove_dir_all(&data);
-    figures
+    let collector = ReleaseCollector::start(project, data, false)?;
+    bench_lines(
+        Command::new(project.target_dir().join("release").join("load")).args([
+            collector.addr.as_str(),
+            url.as_str(),
+            "200",
+            "60",
+        ]),
+    )
 }
 
 /// The staff dashboard over a district of 100,000 seeded answers: a fresh
@@ -178,7 +159,7 @@ fn collector_load(project: &Project) -> Result<Vec<String>> {
 /// district token, and `tests/e2e/src/bin/dashboard.rs` in headless
 /// Chromium.
 fn dashboard(project: &Project, tools: &tools::Tools) -> Result<Vec<String>> {
-    use crate::util::{free_port, run};
+    use crate::util::run;
     const ANSWERS: &str = "100000";
     run(project.command("cargo").args([
         "build",
@@ -211,39 +192,80 @@ fn dashboard(project: &Project, tools: &tools::Tools) -> Result<Vec<String>> {
         return Err(String::from_utf8_lossy(&made.stderr).into_owned());
     }
     let token = String::from_utf8_lossy(&made.stdout).trim().to_owned();
-    let port = free_port()?;
-    let addr = format!("127.0.0.1:{port}");
-    let mut collector = Command::new(release.join("collector"))
-        .args(["--addr", &addr, "--rate-limit", "0", "--dist"])
-        .arg(project.dist())
-        .arg("--data-dir")
-        .arg(&data)
-        .env("RUST_LOG", "error")
-        .spawn()
-        .map_err(|e| format!("could not start the collector: {e}"))?;
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    let collector = ReleaseCollector::start(project, data, true)?;
     let driver = ChromeDriver::start(tools)?;
-    let figures = bench_lines(
-        project
-            .command("cargo")
-            .args([
-                "run",
-                "--release",
-                "--package",
-                "linli-e2e",
-                "--bin",
-                "dashboard",
-            ])
-            .env("LINLI_APP_URL", format!("http://{addr}/"))
+    let app = format!("http://{}/", collector.addr);
+    bench_lines(
+        browser_bench(project, tools, &driver, "dashboard", &app)
             .env("LINLI_STAFF_TOKEN", &token)
-            .env("LINLI_BENCH_ANSWERS", ANSWERS)
-            .env("LINLI_WEBDRIVER_URL", driver.url())
-            .env("LINLI_CHROMIUM", &tools.chromium),
-    );
-    let _ = collector.kill();
-    let _ = collector.wait();
-    let _ = std::fs::remove_dir_all(&data);
-    figures
+            .env("LINLI_BENCH_ANSWERS", ANSWERS),
+    )
+}
+
+/// A release collector on a free port, with its data in `data`; killed,
+/// and the data removed, when dropped.
+pub struct ReleaseCollector {
+    child: std::process::Child,
+    /// Where it listens, `127.0.0.1:port`.
+    pub addr: String,
+    data: std::path::PathBuf,
+}
+
+impl ReleaseCollector {
+    /// Starts `target/release/collector` (built by the caller), serving
+    /// `dist/` when `serve_dist`, and waits until it listens.
+    pub fn start(project: &Project, data: std::path::PathBuf, serve_dist: bool) -> Result<Self> {
+        let addr = format!("127.0.0.1:{}", crate::util::free_port()?);
+        let mut command = Command::new(project.target_dir().join("release").join("collector"));
+        command
+            .args(["--addr", &addr, "--rate-limit", "0", "--data-dir"])
+            .arg(&data);
+        if serve_dist {
+            command.arg("--dist").arg(project.dist());
+        }
+        let child = command
+            .env("RUST_LOG", "error")
+            .spawn()
+            .map_err(|e| format!("could not start the collector: {e}"))?;
+        let collector = ReleaseCollector { child, addr, data };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::net::TcpStream::connect(&collector.addr).is_err() {
+            if std::time::Instant::now() > deadline {
+                return Err(format!(
+                    "the collector did not listen on {} within 30 s",
+                    collector.addr
+                ));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Ok(collector)
+    }
+}
+
+impl Drop for ReleaseCollector {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+/// `cargo run --release -p linli-e2e --bin <bin>`: a benchmark driving
+/// headless Chromium through `driver` against `app_url`.
+fn browser_bench(
+    project: &Project,
+    tools: &tools::Tools,
+    driver: &ChromeDriver,
+    bin: &str,
+    app_url: &str,
+) -> Command {
+    let mut command = project.command("cargo");
+    command
+        .args(["run", "--release", "--package", "linli-e2e", "--bin", bin])
+        .env("LINLI_APP_URL", app_url)
+        .env("LINLI_WEBDRIVER_URL", driver.url())
+        .env("LINLI_CHROMIUM", &tools.chromium);
+    command
 }
 
 /// Runs `cmd`, passing its output through, and returns its `BENCH` lines.
@@ -355,19 +377,7 @@ mod peers {
         let server = StaticServer::start(out.clone(), "127.0.0.1:0")?;
         let driver = ChromeDriver::start(tools)?;
         let figures = bench_lines(
-            project
-                .command("cargo")
-                .args([
-                    "run",
-                    "--release",
-                    "--package",
-                    "linli-e2e",
-                    "--bin",
-                    "peers",
-                ])
-                .env("LINLI_APP_URL", server.url())
-                .env("LINLI_WEBDRIVER_URL", driver.url())
-                .env("LINLI_CHROMIUM", &tools.chromium)
+            super::browser_bench(project, tools, &driver, "peers", &server.url())
                 .env("LINLI_BENCH_DIR", &out)
                 .env("LINLI_PEERS_PLOT", &plot),
         );

@@ -7,8 +7,9 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::bench::ReleaseCollector;
 use crate::tools::Tools;
-use crate::util::{Project, Result, free_port, run};
+use crate::util::{Project, Result, run};
 
 /// The pages measured: the first visit, and a shared link with a position
 /// (the finder showing results).
@@ -54,33 +55,14 @@ pub fn run_all(project: &Project, tools: &Tools) -> Result<Vec<String>> {
         "collector",
     ]))?;
     let data = std::env::temp_dir().join(format!("linli-lighthouse-{}", std::process::id()));
-    let port = free_port()?;
-    let mut collector = Command::new(project.target_dir().join("release").join("collector"))
-        .args([
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--rate-limit",
-            "0",
-            "--dist",
-        ])
-        .arg(project.dist())
-        .arg("--data-dir")
-        .arg(&data)
-        .env("RUST_LOG", "error")
-        .spawn()
-        .map_err(|e| format!("could not start the collector: {e}"))?;
-    std::thread::sleep(std::time::Duration::from_secs(2));
-    let figures = measure(&bin, &tools.chromium, port, &data);
-    let _ = collector.kill();
-    let _ = collector.wait();
-    let _ = std::fs::remove_dir_all(&data);
-    figures
+    let collector = ReleaseCollector::start(project, data.clone(), true)?;
+    measure(&bin, &tools.chromium, &collector.addr, &data)
 }
 
-fn measure(bin: &Path, chromium: &Path, port: u16, scratch: &Path) -> Result<Vec<String>> {
+fn measure(bin: &Path, chromium: &Path, addr: &str, scratch: &Path) -> Result<Vec<String>> {
     let mut lines = Vec::new();
     for (name, query) in PAGES {
-        let url = format!("http://127.0.0.1:{port}/{query}");
+        let url = format!("http://{addr}/{query}");
         let mut runs: Vec<Vec<f64>> = Vec::new();
         let mut version = String::new();
         for i in 0..RUNS {

@@ -94,29 +94,6 @@ impl Atlas {
             sample: manifest.sample,
         })
     }
-
-    /// The supply around one community, counted within `minutes`; `None`
-    /// when the community is not in the list of places.
-    pub fn supply(
-        &self,
-        district_code: &str,
-        subdistrict: &str,
-        community: &str,
-        minutes: u8,
-    ) -> Option<Supply> {
-        let place = self.places.places.iter().find(|p| {
-            p.district_code == district_code
-                && p.subdistrict == subdistrict
-                && p.community == community
-        })?;
-        Some(supply_at(
-            &self.facilities,
-            &self.index,
-            place.position(),
-            minutes,
-            WalkingModel::STANDARD,
-        ))
-    }
 }
 
 /// The research routes' state.
