@@ -291,7 +291,15 @@ impl FinderPage {
     /// (show more) until every result is listed.
     pub async fn result_names(&self) -> Vec<String> {
         while let Ok(more) = self.client.find(Locator::Css(".show-more")).await {
-            more.click().await.expect("show more");
+            // The list may be redrawn between finding the button and
+            // clicking it (a new search); then look for it again.
+            if let Err(e) = more.click().await {
+                let stale = matches!(
+                    &e,
+                    CmdError::Standard(w) if w.error == fantoccini::error::ErrorStatus::StaleElementReference
+                );
+                assert!(stale, "show more: {e}");
+            }
         }
         let rows = self
             .client
@@ -321,11 +329,12 @@ impl FinderPage {
 
     /// Chooses a walking time by its visible label, e.g. "30 分钟以内".
     pub async fn choose_walk(&self, label: &str) {
+        // The filters are drawn once the app has started.
         let select = self
-            .client
-            .find(Locator::Id("walk-filter"))
-            .await
-            .expect("walk filter");
+            .eventually("the walk filter", || async {
+                self.client.find(Locator::Id("walk-filter")).await.ok()
+            })
+            .await;
         select
             .select_by_label(label)
             .await
