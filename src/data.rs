@@ -4,10 +4,11 @@
 //! Parsing and validation are the facilities crate's job.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use linli_facilities::calendar::HolidayCalendar;
 use linli_facilities::dataset::{Dataset, DatasetError, parse_feature_collection};
+use linli_facilities::finder::HoursBook;
 use linli_facilities::geometry::LonLat;
 use linli_facilities::index::SpatialIndex;
 use linli_facilities::manifest::{Manifest, ShardEntry};
@@ -95,7 +96,7 @@ impl fmt::Display for LoadError {
 }
 
 /// The manifest and the facilities of the shards near the resident.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Loaded {
     /// The dataset manifest.
     pub manifest: Manifest,
@@ -105,6 +106,10 @@ pub struct Loaded {
     pub calendar: HolidayCalendar,
     /// The facilities' positions, for searching by distance.
     pub index: SpatialIndex,
+    /// Opening hours parsed with `calendar`, kept for as long as this load
+    /// is shown, so that a filter change or a clock tick does not parse
+    /// or evaluate a shared schedule again.
+    pub hours: Mutex<HoursBook>,
 }
 
 impl Loaded {
@@ -116,6 +121,7 @@ impl Loaded {
             dataset,
             calendar,
             index,
+            hours: Mutex::new(HoursBook::default()),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! function with native tests, so that the components stay thin.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use linli_facilities::finder::{Filters, HoursBook, find_near};
+use linli_facilities::finder::{Filters, find_near};
 use linli_facilities::geometry::LonLat;
 use linli_facilities::hours::State;
 use linli_facilities::model::{CapacityKind, Name, PriceUnit, ServiceFunction};
@@ -108,7 +108,12 @@ pub fn result_rows(
 ) -> Vec<ResultRow> {
     let facilities = &loaded.dataset.facilities;
     let searched = filters.functions.first().copied();
-    let mut book = HoursBook::default();
+    // A poisoned lock only means an earlier search panicked mid-way; the
+    // book holds nothing half-written that a search could misread.
+    let mut book = loaded
+        .hours
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let hits = find_near(
         facilities,
         &loaded.index,

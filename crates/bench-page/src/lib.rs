@@ -10,6 +10,8 @@
 //! JavaScript peers filter by ([`Finder::function_masks`],
 //! [`Finder::open_masks`]).
 
+use std::cell::RefCell;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use linli_facilities::calendar::HolidayCalendar;
 use linli_facilities::dataset::parse_feature_collection;
@@ -178,6 +180,9 @@ pub struct Finder {
     index_ms: f64,
     function_masks: Vec<u16>,
     open_masks: Vec<u16>,
+    /// The parsed hours, kept across queries as the app keeps them for a
+    /// loaded dataset (`Loaded::hours`).
+    book: RefCell<HoursBook>,
 }
 
 impl Finder {
@@ -199,6 +204,7 @@ impl Finder {
             index_ms: indexed - parsed,
             function_masks: Vec::new(),
             open_masks: Vec::new(),
+            book: RefCell::new(HoursBook::default()),
         })
     }
 
@@ -208,10 +214,12 @@ impl Finder {
     }
 
     /// Runs `query` as the app does (`find_near`, opening hours evaluated
-    /// during the search with a fresh `HoursBook`) and returns the indices
-    /// of the facilities found, nearest first, ties by id.
+    /// during the search through the dataset's `HoursBook`, which keeps
+    /// each distinct schedule parsed and its status at the last time asked)
+    /// and returns the indices of the facilities found, nearest first, ties
+    /// by id.
     pub fn run(&self, query: &Query) -> Vec<u32> {
-        let mut book = HoursBook::default();
+        let mut book = self.book.borrow_mut();
         find_near(
             &self.facilities,
             &self.index,

@@ -124,21 +124,44 @@ pub struct FacilityMatch {
     pub services: Vec<ServiceMatch>,
 }
 
-/// Parsed opening hours, one per distinct `opening_hours` value, so that a
-/// search over many facilities parses each value once.
+/// Parsed opening hours, one per distinct `opening_hours` value, and each
+/// value's status at the last time asked about. A search parses each value
+/// once, and evaluates it once per time: facilities often share a
+/// schedule, and the status (with its look-ahead for the next change) is
+/// the costly part of a search.
+///
+/// Keep one book for as long as the dataset and its calendar are loaded,
+/// so that later searches reuse the work; a book must only ever be used
+/// with one calendar.
 #[derive(Debug, Default)]
 pub struct HoursBook {
-    parsed: HashMap<String, Option<Hours>>,
+    /// Each distinct value's place in `hours` and `statuses`.
+    ids: HashMap<String, usize>,
+    /// The parsed hours, `None` where the value does not parse.
+    hours: Vec<Option<Hours>>,
+    /// The time `statuses` hold; they are cleared when it changes.
+    at: Option<NaiveDateTime>,
+    /// Each value's status at `at`, once evaluated.
+    statuses: Vec<Option<Status>>,
 }
 
 impl HoursBook {
+    /// The place of `value` in the book, parsing it on first sight.
+    fn id(&mut self, calendar: &HolidayCalendar, value: &str) -> usize {
+        if let Some(&id) = self.ids.get(value) {
+            return id;
+        }
+        let id = self.hours.len();
+        self.hours.push(Hours::parse(value, calendar).ok());
+        self.ids.insert(value.to_owned(), id);
+        id
+    }
+
     /// The parsed hours of `service`, if it has hours that parse.
     pub fn hours(&mut self, calendar: &HolidayCalendar, service: &Service) -> Option<&Hours> {
-        let value = service.opening_hours.as_ref()?;
-        self.parsed
-            .entry(value.clone())
-            .or_insert_with(|| Hours::parse(value, calendar).ok())
-            .as_ref()
+        let value = service.opening_hours.as_deref()?;
+        let id = self.id(calendar, value);
+        self.hours[id].as_ref()
     }
 
     /// The status of `service` at `at`; `Unknown` when it has no hours or
@@ -149,19 +172,25 @@ impl HoursBook {
         service: &Service,
         at: NaiveDateTime,
     ) -> Status {
-        let unknown = Status {
-            state: State::Unknown,
-            next_change: None,
-            comment: None,
+        let Some(value) = service.opening_hours.as_deref() else {
+            return Status::unknown();
         };
-        let Some(value) = &service.opening_hours else {
-            return unknown;
-        };
-        let hours = self
-            .parsed
-            .entry(value.clone())
-            .or_insert_with(|| Hours::parse(value, calendar).ok());
-        hours.as_ref().map_or(unknown, |h| h.status(calendar, at))
+        let id = self.id(calendar, value);
+        if self.at != Some(at) {
+            self.at = Some(at);
+            self.statuses.clear();
+        }
+        if self.statuses.len() <= id {
+            self.statuses.resize(self.hours.len(), None);
+        }
+        if let Some(known) = &self.statuses[id] {
+            return known.clone();
+        }
+        let status = self.hours[id]
+            .as_ref()
+            .map_or_else(Status::unknown, |h| h.status(calendar, at));
+        self.statuses[id] = Some(status.clone());
+        status
     }
 }
 

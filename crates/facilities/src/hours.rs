@@ -167,6 +167,18 @@ pub struct Status {
     pub comment: Option<String>,
 }
 
+impl Status {
+    /// Unknown now, with no change ahead and no comment: the status of a
+    /// service without usable hours.
+    pub fn unknown() -> Status {
+        Status {
+            state: State::Unknown,
+            next_change: None,
+            comment: None,
+        }
+    }
+}
+
 /// Why an `opening_hours` value could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HoursError {

@@ -331,3 +331,53 @@ fn matches_carry_their_services_and_open_state() {
         .expect("003 is within a fast 30-minute walk");
     assert_eq!(bath.status.state, State::Unknown);
 }
+
+/// One book kept across searches, as the app keeps it for a loaded dataset,
+/// answers every search exactly as a fresh book does: moving the time on,
+/// back, and across a holiday and an adjusted working day never returns a
+/// status remembered from another time.
+#[test]
+fn a_kept_book_answers_as_a_fresh_one() {
+    let calendar =
+        HolidayCalendar::from_json(include_str!("../../../public/data/holidays.json")).unwrap();
+    let facilities = sample();
+    let mut kept = HoursBook::default();
+    let times = [
+        "2026-10-14T12:00",
+        "2026-10-14T12:59",
+        "2026-10-14T13:00",
+        "2026-10-01T10:00", // National Day holiday
+        "2026-10-14T12:00", // back again
+        "2026-10-10T09:00", // adjusted working Saturday
+        "2026-10-11T09:00",
+        "2026-10-14T23:30",
+    ];
+    let mut open_counts = Vec::new();
+    for now in times {
+        for open in [OpenAt::Any, OpenAt::At(at(now))] {
+            let filters = Filters {
+                walk_minutes: 30,
+                open,
+                ..Filters::default()
+            };
+            let fresh = find(
+                &facilities,
+                ORIGIN,
+                &filters,
+                at(now),
+                &calendar,
+                &mut HoursBook::default(),
+            );
+            let reused = find(&facilities, ORIGIN, &filters, at(now), &calendar, &mut kept);
+            assert_eq!(reused, fresh, "{filters:?} at {now}");
+            if open != OpenAt::Any {
+                open_counts.push(fresh.len());
+            }
+        }
+    }
+    // The times were chosen so that "open now" does change between them;
+    // otherwise a book stuck on its first answer could pass.
+    open_counts.sort_unstable();
+    open_counts.dedup();
+    assert!(open_counts.len() > 1, "open counts {open_counts:?}");
+}
