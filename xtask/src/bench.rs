@@ -133,14 +133,7 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
 /// build) on a fresh SQLite file, then a count of confirmed ids against
 /// stored rows (`crates/collector/src/bin/load.rs`).
 fn collector_load(project: &Project) -> Result<Vec<String>> {
-    use crate::util::run;
-    run(project.command("cargo").args([
-        "build",
-        "--release",
-        "--package",
-        "linli-collector",
-        "--bins",
-    ]))?;
+    ReleaseCollector::build(project)?;
     let data = std::env::temp_dir().join(format!("linli-load-{}", std::process::id()));
     let url = format!("sqlite://{}?mode=rwc", data.join("linli.db").display());
     let collector = ReleaseCollector::start(project, data, false)?;
@@ -161,13 +154,7 @@ fn collector_load(project: &Project) -> Result<Vec<String>> {
 fn dashboard(project: &Project, tools: &tools::Tools) -> Result<Vec<String>> {
     use crate::util::run;
     const ANSWERS: &str = "100000";
-    run(project.command("cargo").args([
-        "build",
-        "--release",
-        "--package",
-        "linli-collector",
-        "--bins",
-    ]))?;
+    ReleaseCollector::build(project)?;
     let release = project.target_dir().join("release");
     let data = std::env::temp_dir().join(format!("linli-dashboard-{}", std::process::id()));
     std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
@@ -212,7 +199,19 @@ pub struct ReleaseCollector {
 }
 
 impl ReleaseCollector {
-    /// Starts `target/release/collector` (built by the caller), serving
+    /// Builds the collector's release binaries: the server and the
+    /// benchmark tools beside it (`load`, `seed`, `aggregate`).
+    pub fn build(project: &Project) -> Result<()> {
+        crate::util::run(project.command("cargo").args([
+            "build",
+            "--release",
+            "--package",
+            "linli-collector",
+            "--bins",
+        ]))
+    }
+
+    /// Starts `target/release/collector` (built by [`ReleaseCollector::build`]), serving
     /// `dist/` when `serve_dist`, and waits until it listens.
     pub fn start(project: &Project, data: std::path::PathBuf, serve_dist: bool) -> Result<Self> {
         let addr = format!("127.0.0.1:{}", crate::util::free_port()?);

@@ -46,14 +46,7 @@ pub fn run_all(project: &Project, tools: &Tools) -> Result<Vec<String>> {
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&dir))?;
     }
-    run(project.command("cargo").args([
-        "build",
-        "--release",
-        "--package",
-        "linli-collector",
-        "--bin",
-        "collector",
-    ]))?;
+    ReleaseCollector::build(project)?;
     let data = std::env::temp_dir().join(format!("linli-lighthouse-{}", std::process::id()));
     let collector = ReleaseCollector::start(project, data.clone(), true)?;
     measure(&bin, &tools.chromium, &collector.addr, &data)
