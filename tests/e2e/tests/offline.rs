@@ -133,12 +133,24 @@ async fn a_new_release_replaces_the_old_cache() {
     let worker_path = worker.clone();
     with_setup(setup, |page| async move {
         let first_cache = format!("linli-shell-{version}");
-        page.eventually("the first release's cache", || async {
-            cache_names(&page)
-                .await
-                .contains(&first_cache)
-                .then_some(())
-        })
+        // The first release's worker must be in control before the next
+        // one ships: an update check made while it is still installing is
+        // dropped, and the test then waited in vain (seen once in a full run).
+        page.eventually(
+            "the first release's cache and worker in control",
+            || async {
+                let controlled = page
+                    .client
+                    .execute(
+                        "return navigator.serviceWorker.controller !== null;",
+                        vec![],
+                    )
+                    .await
+                    .ok()
+                    == Some(serde_json::Value::Bool(true));
+                (controlled && cache_names(&page).await.contains(&first_cache)).then_some(())
+            },
+        )
         .await;
         // The next release: a new worker (a new version in sw.js).
         let next = std::fs::read_to_string(&worker_path)
