@@ -122,7 +122,7 @@ fn filtering_and_ranking_100k_facilities() {
     let started = now_ms();
     let index = SpatialIndex::new(&data.facilities);
     let index_ms = now_ms() - started;
-    console_log!("BENCH index {COUNT} facilities (R*-tree bulk load): {index_ms:.1} ms");
+    console_log!("BENCH index {COUNT} facilities (grid index and search keys): {index_ms:.1} ms");
     drop(index);
     let loaded = Loaded::new(Manifest::from_json(manifest).unwrap(), data, calendar);
 

@@ -483,7 +483,7 @@ mod peers {
         const TOP: f64 = 60.0;
         const BOTTOM: f64 = 380.0;
         const SERIES: [(&str, &str, &str); 3] = [
-            ("ours: Rust crate in wasm (R*-tree)", "#1b7837", ""),
+            ("ours: Rust crate in wasm (grid index)", "#1b7837", ""),
             ("A: @turf/distance + filter + sort", "#d95f02", "8 4"),
             ("B: kdbush + geokdbush.around", "#5e3c99", "2 3"),
         ];

@@ -234,7 +234,7 @@ impl Finder {
         .collect()
     }
 
-    /// A diagnostic, not the app's search: the same R*-tree search, but
+    /// A diagnostic, not the app's search: the same grid search, but
     /// filtered by the peers' precomputed masks instead of the services'
     /// filters and opening hours, sorted by distance, then id. Shows what
     /// the index costs apart from evaluating hours. Needs
@@ -266,7 +266,7 @@ impl Finder {
 #[wasm_bindgen]
 impl Finder {
     /// Decodes GeoJSON text with `parse_feature_collection` and builds the
-    /// R*-tree with `SpatialIndex::new`: the timed "decode and index".
+    /// grid index with `SpatialIndex::new`: the timed "decode and index".
     pub fn load(text: &str) -> Result<Finder, JsError> {
         Finder::from_text(text).map_err(|e| JsError::new(&e))
     }

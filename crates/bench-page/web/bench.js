@@ -119,7 +119,7 @@ function prepare(count) {
 const runOurs = (q) => ours.query(q.lon, q.lat, q.functions, q.walk, q.senior, q.open);
 const runA = (q) => findA(peer.features, q);
 const runB = (q) => findB(peer, q);
-// A diagnostic, not one of the three: our R*-tree with the peers' masks.
+// A diagnostic, not one of the three: our grid index with the peers' masks.
 const runMasked = (q) => ours.query_masked(q.lon, q.lat, q.functions, q.walk, q.senior, q.open);
 const IMPLEMENTATIONS = [
   ['ours', runOurs],

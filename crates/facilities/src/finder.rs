@@ -7,11 +7,12 @@
 //! caller says is now".
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDateTime;
 
 use crate::calendar::HolidayCalendar;
-use crate::geometry::{LonLat, WalkingModel};
+use crate::geometry::{LonLat, WalkingModel, chord2, chord2_to_m};
 use crate::hours::{Hours, State, Status};
 use crate::index::SpatialIndex;
 use crate::model::{AgeRange, Category, Facility, Service, ServiceFunction};
@@ -143,7 +144,16 @@ pub struct HoursBook {
     at: Option<NaiveDateTime>,
     /// Each value's status at `at`, once evaluated.
     statuses: Vec<Option<Status>>,
+    /// The [`SearchKeys`] (by stamp) whose schedule numbers `linked`
+    /// translates; 0 for none.
+    linked_to: u64,
+    /// For each schedule number of those keys, its place in `hours`, or
+    /// `UNSEEN` until first asked for.
+    linked: Vec<u32>,
 }
+
+/// A schedule number not yet looked up in a [`HoursBook`].
+const UNSEEN: u32 = u32::MAX;
 
 impl HoursBook {
     /// The place of `value` in the book, parsing it on first sight.
@@ -176,6 +186,39 @@ impl HoursBook {
             return Status::unknown();
         };
         let id = self.id(calendar, value);
+        self.status_of(calendar, id, at)
+    }
+
+    /// The status at `at` of schedule number `schedule` of `keys`: the
+    /// same as [`HoursBook::status`] of the service it came from, without
+    /// hashing the value again once the book has seen it from these keys.
+    fn status_in(
+        &mut self,
+        calendar: &HolidayCalendar,
+        keys: &SearchKeys,
+        schedule: u32,
+        at: NaiveDateTime,
+    ) -> Status {
+        if self.linked_to != keys.stamp {
+            self.linked_to = keys.stamp;
+            self.linked.clear();
+            self.linked.resize(keys.schedules.len(), UNSEEN);
+        }
+        let slot = schedule as usize;
+        let id = match self.linked[slot] {
+            UNSEEN => {
+                let id = self.id(calendar, &keys.schedules[slot]);
+                self.linked[slot] = id as u32;
+                id
+            }
+            id => id as usize,
+        };
+        self.status_of(calendar, id, at)
+    }
+
+    /// The status of the value with place `id` at `at`, evaluated once
+    /// per time.
+    fn status_of(&mut self, calendar: &HolidayCalendar, id: usize, at: NaiveDateTime) -> Status {
         if self.at != Some(at) {
             self.at = Some(at);
             self.statuses.clear();
@@ -203,15 +246,194 @@ pub fn lowest_price_yuan(service: &Service) -> Option<f64> {
         .min_by(f64::total_cmp)
 }
 
-/// Whether `service` passes the filters other than time and distance.
-fn passes(service: &Service, filters: &Filters) -> bool {
-    (filters.functions.is_empty() || filters.functions.contains(&service.function))
-        && (filters.categories.is_empty() || filters.categories.contains(&service.category))
-        && (!filters.free_places || service.capacity.as_ref().is_some_and(|c| c.available > 0))
-        && filters.age.is_none_or(|band| band.admits(service.ages))
-        && filters
-            .max_price_yuan
-            .is_none_or(|max| lowest_price_yuan(service).is_some_and(|p| p <= max))
+/// What the finder filters by for one service, copied out of the records
+/// so that a search reads a few bytes per service instead of following
+/// each facility's strings and vectors.
+#[derive(Debug, Clone, Copy)]
+struct ServiceKey {
+    /// The function's bit ([`function_bit`]).
+    function: u16,
+    /// The category's bit ([`category_bit`]).
+    category: u8,
+    /// Free places or beds now.
+    free: bool,
+    ages: Option<AgeRange>,
+    /// The lowest price, in yuan.
+    lowest_price_yuan: Option<f64>,
+    /// The place of the `opening_hours` value in [`SearchKeys::schedules`],
+    /// or [`NO_HOURS`].
+    schedule: u32,
+}
+
+/// A service without `opening_hours`.
+const NO_HOURS: u32 = u32::MAX;
+
+/// Stamps that tell one [`SearchKeys`] from another, so that a
+/// [`HoursBook`] knows whose schedule numbers it has translated.
+static STAMPS: AtomicU64 = AtomicU64::new(1);
+
+/// What the search reads of one facility.
+#[derive(Debug, Clone, Copy)]
+struct FacilityKey {
+    /// Its position as a point on the unit sphere.
+    unit: [f64; 3],
+    /// The union of its services' function bits.
+    functions: u16,
+    /// How many services it has.
+    count: u16,
+    /// Where its services' keys start in [`SearchKeys::services`].
+    first: u32,
+}
+
+/// A compact copy of what the search reads from each facility: its
+/// position and, per service, the filtered fields and a number for its
+/// opening hours (each distinct value once). Built once per loaded dataset:
+/// a [`SpatialIndex`] holds one with the facilities in its grid's order, so
+/// that facilities near one another sit near one another in memory and a
+/// search reads a few contiguous stretches of small records instead of
+/// jumping across the whole dataset.
+#[derive(Debug, Clone)]
+pub struct SearchKeys {
+    stamp: u64,
+    /// The facility index (into the slice the keys were built from) in
+    /// each slot.
+    order: Vec<u32>,
+    /// Each slot's facility.
+    facilities: Vec<FacilityKey>,
+    /// Every service, slot by slot, each facility's in its own order.
+    services: Vec<ServiceKey>,
+    /// The distinct `opening_hours` values.
+    schedules: Vec<Box<str>>,
+}
+
+impl SearchKeys {
+    /// The keys of `facilities`, in their order.
+    pub fn new(facilities: &[Facility]) -> SearchKeys {
+        SearchKeys::in_order(facilities, (0..facilities.len() as u32).collect())
+    }
+
+    /// The keys of `facilities` with facility `order[slot]` in each slot:
+    /// `order` holds every index once.
+    pub(crate) fn in_order(facilities: &[Facility], order: Vec<u32>) -> SearchKeys {
+        debug_assert_eq!(order.len(), facilities.len());
+        let mut numbers: HashMap<&str, u32> = HashMap::new();
+        let mut schedules: Vec<Box<str>> = Vec::new();
+        let mut keys = Vec::with_capacity(facilities.len());
+        let mut services = Vec::new();
+        for &i in &order {
+            let f = &facilities[i as usize];
+            let first = services.len() as u32;
+            let mut functions = 0;
+            for s in &f.services {
+                let schedule = s.opening_hours.as_deref().map_or(NO_HOURS, |value| {
+                    *numbers.entry(value).or_insert_with(|| {
+                        schedules.push(value.into());
+                        (schedules.len() - 1) as u32
+                    })
+                });
+                functions |= function_bit(s.function);
+                services.push(ServiceKey {
+                    function: function_bit(s.function),
+                    category: category_bit(s.category),
+                    free: s.capacity.as_ref().is_some_and(|c| c.available > 0),
+                    ages: s.ages,
+                    lowest_price_yuan: lowest_price_yuan(s),
+                    schedule,
+                });
+            }
+            keys.push(FacilityKey {
+                unit: f.position.unit_vector(),
+                functions,
+                count: (services.len() as u32 - first) as u16,
+                first,
+            });
+        }
+        SearchKeys {
+            stamp: STAMPS.fetch_add(1, Ordering::Relaxed),
+            order,
+            facilities: keys,
+            services,
+            schedules,
+        }
+    }
+
+    /// How many facilities the keys describe.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether the keys describe no facility.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The index of the facility in `slot`, into the slice the keys were
+    /// built from.
+    pub fn facility_in(&self, slot: usize) -> usize {
+        self.order[slot] as usize
+    }
+
+    /// The facility in `slot` as a point on the unit sphere.
+    pub(crate) fn unit(&self, slot: usize) -> [f64; 3] {
+        self.facilities[slot].unit
+    }
+}
+
+/// `function`'s bit in a set of functions.
+fn function_bit(function: ServiceFunction) -> u16 {
+    1 << function as u16
+}
+
+/// `category`'s bit in a set of categories.
+fn category_bit(category: Category) -> u8 {
+    1 << category as u8
+}
+
+/// The filters other than time and distance, as the bits and numbers a
+/// [`ServiceKey`] is compared with.
+#[derive(Debug, Clone, Copy)]
+struct Wanted {
+    /// Function bits; every bit when any function will do.
+    functions: u16,
+    /// Category bits; every bit when any category will do.
+    categories: u8,
+    free_places: bool,
+    age: Option<AgeBand>,
+    max_price_yuan: Option<f64>,
+}
+
+impl Wanted {
+    fn new(filters: &Filters) -> Wanted {
+        let any = |empty: bool| if empty { !0 } else { 0 };
+        Wanted {
+            functions: filters
+                .functions
+                .iter()
+                .fold(any(filters.functions.is_empty()), |bits, &f| {
+                    bits | function_bit(f)
+                }),
+            categories: filters
+                .categories
+                .iter()
+                .fold(any(filters.categories.is_empty()) as u8, |bits, &c| {
+                    bits | category_bit(c)
+                }),
+            free_places: filters.free_places,
+            age: filters.age,
+            max_price_yuan: filters.max_price_yuan,
+        }
+    }
+
+    /// Whether a service with `key` passes.
+    fn passes(&self, key: &ServiceKey) -> bool {
+        key.function & self.functions != 0
+            && key.category & self.categories != 0
+            && (!self.free_places || key.free)
+            && self.age.is_none_or(|band| band.admits(key.ages))
+            && self
+                .max_price_yuan
+                .is_none_or(|max| key.lowest_price_yuan.is_some_and(|p| p <= max))
+    }
 }
 
 /// Finds the facilities within the walk that have a service passing every
@@ -237,9 +459,13 @@ pub fn find(
     calendar: &HolidayCalendar,
     book: &mut HoursBook,
 ) -> Vec<FacilityMatch> {
+    let keys = SearchKeys::new(facilities);
     rank(
-        facilities,
-        0..facilities.len(),
+        Searched {
+            facilities,
+            keys: &keys,
+        },
+        0..keys.len(),
         origin,
         filters,
         now,
@@ -261,53 +487,83 @@ pub fn find_near(
     book: &mut HoursBook,
 ) -> Vec<FacilityMatch> {
     let reach_m = filters.walking.reach_m(f64::from(filters.walk_minutes));
-    let candidates = index.within(origin, reach_m);
-    rank(facilities, candidates, origin, filters, now, calendar, book)
+    let slots = index.slots_within(origin, reach_m);
+    rank(
+        Searched {
+            facilities,
+            keys: index.keys(),
+        },
+        slots,
+        origin,
+        filters,
+        now,
+        calendar,
+        book,
+    )
 }
 
-/// Filters the `candidates` (indices into `facilities`) and sorts the hits
-/// by walking time, then id.
+/// The facilities searched and their keys.
+#[derive(Clone, Copy)]
+struct Searched<'a> {
+    facilities: &'a [Facility],
+    keys: &'a SearchKeys,
+}
+
+/// Filters the facilities in `slots` (of the searched keys) and sorts the
+/// hits by walking time, then id. Only the keys are read until the final
+/// sort, which compares the ids of equally near hits.
 fn rank(
-    facilities: &[Facility],
-    candidates: impl Iterator<Item = usize>,
+    Searched { facilities, keys }: Searched<'_>,
+    slots: impl Iterator<Item = usize>,
     origin: LonLat,
     filters: &Filters,
     now: NaiveDateTime,
     calendar: &HolidayCalendar,
     book: &mut HoursBook,
 ) -> Vec<FacilityMatch> {
+    debug_assert_eq!(keys.len(), facilities.len(), "keys of other facilities");
     let reach_m = filters.walking.reach_m(f64::from(filters.walk_minutes));
     let at = match filters.open {
         OpenAt::Any => now,
         OpenAt::At(t) => t,
     };
-    let mut hits: Vec<FacilityMatch> = candidates
-        .filter_map(|index| {
-            let f = &facilities[index];
-            let distance_m = origin.distance_m(f.position);
-            if distance_m > reach_m {
+    let wanted = Wanted::new(filters);
+    let centre = origin.unit_vector();
+    let mut hits: Vec<FacilityMatch> = slots
+        .filter_map(|slot| {
+            let facility = &keys.facilities[slot];
+            if facility.functions & wanted.functions == 0 {
                 return None;
             }
-            let services: Vec<ServiceMatch> = f
-                .services
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| passes(s, filters))
-                .map(|(i, s)| ServiceMatch {
-                    service: i,
-                    status: book.status(calendar, s, at),
-                })
-                .filter(|m| filters.open == OpenAt::Any || m.status.state == State::Open)
-                .collect();
-            (!services.is_empty()).then(|| FacilityMatch {
-                index,
+            let first = facility.first as usize;
+            let own = &keys.services[first..first + usize::from(facility.count)];
+            let mut services = Vec::new();
+            for (service, key) in own.iter().enumerate() {
+                if !wanted.passes(key) {
+                    continue;
+                }
+                let status = match key.schedule {
+                    NO_HOURS => Status::unknown(),
+                    schedule => book.status_in(calendar, keys, schedule, at),
+                };
+                if filters.open == OpenAt::Any || status.state == State::Open {
+                    services.push(ServiceMatch { service, status });
+                }
+            }
+            if services.is_empty() {
+                return None;
+            }
+            let distance_m = chord2_to_m(chord2(centre, facility.unit));
+            (distance_m <= reach_m).then(|| FacilityMatch {
+                index: keys.facility_in(slot),
                 distance_m,
                 walk_minutes: filters.walking.minutes(distance_m),
                 services,
             })
         })
         .collect();
-    hits.sort_by(|a, b| {
+    // Ids are unique, so an unstable sort gives one order.
+    hits.sort_unstable_by(|a, b| {
         a.walk_minutes
             .total_cmp(&b.walk_minutes)
             .then_with(|| facilities[a.index].id.cmp(&facilities[b.index].id))

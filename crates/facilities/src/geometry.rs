@@ -79,6 +79,24 @@ impl LonLat {
     }
 }
 
+/// The mean Earth radius, in metres; the radius of the haversine distance
+/// in `geo`.
+pub(crate) const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// The squared straight-line distance between two points on the unit
+/// sphere ([`LonLat::unit_vector`]).
+pub(crate) fn chord2(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let (x, y, z) = (a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+    x * x + y * y + z * z
+}
+
+/// The great-circle distance, in metres, of a squared chord on the unit
+/// sphere: the same distance as [`LonLat::distance_m`] (to well under a
+/// millimetre), with one square root and one arcsine.
+pub(crate) fn chord2_to_m(chord2: f64) -> f64 {
+    2.0 * EARTH_RADIUS_M * (chord2.sqrt() / 2.0).min(1.0).asin()
+}
+
 /// Converts a straight-line distance into an estimated walk.
 ///
 /// Streets rarely run straight to the door, so the straight-line distance is

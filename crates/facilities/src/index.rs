@@ -1,65 +1,175 @@
 //! A spatial index over facility positions, so that a search looks only at
 //! the facilities within reach instead of every one in the dataset.
 //!
-//! Positions are stored as points on the unit sphere in an R*-tree
-//! (`rstar`). The straight-line (chord) distance between two such points
-//! grows with the great-circle distance, so a search within a chord length
-//! returns exactly the points within the matching great-circle radius, at
-//! any latitude. Distances for ranking are still measured with the
-//! haversine formula in [`LonLat::distance_m`].
+//! Facilities are bucketed in a grid of [`CELL_DEG`]-degree cells and
+//! stored row by row, cell by cell (their slots in [`SearchKeys`]), so the
+//! facilities of one grid row within a range of longitudes are one
+//! contiguous stretch of memory. A search covers the circle with one such
+//! stretch per row, found by binary search over the occupied cells, and
+//! keeps the facilities whose point on the unit sphere lies within the
+//! chord of the radius: the straight-line (chord) distance between two
+//! such points grows with the great-circle distance, so this returns
+//! exactly the points within the great-circle radius, at any latitude.
+//! Distances for ranking are still measured with the haversine formula in
+//! [`LonLat::distance_m`].
+//!
+//! A grid suits this data better than a tree: facilities are points with a
+//! bounded density, every search is a small circle, and reading a few
+//! contiguous stretches is what makes a search over 100,000 facilities
+//! cost about as much as one over a few thousand.
 
-use rstar::RTree;
-use rstar::primitives::GeomWithData;
+use std::f64::consts::PI;
 
-use crate::geometry::LonLat;
+use crate::finder::SearchKeys;
+use crate::geometry::{EARTH_RADIUS_M, LonLat, chord2};
 use crate::model::Facility;
 
-/// The mean Earth radius used for the index, in metres. It matches the
-/// radius of the haversine distance in `geo`.
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
+/// The side of a grid cell, in degrees of latitude and of longitude (about
+/// 1.1 km north to south): a 30-minute walk covers a few rows.
+pub const CELL_DEG: f64 = 0.01;
 
-/// Facility positions in an R*-tree, by index into the facility slice they
-/// were built from.
+/// Grid columns around the globe.
+const COLUMNS: u64 = 36_000;
+
+/// Grid rows from pole to pole.
+const ROWS: u64 = 18_000;
+
+/// A margin, in degrees, added to a search's extent so that rounding never
+/// leaves out a cell that the circle touches; the chord test decides.
+const MARGIN_DEG: f64 = 1e-7;
+
+/// The grid row of latitude `lat` (degrees).
+fn row(lat: f64) -> u64 {
+    (((lat + 90.0) / CELL_DEG).floor().max(0.0) as u64).min(ROWS - 1)
+}
+
+/// The grid column of longitude `lon` (degrees), wrapping around the
+/// antimeridian.
+fn column(lon: f64) -> u64 {
+    (((lon + 180.0) / CELL_DEG).floor() as i64).rem_euclid(COLUMNS as i64) as u64
+}
+
+/// The cell of `position`: its row and column in one number, row-major.
+fn cell(position: LonLat) -> u64 {
+    row(position.lat) * COLUMNS + column(position.lon)
+}
+
+/// Facility positions in a grid, by index into the facility slice they
+/// were built from, and the [`SearchKeys`] that the finder filters them by.
 #[derive(Debug, Clone)]
 pub struct SpatialIndex {
-    tree: RTree<GeomWithData<[f64; 3], u32>>,
+    keys: SearchKeys,
+    /// The occupied cells, ascending.
+    cells: Vec<u64>,
+    /// Cell `i`'s facilities are slots `starts[i]..starts[i + 1]`.
+    starts: Vec<u32>,
 }
 
 impl SpatialIndex {
-    /// Builds the index over `facilities` (bulk loading, O(n log n)).
+    /// Builds the index over `facilities` (a sort, O(n log n)).
     pub fn new(facilities: &[Facility]) -> SpatialIndex {
-        let points = facilities
+        let mut order: Vec<(u64, u32)> = facilities
             .iter()
             .enumerate()
-            .map(|(i, f)| GeomWithData::new(f.position.unit_vector(), i as u32))
+            .map(|(i, f)| (cell(f.position), i as u32))
             .collect();
-        SpatialIndex {
-            tree: RTree::bulk_load(points),
+        order.sort_unstable();
+        let mut cells = Vec::new();
+        let mut starts = Vec::new();
+        for (slot, &(c, _)) in order.iter().enumerate() {
+            if cells.last() != Some(&c) {
+                cells.push(c);
+                starts.push(slot as u32);
+            }
         }
+        starts.push(order.len() as u32);
+        let keys = SearchKeys::in_order(facilities, order.into_iter().map(|(_, i)| i).collect());
+        SpatialIndex {
+            keys,
+            cells,
+            starts,
+        }
+    }
+
+    /// What the finder reads of each indexed facility.
+    pub fn keys(&self) -> &SearchKeys {
+        &self.keys
     }
 
     /// How many positions the index holds.
     pub fn len(&self) -> usize {
-        self.tree.size()
+        self.keys.len()
     }
 
     /// Whether the index is empty.
     pub fn is_empty(&self) -> bool {
-        self.tree.size() == 0
+        self.keys.is_empty()
     }
 
     /// The indices of the facilities within `radius_m` metres (great-circle)
     /// of `origin`, in no particular order. Points within a few millimetres
     /// of the radius may be included; callers measure the exact distance.
     pub fn within(&self, origin: LonLat, radius_m: f64) -> impl Iterator<Item = usize> + '_ {
+        self.slots_within(origin, radius_m)
+            .map(|slot| self.keys.facility_in(slot))
+    }
+
+    /// The same as [`SpatialIndex::within`], as slots of [`SpatialIndex::keys`].
+    pub(crate) fn slots_within(
+        &self,
+        origin: LonLat,
+        radius_m: f64,
+    ) -> impl Iterator<Item = usize> + '_ {
         // Chord length for the arc, plus a hair so that rounding never drops
         // a point that lies exactly on the radius.
-        let angle = (radius_m / EARTH_RADIUS_M).min(std::f64::consts::PI);
+        let angle = (radius_m.max(0.0) / EARTH_RADIUS_M).min(PI);
         let chord = 2.0 * (angle / 2.0).sin() + 1e-9;
-        self.tree
-            .locate_within_distance(origin.unit_vector(), chord * chord)
-            .map(|p| p.data as usize)
+        let limit = chord * chord;
+        let centre = origin.unit_vector();
+        cell_ranges(origin, angle)
+            .into_iter()
+            .flat_map(move |(first, last)| {
+                let from = self.cells.partition_point(|&c| c < first);
+                let to = self.cells.partition_point(|&c| c <= last);
+                self.starts[from] as usize..self.starts[to] as usize
+            })
+            .filter(move |&slot| chord2(self.keys.unit(slot), centre) <= limit)
     }
+}
+
+/// The cells that a circle of `angle` radians around `origin` may touch, as
+/// inclusive ranges of cell numbers: per grid row, one range of columns,
+/// or two where the circle crosses the antimeridian.
+fn cell_ranges(origin: LonLat, angle: f64) -> Vec<(u64, u64)> {
+    let reach_deg = angle.to_degrees() + MARGIN_DEG;
+    let (south, north) = (origin.lat - reach_deg, origin.lat + reach_deg);
+    // How far east and west the circle reaches: all the way round when it
+    // holds a pole, otherwise the widest point of the spherical cap.
+    let cos_lat = origin.lat.to_radians().cos();
+    let columns: Vec<(u64, u64)> = if south <= -90.0 || north >= 90.0 || angle.sin() >= cos_lat {
+        vec![(0, COLUMNS - 1)]
+    } else {
+        let half = (angle.sin() / cos_lat).asin().to_degrees() + MARGIN_DEG;
+        let (west, east) = (origin.lon - half, origin.lon + half);
+        let width = ((east - west) / CELL_DEG).ceil() as u64 + 1;
+        if width >= COLUMNS {
+            vec![(0, COLUMNS - 1)]
+        } else {
+            let (w, e) = (column(west), column(east));
+            if w <= e {
+                vec![(w, e)]
+            } else {
+                vec![(w, COLUMNS - 1), (0, e)]
+            }
+        }
+    };
+    (row(south)..=row(north))
+        .flat_map(|r| {
+            columns
+                .iter()
+                .map(move |&(w, e)| (r * COLUMNS + w, r * COLUMNS + e))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -83,6 +193,65 @@ mod tests {
                 .filter(|&i| origin.distance_m(facilities[i].position) <= radius)
                 .collect();
             assert_eq!(got, want, "radius {radius} m");
+        }
+    }
+
+    /// Points spread over the whole globe, the poles and the antimeridian
+    /// included, searched from places where a grid is easy to get wrong:
+    /// the index finds exactly the points a full measurement finds.
+    #[test]
+    fn finds_the_same_points_anywhere_on_the_globe() {
+        let mut seed = 7_u64;
+        let mut unit = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 11) as f64 / (1_u64 << 53) as f64
+        };
+        let mut facilities =
+            parse_feature_collection(include_str!("../tests/fixtures/sample.geojson"))
+                .unwrap()
+                .facilities;
+        let template = facilities[0].clone();
+        let origins = [
+            LonLat::new(179.999, 0.0),
+            LonLat::new(-179.9995, 45.0),
+            LonLat::new(0.0, 89.999),
+            LonLat::new(120.0, -89.99),
+            LonLat::new(116.4170, 39.9290),
+            LonLat::new(180.0, 60.0),
+        ];
+        facilities.clear();
+        for (k, origin) in origins.iter().enumerate() {
+            for _ in 0..400 {
+                let mut f = template.clone();
+                let lat = (origin.lat + (unit() - 0.5) * 0.2).clamp(-90.0, 90.0);
+                let mut lon = origin.lon + (unit() - 0.5) * 0.4;
+                if lon > 180.0 {
+                    lon -= 360.0;
+                }
+                f.position = LonLat::new(lon, lat);
+                f.id = format!("{k}-{}", facilities.len());
+                facilities.push(f);
+            }
+        }
+        let index = SpatialIndex::new(&facilities);
+        for origin in origins {
+            for radius in [0.0, 50.0, 800.0, 2_500.0, 9_000.0, 40_000.0] {
+                let mut got: Vec<usize> = index.within(origin, radius).collect();
+                got.sort_unstable();
+                let want: Vec<usize> = (0..facilities.len())
+                    .filter(|&i| origin.distance_m(facilities[i].position) <= radius)
+                    .collect();
+                assert_eq!(got, want, "radius {radius} m around {origin:?}");
+            }
+        }
+        // Half the globe and all of it.
+        for radius in [10_000_000.0, 30_000_000.0] {
+            assert_eq!(
+                index.within(origins[4], radius).count(),
+                (0..facilities.len())
+                    .filter(|&i| origins[4].distance_m(facilities[i].position) <= radius)
+                    .count()
+            );
         }
     }
 }

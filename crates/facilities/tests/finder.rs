@@ -381,3 +381,53 @@ fn a_kept_book_answers_as_a_fresh_one() {
     open_counts.dedup();
     assert!(open_counts.len() > 1, "open counts {open_counts:?}");
 }
+
+/// One book used in turn with the indexes of two datasets, whose schedules
+/// are numbered differently, answers each as a fresh book does: it never
+/// reads one index's schedule number as the other's.
+#[test]
+fn a_book_shared_by_two_indexes_keeps_them_apart() {
+    let calendar =
+        HolidayCalendar::from_json(include_str!("../../../public/data/holidays.json")).unwrap();
+    let first = sample();
+    // The same sites with every schedule moved to the next service in
+    // turn, so the distinct values are met in another order.
+    let mut second = sample();
+    let mut schedules: Vec<Option<String>> = second
+        .iter()
+        .flat_map(|f| f.services.iter().map(|s| s.opening_hours.clone()))
+        .collect();
+    schedules.rotate_left(1);
+    let mut moved = schedules.into_iter();
+    for s in second.iter_mut().flat_map(|f| f.services.iter_mut()) {
+        s.opening_hours = moved.next().unwrap();
+    }
+    let indexes = [SpatialIndex::new(&first), SpatialIndex::new(&second)];
+    let datasets = [&first, &second];
+    let now = at("2026-10-14T12:00");
+    let filters = Filters {
+        walk_minutes: 30,
+        open: OpenAt::At(now),
+        ..Filters::default()
+    };
+    let mut shared = HoursBook::default();
+    let mut answers = Vec::new();
+    for round in 0..4 {
+        let which = round % 2;
+        let run = |book: &mut HoursBook| {
+            find_near(
+                datasets[which],
+                &indexes[which],
+                ORIGIN,
+                &filters,
+                now,
+                &calendar,
+                book,
+            )
+        };
+        let fresh = run(&mut HoursBook::default());
+        assert_eq!(run(&mut shared), fresh, "dataset {which}, round {round}");
+        answers.push(fresh);
+    }
+    assert_ne!(answers[0], answers[1], "the two datasets must differ");
+}

@@ -248,7 +248,7 @@ async fn time_queries(page: &FinderPage, size: usize, rate: u32) -> Outcome<[f64
         ours.len()
     );
     println!(
-        "BENCH peers diagnostic, {size} facilities, CPU {rate}x: our R*-tree filtered by the peers' masks (no hours evaluated) {}",
+        "BENCH peers diagnostic, {size} facilities, CPU {rate}x: our grid index filtered by the peers' masks (no hours evaluated) {}",
         lines[3]
     );
     let (o50, o95) = (at(ours, 0.5), at(ours, 0.95));
