@@ -123,7 +123,7 @@ pub fn result_rows(
         &loaded.calendar,
         &mut book,
     );
-    hits.into_iter()
+    hits.iter()
         .map(|hit| {
             let f = &facilities[hit.index];
             let mut functions: Vec<ServiceFunction> = f.functions();

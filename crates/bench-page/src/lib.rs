@@ -229,7 +229,7 @@ impl Finder {
             &self.calendar,
             &mut book,
         )
-        .into_iter()
+        .iter()
         .map(|hit| hit.index as u32)
         .collect()
     }

@@ -112,17 +112,78 @@ pub struct ServiceMatch {
     pub status: Status,
 }
 
-/// One facility in the results.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FacilityMatch {
+/// One facility in the results, borrowed from [`Matches`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FacilityMatch<'a> {
     /// Index into the searched facilities.
     pub index: usize,
-    /// Straight-line distance, in metres.
+    /// Great-circle distance, in metres.
     pub distance_m: f64,
     /// Estimated walk, in minutes.
     pub walk_minutes: f64,
     /// The services that passed, in the facility's order.
-    pub services: Vec<ServiceMatch>,
+    pub services: &'a [ServiceMatch],
+}
+
+/// One facility in [`Matches`]: where its services are.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    index: usize,
+    distance_m: f64,
+    walk_minutes: f64,
+    /// Its services are `services[first..first + count]` of the matches.
+    first: u32,
+    count: u32,
+}
+
+/// The result of a search: the facilities found, nearest first (by walking
+/// time, then id), each with the services that passed. All the matched
+/// services live in one list, so that a search allocates the same few
+/// times however many facilities it finds.
+#[derive(Debug, Clone, Default)]
+pub struct Matches {
+    hits: Vec<Hit>,
+    services: Vec<ServiceMatch>,
+}
+
+impl Matches {
+    /// How many facilities were found.
+    pub fn len(&self) -> usize {
+        self.hits.len()
+    }
+
+    /// Whether none was.
+    pub fn is_empty(&self) -> bool {
+        self.hits.is_empty()
+    }
+
+    /// The `rank`-th facility found (0 is the nearest).
+    pub fn get(&self, rank: usize) -> Option<FacilityMatch<'_>> {
+        self.hits.get(rank).map(|hit| self.view(hit))
+    }
+
+    /// The facilities found, nearest first.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = FacilityMatch<'_>> + '_ {
+        self.hits.iter().map(|hit| self.view(hit))
+    }
+
+    fn view(&self, hit: &Hit) -> FacilityMatch<'_> {
+        let first = hit.first as usize;
+        FacilityMatch {
+            index: hit.index,
+            distance_m: hit.distance_m,
+            walk_minutes: hit.walk_minutes,
+            services: &self.services[first..first + hit.count as usize],
+        }
+    }
+}
+
+/// Two results are equal when they list the same facilities in the same
+/// order with the same services, wherever those are kept.
+impl PartialEq for Matches {
+    fn eq(&self, other: &Matches) -> bool {
+        self.iter().eq(other.iter())
+    }
 }
 
 /// Parsed opening hours, one per distinct `opening_hours` value, and each
@@ -458,7 +519,7 @@ pub fn find(
     now: NaiveDateTime,
     calendar: &HolidayCalendar,
     book: &mut HoursBook,
-) -> Vec<FacilityMatch> {
+) -> Matches {
     let keys = SearchKeys::new(facilities);
     rank(
         Searched {
@@ -485,7 +546,7 @@ pub fn find_near(
     now: NaiveDateTime,
     calendar: &HolidayCalendar,
     book: &mut HoursBook,
-) -> Vec<FacilityMatch> {
+) -> Matches {
     let reach_m = filters.walking.reach_m(f64::from(filters.walk_minutes));
     let slots = index.slots_within(origin, reach_m);
     rank(
@@ -520,7 +581,7 @@ fn rank(
     now: NaiveDateTime,
     calendar: &HolidayCalendar,
     book: &mut HoursBook,
-) -> Vec<FacilityMatch> {
+) -> Matches {
     debug_assert_eq!(keys.len(), facilities.len(), "keys of other facilities");
     let reach_m = filters.walking.reach_m(f64::from(filters.walk_minutes));
     let at = match filters.open {
@@ -529,44 +590,49 @@ fn rank(
     };
     let wanted = Wanted::new(filters);
     let centre = origin.unit_vector();
-    let mut hits: Vec<FacilityMatch> = slots
-        .filter_map(|slot| {
-            let facility = &keys.facilities[slot];
-            if facility.functions & wanted.functions == 0 {
-                return None;
+    let mut found = Matches::default();
+    for slot in slots {
+        let facility = &keys.facilities[slot];
+        if facility.functions & wanted.functions == 0 {
+            continue;
+        }
+        let first = facility.first as usize;
+        let own = &keys.services[first..first + usize::from(facility.count)];
+        let start = found.services.len();
+        for (service, key) in own.iter().enumerate() {
+            if !wanted.passes(key) {
+                continue;
             }
-            let first = facility.first as usize;
-            let own = &keys.services[first..first + usize::from(facility.count)];
-            let mut services = Vec::new();
-            for (service, key) in own.iter().enumerate() {
-                if !wanted.passes(key) {
-                    continue;
-                }
-                let status = match key.schedule {
-                    NO_HOURS => Status::unknown(),
-                    schedule => book.status_in(calendar, keys, schedule, at),
-                };
-                if filters.open == OpenAt::Any || status.state == State::Open {
-                    services.push(ServiceMatch { service, status });
-                }
+            let status = match key.schedule {
+                NO_HOURS => Status::unknown(),
+                schedule => book.status_in(calendar, keys, schedule, at),
+            };
+            if filters.open == OpenAt::Any || status.state == State::Open {
+                found.services.push(ServiceMatch { service, status });
             }
-            if services.is_empty() {
-                return None;
-            }
-            let distance_m = chord2_to_m(chord2(centre, facility.unit));
-            (distance_m <= reach_m).then(|| FacilityMatch {
-                index: keys.facility_in(slot),
-                distance_m,
-                walk_minutes: filters.walking.minutes(distance_m),
-                services,
-            })
-        })
-        .collect();
+        }
+        let count = found.services.len() - start;
+        if count == 0 {
+            continue;
+        }
+        let distance_m = chord2_to_m(chord2(centre, facility.unit));
+        if distance_m > reach_m {
+            found.services.truncate(start);
+            continue;
+        }
+        found.hits.push(Hit {
+            index: keys.facility_in(slot),
+            distance_m,
+            walk_minutes: filters.walking.minutes(distance_m),
+            first: start as u32,
+            count: count as u32,
+        });
+    }
     // Ids are unique, so an unstable sort gives one order.
-    hits.sort_unstable_by(|a, b| {
+    found.hits.sort_unstable_by(|a, b| {
         a.walk_minutes
             .total_cmp(&b.walk_minutes)
             .then_with(|| facilities[a.index].id.cmp(&facilities[b.index].id))
     });
-    hits
+    found
 }

@@ -26,8 +26,8 @@
 //! };
 //! let now = NaiveDate::from_ymd_opt(2026, 10, 14).unwrap().and_hms_opt(12, 0, 0).unwrap();
 //! let hits = find(&data.facilities, LonLat::new(116.4170, 39.9290), &filters, now, &calendar, &mut HoursBook::default());
-//! assert!(hits.windows(2).all(|w| w[0].walk_minutes <= w[1].walk_minutes));
-//! assert_eq!(data.facilities[hits[0].index].id, "lc-sample-001");
+//! assert!(hits.iter().map(|h| h.walk_minutes).is_sorted());
+//! assert_eq!(data.facilities[hits.get(0).unwrap().index].id, "lc-sample-001");
 //! ```
 
 pub mod calendar;
