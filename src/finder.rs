@@ -778,7 +778,7 @@ fn ResultList(
         <Map
             origin=Signal::derive(move || origin.get())
             radius_m=radius
-            rows=Signal::derive(move || rows.get())
+            rows
             selected
             lang
             tiles=configured_tiles()
@@ -813,7 +813,7 @@ fn ResultList(
         >
             <ol class="result-list">
                 <For
-                    each=move || rows.get().into_iter().take(shown.get())
+                    each=move || rows.with(|r| r.iter().take(shown.get()).cloned().collect::<Vec<_>>())
                     key=|row| row.clone()
                     children=move |row| view! { <ResultItem row state selected lang /> }
                 />

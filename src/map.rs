@@ -221,7 +221,8 @@ pub fn configured_tiles() -> Option<(String, String)> {
 pub fn Map(
     origin: Signal<LonLat>,
     radius_m: Signal<f64>,
-    rows: Signal<Vec<ResultRow>>,
+    /// The results, read in place (never cloned as a whole).
+    rows: Memo<Vec<ResultRow>>,
     selected: RwSignal<Option<String>>,
     lang: Lang,
     /// Tile URL template and attribution; `None` draws no tiles.
@@ -283,34 +284,35 @@ pub fn Map(
     // change touches only the markers that change.
     let marker_keys = move || {
         let v = view.get();
-        rows.get()
-            .into_iter()
-            .enumerate()
-            .map(|(rank, row)| {
-                let (x, y) = v.to_canvas(row.position());
-                let label = match lang {
-                    Lang::Zh => format!(
-                        "第 {} 个：{}，步行约 {} 分钟",
-                        rank + 1,
-                        row.name.zh,
-                        row.walk_minutes
-                    ),
-                    Lang::En => format!(
-                        "Result {}: {}, about {} min walk",
-                        rank + 1,
-                        row.name.zh,
-                        row.walk_minutes
-                    ),
-                };
-                Marker {
-                    rank: rank + 1,
-                    id: row.id,
-                    x: x.round() as i32,
-                    y: y.round() as i32,
-                    label,
-                }
-            })
-            .collect::<Vec<Marker>>()
+        rows.with(|rows| {
+            rows.iter()
+                .enumerate()
+                .map(|(rank, row)| {
+                    let (x, y) = v.to_canvas(row.position());
+                    let label = match lang {
+                        Lang::Zh => format!(
+                            "第 {} 个：{}，步行约 {} 分钟",
+                            rank + 1,
+                            row.name.zh,
+                            row.walk_minutes
+                        ),
+                        Lang::En => format!(
+                            "Result {}: {}, about {} min walk",
+                            rank + 1,
+                            row.name.zh,
+                            row.walk_minutes
+                        ),
+                    };
+                    Marker {
+                        rank: rank + 1,
+                        id: row.id.clone(),
+                        x: x.round() as i32,
+                        y: y.round() as i32,
+                        label,
+                    }
+                })
+                .collect::<Vec<Marker>>()
+        })
     };
     let marker = move |m: Marker| {
         let Marker {
