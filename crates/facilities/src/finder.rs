@@ -377,13 +377,14 @@ impl SearchKeys {
     /// `order` holds every index once.
     pub(crate) fn in_order(facilities: &[Facility], order: Vec<u32>) -> SearchKeys {
         debug_assert_eq!(order.len(), facilities.len());
+        // Read the records once in their own order (the big, scattered
+        // part), then lay the small keys out in `order`.
         let mut numbers: HashMap<&str, u32> = HashMap::new();
         let mut schedules: Vec<Box<str>> = Vec::new();
-        let mut keys = Vec::with_capacity(facilities.len());
-        let mut services = Vec::new();
-        for &i in &order {
-            let f = &facilities[i as usize];
-            let first = services.len() as u32;
+        let mut read = Vec::with_capacity(facilities.len());
+        let mut read_services = Vec::new();
+        for f in facilities {
+            let first = read_services.len() as u32;
             let mut functions = 0;
             for s in &f.services {
                 let schedule = s.opening_hours.as_deref().map_or(NO_HOURS, |value| {
@@ -393,7 +394,7 @@ impl SearchKeys {
                     })
                 });
                 functions |= function_bit(s.function);
-                services.push(ServiceKey {
+                read_services.push(ServiceKey {
                     function: function_bit(s.function),
                     category: category_bit(s.category),
                     free: s.capacity.as_ref().is_some_and(|c| c.available > 0),
@@ -402,12 +403,23 @@ impl SearchKeys {
                     schedule,
                 });
             }
-            keys.push(FacilityKey {
+            read.push(FacilityKey {
                 unit: f.position.unit_vector(),
                 functions,
-                count: (services.len() as u32 - first) as u16,
+                count: (read_services.len() as u32 - first) as u16,
                 first,
             });
+        }
+        let mut keys = Vec::with_capacity(read.len());
+        let mut services = Vec::with_capacity(read_services.len());
+        for &i in &order {
+            let key = read[i as usize];
+            let from = key.first as usize;
+            keys.push(FacilityKey {
+                first: services.len() as u32,
+                ..key
+            });
+            services.extend_from_slice(&read_services[from..from + usize::from(key.count)]);
         }
         SearchKeys {
             stamp: STAMPS.fetch_add(1, Ordering::Relaxed),
@@ -498,34 +510,33 @@ impl Wanted {
 }
 
 /// Finds the facilities within the walk that have a service passing every
-/// filter, nearest first. `now` is the time used for the open state when
+/// filter, nearest first, by looking at every one of them: the reference
+/// that [`find_near`] must equal. `keys` are those of `facilities`
+/// ([`SearchKeys::new`]). `now` is the time used for the open state when
 /// the filters ask for no particular time.
 ///
 /// ```
 /// use chrono::NaiveDate;
 /// use linli_facilities::calendar::HolidayCalendar;
-/// use linli_facilities::finder::{find, Filters, HoursBook, OpenAt};
+/// use linli_facilities::finder::{find, Filters, HoursBook, OpenAt, SearchKeys};
 /// use linli_facilities::geometry::LonLat;
 /// let calendar = HolidayCalendar::from_json(include_str!("../../../public/data/holidays.json")).unwrap();
 /// let now = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap().and_hms_opt(10, 0, 0).unwrap();
 /// let filters = Filters { open: OpenAt::At(now), ..Filters::default() };
-/// let hits = find(&[], LonLat::new(116.417, 39.929), &filters, now, &calendar, &mut HoursBook::default());
+/// let hits = find(&[], &SearchKeys::new(&[]), LonLat::new(116.417, 39.929), &filters, now, &calendar, &mut HoursBook::default());
 /// assert!(hits.is_empty());
 /// ```
 pub fn find(
     facilities: &[Facility],
+    keys: &SearchKeys,
     origin: LonLat,
     filters: &Filters,
     now: NaiveDateTime,
     calendar: &HolidayCalendar,
     book: &mut HoursBook,
 ) -> Matches {
-    let keys = SearchKeys::new(facilities);
     rank(
-        Searched {
-            facilities,
-            keys: &keys,
-        },
+        Searched { facilities, keys },
         0..keys.len(),
         origin,
         filters,

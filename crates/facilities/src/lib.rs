@@ -11,7 +11,7 @@
 //! use chrono::NaiveDate;
 //! use linli_facilities::calendar::HolidayCalendar;
 //! use linli_facilities::dataset::parse_feature_collection;
-//! use linli_facilities::finder::{find, Filters, HoursBook};
+//! use linli_facilities::finder::{find, Filters, HoursBook, SearchKeys};
 //! use linli_facilities::geometry::{LonLat, WalkingModel};
 //! use linli_facilities::model::ServiceFunction;
 //!
@@ -25,7 +25,7 @@
 //!     ..Filters::default()
 //! };
 //! let now = NaiveDate::from_ymd_opt(2026, 10, 14).unwrap().and_hms_opt(12, 0, 0).unwrap();
-//! let hits = find(&data.facilities, LonLat::new(116.4170, 39.9290), &filters, now, &calendar, &mut HoursBook::default());
+//! let hits = find(&data.facilities, &SearchKeys::new(&data.facilities), LonLat::new(116.4170, 39.9290), &filters, now, &calendar, &mut HoursBook::default());
 //! assert!(hits.iter().map(|h| h.walk_minutes).is_sorted());
 //! assert_eq!(data.facilities[hits.get(0).unwrap().index].id, "lc-sample-001");
 //! ```

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use linli_facilities::calendar::HolidayCalendar;
 use linli_facilities::dataset::parse_feature_collection;
 use linli_facilities::finder::{
-    AgeBand, Filters, HoursBook, OpenAt, find, find_near, lowest_price_yuan,
+    AgeBand, Filters, HoursBook, OpenAt, SearchKeys, find, find_near, lowest_price_yuan,
 };
 use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::State;
@@ -31,6 +31,7 @@ fn check(filters: &Filters, now: &str, expect: &[&str]) {
     let facilities = sample();
     let hits = find(
         &facilities,
+        &SearchKeys::new(&facilities),
         ORIGIN,
         filters,
         at(now),
@@ -105,6 +106,7 @@ fn the_spatial_index_finds_exactly_what_a_full_scan_finds() {
         };
         let full = find(
             &facilities,
+            &SearchKeys::new(&facilities),
             origin,
             &filters,
             now,
@@ -284,6 +286,7 @@ fn matches_carry_their_services_and_open_state() {
     let mut book = HoursBook::default();
     let hits = find(
         &facilities,
+        &SearchKeys::new(&facilities),
         ORIGIN,
         &only(ServiceFunction::Meals),
         at("2026-10-14T12:00"),
@@ -312,6 +315,7 @@ fn matches_carry_their_services_and_open_state() {
     };
     let hits = find(
         &facilities,
+        &SearchKeys::new(&facilities),
         ORIGIN,
         &far,
         at(WEDNESDAY),
@@ -360,13 +364,22 @@ fn a_kept_book_answers_as_a_fresh_one() {
             };
             let fresh = find(
                 &facilities,
+                &SearchKeys::new(&facilities),
                 ORIGIN,
                 &filters,
                 at(now),
                 &calendar,
                 &mut HoursBook::default(),
             );
-            let reused = find(&facilities, ORIGIN, &filters, at(now), &calendar, &mut kept);
+            let reused = find(
+                &facilities,
+                &SearchKeys::new(&facilities),
+                ORIGIN,
+                &filters,
+                at(now),
+                &calendar,
+                &mut kept,
+            );
             assert_eq!(reused, fresh, "{filters:?} at {now}");
             if open != OpenAt::Any {
                 open_counts.push(fresh.len());

@@ -15,7 +15,7 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use linli_facilities::calendar::HolidayCalendar;
 use linli_facilities::dataset::parse_feature_collection;
-use linli_facilities::finder::{Filters, HoursBook, find};
+use linli_facilities::finder::{Filters, HoursBook, SearchKeys, find};
 use linli_facilities::geometry::LonLat;
 use linli_facilities::manifest::Manifest;
 use linli_facilities::model::{Facility, ServiceFunction};
@@ -648,6 +648,7 @@ pub fn expected_from(origin: LonLat, filters: &Filters, now: chrono::NaiveDateTi
         .collect();
     find(
         &facilities,
+        &SearchKeys::new(&facilities),
         origin,
         filters,
         now,
