@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::NaiveDateTime;
 
 use crate::calendar::HolidayCalendar;
-use crate::geometry::{LonLat, WalkingModel, chord2, chord2_to_m};
+use crate::geometry::{LonLat, WalkingModel, chord2, chord2_to_m, reach_chord2};
 use crate::hours::{Hours, State, Status};
 use crate::index::SpatialIndex;
 use crate::model::{AgeRange, Category, Facility, Service, ServiceFunction};
@@ -601,10 +601,17 @@ fn rank(
     };
     let wanted = Wanted::new(filters);
     let centre = origin.unit_vector();
+    let limit = reach_chord2(reach_m);
     let mut found = Matches::default();
     for slot in slots {
         let facility = &keys.facilities[slot];
         if facility.functions & wanted.functions == 0 {
+            continue;
+        }
+        // Far away (the index's candidates never are; a full scan's mostly
+        // are): nothing more to read.
+        let c2 = chord2(centre, facility.unit);
+        if c2 > limit {
             continue;
         }
         let first = facility.first as usize;
@@ -626,7 +633,7 @@ fn rank(
         if count == 0 {
             continue;
         }
-        let distance_m = chord2_to_m(chord2(centre, facility.unit));
+        let distance_m = chord2_to_m(c2);
         if distance_m > reach_m {
             found.services.truncate(start);
             continue;

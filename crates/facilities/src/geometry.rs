@@ -90,6 +90,16 @@ pub(crate) fn chord2(a: [f64; 3], b: [f64; 3]) -> f64 {
     x * x + y * y + z * z
 }
 
+/// The squared chord on the unit sphere that holds every point within
+/// `radius_m` metres (great-circle), with a hair to spare so that rounding
+/// never leaves out a point exactly on the radius; callers that need the
+/// exact boundary measure the distance again.
+pub(crate) fn reach_chord2(radius_m: f64) -> f64 {
+    let angle = (radius_m.max(0.0) / EARTH_RADIUS_M).min(std::f64::consts::PI);
+    let chord = 2.0 * (angle / 2.0).sin() + 1e-9;
+    chord * chord
+}
+
 /// The great-circle distance, in metres, of a squared chord on the unit
 /// sphere: the same distance as [`LonLat::distance_m`] (to well under a
 /// millimetre), with one square root and one arcsine.

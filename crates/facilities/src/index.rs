@@ -21,7 +21,7 @@
 use std::f64::consts::PI;
 
 use crate::finder::SearchKeys;
-use crate::geometry::{EARTH_RADIUS_M, LonLat, chord2};
+use crate::geometry::{EARTH_RADIUS_M, LonLat, chord2, reach_chord2};
 use crate::model::Facility;
 
 /// The side of a grid cell, in degrees of latitude and of longitude (about
@@ -120,11 +120,8 @@ impl SpatialIndex {
         origin: LonLat,
         radius_m: f64,
     ) -> impl Iterator<Item = usize> + '_ {
-        // Chord length for the arc, plus a hair so that rounding never drops
-        // a point that lies exactly on the radius.
         let angle = (radius_m.max(0.0) / EARTH_RADIUS_M).min(PI);
-        let chord = 2.0 * (angle / 2.0).sin() + 1e-9;
-        let limit = chord * chord;
+        let limit = reach_chord2(radius_m);
         let centre = origin.unit_vector();
         cell_ranges(origin, angle)
             .into_iter()
