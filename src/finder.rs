@@ -53,10 +53,13 @@ pub fn Finder(
     // Where to search from: the resident's position, or the sample one.
     let origin = Memo::new(move |_| state.with(|s| s.position).unwrap_or(SAMPLE_ORIGIN));
     let (locating, set_locating) = signal(None::<Result<f64, GeoError>>);
+    // The device remembers the position when it changes, not on every
+    // filter change.
+    let place = Memo::new(move |_| state.with(|s| (s.position, s.source.clone())));
     Effect::new(move |_| {
-        state.with(|s| {
-            prefs::set_position(s.position);
-            prefs::set_source(s.source.as_ref());
+        place.with(|(position, source)| {
+            prefs::set_position(*position);
+            prefs::set_source(source.as_ref());
         });
     });
     let locate = move || {
@@ -74,9 +77,23 @@ pub fn Finder(
             }
         });
     };
-    // The URL follows the state; back and forward bring it back.
-    Effect::new(move |_| push_query(&state.with(FinderState::to_query)));
+    // The URL follows the state, one history entry per change, written
+    // once the next frame is drawn: an entry costs the browser a few
+    // milliseconds that the resident would otherwise wait for the list.
+    // Back and forward bring the state back, and drop entries still
+    // waiting to be written, which would otherwise undo the step back.
+    let url_generation = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        let query = state.with(FinderState::to_query);
+        let generation = url_generation.get_value();
+        after_next_paint(move || {
+            if url_generation.try_get_value() == Some(generation) {
+                push_query(&query);
+            }
+        });
+    });
     let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+        url_generation.update_value(|g| *g += 1);
         state.set(FinderState::from_query(&current_query()));
     });
     on_cleanup(move || popstate.remove());
@@ -331,6 +348,11 @@ pub fn Finder(
         </footer>
         }
     }
+}
+
+/// Runs `f` in a task of its own after the next frame is drawn.
+fn after_next_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 /// Focuses the first element of class `class` once the next frame is

@@ -350,6 +350,16 @@ impl FinderPage {
             .to_string()
     }
 
+    /// The page's URL once `test` holds for it: the app writes the URL
+    /// after drawing the next frame.
+    pub async fn url_when(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
+        self.eventually(what, || async {
+            let url = self.url().await;
+            test(&url).then_some(url)
+        })
+        .await
+    }
+
     /// Opens `url` as a fresh navigation, as following a shared link does.
     pub async fn open(&self, url: &str) {
         self.client.goto(url).await.expect("open the link");

@@ -36,8 +36,9 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
         let name = open_first(&page).await;
         assert_eq!(name, first.name.zh);
-        let url = page.url().await;
-        assert!(url.contains(&format!("fac={}", first.id)), "{url}");
+        let wanted = format!("fac={}", first.id);
+        page.url_when("the facility in the URL", |u| u.contains(&wanted))
+            .await;
         // Focus moves to the page heading for screen readers.
         let focused = page
             .client
@@ -84,7 +85,8 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         // Back to the list, which is as it was.
         page.click(".back").await;
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
-        assert!(!page.url().await.contains("fac="));
+        page.url_when("no facility in the URL", |u| !u.contains("fac="))
+            .await;
         // The browser's back button returns to the page.
         page.client.back().await.unwrap();
         page.wait_for_text("#facility-heading", &first.name.zh).await;

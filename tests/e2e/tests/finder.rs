@@ -116,8 +116,9 @@ async fn filters_live_in_the_url_for_links_and_back() {
         wait_for_count(&page, &format!("共 {} 处", all30.len())).await;
         page.choose_service("社区助餐").await;
         wait_for_count(&page, &format!("共 {} 处", meals30.len())).await;
-        let link = page.url().await;
-        assert!(link.ends_with("/?svc=meals&walk=30"), "{link}");
+        let link = page
+            .url_when("the search in the URL", |u| u.ends_with("/?svc=meals&walk=30"))
+            .await;
 
         // Back steps through the searches, forward returns.
         page.client.back().await.unwrap();
@@ -171,7 +172,8 @@ async fn free_places_and_price_narrow_the_list() {
             .unwrap();
         wait_for_count(&page, &format!("共 {} 处", with_places.len())).await;
         assert_eq!(page.result_names().await, with_places);
-        assert!(page.url().await.contains("free=1"));
+        page.url_when("free=1 in the URL", |u| u.contains("free=1"))
+            .await;
         // A price no infant care is offered at leaves an empty list, with advice.
         let price = page.client.find(Locator::Id("price-filter")).await.unwrap();
         price.send_keys("1").await.unwrap();
@@ -262,7 +264,10 @@ async fn category_and_age_narrow_the_list() {
         page.select("category-filter", "普惠服务").await;
         wait_for_count(&page, &format!("共 {} 处", affordable.len())).await;
         assert_eq!(page.result_names().await, affordable);
-        assert!(page.url().await.contains("cat=affordable"));
+        page.url_when("cat=affordable in the URL", |u| {
+            u.contains("cat=affordable")
+        })
+        .await;
         page.select("category-filter", "全部类别").await;
         page.select("age-filter", "0–3 岁（托育）").await;
         wait_for_count(&page, &format!("共 {} 处", infants.len())).await;
@@ -305,7 +310,8 @@ async fn open_now_at(time: &'static str, what: &'static str) -> Vec<String> {
         {
             assert_eq!(state.text().await.unwrap(), "营业中", "{what}");
         }
-        assert!(page.url().await.contains("open=now"));
+        page.url_when("open=now in the URL", |u| u.contains("open=now"))
+            .await;
     })
     .await;
     open
@@ -392,8 +398,8 @@ async fn open_at_a_chosen_day_and_time() {
             .unwrap();
         wait_for_count(&page, &format!("共 {} 处", open.len())).await;
         assert_eq!(page.result_names().await, open);
-        let url = page.url().await;
-        assert!(url.contains("open=2026-10-01T12"), "{url}");
+        page.url_when("the chosen time in the URL", |u| u.contains("open=2026-10-01T12"))
+            .await;
     })
     .await;
 }

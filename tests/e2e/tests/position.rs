@@ -45,8 +45,11 @@ async fn a_granted_location_moves_the_search_there() {
         )
         .await;
         assert_eq!(page.text_of(".position-name").await.unwrap(), "我的位置");
-        let url = page.url().await;
-        assert!(url.contains("pos=116.43000,39.92400&src=gps"), "{url}");
+        let url = page
+            .url_when("the position in the URL", |u| {
+                u.contains("pos=116.43000,39.92400&src=gps")
+            })
+            .await;
         // The device remembers it: a plain visit starts from there.
         page.open(url.split('?').next().unwrap()).await;
         wait_for_count(&page, &format!("共 {} 处", near_here.len())).await;
@@ -101,7 +104,8 @@ async fn choosing_a_community_searches_from_it() {
             .await;
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
         assert_eq!(page.result_names().await, near);
-        assert!(page.url().await.contains("near="));
+        page.url_when("the community in the URL", |u| u.contains("near="))
+            .await;
         // Step by step gives the same place.
         page.open(page.url().await.split('?').next().unwrap()).await;
         page.click(".picker summary").await;
@@ -183,7 +187,8 @@ async fn the_map_and_the_list_follow_each_other() {
             .await
             .unwrap();
         page.wait_for_text(".position-name", "地图上选择的位置").await;
-        assert!(page.url().await.contains("src=map"));
+        page.url_when("a map position in the URL", |u| u.contains("src=map"))
+            .await;
     })
     .await;
 }

@@ -17,7 +17,8 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
     with_setup(setup.clone(), |page| async move {
         page.click(".survey-link").await;
         page.survey_heading("个人信息处理说明").await;
-        assert!(page.url().await.contains("p=survey"));
+        page.url_when("the survey in the URL", |u| u.contains("p=survey"))
+            .await;
         // Nothing moves on without consent.
         page.survey_next().await;
         page.wait_for_text(".step-problem", "请阅读说明并勾选“同意”。")
@@ -97,7 +98,9 @@ async fn one_draft_is_edited_in_one_tab_at_a_time() {
     with_setup(Setup::default(), |page| async move {
         page.click(".survey-link").await;
         page.survey_heading("个人信息处理说明").await;
-        let url = page.url().await;
+        let url = page
+            .url_when("the survey in the URL", |u| u.contains("p=survey"))
+            .await;
         // A second tab on the survey is told to continue in the first.
         let first = page.client.window().await.unwrap();
         let second = page.client.new_window(true).await.unwrap();
