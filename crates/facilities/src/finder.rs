@@ -340,9 +340,8 @@ struct FacilityKey {
     unit: [f64; 3],
     /// The union of its services' function bits.
     functions: u16,
-    /// How many services it has.
-    count: u16,
-    /// Where its services' keys start in [`SearchKeys::services`].
+    /// Where its services' keys start in [`SearchKeys::services`]; they
+    /// end where the next slot's start.
     first: u32,
 }
 
@@ -384,7 +383,7 @@ impl SearchKeys {
         let mut read = Vec::with_capacity(facilities.len());
         let mut read_services = Vec::new();
         for f in facilities {
-            let first = read_services.len() as u32;
+            let first = read_services.len();
             let mut functions = 0;
             for s in &f.services {
                 let schedule = s.opening_hours.as_deref().map_or(NO_HOURS, |value| {
@@ -403,23 +402,22 @@ impl SearchKeys {
                     schedule,
                 });
             }
-            read.push(FacilityKey {
-                unit: f.position.unit_vector(),
+            read.push((
+                f.position.unit_vector(),
                 functions,
-                count: (read_services.len() as u32 - first) as u16,
-                first,
-            });
+                first..read_services.len(),
+            ));
         }
         let mut keys = Vec::with_capacity(read.len());
         let mut services = Vec::with_capacity(read_services.len());
         for &i in &order {
-            let key = read[i as usize];
-            let from = key.first as usize;
+            let (unit, functions, own) = &read[i as usize];
             keys.push(FacilityKey {
+                unit: *unit,
+                functions: *functions,
                 first: services.len() as u32,
-                ..key
             });
-            services.extend_from_slice(&read_services[from..from + usize::from(key.count)]);
+            services.extend_from_slice(&read_services[own.clone()]);
         }
         SearchKeys {
             stamp: STAMPS.fetch_add(1, Ordering::Relaxed),
@@ -444,6 +442,16 @@ impl SearchKeys {
     /// built from.
     pub fn facility_in(&self, slot: usize) -> usize {
         self.order[slot] as usize
+    }
+
+    /// The keys of the services of the facility in `slot`, in the
+    /// facility's order.
+    fn services_of(&self, slot: usize) -> &[ServiceKey] {
+        let end = self
+            .facilities
+            .get(slot + 1)
+            .map_or(self.services.len(), |next| next.first as usize);
+        &self.services[self.facilities[slot].first as usize..end]
     }
 
     /// The facility in `slot` as a point on the unit sphere.
@@ -614,8 +622,7 @@ fn rank(
         if c2 > limit {
             continue;
         }
-        let first = facility.first as usize;
-        let own = &keys.services[first..first + usize::from(facility.count)];
+        let own = keys.services_of(slot);
         let start = found.services.len();
         for (service, key) in own.iter().enumerate() {
             if !wanted.passes(key) {
