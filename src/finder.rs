@@ -833,24 +833,27 @@ fn ResultList(
                 </div>
             }
         >
-            <ol class="result-list">
-                <For
-                    each=move || rows.with(|r| r.iter().take(shown.get()).cloned().collect::<Vec<_>>())
-                    key=|row| row.clone()
-                    children=move |row| view! { <ResultItem row state selected lang /> }
-                />
-            </ol>
-            <Show when=move || { rows.with(Vec::len) > shown.get() }>
-                <button type="button" class="show-more" on:click=move |_| set_shown.update(|n| *n += PAGE_SIZE)>
-                    {move || {
-                        let rest = rows.with(Vec::len).saturating_sub(shown.get());
-                        match lang {
-                            Lang::Zh => format!("显示更多（还有 {rest} 个）"),
-                            Lang::En => format!("Show more ({rest} more)"),
-                        }
-                    }}
-                </button>
-            </Show>
+            // The list and its "show more" stay one column beside the map.
+            <div class="result-column">
+                <ol class="result-list">
+                    <For
+                        each=move || rows.with(|r| r.iter().take(shown.get()).cloned().collect::<Vec<_>>())
+                        key=|row| row.clone()
+                        children=move |row| view! { <ResultItem row state selected lang /> }
+                    />
+                </ol>
+                <Show when=move || { rows.with(Vec::len) > shown.get() }>
+                    <button type="button" class="show-more" on:click=move |_| set_shown.update(|n| *n += PAGE_SIZE)>
+                        {move || {
+                            let rest = rows.with(Vec::len).saturating_sub(shown.get());
+                            match lang {
+                                Lang::Zh => format!("显示更多（还有 {rest} 个）"),
+                                Lang::En => format!("Show more ({rest} more)"),
+                            }
+                        }}
+                    </button>
+                </Show>
+            </div>
         </Show>
         </div>
     }

@@ -403,3 +403,40 @@ async fn open_at_a_chosen_day_and_time() {
     })
     .await;
 }
+
+/// On a wide screen the map stays beside the list, also when the list is
+/// longer than one page and ends in "show more".
+#[tokio::test]
+async fn the_map_stays_beside_a_long_list() {
+    let all30 = expected_names(None, 30);
+    assert!(
+        all30.len() > linli::finder::PAGE_SIZE,
+        "the sample needs more than a page"
+    );
+    with_finder(move |page| async move {
+        page.choose_walk("30 分钟以内").await;
+        wait_for_count(&page, &format!("共 {} 处", all30.len())).await;
+        page.eventually("the show-more button", || async {
+            page.text_of(".show-more").await
+        })
+        .await;
+        let place = page
+            .client
+            .execute(
+                "const r = (s) => document.querySelector(s).getBoundingClientRect();
+                 const [map, list] = [r('.results-body .map'), r('.result-list')];
+                 return [map.left - list.right, Math.abs(map.top - list.top), innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let [gap, rise, width] = [0, 1, 2].map(|i| place[i].as_f64().unwrap());
+        assert!(width >= 1024.0, "a wide window: {width} px");
+        assert!(gap > 0.0, "the map is right of the list: {place}");
+        assert!(
+            rise < 2.0,
+            "the map's top is level with the list's: {place}"
+        );
+    })
+    .await;
+}
