@@ -104,7 +104,7 @@ pub struct Loaded {
     pub dataset: Dataset,
     /// The holiday calendar the manifest names.
     pub calendar: HolidayCalendar,
-    /// The facilities' positions, for searching by distance.
+    /// The facilities' grid index and search keys, for the finder.
     pub index: SpatialIndex,
     /// Opening hours parsed with `calendar`, kept for as long as this load
     /// is shown, so that a filter change or a clock tick does not parse

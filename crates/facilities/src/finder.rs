@@ -567,7 +567,7 @@ pub fn find_near(
     book: &mut HoursBook,
 ) -> Matches {
     let reach_m = filters.walking.reach_m(f64::from(filters.walk_minutes));
-    let slots = index.slots_within(origin, reach_m);
+    let slots = index.slots_near(origin, reach_m);
     rank(
         Searched {
             facilities,
@@ -616,8 +616,8 @@ fn rank(
         if facility.functions & wanted.functions == 0 {
             continue;
         }
-        // Far away (the index's candidates never are; a full scan's mostly
-        // are): nothing more to read.
+        // Beyond the walk (most of a full scan's facilities, and the corners
+        // of the index's cells): nothing more to read.
         let c2 = chord2(centre, facility.unit);
         if c2 > limit {
             continue;

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use linli_facilities::calendar::HolidayCalendar;
 use linli_facilities::dataset::parse_feature_collection;
 use linli_facilities::finder::{
-    AgeBand, Filters, HoursBook, OpenAt, SearchKeys, find, find_near, lowest_price_yuan,
+    AgeBand, Filters, HoursBook, Matches, OpenAt, SearchKeys, find, find_near, lowest_price_yuan,
 };
 use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::State;
@@ -24,14 +24,33 @@ fn sample() -> Vec<Facility> {
     parse_feature_collection(SAMPLE).unwrap().facilities
 }
 
+/// The full scan (`find`), with the keys of `facilities` built for it.
+fn scan(
+    facilities: &[Facility],
+    origin: LonLat,
+    filters: &Filters,
+    now: NaiveDateTime,
+    calendar: &HolidayCalendar,
+    book: &mut HoursBook,
+) -> Matches {
+    find(
+        facilities,
+        &SearchKeys::new(facilities),
+        origin,
+        filters,
+        now,
+        calendar,
+        book,
+    )
+}
+
 /// Runs the search at `now` and compares the ids, nearest first.
 fn check(filters: &Filters, now: &str, expect: &[&str]) {
     let calendar =
         HolidayCalendar::from_json(include_str!("../../../public/data/holidays.json")).unwrap();
     let facilities = sample();
-    let hits = find(
+    let hits = scan(
         &facilities,
-        &SearchKeys::new(&facilities),
         ORIGIN,
         filters,
         at(now),
@@ -81,6 +100,7 @@ fn the_spatial_index_finds_exactly_what_a_full_scan_finds() {
         facilities.push(f);
     }
     let index = SpatialIndex::new(&facilities);
+    let keys = SearchKeys::new(&facilities);
     let now = at(WEDNESDAY);
     let mut found = 0;
     for q in 0..200 {
@@ -106,7 +126,7 @@ fn the_spatial_index_finds_exactly_what_a_full_scan_finds() {
         };
         let full = find(
             &facilities,
-            &SearchKeys::new(&facilities),
+            &keys,
             origin,
             &filters,
             now,
@@ -284,9 +304,8 @@ fn matches_carry_their_services_and_open_state() {
         HolidayCalendar::from_json(include_str!("../../../public/data/holidays.json")).unwrap();
     let facilities = sample();
     let mut book = HoursBook::default();
-    let hits = find(
+    let hits = scan(
         &facilities,
-        &SearchKeys::new(&facilities),
         ORIGIN,
         &only(ServiceFunction::Meals),
         at("2026-10-14T12:00"),
@@ -313,9 +332,8 @@ fn matches_carry_their_services_and_open_state() {
         },
         ..Filters::default()
     };
-    let hits = find(
+    let hits = scan(
         &facilities,
-        &SearchKeys::new(&facilities),
         ORIGIN,
         &far,
         at(WEDNESDAY),
@@ -362,24 +380,15 @@ fn a_kept_book_answers_as_a_fresh_one() {
                 open,
                 ..Filters::default()
             };
-            let fresh = find(
+            let fresh = scan(
                 &facilities,
-                &SearchKeys::new(&facilities),
                 ORIGIN,
                 &filters,
                 at(now),
                 &calendar,
                 &mut HoursBook::default(),
             );
-            let reused = find(
-                &facilities,
-                &SearchKeys::new(&facilities),
-                ORIGIN,
-                &filters,
-                at(now),
-                &calendar,
-                &mut kept,
-            );
+            let reused = scan(&facilities, ORIGIN, &filters, at(now), &calendar, &mut kept);
             assert_eq!(reused, fresh, "{filters:?} at {now}");
             if open != OpenAt::Any {
                 open_counts.push(fresh.len());
