@@ -835,11 +835,15 @@ fn ResultList(
         >
             // The list and its "show more" stay one column beside the map.
             <div class="result-column">
+                // One slot per rank: a change of filters rewrites what the
+                // slots show in place (text and attributes) instead of
+                // building new rows, which keeps a change within a frame on
+                // slow phones.
                 <ol class="result-list">
                     <For
-                        each=move || rows.with(|r| r.iter().take(shown.get()).cloned().collect::<Vec<_>>())
-                        key=|row| row.clone()
-                        children=move |row| view! { <ResultItem row state selected lang /> }
+                        each=move || 0..rows.with(Vec::len).min(shown.get())
+                        key=|rank| *rank
+                        children=move |rank| view! { <ResultItem rank rows state selected lang /> }
                     />
                 </ol>
                 <Show when=move || { rows.with(Vec::len) > shown.get() }>
@@ -859,121 +863,134 @@ fn ResultList(
     }
 }
 
+/// The row in slot `rank` of the list: whichever result is at that rank
+/// now. Its listeners read the row when they fire, so they are made once.
 #[component]
 fn ResultItem(
-    row: ResultRow,
+    rank: usize,
+    rows: Memo<Vec<ResultRow>>,
     state: RwSignal<FinderState>,
     selected: RwSignal<Option<String>>,
     lang: Lang,
 ) -> impl IntoView {
-    let ResultRow {
-        id,
-        name,
-        place,
-        district,
-        position_e6: _,
-        distance_m,
-        walk_minutes,
-        functions,
-        searched,
-        open,
-        lowest_price,
-        places,
-        services,
-    } = row;
-    let today = beijing_now().date();
-    let en_name = name.en.clone();
-    let (open_class, open_msg) = match open {
-        OpenNow::Open => ("open-state open", Msg::OpenNow),
-        OpenNow::Closed => ("open-state closed", Msg::ClosedNow),
-        OpenNow::Unknown => ("open-state unknown", Msg::HoursUnknown),
+    // Notifies only when the row at this rank changes.
+    let row = Memo::new(move |_| rows.with(|r| r.get(rank).cloned()));
+    let target = move || {
+        row.with_untracked(|r| {
+            r.as_ref().map(|r| FacilityRef {
+                id: r.id.clone(),
+                district: r.district.clone(),
+            })
+        })
     };
-    let target = FacilityRef {
-        id: id.clone(),
-        district,
-    };
-    let href = {
-        let target = target.clone();
-        move || {
+    let href = move || {
+        row.with(|r| {
+            let r = r.as_ref()?;
             let mut s = state.get();
-            s.facility = Some(target.clone());
-            format!("?{}", s.to_query())
-        }
+            s.facility = Some(FacilityRef {
+                id: r.id.clone(),
+                district: r.district.clone(),
+            });
+            Some(format!("?{}", s.to_query()))
+        })
     };
     let open_page = move |ev: leptos::ev::MouseEvent| {
         if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
             return;
         }
+        let Some(target) = target() else { return };
         ev.prevent_default();
-        state.update(|s| s.facility = Some(target.clone()));
+        state.update(|s| s.facility = Some(target));
     };
-    let select_id = id.clone();
-    let is_selected = {
-        let id = id.clone();
-        move || selected.with(|s| s.as_deref() == Some(id.as_str()))
+    let is_selected = move || {
+        row.with(|r| {
+            r.as_ref()
+                .is_some_and(|r| selected.with(|s| s.as_deref() == Some(r.id.as_str())))
+        })
+    };
+    let id = move || row.with(|r| r.as_ref().map(|r| r.id.clone()));
+    let name = move || {
+        row.with(|r| match (lang, r) {
+            (_, None) => String::new(),
+            (Lang::En, Some(r)) => r.name.en.clone().unwrap_or_else(|| r.name.zh.clone()),
+            (Lang::Zh, Some(r)) => r.name.zh.clone(),
+        })
+    };
+    let details = move || {
+        row.with(|r| {
+            r.as_ref()
+                .map(|r| row_details(r, beijing_now().date(), lang))
+        })
     };
     view! {
         <li
             class="result"
             class:selected=is_selected
             data-id=id
-            on:focusin=move |_| selected.set(Some(select_id.clone()))
+            on:focusin=move |_| {
+                if let Some(t) = target() {
+                    selected.set(Some(t.id));
+                }
+            }
         >
             <h3 class="name">
-                <a href=href on:click=open_page>
-                    {match (lang, &en_name) {
-                        (Lang::En, Some(en)) => en.clone(),
-                        _ => name.zh.clone(),
-                    }}
-                </a>
+                <a href=href on:click=open_page>{name}</a>
             </h3>
-            <p class="distance">
-                <strong>
-                    {{
-                        let l = lang;
-                        format!("{} {walk_minutes} {}", Msg::WalkAbout.text(l), Msg::Minutes.text(l))
-                    }}
-                </strong>
-                <span>
-                    {{
-                        let l = lang;
-                        format!(" · {} {distance_m} {}", Msg::StraightLine.text(l), Msg::Metres.text(l))
-                    }}
-                </span>
-            </p>
-            <p class="place">{place}</p>
-            <p class=open_class>{open_msg.text(lang)}</p>
-            {lowest_price.map(|(fen, unit)| view! { <p class="price">{price_text(fen, unit, lang)}</p> })}
-            {places.map(|(kind, available, total, updated)| {
-                let stale = (today - updated).num_days() > STALE_AFTER_DAYS;
-                view! {
-                    <p class="places" class:stale=stale>
-                        {places_text(kind, available, total, updated, stale, lang)}
-                    </p>
-                }
-            })}
-            <ul class="services">
-                {services
-                    .into_iter()
-                    .map(|line| view! { <ServiceItem line lang /> })
-                    .collect_view()}
-            </ul>
-            <ul class="functions">
-                {functions
-                    .into_iter()
-                    .map(|f| {
-                        view! {
-                            <li
-                                class="function"
-                                class:searched=searched == Some(f)
-                                data-function=f.code()
-                            >
-                                {function_label(f, lang)}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
+            {details}
         </li>
+    }
+}
+
+/// What a row shows below its name. Rebuilt into the same elements when the
+/// row at its rank changes, so only the text that differs is written.
+fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView + use<> {
+    let (open_class, open_msg) = match row.open {
+        OpenNow::Open => ("open-state open", Msg::OpenNow),
+        OpenNow::Closed => ("open-state closed", Msg::ClosedNow),
+        OpenNow::Unknown => ("open-state unknown", Msg::HoursUnknown),
+    };
+    let searched = row.searched;
+    view! {
+        <p class="distance">
+            <strong>
+                {format!("{} {} {}", Msg::WalkAbout.text(lang), row.walk_minutes, Msg::Minutes.text(lang))}
+            </strong>
+            <span>
+                {format!(" · {} {} {}", Msg::StraightLine.text(lang), row.distance_m, Msg::Metres.text(lang))}
+            </span>
+        </p>
+        <p class="place">{row.place.clone()}</p>
+        <p class=open_class>{open_msg.text(lang)}</p>
+        {row.lowest_price.map(|(fen, unit)| view! { <p class="price">{price_text(fen, unit, lang)}</p> })}
+        {row.places.map(|(kind, available, total, updated)| {
+            let stale = (today - updated).num_days() > STALE_AFTER_DAYS;
+            view! {
+                <p class="places" class:stale=stale>
+                    {places_text(kind, available, total, updated, stale, lang)}
+                </p>
+            }
+        })}
+        <ul class="services">
+            {row.services
+                .iter()
+                .map(|line| view! { <ServiceItem line=line.clone() lang /> })
+                .collect_view()}
+        </ul>
+        <ul class="functions">
+            {row.functions
+                .iter()
+                .map(|&f| {
+                    view! {
+                        <li
+                            class="function"
+                            class:searched=searched == Some(f)
+                            data-function=f.code()
+                        >
+                            {function_label(f, lang)}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
     }
 }

@@ -159,14 +159,39 @@ fn metres_per_px(lat: f64, zoom: f64) -> f64 {
     METRES_PER_PX_Z0 * lat.to_radians().cos() / zoom.exp2()
 }
 
-/// What one marker shows; it is redrawn only when this changes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// What the marker of one result shows: whose it is, where on the canvas
+/// (SVG units, rounded) and what a screen reader announces.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Marker {
-    rank: usize,
     id: String,
     x: i32,
     y: i32,
     label: String,
+}
+
+/// The marker of `row`, the result at `rank` (from 0), in `view`.
+fn marker_at(view: &View, rank: usize, row: &ResultRow, lang: Lang) -> Marker {
+    let (x, y) = view.to_canvas(row.position());
+    let label = match lang {
+        Lang::Zh => format!(
+            "第 {} 个：{}，步行约 {} 分钟",
+            rank + 1,
+            row.name.zh,
+            row.walk_minutes
+        ),
+        Lang::En => format!(
+            "Result {}: {}, about {} min walk",
+            rank + 1,
+            row.name.zh,
+            row.walk_minutes
+        ),
+    };
+    Marker {
+        id: row.id.clone(),
+        x: x.round() as i32,
+        y: y.round() as i32,
+        label,
+    }
 }
 
 /// Fills a tile URL template's `{z}`, `{x}` and `{y}`.
@@ -280,66 +305,34 @@ pub fn Map(
             </g>
         }
     };
-    // One marker per result, keyed by what it shows, so that a filter
-    // change touches only the markers that change.
-    let marker_keys = move || {
-        let v = view.get();
-        rows.with(|rows| {
-            rows.iter()
-                .enumerate()
-                .map(|(rank, row)| {
-                    let (x, y) = v.to_canvas(row.position());
-                    let label = match lang {
-                        Lang::Zh => format!(
-                            "第 {} 个：{}，步行约 {} 分钟",
-                            rank + 1,
-                            row.name.zh,
-                            row.walk_minutes
-                        ),
-                        Lang::En => format!(
-                            "Result {}: {}, about {} min walk",
-                            rank + 1,
-                            row.name.zh,
-                            row.walk_minutes
-                        ),
-                    };
-                    Marker {
-                        rank: rank + 1,
-                        id: row.id.clone(),
-                        x: x.round() as i32,
-                        y: y.round() as i32,
-                        label,
-                    }
-                })
-                .collect::<Vec<Marker>>()
-        })
-    };
-    let marker = move |m: Marker| {
-        let Marker {
-            rank,
-            id,
-            x,
-            y,
-            label,
-        } = m;
-        let is_selected = {
-            let id = id.clone();
-            move || selected.with(|s| s.as_deref() == Some(id.as_str()))
+    // One marker slot per rank, like the list's rows: a change moves and
+    // relabels the markers in place instead of drawing new ones.
+    let marker = move |rank: usize| {
+        let shown = Memo::new(move |_| {
+            let v = view.get();
+            rows.with(|rows| rows.get(rank).map(|row| marker_at(&v, rank, row, lang)))
+        });
+        let id = move || shown.with(|m| m.as_ref().map(|m| m.id.clone()));
+        let is_selected = move || {
+            shown.with(|m| {
+                m.as_ref()
+                    .is_some_and(|m| selected.with(|s| s.as_ref() == Some(&m.id)))
+            })
         };
-        let choose = {
-            let id = id.clone();
-            move || selected.set(Some(id.clone()))
+        let choose = move || {
+            if let Some(id) = shown.with_untracked(|m| m.as_ref().map(|m| m.id.clone())) {
+                selected.set(Some(id));
+            }
         };
-        let choose_by_key = choose.clone();
         view! {
             <g
                 class="marker"
-                class:selected=is_selected.clone()
-                transform=format!("translate({x} {y})")
+                class:selected=is_selected
+                transform=move || shown.with(|m| m.as_ref().map(|m| format!("translate({} {})", m.x, m.y)))
                 data-id=id
                 role="button"
                 tabindex="0"
-                aria-label=label
+                aria-label=move || shown.with(|m| m.as_ref().map(|m| m.label.clone()))
                 aria-pressed=move || if is_selected() { "true" } else { "false" }
                 on:click=move |ev| {
                     ev.stop_propagation();
@@ -348,12 +341,12 @@ pub fn Map(
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                     if ev.key() == "Enter" || ev.key() == " " {
                         ev.prevent_default();
-                        choose_by_key();
+                        choose();
                     }
                 }
             >
                 <circle r="14" />
-                <text y="5">{rank}</text>
+                <text y="5">{rank + 1}</text>
             </g>
         }
     };
@@ -395,7 +388,7 @@ pub fn Map(
                     cy=HEIGHT / 2.0
                     r=move || view.get().px(radius_m.get()).round() as i32
                 />
-                <For each=marker_keys key=Marker::clone children=marker />
+                <For each=move || 0..rows.with(Vec::len) key=|rank| *rank children=marker />
                 {highlight}
                 <g class="origin" transform=format!("translate({} {})", WIDTH / 2.0, HEIGHT / 2.0)>
                     <circle r="7" />

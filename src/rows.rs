@@ -23,8 +23,8 @@ pub enum OpenNow {
 
 /// What one row of the result list shows.
 ///
-/// The list keys rows by their whole value, so a row is redrawn whenever
-/// anything it shows changes (the order of its services follows the filter).
+/// The list draws the row at each rank into the same slot, and writes only
+/// the text and attributes that differ from the row drawn there before.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ResultRow {
     /// The facility id.

@@ -440,3 +440,72 @@ async fn the_map_stays_beside_a_long_list() {
     })
     .await;
 }
+
+/// Rows and markers are slots by rank whose content is rewritten when the
+/// results change. What a resident chose and what a link opens must follow
+/// the facility, not the slot it happened to be drawn in.
+#[tokio::test]
+async fn a_changed_list_keeps_the_choice_and_links_with_their_facility() {
+    let everything = expected_names(None, 30);
+    // A facility on the first page of both lists, at a different rank in
+    // each, so that its row moves to another slot when its service is
+    // chosen.
+    let (function, name) = ServiceFunction::ALL
+        .into_iter()
+        .find_map(|f| {
+            let narrowed = expected_names(Some(f), 30);
+            narrowed.iter().enumerate().find_map(|(rank, n)| {
+                let before = everything.iter().position(|e| e == n)?;
+                (rank != before && rank < 10 && before < 10).then(|| (f, n.clone()))
+            })
+        })
+        .expect("the sample suits this test");
+    let before = everything.iter().position(|n| *n == name).unwrap();
+    let narrowed = expected_names(Some(function), 30);
+
+    with_finder(move |page| async move {
+        page.choose_walk("30 分钟以内").await;
+        wait_for_count(&page, &format!("共 {} 处", everything.len())).await;
+        // Choose the facility on the map.
+        page.client
+            .execute(
+                "document.querySelectorAll('g.marker')[arguments[0]].dispatchEvent(new MouseEvent('click', { bubbles: true }));",
+                vec![serde_json::json!(before)],
+            )
+            .await
+            .expect("click the marker");
+        page.wait_for_text(".result.selected .name", &name).await;
+
+        page.choose_service(function.label_zh()).await;
+        wait_for_count(&page, &format!("共 {} 处", narrowed.len())).await;
+        assert_eq!(page.result_names().await, narrowed);
+        // The choice stayed with the facility, in its new place.
+        page.wait_for_text(".result.selected .name", &name).await;
+        let marked = page
+            .client
+            .execute(
+                "return [...document.querySelectorAll('g.marker.selected:not(.top)')].map(m => m.getAttribute('aria-label'));",
+                vec![],
+            )
+            .await
+            .expect("selected markers");
+        let marked: Vec<String> = serde_json::from_value(marked).unwrap();
+        assert_eq!(marked.len(), 1, "{marked:?}");
+        assert!(marked[0].contains(&name), "{marked:?} should name {name}");
+        // Every row's link opens the facility the row shows.
+        let mismatched = page
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.result')]
+                    .filter(r => !r.querySelector('a').getAttribute('href').includes('fac=' + encodeURIComponent(r.dataset.id) + '&'))
+                    .map(r => r.dataset.id);",
+                vec![],
+            )
+            .await
+            .expect("row links");
+        assert_eq!(mismatched, serde_json::json!([]), "rows whose link opens another facility");
+        page.click(".result .name a").await;
+        page.wait_for_text("#facility-heading", &narrowed[0]).await;
+    })
+    .await;
+}
