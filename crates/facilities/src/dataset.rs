@@ -127,27 +127,83 @@ impl fmt::Display for RecordProblem {
 /// assert!(dataset.problems.is_empty());
 /// ```
 pub fn parse_feature_collection(text: &str) -> Result<Dataset, DatasetError> {
-    // Fast path: the collection's shell, with each feature left as raw text.
-    let collection = match serde_json::from_str::<CollectionIn<'_>>(text) {
-        Ok(c) => c,
-        Err(e) => return Err(collection_error(text, &e)),
-    };
-    if collection.kind.as_deref() != Some("FeatureCollection") {
-        return Err(collection_error(
-            text,
-            &serde::de::Error::custom("not a FeatureCollection"),
-        ));
+    let mut reader = CollectionReader::new(text)?;
+    reader.read(usize::MAX);
+    Ok(reader.finish())
+}
+
+/// A FeatureCollection read a slice of features at a time, so that a caller
+/// can spread the work: the app lets the browser paint and answer taps
+/// between slices. Reading every slice gives exactly what
+/// [`parse_feature_collection`] gives.
+///
+/// ```
+/// use linli_facilities::dataset::{CollectionReader, parse_feature_collection};
+/// let text = include_str!("../tests/fixtures/sample.geojson");
+/// let mut reader = CollectionReader::new(text).unwrap();
+/// while reader.read(2) {}
+/// assert_eq!(reader.finish(), parse_feature_collection(text).unwrap());
+/// ```
+#[derive(Debug)]
+pub struct CollectionReader<'a> {
+    sample: bool,
+    features: Vec<&'a serde_json::value::RawValue>,
+    next: usize,
+    facilities: Vec<Facility>,
+    problems: Vec<RecordProblem>,
+    seen_ids: HashSet<String>,
+    hours_cache: HoursCache,
+}
+
+impl<'a> CollectionReader<'a> {
+    /// Reads the collection's shell, leaving each feature unread; an error
+    /// when `text` is not a FeatureCollection at all.
+    pub fn new(text: &'a str) -> Result<CollectionReader<'a>, DatasetError> {
+        // Fast path: the collection's shell, with each feature left as raw text.
+        let collection = match serde_json::from_str::<CollectionIn<'_>>(text) {
+            Ok(c) => c,
+            Err(e) => return Err(collection_error(text, &e)),
+        };
+        if collection.kind.as_deref() != Some("FeatureCollection") {
+            return Err(collection_error(
+                text,
+                &serde::de::Error::custom("not a FeatureCollection"),
+            ));
+        }
+        let count = collection.features.len();
+        Ok(CollectionReader {
+            sample: collection.sample,
+            features: collection.features,
+            next: 0,
+            facilities: Vec::with_capacity(count),
+            problems: Vec::new(),
+            seen_ids: HashSet::with_capacity(count),
+            hours_cache: HoursCache::default(),
+        })
     }
-    let features = collection.features;
-    let mut facilities = Vec::with_capacity(features.len());
-    let mut problems = Vec::new();
-    let mut seen_ids = HashSet::with_capacity(features.len());
-    let mut hours_cache = HoursCache::default();
-    for (index, raw) in features.iter().enumerate() {
+
+    /// How many features are left to read.
+    pub fn remaining(&self) -> usize {
+        self.features.len() - self.next
+    }
+
+    /// Reads and validates up to `count` more features; whether any are
+    /// left.
+    pub fn read(&mut self, count: usize) -> bool {
+        let end = self.next.saturating_add(count).min(self.features.len());
+        while self.next < end {
+            self.read_one(self.next);
+            self.next += 1;
+        }
+        self.next < self.features.len()
+    }
+
+    fn read_one(&mut self, index: usize) {
+        let raw = self.features[index];
         let mut found = Vec::new();
         let (id, facility) = match typed_feature(raw.get()) {
             Some(facility) => {
-                validate(&facility, &mut found, &mut hours_cache);
+                validate(&facility, &mut found, &mut self.hours_cache);
                 (Some(facility.id.clone()), Some(facility))
             }
             // Slow path, only for records with a problem: find out which.
@@ -157,11 +213,11 @@ pub fn parse_feature_collection(text: &str) -> Result<Dataset, DatasetError> {
                     .pointer("/properties/id")
                     .and_then(Value::as_str)
                     .map(str::to_owned);
-                (id, read_feature(&value, &mut found, &mut hours_cache))
+                (id, read_feature(&value, &mut found, &mut self.hours_cache))
             }
         };
         if let Some(id) = &id
-            && !seen_ids.insert(id.clone())
+            && !self.seen_ids.insert(id.clone())
         {
             found.push(Found::error(
                 "properties.id",
@@ -169,22 +225,28 @@ pub fn parse_feature_collection(text: &str) -> Result<Dataset, DatasetError> {
             ));
         }
         let failed = found.iter().any(|p| p.severity == Severity::Error);
-        problems.extend(found.into_iter().map(|p| RecordProblem {
-            index,
-            id: id.clone(),
-            field: p.field,
-            reason: p.reason,
-            severity: p.severity,
-        }));
+        self.problems
+            .extend(found.into_iter().map(|p| RecordProblem {
+                index,
+                id: id.clone(),
+                field: p.field,
+                reason: p.reason,
+                severity: p.severity,
+            }));
         if let (Some(f), false) = (facility, failed) {
-            facilities.push(f);
+            self.facilities.push(f);
         }
     }
-    Ok(Dataset {
-        sample: collection.sample,
-        facilities,
-        problems,
-    })
+
+    /// The facilities read so far and every problem found; features not yet
+    /// read are left out.
+    pub fn finish(self) -> Dataset {
+        Dataset {
+            sample: self.sample,
+            facilities: self.facilities,
+            problems: self.problems,
+        }
+    }
 }
 
 /// The shell of a FeatureCollection; features stay unparsed.

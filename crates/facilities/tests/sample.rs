@@ -1,6 +1,8 @@
 //! Data-driven checks against the hand-written sample shipped with the app.
 
-use linli_facilities::dataset::{DatasetError, Severity, parse_feature_collection};
+use linli_facilities::dataset::{
+    CollectionReader, DatasetError, Severity, parse_feature_collection,
+};
 use linli_facilities::model::ServiceFunction;
 use serde_json::{Value, json};
 
@@ -103,6 +105,45 @@ fn bad_records_are_reported_and_good_ones_kept() {
     let kept: Vec<&str> = data.facilities.iter().map(|f| f.id.as_str()).collect();
     assert_eq!(kept, ["lc-sample-008"]);
     assert_eq!(data.skipped(), 7);
+}
+
+/// The app reads a shard a slice at a time (yielding to the browser in
+/// between); every slicing must give what reading it whole gives, bad
+/// records, duplicate ids and all.
+#[test]
+fn reading_in_slices_gives_what_reading_whole_gives() {
+    let text = edited(&[
+        (1, "/properties/services/0/function", json!("karaoke")),
+        (2, "/properties/id", json!("lc-sample-001")),
+        (
+            5,
+            "/properties/services/1/opening_hours",
+            json!("Mo-Fr 11:00-12:30; Xy off"),
+        ),
+    ]);
+    let whole = parse_feature_collection(&text).unwrap();
+    assert_eq!(whole.skipped(), 3, "the edits suit this test");
+    for slice in 1..=9 {
+        let mut reader = CollectionReader::new(&text).unwrap();
+        let mut reads = 1;
+        let mut left = reader.remaining();
+        while reader.read(slice) {
+            assert_eq!(reader.remaining(), left - slice, "slices of {slice}");
+            left = reader.remaining();
+            reads += 1;
+        }
+        assert_eq!(reads, 8usize.div_ceil(slice), "slices of {slice}");
+        assert_eq!(reader.remaining(), 0);
+        assert_eq!(reader.finish(), whole, "slices of {slice}");
+    }
+    // Stopping early keeps what was read and nothing else.
+    let mut reader = CollectionReader::new(&text).unwrap();
+    assert!(reader.read(3));
+    let part = reader.finish();
+    assert_eq!(part.facilities.len(), 1, "records 1 and 2 are bad");
+    assert!(part.problems.iter().all(|p| p.index < 3));
+    // A file that is not a collection fails before any slice.
+    assert!(CollectionReader::new("[1, 2]").is_err());
 }
 
 #[test]
