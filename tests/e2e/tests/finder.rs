@@ -3,7 +3,7 @@
 
 use fantoccini::Locator;
 use linli_e2e::{
-    FinderPage, Setup, expected, expected_from, expected_names, with_finder, with_setup,
+    FinderPage, Setup, cdp, expected, expected_from, expected_names, with_finder, with_setup,
 };
 use linli_facilities::finder::{AgeBand, Filters, OpenAt};
 use linli_facilities::model::{Category, ServiceFunction};
@@ -231,6 +231,44 @@ async fn elder_mode_enlarges_text_and_is_remembered() {
             .await
             .unwrap();
         assert_eq!(pressed, "true");
+    })
+    .await;
+}
+
+/// The static first paint in `index.html` is drawn in large text for a
+/// resident who chose 长辈模式, before any of the app's code has run: its
+/// inline script reads the choice (and the collector's CSP must allow it).
+/// With the wasm blocked, nothing else can have applied it.
+#[tokio::test]
+async fn the_first_paint_is_large_for_elder_mode_before_the_app_runs() {
+    let setup = Setup {
+        elder: true,
+        ..Setup::default()
+    };
+    with_setup(setup, |page| async move {
+        cdp(&page.client, "Network.enable", serde_json::json!({}))
+            .await
+            .expect("network domain");
+        cdp(
+            &page.client,
+            "Network.setBlockedURLs",
+            serde_json::json!({ "urls": ["*.wasm"] }),
+        )
+        .await
+        .expect("block the app's code");
+        page.client.refresh().await.expect("reload");
+        let shown = page
+            .client
+            .execute(
+                "return [!!document.getElementById('boot'), document.documentElement.classList.contains('elder'), parseFloat(getComputedStyle(document.body).fontSize), document.querySelector('.boot-status').textContent]",
+                vec![],
+            )
+            .await
+            .expect("the first paint");
+        assert_eq!(shown[0], true, "the app must not have run: {shown}");
+        assert_eq!(shown[1], true, "large text from the first paint: {shown}");
+        assert!(shown[2].as_f64().unwrap() >= 20.0, "{shown}");
+        assert!(shown[3].as_str().unwrap().starts_with("正在加载"), "{shown}");
     })
     .await;
 }
