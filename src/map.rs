@@ -350,6 +350,28 @@ pub fn Map(
             </g>
         }
     };
+    // The nearest result's marker again, above the others: markers are
+    // drawn in rank order, so a later one nearby would otherwise cover it.
+    // Screen readers and the keyboard reach it as the first marker.
+    let nearest = move || {
+        let v = view.get();
+        let m = rows.with(|rows| rows.first().map(|row| marker_at(&v, 0, row, lang)))?;
+        let id = m.id;
+        Some(view! {
+            <g
+                class="nearest"
+                aria-hidden="true"
+                transform=format!("translate({} {})", m.x, m.y)
+                on:click=move |ev| {
+                    ev.stop_propagation();
+                    selected.set(Some(id.clone()));
+                }
+            >
+                <circle r="14" />
+                <text y="5">"1"</text>
+            </g>
+        })
+    };
     // The selected marker again, drawn on top of the others.
     let highlight = move || {
         let id = selected.get()?;
@@ -389,6 +411,7 @@ pub fn Map(
                     r=move || view.get().px(radius_m.get()).round() as i32
                 />
                 <For each=move || 0..rows.with(Vec::len) key=|rank| *rank children=marker />
+                {nearest}
                 {highlight}
                 <g class="origin" transform=format!("translate({} {})", WIDTH / 2.0, HEIGHT / 2.0)>
                     <circle r="7" />

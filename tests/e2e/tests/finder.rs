@@ -547,3 +547,43 @@ async fn a_changed_list_keeps_the_choice_and_links_with_their_facility() {
     })
     .await;
 }
+
+/// Markers are drawn in rank order, so a later marker near the nearest
+/// result would cover its "1" (as it does from here: the second result is
+/// a few metres from the first). The nearest stays on top and is what a tap
+/// there chooses.
+#[tokio::test]
+async fn the_nearest_marker_stays_on_top() {
+    let first = expected_names(Some(ServiceFunction::Meals), 30)[0].clone();
+    let setup = Setup {
+        query: "svc=meals&walk=30&speed=senior&pos=116.41700,39.92900&src=map".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        page.eventually("the results", || async {
+            page.text_of(".count").await.filter(|t| t.starts_with("共 "))
+        })
+        .await;
+        let at_first = "const m = document.querySelector('g.marker'); m.scrollIntoView({ block: 'center' });
+            const r = m.getBoundingClientRect();
+            return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2).closest('g.marker, g.nearest');";
+        let top = page
+            .client
+            .execute(
+                &format!("const g = (() => {{ {at_first} }})(); return g && g.textContent;"),
+                vec![],
+            )
+            .await
+            .expect("what is drawn at the first marker");
+        assert_eq!(top, "1", "the topmost marker at the first one's place");
+        page.client
+            .execute(
+                &format!("(() => {{ {at_first} }})().dispatchEvent(new MouseEvent('click', {{ bubbles: true }}));"),
+                vec![],
+            )
+            .await
+            .expect("tap it");
+        page.wait_for_text(".result.selected .name", &first).await;
+    })
+    .await;
+}
