@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// Errors are sentences for the developer.
@@ -22,8 +22,15 @@ pub struct Project {
 impl Project {
     /// Finds the repository root from this crate's location and the tools
     /// directory from `LINLI_TOOLS_DIR`, `XDG_CACHE_HOME` or `HOME`.
+    ///
+    /// The location is the one `cargo run` reports when it starts xtask, so
+    /// that a checkout sharing its target directory with another (a git
+    /// worktree) works on its own files even when cargo reuses the other's
+    /// xtask binary; the location it was built from otherwise.
     pub fn locate() -> Project {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+        let root = manifest_dir
             .parent()
             .expect("xtask lives one level below the workspace root")
             .to_path_buf();
