@@ -290,15 +290,21 @@ impl FinderPage {
     /// The names in the result list, top to bottom, after pressing "显示更多"
     /// (show more) until every result is listed.
     pub async fn result_names(&self) -> Vec<String> {
-        while let Ok(more) = self.client.find(Locator::Css(".show-more")).await {
-            // The list may be redrawn between finding the button and
-            // clicking it (a new search); then look for it again.
-            if let Err(e) = more.click().await {
-                let stale = matches!(
-                    &e,
-                    CmdError::Standard(w) if w.error == fantoccini::error::ErrorStatus::StaleElementReference
-                );
-                assert!(stale, "show more: {e}");
+        // The button is pressed through the page, not at its coordinates:
+        // rows below the fold are laid out as they scroll into view, which
+        // can move the button between WebDriver finding it and clicking
+        // there, and the click then lands on a row's link.
+        loop {
+            let pressed = self
+                .client
+                .execute(
+                    "const more = document.querySelector('.show-more'); if (more) more.click(); return !!more;",
+                    vec![],
+                )
+                .await
+                .expect("show more");
+            if pressed != Value::Bool(true) {
+                break;
             }
         }
         let rows = self
