@@ -182,7 +182,7 @@ fn marker_at(view: &View, rank: usize, row: &ResultRow, lang: Lang) -> Marker {
         Lang::En => format!(
             "Result {}: {}, about {} min walk",
             rank + 1,
-            row.name.zh,
+            row.name.en.as_deref().unwrap_or(&row.name.zh),
             row.walk_minutes
         ),
     };

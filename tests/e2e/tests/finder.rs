@@ -92,6 +92,21 @@ async fn switches_to_english_and_keeps_the_filters() {
             first.starts_with("Sample "),
             "English names are shown: {first}"
         );
+        // The map's markers name it the same way for screen readers.
+        let marker = page
+            .client
+            .execute(
+                "return document.querySelector('g.marker').getAttribute('aria-label')",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let walk = page.text_of(".result .distance strong").await.unwrap();
+        assert_eq!(
+            marker.as_str().unwrap(),
+            format!("Result 1: {first}, {walk}"),
+            "the first row reads {walk:?}"
+        );
         let lang = page
             .client
             .execute("return document.documentElement.lang", vec![])
