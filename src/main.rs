@@ -1,12 +1,39 @@
 //! Entry point of the web app: mounts [`linli::App`] in place of the
 //! static first paint of `index.html`.
 
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::{document, request_animation_frame, set_timeout};
+
+/// The longest the app waits for a frame before mounting anyway (a page
+/// opened in a background tab gets no frames until it is shown).
+const MOUNT_AT_LATEST: Duration = Duration::from_millis(100);
+
 fn main() {
     console_error_panic_hook::set_once();
+    // The static first paint reaches the screen before the app's first
+    // render: the browser finishes compiling the wasm in one task and the
+    // app mounts in the next, after a frame, so a slow phone shows what is
+    // happening instead of a blank page, and neither task is as long as
+    // the two together.
+    let mounted = Rc::new(Cell::new(false));
+    let once = move || {
+        if !mounted.replace(true) {
+            mount();
+        }
+    };
+    let after_frame = once.clone();
+    request_animation_frame(move || set_timeout(after_frame, Duration::ZERO));
+    set_timeout(once, MOUNT_AT_LATEST);
+}
+
+fn mount() {
     leptos::mount::mount_to_body(linli::App);
     // The header and loading line drawn from index.html go in the same task
     // as the app arrives, so no frame shows both.
-    if let Some(boot) = leptos::prelude::document().get_element_by_id("boot") {
+    if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();
     }
 }
