@@ -29,7 +29,7 @@ use crate::url_state::{
     AGE_BANDS, CATEGORIES, FacilityRef, FinderState, OpenChoice, Page, Source, age_code,
     category_code, category_from_code, current_query, push_query,
 };
-use crate::{SAMPLE_ORIGIN, search_radius_m};
+use crate::{SAMPLE_ORIGIN, after_next_paint, search_radius_m};
 
 /// How many results a page of the list shows; "show more" adds as many.
 pub const PAGE_SIZE: usize = 10;
@@ -348,11 +348,6 @@ pub fn Finder(
         </footer>
         }
     }
-}
-
-/// Runs `f` in a task of its own after the next frame is drawn.
-fn after_next_paint(f: impl FnOnce() + 'static) {
-    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 /// Focuses the first element of class `class` once the next frame is

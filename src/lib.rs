@@ -46,6 +46,11 @@ pub fn search_radius_m() -> f64 {
 /// The fixed position of the first slice, near Dongsi in Dongcheng (WGS-84).
 pub const SAMPLE_ORIGIN: LonLat = LonLat::new(116.4170, 39.9290);
 
+/// Runs `f` in a task of its own after the next frame is drawn.
+pub fn after_next_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
+}
+
 /// The whole app, reading the published dataset from [`MANIFEST_URL`],
 /// with the service worker that keeps it working offline ([`pwa`]).
 #[component]

@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use leptos::prelude::{document, request_animation_frame, set_timeout};
+use leptos::prelude::{document, set_timeout};
 
 /// The longest the app waits for a frame before mounting anyway (a page
 /// opened in a background tab gets no frames until it is shown).
@@ -25,7 +25,7 @@ fn main() {
         }
     };
     let after_frame = once.clone();
-    request_animation_frame(move || set_timeout(after_frame, Duration::ZERO));
+    linli::after_next_paint(after_frame);
     set_timeout(once, MOUNT_AT_LATEST);
 }
 

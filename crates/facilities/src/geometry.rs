@@ -90,13 +90,18 @@ pub(crate) fn chord2(a: [f64; 3], b: [f64; 3]) -> f64 {
     x * x + y * y + z * z
 }
 
+/// The angle at the Earth's centre, in radians, of a great-circle arc of
+/// `radius_m` metres (at most half the globe).
+pub(crate) fn arc_angle(radius_m: f64) -> f64 {
+    (radius_m.max(0.0) / EARTH_RADIUS_M).min(std::f64::consts::PI)
+}
+
 /// The squared chord on the unit sphere that holds every point within
 /// `radius_m` metres (great-circle), with a hair to spare so that rounding
 /// never leaves out a point exactly on the radius; callers that need the
 /// exact boundary measure the distance again.
 pub(crate) fn reach_chord2(radius_m: f64) -> f64 {
-    let angle = (radius_m.max(0.0) / EARTH_RADIUS_M).min(std::f64::consts::PI);
-    let chord = 2.0 * (angle / 2.0).sin() + 1e-9;
+    let chord = 2.0 * (arc_angle(radius_m) / 2.0).sin() + 1e-9;
     chord * chord
 }
 

@@ -18,10 +18,8 @@
 //! contiguous stretches is what makes a search over 100,000 facilities
 //! cost about as much as one over a few thousand.
 
-use std::f64::consts::PI;
-
 use crate::finder::SearchKeys;
-use crate::geometry::{EARTH_RADIUS_M, LonLat, chord2, reach_chord2};
+use crate::geometry::{LonLat, arc_angle, chord2, reach_chord2};
 use crate::model::Facility;
 
 /// The side of a grid cell, in degrees of latitude and of longitude (about
@@ -126,8 +124,7 @@ impl SpatialIndex {
         origin: LonLat,
         radius_m: f64,
     ) -> impl Iterator<Item = usize> + '_ {
-        let angle = (radius_m.max(0.0) / EARTH_RADIUS_M).min(PI);
-        cell_ranges(origin, angle)
+        cell_ranges(origin, arc_angle(radius_m))
             .into_iter()
             .flat_map(move |(first, last)| {
                 let from = self.cells.partition_point(|&c| c < first);
