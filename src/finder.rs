@@ -29,7 +29,7 @@ use crate::url_state::{
     AGE_BANDS, CATEGORIES, FacilityRef, FinderState, OpenChoice, Page, Source, age_code,
     category_code, category_from_code, current_query, push_query,
 };
-use crate::{SAMPLE_ORIGIN, after_next_paint, search_radius_m};
+use crate::{Later, SAMPLE_ORIGIN, after_next_paint, search_radius_m};
 
 /// How many results a page of the list shows; "show more" adds as many.
 pub const PAGE_SIZE: usize = 10;
@@ -158,80 +158,86 @@ pub fn Finder(
         let picker_url = picker_url.clone();
         view! {
             <section class="controls" aria-label=text(Msg::Filters)>
-                <div class="position">
-                    <p>
-                        <span class="label">{text(Msg::Position)}</span>
-                        <strong class="position-name">
-                            {move || position_name(state.with(|s| s.source.clone()), state.with(|s| s.position.is_some()), lang)}
-                        </strong>
-                    </p>
-                    <div class="position-actions">
-                        <button type="button" class="locate" on:click=move |_| locate()>
-                            {text(Msg::UseMyLocation)}
-                        </button>
-                        <CommunityPicker manifest_url=picker_url lang on_pick=pick_community />
+                <Later>
+                    <div class="position">
+                        <p>
+                            <span class="label">{text(Msg::Position)}</span>
+                            <strong class="position-name">
+                                {move || position_name(state.with(|s| s.source.clone()), state.with(|s| s.position.is_some()), lang)}
+                            </strong>
+                        </p>
+                        <div class="position-actions">
+                            <button type="button" class="locate" on:click=move |_| locate()>
+                                {text(Msg::UseMyLocation)}
+                            </button>
+                            <CommunityPicker manifest_url=picker_url lang on_pick=pick_community />
+                        </div>
+                        <p class="locate-status" role="status" aria-live="polite">
+                            {move || locating.get().map(|r| locate_message(r, lang))}
+                        </p>
+                        <p class="hint">{lang.pick("位置只保存在本机。也可以点按地图选择位置。", "Your position stays on this device. You can also tap the map.")}</p>
                     </div>
-                    <p class="locate-status" role="status" aria-live="polite">
-                        {move || locating.get().map(|r| locate_message(r, lang))}
-                    </p>
-                    <p class="hint">{lang.pick("位置只保存在本机。也可以点按地图选择位置。", "Your position stays on this device. You can also tap the map.")}</p>
-                </div>
-                <FunctionChoice state lang />
-                <div class="field">
-                    <label for="walk-filter" class="label">{text(Msg::WalkTime)}</label>
-                    <select
-                        id="walk-filter"
-                        on:change=move |ev| {
-                            if let Ok(minutes) = event_target_value(&ev).parse() {
-                                state.update(|s| s.walk_minutes = minutes);
-                            }
-                        }
-                    >
-                        {WALK_MINUTES
-                            .into_iter()
-                            .map(|m| {
-                                view! {
-                                    <option value=m.to_string() selected=move || state.with(|s| s.walk_minutes == m)>
-                                        {walk_option(m, lang)}
-                                    </option>
+                </Later>
+                <Later><FunctionChoice state lang /></Later>
+                <Later>
+                    <div class="field">
+                        <label for="walk-filter" class="label">{text(Msg::WalkTime)}</label>
+                        <select
+                            id="walk-filter"
+                            on:change=move |ev| {
+                                if let Ok(minutes) = event_target_value(&ev).parse() {
+                                    state.update(|s| s.walk_minutes = minutes);
                                 }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <fieldset class="field speed">
-                    <legend class="label">{text(Msg::WalkSpeed)}</legend>
-                    <label>
-                        <input
-                            type="radio"
-                            name="speed"
-                            value="standard"
-                            prop:checked=move || state.with(|s| !s.senior)
-                            on:change=move |_| state.update(|s| s.senior = false)
-                        />
-                        {text(Msg::SpeedStandard)}
-                    </label>
-                    <label>
-                        <input
-                            type="radio"
-                            name="speed"
-                            value="senior"
-                            prop:checked=move || state.with(|s| s.senior)
-                            on:change=move |_| state.update(|s| s.senior = true)
-                        />
-                        {text(Msg::SpeedSenior)}
-                    </label>
-                </fieldset>
-                <MoreFilters state lang />
+                            }
+                        >
+                            {WALK_MINUTES
+                                .into_iter()
+                                .map(|m| {
+                                    view! {
+                                        <option value=m.to_string() selected=move || state.with(|s| s.walk_minutes == m)>
+                                            {walk_option(m, lang)}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <fieldset class="field speed">
+                        <legend class="label">{text(Msg::WalkSpeed)}</legend>
+                        <label>
+                            <input
+                                type="radio"
+                                name="speed"
+                                value="standard"
+                                prop:checked=move || state.with(|s| !s.senior)
+                                on:change=move |_| state.update(|s| s.senior = false)
+                            />
+                            {text(Msg::SpeedStandard)}
+                        </label>
+                        <label>
+                            <input
+                                type="radio"
+                                name="speed"
+                                value="senior"
+                                prop:checked=move || state.with(|s| s.senior)
+                                on:change=move |_| state.update(|s| s.senior = true)
+                            />
+                            {text(Msg::SpeedSenior)}
+                        </label>
+                    </fieldset>
+                </Later>
+                <Later><MoreFilters state lang /></Later>
             </section>
-            <section class="results" aria-labelledby="results-heading">
-                <h2 id="results-heading" tabindex="-1">{text(Msg::ResultsHeading)}</h2>
-                {move || match data.get() {
-                    None => view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any(),
-                    Some(Err(error)) => view! { <LoadErrorPanel error lang on_retry=move || data.refetch() /> }.into_any(),
-                    Some(Ok(loaded)) => view! { <ResultList loaded state origin lang /> }.into_any(),
-                }}
-            </section>
+            <Later>
+                <section class="results" aria-labelledby="results-heading">
+                    <h2 id="results-heading" tabindex="-1">{text(Msg::ResultsHeading)}</h2>
+                    {move || match data.get() {
+                        None => view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any(),
+                        Some(Err(error)) => view! { <LoadErrorPanel error lang on_retry=move || data.refetch() /> }.into_any(),
+                        Some(Ok(loaded)) => view! { <ResultList loaded state origin lang /> }.into_any(),
+                    }}
+                </section>
+            </Later>
         }
     };
     let facility_view = move |lang: Lang| {
@@ -339,13 +345,17 @@ pub fn Finder(
                 }
             }}
         </main>
-        <footer class="site-footer">
-            // The staff dashboard is its own app, so that residents never
-            // download it.
-            <a class="staff-link" href="staff/">
-                {lang.pick("区级工作人员：需求分析", "District staff: demand research")}
-            </a>
-        </footer>
+        // Last, as it is below everything the first render draws in
+        // sections (see `Later`).
+        <Later>
+            <footer class="site-footer">
+                // The staff dashboard is its own app, so that residents never
+                // download it.
+                <a class="staff-link" href="staff/">
+                    {lang.pick("区级工作人员：需求分析", "District staff: demand research")}
+                </a>
+            </footer>
+        </Later>
         }
     }
 }

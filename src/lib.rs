@@ -51,6 +51,84 @@ pub fn after_next_paint(f: impl FnOnce() + 'static) {
     request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
+/// The longest [`when_idle`] waits for the browser to be idle, in
+/// milliseconds.
+const IDLE_AT_LATEST_MS: u32 = 2_000;
+
+/// Runs `f` when the browser has nothing more urgent to do, and at the
+/// latest after [`IDLE_AT_LATEST_MS`]; in a task of its own where the
+/// browser has no idle callbacks (Safari before 2025).
+pub fn when_idle(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    let options = web_sys::IdleRequestOptions::new();
+    options.set_timeout(IDLE_AT_LATEST_MS);
+    if window()
+        .request_idle_callback_with_options(callback.unchecked_ref(), &options)
+        .is_err()
+    {
+        let _ = window().set_timeout_with_callback(callback.unchecked_ref());
+    }
+}
+
+thread_local! {
+    /// Whether the page's first render is still being drawn in sections
+    /// (see [`Later`]).
+    static FIRST_RENDER: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// A section of the page's first render, drawn in a task of its own.
+///
+/// Drawn in one go, the first render held the main thread for about 85 ms
+/// on the benchmark machine (four times that on a mid-range phone), with
+/// no tap or frame in between. Each `Later` of the first render waits for
+/// a task of its own, in document order, so each section appears below
+/// those already drawn and nothing on screen moves; until then it takes no
+/// space. Renders after the first (a language switch, a page change) draw
+/// everything at once, so that a heading focused after them is there,
+/// unless the section is marked `always`.
+#[component]
+pub fn Later(
+    /// Wait for a task of its own after the first render too: for a
+    /// section inside a frame of fixed size that nothing focuses, such as
+    /// the map's markers.
+    #[prop(optional)]
+    always: bool,
+    children: Children,
+) -> impl IntoView {
+    if !always && !FIRST_RENDER.get() {
+        return children();
+    }
+    let shown = RwSignal::new(false);
+    let mut children = Some(children);
+    let mut waiting = false;
+    (move || {
+        if !shown.get() {
+            // Asked for when the section is built, which is in document
+            // order (a component's body runs earlier, when the view tree is
+            // put together: the footer's before the sections inside main).
+            if !waiting {
+                waiting = true;
+                set_timeout(
+                    move || {
+                        // The first section's task comes after the whole
+                        // first render has been built, so every section of
+                        // it is already waiting.
+                        FIRST_RENDER.set(false);
+                        shown.try_set(true);
+                    },
+                    std::time::Duration::ZERO,
+                );
+            }
+            return None;
+        }
+        // Untracked, so that the section's own reads never run this again
+        // (its children are drawn once).
+        children.take().map(|draw| untrack(draw))
+    })
+    .into_any()
+}
+
 /// The whole app, reading the published dataset from [`MANIFEST_URL`],
 /// with the service worker that keeps it working offline ([`pwa`]).
 #[component]

@@ -13,6 +13,7 @@
 use leptos::prelude::*;
 use linli_facilities::geometry::LonLat;
 
+use crate::Later;
 use crate::i18n::Lang;
 use crate::rows::ResultRow;
 
@@ -410,9 +411,13 @@ pub fn Map(
                     cy=HEIGHT / 2.0
                     r=move || view.get().px(radius_m.get()).round() as i32
                 />
-                <For each=move || 0..rows.with(Vec::len) key=|rank| *rank children=marker />
-                {nearest}
-                {highlight}
+                // In a task after the list's: the frame keeps its size, and
+                // a long list of markers would otherwise hold up the list.
+                <Later always=true>
+                    <For each=move || 0..rows.with(Vec::len) key=|rank| *rank children=marker />
+                    {nearest}
+                    {highlight}
+                </Later>
                 <g class="origin" transform=format!("translate({} {})", WIDTH / 2.0, HEIGHT / 2.0)>
                     <circle r="7" />
                     <circle r="2.5" class="dot" />

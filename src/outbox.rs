@@ -301,32 +301,36 @@ async fn flush() -> (Waiting, Option<u64>) {
     (waiting, retry_after)
 }
 
-/// Starts the sender for this page: a pass now, then after each kick, and
-/// with backoff while anything waits. `waiting` follows the outbox.
+/// Starts the sender for this page: a pass once the browser is idle (opening
+/// the database costs the page's first render about 10 ms), then after each
+/// kick, and with backoff while anything waits. `waiting` follows the
+/// outbox. Kicks before the first pass wait for it.
 pub fn start(waiting: RwSignal<Waiting>) {
     let (tx, mut rx) = mpsc::unbounded::<()>();
     KICK.with(|k| *k.borrow_mut() = Some(tx));
     // Back online: try at once. The listener lives as long as the page.
     let _listening = window_event_listener(leptos::ev::online, |_| kick());
-    leptos::task::spawn_local(async move {
-        adopt_old_reports().await;
-        let mut backoff_s: u32 = 2;
-        loop {
-            let (now_waiting, retry_after) = flush().await;
-            waiting.set(now_waiting);
-            if now_waiting.pending == 0 {
-                backoff_s = 2;
-                if rx.next().await.is_none() {
-                    return;
+    crate::when_idle(move || {
+        leptos::task::spawn_local(async move {
+            adopt_old_reports().await;
+            let mut backoff_s: u32 = 2;
+            loop {
+                let (now_waiting, retry_after) = flush().await;
+                waiting.set(now_waiting);
+                if now_waiting.pending == 0 {
+                    backoff_s = 2;
+                    if rx.next().await.is_none() {
+                        return;
+                    }
+                    continue;
                 }
-                continue;
+                let wait_s = retry_after.map_or(backoff_s, |s| (s as u32).max(1));
+                backoff_s = (backoff_s * 2).min(120);
+                let sleep = gloo_timers::future::TimeoutFuture::new(wait_s * 1000);
+                let kicked = rx.next();
+                futures::pin_mut!(kicked);
+                let _ = futures::future::select(sleep, kicked).await;
             }
-            let wait_s = retry_after.map_or(backoff_s, |s| (s as u32).max(1));
-            backoff_s = (backoff_s * 2).min(120);
-            let sleep = gloo_timers::future::TimeoutFuture::new(wait_s * 1000);
-            let kicked = rx.next();
-            futures::pin_mut!(kicked);
-            let _ = futures::future::select(sleep, kicked).await;
-        }
+        });
     });
 }

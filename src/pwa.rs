@@ -7,10 +7,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 /// Registers `sw.js` and passes it the data files already fetched, once the
-/// page has loaded: registering takes main-thread time that the first paint
-/// and the first results need more. Does nothing where service workers are
-/// unavailable (an insecure origin, an old browser); the app works without
-/// one, online.
+/// page has loaded and the browser is idle: registering takes main-thread
+/// time (about 10 ms here) that the first paint and the first results need
+/// more. Does nothing where service workers are unavailable (an insecure
+/// origin, an old browser); the app works without one, online.
 pub fn register_service_worker() {
     let Some(window) = web_sys::window() else {
         return;
@@ -19,9 +19,9 @@ pub fn register_service_worker() {
         .document()
         .is_some_and(|d| d.ready_state() == "complete");
     if loaded {
-        register_now();
+        crate::when_idle(register_now);
     } else {
-        let later = Closure::once(register_now);
+        let later = Closure::once(|| crate::when_idle(register_now));
         let _ = window.add_event_listener_with_callback("load", later.as_ref().unchecked_ref());
         later.forget();
     }

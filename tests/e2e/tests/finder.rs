@@ -289,6 +289,58 @@ async fn the_first_paint_is_large_for_elder_mode_before_the_app_runs() {
 }
 
 #[tokio::test]
+async fn the_page_is_drawn_top_down_and_nothing_on_screen_moves() {
+    // The first render comes in sections, a task each (`Later`): on a
+    // phone, each must appear below those already there, the footer last.
+    let watch = "(() => {
+        const sections = [['position', '.controls .position'], ['functions', '#function-filter'],
+          ['walk', '#walk-filter'], ['more', '.more-filters'], ['results', 'section.results'],
+          ['footer', 'footer.site-footer']];
+        window.__order = []; window.__shift = 0;
+        new MutationObserver(() => {
+          for (const [name, css] of sections)
+            if (!window.__order.includes(name) && document.querySelector(css)) window.__order.push(name);
+        }).observe(document, { childList: true, subtree: true });
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+        }).observe({ type: 'layout-shift', buffered: true });
+      })();";
+    with_finder(move |page| async move {
+        cdp(
+            &page.client,
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": watch }),
+        )
+        .await
+        .expect("watch the page");
+        cdp(
+            &page.client,
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({ "width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": true }),
+        )
+        .await
+        .expect("a phone's screen");
+        page.client.refresh().await.expect("reload");
+        page.eventually("the results", || async {
+            page.count_text().await.filter(|t| t.starts_with("共 "))
+        })
+        .await;
+        let seen = page
+            .client
+            .execute("return [window.__order, window.__shift]", vec![])
+            .await
+            .expect("what the page recorded");
+        assert_eq!(
+            seen[0],
+            serde_json::json!(["position", "functions", "walk", "more", "results", "footer"]),
+            "the order the sections appeared in"
+        );
+        assert_eq!(seen[1].as_f64(), Some(0.0), "layout shift while loading: {seen}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn category_and_age_narrow_the_list() {
     let base = Filters {
         walk_minutes: 30,
