@@ -270,69 +270,71 @@ pub fn Finder(
         let survey_url = survey_url.clone();
         let finder_view = finder_view.clone();
         view! {
-        <header class="topbar">
-            <div class="brand">
-                <span class="logo" aria-hidden="true">"邻"</span>
-                <div>
-                    <h1>{text(Msg::AppName)}</h1>
-                    <p class="tagline">{text(Msg::Tagline)}</p>
+        <Later>
+            <header class="topbar">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true">"邻"</span>
+                    <div>
+                        <h1>{text(Msg::AppName)}</h1>
+                        <p class="tagline">{text(Msg::Tagline)}</p>
+                    </div>
                 </div>
-            </div>
-            <div class="header-actions">
-                <a
-                    class="survey-link"
-                    href="?p=survey"
-                    aria-current=move || survey_on.get().then_some("page")
-                    on:click=move |ev: leptos::ev::MouseEvent| {
-                        ev.prevent_default();
-                        state.update(|s| {
-                            s.page = Page::Survey;
-                            s.facility = None;
-                        });
-                    }
-                >
-                    {lang.pick("需求调查", "Needs survey")}
-                </a>
-                <button
-                    type="button"
-                    class="elder-switch"
-                    aria-pressed=move || if elder.get() { "true" } else { "false" }
-                    on:click=move |_| set_elder.update(|e| *e = !*e)
-                >
-                    {text(Msg::ElderMode)}
-                </button>
-                <button
-                    type="button"
-                    class="lang-switch"
-                    lang=lang.other().tag()
-                    on:click=move |_| {
-                        set_lang.update(|l| *l = l.other());
-                        focus_class_later("lang-switch");
-                    }
-                >
-                    {text(Msg::SwitchLanguage)}
-                </button>
-            </div>
-            <p class="outbox-status" role="status" aria-live="polite">
-                {move || {
-                    let w = waiting.get();
-                    let mut parts = Vec::new();
-                    if w.pending > 0 {
-                        parts.push(match lang {
-                            Lang::Zh => format!("{} 条信息等待发送", w.pending),
-                            Lang::En => format!("{} waiting to be sent", w.pending),
-                        });
-                    }
-                    if w.refused > 0 {
-                        parts.push(match lang {
-                            Lang::Zh => format!("{} 条未被接收，已保存在本机", w.refused),
-                            Lang::En => format!("{} not accepted, kept on this device", w.refused),
-                        });
-                    }
-                    parts.join(lang.pick("；", "; "))
-                }}
-            </p>
-        </header>
+                <div class="header-actions">
+                    <a
+                        class="survey-link"
+                        href="?p=survey"
+                        aria-current=move || survey_on.get().then_some("page")
+                        on:click=move |ev: leptos::ev::MouseEvent| {
+                            ev.prevent_default();
+                            state.update(|s| {
+                                s.page = Page::Survey;
+                                s.facility = None;
+                            });
+                        }
+                    >
+                        {lang.pick("需求调查", "Needs survey")}
+                    </a>
+                    <button
+                        type="button"
+                        class="elder-switch"
+                        aria-pressed=move || if elder.get() { "true" } else { "false" }
+                        on:click=move |_| set_elder.update(|e| *e = !*e)
+                    >
+                        {text(Msg::ElderMode)}
+                    </button>
+                    <button
+                        type="button"
+                        class="lang-switch"
+                        lang=lang.other().tag()
+                        on:click=move |_| {
+                            set_lang.update(|l| *l = l.other());
+                            focus_class_later("lang-switch");
+                        }
+                    >
+                        {text(Msg::SwitchLanguage)}
+                    </button>
+                </div>
+                <p class="outbox-status" role="status" aria-live="polite">
+                    {move || {
+                        let w = waiting.get();
+                        let mut parts = Vec::new();
+                        if w.pending > 0 {
+                            parts.push(match lang {
+                                Lang::Zh => format!("{} 条信息等待发送", w.pending),
+                                Lang::En => format!("{} waiting to be sent", w.pending),
+                            });
+                        }
+                        if w.refused > 0 {
+                            parts.push(match lang {
+                                Lang::Zh => format!("{} 条未被接收，已保存在本机", w.refused),
+                                Lang::En => format!("{} not accepted, kept on this device", w.refused),
+                            });
+                        }
+                        parts.join(lang.pick("；", "; "))
+                    }}
+                </p>
+            </header>
+        </Later>
         <main id="main">
             {move || {
                 let close = move || state.update(|s| s.page = Page::Finder);

@@ -84,7 +84,8 @@ thread_local! {
 /// no tap or frame in between. Each `Later` of the first render waits for
 /// a task of its own, in document order, so each section appears below
 /// those already drawn and nothing on screen moves; until then it takes no
-/// space. Renders after the first (a language switch, a page change) draw
+/// space. The first section drawn takes the place of the static first
+/// paint of `index.html`. Renders after the first (a language switch, a page change) draw
 /// everything at once, so that a heading focused after them is there,
 /// unless the section is marked `always`.
 #[component]
@@ -113,8 +114,12 @@ pub fn Later(
                     move || {
                         // The first section's task comes after the whole
                         // first render has been built, so every section of
-                        // it is already waiting.
-                        FIRST_RENDER.set(false);
+                        // it is already waiting. It takes the place of the
+                        // static first paint in the same task, so that no
+                        // frame shows both, or neither.
+                        if FIRST_RENDER.replace(false) {
+                            remove_static_paint();
+                        }
                         shown.try_set(true);
                     },
                     std::time::Duration::ZERO,
@@ -127,6 +132,14 @@ pub fn Later(
         children.take().map(|draw| untrack(draw))
     })
     .into_any()
+}
+
+/// Removes the header and loading line that `index.html` draws before the
+/// app's code arrives (`#boot`), if they are there.
+fn remove_static_paint() {
+    if let Some(boot) = document().get_element_by_id("boot") {
+        boot.remove();
+    }
 }
 
 /// The whole app, reading the published dataset from [`MANIFEST_URL`],

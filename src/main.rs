@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use leptos::prelude::{document, set_timeout};
+use leptos::prelude::set_timeout;
 
 /// The longest the app waits for a frame before mounting anyway (a page
 /// opened in a background tab gets no frames until it is shown).
@@ -29,11 +29,9 @@ fn main() {
     set_timeout(once, MOUNT_AT_LATEST);
 }
 
+/// Mounts the app below the static first paint, which stays on screen until
+/// the first section of the app's first render replaces it
+/// ([`linli::Later`]).
 fn mount() {
     leptos::mount::mount_to_body(linli::App);
-    // The header and loading line drawn from index.html go in the same task
-    // as the app arrives, so no frame shows both.
-    if let Some(boot) = document().get_element_by_id("boot") {
-        boot.remove();
-    }
 }

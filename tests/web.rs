@@ -249,6 +249,8 @@ async fn elder_mode_is_a_remembered_switch() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.remove_item("linli.elder").unwrap();
     let page = mount(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
+    // The page's first render comes a section at a time (`Later`).
+    until(&page, "the header", |t| t.contains("长辈模式")).await;
     let root = document().document_element().unwrap();
     let button: web_sys::HtmlElement = page
         .query_selector(".elder-switch")
@@ -272,6 +274,7 @@ async fn elder_mode_is_a_remembered_switch() {
     );
     // A finder mounted later (a reload) starts in elder mode.
     let again = mount(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
+    until(&again, "the second header", |t| t.contains("长辈模式")).await;
     let second: web_sys::HtmlElement = again
         .query_selector(".elder-switch")
         .unwrap()

@@ -291,12 +291,19 @@ async fn the_first_paint_is_large_for_elder_mode_before_the_app_runs() {
 #[tokio::test]
 async fn the_page_is_drawn_top_down_and_nothing_on_screen_moves() {
     // The first render comes in sections, a task each (`Later`): on a
-    // phone, each must appear below those already there, the footer last.
+    // phone, each must appear below those already there, the footer last,
+    // and the app's header must replace the static first paint's with no
+    // frame in between.
     let watch = "(() => {
         const sections = [['position', '.controls .position'], ['functions', '#function-filter'],
           ['walk', '#walk-filter'], ['more', '.more-filters'], ['results', 'section.results'],
           ['footer', 'footer.site-footer']];
-        window.__order = []; window.__shift = 0;
+        window.__order = []; window.__shift = 0; window.__bare = 0;
+        const frame = () => {
+          if (!document.querySelector('header.topbar')) window.__bare++;
+          if (!document.querySelector('.count')) requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
         new MutationObserver(() => {
           for (const [name, css] of sections)
             if (!window.__order.includes(name) && document.querySelector(css)) window.__order.push(name);
@@ -327,7 +334,7 @@ async fn the_page_is_drawn_top_down_and_nothing_on_screen_moves() {
         .await;
         let seen = page
             .client
-            .execute("return [window.__order, window.__shift]", vec![])
+            .execute("return [window.__order, window.__shift, window.__bare]", vec![])
             .await
             .expect("what the page recorded");
         assert_eq!(
@@ -336,6 +343,8 @@ async fn the_page_is_drawn_top_down_and_nothing_on_screen_moves() {
             "the order the sections appeared in"
         );
         assert_eq!(seen[1].as_f64(), Some(0.0), "layout shift while loading: {seen}");
+        // The app's header takes the place of the static one in one task.
+        assert_eq!(seen[2], 0, "frames drawn without a header");
     })
     .await;
 }
