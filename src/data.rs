@@ -33,6 +33,9 @@ pub enum LoadError {
     Calendar { url: String, message: String },
     /// The manifest or the community list is not usable.
     Unreadable { url: String, message: String },
+    /// The body is not UTF-8 text; `byte` is the offset of the first byte
+    /// that is not.
+    NotText { url: String, byte: usize },
 }
 
 impl LoadError {
@@ -84,6 +87,12 @@ impl LoadError {
             }
             (LoadError::Unreadable { url, message }, Lang::En) => {
                 format!("The data index at {url} is unusable: {message}")
+            }
+            (LoadError::NotText { url, byte }, Lang::Zh) => {
+                format!("数据不是 UTF-8 文本（{url}，第 {byte} 字节）。")
+            }
+            (LoadError::NotText { url, byte }, Lang::En) => {
+                format!("The data at {url} is not UTF-8 text (byte {byte}).")
             }
         }
     }
@@ -289,7 +298,19 @@ async fn fetch_text(url: &str) -> Result<String, LoadError> {
             status_text: response.status_text(),
         });
     }
-    response.text().await.map_err(network)
+    // The bytes, not `text()`: the browser would decode them into a
+    // JavaScript string on the main thread, only for wasm-bindgen to encode
+    // that string back into UTF-8 in wasm memory.
+    let bytes = response.binary().await.map_err(network)?;
+    let mut text = String::from_utf8(bytes).map_err(|e| LoadError::NotText {
+        url: url.to_owned(),
+        byte: e.utf8_error().valid_up_to(),
+    })?;
+    // A byte order mark, which `text()` would have dropped too.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// The current local time in Beijing (UTC+8, no daylight saving), from the

@@ -219,6 +219,17 @@ async fn malformed_shard_shows_where_it_broke() {
 }
 
 #[wasm_bindgen_test]
+async fn a_shard_that_is_not_utf8_names_the_byte() {
+    // `{"type": ` and then a Latin-1 é (0xE9), which UTF-8 never has alone.
+    let latin1 = "data:application/json,%7B%22type%22%3A%20%E9%7D".to_owned();
+    let page = mount(manifest(&[("110101", DONGCHENG, latin1)]));
+    until(&page, "the error panel", |t| t.contains("设施数据加载失败")).await;
+    let detail = texts(&page, ".error-detail").join("");
+    assert!(detail.contains("不是 UTF-8 文本"), "{detail}");
+    assert!(detail.contains("第 9 字节"), "{detail}");
+}
+
+#[wasm_bindgen_test]
 async fn a_missing_manifest_names_the_status_and_url() {
     let page = mount("data/does-not-exist.json".to_owned());
     until(&page, "the error panel", |t| t.contains("设施数据加载失败")).await;
