@@ -5,7 +5,8 @@
 //! 1. The finder in WebAssembly over 100,000 facilities (`tests/bench.rs`,
 //!    release build, run by wasm-bindgen-test-runner).
 //! 2. A filter change to the next frame in the release app, at 1× and 4×
-//!    CPU slowdown (`tests/e2e/src/bin/repaint.rs`).
+//!    CPU slowdown (`tests/e2e/src/bin/repaint.rs`), and the main thread's
+//!    blocking time on a first visit at 4× (`tests/e2e/src/bin/startup.rs`).
 //! 3. The app shell's size after wasm-opt and brotli (`dist/`).
 //! 4. The collector under 200 concurrent submitters for 60 s on SQLite
 //!    (`crates/collector/src/bin/load.rs`).
@@ -22,7 +23,7 @@
 //! 8. Lighthouse 12.8, mobile profile, against the release build served by
 //!    the collector (`xtask/src/lighthouse.rs`).
 //!
-//! `cargo xtask bench wasm|repaint|size|collector|aggregate|dashboard|peers|lighthouse`
+//! `cargo xtask bench wasm|repaint|startup|size|collector|aggregate|dashboard|peers|lighthouse`
 //! runs one of them.
 
 use std::process::Command;
@@ -34,9 +35,10 @@ use crate::util::{Project, Result, probe, run_lines, show};
 
 pub fn command(project: &Project, args: &[String]) -> Result<()> {
     let only = args.first().map(String::as_str);
-    const BENCHES: [&str; 8] = [
+    const BENCHES: [&str; 9] = [
         "wasm",
         "repaint",
+        "startup",
         "size",
         "collector",
         "aggregate",
@@ -74,19 +76,26 @@ pub fn command(project: &Project, args: &[String]) -> Result<()> {
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "600"),
         )?);
     }
-    if wanted("repaint") || wanted("size") || wanted("dashboard") || wanted("lighthouse") {
+    let in_browser = ["repaint", "startup"];
+    if in_browser.into_iter().any(wanted)
+        || wanted("size")
+        || wanted("dashboard")
+        || wanted("lighthouse")
+    {
         tools::dist(project, &tools)?;
     }
-    if wanted("repaint") {
+    if in_browser.into_iter().any(wanted) {
         let server = StaticServer::start(project.dist(), "127.0.0.1:0")?;
         let driver = ChromeDriver::start(&tools)?;
-        figures.extend(bench_lines(&mut browser_bench(
-            project,
-            &tools,
-            &driver,
-            "repaint",
-            &server.url(),
-        ))?);
+        for bin in in_browser.into_iter().filter(|b| wanted(b)) {
+            figures.extend(bench_lines(&mut browser_bench(
+                project,
+                &tools,
+                &driver,
+                bin,
+                &server.url(),
+            ))?);
+        }
     }
     if wanted("size") {
         figures.extend(shell_size(project)?);
