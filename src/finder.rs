@@ -157,77 +157,81 @@ pub fn Finder(
         let text = move |msg: Msg| msg.text(lang);
         let picker_url = picker_url.clone();
         view! {
-            <section class="controls" aria-label=text(Msg::Filters)>
-                <Later>
-                    <div class="position">
-                        <p>
-                            <span class="label">{text(Msg::Position)}</span>
-                            <strong class="position-name">
-                                {move || position_name(state.with(|s| s.source.clone()), state.with(|s| s.position.is_some()), lang)}
-                            </strong>
-                        </p>
-                        <div class="position-actions">
-                            <button type="button" class="locate" on:click=move |_| locate()>
-                                {text(Msg::UseMyLocation)}
-                            </button>
-                            <CommunityPicker manifest_url=picker_url lang on_pick=pick_community />
+            // The section's own box too, as a section: drawn empty in the
+            // mount task, it would move when the static first paint goes.
+            <Later>
+                <section class="controls" aria-label=text(Msg::Filters)>
+                    <Later>
+                        <div class="position">
+                            <p>
+                                <span class="label">{text(Msg::Position)}</span>
+                                <strong class="position-name">
+                                    {move || position_name(state.with(|s| s.source.clone()), state.with(|s| s.position.is_some()), lang)}
+                                </strong>
+                            </p>
+                            <div class="position-actions">
+                                <button type="button" class="locate" on:click=move |_| locate()>
+                                    {text(Msg::UseMyLocation)}
+                                </button>
+                                <CommunityPicker manifest_url=picker_url lang on_pick=pick_community />
+                            </div>
+                            <p class="locate-status" role="status" aria-live="polite">
+                                {move || locating.get().map(|r| locate_message(r, lang))}
+                            </p>
+                            <p class="hint">{lang.pick("位置只保存在本机。也可以点按地图选择位置。", "Your position stays on this device. You can also tap the map.")}</p>
                         </div>
-                        <p class="locate-status" role="status" aria-live="polite">
-                            {move || locating.get().map(|r| locate_message(r, lang))}
-                        </p>
-                        <p class="hint">{lang.pick("位置只保存在本机。也可以点按地图选择位置。", "Your position stays on this device. You can also tap the map.")}</p>
-                    </div>
-                </Later>
-                <Later><FunctionChoice state lang /></Later>
-                <Later>
-                    <div class="field">
-                        <label for="walk-filter" class="label">{text(Msg::WalkTime)}</label>
-                        <select
-                            id="walk-filter"
-                            on:change=move |ev| {
-                                if let Ok(minutes) = event_target_value(&ev).parse() {
-                                    state.update(|s| s.walk_minutes = minutes);
-                                }
-                            }
-                        >
-                            {WALK_MINUTES
-                                .into_iter()
-                                .map(|m| {
-                                    view! {
-                                        <option value=m.to_string() selected=move || state.with(|s| s.walk_minutes == m)>
-                                            {walk_option(m, lang)}
-                                        </option>
+                    </Later>
+                    <Later><FunctionChoice state lang /></Later>
+                    <Later>
+                        <div class="field">
+                            <label for="walk-filter" class="label">{text(Msg::WalkTime)}</label>
+                            <select
+                                id="walk-filter"
+                                on:change=move |ev| {
+                                    if let Ok(minutes) = event_target_value(&ev).parse() {
+                                        state.update(|s| s.walk_minutes = minutes);
                                     }
-                                })
-                                .collect_view()}
-                        </select>
-                    </div>
-                    <fieldset class="field speed">
-                        <legend class="label">{text(Msg::WalkSpeed)}</legend>
-                        <label>
-                            <input
-                                type="radio"
-                                name="speed"
-                                value="standard"
-                                prop:checked=move || state.with(|s| !s.senior)
-                                on:change=move |_| state.update(|s| s.senior = false)
-                            />
-                            {text(Msg::SpeedStandard)}
-                        </label>
-                        <label>
-                            <input
-                                type="radio"
-                                name="speed"
-                                value="senior"
-                                prop:checked=move || state.with(|s| s.senior)
-                                on:change=move |_| state.update(|s| s.senior = true)
-                            />
-                            {text(Msg::SpeedSenior)}
-                        </label>
-                    </fieldset>
-                </Later>
-                <Later><MoreFilters state lang /></Later>
-            </section>
+                                }
+                            >
+                                {WALK_MINUTES
+                                    .into_iter()
+                                    .map(|m| {
+                                        view! {
+                                            <option value=m.to_string() selected=move || state.with(|s| s.walk_minutes == m)>
+                                                {walk_option(m, lang)}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                        <fieldset class="field speed">
+                            <legend class="label">{text(Msg::WalkSpeed)}</legend>
+                            <label>
+                                <input
+                                    type="radio"
+                                    name="speed"
+                                    value="standard"
+                                    prop:checked=move || state.with(|s| !s.senior)
+                                    on:change=move |_| state.update(|s| s.senior = false)
+                                />
+                                {text(Msg::SpeedStandard)}
+                            </label>
+                            <label>
+                                <input
+                                    type="radio"
+                                    name="speed"
+                                    value="senior"
+                                    prop:checked=move || state.with(|s| s.senior)
+                                    on:change=move |_| state.update(|s| s.senior = true)
+                                />
+                                {text(Msg::SpeedSenior)}
+                            </label>
+                        </fieldset>
+                    </Later>
+                    <Later><MoreFilters state lang /></Later>
+                </section>
+            </Later>
             <Later>
                 <section class="results" aria-labelledby="results-heading">
                     <h2 id="results-heading" tabindex="-1">{text(Msg::ResultsHeading)}</h2>
@@ -338,10 +342,14 @@ pub fn Finder(
         <main id="main">
             {move || {
                 let close = move || state.update(|s| s.page = Page::Finder);
+                // Each page in sections of the first render (`Later`), so
+                // that a shared link to the survey or a facility shows
+                // nothing below the static first paint either.
                 if page.get() == Page::Survey {
-                    view! { <SurveyPage manifest_url=survey_url.clone() lang on_close=close /> }.into_any()
+                    let survey_url = survey_url.clone();
+                    view! { <Later><SurveyPage manifest_url=survey_url lang on_close=close /></Later> }.into_any()
                 } else if facility_ref.with(Option::is_some) {
-                    facility_view(lang).into_any()
+                    view! { <Later>{move || facility_view(lang)}</Later> }.into_any()
                 } else {
                     finder_view(lang).into_any()
                 }

@@ -28,6 +28,8 @@ pub mod speech;
 pub mod survey;
 pub mod url_state;
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 use linli_facilities::finder::WALK_MINUTES;
 use linli_facilities::geometry::{LonLat, WalkingModel};
@@ -48,7 +50,7 @@ pub const SAMPLE_ORIGIN: LonLat = LonLat::new(116.4170, 39.9290);
 
 /// Runs `f` in a task of its own after the next frame is drawn.
 pub fn after_next_paint(f: impl FnOnce() + 'static) {
-    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
+    request_animation_frame(move || set_timeout(f, Duration::ZERO));
 }
 
 /// The longest [`when_idle`] waits for the browser to be idle, in
@@ -71,10 +73,24 @@ pub fn when_idle(f: impl FnOnce() + 'static) {
     }
 }
 
+/// The sections of the page's first render still to be drawn ([`Later`]).
+#[derive(Default)]
+struct FirstRender {
+    /// Whether every section of the first render has been drawn.
+    done: bool,
+    /// Sections waiting for a task, in document order.
+    waiting: std::collections::VecDeque<RwSignal<bool>>,
+    /// Sections built since the last task: the whole first render's at the
+    /// start, then those inside the section drawn last.
+    found: Vec<RwSignal<bool>>,
+    /// Whether the next task is asked for.
+    asked: bool,
+    /// Whether the static first paint has been replaced.
+    replaced: bool,
+}
+
 thread_local! {
-    /// Whether the page's first render is still being drawn in sections
-    /// (see [`Later`]).
-    static FIRST_RENDER: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+    static FIRST_RENDER: std::cell::RefCell<FirstRender> = std::cell::RefCell::default();
 }
 
 /// A section of the page's first render, drawn in a task of its own.
@@ -82,12 +98,13 @@ thread_local! {
 /// Drawn in one go, the first render held the main thread for about 85 ms
 /// on the benchmark machine (four times that on a mid-range phone), with
 /// no tap or frame in between. Each `Later` of the first render waits for
-/// a task of its own, in document order, so each section appears below
-/// those already drawn and nothing on screen moves; until then it takes no
-/// space. The first section drawn takes the place of the static first
-/// paint of `index.html`. Renders after the first (a language switch, a page change) draw
-/// everything at once, so that a heading focused after them is there,
-/// unless the section is marked `always`.
+/// a task of its own, in document order (sections inside a section come
+/// before the sections after it), so each appears below those already
+/// drawn and nothing on screen moves; until then it takes no space. The
+/// first section drawn takes the place of the static first paint of
+/// `index.html`, in the same task. Renders after the first (a language
+/// switch, a page change) draw everything at once, so that a heading
+/// focused after them is there, unless the section is marked `always`.
 #[component]
 pub fn Later(
     /// Wait for a task of its own after the first render too: for a
@@ -97,7 +114,7 @@ pub fn Later(
     always: bool,
     children: Children,
 ) -> impl IntoView {
-    if !always && !FIRST_RENDER.get() {
+    if !always && FIRST_RENDER.with_borrow(|f| f.done) {
         return children();
     }
     let shown = RwSignal::new(false);
@@ -105,25 +122,27 @@ pub fn Later(
     let mut waiting = false;
     (move || {
         if !shown.get() {
-            // Asked for when the section is built, which is in document
+            // Counted in when the section is built, which is in document
             // order (a component's body runs earlier, when the view tree is
             // put together: the footer's before the sections inside main).
             if !waiting {
                 waiting = true;
-                set_timeout(
-                    move || {
-                        // The first section's task comes after the whole
-                        // first render has been built, so every section of
-                        // it is already waiting. It takes the place of the
-                        // static first paint in the same task, so that no
-                        // frame shows both, or neither.
-                        if FIRST_RENDER.replace(false) {
-                            remove_static_paint();
-                        }
-                        shown.try_set(true);
-                    },
-                    std::time::Duration::ZERO,
-                );
+                if always && FIRST_RENDER.with_borrow(|f| f.done) {
+                    set_timeout(
+                        move || {
+                            let _ = shown.try_set(true);
+                        },
+                        Duration::ZERO,
+                    );
+                } else {
+                    let ask = FIRST_RENDER.with_borrow_mut(|f| {
+                        f.found.push(shown);
+                        !std::mem::replace(&mut f.asked, true)
+                    });
+                    if ask {
+                        set_timeout(draw_next_section, Duration::ZERO);
+                    }
+                }
             }
             return None;
         }
@@ -132,6 +151,33 @@ pub fn Later(
         children.take().map(|draw| untrack(draw))
     })
     .into_any()
+}
+
+/// Draws the next section of the first render and asks for a task for the
+/// one after, until none is left.
+fn draw_next_section() {
+    let (next, first) = FIRST_RENDER.with_borrow_mut(|f| {
+        // Those found while the last section was drawn are inside it, so
+        // they come before every section still waiting.
+        for section in std::mem::take(&mut f.found).into_iter().rev() {
+            f.waiting.push_front(section);
+        }
+        // A section no longer on the page (a language switch while
+        // drawing) is skipped.
+        let next =
+            std::iter::from_fn(|| f.waiting.pop_front()).find(|section| !section.is_disposed());
+        if next.is_none() {
+            f.done = true;
+            f.asked = false;
+        }
+        (next, !std::mem::replace(&mut f.replaced, true))
+    });
+    let Some(section) = next else { return };
+    if first {
+        remove_static_paint();
+    }
+    section.set(true);
+    set_timeout(draw_next_section, Duration::ZERO);
 }
 
 /// Removes the header and loading line that `index.html` draws before the
