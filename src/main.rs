@@ -1,32 +1,17 @@
-//! Entry point of the web app: mounts [`linli::App`] in place of the
-//! static first paint of `index.html`.
+//! Entry point of the web app: mounts [`linli::App`] below the static first
+//! paint of `index.html`.
 
-use std::cell::Cell;
-use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::set_timeout;
 
-/// The longest the app waits for a frame before mounting anyway (a page
-/// opened in a background tab gets no frames until it is shown).
-const MOUNT_AT_LATEST: Duration = Duration::from_millis(100);
-
 fn main() {
     console_error_panic_hook::set_once();
-    // The static first paint reaches the screen before the app's first
-    // render: the browser finishes compiling the wasm in one task and the
-    // app mounts in the next, after a frame, so a slow phone shows what is
-    // happening instead of a blank page, and neither task is as long as
-    // the two together.
-    let mounted = Rc::new(Cell::new(false));
-    let once = move || {
-        if !mounted.replace(true) {
-            mount();
-        }
-    };
-    let after_frame = once.clone();
-    linli::after_next_paint(after_frame);
-    set_timeout(once, MOUNT_AT_LATEST);
+    // The loader (`Trunk.toml`) fetched the wasm after the static first
+    // paint was on screen. The app mounts in a task after the one that
+    // finishes compiling the wasm, so that neither is as long as the two
+    // together on a slow phone.
+    set_timeout(mount, Duration::ZERO);
 }
 
 /// Mounts the app below the static first paint, which stays on screen until
