@@ -1,21 +1,29 @@
 //! axe-core (from npm, in the same Chromium) finds no violations on the
 //! finder, its results, the community picker, a facility page and the
-//! survey, in the normal and the elder mode.
+//! survey, in the normal and the elder mode; and that at 320 CSS pixels
+//! (WCAG 1.4.10, reflow) nothing on those pages runs past the screen's
+//! edge, in either mode.
 
-use linli_e2e::{FinderPage, Setup, expected_names, with_setup};
+use linli_e2e::{FinderPage, Setup, cdp, expected_names, with_setup};
 
 async fn check(page: &FinderPage, what: &str) {
     let violations = page.axe_violations().await;
     assert!(violations.is_empty(), "{what}: {violations:#?}");
 }
 
-async fn every_page(elder: bool) {
-    let near = expected_names(None, 15);
+/// The facilities the first page lists (a 15-minute walk from the sample
+/// position), the browser's setup and the mode's name, in elder mode or not.
+fn in_mode(elder: bool) -> (Vec<String>, Setup, &'static str) {
     let setup = Setup {
         elder,
         ..Setup::default()
     };
     let mode = if elder { "elder mode" } else { "normal mode" };
+    (expected_names(None, 15), setup, mode)
+}
+
+async fn every_page(elder: bool) {
+    let (near, setup, mode) = in_mode(elder);
     with_setup(setup, move |page| async move {
         page.wait_for_text(".count", &format!("共 {} 处", near.len()))
             .await;
@@ -66,4 +74,65 @@ async fn no_violations_in_normal_mode() {
 #[tokio::test]
 async fn no_violations_in_elder_mode() {
     every_page(true).await;
+}
+
+/// The elements whose right edge passes the viewport's, as
+/// `tag.class left..right`, and the document's scroll width against its
+/// client width when they differ.
+async fn past_the_edge(page: &FinderPage) -> Vec<String> {
+    let found = page
+        .client
+        .execute(
+            "const w = document.documentElement.clientWidth;
+             const out = [...document.querySelectorAll('body *')]
+               .map(e => [e, e.getBoundingClientRect()])
+               .filter(([, b]) => b.width > 0 && b.right > w + 0.5)
+               .slice(0, 8)
+               .map(([e, b]) => `${e.tagName.toLowerCase()}.${(e.getAttribute('class') || '').split(' ')[0]} ${Math.round(b.left)}..${Math.round(b.right)}`);
+             const sw = document.documentElement.scrollWidth;
+             if (sw > w) out.push(`scroll width ${sw} > ${w}`);
+             return out;",
+            vec![],
+        )
+        .await
+        .expect("measure the page");
+    serde_json::from_value(found).expect("a list of strings")
+}
+
+async fn reflows_at_320_px(elder: bool) {
+    let (near, setup, mode) = in_mode(elder);
+    with_setup(setup, move |page| async move {
+        cdp(
+            &page.client,
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({ "width": 320, "height": 640, "deviceScaleFactor": 2, "mobile": true }),
+        )
+        .await
+        .expect("a 320 px screen");
+        page.client.refresh().await.expect("reload");
+        page.wait_for_text(".count", &format!("共 {} 处", near.len()))
+            .await;
+        let over = past_the_edge(&page).await;
+        assert!(over.is_empty(), "finder with results, {mode}: {over:?}");
+        page.click(".result .name a").await;
+        page.wait_for_text("#facility-heading", &near[0]).await;
+        let over = past_the_edge(&page).await;
+        assert!(over.is_empty(), "facility page, {mode}: {over:?}");
+        page.click(".survey-link").await;
+        page.wait_for_text("#survey-step-heading", "个人信息处理说明")
+            .await;
+        let over = past_the_edge(&page).await;
+        assert!(over.is_empty(), "survey, {mode}: {over:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn nothing_runs_past_the_edge_at_320_px_in_normal_mode() {
+    reflows_at_320_px(false).await;
+}
+
+#[tokio::test]
+async fn nothing_runs_past_the_edge_at_320_px_in_elder_mode() {
+    reflows_at_320_px(true).await;
 }
