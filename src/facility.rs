@@ -510,14 +510,23 @@ fn service_card(
                                     </th>
                                     <td>
                                         {
-                                            let hours = hours.clone();
-                                            {
-                                                let l = lang;
-                                                match &hours {
-                                                    DayHours::Closed => l.pick("休息", "Closed").to_owned(),
-                                                    DayHours::Open(spans) => spans.join(", "),
-                                                    DayHours::Unknown => l.pick("未知", "Unknown").to_owned(),
-                                                }
+                                            // Each stretch of time stays on one line
+                                            // (`.span`), so that in 长辈模式 on a phone
+                                            // a line breaks between stretches, never
+                                            // inside "09:00–17:00".
+                                            let l = lang;
+                                            match &hours {
+                                                DayHours::Closed => l.pick("休息", "Closed").into_any(),
+                                                DayHours::Open(spans) => spans
+                                                    .iter()
+                                                    .enumerate()
+                                                    .map(|(i, s)| view! {
+                                                        {(i > 0).then_some(", ")}
+                                                        <span class="span">{s.clone()}</span>
+                                                    })
+                                                    .collect_view()
+                                                    .into_any(),
+                                                DayHours::Unknown => l.pick("未知", "Unknown").into_any(),
                                             }
                                         }
                                         {
