@@ -3,7 +3,7 @@
 //! page, where the same queries also run through two JavaScript finders.
 //! Nothing here ships in the app; `cargo xtask bench peers` builds it.
 //!
-//! The page hands the dataset over as GeoJSON text ([`Finder::load`]),
+//! The page hands the dataset over as the GeoJSON body's bytes ([`Finder::load`]),
 //! asks for the seeded query plan ([`Finder::plan`]), runs each query
 //! ([`Finder::query`], the same `find_near` the app runs) and reads the
 //! per-facility function and open-at-the-benchmark-time bitmasks that the
@@ -265,10 +265,15 @@ impl Finder {
 
 #[wasm_bindgen]
 impl Finder {
-    /// Decodes GeoJSON text with `parse_feature_collection` and builds the
-    /// grid index with `SpatialIndex::new`: the timed "decode and index".
-    pub fn load(text: &str) -> Result<Finder, JsError> {
-        Finder::from_text(text).map_err(|e| JsError::new(&e))
+    /// The timed "decode and index", from the body's bytes as the app reads
+    /// a shard (`data::fetch_text`): UTF-8 checked in place, then
+    /// `parse_feature_collection` and `SpatialIndex::new`. wasm-bindgen
+    /// copies `bytes` into wasm memory on the way in.
+    pub fn load(bytes: &[u8]) -> Result<Finder, JsError> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| JsError::new(&format!("not UTF-8 at byte {}", e.valid_up_to())))?;
+        Finder::from_text(text.strip_prefix('\u{feff}').unwrap_or(text))
+            .map_err(|e| JsError::new(&e))
     }
 
     /// How many facilities were loaded.
