@@ -663,7 +663,7 @@ fn ServiceItem(line: ServiceLine, lang: Lang) -> impl IntoView {
         ServiceState::Unknown => ("service-state unknown", Msg::HoursUnknown),
     };
     view! {
-        <li class="service" data-function=function.code()>
+        <li class="service">
             <FunctionIcon function />
             <span class="service-name">
                 {{
@@ -996,11 +996,7 @@ fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView +
                 .iter()
                 .map(|&f| {
                     view! {
-                        <li
-                            class="function"
-                            class:searched=searched == Some(f)
-                            data-function=f.code()
-                        >
+                        <li class="function" class:searched=searched == Some(f)>
                             {function_label(f, lang)}
                         </li>
                     }

@@ -41,15 +41,9 @@ pub fn icon_path(function: ServiceFunction) -> &'static str {
 #[component]
 pub fn FunctionIcon(function: ServiceFunction) -> impl IntoView {
     view! {
-        <svg
-            class="icon"
-            viewBox="0 0 24 24"
-            width="24"
-            height="24"
-            aria-hidden="true"
-            focusable="false"
-            data-function=function.code()
-        >
+        // Sized by CSS (`.icon`); no more attributes than it needs, since a
+        // row rebuilt after a filter change sets each of them again.
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
             <path d=icon_path(function) />
         </svg>
     }
