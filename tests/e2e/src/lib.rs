@@ -84,6 +84,19 @@ pub async fn cdp(client: &Client, cmd: &'static str, params: Value) -> Result<Va
     client.issue_cmd(Cdp { cmd, params }).await
 }
 
+/// Makes the page a phone's: a touch screen `width` × `height` CSS pixels
+/// with `scale` device pixels to each (DevTools
+/// `Emulation.setDeviceMetricsOverride`); takes effect at the next load.
+pub async fn phone_screen(client: &Client, width: u32, height: u32, scale: f64) {
+    cdp(
+        client,
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": width, "height": height, "deviceScaleFactor": scale, "mobile": true }),
+    )
+    .await
+    .expect("a phone's screen");
+}
+
 /// A script, run before any page script, that makes `Date` read the
 /// instant `utc_ms` (milliseconds since 1970, UTC) and then run on.
 fn clock_script(utc_ms: i64) -> String {

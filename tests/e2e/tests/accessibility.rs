@@ -4,7 +4,7 @@
 //! (WCAG 1.4.10, reflow) nothing on those pages runs past the screen's
 //! edge, in either mode.
 
-use linli_e2e::{FinderPage, Setup, cdp, expected_names, with_setup};
+use linli_e2e::{FinderPage, Setup, expected_names, phone_screen, with_setup};
 
 async fn check(page: &FinderPage, what: &str) {
     let violations = page.axe_violations().await;
@@ -102,13 +102,7 @@ async fn past_the_edge(page: &FinderPage) -> Vec<String> {
 async fn reflows_at_320_px(elder: bool) {
     let (near, setup, mode) = in_mode(elder);
     with_setup(setup, move |page| async move {
-        cdp(
-            &page.client,
-            "Emulation.setDeviceMetricsOverride",
-            serde_json::json!({ "width": 320, "height": 640, "deviceScaleFactor": 2, "mobile": true }),
-        )
-        .await
-        .expect("a 320 px screen");
+        phone_screen(&page.client, 320, 640, 2.0).await;
         page.client.refresh().await.expect("reload");
         page.wait_for_text(".count", &format!("共 {} 处", near.len()))
             .await;

@@ -3,7 +3,8 @@
 
 use fantoccini::Locator;
 use linli_e2e::{
-    FinderPage, Setup, cdp, expected, expected_from, expected_names, with_finder, with_setup,
+    FinderPage, Setup, cdp, expected, expected_from, expected_names, phone_screen, with_finder,
+    with_setup,
 };
 use linli_facilities::finder::{AgeBand, Filters, OpenAt};
 use linli_facilities::model::{Category, ServiceFunction};
@@ -333,13 +334,7 @@ async fn the_page_is_drawn_top_down_and_nothing_on_screen_moves() {
         )
         .await
         .expect("watch the page");
-        cdp(
-            &page.client,
-            "Emulation.setDeviceMetricsOverride",
-            serde_json::json!({ "width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": true }),
-        )
-        .await
-        .expect("a phone's screen");
+        phone_screen(&page.client, 390, 844, 3.0).await;
         // And a phone's speed, so that frames fall between the sections.
         cdp(
             &page.client,
@@ -355,7 +350,10 @@ async fn the_page_is_drawn_top_down_and_nothing_on_screen_moves() {
         .await;
         let seen = page
             .client
-            .execute("return [window.__order, window.__shift, window.__bare, window.__moved()]", vec![])
+            .execute(
+                "return [window.__order, window.__shift, window.__bare, window.__moved()]",
+                vec![],
+            )
             .await
             .expect("what the page recorded");
         assert_eq!(
@@ -363,23 +361,40 @@ async fn the_page_is_drawn_top_down_and_nothing_on_screen_moves() {
             serde_json::json!(["position", "functions", "walk", "more", "results", "footer"]),
             "the order the sections appeared in"
         );
-        assert_eq!(seen[1].as_f64(), Some(0.0), "layout shift while loading: {seen}");
+        assert_eq!(
+            seen[1].as_f64(),
+            Some(0.0),
+            "layout shift while loading: {seen}"
+        );
         // The app's header takes the place of the static one in one task.
         assert_eq!(seen[2], 0, "frames drawn without a header");
-        assert_eq!(seen[3], serde_json::json!([]), "moved after showing on screen");
+        assert_eq!(
+            seen[3],
+            serde_json::json!([]),
+            "moved after showing on screen"
+        );
         // A shared link to the survey: its page is a section too.
         let app = page.url().await;
         let survey = format!("{}?p=survey", app.split('?').next().unwrap_or(&app));
         page.open(&survey).await;
-        page.eventually("the survey", || async { page.text_of("#survey-heading").await })
-            .await;
+        page.eventually("the survey", || async {
+            page.text_of("#survey-heading").await
+        })
+        .await;
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         let seen = page
             .client
-            .execute("return [window.__shift, window.__bare, window.__moved()]", vec![])
+            .execute(
+                "return [window.__shift, window.__bare, window.__moved()]",
+                vec![],
+            )
             .await
             .expect("what the survey page recorded");
-        assert_eq!(seen[0].as_f64(), Some(0.0), "layout shift on the survey: {seen}");
+        assert_eq!(
+            seen[0].as_f64(),
+            Some(0.0),
+            "layout shift on the survey: {seen}"
+        );
         assert_eq!(seen[1], 0, "survey frames drawn without a header");
         assert_eq!(seen[2], serde_json::json!([]), "moved on the survey page");
     })

@@ -10,7 +10,7 @@
 //! 3 s after the results are listed; Lighthouse's TBT is simulated from an
 //! unthrottled trace instead, and moves a lot from run to run.
 
-use linli_e2e::{Setup, cdp, with_setup};
+use linli_e2e::{Setup, cdp, phone_screen, with_setup};
 use serde_json::{Value, json};
 
 /// First visits measured.
@@ -45,11 +45,7 @@ async fn main() {
                 json!({ "source": OBSERVE }),
             )
             .await;
-            send(
-                "Emulation.setDeviceMetricsOverride",
-                json!({ "width": 412, "height": 823, "deviceScaleFactor": 1.75, "mobile": true }),
-            )
-            .await;
+            phone_screen(&page.client, 412, 823, 1.75).await;
             send("Emulation.setCPUThrottlingRate", json!({ "rate": 4 })).await;
             page.client.goto(&app).await.expect("open the app");
             page.eventually("the results", || async {
