@@ -339,9 +339,20 @@ async fn use_my_location_searches_from_the_device_position() {
     })
     .await;
     assert_eq!(texts(&page, ".position-name"), ["我的位置"]);
-    // The position is in the URL and remembered on this device only.
-    let url = web_sys::window().unwrap().location().search().unwrap();
-    assert!(url.contains("pos=116.42650,39.92450"), "{url}");
+    // The position is in the URL and remembered on this device only. The
+    // finder writes the URL once the next frame is drawn, so wait for it.
+    let search = || web_sys::window().unwrap().location().search().unwrap();
+    for _ in 0..100 {
+        if search().contains("pos=") {
+            break;
+        }
+        gloo_timers::future::sleep(Duration::from_millis(50)).await;
+    }
+    let url = search();
+    assert!(
+        url.contains("pos=116.42650,39.92450"),
+        "the address holds the device position: {url:?}"
+    );
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     assert_eq!(
         storage.get_item("linli.position").unwrap().as_deref(),
