@@ -9,7 +9,6 @@ use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use fantoccini::elements::Element;
 use fantoccini::error::CmdError;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -300,50 +299,76 @@ impl FinderPage {
         self.text_of(".count").await
     }
 
-    /// The names in the result list, top to bottom, after pressing "显示更多"
-    /// (show more) until every result is listed.
-    pub async fn result_names(&self) -> Vec<String> {
-        // The button is pressed through the page, not at its coordinates:
-        // rows below the fold are laid out as they scroll into view, which
-        // can move the button between WebDriver finding it and clicking
-        // there, and the click then lands on a row's link.
-        loop {
-            let pressed = self
+    /// Waits until the map shows a marker for every result the count line
+    /// names (a chosen marker's copy on top not counted), and returns how
+    /// many. The map draws its markers in a task after the list's, so just
+    /// after the list appears they may not be there yet.
+    pub async fn wait_for_markers(&self) -> usize {
+        self.eventually("a marker on the map for every result", || async {
+            let listed: usize = self
+                .count_text()
+                .await?
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .ok()?;
+            let drawn = self
                 .client
                 .execute(
-                    "const more = document.querySelector('.show-more'); if (more) more.click(); return !!more;",
+                    "return document.querySelectorAll('g.marker:not(.top)').length",
                     vec![],
                 )
                 .await
-                .expect("show more");
-            if pressed != Value::Bool(true) {
-                break;
-            }
-        }
-        let rows = self
-            .client
-            .find_all(Locator::Css(".result .name"))
-            .await
-            .unwrap_or_default();
-        texts(rows).await
+                .ok()?
+                .as_u64()?;
+            (drawn == listed as u64).then_some(listed)
+        })
+        .await
     }
 
-    /// The service chips of each result row, top to bottom.
+    /// The names in the result list, top to bottom, after pressing "显示更多"
+    /// (show more) until every result is listed.
+    ///
+    /// Read in the page, in the task that finds no button left, so the
+    /// names are one consistent list. The button is pressed through the
+    /// page, not at its coordinates: rows below the fold are laid out as
+    /// they scroll into view, which can move the button between WebDriver
+    /// finding it and clicking there. And the list is not read element by
+    /// element: when the data for a new position arrives, the list is drawn
+    /// again, and elements found before that have gone (their text read as
+    /// empty), which once failed a run with a list of blank names.
+    pub async fn result_names(&self) -> Vec<String> {
+        let names = self
+            .client
+            .execute_async(
+                "const done = arguments[0];
+                 const step = () => {
+                   const more = document.querySelector('.show-more');
+                   if (more) { more.click(); setTimeout(step, 0); return; }
+                   done([...document.querySelectorAll('.result .name')].map(n => n.textContent.trim()));
+                 };
+                 step();",
+                vec![],
+            )
+            .await
+            .expect("the names in the result list");
+        serde_json::from_value(names).expect("a list of names")
+    }
+
+    /// The service chips of each result row, top to bottom, read in one
+    /// go for the same reason as [`FinderPage::result_names`].
     pub async fn result_functions(&self) -> Vec<Vec<String>> {
         let rows = self
             .client
-            .find_all(Locator::Css(".result"))
+            .execute(
+                "return [...document.querySelectorAll('.result')]
+                   .map(r => [...r.querySelectorAll('.function')].map(c => c.textContent.trim()));",
+                vec![],
+            )
             .await
-            .expect("result rows");
-        let mut all = Vec::new();
-        for row in rows {
-            let chips = row
-                .find_all(Locator::Css(".function"))
-                .await
-                .expect("chips");
-            all.push(texts(chips).await);
-        }
-        all
+            .expect("the service chips of the rows");
+        serde_json::from_value(rows).expect("lists of chips")
     }
 
     /// Chooses a walking time by its visible label, e.g. "30 分钟以内".
@@ -687,14 +712,6 @@ pub fn expected_from(origin: LonLat, filters: &Filters, now: chrono::NaiveDateTi
     .iter()
     .map(|hit| facilities[hit.index].name.zh.clone())
     .collect()
-}
-
-async fn texts(elements: Vec<Element>) -> Vec<String> {
-    let mut out = Vec::with_capacity(elements.len());
-    for e in elements {
-        out.push(e.text().await.unwrap_or_default());
-    }
-    out
 }
 
 /// A collector of the test's own, which the test can stop and start, and a

@@ -94,6 +94,7 @@ async fn switches_to_english_and_keeps_the_filters() {
             "English names are shown: {first}"
         );
         // The map's markers name it the same way for screen readers.
+        page.wait_for_markers().await;
         let marker = page
             .client
             .execute(
@@ -632,6 +633,7 @@ async fn a_changed_list_keeps_the_choice_and_links_with_their_facility() {
     with_finder(move |page| async move {
         page.choose_walk("30 分钟以内").await;
         wait_for_count(&page, &format!("共 {} 处", everything.len())).await;
+        page.wait_for_markers().await;
         // Choose the facility on the map.
         page.client
             .execute(
@@ -692,6 +694,7 @@ async fn the_nearest_marker_stays_on_top() {
             page.text_of(".count").await.filter(|t| t.starts_with("共 "))
         })
         .await;
+        page.wait_for_markers().await;
         let at_first = "const m = document.querySelector('g.marker'); m.scrollIntoView({ block: 'center' });
             const r = m.getBoundingClientRect();
             return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2).closest('g.marker, g.nearest');";

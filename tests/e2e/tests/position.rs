@@ -128,12 +128,11 @@ async fn the_map_and_the_list_follow_each_other() {
     assert!(near.len() >= 2);
     with_finder(move |page| async move {
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
-        let markers = page
-            .client
-            .find_all(Locator::Css(".map .marker"))
-            .await
-            .unwrap();
-        assert_eq!(markers.len(), near.len(), "one marker per result");
+        assert_eq!(
+            page.wait_for_markers().await,
+            near.len(),
+            "one marker per result"
+        );
         // Choosing the second marker selects the second row.
         page.click(".map .marker:nth-of-type(2)").await;
         let second_id = page
