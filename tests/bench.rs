@@ -13,6 +13,7 @@ use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::index::SpatialIndex;
 use linli_facilities::manifest::Manifest;
 use linli_facilities::model::ServiceFunction;
+use linli_facilities::seeded::SplitMix64;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -52,19 +53,6 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// SplitMix64 in [0, 1).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// The published sample, copied to [`COUNT`] facilities: each copy moved
 /// up to about 4 km from its original, so that the city's clusters keep
 /// their shape at a higher density.
@@ -77,14 +65,14 @@ fn dataset() -> Dataset {
                 .facilities,
         );
     }
-    let mut rng = Rng(2026);
+    let mut rng = SplitMix64::new(2026);
     let mut facilities = Vec::with_capacity(COUNT);
     for i in 0..COUNT {
         let mut f = base[i % base.len()].clone();
         f.id = format!("bench-{i:06}");
         f.position = LonLat::new(
-            f.position.lon + (rng.next() - 0.5) * 0.09,
-            f.position.lat + (rng.next() - 0.5) * 0.07,
+            f.position.lon + (rng.unit() - 0.5) * 0.09,
+            f.position.lat + (rng.unit() - 0.5) * 0.07,
         );
         facilities.push(f);
     }
@@ -128,14 +116,14 @@ fn filtering_and_ranking_100k_facilities() {
 
     // Query points: around the sample's facilities, so that searches find
     // something, as residents' do.
-    let mut rng = Rng(7);
+    let mut rng = SplitMix64::new(7);
     let facilities = &loaded.dataset.facilities;
     let origins: Vec<LonLat> = (0..QUERIES)
         .map(|_| {
-            let f = &facilities[(rng.next() * facilities.len() as f64) as usize];
+            let f = &facilities[(rng.unit() * facilities.len() as f64) as usize];
             LonLat::new(
-                f.position.lon + (rng.next() - 0.5) * 0.01,
-                f.position.lat + (rng.next() - 0.5) * 0.01,
+                f.position.lon + (rng.unit() - 0.5) * 0.01,
+                f.position.lat + (rng.unit() - 0.5) * 0.01,
             )
         })
         .collect();

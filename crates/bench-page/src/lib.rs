@@ -20,6 +20,7 @@ use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::State;
 use linli_facilities::index::SpatialIndex;
 use linli_facilities::model::{Facility, ServiceFunction};
+use linli_facilities::seeded::SplitMix64;
 use wasm_bindgen::prelude::*;
 
 #[cfg(target_arch = "wasm32")]
@@ -118,21 +119,6 @@ impl Query {
     }
 }
 
-/// SplitMix64 in [0, 1), as in `tests/bench.rs`.
-#[derive(Debug, Clone)]
-pub struct Rng(pub u64);
-
-impl Rng {
-    /// The next number in [0, 1).
-    pub fn next_unit(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// `count` seeded queries, as `tests/bench.rs` makes them: positions
 /// within about 500 m of random facilities, and the filter changes a
 /// resident makes, one per query in turn (function: any, meals, elder
@@ -142,13 +128,13 @@ pub fn plan(facilities: &[Facility], count: usize) -> Vec<Query> {
     if facilities.is_empty() {
         return Vec::new();
     }
-    let mut rng = Rng(7);
+    let mut rng = SplitMix64::new(7);
     (0..count)
         .map(|q| {
-            let f = &facilities[(rng.next_unit() * facilities.len() as f64) as usize];
+            let f = &facilities[(rng.unit() * facilities.len() as f64) as usize];
             let origin = LonLat::new(
-                f.position.lon + (rng.next_unit() - 0.5) * 0.01,
-                f.position.lat + (rng.next_unit() - 0.5) * 0.01,
+                f.position.lon + (rng.unit() - 0.5) * 0.01,
+                f.position.lat + (rng.unit() - 0.5) * 0.01,
             );
             let functions = match q % 4 {
                 0 => ANY_FUNCTION,

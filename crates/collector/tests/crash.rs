@@ -11,6 +11,7 @@ mod common;
 
 use linli_collector::Db;
 use linli_collector::client::{sample_survey, send_until_confirmed, test_id};
+use linli_facilities::seeded::SplitMix64;
 
 /// Starts the collector on `port`, on `database` (a URL) or, when `None`,
 /// the SQLite file in `data`.
@@ -38,15 +39,6 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-/// SplitMix64, for the kill times.
-fn next(seed: &mut u64) -> u64 {
-    *seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *seed;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,12 +86,13 @@ async fn crash_run(database: Option<String>) {
             })
         })
         .collect();
-    let mut seed = 2026;
+    // Seeded, for the kill times.
+    let mut rng = SplitMix64::new(2026);
     for _ in 0..6 {
-        tokio::time::sleep(Duration::from_millis(150 + next(&mut seed) % 600)).await;
+        tokio::time::sleep(Duration::from_millis(150 + rng.below(600))).await;
         child.kill().expect("SIGKILL");
         child.wait().unwrap();
-        tokio::time::sleep(Duration::from_millis(next(&mut seed) % 200)).await;
+        tokio::time::sleep(Duration::from_millis(rng.below(200))).await;
         child = start(port, dir.path(), db_arg);
     }
     tokio::time::sleep(Duration::from_millis(500)).await;

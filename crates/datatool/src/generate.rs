@@ -13,6 +13,7 @@ use linli_facilities::model::{
     Accessibility, AgeRange, Capacity, CapacityKind, Category, Eligibility, Facility, Form, Name,
     OperatingModel, Price, PriceUnit, Service, ServiceFunction,
 };
+use linli_facilities::seeded::SplitMix64;
 use serde::Deserialize;
 
 /// Real sub-district names with approximate centres, per district.
@@ -52,28 +53,25 @@ fn weight(code: &str) -> u32 {
     }
 }
 
-/// SplitMix64: small, fast and fully determined by its seed.
+/// The generator's draws for the sample: [`SplitMix64`] with the shapes
+/// the generator needs.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(SplitMix64);
 
 impl Rng {
     /// A generator started from `seed`.
     pub fn new(seed: u64) -> Rng {
-        Rng(seed)
+        Rng(SplitMix64::new(seed))
     }
 
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// A float in `[0, 1)`.
     pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.unit()
     }
 
     /// True with probability `p`.

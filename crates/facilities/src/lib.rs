@@ -41,3 +41,4 @@ pub mod index;
 pub mod manifest;
 pub mod model;
 pub mod places;
+pub mod seeded;

@@ -11,6 +11,7 @@ use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::State;
 use linli_facilities::index::SpatialIndex;
 use linli_facilities::model::{Category, Facility, ServiceFunction};
+use linli_facilities::seeded::SplitMix64;
 
 const SAMPLE: &str = include_str!("fixtures/sample.geojson");
 /// Near Dongsi: lc-sample-001 is 159 m away, 002 952 m, 006 1382 m.
@@ -83,15 +84,8 @@ fn the_spatial_index_finds_exactly_what_a_full_scan_finds() {
     let calendar =
         HolidayCalendar::from_json(include_str!("../../../public/data/holidays.json")).unwrap();
     let base = sample();
-    let mut seed: u64 = 2026;
-    let mut next = move || {
-        // SplitMix64.
-        seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = seed;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = SplitMix64::new(2026);
+    let mut next = move || rng.unit();
     let mut facilities = Vec::new();
     for i in 0..5_000 {
         let mut f = base[i % base.len()].clone();

@@ -280,9 +280,10 @@ mod tests {
 
     #[test]
     fn a_tally_counts_what_the_response_counts() {
-        use crate::synthetic::{Rng, one_place, response};
+        use crate::synthetic::{one_place, response};
+        use linli_facilities::seeded::SplitMix64;
         let places = [one_place()];
-        let mut rng = Rng::new(11);
+        let mut rng = SplitMix64::new(11);
         let (mut by_response, mut by_tally) = (Demand::default(), Demand::default());
         for i in 0..2_000 {
             let r = response(&mut rng, i, &places);

@@ -641,6 +641,8 @@ fn subtract_scaled(a: &[(u32, u64)], f: u64, b: &[(u32, u64)]) -> Vec<(u32, u64)
 /// with partial pivoting, sharing no code with the engine above.
 #[cfg(test)]
 pub(crate) mod check {
+    use linli_facilities::seeded::SplitMix64;
+
     use super::Relation;
 
     const EPS: f64 = 1e-9;
@@ -737,27 +739,19 @@ pub(crate) mod check {
             .collect()
     }
 
-    /// A small seeded xorshift generator for property tests.
+    /// The seeded generator of the property tests, with the counts they
+    /// draw.
     #[derive(Debug)]
-    pub(crate) struct Rng(u64);
+    pub(crate) struct Rng(SplitMix64);
 
     impl Rng {
         pub(crate) fn new(seed: u64) -> Rng {
-            Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-        }
-
-        pub(crate) fn next(&mut self) -> u64 {
-            let mut x = self.0;
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            self.0 = x;
-            x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+            Rng(SplitMix64::new(seed))
         }
 
         /// Uniform in `0..n` (close enough for tests).
         pub(crate) fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
+            self.0.below(n)
         }
 
         /// A count: often zero or small, sometimes large.

@@ -4,29 +4,11 @@
 
 use linli_facilities::model::ServiceFunction;
 use linli_facilities::places::Place;
+use linli_facilities::seeded::SplitMix64;
 
 use crate::questionnaire::{TIMES, WALK_MINUTES};
 use crate::response::{CommunityRef, TimeNeed};
 use crate::{Household, Need, PayAnswer, Response};
-
-/// A small seeded generator (xorshift64*), so every run sees the same data.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from a non-zero seed.
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed.max(1))
-    }
-
-    /// A number below `n` (`n` > 0).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
-    }
-}
 
 /// A valid answer, the `i`th of a run (its id is made from `i`), from one
 /// of `places`: a quarter of the communities give most answers, as real
@@ -35,7 +17,7 @@ impl Rng {
 /// # Panics
 ///
 /// If `places` is empty.
-pub fn response(rng: &mut Rng, i: u64, places: &[Place]) -> Response {
+pub fn response(rng: &mut SplitMix64, i: u64, places: &[Place]) -> Response {
     let n = places.len() as u64;
     let place = if rng.below(4) == 0 {
         &places[rng.below(n) as usize]
@@ -118,7 +100,7 @@ mod tests {
     #[test]
     fn synthetic_answers_are_valid_and_repeatable() {
         let places = [one_place()];
-        let (mut a, mut b) = (Rng::new(7), Rng::new(7));
+        let (mut a, mut b) = (SplitMix64::new(7), SplitMix64::new(7));
         for i in 0..500 {
             let r = response(&mut a, i, &places);
             assert_eq!(crate::validate(&r), Ok(()), "{r:?}");

@@ -14,11 +14,12 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use linli_facilities::places::PlaceList;
+use linli_facilities::seeded::SplitMix64;
 use linli_survey::Response;
 use linli_survey::aggregate::by_community;
 use linli_survey::disclosure::MIN_COUNT;
 use linli_survey::publish::publish;
-use linli_survey::synthetic::{Rng, response};
+use linli_survey::synthetic::response;
 
 fn median_and_spread(mut v: Vec<f64>) -> (f64, f64, f64) {
     v.sort_by(f64::total_cmp);
@@ -36,7 +37,7 @@ fn main() {
     let runs: usize = args.get(2).map_or(5, |n| n.parse().expect("runs"));
     let places = PlaceList::from_json(&std::fs::read_to_string(places_path).expect("places.json"))
         .expect("a community list");
-    let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15);
+    let mut rng = SplitMix64::new(0x9E37_79B9_7F4A_7C15);
     let stored: Vec<String> = (0..count)
         .map(|i| serde_json::to_string(&response(&mut rng, i, &places.places)).unwrap())
         .collect();

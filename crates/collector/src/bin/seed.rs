@@ -10,7 +10,8 @@
 
 use linli_collector::Db;
 use linli_facilities::places::PlaceList;
-use linli_survey::synthetic::{Rng, response};
+use linli_facilities::seeded::SplitMix64;
+use linli_survey::synthetic::response;
 use sha2::{Digest, Sha256};
 
 #[tokio::main]
@@ -33,7 +34,7 @@ async fn main() {
         "no communities in district {district}"
     );
     let db = Db::connect(url).await.expect("the database");
-    let mut rng = Rng::new(0x5EED);
+    let mut rng = SplitMix64::new(0x5EED);
     let mut done = 0;
     while done < count {
         let mut tx = db.pool.begin().await.expect("a transaction");

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use fantoccini::wd::TimeoutConfiguration;
 use linli_e2e::{FinderPage, Setup, cdp, with_setup};
 use linli_facilities::districts;
+use linli_facilities::seeded::SplitMix64;
 use serde_json::{Value, json};
 
 /// Facilities in the national dataset.
@@ -35,19 +36,6 @@ const DECODES: [(u32, usize); 2] = [(1, 5), (4, 3)];
 fn env(name: &str) -> String {
     std::env::var(name)
         .unwrap_or_else(|_| panic!("{name} is not set: run this through `cargo xtask bench peers`"))
-}
-
-/// SplitMix64 in [0, 1), as in `tests/bench.rs`.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 /// `value` moved back inside `[low, high]` by reflecting off the edge it
@@ -87,7 +75,7 @@ fn national_geojson(data: &Path, count: usize) -> String {
         );
     }
     assert!(!base.is_empty(), "no features in {}", data.display());
-    let mut rng = Rng(2026);
+    let mut rng = SplitMix64::new(2026);
     let mut out = String::from("{\"type\":\"FeatureCollection\",\"sample\":true,\"features\":[\n");
     for i in 0..count {
         let mut feature = base[i % base.len()].clone();
@@ -97,8 +85,8 @@ fn national_geojson(data: &Path, count: usize) -> String {
             .as_str()
             .expect("district_code");
         let [w, s, e, n] = districts::by_code(code).expect("a known district").bbox;
-        let lon = reflect_into(lon + (rng.next() - 0.5) * 0.09, w, e);
-        let lat = reflect_into(lat + (rng.next() - 0.5) * 0.07, s, n);
+        let lon = reflect_into(lon + (rng.unit() - 0.5) * 0.09, w, e);
+        let lat = reflect_into(lat + (rng.unit() - 0.5) * 0.07, s, n);
         feature["geometry"]["coordinates"] = json!([lon, lat]);
         feature["properties"]["id"] = json!(format!("bench-{i:06}"));
         out.push_str(&feature.to_string());
