@@ -43,7 +43,7 @@ pub fn Finder(
     #[prop(into)]
     manifest_url: String,
 ) -> impl IntoView {
-    let (lang_signal, set_lang) = signal(Lang::default());
+    let (lang_signal, set_lang) = signal(prefs::language());
     let mut initial = FinderState::from_query(&current_query());
     if initial.position.is_none() {
         initial.position = prefs::position();
@@ -125,6 +125,7 @@ pub fn Finder(
             let _ = root.class_list().toggle_with_force("elder", elder.get());
         }
         prefs::set_elder_mode(elder.get());
+        prefs::set_language(lang_signal.get());
     });
     // Opening or leaving a facility page moves focus to its heading, so
     // that screen readers announce the new page.

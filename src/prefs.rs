@@ -1,14 +1,17 @@
 //! Browser adapter: preferences the device remembers (localStorage).
 //!
-//! Display preferences and the resident's last position live here, on the
-//! device; nothing is sent anywhere. When storage is unavailable (private mode, blocked), the
-//! defaults apply and nothing fails.
+//! Display preferences (elder mode, the language) and the resident's last
+//! position live here, on the device; nothing is sent anywhere. When
+//! storage is unavailable (private mode, blocked), the defaults apply and
+//! nothing fails.
 
 use linli_facilities::geometry::LonLat;
 
+use crate::i18n::Lang;
 use crate::url_state::{Source, position_code, position_from_code};
 
 const ELDER_KEY: &str = "linli.elder";
+const LANGUAGE_KEY: &str = "linli.lang";
 const POSITION_KEY: &str = "linli.position";
 const SOURCE_KEY: &str = "linli.position.source";
 
@@ -30,6 +33,26 @@ pub fn set_elder_mode(on: bool) {
             s.set_item(ELDER_KEY, "1")
         } else {
             s.remove_item(ELDER_KEY)
+        };
+    }
+}
+
+/// The interface language the resident chose on this device: Chinese
+/// unless they switched to English.
+pub fn language() -> Lang {
+    match storage().and_then(|s| s.get_item(LANGUAGE_KEY).ok()?) {
+        Some(tag) if tag == Lang::En.tag() => Lang::En,
+        _ => Lang::Zh,
+    }
+}
+
+/// Remembers the interface language on this device (Chinese, the
+/// default, is remembered by forgetting the choice).
+pub fn set_language(lang: Lang) {
+    if let Some(s) = storage() {
+        let _ = match lang {
+            Lang::Zh => s.remove_item(LANGUAGE_KEY),
+            Lang::En => s.set_item(LANGUAGE_KEY, Lang::En.tag()),
         };
     }
 }

@@ -44,10 +44,17 @@ fn manifest(shards: &[(&str, [f64; 4], String)]) -> String {
 
 /// Mounts a finder reading `manifest_url` into a fresh container.
 fn mount(manifest_url: String) -> web_sys::HtmlElement {
-    // The finder keeps its filters in the URL and the position on the
-    // device: start each test from neither.
+    // The finder keeps its filters in the URL, and the position and the
+    // language on the device: start each test from none of them (Chinese).
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.remove_item("linli.position").unwrap();
+    storage.remove_item("linli.lang").unwrap();
+    mount_as_the_device_left_it(manifest_url)
+}
+
+/// Mounts a finder reading `manifest_url` into a fresh container, with
+/// what the device remembers left as it is (a reload).
+fn mount_as_the_device_left_it(manifest_url: String) -> web_sys::HtmlElement {
     let window = web_sys::window().unwrap();
     let path = window.location().pathname().unwrap();
     window
@@ -77,6 +84,16 @@ async fn until(container: &web_sys::HtmlElement, what: &str, check: impl Fn(&str
     );
 }
 
+/// The first element matching `css` in `container`; panics naming `css`
+/// when there is none.
+fn element(container: &web_sys::HtmlElement, css: &str) -> web_sys::HtmlElement {
+    container
+        .query_selector(css)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {css}"))
+        .unchecked_into()
+}
+
 fn texts(container: &web_sys::HtmlElement, css: &str) -> Vec<String> {
     let list = container.query_selector_all(css).unwrap();
     (0..list.length())
@@ -99,12 +116,7 @@ fn pick(container: &web_sys::HtmlElement, id: &str, value: &str) {
 
 /// Clicks the first element matching `css`.
 fn click(container: &web_sys::HtmlElement, css: &str) {
-    let element: web_sys::HtmlElement = container
-        .query_selector(css)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {css}"))
-        .unchecked_into();
-    element.click();
+    element(container, css).click();
 }
 
 /// Chooses a service function by its labelled icon button.
@@ -263,11 +275,7 @@ async fn elder_mode_is_a_remembered_switch() {
     // The page's first render comes a section at a time (`Later`).
     until(&page, "the header", |t| t.contains("长辈模式")).await;
     let root = document().document_element().unwrap();
-    let button: web_sys::HtmlElement = page
-        .query_selector(".elder-switch")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
+    let button = element(&page, ".elder-switch");
     assert_eq!(
         button.get_attribute("aria-pressed").as_deref(),
         Some("false")
@@ -286,11 +294,7 @@ async fn elder_mode_is_a_remembered_switch() {
     // A finder mounted later (a reload) starts in elder mode.
     let again = mount(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
     until(&again, "the second header", |t| t.contains("长辈模式")).await;
-    let second: web_sys::HtmlElement = again
-        .query_selector(".elder-switch")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
+    let second = element(&again, ".elder-switch");
     assert_eq!(
         second.get_attribute("aria-pressed").as_deref(),
         Some("true")
@@ -302,6 +306,39 @@ async fn elder_mode_is_a_remembered_switch() {
     })
     .await;
     assert_eq!(storage.get_item("linli.elder").unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+async fn english_is_remembered_on_the_device() {
+    let page = mount(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
+    until(&page, "the header", |t| t.contains("长辈模式")).await;
+    let switch = element(&page, ".lang-switch");
+    switch.click();
+    until(&page, "the English header", |t| t.contains("Large text")).await;
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    assert_eq!(
+        storage.get_item("linli.lang").unwrap().as_deref(),
+        Some("en")
+    );
+    // A finder mounted later (a reload, the next visit) starts in English.
+    let again = mount_as_the_device_left_it(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
+    until(&again, "the English header again", |t| {
+        t.contains("Large text")
+    })
+    .await;
+    assert_eq!(
+        document()
+            .document_element()
+            .unwrap()
+            .get_attribute("lang")
+            .as_deref(),
+        Some("en")
+    );
+    // Switching back to Chinese forgets the choice.
+    let switch = element(&again, ".lang-switch");
+    switch.click();
+    until(&again, "the Chinese header", |t| t.contains("长辈模式")).await;
+    assert_eq!(storage.get_item("linli.lang").unwrap(), None);
 }
 
 /// Replaces the browser's geolocation with one that answers `answer`
@@ -323,11 +360,7 @@ async fn use_my_location_searches_from_the_device_position() {
         texts(&page, ".result .name"),
         ["【示例】东四街道社区综合服务中心"]
     );
-    let button: web_sys::HtmlElement = page
-        .query_selector(".locate")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
+    let button = element(&page, ".locate");
     button.click();
     until(&page, "the list from the device position", |t| {
         t.contains("已使用您的位置（误差约 25 米）")
@@ -365,11 +398,7 @@ async fn a_refused_location_keeps_the_search_and_says_why() {
     fake_geolocation("err({code: 1, message: 'User denied Geolocation'})");
     let page = mount(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
     until(&page, "the result list", |t| t.contains("共 1 处")).await;
-    let button: web_sys::HtmlElement = page
-        .query_selector(".locate")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
+    let button = element(&page, ".locate");
     button.click();
     until(&page, "the refusal", |t| t.contains("您没有允许获取位置")).await;
     assert_eq!(

@@ -115,6 +115,12 @@ async fn switches_to_english_and_keeps_the_filters() {
             .await
             .unwrap();
         assert_eq!(lang, "en");
+        // The device remembers the choice: the next visit is in English.
+        let address = page
+            .url_when("the filters in the URL", |u| u.contains("svc=meals"))
+            .await;
+        page.open(&address).await;
+        wait_for_count(&page, &format!("{} facilities", meals.len())).await;
         page.click_button("中文").await;
         wait_for_count(&page, &format!("共 {} 处", meals.len())).await;
         assert_eq!(page.result_names().await[0], meals[0]);
