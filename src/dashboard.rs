@@ -339,7 +339,8 @@ fn cell_text(value: Option<u32>) -> String {
 /// dashboard. Mounted by the `staff` binary.
 #[component]
 pub fn StaffApp() -> impl IntoView {
-    let (lang, set_lang) = signal(Lang::default());
+    // The same device preferences as the resident app's.
+    let (lang, set_lang) = signal(crate::prefs::language());
     let (elder, set_elder) = signal(crate::prefs::elder_mode());
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
@@ -347,6 +348,7 @@ pub fn StaffApp() -> impl IntoView {
             let _ = root.class_list().toggle_with_force("elder", elder.get());
         }
         crate::prefs::set_elder_mode(elder.get());
+        crate::prefs::set_language(lang.get());
     });
     let back = || {
         if let Some(w) = web_sys::window() {

@@ -271,6 +271,13 @@ async fn the_city_chooses_a_district_and_large_text_still_reads() {
             .unwrap();
         assert_eq!(buttons.len(), 1);
         assert_eq!(page.axe_violations().await, Vec::<String>::new());
+        // The language is a choice of the device, shared with the
+        // resident app, like large text.
+        page.click_button("English").await;
+        page.wait_for_text("#dashboard-title", "District demand research")
+            .await;
+        page.open(&env("LINLI_APP_URL")).await;
+        page.wait_for_text(".elder-switch", "Large text").await;
     })
     .await;
 }
