@@ -10,6 +10,8 @@ use linli_facilities::geometry::LonLat;
 use crate::i18n::Lang;
 use crate::url_state::{Source, position_code, position_from_code};
 
+// The inline script of `index.html` reads these two as well, to draw the
+// static first paint in large text or in English.
 const ELDER_KEY: &str = "linli.elder";
 const LANGUAGE_KEY: &str = "linli.lang";
 const POSITION_KEY: &str = "linli.position";

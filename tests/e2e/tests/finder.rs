@@ -296,6 +296,41 @@ async fn the_first_paint_is_large_for_elder_mode_before_the_app_runs() {
     .await;
 }
 
+/// The same for English: a resident who chose it reads the static first
+/// paint in English, before the app's code has arrived.
+#[tokio::test]
+async fn the_first_paint_is_in_english_for_who_chose_it() {
+    with_finder(|page| async move {
+        page.wait_for_text(".elder-switch", "长辈模式").await;
+        page.click_button("English").await;
+        page.wait_for_text(".elder-switch", "Large text").await;
+        cdp(&page.client, "Network.enable", serde_json::json!({}))
+            .await
+            .expect("network domain");
+        cdp(
+            &page.client,
+            "Network.setBlockedURLs",
+            serde_json::json!({ "urls": ["*.wasm"] }),
+        )
+        .await
+        .expect("block the app's code");
+        page.client.refresh().await.expect("reload");
+        let shown = page
+            .client
+            .execute(
+                "return [!!document.getElementById('boot'), document.documentElement.lang, document.querySelector('#boot h1').textContent, document.querySelector('.boot-status').textContent]",
+                vec![],
+            )
+            .await
+            .expect("the first paint");
+        assert_eq!(shown[0], true, "the app must not have run: {shown}");
+        assert_eq!(shown[1], "en", "{shown}");
+        assert_eq!(shown[2], "Linli", "{shown}");
+        assert_eq!(shown[3], "Loading Linli…", "{shown}");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn the_page_is_drawn_top_down_and_nothing_on_screen_moves() {
     // The first render comes in sections, a task each (`Later`): on a
