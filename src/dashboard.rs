@@ -307,14 +307,27 @@ async fn get_json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(&text).map_err(|e| ApiProblem::Failed(e.to_string()))
 }
 
-/// Saves `text` as a file named `name` through a temporary object URL,
-/// with the byte-order mark Excel needs to read UTF-8 (the browser's text
-/// decoding dropped the server's).
-fn save_file(text: &str, name: &str) -> Result<(), String> {
-    let text = format!("\u{feff}{}", text.trim_start_matches('\u{feff}'));
+/// What a download holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Export {
+    /// CSV, with the byte-order mark Excel needs to read UTF-8 (the
+    /// browser's text decoding dropped the server's).
+    Csv,
+    /// JSON as the collector published it, without a byte-order mark
+    /// (RFC 8259 forbids one).
+    Json,
+}
+
+/// Saves `text` as a file named `name` through a temporary object URL.
+fn save_file(text: &str, name: &str, kind: Export) -> Result<(), String> {
+    let text = text.trim_start_matches('\u{feff}');
+    let (text, mime) = match kind {
+        Export::Csv => (format!("\u{feff}{text}"), "text/csv;charset=utf-8"),
+        Export::Json => (text.to_owned(), "application/json"),
+    };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|_| "the browser could not make the file".to_owned())?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
@@ -757,30 +770,46 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
         })
     };
 
-    let download = move |raw: bool| {
+    // What each download button fetches: the published tables as CSV or
+    // JSON, or the district's raw answers.
+    #[derive(Clone, Copy)]
+    enum Want {
+        Demand(Export),
+        Answers,
+    }
+    let download = move |want: Want| {
         let token = token.clone();
         let code = code.clone();
         let with_comments = comments.get_untracked();
         leptos::task::spawn_local(async move {
-            let (path, file) = if raw {
-                let q = if with_comments { "?comments=1" } else { "" };
-                (
-                    format!("{API}/districts/{code}/responses.csv{q}"),
-                    format!("linli-responses-{code}.csv"),
-                )
-            } else {
-                (
+            let (path, file, kind) = match want {
+                Want::Answers => {
+                    let q = if with_comments { "?comments=1" } else { "" };
+                    (
+                        format!("{API}/districts/{code}/responses.csv{q}"),
+                        format!("linli-responses-{code}.csv"),
+                        Export::Csv,
+                    )
+                }
+                Want::Demand(Export::Csv) => (
                     format!("{API}/districts/{code}/demand.csv"),
                     format!("linli-demand-{code}.csv"),
-                )
+                    Export::Csv,
+                ),
+                Want::Demand(Export::Json) => (
+                    format!("{API}/districts/{code}/demand"),
+                    format!("linli-demand-{code}.json"),
+                    Export::Json,
+                ),
             };
             let result = match get_text(path, token).await {
-                Ok(text) => save_file(&text, &file),
+                Ok(text) => save_file(&text, &file, kind),
                 Err(p) => Err(p.describe(lang)),
             };
             set_download_problem.set(result.err());
         });
     };
+    let download_json = download.clone();
     let download_raw = download.clone();
 
     view! {
@@ -825,9 +854,10 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
         {map}
         <h2>{lang.pick("下载", "Downloads")}</h2>
         <div class="downloads">
-            <button type="button" on:click=move |_| download(false)>{lang.pick("下载需求表（CSV）", "Download the demand table (CSV)")}</button>
+            <button type="button" on:click=move |_| download(Want::Demand(Export::Csv))>{lang.pick("下载需求表（CSV）", "Download the demand table (CSV)")}</button>
+            <button type="button" on:click=move |_| download_json(Want::Demand(Export::Json))>{lang.pick("下载需求表（JSON）", "Download the demand table (JSON)")}</button>
             {raw_export.then(|| view! {
-                <button type="button" on:click=move |_| download_raw(true)>{lang.pick("下载原始答卷（CSV）", "Download the raw answers (CSV)")}</button>
+                <button type="button" on:click=move |_| download_raw(Want::Answers)>{lang.pick("下载原始答卷（CSV）", "Download the raw answers (CSV)")}</button>
                 <label class="check">
                     <input type="checkbox" on:change=move |ev| set_comments.set(event_target_checked(&ev)) />
                     {lang.pick("包含居民留言", "Include residents' comments")}

@@ -215,6 +215,29 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         assert!(csv.starts_with('\u{feff}'), "a BOM for Excel");
         assert!(csv.contains("受访户数 respondents"));
         assert!(csv.contains(&small));
+        // The same tables as JSON, for research tools: no BOM, the small
+        // community's cells withheld (null).
+        page.click_button("下载需求表（JSON）").await;
+        let file = downloads_dir.join(format!("linli-demand-{DISTRICT}.json"));
+        let published: serde_json::Value = page
+            .eventually("the downloaded JSON", || async {
+                let text = std::fs::read_to_string(&file).ok()?;
+                serde_json::from_str(&text).ok()
+            })
+            .await;
+        assert_eq!(published["district"]["code"], DISTRICT);
+        assert_eq!(published["demand"]["total"]["respondents"], 70);
+        let communities: Vec<&serde_json::Value> = published["demand"]["subdistricts"]
+            .as_array()
+            .expect("sub-districts")
+            .iter()
+            .flat_map(|s| s["communities"].as_array().expect("communities"))
+            .collect();
+        let listed = communities
+            .iter()
+            .find(|c| c["name"] == small.as_str())
+            .expect("the small community is listed");
+        assert!(listed["row"]["respondents"].is_null(), "{listed}");
         page.click(".downloads input[type=checkbox]").await;
         page.click_button("下载原始答卷（CSV）").await;
         let raw = downloads_dir.join(format!("linli-responses-{DISTRICT}.csv"));
@@ -266,10 +289,17 @@ async fn the_city_chooses_a_district_and_large_text_still_reads() {
         // The city reads aggregates only: no raw download.
         let buttons = page
             .client
-            .find_all(Locator::Css(".downloads button"))
+            .execute(
+                "return [...document.querySelectorAll('.downloads button')].map(b => b.textContent.trim())",
+                vec![],
+            )
             .await
             .unwrap();
-        assert_eq!(buttons.len(), 1);
+        assert_eq!(
+            buttons,
+            json!(["下载需求表（CSV）", "下载需求表（JSON）"]),
+            "the published tables, not the answers"
+        );
         assert_eq!(page.axe_violations().await, Vec::<String>::new());
         // The language is a choice of the device, shared with the
         // resident app, like large text.
