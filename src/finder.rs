@@ -124,8 +124,6 @@ pub fn Finder(
             // 长辈模式: larger text, more contrast, bigger targets (style/main.css).
             let _ = root.class_list().toggle_with_force("elder", elder.get());
         }
-        prefs::set_elder_mode(elder.get());
-        prefs::set_language(lang_signal.get());
     });
     // Opening or leaving a facility page moves focus to its heading, so
     // that screen readers announce the new page.
@@ -303,7 +301,13 @@ pub fn Finder(
                         type="button"
                         class="elder-switch"
                         aria-pressed=move || if elder.get() { "true" } else { "false" }
-                        on:click=move |_| set_elder.update(|e| *e = !*e)
+                        on:click=move |_| {
+                            // Saved here, not by an effect, so that another
+                            // tab's choices are never written over.
+                            let on = !elder.get_untracked();
+                            set_elder.set(on);
+                            prefs::set_elder_mode(on);
+                        }
                     >
                         {text(Msg::ElderMode)}
                     </button>
@@ -312,7 +316,9 @@ pub fn Finder(
                         class="lang-switch"
                         lang=lang.other().tag()
                         on:click=move |_| {
-                            set_lang.update(|l| *l = l.other());
+                            let other = lang.other();
+                            set_lang.set(other);
+                            prefs::set_language(other);
                             focus_class_later("lang-switch");
                         }
                     >

@@ -13,7 +13,12 @@ use crate::url_state::{Source, position_code, position_from_code};
 // The inline script of `index.html` reads these two as well, to draw the
 // static first paint in large text or in English.
 const ELDER_KEY: &str = "linli.elder";
+/// The value of [`ELDER_KEY`] when 长辈模式 is on.
+const ELDER_ON: &str = "1";
 const LANGUAGE_KEY: &str = "linli.lang";
+/// The value of [`LANGUAGE_KEY`] for English (the inline script of
+/// `index.html` compares with it too).
+const ENGLISH: &str = "en";
 const POSITION_KEY: &str = "linli.position";
 const SOURCE_KEY: &str = "linli.position.source";
 
@@ -25,14 +30,14 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn elder_mode() -> bool {
     storage()
         .and_then(|s| s.get_item(ELDER_KEY).ok()?)
-        .is_some_and(|v| v == "1")
+        .is_some_and(|v| v == ELDER_ON)
 }
 
 /// Remembers the elder-mode choice on this device.
 pub fn set_elder_mode(on: bool) {
     if let Some(s) = storage() {
         let _ = if on {
-            s.set_item(ELDER_KEY, "1")
+            s.set_item(ELDER_KEY, ELDER_ON)
         } else {
             s.remove_item(ELDER_KEY)
         };
@@ -43,7 +48,7 @@ pub fn set_elder_mode(on: bool) {
 /// unless they switched to English.
 pub fn language() -> Lang {
     match storage().and_then(|s| s.get_item(LANGUAGE_KEY).ok()?) {
-        Some(tag) if tag == Lang::En.tag() => Lang::En,
+        Some(value) if value == ENGLISH => Lang::En,
         _ => Lang::Zh,
     }
 }
@@ -54,7 +59,7 @@ pub fn set_language(lang: Lang) {
     if let Some(s) = storage() {
         let _ = match lang {
             Lang::Zh => s.remove_item(LANGUAGE_KEY),
-            Lang::En => s.set_item(LANGUAGE_KEY, Lang::En.tag()),
+            Lang::En => s.set_item(LANGUAGE_KEY, ENGLISH),
         };
     }
 }
@@ -95,5 +100,29 @@ pub fn set_source(source: Option<&Source>) {
             Some(Source::Community(label)) => s.set_item(SOURCE_KEY, &format!("near:{label}")),
             None => s.remove_item(SOURCE_KEY),
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Msg;
+
+    /// `index.html` draws the static first paint before any of the app's
+    /// code has run: its inline script must read the keys and values this
+    /// module writes, and its English must be the app's.
+    #[test]
+    fn the_static_first_paint_reads_these_choices() {
+        let html = include_str!("../index.html");
+        let elder = format!("getItem(\"{ELDER_KEY}\")===\"{ELDER_ON}\"");
+        let english = format!("getItem(\"{LANGUAGE_KEY}\")===\"{ENGLISH}\"");
+        assert!(html.contains(&elder), "index.html should test {elder}");
+        assert!(html.contains(&english), "index.html should test {english}");
+        for lang in [Lang::Zh, Lang::En] {
+            for msg in [Msg::AppName, Msg::Tagline] {
+                let text = msg.text(lang);
+                assert!(html.contains(text), "index.html lacks {text:?}");
+            }
+        }
     }
 }
