@@ -307,9 +307,9 @@ async fn get_json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(&text).map_err(|e| ApiProblem::Failed(e.to_string()))
 }
 
-/// What a download holds.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Export {
+/// The format of a downloaded file.
+#[derive(Debug, Clone, Copy)]
+enum FileFormat {
     /// CSV, with the byte-order mark Excel needs to read UTF-8 (the
     /// browser's text decoding dropped the server's).
     Csv,
@@ -319,11 +319,11 @@ enum Export {
 }
 
 /// Saves `text` as a file named `name` through a temporary object URL.
-fn save_file(text: &str, name: &str, kind: Export) -> Result<(), String> {
+fn save_file(text: &str, name: &str, format: FileFormat) -> Result<(), String> {
     let text = text.trim_start_matches('\u{feff}');
-    let (text, mime) = match kind {
-        Export::Csv => (format!("\u{feff}{text}"), "text/csv;charset=utf-8"),
-        Export::Json => (text.to_owned(), "application/json"),
+    let (text, mime): (std::borrow::Cow<'_, str>, _) = match format {
+        FileFormat::Csv => (format!("\u{feff}{text}").into(), "text/csv;charset=utf-8"),
+        FileFormat::Json => (text.into(), "application/json"),
     };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
     let options = web_sys::BlobPropertyBag::new();
@@ -353,15 +353,13 @@ fn cell_text(value: Option<u32>) -> String {
 #[component]
 pub fn StaffApp() -> impl IntoView {
     // The same device preferences as the resident app's.
-    let (lang, set_lang) = signal(crate::prefs::language());
+    let (lang_signal, set_lang) = signal(crate::prefs::language());
     let (elder, set_elder) = signal(crate::prefs::elder_mode());
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", lang.get().tag());
+            let _ = root.set_attribute("lang", lang_signal.get().tag());
             let _ = root.class_list().toggle_with_force("elder", elder.get());
         }
-        crate::prefs::set_elder_mode(elder.get());
-        crate::prefs::set_language(lang.get());
     });
     let back = || {
         if let Some(w) = web_sys::window() {
@@ -369,7 +367,7 @@ pub fn StaffApp() -> impl IntoView {
         }
     };
     move || {
-        let lang = lang.get();
+        let lang = lang_signal.get();
         view! {
             <header class="topbar">
                 <div class="brand">
@@ -384,7 +382,11 @@ pub fn StaffApp() -> impl IntoView {
                         type="button"
                         class="elder-switch"
                         aria-pressed=move || if elder.get() { "true" } else { "false" }
-                        on:click=move |_| set_elder.update(|e| *e = !*e)
+                        on:click=move |_| {
+                            let on = !elder.get_untracked();
+                            set_elder.set(on);
+                            crate::prefs::set_elder_mode(on);
+                        }
                     >
                         {Msg::ElderMode.text(lang)}
                     </button>
@@ -392,7 +394,11 @@ pub fn StaffApp() -> impl IntoView {
                         type="button"
                         class="lang-switch"
                         lang=lang.other().tag()
-                        on:click=move |_| set_lang.update(|l| *l = l.other())
+                        on:click=move |_| {
+                            let other = lang.other();
+                            set_lang.set(other);
+                            crate::prefs::set_language(other);
+                        }
                     >
                         {Msg::SwitchLanguage.text(lang)}
                     </button>
@@ -773,37 +779,37 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
     // What each download button fetches: the published tables as CSV or
     // JSON, or the district's raw answers.
     #[derive(Clone, Copy)]
-    enum Want {
-        Demand(Export),
+    enum Download {
+        Demand(FileFormat),
         Answers,
     }
-    let download = move |want: Want| {
+    let download = move |want: Download| {
         let token = token.clone();
         let code = code.clone();
         let with_comments = comments.get_untracked();
         leptos::task::spawn_local(async move {
-            let (path, file, kind) = match want {
-                Want::Answers => {
+            let (path, file, format) = match want {
+                Download::Answers => {
                     let q = if with_comments { "?comments=1" } else { "" };
                     (
                         format!("{API}/districts/{code}/responses.csv{q}"),
                         format!("linli-responses-{code}.csv"),
-                        Export::Csv,
+                        FileFormat::Csv,
                     )
                 }
-                Want::Demand(Export::Csv) => (
+                Download::Demand(FileFormat::Csv) => (
                     format!("{API}/districts/{code}/demand.csv"),
                     format!("linli-demand-{code}.csv"),
-                    Export::Csv,
+                    FileFormat::Csv,
                 ),
-                Want::Demand(Export::Json) => (
-                    format!("{API}/districts/{code}/demand"),
+                Download::Demand(FileFormat::Json) => (
+                    format!("{API}/districts/{code}/demand.json"),
                     format!("linli-demand-{code}.json"),
-                    Export::Json,
+                    FileFormat::Json,
                 ),
             };
             let result = match get_text(path, token).await {
-                Ok(text) => save_file(&text, &file, kind),
+                Ok(text) => save_file(&text, &file, format),
                 Err(p) => Err(p.describe(lang)),
             };
             set_download_problem.set(result.err());
@@ -854,10 +860,10 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
         {map}
         <h2>{lang.pick("下载", "Downloads")}</h2>
         <div class="downloads">
-            <button type="button" on:click=move |_| download(Want::Demand(Export::Csv))>{lang.pick("下载需求表（CSV）", "Download the demand table (CSV)")}</button>
-            <button type="button" on:click=move |_| download_json(Want::Demand(Export::Json))>{lang.pick("下载需求表（JSON）", "Download the demand table (JSON)")}</button>
+            <button type="button" on:click=move |_| download(Download::Demand(FileFormat::Csv))>{lang.pick("下载需求表（CSV）", "Download the demand table (CSV)")}</button>
+            <button type="button" on:click=move |_| download_json(Download::Demand(FileFormat::Json))>{lang.pick("下载需求表（JSON）", "Download the demand table (JSON)")}</button>
             {raw_export.then(|| view! {
-                <button type="button" on:click=move |_| download_raw(Want::Answers)>{lang.pick("下载原始答卷（CSV）", "Download the raw answers (CSV)")}</button>
+                <button type="button" on:click=move |_| download_raw(Download::Answers)>{lang.pick("下载原始答卷（CSV）", "Download the raw answers (CSV)")}</button>
                 <label class="check">
                     <input type="checkbox" on:change=move |ev| set_comments.set(event_target_checked(&ev)) />
                     {lang.pick("包含居民留言", "Include residents' comments")}

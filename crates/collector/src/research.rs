@@ -109,6 +109,10 @@ pub fn router(db: Db, atlas: Result<Atlas, String>) -> Router {
     Router::new()
         .route("/api/v1/access", get(access))
         .route("/api/v1/districts/{code}/demand", get(demand_json))
+        .route(
+            "/api/v1/districts/{code}/demand.json",
+            get(demand_json_file),
+        )
         .route("/api/v1/districts/{code}/demand.csv", get(demand_csv))
         .route("/api/v1/districts/{code}/responses.csv", get(responses_csv))
         .with_state(Research {
@@ -303,10 +307,32 @@ async fn demand_json(
     UrlPath(code): UrlPath<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let access = authorise(&r.db, &headers).await?;
-    let d = readable(&access, &code)?;
-    let c = district(&r, &code).await?;
-    log(&r, &access, &code, "demand", false, c.responses).await?;
+    demand_document(&r, &code, &headers, "demand").await
+}
+
+/// The same document as `demand`, for a download: logged as an export of
+/// its own (`demand.json`), so that the export log tells the dashboard's
+/// reads and the files taken away apart.
+async fn demand_json_file(
+    State(r): State<Research>,
+    UrlPath(code): UrlPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    demand_document(&r, &code, &headers, "demand.json").await
+}
+
+/// A district's published tables, supply and gaps as JSON, after the
+/// token is checked and the read is logged as `what`.
+async fn demand_document(
+    r: &Research,
+    code: &str,
+    headers: &HeaderMap,
+    what: &str,
+) -> Result<Response, ApiError> {
+    let access = authorise(&r.db, headers).await?;
+    let d = readable(&access, code)?;
+    let c = district(r, code).await?;
+    log(r, &access, code, what, false, c.responses).await?;
     let (supply, supply_error) = match r.atlas.as_ref() {
         Ok(atlas) => (
             Some(json!({

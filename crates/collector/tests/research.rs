@@ -112,7 +112,7 @@ async fn get(
     (status, String::from_utf8(body.to_vec()).unwrap(), headers)
 }
 
-const ENDPOINTS: [&str; 3] = ["demand", "demand.csv", "responses.csv"];
+const ENDPOINTS: [&str; 4] = ["demand", "demand.json", "demand.csv", "responses.csv"];
 
 #[tokio::test]
 async fn every_district_token_reads_its_own_district_and_nothing_of_any_other() {
@@ -169,7 +169,7 @@ async fn every_district_token_reads_its_own_district_and_nothing_of_any_other() 
         }
         // The city reads every district's aggregates, but no raw answers.
         for d in &BEIJING {
-            for endpoint in ["demand", "demand.csv"] {
+            for endpoint in ["demand", "demand.json", "demand.csv"] {
                 let path = format!("/api/v1/districts/{}/{endpoint}", d.code);
                 let (status, _, _) = get(&r, &path, Some(&city.secret)).await;
                 assert_eq!(status, StatusCode::OK, "{name} city {path}");
@@ -445,6 +445,16 @@ async fn raw_answers_leave_out_comments_unless_asked_and_every_export_is_logged(
         )
         .await;
         get(&r, "/api/v1/districts/110105/demand", Some(&token.secret)).await;
+        // The dashboard's download of the same document is logged apart.
+        let (status, file, _) = get(
+            &r,
+            "/api/v1/districts/110105/demand.json",
+            Some(&token.secret),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{name}");
+        let (_, shown, _) = get(&r, "/api/v1/districts/110105/demand", Some(&token.secret)).await;
+        assert_eq!(file, shown, "{name}: the download is the document shown");
         // Refused reads are not exports.
         get(&r, "/api/v1/districts/110101/demand", Some(&token.secret)).await;
         let log = db.export_log().await.unwrap();
@@ -458,6 +468,8 @@ async fn raw_answers_leave_out_comments_unless_asked_and_every_export_is_logged(
                 ("responses.csv", false, 15),
                 ("responses.csv", true, 15),
                 ("demand.csv", false, 15),
+                ("demand", false, 15),
+                ("demand.json", false, 15),
                 ("demand", false, 15)
             ],
             "{name}"
