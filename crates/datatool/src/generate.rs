@@ -81,12 +81,12 @@ impl Rng {
 
     /// An integer in `lo..=hi`.
     pub fn range(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + (self.next_u64() % u64::from(hi - lo + 1)) as u32
+        lo + self.0.below(u64::from(hi - lo + 1)) as u32
     }
 
     /// One element of a non-empty slice.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next_u64() % items.len() as u64) as usize]
+        &items[self.0.below(items.len() as u64) as usize]
     }
 
     /// A normally distributed value (Box–Muller), mean 0 and deviation 1.

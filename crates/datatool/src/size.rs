@@ -115,15 +115,8 @@ mod tests {
     fn repetitive_text_compresses_and_random_does_not() {
         let repetitive = "【示例】社区嵌入式服务中心".repeat(1000);
         assert!(brotli_len(repetitive.as_bytes()) < repetitive.len() / 50);
-        let mut x = 1u64;
-        let noise: Vec<u8> = (0..10_000)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect();
+        let mut rng = linli_facilities::seeded::SplitMix64::new(1);
+        let noise: Vec<u8> = (0..10_000).map(|_| rng.next_u64() as u8).collect();
         assert!(brotli_len(&noise) > 9_000);
     }
 }

@@ -209,11 +209,8 @@ mod tests {
     /// the index finds exactly the points a full measurement finds.
     #[test]
     fn finds_the_same_points_anywhere_on_the_globe() {
-        let mut seed = 7_u64;
-        let mut unit = || {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            (seed >> 11) as f64 / (1_u64 << 53) as f64
-        };
+        let mut rng = crate::seeded::SplitMix64::new(7);
+        let mut unit = || rng.unit();
         let mut facilities =
             parse_feature_collection(include_str!("../tests/fixtures/sample.geojson"))
                 .unwrap()

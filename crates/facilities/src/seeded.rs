@@ -53,15 +53,21 @@ mod tests {
     }
 
     #[test]
-    fn units_and_bounds_stay_in_range() {
+    fn units_spread_over_the_interval_and_bounds_reach_every_value() {
         let mut rng = SplitMix64::new(2026);
+        let mut halves = [0_u32; 2];
+        let mut seen = [false; 9];
         for _ in 0..10_000 {
             let u = rng.unit();
             assert!((0.0..1.0).contains(&u), "{u}");
-            assert!(rng.below(9) < 9);
+            halves[usize::from(u >= 0.5)] += 1;
+            seen[rng.below(9) as usize] = true;
         }
-        // The same seed, the same numbers.
-        let (mut a, mut b) = (SplitMix64::new(7), SplitMix64::new(7));
-        assert!((0..100).all(|_| a.next_u64() == b.next_u64()));
+        // About 5,000 each; far outside that would mean a broken draw.
+        assert!(
+            halves.iter().all(|&n| (4_500..5_500).contains(&n)),
+            "{halves:?}"
+        );
+        assert!(seen.iter().all(|&s| s), "{seen:?}");
     }
 }

@@ -85,12 +85,11 @@ fn the_spatial_index_finds_exactly_what_a_full_scan_finds() {
         HolidayCalendar::from_json(include_str!("../../../public/data/holidays.json")).unwrap();
     let base = sample();
     let mut rng = SplitMix64::new(2026);
-    let mut next = move || rng.unit();
     let mut facilities = Vec::new();
     for i in 0..5_000 {
         let mut f = base[i % base.len()].clone();
         f.id = format!("copy-{i:05}");
-        f.position = LonLat::new(116.20 + 0.4 * next(), 39.75 + 0.3 * next());
+        f.position = LonLat::new(116.20 + 0.4 * rng.unit(), 39.75 + 0.3 * rng.unit());
         facilities.push(f);
     }
     let index = SpatialIndex::new(&facilities);
@@ -98,7 +97,7 @@ fn the_spatial_index_finds_exactly_what_a_full_scan_finds() {
     let now = at(WEDNESDAY);
     let mut found = 0;
     for q in 0..200 {
-        let origin = LonLat::new(116.20 + 0.4 * next(), 39.75 + 0.3 * next());
+        let origin = LonLat::new(116.20 + 0.4 * rng.unit(), 39.75 + 0.3 * rng.unit());
         let filters = Filters {
             walk_minutes: [5, 10, 15, 20, 30][q % 5],
             walking: if q % 2 == 0 {

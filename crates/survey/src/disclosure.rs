@@ -739,35 +739,22 @@ pub(crate) mod check {
             .collect()
     }
 
-    /// The seeded generator of the property tests, with the counts they
-    /// draw.
-    #[derive(Debug)]
-    pub(crate) struct Rng(SplitMix64);
-
-    impl Rng {
-        pub(crate) fn new(seed: u64) -> Rng {
-            Rng(SplitMix64::new(seed))
-        }
-
-        /// Uniform in `0..n` (close enough for tests).
-        pub(crate) fn below(&mut self, n: u64) -> u64 {
-            self.0.below(n)
-        }
-
-        /// A count: often zero or small, sometimes large.
-        pub(crate) fn count(&mut self) -> u32 {
-            match self.below(10) {
-                0..=2 => 0,
-                3..=6 => 1 + self.below(9) as u32,
-                _ => 10 + self.below(60) as u32,
-            }
+    /// A count for the property tests: often zero or small, sometimes
+    /// large.
+    pub(crate) fn count(rng: &mut SplitMix64) -> u32 {
+        match rng.below(10) {
+            0..=2 => 0,
+            3..=6 => 1 + rng.below(9) as u32,
+            _ => 10 + rng.below(60) as u32,
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::check::{Rng, determined_by_rank};
+    use linli_facilities::seeded::SplitMix64;
+
+    use super::check::{count, determined_by_rank};
     use super::*;
 
     /// A table of `values` (rows × columns) with row totals, column totals
@@ -892,11 +879,11 @@ mod tests {
     }
 
     /// A random two-way table with totals.
-    fn random_two_way(rng: &mut Rng) -> Published {
+    fn random_two_way(rng: &mut SplitMix64) -> Published {
         let rows = 1 + rng.below(5) as usize;
         let columns = 1 + rng.below(5) as usize;
         let values: Vec<Vec<u32>> = (0..rows)
-            .map(|_| (0..columns).map(|_| rng.count()).collect())
+            .map(|_| (0..columns).map(|_| count(rng)).collect())
             .collect();
         let mut p = Published::new();
         two_way(&mut p, &values);
@@ -906,7 +893,7 @@ mod tests {
     /// A random three-level hierarchy (communities → sub-districts →
     /// district) with several columns; at every level the first column is
     /// the sum of a group of columns, as respondents are of walk answers.
-    fn random_hierarchy(rng: &mut Rng) -> Published {
+    fn random_hierarchy(rng: &mut SplitMix64) -> Published {
         let subdistricts = 1 + rng.below(3) as usize;
         let group = 1 + rng.below(4) as usize;
         let others = rng.below(3) as usize;
@@ -919,7 +906,7 @@ mod tests {
             let mut rows: Vec<Vec<usize>> = Vec::new();
             let mut sums = vec![0u32; columns];
             for _ in 0..communities {
-                let mut v: Vec<u32> = (0..columns).map(|_| rng.count()).collect();
+                let mut v: Vec<u32> = (0..columns).map(|_| count(rng)).collect();
                 v[0] = v[1..=group].iter().sum();
                 for (s, x) in sums.iter_mut().zip(&v) {
                     *s += x;
@@ -946,7 +933,7 @@ mod tests {
         p
     }
 
-    fn random_table(rng: &mut Rng) -> Published {
+    fn random_table(rng: &mut SplitMix64) -> Published {
         if rng.below(2) == 0 {
             random_two_way(rng)
         } else {
@@ -956,7 +943,7 @@ mod tests {
 
     #[test]
     fn random_tables_are_protected() {
-        let mut rng = Rng::new(0x5eed_0001);
+        let mut rng = SplitMix64::new(0x5eed_0001);
         let mut withheld_total = 0;
         for _ in 0..1500 {
             let p = random_table(&mut rng);
@@ -968,7 +955,7 @@ mod tests {
 
     #[test]
     fn determined_agrees_with_an_independent_rank_check_on_random_masks() {
-        let mut rng = Rng::new(0x5eed_0002);
+        let mut rng = SplitMix64::new(0x5eed_0002);
         let mut seen_determined = 0;
         for _ in 0..1000 {
             let p = random_table(&mut rng);
