@@ -356,6 +356,20 @@ impl FinderPage {
         serde_json::from_value(names).expect("a list of names")
     }
 
+    /// The text of every element matching `css`, in document order, read in
+    /// one go for the same reason as [`FinderPage::result_names`].
+    pub async fn texts_of(&self, css: &str) -> Vec<String> {
+        let texts = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent.trim())",
+                vec![json!(css)],
+            )
+            .await
+            .expect("texts");
+        serde_json::from_value(texts).expect("a list of texts")
+    }
+
     /// The service chips of each result row, top to bottom, read in one
     /// go for the same reason as [`FinderPage::result_names`].
     pub async fn result_functions(&self) -> Vec<Vec<String>> {

@@ -55,14 +55,9 @@ async fn lists_facilities_within_the_walk_nearest_first_and_filters() {
             );
         }
         // Each row lists its infant-care service with today's hours and state.
-        let lines = page
-            .client
-            .find_all(Locator::Css(".result .service"))
-            .await
-            .unwrap();
+        let lines = page.texts_of(".result .service").await;
         assert!(lines.len() >= infant_care.len());
-        for line in lines {
-            let text = line.text().await.unwrap();
+        for text in lines {
             assert!(text.starts_with("婴幼儿托育"), "{text}");
             let known = ["营业中", "即将营业", "现在未营业", "营业时间未知"];
             assert!(known.iter().any(|k| text.ends_with(k)), "{text}");
@@ -510,13 +505,8 @@ async fn open_now_at(time: &'static str, what: &'static str) -> Vec<String> {
         page.select("open-filter", "只看现在营业的").await;
         wait_for_count(&page, &format!("共 {} 处", shown.len())).await;
         assert_eq!(page.result_names().await, shown, "open on {what}");
-        for state in page
-            .client
-            .find_all(Locator::Css(".result .open-state"))
-            .await
-            .unwrap()
-        {
-            assert_eq!(state.text().await.unwrap(), "营业中", "{what}");
+        for state in page.texts_of(".result .open-state").await {
+            assert_eq!(state, "营业中", "{what}");
         }
         page.url_when("open=now in the URL", |u| u.contains("open=now"))
             .await;
