@@ -352,22 +352,15 @@ fn cell_text(value: Option<u32>) -> String {
 /// dashboard. Mounted by the `staff` binary.
 #[component]
 pub fn StaffApp() -> impl IntoView {
-    // The same device preferences as the resident app's.
-    let (lang_signal, set_lang) = signal(crate::prefs::language());
-    let (elder, set_elder) = signal(crate::prefs::elder_mode());
-    Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", lang_signal.get().tag());
-            let _ = root.class_list().toggle_with_force("elder", elder.get());
-        }
-    });
+    // The same display choices as the resident app's.
+    let display = crate::display::Display::from_device();
     let back = || {
         if let Some(w) = web_sys::window() {
             let _ = w.location().assign("../");
         }
     };
     move || {
-        let lang = lang_signal.get();
+        let lang = display.lang.get();
         view! {
             <header class="topbar">
                 <div class="brand">
@@ -378,30 +371,7 @@ pub fn StaffApp() -> impl IntoView {
                     </div>
                 </div>
                 <div class="header-actions">
-                    <button
-                        type="button"
-                        class="elder-switch"
-                        aria-pressed=move || if elder.get() { "true" } else { "false" }
-                        on:click=move |_| {
-                            let on = !elder.get_untracked();
-                            set_elder.set(on);
-                            crate::prefs::set_elder_mode(on);
-                        }
-                    >
-                        {Msg::ElderMode.text(lang)}
-                    </button>
-                    <button
-                        type="button"
-                        class="lang-switch"
-                        lang=lang.other().tag()
-                        on:click=move |_| {
-                            let other = lang.other();
-                            set_lang.set(other);
-                            crate::prefs::set_language(other);
-                        }
-                    >
-                        {Msg::SwitchLanguage.text(lang)}
-                    </button>
+                    <crate::display::DisplaySwitches display lang />
                 </div>
             </header>
             <main id="main">

@@ -12,6 +12,7 @@ use linli_facilities::model::ServiceFunction;
 use linli_facilities::places::Place;
 
 use crate::data::{LoadError, Loaded, Want, beijing_now, load, load_near};
+use crate::display::{Display, DisplaySwitches};
 use crate::facility::FacilityPage;
 use crate::geo::{GeoError, current_position};
 use crate::i18n::{Lang, Msg, age_label, function_label, result_count, walk_option};
@@ -43,7 +44,7 @@ pub fn Finder(
     #[prop(into)]
     manifest_url: String,
 ) -> impl IntoView {
-    let (lang_signal, set_lang) = signal(prefs::language());
+    let display = Display::from_device();
     let mut initial = FinderState::from_query(&current_query());
     if initial.position.is_none() {
         initial.position = prefs::position();
@@ -117,14 +118,6 @@ pub fn Finder(
     let waiting = RwSignal::new(crate::outbox::Waiting::default());
     crate::outbox::start(waiting);
 
-    let (elder, set_elder) = signal(prefs::elder_mode());
-    Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", lang_signal.get().tag());
-            // 长辈模式: larger text, more contrast, bigger targets (style/main.css).
-            let _ = root.class_list().toggle_with_force("elder", elder.get());
-        }
-    });
     // Opening or leaving a facility page moves focus to its heading, so
     // that screen readers announce the new page.
     Effect::new(move |previous: Option<Option<FacilityRef>>| {
@@ -268,7 +261,7 @@ pub fn Finder(
     // page again, so that no text needs its own reactive node. What the
     // resident chose lives in `state` and the URL, and survives.
     move || {
-        let lang = lang_signal.get();
+        let lang = display.lang.get();
         let text = move |msg: Msg| msg.text(lang);
         let survey_url = survey_url.clone();
         let finder_view = finder_view.clone();
@@ -297,33 +290,7 @@ pub fn Finder(
                     >
                         {lang.pick("需求调查", "Needs survey")}
                     </a>
-                    <button
-                        type="button"
-                        class="elder-switch"
-                        aria-pressed=move || if elder.get() { "true" } else { "false" }
-                        on:click=move |_| {
-                            // Saved here, not by an effect, so that another
-                            // tab's choices are never written over.
-                            let on = !elder.get_untracked();
-                            set_elder.set(on);
-                            prefs::set_elder_mode(on);
-                        }
-                    >
-                        {text(Msg::ElderMode)}
-                    </button>
-                    <button
-                        type="button"
-                        class="lang-switch"
-                        lang=lang.other().tag()
-                        on:click=move |_| {
-                            let other = lang.other();
-                            set_lang.set(other);
-                            prefs::set_language(other);
-                            focus_class_later("lang-switch");
-                        }
-                    >
-                        {text(Msg::SwitchLanguage)}
-                    </button>
+                    <DisplaySwitches display lang />
                 </div>
                 <p class="outbox-status" role="status" aria-live="polite">
                     {move || {
@@ -375,19 +342,6 @@ pub fn Finder(
         </Later>
         }
     }
-}
-
-/// Focuses the first element of class `class` once the next frame is
-/// drawn (after a redraw replaced the one that had focus).
-fn focus_class_later(class: &'static str) {
-    request_animation_frame(move || {
-        if let Ok(Some(el)) = document().query_selector(&format!(".{class}")) {
-            use wasm_bindgen::JsCast;
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
-    });
 }
 
 thread_local! {

@@ -11,6 +11,7 @@
 
 pub mod dashboard;
 pub mod data;
+pub mod display;
 pub mod facility;
 pub mod finder;
 pub mod geo;

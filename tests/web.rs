@@ -379,12 +379,10 @@ async fn use_my_location_searches_from_the_device_position() {
     // The position is in the URL and remembered on this device only. The
     // finder writes the URL once the next frame is drawn, so wait for it.
     let search = || web_sys::window().unwrap().location().search().unwrap();
-    for _ in 0..100 {
-        if search().contains("pos=") {
-            break;
-        }
-        gloo_timers::future::sleep(Duration::from_millis(50)).await;
-    }
+    until(&page, "the position in the address", |_| {
+        search().contains("pos=")
+    })
+    .await;
     let url = search();
     assert!(
         url.contains("pos=116.42650,39.92450"),
