@@ -115,7 +115,6 @@ pub fn result_rows(
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let hits = find_near(
-        facilities,
         &loaded.index,
         origin,
         filters,

@@ -179,7 +179,6 @@ fn filtering_and_ranking_100k_facilities() {
         let f = filters(q);
         let start = now_ms();
         let hits = find(
-            facilities,
             &keys,
             origin,
             &f,

@@ -207,7 +207,6 @@ impl Finder {
     pub fn run(&self, query: &Query) -> Vec<u32> {
         let mut book = self.book.borrow_mut();
         find_near(
-            &self.facilities,
             &self.index,
             query.origin,
             &query.filters(),

@@ -6,9 +6,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use linli_facilities::districts;
-use linli_facilities::manifest::{FORMAT, Manifest, ShardEntry};
+use linli_facilities::manifest::{FORMAT, FileEntry, Manifest, ShardEntry};
 use linli_facilities::model::Facility;
 use linli_facilities::places::PlaceList;
+use linli_facilities::search_file;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -81,7 +82,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         })
 }
 
-/// Splits `facilities` by district, writes `<code>.geojson` shards and
+/// Splits `facilities` by district, writes `<code>.geojson` shards, their
+/// search files `<code>.search` ([`search_file`]) and
 /// `manifest.json` and the community list `places.json` into `out`, and
 /// returns the manifest.
 pub fn publish(
@@ -113,6 +115,10 @@ pub fn publish(
                     b[3].max(f.position.lat),
                 ]
             });
+        let sha256 = sha256_hex(text.as_bytes());
+        let search = search_file::encode(&text, &sha256).map_err(std::io::Error::other)?;
+        let search_name = format!("{code}.search");
+        std::fs::write(out.join(&search_name), &search)?;
         let district = districts::by_code(code);
         entries.push(ShardEntry {
             code: code.to_owned(),
@@ -122,8 +128,13 @@ pub fn publish(
             bbox,
             facilities: list.len(),
             file,
-            sha256: sha256_hex(text.as_bytes()),
+            sha256,
             bytes: text.len() as u64,
+            search: Some(FileEntry {
+                file: search_name,
+                sha256: sha256_hex(&search),
+                bytes: search.len() as u64,
+            }),
         });
     }
     let manifest = Manifest {

@@ -6,7 +6,8 @@ use std::fmt;
 use std::path::Path;
 
 use linli_facilities::dataset::{RecordProblem, Severity, parse_feature_collection};
-use linli_facilities::manifest::{Manifest, ShardEntry};
+use linli_facilities::manifest::{FileEntry, Manifest, ShardEntry};
+use linli_facilities::search_file;
 
 use crate::publish::sha256_hex;
 
@@ -162,7 +163,55 @@ fn check_listed_shard(dir: &Path, entry: &ShardEntry) -> Report {
             format!("{count} features, the manifest says {}", entry.facilities),
         );
     }
+    if let Some(search) = &entry.search {
+        check_search_file(dir, search, entry, &bytes, &mut report);
+    }
     report
+}
+
+/// Checks a shard's search file: readable, hash and size as listed, and
+/// exactly what the publisher writes for the shard as it is.
+fn check_search_file(
+    dir: &Path,
+    search: &FileEntry,
+    shard: &ShardEntry,
+    shard_bytes: &[u8],
+    report: &mut Report,
+) {
+    let bytes = match std::fs::read(dir.join(&search.file)) {
+        Ok(b) => b,
+        Err(e) => {
+            let message = format!("listed in the manifest but cannot be read: {e}");
+            report.file_problem(&search.file, Severity::Error, message);
+            return;
+        }
+    };
+    if sha256_hex(&bytes) != search.sha256 {
+        let message = "content does not match the manifest's sha256".to_owned();
+        report.file_problem(&search.file, Severity::Error, message);
+    }
+    if bytes.len() as u64 != search.bytes {
+        let message = format!("{} bytes, the manifest says {}", bytes.len(), search.bytes);
+        report.file_problem(&search.file, Severity::Error, message);
+    }
+    if let Err(e) = search_file::decode(&bytes) {
+        report.file_problem(&search.file, Severity::Error, e.to_string());
+        return;
+    }
+    let Ok(text) = std::str::from_utf8(shard_bytes) else {
+        return;
+    };
+    match search_file::encode(text, &shard.sha256) {
+        Ok(expected) if expected == bytes => {}
+        Ok(_) => {
+            let message = format!(
+                "does not describe {} as it is: publish the dataset again",
+                shard.file
+            );
+            report.file_problem(&search.file, Severity::Error, message);
+        }
+        Err(_) => {}
+    }
 }
 
 /// Validates one shard's text; with `district`, every record must belong

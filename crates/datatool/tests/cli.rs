@@ -101,9 +101,9 @@ fn validate_passes_the_published_data_and_names_each_problem() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read no/such/manifest.json"));
 }
 
-#[test]
-fn validate_checks_the_manifest_against_its_shards() {
-    let dir = temp_dir("manifest");
+/// A publication of 40 sample facilities in a fresh directory.
+fn small_publication(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
     let run = datatool(&[
         "generate",
         "--seed",
@@ -113,7 +113,13 @@ fn validate_checks_the_manifest_against_its_shards() {
         "--out",
         dir.to_str().unwrap(),
     ]);
-    assert!(run.status.success());
+    assert!(run.status.success(), "{}", stdout(&run));
+    dir
+}
+
+#[test]
+fn validate_checks_the_manifest_against_its_shards() {
+    let dir = small_publication("manifest");
     let shard = dir.join("110105.geojson");
     let text = std::fs::read_to_string(&shard).unwrap();
     std::fs::write(&shard, text.replacen("示例", "样例", 1)).unwrap();
@@ -315,6 +321,65 @@ fn import_names_missing_columns() {
         stdout(&run).contains("1 rows: 0 imported, 1 imported with warnings, 0 rejected, 0 empty"),
         "{}",
         stdout(&run)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn validate_checks_each_search_file_against_its_shard() {
+    let dir = small_publication("search");
+    let manifest_path = dir.join("manifest.json");
+    let validate = || {
+        let out = datatool(&["validate", manifest_path.to_str().unwrap()]);
+        (out.status.code(), stdout(&out))
+    };
+    let (code, report) = validate();
+    assert_eq!(code, Some(0), "{report}");
+
+    // A shard edited and listed again, with its search file left as it was.
+    let shard = dir.join("110105.geojson");
+    let text = std::fs::read_to_string(&shard).unwrap();
+    let edited = text.replacen("示例", "样例", 1);
+    std::fs::write(&shard, &edited).unwrap();
+    let listed = std::fs::read_to_string(&manifest_path).unwrap();
+    let mut manifest: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    for entry in manifest["districts"].as_array_mut().unwrap() {
+        if entry["code"] == "110105" {
+            entry["sha256"] = linli_datatool::publish::sha256_hex(edited.as_bytes()).into();
+            entry["bytes"] = edited.len().into();
+        }
+    }
+    std::fs::write(&manifest_path, manifest.to_string()).unwrap();
+    let (code, report) = validate();
+    assert_eq!(code, Some(1));
+    assert!(
+        report.contains("110105.search: error: does not describe 110105.geojson as it is"),
+        "{report}"
+    );
+
+    // A damaged search file is named with the byte at fault.
+    std::fs::write(&shard, &text).unwrap();
+    std::fs::write(&manifest_path, &listed).unwrap();
+    let search = dir.join("110101.search");
+    let bytes = std::fs::read(&search).unwrap();
+    std::fs::write(&search, &bytes[..bytes.len() - 1]).unwrap();
+    let (code, report) = validate();
+    assert_eq!(code, Some(1));
+    assert!(
+        report.contains("110101.search: error: content does not match the manifest's sha256"),
+        "{report}"
+    );
+    assert!(
+        report.contains("110101.search: error: search file, byte "),
+        "{report}"
+    );
+
+    std::fs::remove_file(&search).unwrap();
+    let (code, report) = validate();
+    assert_eq!(code, Some(1));
+    assert!(
+        report.contains("110101.search: error: listed in the manifest but cannot be read"),
+        "{report}"
     );
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -146,13 +146,26 @@ pub fn parse_feature_collection(text: &str) -> Result<Dataset, DatasetError> {
 /// ```
 #[derive(Debug)]
 pub struct CollectionReader<'a> {
+    /// The text the features are read from.
+    text: &'a str,
     sample: bool,
     features: Vec<&'a serde_json::value::RawValue>,
     next: usize,
     facilities: Vec<Facility>,
+    /// Where each kept facility's Feature lies in `text`.
+    spans: Vec<FeatureSpan>,
     problems: Vec<RecordProblem>,
     seen_ids: HashSet<String>,
     hours_cache: HoursCache,
+}
+
+/// Where one Feature lies in the text it was read from, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeatureSpan {
+    /// The offset of its first byte.
+    pub start: u32,
+    /// Its length.
+    pub len: u32,
 }
 
 impl<'a> CollectionReader<'a> {
@@ -172,10 +185,12 @@ impl<'a> CollectionReader<'a> {
         }
         let count = collection.features.len();
         Ok(CollectionReader {
+            text,
             sample: collection.sample,
             features: collection.features,
             next: 0,
             facilities: Vec::with_capacity(count),
+            spans: Vec::with_capacity(count),
             problems: Vec::new(),
             seen_ids: HashSet::with_capacity(count),
             hours_cache: HoursCache::default(),
@@ -235,17 +250,54 @@ impl<'a> CollectionReader<'a> {
             }));
         if let (Some(f), false) = (facility, failed) {
             self.facilities.push(f);
+            let start = raw.get().as_ptr() as usize - self.text.as_ptr() as usize;
+            self.spans.push(FeatureSpan {
+                start: start as u32,
+                len: raw.get().len() as u32,
+            });
         }
     }
 
     /// The facilities read so far and every problem found; features not yet
     /// read are left out.
     pub fn finish(self) -> Dataset {
-        Dataset {
+        self.finish_with_spans().0
+    }
+
+    /// [`CollectionReader::finish`], and where each facility's Feature
+    /// lies in the text (for [`crate::search_file`]).
+    pub fn finish_with_spans(self) -> (Dataset, Vec<FeatureSpan>) {
+        let dataset = Dataset {
             sample: self.sample,
             facilities: self.facilities,
             problems: self.problems,
+        };
+        (dataset, self.spans)
+    }
+}
+
+/// Reads one Feature on its own, as [`parse_feature_collection`] reads each
+/// of a collection's (apart from the check that ids are unique): the
+/// facility, or every problem found when there is an error.
+pub fn read_record(feature: &str) -> Result<Facility, Vec<Found>> {
+    let mut found = Vec::new();
+    let mut hours_cache = HoursCache::default();
+    let facility = match typed_feature(feature) {
+        Some(facility) => {
+            validate(&facility, &mut found, &mut hours_cache);
+            Some(facility)
         }
+        None => {
+            let value: Value = match serde_json::from_str(feature) {
+                Ok(value) => value,
+                Err(e) => return Err(vec![Found::error("", e.to_string())]),
+            };
+            read_feature(&value, &mut found, &mut hours_cache)
+        }
+    };
+    match facility {
+        Some(f) if !found.iter().any(|p| p.severity == Severity::Error) => Ok(f),
+        _ => Err(found),
     }
 }
 

@@ -310,24 +310,24 @@ pub fn lowest_price_yuan(service: &Service) -> Option<f64> {
 /// What the finder filters by for one service, copied out of the records
 /// so that a search reads a few bytes per service instead of following
 /// each facility's strings and vectors.
-#[derive(Debug, Clone, Copy)]
-struct ServiceKey {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ServiceKey {
     /// The function's bit ([`function_bit`]).
-    function: u16,
+    pub(crate) function: u16,
     /// The category's bit ([`category_bit`]).
-    category: u8,
+    pub(crate) category: u8,
     /// Free places or beds now.
-    free: bool,
-    ages: Option<AgeRange>,
+    pub(crate) free: bool,
+    pub(crate) ages: Option<AgeRange>,
     /// The lowest price, in yuan.
-    lowest_price_yuan: Option<f64>,
+    pub(crate) lowest_price_yuan: Option<f64>,
     /// The place of the `opening_hours` value in [`SearchKeys::schedules`],
     /// or [`NO_HOURS`].
-    schedule: u32,
+    pub(crate) schedule: u32,
 }
 
 /// A service without `opening_hours`.
-const NO_HOURS: u32 = u32::MAX;
+pub(crate) const NO_HOURS: u32 = u32::MAX;
 
 /// Stamps that tell one [`SearchKeys`] from another, so that a
 /// [`HoursBook`] knows whose schedule numbers it has translated.
@@ -345,9 +345,123 @@ struct FacilityKey {
     first: u32,
 }
 
+/// What the search reads of facilities, in their own order: read from the
+/// records ([`KeyParts::of`]) or from a search file
+/// ([`crate::search_file`]), merged shard by shard, then laid out in a
+/// [`SpatialIndex`]'s order ([`KeyParts::ordered`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct KeyParts {
+    /// Each facility's position.
+    pub(crate) positions: Vec<LonLat>,
+    /// Each facility's services are `services[ends[i - 1]..ends[i]]`
+    /// (from 0 for the first).
+    pub(crate) service_ends: Vec<u32>,
+    /// Every facility's services, facility by facility.
+    pub(crate) services: Vec<ServiceKey>,
+    /// The `opening_hours` values the services number; a value may appear
+    /// more than once after a merge (an [`HoursBook`] parses it once).
+    pub(crate) schedules: Vec<Box<str>>,
+    /// Every facility's id, one after the other.
+    pub(crate) ids: String,
+    /// Facility `i`'s id is `ids[id_ends[i - 1]..id_ends[i]]`.
+    pub(crate) id_ends: Vec<u32>,
+}
+
+impl KeyParts {
+    /// The keys of `facilities`, in their order.
+    pub(crate) fn of(facilities: &[Facility]) -> KeyParts {
+        let mut parts = KeyParts::default();
+        let mut numbers: HashMap<&str, u32> = HashMap::new();
+        for f in facilities {
+            for s in &f.services {
+                let schedule = s.opening_hours.as_deref().map_or(NO_HOURS, |value| {
+                    *numbers.entry(value).or_insert_with(|| {
+                        parts.schedules.push(value.into());
+                        (parts.schedules.len() - 1) as u32
+                    })
+                });
+                parts.services.push(ServiceKey {
+                    function: function_bit(s.function),
+                    category: category_bit(s.category),
+                    free: s.capacity.as_ref().is_some_and(|c| c.available > 0),
+                    ages: s.ages,
+                    lowest_price_yuan: lowest_price_yuan(s),
+                    schedule,
+                });
+            }
+            parts.service_ends.push(parts.services.len() as u32);
+            parts.positions.push(f.position);
+            parts.ids.push_str(&f.id);
+            parts.id_ends.push(parts.ids.len() as u32);
+        }
+        parts
+    }
+
+    /// How many facilities the parts describe.
+    pub(crate) fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    /// Appends `other`'s facilities after these, renumbering its
+    /// schedules.
+    pub(crate) fn append(&mut self, other: KeyParts) {
+        let services = self.services.len() as u32;
+        let schedules = self.schedules.len() as u32;
+        let ids = self.ids.len() as u32;
+        self.positions.extend(other.positions);
+        self.service_ends
+            .extend(other.service_ends.iter().map(|end| end + services));
+        self.services
+            .extend(other.services.into_iter().map(|key| ServiceKey {
+                schedule: match key.schedule {
+                    NO_HOURS => NO_HOURS,
+                    n => n + schedules,
+                },
+                ..key
+            }));
+        self.schedules.extend(other.schedules);
+        self.ids.push_str(&other.ids);
+        self.id_ends
+            .extend(other.id_ends.iter().map(|end| end + ids));
+    }
+
+    /// The keys with facility `order[slot]` in each slot: `order` holds
+    /// every index once.
+    pub(crate) fn ordered(self, order: Vec<u32>) -> SearchKeys {
+        debug_assert_eq!(order.len(), self.len());
+        let mut facilities = Vec::with_capacity(order.len());
+        let mut services = Vec::with_capacity(self.services.len());
+        for &i in &order {
+            let i = i as usize;
+            let start = if i == 0 {
+                0
+            } else {
+                self.service_ends[i - 1] as usize
+            };
+            let own = &self.services[start..self.service_ends[i] as usize];
+            facilities.push(FacilityKey {
+                unit: self.positions[i].unit_vector(),
+                functions: own.iter().fold(0, |bits, key| bits | key.function),
+                first: services.len() as u32,
+            });
+            services.extend_from_slice(own);
+        }
+        SearchKeys {
+            stamp: STAMPS.fetch_add(1, Ordering::Relaxed),
+            order,
+            facilities,
+            services,
+            schedules: self.schedules,
+            ids: self.ids,
+            id_ends: self.id_ends,
+        }
+    }
+}
+
 /// A compact copy of what the search reads from each facility: its
 /// position and, per service, the filtered fields and a number for its
-/// opening hours (each distinct value once). Built once per loaded dataset:
+/// opening hours (each distinct value once), and its id for ordering
+/// equally near results. Built once per loaded dataset:
 /// a [`SpatialIndex`] holds one with the facilities in its grid's order, so
 /// that facilities near one another sit near one another in memory and a
 /// search reads a few contiguous stretches of small records instead of
@@ -364,68 +478,16 @@ pub struct SearchKeys {
     services: Vec<ServiceKey>,
     /// The distinct `opening_hours` values.
     schedules: Vec<Box<str>>,
+    /// The facilities' ids by facility index, one after the other.
+    ids: String,
+    /// Facility `i`'s id ends at `id_ends[i]` in `ids`.
+    id_ends: Vec<u32>,
 }
 
 impl SearchKeys {
     /// The keys of `facilities`, in their order.
     pub fn new(facilities: &[Facility]) -> SearchKeys {
-        SearchKeys::in_order(facilities, (0..facilities.len() as u32).collect())
-    }
-
-    /// The keys of `facilities` with facility `order[slot]` in each slot:
-    /// `order` holds every index once.
-    pub(crate) fn in_order(facilities: &[Facility], order: Vec<u32>) -> SearchKeys {
-        debug_assert_eq!(order.len(), facilities.len());
-        // Read the records once in their own order (the big, scattered
-        // part), then lay the small keys out in `order`.
-        let mut numbers: HashMap<&str, u32> = HashMap::new();
-        let mut schedules: Vec<Box<str>> = Vec::new();
-        let mut read = Vec::with_capacity(facilities.len());
-        let mut read_services = Vec::new();
-        for f in facilities {
-            let first = read_services.len();
-            let mut functions = 0;
-            for s in &f.services {
-                let schedule = s.opening_hours.as_deref().map_or(NO_HOURS, |value| {
-                    *numbers.entry(value).or_insert_with(|| {
-                        schedules.push(value.into());
-                        (schedules.len() - 1) as u32
-                    })
-                });
-                functions |= function_bit(s.function);
-                read_services.push(ServiceKey {
-                    function: function_bit(s.function),
-                    category: category_bit(s.category),
-                    free: s.capacity.as_ref().is_some_and(|c| c.available > 0),
-                    ages: s.ages,
-                    lowest_price_yuan: lowest_price_yuan(s),
-                    schedule,
-                });
-            }
-            read.push((
-                f.position.unit_vector(),
-                functions,
-                first..read_services.len(),
-            ));
-        }
-        let mut keys = Vec::with_capacity(read.len());
-        let mut services = Vec::with_capacity(read_services.len());
-        for &i in &order {
-            let (unit, functions, own) = &read[i as usize];
-            keys.push(FacilityKey {
-                unit: *unit,
-                functions: *functions,
-                first: services.len() as u32,
-            });
-            services.extend_from_slice(&read_services[own.clone()]);
-        }
-        SearchKeys {
-            stamp: STAMPS.fetch_add(1, Ordering::Relaxed),
-            order,
-            facilities: keys,
-            services,
-            schedules,
-        }
+        KeyParts::of(facilities).ordered((0..facilities.len() as u32).collect())
     }
 
     /// How many facilities the keys describe.
@@ -442,6 +504,23 @@ impl SearchKeys {
     /// built from.
     pub fn facility_in(&self, slot: usize) -> usize {
         self.order[slot] as usize
+    }
+
+    /// The id of facility `index` (into the slice the keys were built
+    /// from).
+    pub fn id(&self, index: usize) -> &str {
+        let start = if index == 0 {
+            0
+        } else {
+            self.id_ends[index - 1] as usize
+        };
+        &self.ids[start..self.id_ends[index] as usize]
+    }
+
+    /// The index of the facility with `id`, if the keys hold it: a scan,
+    /// for opening one facility, not for searching.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        (0..self.id_ends.len()).find(|&i| self.id(i) == id)
     }
 
     /// The keys of the services of the facility in `slot`, in the
@@ -461,12 +540,12 @@ impl SearchKeys {
 }
 
 /// `function`'s bit in a set of functions.
-fn function_bit(function: ServiceFunction) -> u16 {
+pub(crate) fn function_bit(function: ServiceFunction) -> u16 {
     1 << function as u16
 }
 
 /// `category`'s bit in a set of categories.
-fn category_bit(category: Category) -> u8 {
+pub(crate) fn category_bit(category: Category) -> u8 {
     1 << category as u8
 }
 
@@ -519,8 +598,9 @@ impl Wanted {
 
 /// Finds the facilities within the walk that have a service passing every
 /// filter, nearest first, by looking at every one of them: the reference
-/// that [`find_near`] must equal. `keys` are those of `facilities`
-/// ([`SearchKeys::new`]). `now` is the time used for the open state when
+/// that [`find_near`] must equal. `keys` are those of the facilities
+/// searched ([`SearchKeys::new`]); the hits' indices point into the slice
+/// they were built from. `now` is the time used for the open state when
 /// the filters ask for no particular time.
 ///
 /// ```
@@ -531,11 +611,10 @@ impl Wanted {
 /// let calendar = HolidayCalendar::from_json(include_str!("../../../public/data/holidays.json")).unwrap();
 /// let now = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap().and_hms_opt(10, 0, 0).unwrap();
 /// let filters = Filters { open: OpenAt::At(now), ..Filters::default() };
-/// let hits = find(&[], &SearchKeys::new(&[]), LonLat::new(116.417, 39.929), &filters, now, &calendar, &mut HoursBook::default());
+/// let hits = find(&SearchKeys::new(&[]), LonLat::new(116.417, 39.929), &filters, now, &calendar, &mut HoursBook::default());
 /// assert!(hits.is_empty());
 /// ```
 pub fn find(
-    facilities: &[Facility],
     keys: &SearchKeys,
     origin: LonLat,
     filters: &Filters,
@@ -543,22 +622,13 @@ pub fn find(
     calendar: &HolidayCalendar,
     book: &mut HoursBook,
 ) -> Matches {
-    rank(
-        Searched { facilities, keys },
-        0..keys.len(),
-        origin,
-        filters,
-        now,
-        calendar,
-        book,
-    )
+    rank(keys, 0..keys.len(), origin, filters, now, calendar, book)
 }
 
-/// [`find`] through a spatial index of the same `facilities`: only the
-/// facilities within reach are looked at, so the cost follows the number
-/// nearby rather than the size of the dataset. The result is the same.
+/// [`find`] through a spatial index: only the facilities within reach are
+/// looked at, so the cost follows the number nearby rather than the size
+/// of the dataset. The result is the same.
 pub fn find_near(
-    facilities: &[Facility],
     index: &SpatialIndex,
     origin: LonLat,
     filters: &Filters,
@@ -568,32 +638,13 @@ pub fn find_near(
 ) -> Matches {
     let reach_m = filters.walking.reach_m(f64::from(filters.walk_minutes));
     let slots = index.slots_near(origin, reach_m);
-    rank(
-        Searched {
-            facilities,
-            keys: index.keys(),
-        },
-        slots,
-        origin,
-        filters,
-        now,
-        calendar,
-        book,
-    )
+    rank(index.keys(), slots, origin, filters, now, calendar, book)
 }
 
-/// The facilities searched and their keys.
-#[derive(Clone, Copy)]
-struct Searched<'a> {
-    facilities: &'a [Facility],
-    keys: &'a SearchKeys,
-}
-
-/// Filters the facilities in `slots` (of the searched keys) and sorts the
-/// hits by walking time, then id. Only the keys are read until the final
-/// sort, which compares the ids of equally near hits.
+/// Filters the facilities in `slots` (of `keys`) and sorts the hits by
+/// walking time, then id.
 fn rank(
-    Searched { facilities, keys }: Searched<'_>,
+    keys: &SearchKeys,
     slots: impl Iterator<Item = usize>,
     origin: LonLat,
     filters: &Filters,
@@ -601,7 +652,6 @@ fn rank(
     calendar: &HolidayCalendar,
     book: &mut HoursBook,
 ) -> Matches {
-    debug_assert_eq!(keys.len(), facilities.len(), "keys of other facilities");
     let reach_m = filters.walking.reach_m(f64::from(filters.walk_minutes));
     let at = match filters.open {
         OpenAt::Any => now,
@@ -657,7 +707,7 @@ fn rank(
     found.hits.sort_unstable_by(|a, b| {
         a.walk_minutes
             .total_cmp(&b.walk_minutes)
-            .then_with(|| facilities[a.index].id.cmp(&facilities[b.index].id))
+            .then_with(|| keys.id(a.index).cmp(keys.id(b.index)))
     });
     found
 }

@@ -18,7 +18,7 @@
 //! contiguous stretches is what makes a search over 100,000 facilities
 //! cost about as much as one over a few thousand.
 
-use crate::finder::SearchKeys;
+use crate::finder::{KeyParts, SearchKeys};
 use crate::geometry::{LonLat, arc_angle, chord2, reach_chord2};
 use crate::model::Facility;
 
@@ -66,10 +66,16 @@ pub struct SpatialIndex {
 impl SpatialIndex {
     /// Builds the index over `facilities` (a sort, O(n log n)).
     pub fn new(facilities: &[Facility]) -> SpatialIndex {
-        let mut order: Vec<(u64, u32)> = facilities
+        SpatialIndex::from_parts(KeyParts::of(facilities))
+    }
+
+    /// Builds the index over the facilities `parts` describe.
+    pub(crate) fn from_parts(parts: KeyParts) -> SpatialIndex {
+        let mut order: Vec<(u64, u32)> = parts
+            .positions
             .iter()
             .enumerate()
-            .map(|(i, f)| (cell(f.position), i as u32))
+            .map(|(i, &p)| (cell(p), i as u32))
             .collect();
         order.sort_unstable();
         let mut cells = Vec::new();
@@ -81,7 +87,7 @@ impl SpatialIndex {
             }
         }
         starts.push(order.len() as u32);
-        let keys = SearchKeys::in_order(facilities, order.into_iter().map(|(_, i)| i).collect());
+        let keys = parts.ordered(order.into_iter().map(|(_, i)| i).collect());
         SpatialIndex {
             keys,
             cells,

@@ -25,7 +25,7 @@
 //!     ..Filters::default()
 //! };
 //! let now = NaiveDate::from_ymd_opt(2026, 10, 14).unwrap().and_hms_opt(12, 0, 0).unwrap();
-//! let hits = find(&data.facilities, &SearchKeys::new(&data.facilities), LonLat::new(116.4170, 39.9290), &filters, now, &calendar, &mut HoursBook::default());
+//! let hits = find(&SearchKeys::new(&data.facilities), LonLat::new(116.4170, 39.9290), &filters, now, &calendar, &mut HoursBook::default());
 //! assert!(hits.iter().map(|h| h.walk_minutes).is_sorted());
 //! assert_eq!(data.facilities[hits.get(0).unwrap().index].id, "lc-sample-001");
 //! ```
@@ -41,4 +41,5 @@ pub mod index;
 pub mod manifest;
 pub mod model;
 pub mod places;
+pub mod search_file;
 pub mod seeded;

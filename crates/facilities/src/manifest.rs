@@ -60,6 +60,22 @@ pub struct ShardEntry {
     pub sha256: String,
     /// Size of the shard file, in bytes.
     pub bytes: u64,
+    /// The shard's search file ([`crate::search_file`]); older
+    /// publications have none, and a reader then parses the whole shard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<FileEntry>,
+}
+
+/// A file beside a shard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    /// The file, relative to the manifest.
+    pub file: String,
+    /// SHA-256 of its bytes, lowercase hex.
+    pub sha256: String,
+    /// Its size, in bytes.
+    pub bytes: u64,
 }
 
 impl Manifest {
@@ -85,6 +101,7 @@ impl Manifest {
     /// let shard = |code: &str, bbox| ShardEntry {
     ///     code: code.into(), name_zh: String::new(), name_en: String::new(), bbox,
     ///     facilities: 1, file: format!("{code}.geojson"), sha256: String::new(), bytes: 1,
+    ///     search: None,
     /// };
     /// let manifest = Manifest {
     ///     format: "linli-dataset/1".into(), dataset_version: "1".into(), generated_at: String::new(),

@@ -35,7 +35,6 @@ fn scan(
     book: &mut HoursBook,
 ) -> Matches {
     find(
-        facilities,
         &SearchKeys::new(facilities),
         origin,
         filters,
@@ -65,7 +64,6 @@ fn check(filters: &Filters, now: &str, expect: &[&str]) {
     assert_eq!(ids, expect, "{filters:?} at {now}");
     let index = SpatialIndex::new(&facilities);
     let near = find_near(
-        &facilities,
         &index,
         ORIGIN,
         filters,
@@ -118,7 +116,6 @@ fn the_spatial_index_finds_exactly_what_a_full_scan_finds() {
             ..Filters::default()
         };
         let full = find(
-            &facilities,
             &keys,
             origin,
             &filters,
@@ -127,7 +124,6 @@ fn the_spatial_index_finds_exactly_what_a_full_scan_finds() {
             &mut HoursBook::default(),
         );
         let near = find_near(
-            &facilities,
             &index,
             origin,
             &filters,
@@ -416,7 +412,6 @@ fn a_book_shared_by_two_indexes_keeps_them_apart() {
         s.opening_hours = moved.next().unwrap();
     }
     let indexes = [SpatialIndex::new(&first), SpatialIndex::new(&second)];
-    let datasets = [&first, &second];
     let now = at("2026-10-14T12:00");
     let filters = Filters {
         walk_minutes: 30,
@@ -428,15 +423,7 @@ fn a_book_shared_by_two_indexes_keeps_them_apart() {
     for round in 0..4 {
         let which = round % 2;
         let run = |book: &mut HoursBook| {
-            find_near(
-                datasets[which],
-                &indexes[which],
-                ORIGIN,
-                &filters,
-                now,
-                &calendar,
-                book,
-            )
+            find_near(&indexes[which], ORIGIN, &filters, now, &calendar, book)
         };
         let fresh = run(&mut HoursBook::default());
         assert_eq!(run(&mut shared), fresh, "dataset {which}, round {round}");

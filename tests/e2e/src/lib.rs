@@ -715,7 +715,6 @@ pub fn expected_from(origin: LonLat, filters: &Filters, now: chrono::NaiveDateTi
         })
         .collect();
     find(
-        &facilities,
         &SearchKeys::new(&facilities),
         origin,
         filters,
