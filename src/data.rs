@@ -4,15 +4,20 @@
 //! Parsing and validation are the facilities crate's job.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use linli_facilities::calendar::HolidayCalendar;
-use linli_facilities::dataset::{CollectionReader, Dataset, DatasetError};
+use linli_facilities::dataset::{
+    CollectionReader, Dataset, DatasetError, FeatureSpan, read_record,
+};
 use linli_facilities::finder::HoursBook;
 use linli_facilities::geometry::LonLat;
 use linli_facilities::index::SpatialIndex;
 use linli_facilities::manifest::{Manifest, ShardEntry};
+use linli_facilities::model::Facility;
 use linli_facilities::places::PlaceList;
+use linli_facilities::search_file::{self, ShardKeys};
+use send_wrapper::SendWrapper;
 
 use crate::i18n::Lang;
 
@@ -109,29 +114,170 @@ impl fmt::Display for LoadError {
 pub struct Loaded {
     /// The dataset manifest.
     pub manifest: Manifest,
-    /// Their facilities together; `problems` count skipped records.
-    pub dataset: Dataset,
+    /// Whether the manifest or any shard says it holds sample data.
+    pub sample: bool,
+    /// How many records were skipped for an error, in all the shards.
+    pub skipped: usize,
     /// The holiday calendar the manifest names.
     pub calendar: HolidayCalendar,
-    /// The facilities' grid index and search keys, for the finder.
+    /// The facilities' grid index and search keys, for the finder; a
+    /// facility's index is its place in the shards, one after the other.
     pub index: SpatialIndex,
     /// Opening hours parsed with `calendar`, kept for as long as this load
     /// is shown, so that a filter change or a clock tick does not parse
     /// or evaluate a shared schedule again.
     pub hours: Mutex<HoursBook>,
+    records: Records,
 }
 
 impl Loaded {
-    /// Puts the parts together and indexes the facilities.
+    /// Puts a parsed dataset and the rest together and indexes the
+    /// facilities.
     pub fn new(manifest: Manifest, dataset: Dataset, calendar: HolidayCalendar) -> Loaded {
-        let index = SpatialIndex::new(&dataset.facilities);
+        Loaded::from_parts(manifest, calendar, vec![Part::Parsed(dataset)])
+    }
+
+    /// Puts the shards read together, in their order, and indexes them.
+    fn from_parts(manifest: Manifest, calendar: HolidayCalendar, parts: Vec<Part>) -> Loaded {
+        let mut sample = manifest.sample;
+        let mut skipped = 0;
+        let mut keys = Vec::with_capacity(parts.len());
+        let mut records = Records::default();
+        for part in parts {
+            match part {
+                Part::Parsed(dataset) => {
+                    sample |= dataset.sample;
+                    skipped += dataset.skipped();
+                    keys.push(ShardKeys::of_records(&dataset.facilities));
+                    records.add_parsed(dataset.facilities);
+                }
+                Part::Searchable {
+                    keys: mut shard,
+                    body,
+                } => {
+                    sample |= shard.sample;
+                    skipped += shard.skipped as usize;
+                    records.add_unread(body, std::mem::take(&mut shard.spans));
+                    keys.push(shard);
+                }
+            }
+        }
+        let index = search_file::index(&mut keys);
         Loaded {
             manifest,
-            dataset,
+            sample,
+            skipped,
             calendar,
             index,
             hours: Mutex::new(HoursBook::default()),
+            records,
         }
+    }
+
+    /// The record of facility `index`, read from its shard the first time
+    /// it is asked for; `None` when there is no such facility or its
+    /// record no longer reads as the search file described it (the shard
+    /// changed under it), so that a row is left out rather than wrong.
+    pub fn facility(&self, index: usize) -> Option<&Facility> {
+        let f = self.records.get(index)?;
+        (f.id == self.index.keys().id(index)).then_some(f)
+    }
+
+    /// The index of the facility with `id`, if it was loaded.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.index.keys().index_of(id)
+    }
+}
+
+/// One shard as read: parsed whole, or its search file and its body,
+/// whose records are read when they are shown.
+#[derive(Debug)]
+enum Part {
+    Parsed(Dataset),
+    Searchable { keys: ShardKeys, body: Body },
+}
+
+/// A shard's bytes as fetched, kept to read one record at a time.
+#[derive(Debug)]
+pub enum Body {
+    /// In wasm memory (native tests).
+    Bytes(Vec<u8>),
+    /// Left in JavaScript, so that a large shard is never copied into wasm
+    /// memory whole: a record's bytes are copied when it is read. The app
+    /// runs on one thread, which the wrapper checks.
+    Js(SendWrapper<js_sys::Uint8Array>),
+}
+
+impl Body {
+    /// The length in bytes.
+    fn len(&self) -> u64 {
+        match self {
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::Js(array) => u64::from(array.length()),
+        }
+    }
+
+    /// The bytes of `span`, if it lies inside.
+    fn slice(&self, span: FeatureSpan) -> Option<Vec<u8>> {
+        let end = span.start.checked_add(span.len)?;
+        if u64::from(end) > self.len() {
+            return None;
+        }
+        Some(match self {
+            Body::Bytes(bytes) => bytes[span.start as usize..end as usize].to_vec(),
+            Body::Js(array) => array.subarray(span.start, end).to_vec(),
+        })
+    }
+
+    /// All the bytes, in wasm memory.
+    fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Body::Bytes(bytes) => bytes,
+            Body::Js(array) => array.take().to_vec(),
+        }
+    }
+}
+
+/// The loaded facilities' records: parsed at load (shards without a
+/// search file), or read from their shard's body when first asked for.
+#[derive(Debug, Default)]
+struct Records {
+    /// Each facility's record once read; `None` inside when it could not
+    /// be.
+    read: Vec<OnceLock<Option<Box<Facility>>>>,
+    /// For a facility not read at load: its shard's body in `bodies`, and
+    /// its Feature's span there.
+    unread: Vec<Option<(u32, FeatureSpan)>>,
+    bodies: Vec<Body>,
+}
+
+impl Records {
+    fn add_parsed(&mut self, facilities: Vec<Facility>) {
+        for f in facilities {
+            self.read.push(OnceLock::from(Some(Box::new(f))));
+            self.unread.push(None);
+        }
+    }
+
+    fn add_unread(&mut self, body: Body, spans: Vec<FeatureSpan>) {
+        let at = self.bodies.len() as u32;
+        self.bodies.push(body);
+        self.read
+            .resize_with(self.read.len() + spans.len(), OnceLock::new);
+        self.unread
+            .extend(spans.into_iter().map(|span| Some((at, span))));
+    }
+
+    fn get(&self, index: usize) -> Option<&Facility> {
+        self.read
+            .get(index)?
+            .get_or_init(|| {
+                let (body, span) = self.unread[index]?;
+                let bytes = self.bodies[body as usize].slice(span)?;
+                let text = String::from_utf8(bytes).ok()?;
+                read_record(&text).ok().map(Box::new)
+            })
+            .as_deref()
     }
 }
 
@@ -174,13 +320,7 @@ pub async fn load(manifest_url: String, want: Want<'_>) -> Result<Arc<Loaded>, L
             .cloned()
             .collect(),
     };
-    let fetches = entries.iter().map(|entry| {
-        let url = absolute(&entry.file, Some(&manifest_url));
-        async move {
-            let text = fetch_text(&url).await?;
-            read_shard(url, &text).await
-        }
-    });
+    let fetches = entries.iter().map(|entry| read_part(entry, &manifest_url));
     let calendar_url = absolute(&manifest.holidays, Some(&manifest_url));
     let calendar = async {
         let text = fetch_text(&calendar_url).await?;
@@ -193,21 +333,11 @@ pub async fn load(manifest_url: String, want: Want<'_>) -> Result<Arc<Loaded>, L
         futures::future::try_join(futures::future::try_join_all(fetches), calendar).await?;
     // The offline cache keeps what was just fetched.
     crate::pwa::hand_over_data();
-    let mut dataset = Dataset {
-        sample: manifest.sample,
-        facilities: Vec::new(),
-        problems: Vec::new(),
-    };
-    for part in parts {
-        dataset.sample |= part.sample;
-        dataset.facilities.extend(part.facilities);
-        dataset.problems.extend(part.problems);
-    }
     // Parsing the last shard, building the index and drawing the results
     // each take a task of their own, so that on a slow phone none of them
     // holds the page long enough to delay a tap.
     yield_to_browser().await;
-    let loaded = Arc::new(Loaded::new(manifest, dataset, calendar));
+    let loaded = Arc::new(Loaded::from_parts(manifest, calendar, parts));
     yield_to_browser().await;
     Ok(loaded)
 }
@@ -219,6 +349,42 @@ const SLICE_MS: f64 = 10.0;
 
 /// Features read between two looks at the clock.
 const FEATURES_PER_LOOK: usize = 32;
+
+/// Fetches one shard and reads it: through its search file when the
+/// manifest lists one that describes the shard fetched (the records are
+/// then read as they are shown), otherwise whole. A search file that
+/// cannot be fetched or read, or that was made from another version of
+/// the shard, costs only time: the shard is then parsed whole.
+async fn read_part(entry: &ShardEntry, manifest_url: &str) -> Result<Part, LoadError> {
+    let url = absolute(&entry.file, Some(manifest_url));
+    let Some(search) = &entry.search else {
+        let text = fetch_text(&url).await?;
+        return read_shard(url, &text).await.map(Part::Parsed);
+    };
+    let search_url = absolute(&search.file, Some(manifest_url));
+    let (body, keys) = futures::future::join(fetch_body(&url), fetch_bytes(&search_url)).await;
+    let body = body?;
+    let keys = keys.and_then(|bytes| {
+        search_file::decode(&bytes).map_err(|e| LoadError::Unreadable {
+            url: search_url.clone(),
+            message: e.to_string(),
+        })
+    });
+    match keys {
+        Ok(keys) if keys.shard_sha256 == entry.sha256 && keys.shard_bytes == body.len() => {
+            Ok(Part::Searchable { keys, body })
+        }
+        other => {
+            let why = match other {
+                Err(e) => e.to_string(),
+                Ok(_) => format!("{search_url} describes another version of {url}"),
+            };
+            web_sys::console::warn_1(&format!("reading the whole shard: {why}").into());
+            let text = into_text(&url, body.into_bytes())?;
+            read_shard(url, &text).await.map(Part::Parsed)
+        }
+    }
+}
 
 /// Reads and validates the shard fetched from `url`, a slice at a time,
 /// letting the browser paint and answer taps in between.
@@ -282,15 +448,12 @@ fn absolute(url: &str, base: Option<&str>) -> String {
     web_sys::Url::new_with_base(url, &base).map_or_else(|_| url.to_owned(), |u| u.href())
 }
 
-async fn fetch_text(url: &str) -> Result<String, LoadError> {
-    let network = |e: gloo_net::Error| LoadError::Network {
-        url: url.to_owned(),
-        message: e.to_string(),
-    };
+/// GETs `url`: the response when the server answers with success.
+async fn get(url: &str) -> Result<gloo_net::http::Response, LoadError> {
     let response = gloo_net::http::Request::get(url)
         .send()
         .await
-        .map_err(network)?;
+        .map_err(|e| network(url, e))?;
     if !response.ok() {
         return Err(LoadError::Http {
             url: url.to_owned(),
@@ -298,10 +461,42 @@ async fn fetch_text(url: &str) -> Result<String, LoadError> {
             status_text: response.status_text(),
         });
     }
+    Ok(response)
+}
+
+fn network(url: &str, e: impl fmt::Display) -> LoadError {
+    LoadError::Network {
+        url: url.to_owned(),
+        message: e.to_string(),
+    }
+}
+
+/// The body at `url`, in wasm memory.
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, LoadError> {
+    get(url).await?.binary().await.map_err(|e| network(url, e))
+}
+
+/// The body at `url`, left in JavaScript.
+async fn fetch_body(url: &str) -> Result<Body, LoadError> {
+    let response = web_sys::Response::from(get(url).await?);
+    let buffer = response
+        .array_buffer()
+        .map_err(|e| network(url, format!("{e:?}")))?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(buffer)
+        .await
+        .map_err(|e| network(url, format!("{e:?}")))?;
+    Ok(Body::Js(SendWrapper::new(js_sys::Uint8Array::new(&buffer))))
+}
+
+async fn fetch_text(url: &str) -> Result<String, LoadError> {
     // The bytes, not `text()`: the browser would decode them into a
     // JavaScript string on the main thread, only for wasm-bindgen to encode
     // that string back into UTF-8 in wasm memory.
-    let bytes = response.binary().await.map_err(network)?;
+    into_text(url, fetch_bytes(url).await?)
+}
+
+/// `bytes` fetched from `url` as text: UTF-8, without a byte order mark.
+fn into_text(url: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
     let mut text = String::from_utf8(bytes).map_err(|e| LoadError::NotText {
         url: url.to_owned(),
         byte: e.utf8_error().valid_up_to(),
@@ -320,4 +515,99 @@ pub fn beijing_now() -> chrono::NaiveDateTime {
     let utc_ms = js_sys::Date::now() as i64;
     chrono::DateTime::from_timestamp_millis(utc_ms + 8 * 3_600_000)
         .map_or_else(chrono::NaiveDateTime::default, |t| t.naive_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rows::result_rows;
+    use linli_facilities::dataset::parse_feature_collection;
+    use linli_facilities::finder::Filters;
+
+    const SHARD: &str = include_str!("../crates/facilities/tests/fixtures/sample.geojson");
+
+    fn manifest() -> Manifest {
+        Manifest::from_json(
+            r#"{"format":"linli-dataset/1","dataset_version":"t","generated_at":"2026-11-26T00:00:00+08:00",
+            "licence":"CC0-1.0","sample":false,"description":"t","holidays":"holidays.json","schema":"schema.json","districts":[]}"#,
+        )
+        .unwrap()
+    }
+
+    fn calendar() -> HolidayCalendar {
+        HolidayCalendar::from_json(include_str!("../public/data/holidays.json")).unwrap()
+    }
+
+    /// The shard as the app holds it with its search file.
+    fn searchable(shard: &str, made_from: &str) -> Loaded {
+        let keys = search_file::decode(&search_file::encode(made_from, "0").unwrap()).unwrap();
+        let body = Body::Bytes(shard.as_bytes().to_vec());
+        Loaded::from_parts(
+            manifest(),
+            calendar(),
+            vec![Part::Searchable { keys, body }],
+        )
+    }
+
+    fn every_walk() -> Vec<Filters> {
+        [5, 10, 15, 20, 30]
+            .into_iter()
+            .map(|walk_minutes| Filters {
+                walk_minutes,
+                ..Filters::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_shard_read_through_its_search_file_gives_the_same_rows() {
+        let parsed = Loaded::new(
+            manifest(),
+            parse_feature_collection(SHARD).unwrap(),
+            calendar(),
+        );
+        let lazy = searchable(SHARD, SHARD);
+        assert_eq!((lazy.sample, lazy.skipped), (parsed.sample, parsed.skipped));
+        assert!(lazy.sample, "the fixture says it is sample data");
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 10, 14)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        let mut shown = 0;
+        for filters in every_walk() {
+            let want = result_rows(&parsed, crate::SAMPLE_ORIGIN, &filters, now);
+            assert_eq!(
+                result_rows(&lazy, crate::SAMPLE_ORIGIN, &filters, now),
+                want
+            );
+            shown += want.len();
+        }
+        assert!(shown > 5, "rows were compared ({shown})");
+        // Records are read as they are asked for, once.
+        let index = lazy.find("lc-sample-004").unwrap();
+        let first = lazy.facility(index).unwrap() as *const Facility;
+        assert_eq!(lazy.facility(index).unwrap().id, "lc-sample-004");
+        assert_eq!(lazy.facility(index).unwrap() as *const Facility, first);
+        assert!(lazy.facility(lazy.index.len()).is_none());
+    }
+
+    #[test]
+    fn a_record_that_changed_under_its_search_file_is_left_out() {
+        // Same length, another id: the span now holds another record.
+        let changed = SHARD.replacen("lc-sample-001", "lc-sample-00X", 1);
+        assert_ne!(changed, SHARD);
+        let lazy = searchable(&changed, SHARD);
+        let index = lazy.find("lc-sample-001").unwrap();
+        assert!(lazy.facility(index).is_none());
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 10, 14)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        let walk30 = &every_walk()[4];
+        let ids: Vec<String> = result_rows(&lazy, crate::SAMPLE_ORIGIN, walk30, now)
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, ["lc-sample-002", "lc-sample-006"]);
+    }
 }

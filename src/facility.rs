@@ -338,7 +338,7 @@ pub fn FacilityPage(
     lang: Lang,
     on_back: impl Fn() + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
-    let Some(index) = loaded.dataset.facilities.iter().position(|f| f.id == id) else {
+    let Some(f) = loaded.find(&id).and_then(|index| loaded.facility(index)) else {
         let back = on_back.clone();
         return view! {
             <section class="facility missing" aria-labelledby="facility-heading">
@@ -361,8 +361,8 @@ pub fn FacilityPage(
     let now = beijing_now();
     let today = now.date();
     crate::finder::take_focus_request();
-    let f = loaded.dataset.facilities[index].clone();
-    let sample = loaded.dataset.sample;
+    let f = f.clone();
+    let sample = loaded.sample;
     let verified_stale = (today - f.last_verified).num_days() > VERIFIED_STALE_AFTER_DAYS;
     let name_zh = f.name.zh.clone();
     let name_en = f.name.en.clone();
@@ -382,9 +382,15 @@ pub fn FacilityPage(
     let facility_id = id;
     let place = format!("{} {} {}", f.district_name, f.subdistrict, f.community);
     let address = f.address.clone();
+    let record = f.clone();
     let facts = move |l: Lang| {
-        let f = &loaded.dataset.facilities[index];
-        key_facts(f, &loaded.calendar, &mut HoursBook::default(), today, l)
+        key_facts(
+            &record,
+            &loaded.calendar,
+            &mut HoursBook::default(),
+            today,
+            l,
+        )
     };
     view! {
         <section class="facility" aria-labelledby="facility-heading" data-id=f.id.clone()>

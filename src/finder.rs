@@ -712,8 +712,8 @@ fn ResultList(
     origin: Memo<LonLat>,
     lang: Lang,
 ) -> impl IntoView {
-    let sample = loaded.dataset.sample;
-    let skipped = loaded.dataset.skipped();
+    let sample = loaded.sample;
+    let skipped = loaded.skipped;
     let rows = Memo::new(move |_| {
         let now = beijing_now();
         let filters = state.with(|s| s.filters(now));

@@ -106,7 +106,6 @@ pub fn result_rows(
     filters: &Filters,
     now: NaiveDateTime,
 ) -> Vec<ResultRow> {
-    let facilities = &loaded.dataset.facilities;
     let searched = filters.functions.first().copied();
     // A poisoned lock only means an earlier search panicked mid-way; the
     // book holds nothing half-written that a search could misread.
@@ -122,9 +121,11 @@ pub fn result_rows(
         &loaded.calendar,
         &mut book,
     );
+    // A record the shard no longer holds as indexed is left out
+    // ([`Loaded::facility`]).
     hits.iter()
-        .map(|hit| {
-            let f = &facilities[hit.index];
+        .filter_map(|hit| Some((hit, loaded.facility(hit.index)?)))
+        .map(|(hit, f)| {
             let mut functions: Vec<ServiceFunction> = f.functions();
             if let Some(i) = searched.and_then(|w| functions.iter().position(|&x| x == w)) {
                 functions[..=i].rotate_right(1);

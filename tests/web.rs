@@ -42,6 +42,31 @@ fn manifest(shards: &[(&str, [f64; 4], String)]) -> String {
     ))
 }
 
+/// A `blob:` URL holding `bytes`.
+fn blob_url(bytes: &[u8]) -> String {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    web_sys::Url::create_object_url_with_blob(&blob).unwrap()
+}
+
+/// A manifest (as a `data:` URL) listing one 东城区 shard `shard` whose
+/// entry names SHA-256 `listed`, with a search file made from `made_from`
+/// for a shard with SHA-256 `made_for`.
+fn manifest_with_search(shard: &str, listed: &str, made_from: &str, made_for: &str) -> String {
+    let search = linli_facilities::search_file::encode(made_from, made_for).unwrap();
+    let entry = format!(
+        r#"{{"code":"110101","name_zh":"","name_en":"","bbox":{DONGCHENG:?},"facilities":8,"file":"{}","sha256":"{listed}","bytes":{},"search":{{"file":"{}","sha256":"","bytes":{}}}}}"#,
+        data_url(shard),
+        shard.len(),
+        blob_url(&search),
+        search.len()
+    );
+    data_url(&format!(
+        r#"{{"format":"linli-dataset/1","dataset_version":"t","generated_at":"2026-11-26T00:00:00+08:00","licence":"CC0-1.0","sample":true,"description":"test","holidays":"{}","schema":"schema.json","districts":[{entry}]}}"#,
+        data_url(HOLIDAYS),
+    ))
+}
+
 /// Mounts a finder reading `manifest_url` into a fresh container.
 fn mount(manifest_url: String) -> web_sys::HtmlElement {
     // The finder keeps its filters in the URL, and the position and the
@@ -265,6 +290,47 @@ async fn records_that_fail_validation_are_counted_not_fatal() {
             .unwrap()
             .contains("1 条记录有误，已跳过")
     );
+}
+
+const SHARD_HASH: &str = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
+
+#[wasm_bindgen_test]
+async fn a_search_file_finds_and_counts_what_the_shard_holds() {
+    let broken = SAMPLE.replacen("[116.4182, 39.9301]", "[39.9301, 116.4182]", 1);
+    let page = mount(manifest_with_search(
+        &broken, SHARD_HASH, &broken, SHARD_HASH,
+    ));
+    pick(&page, "walk-filter", "30");
+    until(&page, "the result list", |t| t.contains("共 2 处")).await;
+    assert_eq!(
+        texts(&page, ".result .name"),
+        ["【示例】朝阳门街道托育服务点", "【示例】景山街道养老驿站"]
+    );
+    assert!(
+        page.text_content()
+            .unwrap()
+            .contains("1 条记录有误，已跳过")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn records_are_read_from_the_shard_only_when_its_search_file_describes_it() {
+    // The same length and one id changed: the search file's span for
+    // lc-sample-001 now holds a record with another id.
+    let changed = SAMPLE.replacen("lc-sample-001", "lc-sample-00X", 1);
+    // The manifest vouches for the search file: the changed record is
+    // left out rather than shown under the wrong facility.
+    let page = mount(manifest_with_search(
+        &changed, SHARD_HASH, SAMPLE, SHARD_HASH,
+    ));
+    pick(&page, "walk-filter", "30");
+    until(&page, "the result list", |t| t.contains("共 2 处")).await;
+    // A search file made for another version of the shard is not trusted:
+    // the shard is read whole, and all three are found.
+    let other = "0".repeat(64);
+    let page = mount(manifest_with_search(&changed, SHARD_HASH, SAMPLE, &other));
+    pick(&page, "walk-filter", "30");
+    until(&page, "the result list", |t| t.contains("共 3 处")).await;
 }
 
 #[wasm_bindgen_test]

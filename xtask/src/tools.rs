@@ -102,6 +102,7 @@ fn precompress(dist: &Path) -> Result<()> {
                     "html",
                     "json",
                     "geojson",
+                    "search",
                     "svg",
                     "webmanifest",
                 ]
