@@ -9,6 +9,11 @@
 //! per-facility function and open-at-the-benchmark-time bitmasks that the
 //! JavaScript peers filter by ([`Finder::function_masks`],
 //! [`Finder::open_masks`]).
+//!
+//! [`SearchFinder`] is the app's way in: the dataset's search file
+//! (`linli_facilities::search_file`) decoded and indexed, the records left
+//! unparsed in the body. The page checks that it finds what [`Finder`]
+//! finds, and times its load beside the others.
 
 use std::cell::RefCell;
 
@@ -20,6 +25,7 @@ use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::State;
 use linli_facilities::index::SpatialIndex;
 use linli_facilities::model::{Facility, ServiceFunction};
+use linli_facilities::search_file;
 use linli_facilities::seeded::SplitMix64;
 use wasm_bindgen::prelude::*;
 
@@ -205,18 +211,7 @@ impl Finder {
     /// and returns the indices of the facilities found, nearest first, ties
     /// by id.
     pub fn run(&self, query: &Query) -> Vec<u32> {
-        let mut book = self.book.borrow_mut();
-        find_near(
-            &self.index,
-            query.origin,
-            &query.filters(),
-            bench_now(),
-            &self.calendar,
-            &mut book,
-        )
-        .iter()
-        .map(|hit| hit.index as u32)
-        .collect()
+        search(&self.index, &self.calendar, &self.book, query)
     }
 
     /// A diagnostic, not the app's search: the same grid search, but
@@ -390,6 +385,105 @@ impl Finder {
     }
 }
 
+/// The search file decoded and indexed, as the app loads a shard that has
+/// one (`data::read_part`): the search runs on the keys, and no record is
+/// parsed.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct SearchFinder {
+    index: SpatialIndex,
+    calendar: HolidayCalendar,
+    count: usize,
+    decode_ms: f64,
+    index_ms: f64,
+    book: RefCell<HoursBook>,
+}
+
+#[wasm_bindgen]
+impl SearchFinder {
+    /// The timed "decode and index" of the app's way: `bytes` (the search
+    /// file's body; wasm-bindgen copies them into wasm memory on the way
+    /// in) decoded with `search_file::decode` and indexed with
+    /// `search_file::index`.
+    pub fn load(bytes: &[u8]) -> Result<SearchFinder, JsError> {
+        let calendar =
+            HolidayCalendar::from_json(HOLIDAYS).map_err(|e| JsError::new(&e.to_string()))?;
+        let started = performance_now();
+        let keys = search_file::decode(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        let decoded = performance_now();
+        let count = keys.len();
+        let index = search_file::index(&mut [keys]);
+        let indexed = performance_now();
+        Ok(SearchFinder {
+            index,
+            calendar,
+            count,
+            decode_ms: decoded - started,
+            index_ms: indexed - decoded,
+            book: RefCell::new(HoursBook::default()),
+        })
+    }
+
+    /// How many facilities the search file describes.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Milliseconds of the load spent in `search_file::decode`.
+    pub fn decode_ms(&self) -> f64 {
+        self.decode_ms
+    }
+
+    /// Milliseconds of the load spent in `search_file::index`.
+    pub fn index_ms(&self) -> f64 {
+        self.index_ms
+    }
+
+    /// One search, as [`Finder::query`]: facility indices (in the order of
+    /// the shard's records), nearest first.
+    pub fn query(
+        &self,
+        lon: f64,
+        lat: f64,
+        functions: u16,
+        walk_minutes: u32,
+        senior: bool,
+        open: bool,
+    ) -> Vec<u32> {
+        let query = Query {
+            origin: LonLat::new(lon, lat),
+            functions,
+            walk_minutes,
+            senior,
+            open,
+        };
+        search(&self.index, &self.calendar, &self.book, &query)
+    }
+}
+
+/// Runs `query` through `index` as the app does (`find_near`, opening hours
+/// evaluated during the search through the dataset's `HoursBook`) and
+/// returns the indices of the facilities found, nearest first, ties by id.
+fn search(
+    index: &SpatialIndex,
+    calendar: &HolidayCalendar,
+    book: &RefCell<HoursBook>,
+    query: &Query,
+) -> Vec<u32> {
+    let mut book = book.borrow_mut();
+    find_near(
+        index,
+        query.origin,
+        &query.filters(),
+        bench_now(),
+        calendar,
+        &mut book,
+    )
+    .iter()
+    .map(|hit| hit.index as u32)
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,6 +515,28 @@ mod tests {
             assert_eq!(finder.run(&query), expected, "{query:?}");
             assert_eq!(finder.run_masked(&query), expected, "{query:?}");
             found += expected.len();
+        }
+        assert!(found > 40, "the queries find something ({found})");
+    }
+
+    #[test]
+    fn the_search_file_finds_what_the_parsed_shard_finds() {
+        let finder = Finder::from_text(SHARD).unwrap();
+        let file = search_file::encode(SHARD, &"0".repeat(64)).unwrap();
+        let searched = SearchFinder::load(&file).unwrap();
+        assert_eq!(searched.count(), finder.facilities().len());
+        let mut found = 0;
+        for q in plan(finder.facilities(), 40) {
+            let ids = searched.query(
+                q.origin.lon,
+                q.origin.lat,
+                q.functions,
+                q.walk_minutes,
+                q.senior,
+                q.open,
+            );
+            assert_eq!(ids, finder.run(&q), "{q:?}");
+            found += ids.len();
         }
         assert!(found > 40, "the queries find something ({found})");
     }

@@ -3,7 +3,7 @@
 // `tests/e2e/src/bin/peers.rs` through WebDriver. Each step is a function
 // of `window.bench`; it returns plain JSON and asserts no time.
 
-import init, { Finder } from './linli_bench_page.js';
+import init, { Finder, SearchFinder } from './linli_bench_page.js';
 import { buildIndex, findA, findB, parse } from './peers.js';
 
 /** Fields per query in `Finder.plan`. */
@@ -14,8 +14,11 @@ let wasm = null;
 let national = new Uint8Array(0);
 /** Where each feature's line ends in `national` (byte offsets). */
 let lineEnds = [];
-/** The loaded state: our finder, the peers' data, the queries. */
+/** The national dataset's search file, as fetched. */
+let searchFile = new Uint8Array(0);
+/** The loaded state: our finder, our finder through the search file, the peers' data, the queries. */
 let ours = null;
+let searched = null;
 let peer = null;
 let queries = [];
 
@@ -43,6 +46,9 @@ async function setup() {
   const response = await fetch('national.geojson');
   if (!response.ok) throw new Error(`national.geojson: HTTP ${response.status}`);
   national = new Uint8Array(await response.arrayBuffer());
+  const search = await fetch('national.search');
+  if (!search.ok) throw new Error(`national.search: HTTP ${search.status}`);
+  searchFile = new Uint8Array(await search.arrayBuffer());
   lineEnds = [];
   // Line 0 is the collection's header; features follow one per line.
   let at = national.indexOf(NEWLINE);
@@ -52,7 +58,7 @@ async function setup() {
     lineEnds.push(next);
     at = next;
   }
-  return { bytes: national.length, features: lineEnds.length };
+  return { bytes: national.length, searchBytes: searchFile.length, features: lineEnds.length };
 }
 
 /** What the page can see of its memory. */
@@ -81,6 +87,22 @@ function loadOurs(count) {
   if (ours.skipped() !== 0) throw new Error(`ours skipped ${ours.skipped()} records`);
   queries = [];
   return { ms, parseMs: ours.parse_ms(), indexMs: ours.index_ms(), count: ours.count() };
+}
+
+/**
+ * Ours as the app loads a shard with a search file: the search file's
+ * bytes decoded and indexed (timed: `SearchFinder.load`, which copies them
+ * into wasm memory); the records stay unparsed in the body. The search
+ * file describes the whole national dataset, so only that size.
+ */
+function loadSearch() {
+  if (searched) searched.free();
+  searched = null;
+  const t0 = performance.now();
+  const loaded = SearchFinder.load(searchFile);
+  const ms = performance.now() - t0;
+  searched = loaded;
+  return { ms, decodeMs: searched.decode_ms(), indexMs: searched.index_ms(), count: searched.count() };
 }
 
 /**
@@ -140,6 +162,8 @@ const runA = (q) => findA(peer.features, q);
 const runB = (q) => findB(peer, q);
 // A diagnostic, not one of the three: our grid index with the peers' masks.
 const runMasked = (q) => ours.query_masked(q.lon, q.lat, q.functions, q.walk, q.senior, q.open);
+// Ours through the search file, checked (not timed: the same search over the same index).
+const runSearched = (q) => searched.query(q.lon, q.lat, q.functions, q.walk, q.senior, q.open);
 const IMPLEMENTATIONS = [
   ['ours', runOurs],
   ['a', runA],
@@ -159,6 +183,7 @@ function check() {
       b: Array.from(runB(q), idOf),
       masked: Array.from(runMasked(q), idOf),
     };
+    if (searched && searched.count() === peer.features.length) got.search = Array.from(runSearched(q), idOf);
     results += want.length;
     for (const [name, ids] of Object.entries(got)) {
       const same = ids.length === want.length && ids.every((id, i) => id === want[i]);
@@ -177,7 +202,13 @@ function check() {
       }
     }
   });
-  return { queries: queries.length, meanResults: results / queries.length, mismatches: mismatches.slice(0, 5), mismatched: mismatches.length };
+  return {
+    queries: queries.length,
+    meanResults: results / queries.length,
+    searchChecked: Boolean(searched && searched.count() === peer.features.length),
+    mismatches: mismatches.slice(0, 5),
+    mismatched: mismatches.length,
+  };
 }
 
 /**
@@ -212,5 +243,5 @@ function time(batchMs) {
   return { ...samples, repeat, sink };
 }
 
-window.bench = { setup, memory, loadOurs, loadPeers, prepare, check, time };
+window.bench = { setup, memory, loadOurs, loadSearch, loadPeers, prepare, check, time };
 window.benchReady = true;

@@ -41,7 +41,7 @@ use crate::dataset::{CollectionReader, DatasetError, FeatureSpan};
 use crate::finder::{KeyParts, NO_HOURS, ServiceKey, function_bit};
 use crate::geometry::LonLat;
 use crate::index::SpatialIndex;
-use crate::model::{AgeRange, ServiceFunction};
+use crate::model::{AgeRange, Facility, ServiceFunction};
 
 /// The first bytes of every search file, with the format's version.
 pub const MAGIC: &[u8; 8] = b"LNLSRCH1";
@@ -63,23 +63,41 @@ pub struct ShardKeys {
     pub sample: bool,
     /// How many of the shard's records were skipped for an error.
     pub skipped: u32,
-    /// Where each facility's Feature lies in the shard, in file order.
+    /// Where each facility's Feature lies in the shard, in file order
+    /// (empty for [`ShardKeys::of_records`]).
     pub spans: Vec<FeatureSpan>,
+    /// How many facilities the keys describe.
+    count: usize,
     parts: KeyParts,
 }
 
 impl ShardKeys {
+    /// The keys of records already parsed, so that a shard read whole can
+    /// be indexed together with search files; it has no spans.
+    pub fn of_records(facilities: &[Facility]) -> ShardKeys {
+        ShardKeys {
+            shard_sha256: String::new(),
+            shard_bytes: 0,
+            sample: false,
+            skipped: 0,
+            spans: Vec::new(),
+            count: facilities.len(),
+            parts: KeyParts::of(facilities),
+        }
+    }
+
     /// How many facilities the file describes.
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.count
     }
 
     /// Whether it describes none.
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.count == 0
     }
 
-    /// The id of the shard's facility `index`.
+    /// The id of the shard's facility `index`; only until the keys are
+    /// [indexed](index).
     pub fn id(&self, index: usize) -> &str {
         let start = match index {
             0 => 0,
@@ -343,6 +361,7 @@ pub fn decode(bytes: &[u8]) -> Result<ShardKeys, SearchFileError> {
         sample,
         skipped,
         spans,
+        count: n,
         parts: KeyParts {
             positions,
             service_ends,

@@ -18,8 +18,10 @@ use std::time::{Duration, Instant};
 use fantoccini::wd::TimeoutConfiguration;
 use linli_e2e::{FinderPage, Setup, cdp, with_setup};
 use linli_facilities::districts;
+use linli_facilities::search_file;
 use linli_facilities::seeded::SplitMix64;
 use serde_json::{Value, json};
+use sha2::Digest as _;
 
 /// Facilities in the national dataset.
 const NATIONAL: usize = 100_000;
@@ -182,7 +184,11 @@ async fn throttle(page: &FinderPage, rate: u32) -> Outcome<()> {
 /// Loads `size` features into all three and checks that every query
 /// gives the same ids, in the same order.
 async fn load_and_check(page: &FinderPage, size: usize) -> Outcome<()> {
-    for loader in ["loadOurs", "loadPeers"] {
+    let mut loaders = vec!["loadOurs", "loadPeers"];
+    if size == NATIONAL {
+        loaders.push("loadSearch");
+    }
+    for loader in loaders {
         let loaded = step(page, loader, vec![json!(size)]).await?;
         if number(&loaded, "count")? as usize != size {
             return Err(format!(
@@ -200,8 +206,13 @@ async fn load_and_check(page: &FinderPage, size: usize) -> Outcome<()> {
             serde_json::to_string_pretty(&checked["mismatches"]).unwrap_or_default()
         ));
     }
+    let with_search = if checked["searchChecked"] == json!(true) {
+        ", ours through the search file"
+    } else {
+        ""
+    };
     println!(
-        "BENCH peers ids, {size} facilities: ours, A, B and the masked diagnostic agree on all {} queries (same ids, same order; {:.1} results per query)",
+        "BENCH peers ids, {size} facilities: ours, A, B{with_search} and the masked diagnostic agree on all {} queries (same ids, same order; {:.1} results per query)",
         number(&checked, "queries")?,
         number(&checked, "meanResults")?
     );
@@ -259,17 +270,33 @@ fn load_times(loaded: &Value) -> Outcome<[f64; 3]> {
     ])
 }
 
-/// One decode of each from the same bytes: ours (total, parse, index) and
-/// the peers' (total, `JSON.parse`, kdbush; the rest is `TextDecoder`), in
-/// ms.
-async fn decode_once(page: &FinderPage) -> Outcome<[[f64; 3]; 2]> {
+/// The times of one load through the search file: total, decode, index
+/// (ms).
+fn search_times(loaded: &Value) -> Outcome<[f64; 3]> {
+    Ok([
+        number(loaded, "ms")?,
+        number(loaded, "decodeMs")?,
+        number(loaded, "indexMs")?,
+    ])
+}
+
+/// One decode of each: ours from the GeoJSON body (total, parse, index),
+/// the peers' from the same bytes (total, `JSON.parse`, kdbush; the rest
+/// is `TextDecoder`), and ours through the search file (total, decode,
+/// index), in ms.
+async fn decode_once(page: &FinderPage) -> Outcome<[[f64; 3]; 3]> {
     let ours = step(page, "loadOurs", vec![json!(NATIONAL)]).await?;
     let peers = step(page, "loadPeers", vec![json!(NATIONAL)]).await?;
-    Ok([load_times(&ours)?, load_times(&peers)?])
+    let searched = step(page, "loadSearch", vec![]).await?;
+    Ok([
+        load_times(&ours)?,
+        load_times(&peers)?,
+        search_times(&searched)?,
+    ])
 }
 
 /// Prints the medians and ranges of `rounds` decodes at one rate.
-fn report_decodes(rate: u32, rounds: &[[[f64; 3]; 2]]) {
+fn report_decodes(rate: u32, rounds: &[[[f64; 3]; 3]]) {
     let stat = |who: usize, part: usize| median(rounds.iter().map(|r| r[who][part]).collect());
     let (o, omin, omax) = stat(0, 0);
     let (p, pmin, pmax) = stat(1, 0);
@@ -282,6 +309,15 @@ fn report_decodes(rate: u32, rounds: &[[[f64; 3]; 2]]) {
         stat(1, 1).0,
         stat(1, 2).0,
         p / o,
+        rounds.len()
+    );
+    let (s, smin, smax) = stat(2, 0);
+    println!(
+        "BENCH peers decode+index {NATIONAL} facilities, CPU {rate}x: ours as the app loads (the search file's bytes into wasm + search_file::decode + search_file::index; records parsed only when shown) median {s:.0} ms ({smin:.0} … {smax:.0}; bytes in {:.1} + decode {:.1} + index {:.1}); peer (TextDecoder + JSON.parse + kdbush) median {p:.0} ms; peer/ours {:.1}x; n {} (targets: ours <= 150 ms, peer/ours >= 3x)",
+        median(rounds.iter().map(|r| r[2][0] - r[2][1] - r[2][2]).collect()).0,
+        stat(2, 1).0,
+        stat(2, 2).0,
+        p / s,
         rounds.len()
     );
 }
@@ -323,6 +359,7 @@ async fn bench(page: &FinderPage) -> Outcome<String> {
     let (heap1, page1) = memory(page).await?;
     let peers_first = load_times(&step(page, "loadPeers", vec![json!(NATIONAL)]).await?)?;
     let (heap2, page2) = memory(page).await?;
+    let search_first = search_times(&step(page, "loadSearch", vec![]).await?)?;
     let v8 = |h: &Value| {
         h["usedSize"].as_f64().unwrap_or(f64::NAN)
             + h["backingStorageSize"].as_f64().unwrap_or(f64::NAN)
@@ -346,7 +383,7 @@ async fn bench(page: &FinderPage) -> Outcome<String> {
         throttle(page, rate).await?;
         let mut rounds = Vec::new();
         if rate == 1 {
-            rounds.push([ours_first, peers_first]);
+            rounds.push([ours_first, peers_first, search_first]);
         }
         while rounds.len() < count {
             rounds.push(decode_once(page).await?);
@@ -382,9 +419,15 @@ async fn main() {
     let dataset = dir.join("national.geojson");
     let text = national_geojson(&data, NATIONAL);
     std::fs::write(&dataset, &text).expect("write the national dataset");
+    // The search file, as `datatool` publishes one beside each shard.
+    let search = dir.join("national.search");
+    let sha256 = format!("{:x}", sha2::Sha256::digest(text.as_bytes()));
+    let file = search_file::encode(&text, &sha256).expect("the national dataset is a collection");
+    std::fs::write(&search, &file).expect("write the national search file");
     println!(
-        "peers: national dataset of {NATIONAL} facilities, {:.1} MB of GeoJSON",
-        text.len() as f64 / 1e6
+        "peers: national dataset of {NATIONAL} facilities, {:.1} MB of GeoJSON and a {:.1} MB search file",
+        text.len() as f64 / 1e6,
+        file.len() as f64 / 1e6
     );
     drop(text);
 
@@ -396,6 +439,7 @@ async fn main() {
     })
     .await;
     let _ = std::fs::remove_file(&dataset);
+    let _ = std::fs::remove_file(&search);
     let outcome = outcome.lock().expect("one writer").clone();
     match outcome {
         Ok(tsv) => std::fs::write(&plot, tsv).expect("write the plot data"),
