@@ -4,6 +4,7 @@
 //! Parsing and validation are the facilities crate's job.
 
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use linli_facilities::calendar::HolidayCalendar;
@@ -18,6 +19,7 @@ use linli_facilities::model::Facility;
 use linli_facilities::places::PlaceList;
 use linli_facilities::search_file::{self, ShardKeys};
 use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
 
 use crate::i18n::Lang;
 
@@ -116,8 +118,9 @@ pub struct Loaded {
     pub manifest: Manifest,
     /// Whether the manifest or any shard says it holds sample data.
     pub sample: bool,
-    /// How many records were skipped for an error, in all the shards.
-    pub skipped: usize,
+    /// How many records were skipped for an error when the shards were
+    /// read ([`Loaded::skipped`] adds those found bad when shown).
+    skipped_at_load: usize,
     /// The holiday calendar the manifest names.
     pub calendar: HolidayCalendar,
     /// The facilities' grid index and search keys, for the finder; a
@@ -166,7 +169,7 @@ impl Loaded {
         Loaded {
             manifest,
             sample,
-            skipped,
+            skipped_at_load: skipped,
             calendar,
             index,
             hours: Mutex::new(HoursBook::default()),
@@ -175,12 +178,19 @@ impl Loaded {
     }
 
     /// The record of facility `index`, read from its shard the first time
-    /// it is asked for; `None` when there is no such facility or its
-    /// record no longer reads as the search file described it (the shard
-    /// changed under it), so that a row is left out rather than wrong.
+    /// it is asked for; `None` when there is no such facility, or its
+    /// record has an error or is not what the search file said of it (the
+    /// shard changed under it): such a record is counted in
+    /// [`Loaded::skipped`] and its row left out, rather than shown wrong.
     pub fn facility(&self, index: usize) -> Option<&Facility> {
-        let f = self.records.get(index)?;
-        (f.id == self.index.keys().id(index)).then_some(f)
+        self.records
+            .get(index, |f| self.index.keys().describes(index, f))
+    }
+
+    /// How many records were skipped for an error: when the shards were
+    /// read, and since, when a record read to be shown was bad.
+    pub fn skipped(&self) -> usize {
+        self.skipped_at_load + self.records.bad.load(Ordering::Relaxed)
     }
 
     /// The index of the facility with `id`, if it was loaded.
@@ -249,6 +259,8 @@ struct Records {
     /// its Feature's span there.
     unread: Vec<Option<(u32, FeatureSpan)>>,
     bodies: Vec<Body>,
+    /// How many records read when first asked for were bad.
+    bad: AtomicUsize,
 }
 
 impl Records {
@@ -268,17 +280,58 @@ impl Records {
             .extend(spans.into_iter().map(|span| Some((at, span))));
     }
 
-    fn get(&self, index: usize) -> Option<&Facility> {
+    /// Facility `index`'s record, read on first use and kept if `fits`
+    /// it; a record that does not read or does not fit is counted as bad
+    /// and never read again.
+    fn get(&self, index: usize, fits: impl FnOnce(&Facility) -> bool) -> Option<&Facility> {
         self.read
             .get(index)?
             .get_or_init(|| {
                 let (body, span) = self.unread[index]?;
-                let bytes = self.bodies[body as usize].slice(span)?;
-                let text = String::from_utf8(bytes).ok()?;
-                read_record(&text).ok().map(Box::new)
+                let read = self.bodies[body as usize]
+                    .slice(span)
+                    .ok_or_else(|| "its span lies outside the shard".to_owned())
+                    .and_then(|bytes| {
+                        String::from_utf8(bytes).map_err(|_| "it is not UTF-8".to_owned())
+                    })
+                    .and_then(|text| {
+                        read_record(&text).map_err(|found| {
+                            let first = found.first();
+                            format!(
+                                "{}: {}",
+                                first.map_or("", |p| p.field.as_str()),
+                                first.map_or("", |p| p.reason.as_str())
+                            )
+                        })
+                    })
+                    .and_then(|f| {
+                        if fits(&f) {
+                            Ok(f)
+                        } else {
+                            Err(format!("{} is not what its search file says", f.id))
+                        }
+                    });
+                match read {
+                    Ok(f) => Some(Box::new(f)),
+                    Err(why) => {
+                        self.bad.fetch_add(1, Ordering::Relaxed);
+                        warn(&format!(
+                            "record {index} of the loaded shards left out: {why}"
+                        ));
+                        None
+                    }
+                }
             })
             .as_deref()
     }
+}
+
+/// A warning in the browser's console (nothing natively, in tests).
+fn warn(message: &str) {
+    #[cfg(target_arch = "wasm32")]
+    web_sys::console::warn_1(&message.into());
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = message;
 }
 
 /// Which shards to load.
@@ -370,16 +423,24 @@ async fn read_part(entry: &ShardEntry, manifest_url: &str) -> Result<Part, LoadE
             message: e.to_string(),
         })
     });
-    match keys {
+    let trusted = match keys {
         Ok(keys) if keys.shard_sha256 == entry.sha256 && keys.shard_bytes == body.len() => {
-            Ok(Part::Searchable { keys, body })
+            // The body must be the shard the manifest and the search file
+            // name: the offline cache refreshes each file on its own.
+            match sha256_hex(&body).await {
+                Some(hash) if hash != entry.sha256 => Err(format!(
+                    "{url} is not the version its manifest entry names (SHA-256 {hash})"
+                )),
+                _ => Ok(keys),
+            }
         }
-        other => {
-            let why = match other {
-                Err(e) => e.to_string(),
-                Ok(_) => format!("{search_url} describes another version of {url}"),
-            };
-            web_sys::console::warn_1(&format!("reading the whole shard: {why}").into());
+        Ok(_) => Err(format!("{search_url} describes another version of {url}")),
+        Err(e) => Err(e.to_string()),
+    };
+    match trusted {
+        Ok(keys) => Ok(Part::Searchable { keys, body }),
+        Err(why) => {
+            warn(&format!("reading the whole shard: {why}"));
             let text = into_text(&url, body.into_bytes())?;
             read_shard(url, &text).await.map(Part::Parsed)
         }
@@ -446,6 +507,28 @@ fn absolute(url: &str, base: Option<&str>) -> String {
         return url.to_owned();
     };
     web_sys::Url::new_with_base(url, &base).map_or_else(|_| url.to_owned(), |u| u.href())
+}
+
+/// The SHA-256 of `body`, lowercase hex, hashed by the browser off the
+/// main thread; `None` where it cannot (no `crypto.subtle` outside a
+/// secure context, or a body in wasm memory), and each record is then
+/// only checked against its keys when it is read.
+async fn sha256_hex(body: &Body) -> Option<String> {
+    let Body::Js(array) = body else {
+        return None;
+    };
+    let crypto = web_sys::window()?.crypto().ok()?;
+    let subtle = js_sys::Reflect::get(&crypto, &"subtle".into()).ok()?;
+    if subtle.is_undefined() {
+        return None;
+    }
+    let subtle: web_sys::SubtleCrypto = subtle.unchecked_into();
+    let digest = subtle
+        .digest_with_str_and_js_u8_array("SHA-256", array)
+        .ok()?;
+    let digest = wasm_bindgen_futures::JsFuture::from(digest).await.ok()?;
+    let bytes = js_sys::Uint8Array::new(&digest).to_vec();
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// GETs `url`: the response when the server answers with success.
@@ -567,7 +650,10 @@ mod tests {
             calendar(),
         );
         let lazy = searchable(SHARD, SHARD);
-        assert_eq!((lazy.sample, lazy.skipped), (parsed.sample, parsed.skipped));
+        assert_eq!(
+            (lazy.sample, lazy.skipped()),
+            (parsed.sample, parsed.skipped())
+        );
         assert!(lazy.sample, "the fixture says it is sample data");
         let now = chrono::NaiveDate::from_ymd_opt(2026, 10, 14)
             .unwrap()
@@ -609,5 +695,105 @@ mod tests {
             .map(|r| r.id)
             .collect();
         assert_eq!(ids, ["lc-sample-002", "lc-sample-006"]);
+        // Counted as skipped, once however often it is asked for.
+        assert_eq!(lazy.skipped(), 1);
+        result_rows(&lazy, crate::SAMPLE_ORIGIN, walk30, now);
+        assert_eq!(lazy.skipped(), 1);
+    }
+
+    #[test]
+    fn a_record_with_other_free_places_than_its_keys_is_left_out() {
+        // lc-sample-002 has free places; the shard now says it has none,
+        // which the search file did not: the row must not show it as a
+        // match for "free places".
+        let text = SHARD.replacen("\"available\": 4", "\"available\": 0", 1);
+        assert_ne!(
+            text, SHARD,
+            "the fixture's first free places changed; update this test"
+        );
+        let lazy = searchable(&text, SHARD);
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 10, 14)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        let rows = result_rows(&lazy, crate::SAMPLE_ORIGIN, &every_walk()[4], now);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(lazy.skipped(), 1);
+    }
+
+    #[test]
+    fn shards_read_both_ways_line_up_with_the_index() {
+        // Three shards: through a search file, parsed whole, through a
+        // search file; the same facilities as one parsed dataset.
+        let features: Vec<&str> = SHARD
+            .lines()
+            .filter(|l| l.trim_start().starts_with("{\"type\": \"Feature\""))
+            .collect();
+        assert_eq!(
+            features.len(),
+            8,
+            "the fixture has eight features, one per line"
+        );
+        let shard = |part: &[&str]| {
+            let body: Vec<&str> = part
+                .iter()
+                .map(|l| l.trim_end().trim_end_matches(','))
+                .collect();
+            format!(
+                "{{\"type\": \"FeatureCollection\", \"sample\": true, \"features\": [\n{}\n]}}\n",
+                body.join(",\n")
+            )
+        };
+        let (a, b, c) = (
+            shard(&features[..3]),
+            shard(&features[3..5]),
+            shard(&features[5..]),
+        );
+        let keys =
+            |text: &str| search_file::decode(&search_file::encode(text, "0").unwrap()).unwrap();
+        let parts = vec![
+            Part::Searchable {
+                keys: keys(&a),
+                body: Body::Bytes(a.clone().into_bytes()),
+            },
+            Part::Parsed(parse_feature_collection(&b).unwrap()),
+            Part::Searchable {
+                keys: keys(&c),
+                body: Body::Bytes(c.clone().into_bytes()),
+            },
+        ];
+        let mixed = Loaded::from_parts(manifest(), calendar(), parts);
+        let whole = Loaded::new(
+            manifest(),
+            parse_feature_collection(&shard(&features)).unwrap(),
+            calendar(),
+        );
+        assert_eq!(mixed.index.len(), 8);
+        for i in 0..8 {
+            assert_eq!(mixed.facility(i), whole.facility(i), "facility {i}");
+        }
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 10, 14)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        let far = Filters {
+            walk_minutes: 30,
+            walking: linli_facilities::geometry::WalkingModel::STANDARD,
+            ..Filters::default()
+        };
+        for origin in [
+            crate::SAMPLE_ORIGIN,
+            LonLat::new(116.41, 39.935),
+            LonLat::new(116.425, 39.915),
+        ] {
+            let want = result_rows(&whole, origin, &far, now);
+            assert!(!want.is_empty());
+            assert_eq!(
+                result_rows(&mixed, origin, &far, now),
+                want,
+                "from {origin:?}"
+            );
+        }
+        assert_eq!(mixed.skipped(), 0);
     }
 }

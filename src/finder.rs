@@ -713,11 +713,17 @@ fn ResultList(
     lang: Lang,
 ) -> impl IntoView {
     let sample = loaded.sample;
-    let skipped = loaded.skipped;
+    let counted = Arc::clone(&loaded);
     let rows = Memo::new(move |_| {
         let now = beijing_now();
         let filters = state.with(|s| s.filters(now));
         result_rows(&loaded, origin.get(), &filters, now)
+    });
+    // Records read as they are shown can turn out bad then: the count
+    // follows the rows.
+    let skipped = Memo::new(move |_| {
+        rows.track();
+        counted.skipped()
     });
     let selected = RwSignal::new(None::<String>);
     let (shown, set_shown) = signal(PAGE_SIZE);
@@ -764,9 +770,9 @@ fn ResultList(
         <Show when=move || sample>
             <p class="sample-banner" role="note">{Msg::SampleBanner.text(lang)}</p>
         </Show>
-        <Show when=move || { skipped > 0 }>
+        <Show when=move || { skipped.get() > 0 }>
             <p class="skipped" role="status">
-                {format!("{skipped} {}", Msg::SkippedRecords.text(lang))}
+                {move || format!("{} {}", skipped.get(), Msg::SkippedRecords.text(lang))}
             </p>
         </Show>
         <p class="count" role="status" aria-live="polite">

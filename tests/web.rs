@@ -49,17 +49,31 @@ fn blob_url(bytes: &[u8]) -> String {
     web_sys::Url::create_object_url_with_blob(&blob).unwrap()
 }
 
-/// A manifest (as a `data:` URL) listing one 东城区 shard `shard` whose
-/// entry names SHA-256 `listed`, with a search file made from `made_from`
-/// for a shard with SHA-256 `made_for`.
-fn manifest_with_search(shard: &str, listed: &str, made_from: &str, made_for: &str) -> String {
-    let search = linli_facilities::search_file::encode(made_from, made_for).unwrap();
+/// The SHA-256 of `text`, lowercase hex.
+fn sha256(text: &str) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A search file made from `made_from` that names a shard with SHA-256
+/// `made_for`, as a `blob:` URL and its length.
+fn search_blob(made_from: &str, made_for: &str) -> (String, usize) {
+    let bytes = linli_facilities::search_file::encode(made_from, made_for).unwrap();
+    (blob_url(&bytes), bytes.len())
+}
+
+/// A manifest (as a `data:` URL) listing one 东城区 shard, `shard`, whose
+/// entry names SHA-256 `listed` and the search file `search` (URL and
+/// length).
+fn manifest_with_search(shard: &str, listed: &str, search: (String, usize)) -> String {
+    let (search_url, search_len) = search;
     let entry = format!(
-        r#"{{"code":"110101","name_zh":"","name_en":"","bbox":{DONGCHENG:?},"facilities":8,"file":"{}","sha256":"{listed}","bytes":{},"search":{{"file":"{}","sha256":"","bytes":{}}}}}"#,
+        r#"{{"code":"110101","name_zh":"","name_en":"","bbox":{DONGCHENG:?},"facilities":8,"file":"{}","sha256":"{listed}","bytes":{},"search":{{"file":"{search_url}","sha256":"","bytes":{search_len}}}}}"#,
         data_url(shard),
         shard.len(),
-        blob_url(&search),
-        search.len()
     );
     data_url(&format!(
         r#"{{"format":"linli-dataset/1","dataset_version":"t","generated_at":"2026-11-26T00:00:00+08:00","licence":"CC0-1.0","sample":true,"description":"test","holidays":"{}","schema":"schema.json","districts":[{entry}]}}"#,
@@ -292,45 +306,85 @@ async fn records_that_fail_validation_are_counted_not_fatal() {
     );
 }
 
-const SHARD_HASH: &str = "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
+/// The fixture with the point `[lon, lat]` written as `[lat, lon]`: the
+/// same length, and a record the reader refuses (latitude over 90).
+fn with_swapped_point(lon: &str, lat: &str) -> String {
+    let text = SAMPLE.replacen(&format!("[{lon}, {lat}]"), &format!("[{lat}, {lon}]"), 1);
+    assert_ne!(
+        text, SAMPLE,
+        "[{lon}, {lat}] is not in the fixture; update this test"
+    );
+    text
+}
 
 #[wasm_bindgen_test]
-async fn a_search_file_finds_and_counts_what_the_shard_holds() {
-    let broken = SAMPLE.replacen("[116.4182, 39.9301]", "[39.9301, 116.4182]", 1);
+async fn records_far_from_the_resident_are_never_parsed() {
+    // lc-sample-005 (建国门, about 2 km away) is broken in the shard, and
+    // its search file was made before: a 30-minute walk never reaches it,
+    // so the page never reads it and has nothing to report.
+    let shard = with_swapped_point("116.423", "39.91");
+    let listed = sha256(&shard);
     let page = mount(manifest_with_search(
-        &broken, SHARD_HASH, &broken, SHARD_HASH,
+        &shard,
+        &listed,
+        search_blob(SAMPLE, &listed),
+    ));
+    pick(&page, "walk-filter", "30");
+    until(&page, "the result list", |t| t.contains("共 3 处")).await;
+    assert!(!page.text_content().unwrap().contains("有误"));
+    // Read whole, the same shard reports the broken record.
+    let page = mount(manifest(&[("110101", DONGCHENG, data_url(&shard))]));
+    pick(&page, "walk-filter", "30");
+    until(&page, "the report", |t| t.contains("1 条记录有误，已跳过")).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_record_found_bad_when_shown_is_counted_and_left_out() {
+    let shard = with_swapped_point("116.4182", "39.9301");
+    let listed = sha256(&shard);
+    let page = mount(manifest_with_search(
+        &shard,
+        &listed,
+        search_blob(SAMPLE, &listed),
     ));
     pick(&page, "walk-filter", "30");
     until(&page, "the result list", |t| t.contains("共 2 处")).await;
+    until(&page, "the report", |t| t.contains("1 条记录有误，已跳过")).await;
     assert_eq!(
         texts(&page, ".result .name"),
         ["【示例】朝阳门街道托育服务点", "【示例】景山街道养老驿站"]
     );
-    assert!(
-        page.text_content()
-            .unwrap()
-            .contains("1 条记录有误，已跳过")
-    );
 }
 
 #[wasm_bindgen_test]
-async fn records_are_read_from_the_shard_only_when_its_search_file_describes_it() {
-    // The same length and one id changed: the search file's span for
-    // lc-sample-001 now holds a record with another id.
-    let changed = SAMPLE.replacen("lc-sample-001", "lc-sample-00X", 1);
-    // The manifest vouches for the search file: the changed record is
-    // left out rather than shown under the wrong facility.
+async fn a_shard_that_is_not_the_version_its_entry_names_is_read_whole() {
+    // The manifest and the search file name the fixture; the body that
+    // arrives is another version (as a stale offline copy would be), with
+    // a broken record far away. The page notices and reads it whole.
+    let shard = with_swapped_point("116.423", "39.91");
+    let listed = sha256(SAMPLE);
     let page = mount(manifest_with_search(
-        &changed, SHARD_HASH, SAMPLE, SHARD_HASH,
+        &shard,
+        &listed,
+        search_blob(SAMPLE, &listed),
     ));
     pick(&page, "walk-filter", "30");
-    until(&page, "the result list", |t| t.contains("共 2 处")).await;
-    // A search file made for another version of the shard is not trusted:
-    // the shard is read whole, and all three are found.
-    let other = "0".repeat(64);
-    let page = mount(manifest_with_search(&changed, SHARD_HASH, SAMPLE, &other));
-    pick(&page, "walk-filter", "30");
     until(&page, "the result list", |t| t.contains("共 3 处")).await;
+    until(&page, "the report", |t| t.contains("1 条记录有误，已跳过")).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_search_file_that_cannot_be_used_costs_only_time() {
+    let listed = sha256(SAMPLE);
+    for search in [
+        ("data/does-not-exist.search".to_owned(), 1000),
+        (blob_url(b"not a search file"), 17),
+        search_blob(SAMPLE, &"0".repeat(64)),
+    ] {
+        let page = mount(manifest_with_search(SAMPLE, &listed, search));
+        pick(&page, "walk-filter", "30");
+        until(&page, "the result list", |t| t.contains("共 3 处")).await;
+    }
 }
 
 #[wasm_bindgen_test]

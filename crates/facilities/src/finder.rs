@@ -431,7 +431,9 @@ impl KeyParts {
         debug_assert_eq!(order.len(), self.len());
         let mut facilities = Vec::with_capacity(order.len());
         let mut services = Vec::with_capacity(self.services.len());
-        for &i in &order {
+        let mut slots = vec![0; order.len()];
+        for (slot, &i) in order.iter().enumerate() {
+            slots[i as usize] = slot as u32;
             let i = i as usize;
             let start = if i == 0 {
                 0
@@ -449,6 +451,7 @@ impl KeyParts {
         SearchKeys {
             stamp: STAMPS.fetch_add(1, Ordering::Relaxed),
             order,
+            slots,
             facilities,
             services,
             schedules: self.schedules,
@@ -472,6 +475,8 @@ pub struct SearchKeys {
     /// The facility index (into the slice the keys were built from) in
     /// each slot.
     order: Vec<u32>,
+    /// Each facility's slot: the inverse of `order`.
+    slots: Vec<u32>,
     /// Each slot's facility.
     facilities: Vec<FacilityKey>,
     /// Every service, slot by slot, each facility's in its own order.
@@ -523,6 +528,33 @@ impl SearchKeys {
         (0..self.id_ends.len()).find(|&i| self.id(i) == id)
     }
 
+    /// Whether `f` is what the keys say of facility `index`: the same id,
+    /// position and services with the same search keys and opening hours.
+    /// A record read later from its shard ([`crate::search_file`]) must
+    /// pass this before it is shown, so that a row never shows a facility
+    /// other than the one the search found.
+    pub fn describes(&self, index: usize, f: &Facility) -> bool {
+        let Some(&slot) = self.slots.get(index) else {
+            return false;
+        };
+        let slot = slot as usize;
+        if self.id(index) != f.id || self.facilities[slot].unit != f.position.unit_vector() {
+            return false;
+        }
+        let own = self.services_of(slot);
+        let fresh = KeyParts::of(std::slice::from_ref(f));
+        own.len() == fresh.services.len()
+            && own.iter().zip(&fresh.services).all(|(kept, read)| {
+                ServiceKey {
+                    schedule: 0,
+                    ..*kept
+                } == ServiceKey {
+                    schedule: 0,
+                    ..*read
+                } && schedule_value(&self.schedules, kept) == schedule_value(&fresh.schedules, read)
+            })
+    }
+
     /// The keys of the services of the facility in `slot`, in the
     /// facility's order.
     fn services_of(&self, slot: usize) -> &[ServiceKey] {
@@ -536,6 +568,14 @@ impl SearchKeys {
     /// The facility in `slot` as a point on the unit sphere.
     pub(crate) fn unit(&self, slot: usize) -> [f64; 3] {
         self.facilities[slot].unit
+    }
+}
+
+/// The `opening_hours` value a service's key numbers in `schedules`.
+fn schedule_value<'a>(schedules: &'a [Box<str>], key: &ServiceKey) -> Option<&'a str> {
+    match key.schedule {
+        NO_HOURS => None,
+        n => schedules.get(n as usize).map(|value| &**value),
     }
 }
 

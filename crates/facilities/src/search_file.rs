@@ -29,7 +29,7 @@
 //! | 4 × 5 | `N`, `S`, `H`, records skipped, bytes of ids |
 //! | 16 × N | longitude and latitude, WGS-84 degrees, `f64` |
 //! | 8 × N | the Feature's first byte in the shard and its length |
-//! | 2 × N | how many services each facility has |
+//! | 4 × N | how many services each facility has |
 //! | 4 × N | where each id ends in the ids |
 //! | — | the ids, UTF-8, one after the other |
 //! | 23 × S | function (0–8), category (0–2), flags (bit 0 free places, 1 ages, 2 an upper age, 3 a price), youngest and oldest age in months (`u32`), lowest price in yuan (`f64`), schedule number (`u32`, `u32::MAX` for none) |
@@ -162,7 +162,7 @@ pub fn encode(shard: &str, shard_sha256: &str) -> Result<Vec<u8>, DatasetError> 
     }
     let mut start = 0;
     for &end in &parts.service_ends {
-        out.extend_from_slice(&((end - start) as u16).to_le_bytes());
+        out.extend_from_slice(&(end - start).to_le_bytes());
         start = end;
     }
     for end in &parts.id_ends {
@@ -250,11 +250,11 @@ pub fn decode(bytes: &[u8]) -> Result<ShardKeys, SearchFileError> {
     }
 
     let at = r.at;
-    let block = r.take(n.saturating_mul(2), "the service counts")?;
+    let block = r.take(n.saturating_mul(4), "the service counts")?;
     let mut service_ends = Vec::with_capacity(n);
     let mut total = 0u64;
-    for pair in block.chunks_exact(2) {
-        total += u64::from(u16::from_le_bytes([pair[0], pair[1]]));
+    for four in block.chunks_exact(4) {
+        total += u64::from(u32_at(four, 0));
         service_ends.push(total.min(u64::from(u32::MAX)) as u32);
     }
     if total != s as u64 {

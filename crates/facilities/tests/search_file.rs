@@ -135,11 +135,62 @@ fn the_published_search_files_find_what_the_parsed_shards_find() {
         found += want.len();
     }
     assert!(found > 200, "the queries find facilities ({found})");
-    // Ids come from the files too.
+    // Ids come from the files too, and every record is what the keys say.
+    for (i, f) in facilities.iter().enumerate() {
+        assert!(from_files.keys().describes(i, f), "record {i}");
+    }
     for (i, f) in facilities.iter().enumerate().step_by(97) {
         assert_eq!(from_files.keys().id(i), f.id);
         assert_eq!(from_files.keys().index_of(&f.id), Some(i));
     }
+}
+
+#[test]
+fn a_record_that_differs_from_its_keys_is_not_described() {
+    let facilities = parse_feature_collection(SAMPLE).unwrap().facilities;
+    let mut files = [decode(&encode(SAMPLE, HASH).unwrap()).unwrap()];
+    let index = search_file::index(&mut files);
+    let keys = index.keys();
+    let i = facilities
+        .iter()
+        .position(|f| {
+            f.services
+                .iter()
+                .any(|s| s.capacity.as_ref().is_some_and(|c| c.available > 0))
+        })
+        .unwrap();
+    let f = &facilities[i];
+    assert!(keys.describes(i, f));
+    assert!(!keys.describes(i + 1, f), "another facility's record");
+    assert!(!keys.describes(facilities.len(), f), "past the end");
+    let changed = |change: &dyn Fn(&mut Facility)| {
+        let mut g = f.clone();
+        change(&mut g);
+        keys.describes(i, &g)
+    };
+    assert!(
+        changed(&|g| g.name.zh.push('站')),
+        "what the search does not read may change"
+    );
+    assert!(!changed(&|g| g.id.push('x')));
+    assert!(!changed(&|g| g.position.lon += 1e-9));
+    assert!(!changed(&|g| {
+        g.services.pop();
+    }));
+    assert!(!changed(&|g| {
+        for c in g.services.iter_mut().filter_map(|s| s.capacity.as_mut()) {
+            c.available = 0;
+        }
+    }));
+    assert!(!changed(
+        &|g| g.services[0].opening_hours = Some("Mo-Su 00:00-24:00".into())
+    ));
+    assert!(!changed(
+        &|g| g.services[0].category = match g.services[0].category {
+            Category::Commercial => Category::Affordable,
+            _ => Category::Commercial,
+        }
+    ));
 }
 
 #[test]
@@ -209,7 +260,7 @@ fn damaged_files_are_refused_with_the_byte_at_fault() {
     let count = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
     let header = 8 + 64 + 8 + 1;
     let (n, ids) = (count(header), count(header + 16));
-    let first_service = header + 20 + n * (16 + 8 + 2 + 4) + ids;
+    let first_service = header + 20 + n * (16 + 8 + 4 + 4) + ids;
     let mut bad_function = bytes.clone();
     bad_function[first_service] = 9;
     let error = decode(&bad_function).unwrap_err();
@@ -235,7 +286,37 @@ fn damaged_files_are_refused_with_the_byte_at_fault() {
     assert_eq!(error.byte, spans);
     assert!(error.message.contains("ends past the shard"), "{error}");
 
+    let mut past_the_schedules = bytes.clone();
+    let h = count(header + 8);
+    past_the_schedules[first_service + 19..first_service + 23]
+        .copy_from_slice(&(h as u32).to_le_bytes());
+    let error = decode(&past_the_schedules).unwrap_err();
+    assert_eq!(error.byte, first_service + 19);
+    assert!(error.message.contains("service 0: schedule"), "{error}");
+
+    let mut not_a_price = bytes.clone();
+    not_a_price[first_service + 2] |= 8;
+    not_a_price[first_service + 11..first_service + 19].copy_from_slice(&f64::NAN.to_le_bytes());
+    let error = decode(&not_a_price).unwrap_err();
+    assert_eq!(error.byte, first_service + 11);
+
     let mut too_many = bytes.clone();
     too_many[header..header + 4].copy_from_slice(&u32::MAX.to_le_bytes());
     assert!(decode(&too_many).is_err());
+}
+
+#[test]
+fn no_damaged_byte_makes_the_reader_panic() {
+    let bytes = encode(SAMPLE, HASH).unwrap();
+    for at in 0..bytes.len() {
+        for flip in [0x01, 0x80, 0xff] {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= flip;
+            if let Ok(file) = decode(&damaged) {
+                // Whatever still reads is indexable.
+                let mut files = [file];
+                search_file::index(&mut files);
+            }
+        }
+    }
 }
