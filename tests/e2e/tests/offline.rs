@@ -49,7 +49,7 @@ async fn after_one_visit_the_finder_and_the_survey_work_offline() {
                 .filter(|v| *v == true)
         })
         .await;
-        page.eventually("the shards in the worker's cache", || async {
+        page.eventually("the shards and their search files in the worker's cache", || async {
             let cached = page
                 .client
                 .execute_async(
@@ -61,7 +61,9 @@ async fn after_one_visit_the_finder_and_the_survey_work_offline() {
                 .await
                 .ok()?;
             let cached: Vec<String> = serde_json::from_value(cached).ok()?;
-            cached.iter().any(|u| u.ends_with(".geojson")).then_some(())
+            // Each shard with its search file, which the app reads first.
+            let has = |end: &str| cached.iter().any(|u| u.ends_with(end));
+            (has(".geojson") && has(".search")).then_some(())
         })
         .await;
 
@@ -77,6 +79,10 @@ async fn after_one_visit_the_finder_and_the_survey_work_offline() {
         .unwrap();
         assert!(!served.is_empty());
         assert!(served.iter().all(|(_, worker)| *worker), "{served:?}");
+        assert!(
+            served.iter().any(|(name, _)| name.ends_with(".search")),
+            "{served:?}"
+        );
 
         // A survey, start to end, offline: it waits on the device.
         page.click(".survey-link").await;
