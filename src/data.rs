@@ -770,7 +770,9 @@ mod tests {
         );
         assert_eq!(mixed.index.len(), 8);
         for i in 0..8 {
-            assert_eq!(mixed.facility(i), whole.facility(i), "facility {i}");
+            let f = whole.facility(i).unwrap();
+            let at = mixed.find(&f.id).unwrap();
+            assert_eq!(mixed.facility(at), Some(f), "{}", f.id);
         }
         let now = chrono::NaiveDate::from_ymd_opt(2026, 10, 14)
             .unwrap()

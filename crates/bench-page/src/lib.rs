@@ -439,8 +439,17 @@ impl SearchFinder {
         self.index_ms
     }
 
-    /// One search, as [`Finder::query`]: facility indices (in the order of
-    /// the shard's records), nearest first.
+    /// The ids of the facilities at `indices` (numbered in the search
+    /// file's order, which is the grid's).
+    pub fn ids(&self, indices: &[u32]) -> Vec<String> {
+        indices
+            .iter()
+            .map(|&i| self.index.keys().id(i as usize).to_owned())
+            .collect()
+    }
+
+    /// One search, as [`Finder::query`]: facility indices (in the search
+    /// file's order), nearest first.
     pub fn query(
         &self,
         lon: f64,
@@ -535,7 +544,7 @@ mod tests {
                 q.senior,
                 q.open,
             );
-            assert_eq!(ids, finder.run(&q), "{q:?}");
+            assert_eq!(searched.ids(&ids), finder.ids(&finder.run(&q)), "{q:?}");
             found += ids.len();
         }
         assert!(found > 40, "the queries find something ({found})");

@@ -162,7 +162,8 @@ const runA = (q) => findA(peer.features, q);
 const runB = (q) => findB(peer, q);
 // A diagnostic, not one of the three: our grid index with the peers' masks.
 const runMasked = (q) => ours.query_masked(q.lon, q.lat, q.functions, q.walk, q.senior, q.open);
-// Ours through the search file, checked (not timed: the same search over the same index).
+// Ours through the search file, checked by id (its facilities are numbered
+// in the grid's order); not timed: the same search over the same index.
 const runSearched = (q) => searched.query(q.lon, q.lat, q.functions, q.walk, q.senior, q.open);
 const IMPLEMENTATIONS = [
   ['ours', runOurs],
@@ -183,7 +184,7 @@ function check() {
       b: Array.from(runB(q), idOf),
       masked: Array.from(runMasked(q), idOf),
     };
-    if (searched && searched.count() === peer.features.length) got.search = Array.from(runSearched(q), idOf);
+    if (searched && searched.count() === peer.features.length) got.search = searched.ids(runSearched(q));
     results += want.length;
     for (const [name, ids] of Object.entries(got)) {
       const same = ids.length === want.length && ids.every((id, i) => id === want[i]);

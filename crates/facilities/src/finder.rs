@@ -405,6 +405,11 @@ impl KeyParts {
     /// Appends `other`'s facilities after these, renumbering its
     /// schedules.
     pub(crate) fn append(&mut self, other: KeyParts) {
+        if self.positions.is_empty() && self.schedules.is_empty() {
+            // Nothing to renumber: take `other` as it is, without a copy.
+            *self = other;
+            return;
+        }
         let services = self.services.len() as u32;
         let schedules = self.schedules.len() as u32;
         let ids = self.ids.len() as u32;

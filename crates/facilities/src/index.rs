@@ -48,7 +48,7 @@ fn column(lon: f64) -> u64 {
 }
 
 /// The cell of `position`: its row and column in one number, row-major.
-fn cell(position: LonLat) -> u64 {
+pub(crate) fn cell(position: LonLat) -> u64 {
     row(position.lat) * COLUMNS + column(position.lon)
 }
 
@@ -77,7 +77,9 @@ impl SpatialIndex {
             .enumerate()
             .map(|(i, &p)| (cell(p), i as u32))
             .collect();
-        order.sort_unstable();
+        // A stable sort finds runs already in order: a search file's
+        // facilities come in cell order, so the shards merge.
+        order.sort();
         let mut cells = Vec::new();
         let mut starts = Vec::new();
         for (slot, &(c, _)) in order.iter().enumerate() {

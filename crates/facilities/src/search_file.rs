@@ -17,8 +17,10 @@
 //! gives exactly what it gives over the parsed shard; `skipped` counts the
 //! records left out.
 //!
-//! Layout, all integers little-endian, `N` facilities, `S` services and `H`
-//! schedules:
+//! The facilities come in the order of the index's grid cells
+//! ([`crate::index::CELL_DEG`]), then of the shard's records, so that an
+//! index is built by merging runs already in order. Layout, all integers
+//! little-endian, `N` facilities, `S` services and `H` schedules:
 //!
 //! | bytes | field |
 //! |---|---|
@@ -40,7 +42,7 @@ use std::fmt;
 use crate::dataset::{CollectionReader, DatasetError, FeatureSpan};
 use crate::finder::{KeyParts, NO_HOURS, ServiceKey, function_bit};
 use crate::geometry::LonLat;
-use crate::index::SpatialIndex;
+use crate::index::{self, SpatialIndex};
 use crate::model::{AgeRange, Facility, ServiceFunction};
 
 /// The first bytes of every search file, with the format's version.
@@ -132,7 +134,15 @@ pub fn encode(shard: &str, shard_sha256: &str) -> Result<Vec<u8>, DatasetError> 
     let mut reader = CollectionReader::new(&shard[bom..])?;
     reader.read(usize::MAX);
     let (dataset, spans) = reader.finish_with_spans();
-    let parts = KeyParts::of(&dataset.facilities);
+    let (sample, skipped) = (dataset.sample, dataset.skipped());
+    // In the order of the index's grid cells (then of the records), so
+    // that a reader's index is built by merging runs already in order and
+    // lays the keys out by reading them front to back.
+    let mut records: Vec<(Facility, FeatureSpan)> =
+        dataset.facilities.into_iter().zip(spans).collect();
+    records.sort_by_key(|(f, _)| index::cell(f.position));
+    let (facilities, spans): (Vec<Facility>, Vec<FeatureSpan>) = records.into_iter().unzip();
+    let parts = KeyParts::of(&facilities);
     let n = parts.len();
     let mut out = Vec::with_capacity(120 + n * 40 + parts.services.len() * SERVICE_BYTES);
     out.extend_from_slice(MAGIC);
@@ -142,12 +152,12 @@ pub fn encode(shard: &str, shard_sha256: &str) -> Result<Vec<u8>, DatasetError> 
     }
     out.extend_from_slice(&hash);
     out.extend_from_slice(&(shard.len() as u64).to_le_bytes());
-    out.push(u8::from(dataset.sample));
+    out.push(u8::from(sample));
     for count in [
         n,
         parts.services.len(),
         parts.schedules.len(),
-        dataset.skipped(),
+        skipped,
         parts.ids.len(),
     ] {
         out.extend_from_slice(&(count as u32).to_le_bytes());
