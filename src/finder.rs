@@ -719,10 +719,13 @@ fn ResultList(
         let filters = state.with(|s| s.filters(now));
         result_rows(&loaded, origin.get(), &filters, now)
     });
-    // Records read as they are shown can turn out bad then: the count
-    // follows the rows.
+    // Records read as they are shown can turn out bad then: the count is
+    // read after the rows are brought up to date, on every change of the
+    // search (the rows may come out the same while a record was skipped).
     let skipped = Memo::new(move |_| {
-        rows.track();
+        rows.with(|_| ());
+        state.track();
+        origin.track();
         counted.skipped()
     });
     let selected = RwSignal::new(None::<String>);
