@@ -35,6 +35,11 @@ fn manifest(shards: &[(&str, [f64; 4], String)]) -> String {
             )
         })
         .collect();
+    manifest_of(&entries)
+}
+
+/// A manifest (as a `data:` URL) with the shard entries `entries` (JSON).
+fn manifest_of(entries: &[String]) -> String {
     data_url(&format!(
         r#"{{"format":"linli-dataset/1","dataset_version":"t","generated_at":"2026-11-26T00:00:00+08:00","licence":"CC0-1.0","sample":true,"description":"test","holidays":"{}","schema":"schema.json","districts":[{}]}}"#,
         data_url(HOLIDAYS),
@@ -75,10 +80,7 @@ fn manifest_with_search(shard: &str, listed: &str, search: (String, usize)) -> S
         data_url(shard),
         shard.len(),
     );
-    data_url(&format!(
-        r#"{{"format":"linli-dataset/1","dataset_version":"t","generated_at":"2026-11-26T00:00:00+08:00","licence":"CC0-1.0","sample":true,"description":"test","holidays":"{}","schema":"schema.json","districts":[{entry}]}}"#,
-        data_url(HOLIDAYS),
-    ))
+    manifest_of(&[entry])
 }
 
 /// Mounts a finder reading `manifest_url` into a fresh container.
@@ -317,6 +319,15 @@ fn with_swapped_point(lon: &str, lat: &str) -> String {
     text
 }
 
+/// Mounts a finder reading `manifest_url`, chooses a 30-minute walk and
+/// waits for `count` results ("共 3 处").
+async fn within_30_minutes(manifest_url: String, count: &str) -> web_sys::HtmlElement {
+    let page = mount(manifest_url);
+    pick(&page, "walk-filter", "30");
+    until(&page, "the result list", |t| t.contains(count)).await;
+    page
+}
+
 #[wasm_bindgen_test]
 async fn records_far_from_the_resident_are_never_parsed() {
     // lc-sample-005 (建国门, about 2 km away) is broken in the shard, and
@@ -324,17 +335,15 @@ async fn records_far_from_the_resident_are_never_parsed() {
     // so the page never reads it and has nothing to report.
     let shard = with_swapped_point("116.423", "39.91");
     let listed = sha256(&shard);
-    let page = mount(manifest_with_search(
-        &shard,
-        &listed,
-        search_blob(SAMPLE, &listed),
-    ));
-    pick(&page, "walk-filter", "30");
-    until(&page, "the result list", |t| t.contains("共 3 处")).await;
+    let page = within_30_minutes(
+        manifest_with_search(&shard, &listed, search_blob(SAMPLE, &listed)),
+        "共 3 处",
+    )
+    .await;
     assert!(!page.text_content().unwrap().contains("有误"));
     // Read whole, the same shard reports the broken record.
-    let page = mount(manifest(&[("110101", DONGCHENG, data_url(&shard))]));
-    pick(&page, "walk-filter", "30");
+    let whole = manifest(&[("110101", DONGCHENG, data_url(&shard))]);
+    let page = within_30_minutes(whole, "共 3 处").await;
     until(&page, "the report", |t| t.contains("1 条记录有误，已跳过")).await;
 }
 
@@ -342,13 +351,11 @@ async fn records_far_from_the_resident_are_never_parsed() {
 async fn a_record_found_bad_when_shown_is_counted_and_left_out() {
     let shard = with_swapped_point("116.4182", "39.9301");
     let listed = sha256(&shard);
-    let page = mount(manifest_with_search(
-        &shard,
-        &listed,
-        search_blob(SAMPLE, &listed),
-    ));
-    pick(&page, "walk-filter", "30");
-    until(&page, "the result list", |t| t.contains("共 2 处")).await;
+    let page = within_30_minutes(
+        manifest_with_search(&shard, &listed, search_blob(SAMPLE, &listed)),
+        "共 2 处",
+    )
+    .await;
     until(&page, "the report", |t| t.contains("1 条记录有误，已跳过")).await;
     assert_eq!(
         texts(&page, ".result .name"),
@@ -363,13 +370,11 @@ async fn a_shard_that_is_not_the_version_its_entry_names_is_read_whole() {
     // a broken record far away. The page notices and reads it whole.
     let shard = with_swapped_point("116.423", "39.91");
     let listed = sha256(SAMPLE);
-    let page = mount(manifest_with_search(
-        &shard,
-        &listed,
-        search_blob(SAMPLE, &listed),
-    ));
-    pick(&page, "walk-filter", "30");
-    until(&page, "the result list", |t| t.contains("共 3 处")).await;
+    let page = within_30_minutes(
+        manifest_with_search(&shard, &listed, search_blob(SAMPLE, &listed)),
+        "共 3 处",
+    )
+    .await;
     until(&page, "the report", |t| t.contains("1 条记录有误，已跳过")).await;
 }
 
@@ -384,9 +389,8 @@ async fn a_search_file_that_cannot_be_used_costs_only_time() {
         (blob_url(b"not a search file"), 17),
         search_blob(&shard, &"0".repeat(64)),
     ] {
-        let page = mount(manifest_with_search(&shard, &listed, search));
-        pick(&page, "walk-filter", "30");
-        until(&page, "the result list", |t| t.contains("共 3 处")).await;
+        let page =
+            within_30_minutes(manifest_with_search(&shard, &listed, search), "共 3 处").await;
         until(&page, "the report", |t| t.contains("1 条记录有误，已跳过")).await;
     }
 }

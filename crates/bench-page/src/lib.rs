@@ -86,6 +86,25 @@ pub struct Query {
 }
 
 impl Query {
+    /// A query as the page passes it: flat numbers, since wasm-bindgen
+    /// exports take no Rust structs.
+    fn from_page(
+        lon: f64,
+        lat: f64,
+        functions: u16,
+        walk_minutes: u32,
+        senior: bool,
+        open: bool,
+    ) -> Query {
+        Query {
+            origin: LonLat::new(lon, lat),
+            functions,
+            walk_minutes,
+            senior,
+            open,
+        }
+    }
+
     /// The domain filters for this query.
     pub fn filters(&self) -> Filters {
         let functions = if self.functions == ANY_FUNCTION {
@@ -355,13 +374,14 @@ impl Finder {
         senior: bool,
         open: bool,
     ) -> Vec<u32> {
-        self.run(&Query {
-            origin: LonLat::new(lon, lat),
+        self.run(&Query::from_page(
+            lon,
+            lat,
             functions,
             walk_minutes,
             senior,
             open,
-        })
+        ))
     }
 
     /// The diagnostic [`Finder::run_masked`]: facility indices, nearest
@@ -375,13 +395,14 @@ impl Finder {
         senior: bool,
         open: bool,
     ) -> Vec<u32> {
-        self.run_masked(&Query {
-            origin: LonLat::new(lon, lat),
+        self.run_masked(&Query::from_page(
+            lon,
+            lat,
             functions,
             walk_minutes,
             senior,
             open,
-        })
+        ))
     }
 }
 
@@ -459,13 +480,7 @@ impl SearchFinder {
         senior: bool,
         open: bool,
     ) -> Vec<u32> {
-        let query = Query {
-            origin: LonLat::new(lon, lat),
-            functions,
-            walk_minutes,
-            senior,
-            open,
-        };
+        let query = Query::from_page(lon, lat, functions, walk_minutes, senior, open);
         search(&self.index, &self.calendar, &self.book, &query)
     }
 }
