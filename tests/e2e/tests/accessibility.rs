@@ -2,9 +2,9 @@
 //! finder, its results, the community picker, a facility page and the
 //! survey, in the normal and the elder mode; and that at 320 CSS pixels
 //! (WCAG 1.4.10, reflow) nothing on those pages runs past the screen's
-//! edge, in either mode.
+//! edge or out of its own box, in either mode, nor in English on phones.
 
-use linli_e2e::{FinderPage, Setup, expected_names, phone_screen, with_setup};
+use linli_e2e::{FinderPage, Setup, expected_names, facility_named, phone_screen, with_setup};
 
 async fn check(page: &FinderPage, what: &str) {
     let violations = page.axe_violations().await;
@@ -76,19 +76,30 @@ async fn no_violations_in_elder_mode() {
     every_page(true).await;
 }
 
-/// The elements whose right edge passes the viewport's, as
-/// `tag.class left..right`, and the document's scroll width against its
-/// client width when they differ.
+/// What does not fit: the elements whose right edge passes the viewport's,
+/// as `tag.class left..right`; those whose content is wider than their own
+/// box and spills out of it (a word longer than its button), as
+/// `tag.class "text" content > box`; and the document's scroll width
+/// against its client width when they differ. Form fields, which scroll
+/// their own text, and the map's SVG are not boxes of this kind.
 async fn past_the_edge(page: &FinderPage) -> Vec<String> {
     let found = page
         .client
         .execute(
             "const w = document.documentElement.clientWidth;
-             const out = [...document.querySelectorAll('body *')]
-               .map(e => [e, e.getBoundingClientRect()])
-               .filter(([, b]) => b.width > 0 && b.right > w + 0.5)
-               .slice(0, 8)
-               .map(([e, b]) => `${e.tagName.toLowerCase()}.${(e.getAttribute('class') || '').split(' ')[0]} ${Math.round(b.left)}..${Math.round(b.right)}`);
+             const out = [];
+             for (const e of document.querySelectorAll('body *')) {
+               const b = e.getBoundingClientRect();
+               if (b.width === 0 || out.length >= 8) continue;
+               const name = `${e.tagName.toLowerCase()}.${(e.getAttribute('class') || '').split(' ')[0]}`;
+               if (b.right > w + 0.5) {
+                 out.push(`${name} ${Math.round(b.left)}..${Math.round(b.right)}`);
+               } else if (!(e instanceof SVGElement) && !e.matches('input, select, textarea')
+                   && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
+                   && getComputedStyle(e).overflowX === 'visible') {
+                 out.push(`${name} \"${e.textContent.trim().slice(0, 24)}\" ${e.scrollWidth} > ${e.clientWidth}`);
+               }
+             }
              const sw = document.documentElement.scrollWidth;
              if (sw > w) out.push(`scroll width ${sw} > ${w}`);
              return out;",
@@ -99,34 +110,64 @@ async fn past_the_edge(page: &FinderPage) -> Vec<String> {
     serde_json::from_value(found).expect("a list of strings")
 }
 
-async fn reflows_at_320_px(elder: bool) {
+/// Checks the finder with its results, a facility page and the survey on
+/// a phone `width` CSS pixels wide, in Chinese or in English.
+async fn reflows_at(width: u32, elder: bool, english: bool) {
     let (near, setup, mode) = in_mode(elder);
     with_setup(setup, move |page| async move {
-        phone_screen(&page.client, 320, 640, 2.0).await;
+        phone_screen(&page.client, width, 640, 2.0).await;
         page.client.refresh().await.expect("reload");
         page.wait_for_text(".count", &format!("共 {} 处", near.len()))
             .await;
+        let first = facility_named(&near[0]).name;
+        let (count, heading, consent) = if english {
+            page.click_button("English").await;
+            let heading = first.en.unwrap_or(first.zh);
+            (
+                format!("{} facilities", near.len()),
+                heading,
+                "How your answers are used",
+            )
+        } else {
+            (
+                format!("共 {} 处", near.len()),
+                first.zh,
+                "个人信息处理说明",
+            )
+        };
+        let at = format!("{width} px, {mode}, English {english}");
+        page.wait_for_text(".count", &count).await;
         let over = past_the_edge(&page).await;
-        assert!(over.is_empty(), "finder with results, {mode}: {over:?}");
+        assert!(over.is_empty(), "finder with results, {at}: {over:?}");
         page.click(".result .name a").await;
-        page.wait_for_text("#facility-heading", &near[0]).await;
+        page.wait_for_text("#facility-heading", &heading).await;
         let over = past_the_edge(&page).await;
-        assert!(over.is_empty(), "facility page, {mode}: {over:?}");
+        assert!(over.is_empty(), "facility page, {at}: {over:?}");
         page.click(".survey-link").await;
-        page.wait_for_text("#survey-step-heading", "个人信息处理说明")
-            .await;
+        page.wait_for_text("#survey-step-heading", consent).await;
         let over = past_the_edge(&page).await;
-        assert!(over.is_empty(), "survey, {mode}: {over:?}");
+        assert!(over.is_empty(), "survey, {at}: {over:?}");
     })
     .await;
 }
 
 #[tokio::test]
 async fn nothing_runs_past_the_edge_at_320_px_in_normal_mode() {
-    reflows_at_320_px(false).await;
+    reflows_at(320, false, false).await;
 }
 
 #[tokio::test]
 async fn nothing_runs_past_the_edge_at_320_px_in_elder_mode() {
-    reflows_at_320_px(true).await;
+    reflows_at(320, true, false).await;
+}
+
+/// English names are longer, and some are one long word ("Housekeeping").
+#[tokio::test]
+async fn english_fits_its_boxes_on_a_390_px_phone() {
+    reflows_at(390, false, true).await;
+}
+
+#[tokio::test]
+async fn english_fits_its_boxes_on_a_360_px_phone_in_elder_mode() {
+    reflows_at(360, true, true).await;
 }
