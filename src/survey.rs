@@ -184,19 +184,32 @@ pub fn SurveyPage(
     // Saved after every answer.
     Effect::new(move |_| draft.with(|d| save_draft(Some(d))));
     let (outcome, set_outcome) = signal(None::<Result<(), String>>);
-    let (shown_problem, set_shown_problem) = signal(None::<&'static str>);
+    // Whether the step's problem is shown: from a refused "Next" (or
+    // submit) until the step changes. What it says follows the answers, so
+    // it goes as soon as the answer is there.
+    let (checked, set_checked) = signal(false);
     let steps = questionnaire();
-    let step = move || steps[draft.with(|d| d.step).min(steps.len() - 1)];
+    // The step alone, not the answers: the step's fields are drawn again
+    // only when the step changes, never on an answer (which would close the
+    // community picker and lose the focus).
+    let step_index = Memo::new(move |_| draft.with(|d| d.step).min(steps.len() - 1));
+    let step = move || steps[step_index.get()];
+    let shown_problem = move || {
+        checked
+            .get()
+            .then(|| draft.with(|d| step_problem(&d.response, step(), lang)))
+            .flatten()
+    };
     let go = move |delta: isize| {
-        if delta > 0 {
-            let problem = draft.with(|d| step_problem(&d.response, step(), lang));
-            set_shown_problem.set(problem);
-            if problem.is_some() {
-                return;
-            }
-        } else {
-            set_shown_problem.set(None);
+        if delta > 0
+            && draft
+                .with(|d| step_problem(&d.response, step(), lang))
+                .is_some()
+        {
+            set_checked.set(true);
+            return;
         }
+        set_checked.set(false);
         draft.update(|d| d.step = d.step.saturating_add_signed(delta).min(steps.len() - 1));
         request_animation_frame(|| {
             if let Some(Ok(el)) = document()
@@ -215,7 +228,7 @@ pub fn SurveyPage(
                 .position(|&s| errors.iter().any(|e| e.field.starts_with(step_fields(s))))
                 .unwrap_or(0);
             draft.update(|d| d.step = first);
-            set_shown_problem.set(step_problem(&response, steps[first], lang));
+            set_checked.set(true);
             return;
         }
         let Ok(body) = serde_json::to_string(&response) else {
@@ -274,7 +287,7 @@ pub fn SurveyPage(
                             </p>
                             <form class="survey-step" on:submit=move |ev| ev.prevent_default() novalidate>
                                 {move || step_view(step(), draft, lang, manifest_url.clone())}
-                                <p class="step-problem" role="alert">{move || shown_problem.get()}</p>
+                                <p class="step-problem" role="alert">{shown_problem}</p>
                                 <div class="survey-nav">
                                     <Show when=move || draft.with(|d| d.step > 0)>
                                         <button type="button" class="prev" on:click=move |_| go(-1)>
@@ -341,7 +354,9 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                     if c.community.is_empty() {
                         lang.pick("尚未选择", "Not chosen yet").to_owned()
                     } else {
-                        format!("{}{} {} {}", lang.pick("已选择：", "Chosen: "), c.district_code, c.subdistrict, c.community)
+                        let district = linli_facilities::districts::by_code(&c.district_code)
+                            .map_or(c.district_code.as_str(), |d| lang.pick(d.name_zh, d.name_en));
+                        format!("{}{district} {} {}", lang.pick("已选择：", "Chosen: "), c.subdistrict, c.community)
                     }
                 })}
             </p>
@@ -427,7 +442,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                                             <option value=p.to_string() selected=move || draft.with(|d| d.response.needs.iter().any(|n| n.function == f && n.priority == p))>
                                                 {match (lang, p) {
                                                     (Lang::Zh, 1) => "1 最迫切", (Lang::Zh, 2) => "2 比较需要", (Lang::Zh, _) => "3 一般",
-                                                    (Lang::En, 1) => "1 most", (Lang::En, 2) => "2 rather", (Lang::En, _) => "3 somewhat",
+                                                    (Lang::En, 1) => "1 most urgent", (Lang::En, 2) => "2 quite needed", (Lang::En, _) => "3 would be useful",
                                                 }}
                                             </option>
                                         })

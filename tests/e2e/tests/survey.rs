@@ -2,7 +2,8 @@
 //! browser restart, answers made offline that wait in the device's outbox,
 //! and arrive exactly once when the connection returns.
 
-use linli_e2e::{Outage, Setup, with_setup};
+use linli_e2e::{Outage, Setup, first_place, with_setup};
+use linli_facilities::districts::by_code;
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -114,6 +115,56 @@ async fn one_draft_is_edited_in_one_tab_at_a_time() {
         .await;
         page.client.close_window().await.unwrap();
         page.client.switch_to_window(first).await.unwrap();
+    })
+    .await;
+}
+
+/// Choosing a community is an answer like any other: the step stays as it
+/// is (the picker open, the focus where it was), the problem shown for the
+/// empty answer goes, and the choice names the district.
+#[tokio::test]
+async fn choosing_a_community_clears_the_problem_and_keeps_the_picker() {
+    with_setup(Setup::default(), |page| async move {
+        page.click(".survey-link").await;
+        page.survey_heading("个人信息处理说明").await;
+        page.click("#survey-consent").await;
+        page.survey_next().await;
+        page.survey_heading("您住在哪个社区？").await;
+        page.survey_next().await;
+        page.wait_for_text(".step-problem", "请选择您居住的社区。")
+            .await;
+        page.choose_survey_community("东四").await;
+        let place = first_place("东四");
+        let district = by_code(&place.district_code).expect("a Beijing district");
+        page.wait_for_text(
+            ".survey .chosen",
+            &format!(
+                "已选择：{} {} {}",
+                district.name_zh, place.subdistrict, place.community
+            ),
+        )
+        .await;
+        let after: Value = page
+            .client
+            .execute(
+                "return {
+                   problem: document.querySelector('.step-problem').textContent,
+                   open: document.querySelector('.survey .picker').open,
+                   search: !!document.getElementById('community-search'),
+                   focus: document.activeElement.className,
+                 };",
+                vec![],
+            )
+            .await
+            .expect("read the step");
+        assert_eq!(
+            after,
+            json!({ "problem": "", "open": true, "search": true, "focus": "match" }),
+            "the community step after a choice"
+        );
+        // The answer is kept when the resident moves on.
+        page.survey_next().await;
+        page.survey_heading("家里各年龄段各有几人？").await;
     })
     .await;
 }
