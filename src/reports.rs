@@ -24,6 +24,8 @@ pub fn kind_label(kind: ReportKind, lang: Lang) -> &'static str {
 /// Why a report cannot be saved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportError {
+    /// No kind of problem is chosen.
+    NoKind,
     /// The note is longer than [`MAX_TEXT_CHARS`].
     TooLong(usize),
     /// "Something else" needs a note.
@@ -34,6 +36,8 @@ impl ReportError {
     /// The message for the resident.
     pub fn describe(self, lang: Lang) -> String {
         match (self, lang) {
+            (ReportError::NoKind, Lang::Zh) => "请先选择哪里不对。".to_owned(),
+            (ReportError::NoKind, Lang::En) => "Please choose what is wrong first.".to_owned(),
             (ReportError::TooLong(n), Lang::Zh) => {
                 format!("说明最多 {MAX_TEXT_CHARS} 字，现在有 {n} 字。")
             }
@@ -48,8 +52,10 @@ impl ReportError {
     }
 }
 
-/// Checks a report before it is saved.
-pub fn check(kind: ReportKind, text: &str) -> Result<(), ReportError> {
+/// Checks a report before it is saved: `kind` is what the resident chose,
+/// if anything.
+pub fn check(kind: Option<ReportKind>, text: &str) -> Result<ReportKind, ReportError> {
+    let kind = kind.ok_or(ReportError::NoKind)?;
     let n = text.chars().count();
     if n > MAX_TEXT_CHARS {
         return Err(ReportError::TooLong(n));
@@ -57,7 +63,7 @@ pub fn check(kind: ReportKind, text: &str) -> Result<(), ReportError> {
     if kind == ReportKind::Other && text.trim().is_empty() {
         return Err(ReportError::NeedsText);
     }
-    Ok(())
+    Ok(kind)
 }
 
 /// A random UUID (version 4) from the browser's cryptographic generator.
@@ -71,17 +77,22 @@ pub fn new_id() -> String {
 /// The "report a problem" form of a facility page.
 #[component]
 pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
-    let (kind, set_kind) = signal(ReportKind::Closed);
+    // Nothing is chosen at first, so that one tap never files a report
+    // the resident did not mean.
+    let (kind, set_kind) = signal(None::<ReportKind>);
     let (text, set_text) = signal(String::new());
     let (outcome, set_outcome) = signal(None::<Result<(), String>>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let l = lang;
         let (k, t) = (kind.get_untracked(), text.get_untracked());
-        if let Err(e) = check(k, &t) {
-            set_outcome.set(Some(Err(e.describe(l))));
-            return;
-        }
+        let k = match check(k, &t) {
+            Ok(k) => k,
+            Err(e) => {
+                set_outcome.set(Some(Err(e.describe(l))));
+                return;
+            }
+        };
         let report = Report {
             id: new_id(),
             facility_id: facility_id.clone(),
@@ -119,14 +130,13 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
                     id="report-kind"
                     on:change=move |ev| {
                         let code = event_target_value(&ev);
-                        if let Some(k) = ReportKind::ALL.into_iter().find(|k| k.code() == code) {
-                            set_kind.set(k);
-                        }
+                        set_kind.set(ReportKind::ALL.into_iter().find(|k| k.code() == code));
                     }
                 >
+                    <option value="" selected=move || kind.get().is_none()>{lang.pick("请选择", "Choose")}</option>
                     {ReportKind::ALL
                         .into_iter()
-                        .map(|k| view! { <option value=k.code() selected=move || kind.get() == k>{kind_label(k, lang)}</option> })
+                        .map(|k| view! { <option value=k.code() selected=move || kind.get() == Some(k)>{kind_label(k, lang)}</option> })
                         .collect_view()}
                 </select>
                 <label for="report-text">
@@ -161,11 +171,15 @@ mod tests {
 
     #[test]
     fn reports_are_checked_before_saving() {
-        assert_eq!(check(ReportKind::Hours, ""), Ok(()));
-        assert_eq!(check(ReportKind::Other, "  "), Err(ReportError::NeedsText));
+        assert_eq!(check(Some(ReportKind::Hours), ""), Ok(ReportKind::Hours));
+        assert_eq!(check(None, "门关了"), Err(ReportError::NoKind));
+        assert_eq!(
+            check(Some(ReportKind::Other), "  "),
+            Err(ReportError::NeedsText)
+        );
         let long = "长".repeat(MAX_TEXT_CHARS + 1);
         assert_eq!(
-            check(ReportKind::Price, &long),
+            check(Some(ReportKind::Price), &long),
             Err(ReportError::TooLong(MAX_TEXT_CHARS + 1))
         );
         assert!(ReportError::TooLong(501).describe(Lang::Zh).contains("501"));
@@ -180,7 +194,7 @@ mod tests {
             text: "门口的牌子写着周日也开放".to_owned(),
             created_at: "2026-11-27T10:00".to_owned(),
         };
-        assert_eq!(check(r.kind, &r.text), Ok(()));
+        assert_eq!(check(Some(r.kind), &r.text), Ok(r.kind));
         assert_eq!(linli_survey::report::validate_report(&r), Ok(()));
     }
 }

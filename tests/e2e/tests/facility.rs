@@ -132,6 +132,10 @@ async fn a_problem_report_made_offline_reaches_the_collector_once() {
         open_first(&page).await;
         page.set_offline(true).await;
         page.click(".report summary").await;
+        // Nothing is chosen at first: saving asks for a choice.
+        page.click(".report button[type=submit]").await;
+        page.wait_for_text(".report-status", "请先选择哪里不对。")
+            .await;
         page.select("report-kind", "其他问题").await;
         page.click(".report button[type=submit]").await;
         page.wait_for_text(".report-status", "选择“其他问题”时请写一句说明。")
