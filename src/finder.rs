@@ -611,6 +611,7 @@ fn next_hour() -> NaiveDateTime {
 
 #[component]
 fn ServiceItem(line: ServiceLine, lang: Lang) -> impl IntoView {
+    let badge = line.state_adds_to_today();
     let ServiceLine {
         function,
         name,
@@ -645,7 +646,7 @@ fn ServiceItem(line: ServiceLine, lang: Lang) -> impl IntoView {
                     }
                 }}
             </span>
-            <span class=class>{msg.text(lang)}</span>
+            {badge.then(|| view! { <span class=class>{msg.text(lang)}</span> })}
         </li>
     }
 }

@@ -98,6 +98,19 @@ pub struct ServiceLine {
     pub state: ServiceState,
 }
 
+impl ServiceLine {
+    /// Whether the state says more than today's hours do: not when the
+    /// hours are unknown and so is the state ("hours unknown" twice), nor
+    /// when it is closed all day and closed now.
+    pub fn state_adds_to_today(&self) -> bool {
+        match (&self.today, self.state) {
+            (None, ServiceState::Unknown) => false,
+            (Some(spans), ServiceState::Closed) => !spans.is_empty(),
+            _ => true,
+        }
+    }
+}
+
 /// Runs the resident's search over `loaded` for `origin` at local time `now`
 /// (Beijing) and builds the rows to show, nearest first.
 pub fn result_rows(
@@ -429,6 +442,32 @@ mod tests {
         let rows = result_rows(&data, SAMPLE_ORIGIN, &elder, at("2026-10-01T10:00"));
         assert_eq!(rows[0].services[0].today, Some(vec![]));
         assert_eq!(rows[0].services[0].state, ServiceState::Closed);
+        // "Closed today" says it all: no "closed now" beside it.
+        assert!(!rows[0].services[0].state_adds_to_today());
+    }
+
+    #[test]
+    fn the_state_is_shown_only_when_it_says_more_than_today_s_hours() {
+        let line = |today: Option<&[&str]>, state| ServiceLine {
+            function: ServiceFunction::Meals,
+            name: None,
+            today: today.map(|t| t.iter().map(|s| (*s).to_owned()).collect()),
+            state,
+        };
+        let hours: &[&str] = &["11:00–13:00"];
+        for state in [
+            ServiceState::Open,
+            ServiceState::OpeningSoon,
+            ServiceState::Closed,
+        ] {
+            assert!(line(Some(hours), state).state_adds_to_today(), "{state:?}");
+        }
+        assert!(!line(Some(&[]), ServiceState::Closed).state_adds_to_today());
+        assert!(!line(None, ServiceState::Unknown).state_adds_to_today());
+        // Hours known for today but not now (an unknown stretch), or the
+        // reverse: the state is news.
+        assert!(line(Some(hours), ServiceState::Unknown).state_adds_to_today());
+        assert!(line(None, ServiceState::Closed).state_adds_to_today());
     }
 
     #[test]
@@ -443,5 +482,8 @@ mod tests {
         let rows = result_rows(&data, SAMPLE_ORIGIN, &health, at("2026-10-14T12:00"));
         let row = rows.iter().find(|r| r.id == "lc-sample-006").unwrap();
         assert_eq!(row.open, OpenNow::Unknown);
+        // Said once, not twice.
+        assert_eq!(row.services[0].today, None);
+        assert!(!row.services[0].state_adds_to_today());
     }
 }

@@ -59,8 +59,20 @@ async fn lists_facilities_within_the_walk_nearest_first_and_filters() {
         assert!(lines.len() >= infant_care.len());
         for text in lines {
             assert!(text.starts_with("婴幼儿托育"), "{text}");
-            let known = ["营业中", "即将营业", "现在未营业", "营业时间未知"];
+            let known = [
+                "营业中",
+                "即将营业",
+                "现在未营业",
+                "营业时间未知",
+                "今日休息",
+            ];
             assert!(known.iter().any(|k| text.ends_with(k)), "{text}");
+            // Nothing said twice: "closed today" needs no "closed now".
+            assert!(
+                text.matches("营业时间未知").count() <= 1
+                    && !(text.contains("今日休息") && text.contains("现在未营业")),
+                "{text}"
+            );
         }
 
         page.choose_service("全部服务").await;
