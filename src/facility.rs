@@ -224,8 +224,21 @@ pub fn key_facts(
             }
         }
     }
-    for service in &f.services {
-        let label = function_label(service.function, lang);
+    for (i, service) in f.services.iter().enumerate() {
+        // Two services of one function must not sound alike: in Chinese
+        // each says its own name; in English (the names are Chinese) each
+        // says which of them it is.
+        let function = function_label(service.function, lang);
+        let same = |s: &&linli_facilities::model::Service| s.function == service.function;
+        let label = match (lang, &service.name) {
+            (Lang::Zh, Some(name)) => format!("{function}，{name}，"),
+            (Lang::Zh, None) => function.to_owned(),
+            (Lang::En, _) if f.services.iter().filter(same).count() > 1 => {
+                let nth = f.services[..=i].iter().filter(same).count();
+                format!("{function}, service {nth}")
+            }
+            (Lang::En, _) => function.to_owned(),
+        };
         let today_hours = book
             .hours(calendar, service)
             .map_or(DayHours::Unknown, |h| day_hours(h, calendar, today));
@@ -233,8 +246,8 @@ pub fn key_facts(
             (Lang::Zh, DayHours::Open(spans)) => format!("{label}今天 {}", spans.join("，")),
             (Lang::Zh, DayHours::Closed) => format!("{label}今天不开放"),
             (Lang::Zh, DayHours::Unknown) => format!("{label}开放时间未知"),
-            (Lang::En, DayHours::Open(spans)) => format!("{label} today {}", spans.join(", ")),
-            (Lang::En, DayHours::Closed) => format!("{label} closed today"),
+            (Lang::En, DayHours::Open(spans)) => format!("{label}: today {}", spans.join(", ")),
+            (Lang::En, DayHours::Closed) => format!("{label}: closed today"),
             (Lang::En, DayHours::Unknown) => format!("{label}: hours unknown"),
         });
     }
@@ -698,7 +711,10 @@ mod tests {
             "{zh}"
         );
         assert!(zh.contains("电话：010-0000001"), "{zh}");
-        assert!(zh.contains("社区助餐今天 11:00–13:00，17:00–18:30"), "{zh}");
+        assert!(
+            zh.contains("社区助餐，长者食堂，今天 11:00–13:00，17:00–18:30"),
+            "{zh}"
+        );
         let holiday = key_facts(
             &f,
             &cal,
@@ -706,7 +722,10 @@ mod tests {
             date("2026-10-01"),
             Lang::Zh,
         );
-        assert!(holiday.contains("养老服务今天不开放"), "{holiday}");
+        assert!(
+            holiday.contains("养老服务，日间照料，今天不开放"),
+            "{holiday}"
+        );
         let en = key_facts(
             &f,
             &cal,
@@ -716,6 +735,25 @@ mod tests {
         );
         assert!(
             en.starts_with("Sample Dongsi Community Service Centre. Address:"),
+            "{en}"
+        );
+        assert!(
+            en.contains("Community meals: today 11:00–13:00, 17:00–18:30"),
+            "{en}"
+        );
+        // Two meal services: each is told apart.
+        let two = facility("lc-sample-003");
+        let wednesday = date("2026-10-14");
+        let zh = key_facts(&two, &cal, &mut HoursBook::default(), wednesday, Lang::Zh);
+        assert!(zh.contains("社区助餐，长者食堂，今天 10:30–13:30"), "{zh}");
+        assert!(zh.contains("社区助餐，助餐送餐上门，开放时间未知"), "{zh}");
+        let en = key_facts(&two, &cal, &mut HoursBook::default(), wednesday, Lang::En);
+        assert!(
+            en.contains("Community meals, service 1: today 10:30–13:30"),
+            "{en}"
+        );
+        assert!(
+            en.contains("Community meals, service 2: hours unknown"),
             "{en}"
         );
     }
