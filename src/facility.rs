@@ -229,7 +229,7 @@ pub fn key_facts(
         // each says its own name; in English (the names are Chinese) each
         // says which of them it is.
         let function = function_label(service.function, lang);
-        let same = |s: &&linli_facilities::model::Service| s.function == service.function;
+        let same = |s: &&Service| s.function == service.function;
         let label = match (lang, &service.name) {
             (Lang::Zh, Some(name)) => format!("{function}，{name}，"),
             (Lang::Zh, None) => function.to_owned(),

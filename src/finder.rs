@@ -122,11 +122,16 @@ pub fn Finder(
     // that screen readers announce the new page.
     Effect::new(move |previous: Option<Option<FacilityRef>>| {
         let now = facility_ref.get();
-        if previous.is_some_and(|p| p != now) {
+        if previous.as_ref().is_some_and(|p| *p != now) {
             // The facility page takes the focus once its data is drawn.
-            if now.is_some() {
+            if let Some(opened) = &now {
+                // From the list: the way back returns to where it was.
+                let from_list =
+                    RETURN_TO.with_borrow(|r| r.as_ref().is_some_and(|(id, _)| *id == opened.id));
+                OPENED_FROM_LIST.set(from_list);
                 request_focus("facility-heading");
-            } else {
+            } else if !OPENED_FROM_LIST.replace(false) {
+                // (The list, drawn before this runs, has focused the row.)
                 focus_later("results-heading");
             }
         }
@@ -347,6 +352,16 @@ pub fn Finder(
 thread_local! {
     /// The heading to focus when the page that holds it is drawn.
     static FOCUS_REQUEST: std::cell::Cell<Option<&'static str>> = const { std::cell::Cell::new(None) };
+}
+
+thread_local! {
+    /// The facility whose page was opened from the list, and how far below
+    /// the top of the screen its link was then (CSS pixels): the list,
+    /// drawn again on the way back, focuses that link and puts it there
+    /// again.
+    static RETURN_TO: std::cell::RefCell<Option<(String, f64)>> = const { std::cell::RefCell::new(None) };
+    /// Whether the facility page shown was opened from the list.
+    static OPENED_FROM_LIST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Asks the page that will show heading `id` to focus it when drawn.
@@ -730,11 +745,48 @@ fn ResultList(
         counted.skipped()
     });
     let selected = RwSignal::new(None::<String>);
-    let (shown, set_shown) = signal(PAGE_SIZE);
-    // A new search starts at the first page.
-    Effect::new(move |_| {
+    // Back from a facility page opened here: its row is shown again (on
+    // whichever page of the list it was), focused, where it was on screen.
+    let back_to = RETURN_TO.with(|r| r.take()).map(|(id, top)| {
+        let rank = rows.with_untracked(|r| r.iter().position(|row| row.id == id));
+        (id, rank, top)
+    });
+    let first_page = back_to
+        .as_ref()
+        .and_then(|(_, rank, _)| *rank)
+        .map_or(PAGE_SIZE, |rank| (rank / PAGE_SIZE + 1) * PAGE_SIZE);
+    let (shown, set_shown) = signal(first_page);
+    if let Some((id, rank, top)) = back_to {
+        request_animation_frame(move || {
+            let link = rank
+                .and_then(|_| {
+                    let selector = format!("li.result[data-id=\"{id}\"] .name a");
+                    document().query_selector(&selector).ok().flatten()
+                })
+                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
+            match link {
+                Some(link) => {
+                    let options = web_sys::FocusOptions::new();
+                    options.set_prevent_scroll(true);
+                    let _ = link.focus_with_options(&options);
+                    // Measured, not restored as a scroll offset: rows out of
+                    // view are laid out at an estimated height
+                    // (`content-visibility`), so the same offset would land
+                    // elsewhere.
+                    let now = link.get_bounding_client_rect().top();
+                    window().scroll_by_with_x_and_y(0.0, now - top);
+                }
+                // The list no longer holds it (the data changed meanwhile).
+                None => focus_later("results-heading"),
+            }
+        });
+    }
+    // A new search starts at the first page (not the list drawn again).
+    Effect::new(move |first: Option<()>| {
         rows.track();
-        set_shown.set(PAGE_SIZE);
+        if first.is_some() {
+            set_shown.set(PAGE_SIZE);
+        }
     });
     // A marker chosen on the map shows its row, even on a later page.
     Effect::new(move |_| {
@@ -886,6 +938,11 @@ fn ResultItem(
         }
         let Some(target) = target() else { return };
         ev.prevent_default();
+        // Where the link is on screen, for the way back (`RETURN_TO`).
+        let top = event_target::<web_sys::Element>(&ev)
+            .get_bounding_client_rect()
+            .top();
+        RETURN_TO.with(|r| r.replace(Some((target.id.clone(), top))));
         state.update(|s| s.facility = Some(target));
     };
     let is_selected = move || {

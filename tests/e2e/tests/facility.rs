@@ -3,7 +3,9 @@
 //! reading aloud, and "report a problem" sent through the device's outbox.
 
 use fantoccini::Locator;
-use linli_e2e::{FinderPage, Setup, expected_names, facility_named, with_finder, with_setup};
+use linli_e2e::{
+    FinderPage, Setup, expected_names, facility_named, phone_screen, with_finder, with_setup,
+};
 use serde_json::{Value, json};
 
 async fn wait_for_count(page: &FinderPage, count: &str) {
@@ -120,6 +122,68 @@ async fn a_shared_link_opens_the_page_and_a_bad_one_says_so() {
             .await;
         let why = page.text_of(".facility [role=alert]").await.unwrap();
         assert!(why.contains("no-such-id"), "{why}");
+    })
+    .await;
+}
+
+/// Where the way back from a facility page lands: the row the resident
+/// opened, focused, on screen and on its page of the list, whether they
+/// press "back to the results" or the browser's back.
+async fn back_lands_on_the_row(page: &FinderPage, id: &str) {
+    let selector = format!("li.result[data-id=\"{id}\"] .name a");
+    let found = page
+        .eventually("the opened row focused again", || async {
+            let found = page
+                .client
+                .execute(
+                    "const link = document.querySelector(arguments[0]);
+                     if (!link || document.activeElement !== link) return null;
+                     const box = link.getBoundingClientRect();
+                     return { scrolled: window.scrollY > 0,
+                              on_screen: box.top >= 0 && box.bottom <= window.innerHeight };",
+                    vec![json!(selector)],
+                )
+                .await
+                .ok()?;
+            (!found.is_null()).then_some(found)
+        })
+        .await;
+    assert_eq!(found, json!({ "scrolled": true, "on_screen": true }));
+}
+
+#[tokio::test]
+async fn the_way_back_returns_to_the_row_that_was_opened() {
+    let everything = expected_names(None, 30);
+    assert!(everything.len() > 12, "a list longer than one page");
+    with_finder(move |page| async move {
+        phone_screen(&page.client, 390, 700, 2.0).await;
+        page.choose_walk("30 分钟以内").await;
+        wait_for_count(&page, &format!("共 {} 处", everything.len())).await;
+        // The twelfth result, on the list's second page.
+        let twelfth = facility_named(&everything[11]);
+        page.client
+            .execute("document.querySelector('.show-more').click();", vec![])
+            .await
+            .unwrap();
+        let link = format!("li.result[data-id=\"{}\"] .name a", twelfth.id);
+        page.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });",
+                vec![json!(link)],
+            )
+            .await
+            .unwrap();
+        page.click(&link).await;
+        page.wait_for_text("#facility-heading", &twelfth.name.zh)
+            .await;
+        page.click(".facility .back").await;
+        back_lands_on_the_row(&page, &twelfth.id).await;
+        // Again, and back with the browser.
+        page.click(&link).await;
+        page.wait_for_text("#facility-heading", &twelfth.name.zh)
+            .await;
+        page.client.back().await.unwrap();
+        back_lands_on_the_row(&page, &twelfth.id).await;
     })
     .await;
 }
