@@ -13,7 +13,9 @@ use leptos::prelude::*;
 use linli_facilities::calendar::{DayKind, HolidayCalendar};
 use linli_facilities::finder::HoursBook;
 use linli_facilities::hours::{Hours, State};
-use linli_facilities::model::{Accessibility, Category, Facility, OperatingModel, Price, Service};
+use linli_facilities::model::{
+    Accessibility, AgeRange, Category, Facility, OperatingModel, Price, Service,
+};
 
 use crate::data::{Loaded, beijing_now};
 use crate::i18n::{Lang, function_label};
@@ -255,6 +257,39 @@ pub fn key_facts(
     out.join(end) + end.trim_end()
 }
 
+/// The ages a service accepts, e.g. "适用年龄：6 个月–3 岁" or "Ages 60
+/// and over". Ages in whole years are given in years, others in months;
+/// the upper age is the first no longer accepted.
+pub fn ages_text(ages: AgeRange, lang: Lang) -> String {
+    let years = |m: u32| m.is_multiple_of(12);
+    let part = |m: u32, unit: bool| -> String {
+        match (lang, years(m), unit) {
+            (_, true, false) => (m / 12).to_string(),
+            (_, false, false) => m.to_string(),
+            (Lang::Zh, true, true) => format!("{} 岁", m / 12),
+            (Lang::Zh, false, true) => format!("{m} 个月"),
+            (Lang::En, true, true) => format!("{} years", m / 12),
+            (Lang::En, false, true) => format!("{m} months"),
+        }
+    };
+    let range = match ages.max_months {
+        // One unit for both ends when they share it: "1–3 岁".
+        Some(max) if years(ages.min_months) == years(max) => {
+            format!("{}–{}", part(ages.min_months, false), part(max, true))
+        }
+        Some(max) => format!("{}–{}", part(ages.min_months, true), part(max, true)),
+        None => match lang {
+            Lang::Zh => format!("{}及以上", part(ages.min_months, true)),
+            Lang::En if years(ages.min_months) => format!("{} and over", ages.min_months / 12),
+            Lang::En => format!("{} and over", part(ages.min_months, true)),
+        },
+    };
+    match lang {
+        Lang::Zh => format!("适用年龄：{range}"),
+        Lang::En => format!("Ages {range}"),
+    }
+}
+
 /// One price, e.g. "15 元/餐 · 80周岁及以上 · 一荤两素".
 pub fn price_line(p: &Price, lang: Lang) -> String {
     let amount = if p.amount_yuan.fract() == 0.0 {
@@ -352,6 +387,10 @@ pub fn FacilityPage(
     on_back: impl Fn() + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
     let Some(f) = loaded.find(&id).and_then(|index| loaded.facility(index)) else {
+        crate::set_title(
+            Some(lang.pick("找不到这个设施", "Facility not found")),
+            lang,
+        );
         let back = on_back.clone();
         return view! {
             <section class="facility missing" aria-labelledby="facility-heading">
@@ -379,6 +418,13 @@ pub fn FacilityPage(
     let verified_stale = (today - f.last_verified).num_days() > VERIFIED_STALE_AFTER_DAYS;
     let name_zh = f.name.zh.clone();
     let name_en = f.name.en.clone();
+    crate::set_title(
+        Some(match (lang, &name_en) {
+            (Lang::En, Some(en)) => en,
+            _ => &name_zh,
+        }),
+        lang,
+    );
     let phone = f.phone.clone();
     let amap = amap_url(&f);
     let baidu = baidu_url(&f);
@@ -503,6 +549,7 @@ fn service_card(
     let prices = s.prices.clone();
     let capacity = s.capacity.clone();
     let no_fixed_site = s.no_fixed_site;
+    let ages = s.ages;
     let week_view = match week {
         None => view! {
             <p class="hours-unknown">
@@ -572,16 +619,12 @@ fn service_card(
         <li class="service-card" data-function=function.code()>
             <h4>
                 <FunctionIcon function />
-                {{
-                    let l = lang;
-                    let label = function_label(function, l);
-                    match (&name, l) {
-                        (Some(n), Lang::Zh) => format!("{label} · {n}"),
-                        _ => label.to_owned(),
-                    }
-                }}
+                {function_label(function, lang)}
+                // Chinese in English too: see the result rows.
+                {name.map(|n| view! { " · "<span lang="zh-CN">{n}</span> })}
                 <span class="category">{category_label(category, lang)}</span>
             </h4>
+            {ages.map(|a| view! { <p class="ages">{ages_text(a, lang)}</p> })}
             {no_fixed_site.then(|| view! {
                 <p class="no-site">{lang.pick("上门或送餐服务，地址为服务站点。", "Delivered to you; the address is the service base.")}</p>
             })}
@@ -755,6 +798,47 @@ mod tests {
         assert!(
             en.contains("Community meals, service 2: hours unknown"),
             "{en}"
+        );
+    }
+
+    #[test]
+    fn ages_are_said_in_years_or_months() {
+        let ages = |min_months, max_months| AgeRange {
+            min_months,
+            max_months,
+        };
+        let both = |a: AgeRange| (ages_text(a, Lang::Zh), ages_text(a, Lang::En));
+        assert_eq!(
+            both(ages(12, Some(36))),
+            ("适用年龄：1–3 岁".into(), "Ages 1–3 years".into())
+        );
+        assert_eq!(
+            both(ages(6, Some(36))),
+            (
+                "适用年龄：6 个月–3 岁".into(),
+                "Ages 6 months–3 years".into()
+            )
+        );
+        assert_eq!(
+            both(ages(6, Some(18))),
+            ("适用年龄：6–18 个月".into(), "Ages 6–18 months".into())
+        );
+        assert_eq!(
+            both(ages(720, None)),
+            ("适用年龄：60 岁及以上".into(), "Ages 60 and over".into())
+        );
+        assert_eq!(
+            both(ages(18, None)),
+            (
+                "适用年龄：18 个月及以上".into(),
+                "Ages 18 months and over".into()
+            )
+        );
+        // The sample's infant care says it on its card.
+        let f = facility("lc-sample-002");
+        assert_eq!(
+            f.services[0].ages.map(|a| ages_text(a, Lang::Zh)),
+            Some("适用年龄：1–3 岁".to_owned())
         );
     }
 

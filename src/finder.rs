@@ -151,6 +151,7 @@ pub fn Finder(
     };
 
     let finder_view = move |lang: Lang| {
+        crate::set_title(None, lang);
         let text = move |msg: Msg| msg.text(lang);
         let picker_url = picker_url.clone();
         view! {
@@ -642,14 +643,11 @@ fn ServiceItem(line: ServiceLine, lang: Lang) -> impl IntoView {
     view! {
         <li class="service">
             <FunctionIcon function />
+            // The operator's own name for the service is Chinese, and says
+            // in English too which of two meal services this is.
             <span class="service-name">
-                {{
-                    let label = function_label(function, lang);
-                    match &name {
-                        Some(n) if lang == Lang::Zh => format!("{label}·{n}"),
-                        _ => label.to_owned(),
-                    }
-                }}
+                {function_label(function, lang)}
+                {name.map(|n| view! { "·"<span lang="zh-CN">{n}</span> })}
             </span>
             <span class="today">
                 {{

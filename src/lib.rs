@@ -54,6 +54,17 @@ pub fn after_next_paint(f: impl FnOnce() + 'static) {
     request_animation_frame(move || set_timeout(f, Duration::ZERO));
 }
 
+/// Names the page in the browser's tab and history, as screen readers
+/// announce it: "`page` · 邻里", or the app's name and tagline when `page`
+/// is `None` (the finder).
+pub fn set_title(page: Option<&str>, lang: i18n::Lang) {
+    let app = i18n::Msg::AppName.text(lang);
+    document().set_title(&match page {
+        Some(page) => format!("{page} · {app}"),
+        None => format!("{app} · {}", i18n::Msg::Tagline.text(lang)),
+    });
+}
+
 /// The longest [`when_idle`] waits for the browser to be idle, in
 /// milliseconds.
 const IDLE_AT_LATEST_MS: u32 = 2_000;

@@ -178,6 +178,7 @@ pub fn SurveyPage(
     lang: Lang,
     on_close: impl Fn() + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
+    crate::set_title(Some(lang.pick("需求调查", "Needs survey")), lang);
     let draft = RwSignal::new(load_draft().unwrap_or_else(|| Draft::new(new_id())));
     let (lock, set_lock) = signal(None::<bool>);
     hold_draft_lock(move |ok| set_lock.set(Some(ok)));

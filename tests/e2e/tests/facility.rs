@@ -48,10 +48,18 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
             .await
             .unwrap();
         assert_eq!(focused, "facility-heading");
+        // The tab (and a screen reader) names the facility.
+        let title = page.client.title().await.unwrap();
+        assert_eq!(title, format!("{} · 邻里", first.name.zh));
         // Every service has its card; each week table has seven days with
         // today marked.
         let cards = page.client.find_all(Locator::Css(".service-card")).await.unwrap();
         assert_eq!(cards.len(), first.services.len());
+        // A service for an age group says which ages.
+        let ages = page.texts_of(".service-card .ages").await;
+        let with_ages = first.services.iter().filter(|s| s.ages.is_some()).count();
+        assert_eq!(ages.len(), with_ages, "{ages:?}");
+        assert!(ages.iter().all(|a| a.starts_with("适用年龄：")), "{ages:?}");
         let today = page
             .client
             .execute("return [...document.querySelectorAll('.week tr.today th')].map(t => t.textContent)", vec![])
@@ -178,6 +186,8 @@ async fn the_way_back_returns_to_the_row_that_was_opened() {
             .await;
         page.click(".facility .back").await;
         back_lands_on_the_row(&page, &twelfth.id).await;
+        let title = page.client.title().await.unwrap();
+        assert_eq!(title, "邻里 · 社区嵌入式服务设施查找");
         // Again, and back with the browser.
         page.click(&link).await;
         page.wait_for_text("#facility-heading", &twelfth.name.zh)
