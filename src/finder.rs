@@ -1002,7 +1002,11 @@ fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView +
         </p>
         <p class="place">{row.place.clone()}</p>
         <p class=open_class>{open_msg.text(lang)}</p>
-        {row.lowest_price.map(|(fen, unit)| view! { <p class="price">{price_text(fen, unit, lang)}</p> })}
+        // Among every service, the price names its service: the free gym
+        // of a care home does not make the care free.
+        {row.lowest_price.map(|(fen, unit, function)| view! {
+            <p class="price">{price_text(fen, unit, searched.is_none().then_some(function), lang)}</p>
+        })}
         {row.places.map(|(kind, available, total, updated)| {
             let stale = (today - updated).num_days() > STALE_AFTER_DAYS;
             view! {

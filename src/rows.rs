@@ -8,7 +8,7 @@ use linli_facilities::hours::State;
 use linli_facilities::model::{CapacityKind, Name, PriceUnit, ServiceFunction};
 
 use crate::data::Loaded;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, function_label};
 
 /// Whether a facility's matching services are open now, taken together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,8 +49,8 @@ pub struct ResultRow {
     /// Whether the matching services are open at the time asked.
     pub open: OpenNow,
     /// The lowest price among the matching services, in fen (0.01 yuan),
-    /// with its unit.
-    pub lowest_price: Option<(u64, PriceUnit)>,
+    /// with its unit and the function of the service that charges it.
+    pub lowest_price: Option<(u64, PriceUnit, ServiceFunction)>,
     /// Free places or beds of the matching service with the most free:
     /// kind, available, total, and the day they were counted.
     pub places: Option<(CapacityKind, u32, u32, NaiveDate)>,
@@ -187,9 +187,9 @@ pub fn result_rows(
                 .collect();
             let matched = || hit.services.iter().map(|m| &f.services[m.service]);
             let lowest_price = matched()
-                .flat_map(|s| &s.prices)
-                .min_by(|a, b| a.amount_yuan.total_cmp(&b.amount_yuan))
-                .map(|p| ((p.amount_yuan * 100.0).round() as u64, p.unit));
+                .flat_map(|s| s.prices.iter().map(move |p| (p, s.function)))
+                .min_by(|(a, _), (b, _)| a.amount_yuan.total_cmp(&b.amount_yuan))
+                .map(|(p, function)| ((p.amount_yuan * 100.0).round() as u64, p.unit, function));
             let places = matched()
                 .filter_map(|s| s.capacity.as_ref())
                 .max_by_key(|c| c.available)
@@ -225,17 +225,27 @@ pub fn hhmm(minutes: u16) -> String {
 pub const STALE_AFTER_DAYS: i64 = 30;
 
 /// "最低 15 元/餐", "免费" or "From ¥15 per meal".
-pub fn price_text(fen: u64, unit: PriceUnit, lang: Lang) -> String {
+pub fn price_text(
+    fen: u64,
+    unit: PriceUnit,
+    function: Option<ServiceFunction>,
+    lang: Lang,
+) -> String {
     let yuan = if fen.is_multiple_of(100) {
         (fen / 100).to_string()
     } else {
         format!("{}.{:02}", fen / 100, fen % 100)
     };
-    match (fen, lang) {
+    let price = match (fen, lang) {
         (0, Lang::Zh) => "免费".to_owned(),
         (0, Lang::En) => "Free".to_owned(),
         (_, Lang::Zh) => format!("最低 {yuan} 元/{}", unit.label_zh()),
         (_, Lang::En) => format!("From ¥{yuan} per {}", unit_en(unit)),
+    };
+    match (function, lang) {
+        (None, _) => price,
+        (Some(f), Lang::Zh) => format!("{price}（{}）", function_label(f, lang)),
+        (Some(f), Lang::En) => format!("{price} ({})", function_label(f, lang)),
     }
 }
 
@@ -379,19 +389,38 @@ mod tests {
         };
         let rows = result_rows(&data, SAMPLE_ORIGIN, &infant, at("2026-11-26T10:00"));
         // 002: 3800 a month full day, 2400 half day, 60 an hour; 4 of 40 places.
-        assert_eq!(rows[0].lowest_price, Some((6000, PriceUnit::PerHour)));
+        assert_eq!(
+            rows[0].lowest_price,
+            Some((6000, PriceUnit::PerHour, ServiceFunction::InfantCare))
+        );
         let updated = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
         assert_eq!(
             rows[0].places,
             Some((CapacityKind::ChildcarePlaces, 4, 40, updated))
         );
         assert_eq!(
-            price_text(6000, PriceUnit::PerHour, Lang::Zh),
+            price_text(6000, PriceUnit::PerHour, None, Lang::Zh),
             "最低 60 元/小时"
         );
-        assert_eq!(price_text(0, PriceUnit::PerSession, Lang::Zh), "免费");
+        assert_eq!(price_text(0, PriceUnit::PerSession, None, Lang::Zh), "免费");
+        // Among every service, the price says whose it is: a free gym does
+        // not make the care free.
+        let sports = Some(ServiceFunction::Sports);
         assert_eq!(
-            price_text(1250, PriceUnit::PerMeal, Lang::En),
+            price_text(0, PriceUnit::PerSession, sports, Lang::Zh),
+            "免费（体育健身）"
+        );
+        assert_eq!(
+            price_text(
+                1550,
+                PriceUnit::PerMeal,
+                Some(ServiceFunction::Meals),
+                Lang::En
+            ),
+            "From ¥15.50 per meal (Community meals)"
+        );
+        assert_eq!(
+            price_text(1250, PriceUnit::PerMeal, None, Lang::En),
             "From ¥12.50 per meal"
         );
         let text = places_text(

@@ -193,6 +193,15 @@ async fn lists_what_is_within_a_walk_nearest_first_and_filters() {
         texts(&page, ".function.searched").is_empty(),
         "no service is searched for yet"
     );
+    // Among every service, a price names the service it is for.
+    assert_eq!(
+        texts(&page, ".result .price"),
+        [
+            "免费（养老服务）",
+            "最低 60 元/小时（婴幼儿托育）",
+            "免费（养老服务）"
+        ]
+    );
 
     choose(&page, "child_care");
     until(&page, "the child care results", |t| t.contains("共 1 处")).await;
