@@ -727,6 +727,8 @@ fn ResultList(
     lang: Lang,
 ) -> impl IntoView {
     let sample = loaded.sample;
+    // No district's data reaches this far: the place is outside the data.
+    let nothing_near = loaded.index.is_empty();
     let counted = Arc::clone(&loaded);
     let rows = Memo::new(move |_| {
         let now = beijing_now();
@@ -846,8 +848,15 @@ fn ResultList(
             when=move || rows.with(|r| !r.is_empty())
             fallback=move || view! {
                 <div class="empty">
-                    <p>{Msg::NoResults.text(lang)}</p>
-                    {move || widen().map(|m| view! {
+                    <p>{if nothing_near {
+                        lang.pick(
+                            "这个位置不在数据覆盖范围内：数据只包括北京市各区。请选择北京的社区，或点按地图上北京的位置。",
+                            "This place is outside the data: it covers Beijing's districts only. Choose a community in Beijing, or tap a place in Beijing on the map.",
+                        )
+                    } else {
+                        Msg::NoResults.text(lang)
+                    }}</p>
+                    {move || widen().filter(|_| !nothing_near).map(|m| view! {
                         <button type="button" class="widen" on:click=move |_| state.update(|s| s.walk_minutes = m)>
                             {match lang {
                                 Lang::Zh => format!("扩大到步行 {m} 分钟"),
@@ -855,17 +864,16 @@ fn ResultList(
                             }}
                         </button>
                     })}
-                    <button
-                        type="button"
-                        class="clear-filters"
-                        on:click=move |_| state.update(|s| {
-                            let keep = (s.position, s.source.clone(), s.walk_minutes, s.senior);
-                            *s = FinderState::default();
-                            (s.position, s.source, s.walk_minutes, s.senior) = keep;
-                        })
-                    >
-                        {lang.pick("清除其他筛选条件", "Clear the other filters")}
-                    </button>
+                    // Offered only when there is something to clear.
+                    <Show when=move || state.with(|s| *s != s.without_other_filters())>
+                        <button
+                            type="button"
+                            class="clear-filters"
+                            on:click=move |_| state.update(|s| *s = s.without_other_filters())
+                        >
+                            {lang.pick("清除其他筛选条件", "Clear the other filters")}
+                        </button>
+                    </Show>
                 </div>
             }
         >

@@ -213,6 +213,18 @@ pub fn category_from_code(code: &str) -> Option<Category> {
 }
 
 impl FinderState {
+    /// The same search with only where and how far: the position, the walk
+    /// and the walking speed kept, every other filter cleared.
+    pub fn without_other_filters(&self) -> FinderState {
+        FinderState {
+            walk_minutes: self.walk_minutes,
+            senior: self.senior,
+            position: self.position,
+            source: self.source.clone(),
+            ..FinderState::default()
+        }
+    }
+
     /// The query string, without `?`; empty for the defaults.
     ///
     /// ```
@@ -380,6 +392,31 @@ pub fn push_query(query: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clearing_the_other_filters_keeps_where_and_how_far() {
+        let searched = FinderState {
+            function: Some(ServiceFunction::Meals),
+            free_places: true,
+            max_price_yuan: Some(20),
+            walk_minutes: 30,
+            senior: true,
+            position: Some(LonLat::new(116.4, 39.9)),
+            ..FinderState::default()
+        };
+        let cleared = searched.without_other_filters();
+        assert_eq!(
+            cleared,
+            FinderState {
+                walk_minutes: 30,
+                senior: true,
+                position: Some(LonLat::new(116.4, 39.9)),
+                ..FinderState::default()
+            }
+        );
+        // Nothing else to clear: the same.
+        assert_eq!(cleared.without_other_filters(), cleared);
+    }
 
     #[test]
     fn every_field_round_trips() {

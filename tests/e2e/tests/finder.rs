@@ -217,6 +217,17 @@ async fn free_places_and_price_narrow_the_list() {
         wait_for_count(&page, "共 0 处").await;
         let empty = page.text_of(".empty").await.unwrap();
         assert!(empty.contains("延长步行时间"), "{empty}");
+        // Clearing the other filters keeps the walk and brings every
+        // service back.
+        page.click(".clear-filters").await;
+        page.eventually("results again", || async {
+            page.count_text().await.filter(|t| t != "共 0 处")
+        })
+        .await;
+        page.url_when("no filter but the walk in the URL", |u| {
+            !u.contains("free=1") && !u.contains("max=")
+        })
+        .await;
     })
     .await;
 }

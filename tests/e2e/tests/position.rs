@@ -57,6 +57,31 @@ async fn a_granted_location_moves_the_search_there() {
     .await;
 }
 
+/// Far from Beijing (here Shanghai's People's Square) nothing is loaded,
+/// and the page says that the data stops at Beijing instead of suggesting
+/// a longer walk or fewer filters.
+#[tokio::test]
+async fn a_place_outside_the_data_says_so() {
+    let near_sample = expected_names(None, 15);
+    let setup = Setup {
+        position: Some((121.4700, 31.2300, 30.0)),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near_sample.len())).await;
+        page.click_button("使用我的位置").await;
+        wait_for_count(&page, "共 0 处").await;
+        let empty = page.text_of(".empty").await.unwrap();
+        assert!(
+            empty.starts_with("这个位置不在数据覆盖范围内：数据只包括北京市各区。"),
+            "{empty}"
+        );
+        let buttons = page.texts_of(".empty button").await;
+        assert!(buttons.is_empty(), "nothing to widen or clear: {buttons:?}");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_refused_location_keeps_the_search_and_says_why() {
     let near_sample = expected_names(None, 15);
