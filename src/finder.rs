@@ -28,7 +28,7 @@ use crate::rows::{
 use crate::survey::SurveyPage;
 use crate::url_state::{
     AGE_BANDS, CATEGORIES, FacilityRef, FinderState, OpenChoice, Page, Source, age_code,
-    category_code, category_from_code, current_query, push_query,
+    category_code, category_from_code, current_query, href_for, push_query,
 };
 use crate::{Later, SAMPLE_ORIGIN, after_next_paint, search_radius_m};
 
@@ -935,7 +935,7 @@ fn ResultItem(
                 id: r.id.clone(),
                 district: r.district.clone(),
             });
-            Some(format!("?{}", s.to_query()))
+            Some(href_for(&s.to_query()))
         })
     };
     let open_page = move |ev: leptos::ev::MouseEvent| {

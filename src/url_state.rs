@@ -358,32 +358,73 @@ impl FinderState {
     }
 }
 
-/// The page's current query string, without `?` (browser adapter).
-pub fn current_query() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .map(|q| q.trim_start_matches('?').to_owned())
-        .unwrap_or_default()
+/// The keys that say where the resident is. They go in the address's
+/// fragment (after `#`), which a browser keeps on the device: it is never
+/// sent to a server, so a reload does not send the position to ours, and
+/// it stays in a link the resident shares.
+const PLACE_KEYS: [&str; 3] = ["pos", "src", "near"];
+
+/// The address, relative to the page, for the state `query` (as
+/// [`FinderState::to_query`] writes it): the position's keys after `#`,
+/// the rest after `?`; empty for the defaults.
+///
+/// ```
+/// use linli::url_state::href_for;
+/// assert_eq!(href_for("walk=30&pos=116.41700,39.92900&src=gps"), "?walk=30#pos=116.41700,39.92900&src=gps");
+/// assert_eq!(href_for("pos=116.41700,39.92900&src=map"), "#pos=116.41700,39.92900&src=map");
+/// assert_eq!(href_for(""), "");
+/// ```
+pub fn href_for(query: &str) -> String {
+    let (place, rest): (Vec<&str>, Vec<&str>) = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .partition(|pair| PLACE_KEYS.contains(&pair.split('=').next().unwrap_or_default()));
+    let mut href = String::new();
+    if !rest.is_empty() {
+        href = format!("?{}", rest.join("&"));
+    }
+    if !place.is_empty() {
+        href = format!("{href}#{}", place.join("&"));
+    }
+    href
 }
 
-/// Adds a history entry for `query` unless the page already shows it, so
-/// that back and forward step through searches (browser adapter).
+/// The page's state as a query string, without `?`: the address's query
+/// and its fragment, which holds the position (browser adapter). A link
+/// from before the fragment, with the position in the query, still reads.
+pub fn current_query() -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return String::new();
+    };
+    let search = location.search().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    let parts = [search.trim_start_matches('?'), hash.trim_start_matches('#')];
+    parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Adds a history entry for the state `query` unless the page already
+/// shows it, so that back and forward step through searches (browser
+/// adapter). The address is [`href_for`]'s.
 pub fn push_query(query: &str) {
-    if current_query() == query {
-        return;
-    }
     let Some(window) = web_sys::window() else {
         return;
     };
-    let path = window
-        .location()
-        .pathname()
-        .unwrap_or_else(|_| "/".to_owned());
-    let url = if query.is_empty() {
-        path
-    } else {
-        format!("{path}?{query}")
-    };
+    let location = window.location();
+    let href = href_for(query);
+    let shown = format!(
+        "{}{}",
+        location.search().unwrap_or_default(),
+        location.hash().unwrap_or_default()
+    );
+    if shown == href {
+        return;
+    }
+    let path = location.pathname().unwrap_or_else(|_| "/".to_owned());
+    let url = format!("{path}{href}");
     if let Ok(history) = window.history() {
         let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }

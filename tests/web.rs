@@ -513,17 +513,20 @@ async fn use_my_location_searches_from_the_device_position() {
     })
     .await;
     assert_eq!(texts(&page, ".position-name"), ["我的位置"]);
-    // The position is in the URL and remembered on this device only. The
-    // finder writes the URL once the next frame is drawn, so wait for it.
-    let search = || web_sys::window().unwrap().location().search().unwrap();
+    // The position is in the address's fragment, which the browser never
+    // sends to a server, and remembered on this device only. The finder
+    // writes the URL once the next frame is drawn, so wait for it.
+    let location = web_sys::window().unwrap().location();
+    let hash = || location.hash().unwrap();
     until(&page, "the position in the address", |_| {
-        search().contains("pos=")
+        hash().contains("pos=")
     })
     .await;
-    let url = search();
+    assert_eq!(hash(), "#pos=116.42650,39.92450&src=gps");
+    let search = location.search().unwrap();
     assert!(
-        url.contains("pos=116.42650,39.92450"),
-        "the address holds the device position: {url:?}"
+        !search.contains("pos=") && !search.contains("src="),
+        "a reload would send the query to the server: {search:?}"
     );
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     assert_eq!(

@@ -110,7 +110,7 @@ async fn a_shared_link_opens_the_page_and_a_bad_one_says_so() {
     let first = facility_named(&near[0]);
     with_finder(move |page| async move {
         let base = page.url().await;
-        let base = base.split('?').next().unwrap().to_owned();
+        let base = base.split(['?', '#']).next().unwrap().to_owned();
         page.open(&format!(
             "{base}?fac={}&fd={}",
             first.id, first.district_code

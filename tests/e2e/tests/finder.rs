@@ -435,7 +435,7 @@ async fn the_page_is_drawn_top_down_and_nothing_on_screen_moves() {
         );
         // A shared link to the survey: its page is a section too.
         let app = page.url().await;
-        let survey = format!("{}?p=survey", app.split('?').next().unwrap_or(&app));
+        let survey = format!("{}?p=survey", app.split(['?', '#']).next().unwrap_or(&app));
         page.open(&survey).await;
         page.eventually("the survey", || async {
             page.text_of("#survey-heading").await

@@ -45,13 +45,14 @@ async fn a_granted_location_moves_the_search_there() {
         )
         .await;
         assert_eq!(page.text_of(".position-name").await.unwrap(), "我的位置");
+        // In the fragment, which the browser never sends to a server.
         let url = page
             .url_when("the position in the URL", |u| {
-                u.contains("pos=116.43000,39.92400&src=gps")
+                u.ends_with("#pos=116.43000,39.92400&src=gps")
             })
             .await;
         // The device remembers it: a plain visit starts from there.
-        page.open(url.split('?').next().unwrap()).await;
+        page.open(url.split(['?', '#']).next().unwrap()).await;
         wait_for_count(&page, &format!("共 {} 处", near_here.len())).await;
     })
     .await;
@@ -132,7 +133,8 @@ async fn choosing_a_community_searches_from_it() {
         page.url_when("the community in the URL", |u| u.contains("near="))
             .await;
         // Step by step gives the same place.
-        page.open(page.url().await.split('?').next().unwrap()).await;
+        page.open(page.url().await.split(['?', '#']).next().unwrap())
+            .await;
         page.click(".picker summary").await;
         page.eventually("the district list", || async {
             page.client.find(Locator::Id("pick-district")).await.ok()
