@@ -244,11 +244,25 @@ pub fn SurveyPage(
         };
         leptos::task::spawn_local(async move {
             let result = crate::outbox::enqueue(record).await;
-            if result.is_ok() {
+            let saved = result.is_ok();
+            if saved {
                 save_draft(None);
                 draft.set(Draft::new(new_id()));
             }
             set_outcome.set(Some(result));
+            // The form is gone: the focus goes to what replaced it, so that
+            // a keyboard or screen reader user is not left on the page's
+            // start.
+            if saved {
+                request_animation_frame(|| {
+                    if let Some(Ok(el)) = document()
+                        .get_element_by_id("survey-thanks")
+                        .map(|el| el.dyn_into::<web_sys::HtmlElement>())
+                    {
+                        let _ = el.focus();
+                    }
+                });
+            }
         });
     };
     let close = on_close.clone();
@@ -269,7 +283,7 @@ pub fn SurveyPage(
                 Some(true) => match outcome.get() {
                     Some(Ok(())) => view! {
                         <div class="thanks" role="status">
-                            <p>{lang.pick("谢谢！您的答卷已保存，会发送给区里；没有网络时会在联网后自动发送。",
+                            <p id="survey-thanks" tabindex="-1">{lang.pick("谢谢！您的答卷已保存，会发送给区里；没有网络时会在联网后自动发送。",
                                 "Thank you! Your answers are saved and will be sent to the district, automatically once you are online.")}</p>
                             <button type="button" on:click=move |_| set_outcome.set(None)>
                                 {lang.pick("再填一份（另一户）", "Fill in another (another household)")}

@@ -634,6 +634,16 @@ impl FinderPage {
                 .filter(|t| t.starts_with("谢谢！"))
         })
         .await;
+        // The focus follows the form's place: on the thanks.
+        self.eventually("the thanks focused", || async {
+            let id = self
+                .client
+                .execute("return document.activeElement.id", vec![])
+                .await
+                .ok()?;
+            (id == "survey-thanks").then_some(())
+        })
+        .await;
     }
 
     /// Clicks the button that shows `label`.
