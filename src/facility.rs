@@ -228,17 +228,17 @@ pub fn key_facts(
     }
     for (i, service) in f.services.iter().enumerate() {
         // Two services of one function must not sound alike: in Chinese
-        // each says its own name; in English (the names are Chinese) each
-        // says which of them it is.
+        // each says its own name (or its number, without one); in English
+        // (the names are Chinese) each says which of them it is.
         let function = function_label(service.function, lang);
         let same = |s: &&Service| s.function == service.function;
+        let count = f.services.iter().filter(same).count();
+        let nth = f.services[..=i].iter().filter(same).count();
         let label = match (lang, &service.name) {
             (Lang::Zh, Some(name)) => format!("{function}，{name}，"),
+            (Lang::Zh, None) if count > 1 => format!("{function}第 {nth} 项，"),
             (Lang::Zh, None) => function.to_owned(),
-            (Lang::En, _) if f.services.iter().filter(same).count() > 1 => {
-                let nth = f.services[..=i].iter().filter(same).count();
-                format!("{function}, service {nth}")
-            }
+            (Lang::En, _) if count > 1 => format!("{function}, service {nth}"),
             (Lang::En, _) => function.to_owned(),
         };
         let today_hours = book
@@ -257,37 +257,46 @@ pub fn key_facts(
     out.join(end) + end.trim_end()
 }
 
-/// The ages a service accepts, e.g. "适用年龄：6 个月–3 岁" or "Ages 60
-/// and over". Ages in whole years are given in years, others in months;
+/// The ages a service accepts, e.g. "适用年龄：6 个月–3 岁", "Ages 60
+/// and over" or "Ages under 3 years"; `None` for every age (from 0, no
+/// upper age). Ages in whole years are given in years, others in months;
 /// the upper age is the first no longer accepted.
-pub fn ages_text(ages: AgeRange, lang: Lang) -> String {
+pub fn ages_text(ages: AgeRange, lang: Lang) -> Option<String> {
     let years = |m: u32| m.is_multiple_of(12);
-    let part = |m: u32, unit: bool| -> String {
-        match (lang, years(m), unit) {
-            (_, true, false) => (m / 12).to_string(),
-            (_, false, false) => m.to_string(),
-            (Lang::Zh, true, true) => format!("{} 岁", m / 12),
-            (Lang::Zh, false, true) => format!("{m} 个月"),
-            (Lang::En, true, true) => format!("{} years", m / 12),
-            (Lang::En, false, true) => format!("{m} months"),
+    let number = |m: u32| if years(m) { m / 12 } else { m };
+    let unit = |m: u32| -> &'static str {
+        match (lang, years(m), number(m) == 1) {
+            (Lang::Zh, true, _) => " 岁",
+            (Lang::Zh, false, _) => " 个月",
+            (Lang::En, true, true) => " year",
+            (Lang::En, true, false) => " years",
+            (Lang::En, false, true) => " month",
+            (Lang::En, false, false) => " months",
         }
     };
-    let range = match ages.max_months {
+    let age = |m: u32| format!("{}{}", number(m), unit(m));
+    let (min, max) = (ages.min_months, ages.max_months);
+    let range = match (min, max) {
+        (0, None) => return None,
+        (0, Some(max)) => match lang {
+            Lang::Zh => format!("{}以下", age(max)),
+            Lang::En => format!("under {}", age(max)),
+        },
         // One unit for both ends when they share it: "1–3 岁".
-        Some(max) if years(ages.min_months) == years(max) => {
-            format!("{}–{}", part(ages.min_months, false), part(max, true))
+        (min, Some(max)) if years(min) == years(max) => {
+            format!("{}–{}", number(min), age(max))
         }
-        Some(max) => format!("{}–{}", part(ages.min_months, true), part(max, true)),
-        None => match lang {
-            Lang::Zh => format!("{}及以上", part(ages.min_months, true)),
-            Lang::En if years(ages.min_months) => format!("{} and over", ages.min_months / 12),
-            Lang::En => format!("{} and over", part(ages.min_months, true)),
+        (min, Some(max)) => format!("{}–{}", age(min), age(max)),
+        (min, None) => match lang {
+            Lang::Zh => format!("{}及以上", age(min)),
+            Lang::En if years(min) => format!("{} and over", number(min)),
+            Lang::En => format!("{} and over", age(min)),
         },
     };
-    match lang {
+    Some(match lang {
         Lang::Zh => format!("适用年龄：{range}"),
         Lang::En => format!("Ages {range}"),
-    }
+    })
 }
 
 /// One price, e.g. "15 元/餐 · 80周岁及以上 · 一荤两素".
@@ -624,7 +633,7 @@ fn service_card(
                 {name.map(|n| view! { " · "<span lang="zh-CN">{n}</span> })}
                 <span class="category">{category_label(category, lang)}</span>
             </h4>
-            {ages.map(|a| view! { <p class="ages">{ages_text(a, lang)}</p> })}
+            {ages.and_then(|a| ages_text(a, lang)).map(|text| view! { <p class="ages">{text}</p> })}
             {no_fixed_site.then(|| view! {
                 <p class="no-site">{lang.pick("上门或送餐服务，地址为服务站点。", "Delivered to you; the address is the service base.")}</p>
             })}
@@ -799,6 +808,20 @@ mod tests {
             en.contains("Community meals, service 2: hours unknown"),
             "{en}"
         );
+        // Without names, the Chinese says their numbers.
+        let mut unnamed = two.clone();
+        for s in &mut unnamed.services {
+            s.name = None;
+        }
+        let zh = key_facts(
+            &unnamed,
+            &cal,
+            &mut HoursBook::default(),
+            wednesday,
+            Lang::Zh,
+        );
+        assert!(zh.contains("社区助餐第 1 项，今天 10:30–13:30"), "{zh}");
+        assert!(zh.contains("社区助餐第 2 项，开放时间未知"), "{zh}");
     }
 
     #[test]
@@ -808,36 +831,45 @@ mod tests {
             max_months,
         };
         let both = |a: AgeRange| (ages_text(a, Lang::Zh), ages_text(a, Lang::En));
+        let said = |zh: &str, en: &str| (Some(zh.to_owned()), Some(en.to_owned()));
         assert_eq!(
             both(ages(12, Some(36))),
-            ("适用年龄：1–3 岁".into(), "Ages 1–3 years".into())
+            said("适用年龄：1–3 岁", "Ages 1–3 years")
         );
         assert_eq!(
             both(ages(6, Some(36))),
-            (
-                "适用年龄：6 个月–3 岁".into(),
-                "Ages 6 months–3 years".into()
-            )
+            said("适用年龄：6 个月–3 岁", "Ages 6 months–3 years")
+        );
+        assert_eq!(
+            both(ages(6, Some(12))),
+            said("适用年龄：6 个月–1 岁", "Ages 6 months–1 year")
         );
         assert_eq!(
             both(ages(6, Some(18))),
-            ("适用年龄：6–18 个月".into(), "Ages 6–18 months".into())
+            said("适用年龄：6–18 个月", "Ages 6–18 months")
+        );
+        assert_eq!(
+            both(ages(0, Some(36))),
+            said("适用年龄：3 岁以下", "Ages under 3 years")
+        );
+        assert_eq!(
+            both(ages(0, Some(18))),
+            said("适用年龄：18 个月以下", "Ages under 18 months")
         );
         assert_eq!(
             both(ages(720, None)),
-            ("适用年龄：60 岁及以上".into(), "Ages 60 and over".into())
+            said("适用年龄：60 岁及以上", "Ages 60 and over")
         );
         assert_eq!(
             both(ages(18, None)),
-            (
-                "适用年龄：18 个月及以上".into(),
-                "Ages 18 months and over".into()
-            )
+            said("适用年龄：18 个月及以上", "Ages 18 months and over")
         );
+        // Every age says nothing.
+        assert_eq!(both(ages(0, None)), (None, None));
         // The sample's infant care says it on its card.
         let f = facility("lc-sample-002");
         assert_eq!(
-            f.services[0].ages.map(|a| ages_text(a, Lang::Zh)),
+            f.services[0].ages.and_then(|a| ages_text(a, Lang::Zh)),
             Some("适用年龄：1–3 岁".to_owned())
         );
     }

@@ -128,8 +128,17 @@ pub fn Finder(
                 // From the list: the way back returns to where it was.
                 let from_list =
                     RETURN_TO.with_borrow(|r| r.as_ref().is_some_and(|(id, _)| *id == opened.id));
+                if !from_list {
+                    // Left from an earlier page (a jump in the history).
+                    RETURN_TO.set(None);
+                }
                 OPENED_FROM_LIST.set(from_list);
                 request_focus("facility-heading");
+            } else if state.with_untracked(|s| s.page) != Page::Finder {
+                // Away to the survey: the list, drawn later, starts afresh.
+                RETURN_TO.set(None);
+                OPENED_FROM_LIST.set(false);
+                window().scroll_to_with_x_and_y(0.0, 0.0);
             } else if !OPENED_FROM_LIST.replace(false) {
                 // (The list, drawn before this runs, has focused the row.)
                 focus_later("results-heading");
@@ -727,8 +736,14 @@ fn ResultList(
     lang: Lang,
 ) -> impl IntoView {
     let sample = loaded.sample;
-    // No district's data reaches this far: the place is outside the data.
+    // No shard reaches this far: nothing within the longest walk, and a
+    // longer walk or fewer filters cannot help. Far from every district,
+    // the place is outside the data.
     let nothing_near = loaded.index.is_empty();
+    let outside = nothing_near
+        && !linli_facilities::districts::BEIJING
+            .iter()
+            .any(|d| d.contains(origin.get_untracked()));
     let counted = Arc::clone(&loaded);
     let rows = Memo::new(move |_| {
         let now = beijing_now();
@@ -848,10 +863,15 @@ fn ResultList(
             when=move || rows.with(|r| !r.is_empty())
             fallback=move || view! {
                 <div class="empty">
-                    <p>{if nothing_near {
+                    <p>{if outside {
                         lang.pick(
                             "这个位置不在数据覆盖范围内：数据只包括北京市各区。请选择北京的社区，或点按地图上北京的位置。",
                             "This place is outside the data: it covers Beijing's districts only. Choose a community in Beijing, or tap a place in Beijing on the map.",
+                        )
+                    } else if nothing_near {
+                        lang.pick(
+                            "步行 30 分钟内没有设施。可以选择其他社区，或点按地图上别的位置。",
+                            "No facility is within a 30-minute walk. Choose another community, or tap another place on the map.",
                         )
                     } else {
                         Msg::NoResults.text(lang)
@@ -865,7 +885,7 @@ fn ResultList(
                         </button>
                     })}
                     // Offered only when there is something to clear.
-                    <Show when=move || state.with(|s| *s != s.without_other_filters())>
+                    <Show when=move || !nothing_near && state.with(|s| *s != s.without_other_filters())>
                         <button
                             type="button"
                             class="clear-filters"

@@ -116,6 +116,8 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
                 Lang::En => format!("Could not keep it on this device: {e}"),
             });
             if result.is_ok() {
+                // A second tap must choose again, never file the same again.
+                set_kind.set(None);
                 set_text.set(String::new());
             }
             set_outcome.set(Some(result));

@@ -224,7 +224,9 @@ pub fn hhmm(minutes: u16) -> String {
 /// Free-place counts older than this many days are flagged as stale.
 pub const STALE_AFTER_DAYS: i64 = 30;
 
-/// "最低 15 元/餐", "免费" or "From ¥15 per meal".
+/// "最低 15 元/餐", "免费" or "From ¥15 per meal" for `fen` (0.01 yuan) per
+/// `unit`; followed by the service's function when one is given (when
+/// the resident searches every service): "免费（体育健身）".
 pub fn price_text(
     fen: u64,
     unit: PriceUnit,

@@ -171,6 +171,19 @@ fn hold_draft_lock(on_result: impl Fn(bool) + 'static) {
     callback.forget();
 }
 
+/// Focuses the element with `id` once the next frame is drawn: where a
+/// step or the thanks replaced what had the focus.
+fn focus_when_drawn(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(Ok(el)) = document()
+            .get_element_by_id(id)
+            .map(|el| el.dyn_into::<web_sys::HtmlElement>())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
 /// The survey page.
 #[component]
 pub fn SurveyPage(
@@ -212,14 +225,7 @@ pub fn SurveyPage(
         }
         set_checked.set(false);
         draft.update(|d| d.step = d.step.saturating_add_signed(delta).min(steps.len() - 1));
-        request_animation_frame(|| {
-            if let Some(Ok(el)) = document()
-                .get_element_by_id("survey-step-heading")
-                .map(|el| el.dyn_into::<web_sys::HtmlElement>())
-            {
-                let _ = el.focus();
-            }
-        });
+        focus_when_drawn("survey-step-heading");
     };
     let submit = move || {
         let response = draft.with(|d| d.response.clone());
@@ -248,20 +254,15 @@ pub fn SurveyPage(
             if saved {
                 save_draft(None);
                 draft.set(Draft::new(new_id()));
+                // The next household starts without the last one's problem.
+                set_checked.set(false);
             }
             set_outcome.set(Some(result));
             // The form is gone: the focus goes to what replaced it, so that
             // a keyboard or screen reader user is not left on the page's
             // start.
             if saved {
-                request_animation_frame(|| {
-                    if let Some(Ok(el)) = document()
-                        .get_element_by_id("survey-thanks")
-                        .map(|el| el.dyn_into::<web_sys::HtmlElement>())
-                    {
-                        let _ = el.focus();
-                    }
-                });
+                focus_when_drawn("survey-thanks");
             }
         });
     };
@@ -285,7 +286,10 @@ pub fn SurveyPage(
                         <div class="thanks" role="status">
                             <p id="survey-thanks" tabindex="-1">{lang.pick("谢谢！您的答卷已保存，会发送给区里；没有网络时会在联网后自动发送。",
                                 "Thank you! Your answers are saved and will be sent to the district, automatically once you are online.")}</p>
-                            <button type="button" on:click=move |_| set_outcome.set(None)>
+                            <button type="button" on:click=move |_| {
+                                set_outcome.set(None);
+                                focus_when_drawn("survey-step-heading");
+                            }>
                                 {lang.pick("再填一份（另一户）", "Fill in another (another household)")}
                             </button>
                         </div>
@@ -454,7 +458,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                                     {[1u8, 2, 3]
                                         .into_iter()
                                         .map(|p| view! {
-                                            <option value=p.to_string() selected=move || draft.with(|d| d.response.needs.iter().any(|n| n.function == f && n.priority == p))>
+                                            <option value=p.to_string() prop:selected=move || draft.with(|d| d.response.needs.iter().any(|n| n.function == f && n.priority == p))>
                                                 {match (lang, p) {
                                                     (Lang::Zh, 1) => "1 最迫切", (Lang::Zh, 2) => "2 比较需要", (Lang::Zh, _) => "3 一般",
                                                     (Lang::En, 1) => "1 most urgent", (Lang::En, 2) => "2 quite needed", (Lang::En, _) => "3 would be useful",
@@ -499,7 +503,9 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
         Step::Pay => view! {
             {heading("愿意付多少钱？", "How much would you pay?")}
             <p class="hint">{lang.pick("可以不填。", "You may skip this.")}</p>
-            {move || draft.with(|d| d.response.needs.iter().map(|n| n.function).collect::<Vec<_>>())
+            // The needs cannot change on this step: read once, so that an
+            // answer does not draw the step again (and lose the focus).
+            {draft.with_untracked(|d| d.response.needs.iter().map(|n| n.function).collect::<Vec<_>>())
                 .into_iter()
                 .map(|f| {
                     let id = format!("pay-{}", f.code());
@@ -515,12 +521,12 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                                 });
                             }
                         >
-                            <option value="" selected=move || draft.with(|d| !d.response.pay.iter().any(|p| p.function == f))>
+                            <option value="" prop:selected=move || draft.with(|d| !d.response.pay.iter().any(|p| p.function == f))>
                                 {lang.pick("不确定", "Not sure")}
                             </option>
                             {(0..PAY_BANDS)
                                 .map(|band| view! {
-                                    <option value=band.to_string() selected=move || draft.with(|d| d.response.pay.iter().any(|p| p.function == f && p.band == band))>
+                                    <option value=band.to_string() prop:selected=move || draft.with(|d| d.response.pay.iter().any(|p| p.function == f && p.band == band))>
                                         {pay_label(f, band, lang)}
                                     </option>
                                 })

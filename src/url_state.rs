@@ -1,14 +1,16 @@
 //! The finder's state in the page URL, so that back and forward work and a
 //! shared link reproduces the search.
 //!
-//! The query string uses short, stable keys: `svc` (function code), `cat`
-//! (category codes, comma-separated), `walk` (minutes), `speed`
-//! (`senior`), `open` (`now`, or a Beijing time `YYYY-MM-DDTHH:MM`), `free`
-//! (`1`), `age` (band code), `max` (yuan), `pos` (`lon,lat`, WGS-84, 5
+//! The state is written as a query string with short, stable keys: `svc`
+//! (function code), `cat` (category codes, comma-separated), `walk`
+//! (minutes), `speed` (`senior`), `open` (`now`, or a Beijing time
+//! `YYYY-MM-DDTHH:MM`), `free` (`1`), `age` (band code), `max` (yuan), the
+//! open facility page (`fac`, its id, and `fd`, its district code), the
+//! needs survey (`p=survey`), and the position: `pos` (`lon,lat`, WGS-84, 5
 //! decimals) with where it came from (`src=gps`, `src=map`, or `near=` a
-//! community's name, percent-encoded), the open facility page (`fac`,
-//! its id, and `fd`, its district code), and the needs survey (`p=survey`). Defaults are left out, so the plain
-//! page has no query. Reading is lenient: an unknown key or value is ignored
+//! community's name, percent-encoded). In the address the position's keys
+//! stand in the fragment, after `#` ([`href_for`]), and the rest in the
+//! query. Defaults are left out, so the plain page has no query. Reading is lenient: an unknown key or value is ignored
 //! rather than breaking the page, since links get truncated and edited by
 //! hand.
 
@@ -425,6 +427,15 @@ pub fn push_query(query: &str) {
     }
     let path = location.pathname().unwrap_or_else(|_| "/".to_owned());
     let url = format!("{path}{href}");
+    // The same state written another way (a link from before the fragment,
+    // an unknown key): rewritten in place. A new entry would be pushed
+    // again each time back returned to it, and back could never pass it.
+    if FinderState::from_query(&current_query()).to_query() == query {
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+        return;
+    }
     if let Ok(history) = window.history() {
         let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }

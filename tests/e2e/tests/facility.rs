@@ -57,7 +57,11 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         assert_eq!(cards.len(), first.services.len());
         // A service for an age group says which ages.
         let ages = page.texts_of(".service-card .ages").await;
-        let with_ages = first.services.iter().filter(|s| s.ages.is_some()).count();
+        let with_ages = first
+            .services
+            .iter()
+            .filter(|s| s.ages.is_some_and(|a| a.min_months > 0 || a.max_months.is_some()))
+            .count();
         assert_eq!(ages.len(), with_ages, "{ages:?}");
         assert!(ages.iter().all(|a| a.starts_with("适用年龄：")), "{ages:?}");
         let today = page
@@ -134,29 +138,35 @@ async fn a_shared_link_opens_the_page_and_a_bad_one_says_so() {
     .await;
 }
 
+/// How far below the top of the screen the link at `selector` is, in CSS
+/// pixels, when it has the focus; `None` otherwise.
+async fn focused_link_top(page: &FinderPage, selector: &str) -> Option<f64> {
+    page.client
+        .execute(
+            "const link = document.querySelector(arguments[0]);
+             if (!link || document.activeElement !== link) return null;
+             return link.getBoundingClientRect().top;",
+            vec![json!(selector)],
+        )
+        .await
+        .ok()?
+        .as_f64()
+}
+
 /// Where the way back from a facility page lands: the row the resident
-/// opened, focused, on screen and on its page of the list, whether they
-/// press "back to the results" or the browser's back.
-async fn back_lands_on_the_row(page: &FinderPage, id: &str) {
-    let selector = format!("li.result[data-id=\"{id}\"] .name a");
-    let found = page
-        .eventually("the opened row focused again", || async {
-            let found = page
-                .client
-                .execute(
-                    "const link = document.querySelector(arguments[0]);
-                     if (!link || document.activeElement !== link) return null;
-                     const box = link.getBoundingClientRect();
-                     return { scrolled: window.scrollY > 0,
-                              on_screen: box.top >= 0 && box.bottom <= window.innerHeight };",
-                    vec![json!(selector)],
-                )
-                .await
-                .ok()?;
-            (!found.is_null()).then_some(found)
+/// opened, focused, on its page of the list and where it was on screen
+/// (`top`, CSS pixels below the top), whether they press "back to the
+/// results" or the browser's back.
+async fn back_lands_on_the_row(page: &FinderPage, selector: &str, top: f64) {
+    let now = page
+        .eventually("the opened row focused again", || {
+            focused_link_top(page, selector)
         })
         .await;
-    assert_eq!(found, json!({ "scrolled": true, "on_screen": true }));
+    assert!(
+        (now - top).abs() <= 2.0,
+        "the link at {now} px, was at {top} px"
+    );
 }
 
 #[tokio::test]
@@ -181,11 +191,22 @@ async fn the_way_back_returns_to_the_row_that_was_opened() {
             )
             .await
             .unwrap();
+        let top = page
+            .client
+            .execute(
+                "return document.querySelector(arguments[0]).getBoundingClientRect().top;",
+                vec![json!(link)],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        assert!(top > 100.0, "the row is well down the screen: {top}");
         page.click(&link).await;
         page.wait_for_text("#facility-heading", &twelfth.name.zh)
             .await;
         page.click(".facility .back").await;
-        back_lands_on_the_row(&page, &twelfth.id).await;
+        back_lands_on_the_row(&page, &link, top).await;
         let title = page.client.title().await.unwrap();
         assert_eq!(title, "邻里 · 社区嵌入式服务设施查找");
         // Again, and back with the browser.
@@ -193,7 +214,7 @@ async fn the_way_back_returns_to_the_row_that_was_opened() {
         page.wait_for_text("#facility-heading", &twelfth.name.zh)
             .await;
         page.client.back().await.unwrap();
-        back_lands_on_the_row(&page, &twelfth.id).await;
+        back_lands_on_the_row(&page, &link, top).await;
     })
     .await;
 }

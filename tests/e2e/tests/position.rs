@@ -58,6 +58,38 @@ async fn a_granted_location_moves_the_search_there() {
     .await;
 }
 
+/// A link from before the position moved to the fragment still works,
+/// and is rewritten in place: a new history entry for it would be pushed
+/// again each time back returned to the old one, and back could never get
+/// past it.
+#[tokio::test]
+async fn an_older_link_with_the_position_in_the_query_is_rewritten_in_place() {
+    let here = LonLat::new(116.4300, 39.9240);
+    let near_here = expected_from(here, &Filters::default(), any_time());
+    let near_sample = expected_names(None, 15);
+    with_finder(move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near_sample.len())).await;
+        let entries = "return history.length";
+        let before = page.client.execute(entries, vec![]).await.unwrap();
+        let app = page.url().await;
+        let app = app.split(['?', '#']).next().unwrap().to_owned();
+        page.open(&format!("{app}?pos=116.43000,39.92400&src=map"))
+            .await;
+        wait_for_count(&page, &format!("共 {} 处", near_here.len())).await;
+        page.url_when("the position moved to the fragment", |u| {
+            u.ends_with("/#pos=116.43000,39.92400&src=map")
+        })
+        .await;
+        let after = page.client.execute(entries, vec![]).await.unwrap();
+        assert_eq!(
+            after.as_u64(),
+            before.as_u64().map(|n| n + 1),
+            "only the link's own entry"
+        );
+    })
+    .await;
+}
+
 /// Far from Beijing (here Shanghai's People's Square) nothing is loaded,
 /// and the page says that the data stops at Beijing instead of suggesting
 /// a longer walk or fewer filters.

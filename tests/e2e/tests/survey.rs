@@ -169,6 +169,66 @@ async fn choosing_a_community_clears_the_problem_and_keeps_the_picker() {
     .await;
 }
 
+/// What a priority shows is what is kept, after the service is ticked
+/// again; and the next household starts clean, at the first step.
+#[tokio::test]
+async fn a_priority_shows_what_is_kept_and_the_next_household_starts_clean() {
+    with_setup(Setup::default(), |page| async move {
+        page.click(".survey-link").await;
+        page.survey_heading("个人信息处理说明").await;
+        page.click("#survey-consent").await;
+        page.survey_next().await;
+        page.survey_heading("您住在哪个社区？").await;
+        page.choose_survey_community("东四").await;
+        page.survey_next().await;
+        page.survey_heading("家里各年龄段各有几人？").await;
+        page.set_household(3, 2).await;
+        page.survey_next().await;
+        page.survey_heading("需要哪些服务？").await;
+        page.click("#need-elder_care").await;
+        page.select("prio-elder_care", "3 一般").await;
+        // Unticked and ticked again: kept at priority 1, and shown so.
+        page.click("#need-elder_care").await;
+        page.click("#need-elder_care").await;
+        let read = "const draft = JSON.parse(localStorage.getItem('linli.survey.draft'));
+                    const need = draft.response.needs.find(n => n.function === 'elder_care');
+                    return [document.getElementById('prio-elder_care').value, String(need && need.priority)];";
+        let seen = page
+            .eventually("the priority kept", || async {
+                let v = page.client.execute(read, vec![]).await.ok()?;
+                (v[1] == "1").then_some(v)
+            })
+            .await;
+        assert_eq!(seen, json!(["1", "1"]), "shown and kept");
+        // The rest of the way, then another household.
+        page.survey_next().await;
+        page.survey_heading("什么时候需要？").await;
+        page.click("#time-weekday_daytime").await;
+        page.survey_next().await;
+        page.survey_heading("愿意付多少钱？").await;
+        page.survey_next().await;
+        page.click("#walk-15").await;
+        page.survey_next().await;
+        page.survey_heading("还有什么想说的？").await;
+        page.click(".survey-nav .submit").await;
+        page.wait_for_text("#survey-thanks", "谢谢！您的答卷已保存，会发送给区里；没有网络时会在联网后自动发送。")
+            .await;
+        page.click_button("再填一份（另一户）").await;
+        page.survey_heading("个人信息处理说明").await;
+        let start: Value = page
+            .client
+            .execute(
+                "return [document.querySelector('.step-problem').textContent,
+                         document.activeElement.id];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(start, json!(["", "survey-step-heading"]));
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn surveys_made_while_the_collector_is_down_arrive_once_it_is_up() {
     let mut outage = Outage::new().await;
