@@ -668,7 +668,9 @@ fn ServiceItem(line: ServiceLine, lang: Lang) -> impl IntoView {
                     }
                 }}
             </span>
-            {badge.then(|| view! { <span class=class>{msg.text(lang)}</span> })}
+            // Always there, empty when it would repeat today's hours (and
+            // then not shown): a row redrawn into its slot keeps its shape.
+            <span class=class>{if badge { msg.text(lang) } else { "" }}</span>
         </li>
     }
 }
