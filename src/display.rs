@@ -69,23 +69,10 @@ pub fn DisplaySwitches(display: Display, lang: Lang) -> impl IntoView {
                 let other = lang.other();
                 language.set(other);
                 prefs::set_language(other);
-                focus_class_later("lang-switch");
+                crate::focus_when_drawn(".lang-switch");
             }
         >
             {Msg::SwitchLanguage.text(lang)}
         </button>
     }
-}
-
-/// Focuses the first element of class `class` once the next frame is
-/// drawn (after a redraw replaced the one that had focus).
-fn focus_class_later(class: &'static str) {
-    request_animation_frame(move || {
-        if let Ok(Some(el)) = document().query_selector(&format!(".{class}")) {
-            use wasm_bindgen::JsCast;
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
-    });
 }

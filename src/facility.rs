@@ -751,13 +751,10 @@ mod tests {
     fn key_facts_say_today_s_hours_in_each_language() {
         let f = facility("lc-sample-001");
         let cal = calendar();
-        let zh = key_facts(
-            &f,
-            &cal,
-            &mut HoursBook::default(),
-            date("2026-10-14"),
-            Lang::Zh,
-        );
+        let facts = |f: &Facility, day: NaiveDate, lang: Lang| {
+            key_facts(f, &cal, &mut HoursBook::default(), day, lang)
+        };
+        let zh = facts(&f, date("2026-10-14"), Lang::Zh);
         assert!(
             zh.starts_with("【示例】东四街道社区综合服务中心。地址："),
             "{zh}"
@@ -767,24 +764,12 @@ mod tests {
             zh.contains("社区助餐，长者食堂，今天 11:00–13:00，17:00–18:30"),
             "{zh}"
         );
-        let holiday = key_facts(
-            &f,
-            &cal,
-            &mut HoursBook::default(),
-            date("2026-10-01"),
-            Lang::Zh,
-        );
+        let holiday = facts(&f, date("2026-10-01"), Lang::Zh);
         assert!(
             holiday.contains("养老服务，日间照料，今天不开放"),
             "{holiday}"
         );
-        let en = key_facts(
-            &f,
-            &cal,
-            &mut HoursBook::default(),
-            date("2026-10-14"),
-            Lang::En,
-        );
+        let en = facts(&f, date("2026-10-14"), Lang::En);
         assert!(
             en.starts_with("Sample Dongsi Community Service Centre. Address:"),
             "{en}"
@@ -796,10 +781,10 @@ mod tests {
         // Two meal services: each is told apart.
         let two = facility("lc-sample-003");
         let wednesday = date("2026-10-14");
-        let zh = key_facts(&two, &cal, &mut HoursBook::default(), wednesday, Lang::Zh);
+        let zh = facts(&two, wednesday, Lang::Zh);
         assert!(zh.contains("社区助餐，长者食堂，今天 10:30–13:30"), "{zh}");
         assert!(zh.contains("社区助餐，助餐送餐上门，开放时间未知"), "{zh}");
-        let en = key_facts(&two, &cal, &mut HoursBook::default(), wednesday, Lang::En);
+        let en = facts(&two, wednesday, Lang::En);
         assert!(
             en.contains("Community meals, service 1: today 10:30–13:30"),
             "{en}"
@@ -813,59 +798,48 @@ mod tests {
         for s in &mut unnamed.services {
             s.name = None;
         }
-        let zh = key_facts(
-            &unnamed,
-            &cal,
-            &mut HoursBook::default(),
-            wednesday,
-            Lang::Zh,
-        );
+        let zh = facts(&unnamed, wednesday, Lang::Zh);
         assert!(zh.contains("社区助餐第 1 项，今天 10:30–13:30"), "{zh}");
         assert!(zh.contains("社区助餐第 2 项，开放时间未知"), "{zh}");
     }
 
     #[test]
     fn ages_are_said_in_years_or_months() {
-        let ages = |min_months, max_months| AgeRange {
-            min_months,
-            max_months,
-        };
-        let both = |a: AgeRange| (ages_text(a, Lang::Zh), ages_text(a, Lang::En));
-        let said = |zh: &str, en: &str| (Some(zh.to_owned()), Some(en.to_owned()));
-        assert_eq!(
-            both(ages(12, Some(36))),
-            said("适用年龄：1–3 岁", "Ages 1–3 years")
-        );
-        assert_eq!(
-            both(ages(6, Some(36))),
-            said("适用年龄：6 个月–3 岁", "Ages 6 months–3 years")
-        );
-        assert_eq!(
-            both(ages(6, Some(12))),
-            said("适用年龄：6 个月–1 岁", "Ages 6 months–1 year")
-        );
-        assert_eq!(
-            both(ages(6, Some(18))),
-            said("适用年龄：6–18 个月", "Ages 6–18 months")
-        );
-        assert_eq!(
-            both(ages(0, Some(36))),
-            said("适用年龄：3 岁以下", "Ages under 3 years")
-        );
-        assert_eq!(
-            both(ages(0, Some(18))),
-            said("适用年龄：18 个月以下", "Ages under 18 months")
-        );
-        assert_eq!(
-            both(ages(720, None)),
-            said("适用年龄：60 岁及以上", "Ages 60 and over")
-        );
-        assert_eq!(
-            both(ages(18, None)),
-            said("适用年龄：18 个月及以上", "Ages 18 months and over")
-        );
+        let said = [
+            (12, Some(36), "适用年龄：1–3 岁", "Ages 1–3 years"),
+            (
+                6,
+                Some(36),
+                "适用年龄：6 个月–3 岁",
+                "Ages 6 months–3 years",
+            ),
+            (6, Some(12), "适用年龄：6 个月–1 岁", "Ages 6 months–1 year"),
+            (6, Some(18), "适用年龄：6–18 个月", "Ages 6–18 months"),
+            (0, Some(36), "适用年龄：3 岁以下", "Ages under 3 years"),
+            (0, Some(18), "适用年龄：18 个月以下", "Ages under 18 months"),
+            (720, None, "适用年龄：60 岁及以上", "Ages 60 and over"),
+            (
+                18,
+                None,
+                "适用年龄：18 个月及以上",
+                "Ages 18 months and over",
+            ),
+        ];
+        for (min_months, max_months, zh, en) in said {
+            let ages = AgeRange {
+                min_months,
+                max_months,
+            };
+            assert_eq!(ages_text(ages, Lang::Zh).as_deref(), Some(zh));
+            assert_eq!(ages_text(ages, Lang::En).as_deref(), Some(en));
+        }
         // Every age says nothing.
-        assert_eq!(both(ages(0, None)), (None, None));
+        let every = AgeRange {
+            min_months: 0,
+            max_months: None,
+        };
+        assert_eq!(ages_text(every, Lang::Zh), None);
+        assert_eq!(ages_text(every, Lang::En), None);
         // The sample's infant care says it on its card.
         let f = facility("lc-sample-002");
         assert_eq!(

@@ -374,6 +374,22 @@ thread_local! {
     static OPENED_FROM_LIST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// How many rows the list shows so that the row at `rank` (from 0) is on
+/// a page shown: whole pages of [`PAGE_SIZE`].
+fn shown_through(rank: usize) -> usize {
+    (rank / PAGE_SIZE + 1) * PAGE_SIZE
+}
+
+/// The result list's row for facility `id`, or the element matching the
+/// CSS selector `inner` within it (all of it when `inner` is empty).
+fn result_element(id: &str, inner: &str) -> Option<web_sys::Element> {
+    let selector = format!("li.result[data-id=\"{id}\"] {inner}");
+    document()
+        .query_selector(selector.trim_end())
+        .ok()
+        .flatten()
+}
+
 /// Asks the page that will show heading `id` to focus it when drawn.
 fn request_focus(id: &'static str) {
     FOCUS_REQUEST.with(|f| f.set(Some(id)));
@@ -389,15 +405,8 @@ pub fn take_focus_request() {
 
 /// Focuses the element with `id` once the next frame has been drawn.
 fn focus_later(id: &'static str) {
-    request_animation_frame(move || {
-        if let Some(el) = document().get_element_by_id(id) {
-            use wasm_bindgen::JsCast;
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
-        window().scroll_to_with_x_and_y(0.0, 0.0);
-    });
+    crate::focus_when_drawn(format!("#{id}"));
+    request_animation_frame(|| window().scroll_to_with_x_and_y(0.0, 0.0));
 }
 
 /// What the position line says.
@@ -771,15 +780,12 @@ fn ResultList(
     let first_page = back_to
         .as_ref()
         .and_then(|(_, rank, _)| *rank)
-        .map_or(PAGE_SIZE, |rank| (rank / PAGE_SIZE + 1) * PAGE_SIZE);
+        .map_or(PAGE_SIZE, shown_through);
     let (shown, set_shown) = signal(first_page);
     if let Some((id, rank, top)) = back_to {
         request_animation_frame(move || {
             let link = rank
-                .and_then(|_| {
-                    let selector = format!("li.result[data-id=\"{id}\"] .name a");
-                    document().query_selector(&selector).ok().flatten()
-                })
+                .and_then(|_| result_element(&id, ".name a"))
                 .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
             match link {
                 Some(link) => {
@@ -810,11 +816,10 @@ fn ResultList(
         let Some(id) = selected.get() else { return };
         if let Some(rank) = rows.with(|r| r.iter().position(|row| row.id == id)) {
             if rank >= shown.get_untracked() {
-                set_shown.set((rank / PAGE_SIZE + 1) * PAGE_SIZE);
+                set_shown.set(shown_through(rank));
             }
             request_animation_frame(move || {
-                let selector = format!("li.result[data-id=\"{id}\"]");
-                if let Ok(Some(el)) = document().query_selector(&selector) {
+                if let Some(el) = result_element(&id, "") {
                     // Only a choice on the map scrolls the list: a row chosen
                     // in the list must not move under the finger, or the
                     // tap that chose it never becomes a click.
@@ -870,13 +875,15 @@ fn ResultList(
                             "这个位置不在数据覆盖范围内：数据只包括北京市各区。请选择北京的社区，或点按地图上北京的位置。",
                             "This place is outside the data: it covers Beijing's districts only. Choose a community in Beijing, or tap a place in Beijing on the map.",
                         )
+                        .to_owned()
                     } else if nothing_near {
-                        lang.pick(
-                            "步行 30 分钟内没有设施。可以选择其他社区，或点按地图上别的位置。",
-                            "No facility is within a 30-minute walk. Choose another community, or tap another place on the map.",
-                        )
+                        let longest = WALK_MINUTES[WALK_MINUTES.len() - 1];
+                        match lang {
+                            Lang::Zh => format!("步行 {longest} 分钟内没有设施。可以选择其他社区，或点按地图上别的位置。"),
+                            Lang::En => format!("No facility is within a {longest}-minute walk. Choose another community, or tap another place on the map."),
+                        }
                     } else {
-                        Msg::NoResults.text(lang)
+                        Msg::NoResults.text(lang).to_owned()
                     }}</p>
                     {move || widen().filter(|_| !nothing_near).map(|m| view! {
                         <button type="button" class="widen" on:click=move |_| state.update(|s| s.walk_minutes = m)>

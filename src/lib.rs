@@ -65,6 +65,20 @@ pub fn set_title(page: Option<&str>, lang: i18n::Lang) {
     });
 }
 
+/// Focuses the first element matching the CSS `selector` once the next
+/// frame is drawn: where a redraw has replaced what had the focus.
+pub fn focus_when_drawn(selector: impl Into<String>) {
+    let selector = selector.into();
+    request_animation_frame(move || {
+        if let Ok(Some(el)) = document().query_selector(&selector) {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
 /// The longest [`when_idle`] waits for the browser to be idle, in
 /// milliseconds.
 const IDLE_AT_LATEST_MS: u32 = 2_000;

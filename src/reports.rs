@@ -135,10 +135,10 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
                         set_kind.set(ReportKind::ALL.into_iter().find(|k| k.code() == code));
                     }
                 >
-                    <option value="" selected=move || kind.get().is_none()>{lang.pick("请选择", "Choose")}</option>
+                    <option value="" prop:selected=move || kind.get().is_none()>{lang.pick("请选择", "Choose")}</option>
                     {ReportKind::ALL
                         .into_iter()
-                        .map(|k| view! { <option value=k.code() selected=move || kind.get() == Some(k)>{kind_label(k, lang)}</option> })
+                        .map(|k| view! { <option value=k.code() prop:selected=move || kind.get() == Some(k)>{kind_label(k, lang)}</option> })
                         .collect_view()}
                 </select>
                 <label for="report-text">

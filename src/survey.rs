@@ -171,19 +171,6 @@ fn hold_draft_lock(on_result: impl Fn(bool) + 'static) {
     callback.forget();
 }
 
-/// Focuses the element with `id` once the next frame is drawn: where a
-/// step or the thanks replaced what had the focus.
-fn focus_when_drawn(id: &'static str) {
-    request_animation_frame(move || {
-        if let Some(Ok(el)) = document()
-            .get_element_by_id(id)
-            .map(|el| el.dyn_into::<web_sys::HtmlElement>())
-        {
-            let _ = el.focus();
-        }
-    });
-}
-
 /// The survey page.
 #[component]
 pub fn SurveyPage(
@@ -225,7 +212,7 @@ pub fn SurveyPage(
         }
         set_checked.set(false);
         draft.update(|d| d.step = d.step.saturating_add_signed(delta).min(steps.len() - 1));
-        focus_when_drawn("survey-step-heading");
+        crate::focus_when_drawn("#survey-step-heading");
     };
     let submit = move || {
         let response = draft.with(|d| d.response.clone());
@@ -250,20 +237,17 @@ pub fn SurveyPage(
         };
         leptos::task::spawn_local(async move {
             let result = crate::outbox::enqueue(record).await;
-            let saved = result.is_ok();
-            if saved {
+            if result.is_ok() {
                 save_draft(None);
                 draft.set(Draft::new(new_id()));
                 // The next household starts without the last one's problem.
                 set_checked.set(false);
+                // The form goes: the focus goes to the thanks that replace
+                // it, so that a keyboard or screen reader user is not left
+                // at the page's start.
+                crate::focus_when_drawn("#survey-thanks");
             }
             set_outcome.set(Some(result));
-            // The form is gone: the focus goes to what replaced it, so that
-            // a keyboard or screen reader user is not left on the page's
-            // start.
-            if saved {
-                focus_when_drawn("survey-thanks");
-            }
         });
     };
     let close = on_close.clone();
@@ -288,7 +272,7 @@ pub fn SurveyPage(
                                 "Thank you! Your answers are saved and will be sent to the district, automatically once you are online.")}</p>
                             <button type="button" on:click=move |_| {
                                 set_outcome.set(None);
-                                focus_when_drawn("survey-step-heading");
+                                crate::focus_when_drawn("#survey-step-heading");
                             }>
                                 {lang.pick("再填一份（另一户）", "Fill in another (another household)")}
                             </button>

@@ -607,22 +607,37 @@ impl FinderPage {
         self.client.execute(&script, vec![]).await.unwrap();
     }
 
-    /// Fills in the whole survey (the survey page open at its first step)
-    /// with an acceptable walk of `walk` minutes, and submits it.
-    pub async fn fill_and_submit_survey(&self, walk: u8) {
+    /// Agrees to the survey's notice (the survey page open at its first
+    /// step) and moves on to the community step.
+    pub async fn survey_consent(&self) {
         self.survey_heading("个人信息处理说明").await;
         self.click("#survey-consent").await;
         self.survey_next().await;
         self.survey_heading("您住在哪个社区？").await;
+    }
+
+    /// Fills in the whole survey (the survey page open at its first step)
+    /// with an acceptable walk of `walk` minutes, and submits it.
+    pub async fn fill_and_submit_survey(&self, walk: u8) {
+        self.survey_consent().await;
         self.choose_survey_community("交道口").await;
         self.survey_next().await;
         self.survey_heading("家里各年龄段各有几人？").await;
         self.set_household(0, 1).await;
         self.survey_next().await;
         self.click("#need-infant_care").await;
+        self.finish_survey(walk).await;
+    }
+
+    /// From the needs step (its answer given) to the thanks: a time, no
+    /// price, a walk of `walk` minutes, no comment; then submits it and
+    /// waits for the thanks, which takes the focus.
+    pub async fn finish_survey(&self, walk: u8) {
         self.survey_next().await;
+        self.survey_heading("什么时候需要？").await;
         self.click("#time-weekday_daytime").await;
         self.survey_next().await;
+        self.survey_heading("愿意付多少钱？").await;
         self.survey_next().await;
         self.click(&format!("#walk-{walk}")).await;
         self.survey_next().await;

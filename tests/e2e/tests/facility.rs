@@ -250,6 +250,16 @@ async fn a_problem_report_made_offline_reaches_the_collector_once() {
         .await;
         page.wait_for_text(".outbox-status", "1 条信息等待发送")
             .await;
+        // The form forgets the kind it filed, and shows so.
+        let kind = page
+            .client
+            .execute(
+                "return document.getElementById('report-kind').value",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(kind, "");
         // What waits in the device's outbox.
         let record = page.outbox().await.remove(0);
         let body: Value = serde_json::from_str(record["body"].as_str().unwrap()).unwrap();

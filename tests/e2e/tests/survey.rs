@@ -126,10 +126,7 @@ async fn one_draft_is_edited_in_one_tab_at_a_time() {
 async fn choosing_a_community_clears_the_problem_and_keeps_the_picker() {
     with_setup(Setup::default(), |page| async move {
         page.click(".survey-link").await;
-        page.survey_heading("个人信息处理说明").await;
-        page.click("#survey-consent").await;
-        page.survey_next().await;
-        page.survey_heading("您住在哪个社区？").await;
+        page.survey_consent().await;
         page.survey_next().await;
         page.wait_for_text(".step-problem", "请选择您居住的社区。")
             .await;
@@ -175,10 +172,7 @@ async fn choosing_a_community_clears_the_problem_and_keeps_the_picker() {
 async fn a_priority_shows_what_is_kept_and_the_next_household_starts_clean() {
     with_setup(Setup::default(), |page| async move {
         page.click(".survey-link").await;
-        page.survey_heading("个人信息处理说明").await;
-        page.click("#survey-consent").await;
-        page.survey_next().await;
-        page.survey_heading("您住在哪个社区？").await;
+        page.survey_consent().await;
         page.choose_survey_community("东四").await;
         page.survey_next().await;
         page.survey_heading("家里各年龄段各有几人？").await;
@@ -201,18 +195,7 @@ async fn a_priority_shows_what_is_kept_and_the_next_household_starts_clean() {
             .await;
         assert_eq!(seen, json!(["1", "1"]), "shown and kept");
         // The rest of the way, then another household.
-        page.survey_next().await;
-        page.survey_heading("什么时候需要？").await;
-        page.click("#time-weekday_daytime").await;
-        page.survey_next().await;
-        page.survey_heading("愿意付多少钱？").await;
-        page.survey_next().await;
-        page.click("#walk-15").await;
-        page.survey_next().await;
-        page.survey_heading("还有什么想说的？").await;
-        page.click(".survey-nav .submit").await;
-        page.wait_for_text("#survey-thanks", "谢谢！您的答卷已保存，会发送给区里；没有网络时会在联网后自动发送。")
-            .await;
+        page.finish_survey(15).await;
         page.click_button("再填一份（另一户）").await;
         page.survey_heading("个人信息处理说明").await;
         let start: Value = page
