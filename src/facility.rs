@@ -585,19 +585,23 @@ fn service_card(
                                     </th>
                                     <td>
                                         {
-                                            // Each stretch of time stays on one line
-                                            // (`.span`), so that in 长辈模式 on a phone
-                                            // a line breaks between stretches, never
-                                            // inside "09:00–17:00".
+                                            // Each stretch of time, with its comma, is
+                                            // one box (`.span`): a line breaks between
+                                            // stretches, and inside "09:00–17:00" (after
+                                            // the dash) only when a phone's screen in
+                                            // 长辈模式 has no room for it, whatever the font.
                                             let l = lang;
                                             match &hours {
                                                 DayHours::Closed => l.pick("休息", "Closed").into_any(),
                                                 DayHours::Open(spans) => spans
                                                     .iter()
                                                     .enumerate()
-                                                    .map(|(i, s)| view! {
-                                                        {(i > 0).then_some(", ")}
-                                                        <span class="span">{s.clone()}</span>
+                                                    .map(|(i, s)| {
+                                                        let comma = if i + 1 < spans.len() { "," } else { "" };
+                                                        view! {
+                                                            {(i > 0).then_some(" ")}
+                                                            <span class="span">{format!("{s}{comma}")}</span>
+                                                        }
                                                     })
                                                     .collect_view()
                                                     .into_any(),
