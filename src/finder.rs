@@ -795,9 +795,15 @@ fn ResultList(
                     // Measured, not restored as a scroll offset: rows out of
                     // view are laid out at an estimated height
                     // (`content-visibility`), so the same offset would land
-                    // elsewhere.
-                    let now = link.get_bounding_client_rect().top();
-                    window().scroll_by_with_x_and_y(0.0, now - top);
+                    // elsewhere. Rows that the scroll brings into view take
+                    // their real height in the next frame, which can move
+                    // the link again: it is measured once more then.
+                    let settle = move || {
+                        let now = link.get_bounding_client_rect().top();
+                        window().scroll_by_with_x_and_y(0.0, now - top);
+                    };
+                    settle.clone()();
+                    request_animation_frame(settle);
                 }
                 // The list no longer holds it (the data changed meanwhile).
                 None => focus_later("results-heading"),
