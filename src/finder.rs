@@ -1030,6 +1030,7 @@ fn ResultItem(
 fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView + use<> {
     let (open_class, open_msg) = match row.open {
         OpenNow::Open => ("open-state open", Msg::OpenNow),
+        OpenNow::Partly => ("open-state open partly", Msg::PartlyOpenNow),
         OpenNow::Closed => ("open-state closed", Msg::ClosedNow),
         OpenNow::Unknown => ("open-state unknown", Msg::HoursUnknown),
     };

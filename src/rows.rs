@@ -13,8 +13,12 @@ use crate::i18n::{Lang, function_label};
 /// Whether a facility's matching services are open now, taken together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OpenNow {
-    /// At least one matching service is open.
+    /// Every matching service is open.
     Open,
+    /// Some matching services are open and others are not (or nobody can
+    /// tell): with every service shown, a 24-hour medicine cabinet does
+    /// not make the whole facility "open".
+    Partly,
     /// None is open, and at least one says it is closed.
     Closed,
     /// Nobody can tell: no hours, or holidays not yet published.
@@ -144,8 +148,10 @@ pub fn result_rows(
                 functions[..=i].rotate_right(1);
             }
             let states: Vec<State> = hit.services.iter().map(|m| m.status.state).collect();
-            let open = if states.contains(&State::Open) {
+            let open = if states.iter().all(|&s| s == State::Open) && !states.is_empty() {
                 OpenNow::Open
+            } else if states.contains(&State::Open) {
+                OpenNow::Partly
             } else if states.contains(&State::Closed) {
                 OpenNow::Closed
             } else {
@@ -379,6 +385,30 @@ mod tests {
             (rows[0].open, rows[1].open),
             (OpenNow::Closed, OpenNow::Closed)
         );
+    }
+
+    #[test]
+    fn a_row_is_open_only_when_every_matching_service_is() {
+        let data = loaded();
+        let open_of = |filters: &Filters, when: &str| {
+            result_rows(&data, SAMPLE_ORIGIN, filters, at(when))
+                .into_iter()
+                .find(|r| r.id == "lc-sample-001")
+                .map(|r| r.open)
+        };
+        // 001: elder care Mo-Fr 08:00-17:30, meals 11:00-13:00 and
+        // 17:00-18:30, a 24/7 health service, culture Tu-Su 09:00-20:00.
+        let every = Filters::default();
+        assert_eq!(open_of(&every, "2026-10-14T12:00"), Some(OpenNow::Open));
+        // Wednesday 20:30: only the 24/7 health service.
+        assert_eq!(open_of(&every, "2026-10-14T20:30"), Some(OpenNow::Partly));
+        // With meals searched, the row is the canteen's alone.
+        let meals = Filters {
+            functions: vec![ServiceFunction::Meals],
+            ..Filters::default()
+        };
+        assert_eq!(open_of(&meals, "2026-10-14T20:30"), Some(OpenNow::Closed));
+        assert_eq!(open_of(&meals, "2026-10-14T12:00"), Some(OpenNow::Open));
     }
 
     #[test]

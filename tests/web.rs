@@ -245,7 +245,7 @@ async fn the_senior_speed_shortens_the_reach_and_lengthens_the_walk() {
     // Every row says whether it is open now, or that nobody knows.
     let states = texts(&page, ".result .open-state");
     assert_eq!(states.len(), 2);
-    let known = ["营业中", "现在未营业", "营业时间未知"];
+    let known = ["营业中", "部分服务营业中", "现在未营业", "营业时间未知"];
     assert!(
         states.iter().all(|s| known.contains(&s.as_str())),
         "{states:?}"

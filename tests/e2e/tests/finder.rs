@@ -37,7 +37,7 @@ async fn lists_facilities_within_the_walk_nearest_first_and_filters() {
         );
         let state = page.text_of(".result .open-state").await.unwrap();
         assert!(
-            ["营业中", "现在未营业", "营业时间未知"].contains(&state.as_str()),
+            ["营业中", "部分服务营业中", "现在未营业", "营业时间未知"].contains(&state.as_str()),
             "{state}"
         );
 
@@ -528,8 +528,12 @@ async fn open_now_at(time: &'static str, what: &'static str) -> Vec<String> {
         page.select("open-filter", "只看现在营业的").await;
         wait_for_count(&page, &format!("共 {} 处", shown.len())).await;
         assert_eq!(page.result_names().await, shown, "open on {what}");
+        // Every service is shown, so a row may be open in part.
         for state in page.texts_of(".result .open-state").await {
-            assert_eq!(state, "营业中", "{what}");
+            assert!(
+                ["营业中", "部分服务营业中"].contains(&state.as_str()),
+                "{what}: {state}"
+            );
         }
         page.url_when("open=now in the URL", |u| u.contains("open=now"))
             .await;
