@@ -195,6 +195,60 @@ fn marker_at(view: &View, rank: usize, row: &ResultRow, lang: Lang) -> Marker {
     }
 }
 
+/// How far from a marker's centre a tap still chooses it, in CSS pixels:
+/// half of a 24 px target (WCAG 2.5.8), or of a 48 px one in 长辈模式.
+pub fn touch_radius_px(elder: bool) -> f64 {
+    if elder { 24.0 } else { 12.0 }
+}
+
+/// The rank of the marker nearest to `tap` within `reach`, all in canvas
+/// units, given the markers' centres `at` in rank order; the lower rank
+/// when two are as near. A marker drawn small is chosen by a tap beside
+/// it, and where markers crowd, the one nearest the finger wins rather
+/// than whichever is drawn on top.
+pub fn marker_near(
+    tap: (f64, f64),
+    at: impl IntoIterator<Item = (f64, f64)>,
+    reach: f64,
+) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (rank, (x, y)) in at.into_iter().enumerate() {
+        let d2 = (x - tap.0).powi(2) + (y - tap.1).powi(2);
+        if d2 <= reach * reach && best.is_none_or(|(_, b)| d2 < b) {
+            best = Some((rank, d2));
+        }
+    }
+    best.map(|(rank, _)| rank)
+}
+
+/// The marker rank an arrow, Home or End key moves the focus to from the
+/// marker at `rank`, of `count` markers; `None` for any other key, or at
+/// either end.
+pub fn marker_key_target(key: &str, rank: usize, count: usize) -> Option<usize> {
+    let to = match key {
+        "ArrowRight" | "ArrowDown" => rank + 1,
+        "ArrowLeft" | "ArrowUp" => rank.checked_sub(1)?,
+        "Home" => 0,
+        "End" => count.checked_sub(1)?,
+        _ => return None,
+    };
+    (to < count && to != rank).then_some(to)
+}
+
+/// Moves the focus to the marker at `rank` (browser adapter). Markers are
+/// drawn in rank order; the chosen one's copy on top has no tab index.
+fn focus_marker(rank: usize) {
+    use wasm_bindgen::JsCast;
+    let marker = document()
+        .query_selector_all(".map g.marker[tabindex]")
+        .ok()
+        .and_then(|all| all.item(rank as u32))
+        .and_then(|m| m.dyn_into::<web_sys::SvgElement>().ok());
+    if let Some(marker) = marker {
+        let _ = marker.focus();
+    }
+}
+
 /// Fills a tile URL template's `{z}`, `{x}` and `{y}`.
 pub fn tile_url(template: &str, tile: Tile) -> String {
     template
@@ -257,15 +311,26 @@ pub fn Map(
 ) -> impl IntoView {
     let view = Memo::new(move |_| View::fit(origin.get(), radius_m.get()));
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    // A tap beside a marker chooses it; elsewhere it moves the search.
     let pick = move |ev: leptos::ev::MouseEvent| {
         let Some(svg) = svg_ref.get() else { return };
         let rect = svg.get_bounding_client_rect();
         if rect.width() <= 0.0 || rect.height() <= 0.0 {
             return;
         }
-        let x = (f64::from(ev.client_x()) - rect.left()) / rect.width() * WIDTH;
-        let y = (f64::from(ev.client_y()) - rect.top()) / rect.height() * HEIGHT;
-        on_pick(view.get_untracked().from_canvas(x, y));
+        let units_per_px = WIDTH / rect.width();
+        let x = (f64::from(ev.client_x()) - rect.left()) * units_per_px;
+        let y = (f64::from(ev.client_y()) - rect.top()) * units_per_px;
+        let v = view.get_untracked();
+        let reach = touch_radius_px(crate::display::elder_mode_shown()) * units_per_px;
+        let chosen = rows.with_untracked(|rows| {
+            let at = rows.iter().map(|row| v.to_canvas(row.position()));
+            marker_near((x, y), at, reach).map(|rank| rows[rank].id.clone())
+        });
+        match chosen {
+            Some(id) => selected.set(Some(id)),
+            None => on_pick(v.from_canvas(x, y)),
+        }
     };
     let (template, attribution) = tiles.unzip();
     let tile_layer = move || {
@@ -306,6 +371,16 @@ pub fn Map(
             </g>
         }
     };
+    // The markers are one stop in the tab order, not one per result: the
+    // chosen marker's (or the first's) is reachable by Tab, and the arrow
+    // keys move between them, so that the list is one Tab away.
+    let tab_stop = Memo::new(move |_| {
+        selected.with(|s| {
+            s.as_ref()
+                .and_then(|id| rows.with(|r| r.iter().position(|row| &row.id == id)))
+                .unwrap_or(0)
+        })
+    });
     // One marker slot per rank, like the list's rows: a change moves and
     // relabels the markers in place instead of drawing new ones.
     let marker = move |rank: usize| {
@@ -332,7 +407,7 @@ pub fn Map(
                 transform=move || shown.with(|m| m.as_ref().map(|m| format!("translate({} {})", m.x, m.y)))
                 data-id=id
                 role="button"
-                tabindex="0"
+                tabindex=move || if tab_stop.get() == rank { "0" } else { "-1" }
                 aria-label=move || shown.with(|m| m.as_ref().map(|m| m.label.clone()))
                 aria-pressed=move || if is_selected() { "true" } else { "false" }
                 on:click=move |ev| {
@@ -340,9 +415,13 @@ pub fn Map(
                     choose();
                 }
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                    if ev.key() == "Enter" || ev.key() == " " {
+                    let key = ev.key();
+                    if key == "Enter" || key == " " {
                         ev.prevent_default();
                         choose();
+                    } else if let Some(to) = marker_key_target(&key, rank, rows.with_untracked(Vec::len)) {
+                        ev.prevent_default();
+                        focus_marker(to);
                     }
                 }
             >
@@ -389,9 +468,11 @@ pub fn Map(
         })
     };
     let caption = match lang {
-        Lang::Zh => "地图：圆圈为步行范围，数字为结果序号。点按地图可把查找位置移到该处。",
+        Lang::Zh => {
+            "地图：圆圈为步行范围，数字为结果序号。点按地图可把查找位置移到该处；用键盘时，方向键在结果之间移动。"
+        }
         Lang::En => {
-            "Map: the circle is the walking range; numbers are result ranks. Tap the map to search from there."
+            "Map: the circle is the walking range; numbers are result ranks. Tap the map to search from there; with a keyboard, the arrow keys move between results."
         }
     };
     view! {
@@ -437,6 +518,45 @@ mod tests {
     use super::*;
 
     const DONGSI: LonLat = LonLat::new(116.4170, 39.9290);
+
+    #[test]
+    fn a_tap_chooses_the_nearest_marker_within_reach() {
+        let at = [(100.0, 100.0), (120.0, 100.0), (300.0, 300.0)];
+        // Beside the first, nearer to it than to the second.
+        assert_eq!(marker_near((95.0, 100.0), at, 24.0), Some(0));
+        // Between the two, nearer to the second, which is drawn on top.
+        assert_eq!(marker_near((112.0, 100.0), at, 24.0), Some(1));
+        // As near to both: the lower rank.
+        assert_eq!(marker_near((110.0, 100.0), at, 24.0), Some(0));
+        // Just within reach, and just beyond it.
+        assert_eq!(marker_near((300.0, 324.0), at, 24.0), Some(2));
+        assert_eq!(marker_near((300.0, 324.1), at, 24.0), None);
+        assert_eq!(marker_near((0.0, 0.0), [], 24.0), None);
+        assert_eq!(touch_radius_px(true), 2.0 * touch_radius_px(false));
+    }
+
+    #[test]
+    fn arrow_keys_move_between_markers_and_stop_at_the_ends() {
+        for (key, rank, count, to) in [
+            ("ArrowRight", 0, 3, Some(1)),
+            ("ArrowDown", 1, 3, Some(2)),
+            ("ArrowRight", 2, 3, None),
+            ("ArrowLeft", 2, 3, Some(1)),
+            ("ArrowUp", 0, 3, None),
+            ("Home", 2, 3, Some(0)),
+            ("Home", 0, 3, None),
+            ("End", 0, 3, Some(2)),
+            ("End", 0, 0, None),
+            ("Tab", 0, 3, None),
+            ("a", 1, 3, None),
+        ] {
+            assert_eq!(
+                marker_key_target(key, rank, count),
+                to,
+                "{key} from {rank} of {count}"
+            );
+        }
+    }
 
     #[test]
     fn projection_round_trips_and_matches_the_tile_scheme() {

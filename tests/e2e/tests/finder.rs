@@ -776,3 +776,121 @@ async fn the_nearest_marker_stays_on_top() {
     })
     .await;
 }
+
+/// The map's markers are one stop in the tab order: Tab goes on to the
+/// list, and the arrow keys move between markers. On a 360 px phone in
+/// 长辈模式, a tap within 24 CSS px of a marker (a 48 px target) chooses
+/// the nearest marker; farther away, it moves the search.
+#[tokio::test]
+async fn markers_are_one_tab_stop_and_wide_targets_in_elder_mode() {
+    let setup = Setup {
+        elder: true,
+        query: "walk=30&pos=116.41700,39.92900&src=map".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, |page| async move {
+        phone_screen(&page.client, 360, 780, 2.0).await;
+        page.client.refresh().await.expect("reload");
+        page.eventually("the results", || async {
+            page.count_text().await.filter(|t| t.starts_with("共 "))
+        })
+        .await;
+        let markers = page.wait_for_markers().await;
+        assert!(markers >= 3, "the sample suits this test: {markers} markers");
+        let stops = page
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.map g.marker[tabindex]')].filter(m => m.tabIndex === 0).length",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(stops, 1, "one marker in the tab order");
+        let active = "const a = document.activeElement; return a.getAttribute('aria-label') || a.textContent.trim().slice(0, 40);";
+        page.client
+            .execute("document.querySelector('.map g.marker[tabindex=\"0\"]').focus()", vec![])
+            .await
+            .unwrap();
+        // A real key press (WebDriver key codes), as a keyboard sends it.
+        let key = |k: char| {
+            use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+            let client = page.client.clone();
+            async move {
+                let keys = KeyActions::new("keys".to_owned())
+                    .then(KeyAction::Down { value: k })
+                    .then(KeyAction::Up { value: k });
+                client.perform_actions(keys).await.expect("press a key");
+            }
+        };
+        let first = page.client.execute(active, vec![]).await.unwrap();
+        assert!(first.as_str().unwrap().starts_with("第 1 个："), "{first}");
+        // Arrow right, then End and Home.
+        key('\u{E014}').await;
+        let second = page.client.execute(active, vec![]).await.unwrap();
+        assert!(second.as_str().unwrap().starts_with("第 2 个："), "{second}");
+        key('\u{E010}').await;
+        let last = page.client.execute(active, vec![]).await.unwrap();
+        assert!(last.as_str().unwrap().starts_with(&format!("第 {markers} 个：")), "{last}");
+        key('\u{E011}').await;
+        let home = page.client.execute(active, vec![]).await.unwrap();
+        assert_eq!(home, first);
+        // Tab leaves the map for the list's first row.
+        key('\u{E004}').await;
+        let after_tab = page
+            .client
+            .execute("return !!document.activeElement.closest('.result-list')", vec![])
+            .await
+            .unwrap();
+        assert_eq!(after_tab, true, "Tab from the map goes to the list");
+        // A tap 22 CSS px right of a marker chooses the marker nearest to
+        // where it landed, which is within 24 px of it.
+        let tap = page
+            .client
+            .execute(
+                "const centre = g => { const r = g.querySelector('circle').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; };
+                 const all = [...document.querySelectorAll('.map g.marker[tabindex]')];
+                 const m = all[all.length - 1]; m.scrollIntoView({ block: 'center' });
+                 const [x, y] = centre(m); const at = [x + 22, y];
+                 const d = g => { const [gx, gy] = centre(g); return Math.hypot(gx - at[0], gy - at[1]); };
+                 const nearest = all.reduce((a, b) => d(b) < d(a) ? b : a);
+                 document.querySelector('.map svg').dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: at[0], clientY: at[1] }));
+                 return [nearest.dataset.id, d(nearest), location.hash];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (expected_id, distance, hash) = (tap[0].clone(), tap[1].as_f64().unwrap(), tap[2].clone());
+        assert!(distance <= 24.0, "the tap is within reach of a marker: {distance}");
+        let chosen = page
+            .eventually("a chosen marker", || async {
+                page.client
+                    .execute("const m = document.querySelector('.map g.marker.selected[tabindex]'); return m && m.dataset.id", vec![])
+                    .await
+                    .ok()
+                    .filter(|v| !v.is_null())
+            })
+            .await;
+        assert_eq!(chosen, expected_id);
+        // The chosen marker is now the map's tab stop, and the search did
+        // not move.
+        let stop = page
+            .client
+            .execute("return document.querySelector('.map g.marker[tabindex=\"0\"]').dataset.id", vec![])
+            .await
+            .unwrap();
+        assert_eq!(stop, expected_id);
+        assert_eq!(page.client.execute("return location.hash", vec![]).await.unwrap(), hash);
+        // A tap far from every marker moves the search there.
+        page.client
+            .execute(
+                "const svg = document.querySelector('.map svg'); const r = svg.getBoundingClientRect();
+                 svg.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: r.left + 8, clientY: r.top + 8 }));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        page.url_when("the tapped place in the URL", |u| !u.ends_with(hash.as_str().unwrap()))
+            .await;
+    })
+    .await;
+}
