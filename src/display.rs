@@ -39,14 +39,6 @@ impl Display {
     }
 }
 
-/// Whether the page is shown in 长辈模式 now, as `<html>`'s class says
-/// (browser adapter, for code that runs on an event rather than drawing).
-pub fn elder_mode_shown() -> bool {
-    document()
-        .document_element()
-        .is_some_and(|root| root.class_list().contains("elder"))
-}
-
 /// The header's two switches, 长辈模式 and the other language, drawn in
 /// `lang` (the page is drawn again in the new language, and the language
 /// switch keeps the focus).

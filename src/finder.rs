@@ -245,7 +245,7 @@ pub fn Finder(
                     {move || match data.get() {
                         None => view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any(),
                         Some(Err(error)) => view! { <LoadErrorPanel error lang on_retry=move || data.refetch() /> }.into_any(),
-                        Some(Ok(loaded)) => view! { <ResultList loaded state origin lang /> }.into_any(),
+                        Some(Ok(loaded)) => view! { <ResultList loaded state origin lang elder=display.elder /> }.into_any(),
                     }}
                 </section>
             </Later>
@@ -745,6 +745,8 @@ fn ResultList(
     state: RwSignal<FinderState>,
     origin: Memo<LonLat>,
     lang: Lang,
+    /// Whether 长辈模式 is on (the map's markers reach farther).
+    elder: RwSignal<bool>,
 ) -> impl IntoView {
     let sample = loaded.sample;
     // No shard reaches this far: nothing within the longest walk, and a
@@ -869,6 +871,7 @@ fn ResultList(
             rows
             selected
             lang
+            elder=elder.into()
             tiles=configured_tiles()
             on_pick=pick_on_map
         />

@@ -305,6 +305,8 @@ pub fn Map(
     rows: Memo<Vec<ResultRow>>,
     selected: RwSignal<Option<String>>,
     lang: Lang,
+    /// Whether 长辈模式 is on: a tap chooses a marker from farther away.
+    elder: Signal<bool>,
     /// Tile URL template and attribution; `None` draws no tiles.
     tiles: Option<(String, String)>,
     on_pick: impl Fn(LonLat) + Send + Sync + 'static,
@@ -322,7 +324,7 @@ pub fn Map(
         let x = (f64::from(ev.client_x()) - rect.left()) * units_per_px;
         let y = (f64::from(ev.client_y()) - rect.top()) * units_per_px;
         let v = view.get_untracked();
-        let reach = touch_radius_px(crate::display::elder_mode_shown()) * units_per_px;
+        let reach = touch_radius_px(elder.get_untracked()) * units_per_px;
         let chosen = rows.with_untracked(|rows| {
             let at = rows.iter().map(|row| v.to_canvas(row.position()));
             marker_near((x, y), at, reach).map(|rank| rows[rank].id.clone())

@@ -148,7 +148,7 @@ pub fn result_rows(
                 functions[..=i].rotate_right(1);
             }
             let states: Vec<State> = hit.services.iter().map(|m| m.status.state).collect();
-            let open = if states.iter().all(|&s| s == State::Open) && !states.is_empty() {
+            let open = if !states.is_empty() && states.iter().all(|&s| s == State::Open) {
                 OpenNow::Open
             } else if states.contains(&State::Open) {
                 OpenNow::Partly
