@@ -70,15 +70,7 @@ pub fn ymd_hm(t: NaiveDateTime) -> String {
     format!("{}T{}", ymd(t.date()), hm(t.time()))
 }
 
-/// Reads `YYYY-MM-DD`; `None` unless it is a real date.
-pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
-    let mut parts = s.splitn(3, '-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-}
+pub use linli_facilities::date::parse_ymd;
 
 /// Reads `HH:MM` (as a time input gives it, possibly with `:SS`).
 pub fn parse_hm(s: &str) -> Option<NaiveTime> {

@@ -135,8 +135,11 @@ impl HolidayCalendar {
             for (index, h) in year.holidays.into_iter().enumerate() {
                 let at = |what: &str| format!("{} {} ({what})", year.year, h.name_zh);
                 let parse = |s: &String, what: &str| {
-                    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
-                        CalendarError(format!("{}: {s:?} is not a date: {e}", at(what)))
+                    let date = crate::date::parse_ymd(s).ok_or_else(|| {
+                        CalendarError(format!(
+                            "{}: {s:?} is not a date; expected a real day written YYYY-MM-DD",
+                            at(what)
+                        ))
                     })?;
                     if date.year() != year.year {
                         return Err(CalendarError(format!(
@@ -186,9 +189,9 @@ impl HolidayCalendar {
                     }
                 }
                 let mut off = off;
-                off.sort();
+                crate::sort_short_by(&mut off, |a, b| a < b);
                 let mut work = work;
-                work.sort();
+                crate::sort_short_by(&mut work, |a, b| a < b);
                 holidays.push(Holiday {
                     name_zh: h.name_zh,
                     name_en: h.name_en,

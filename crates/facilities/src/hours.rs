@@ -355,7 +355,7 @@ impl Hours {
         }
         let mut pieces = day.unwrap_or_default();
         pieces.retain(|p| !p.is_plain_closed());
-        pieces.sort_by_key(|p| p.start_min);
+        crate::sort_short_by(&mut pieces, |a, b| a.start_min < b.start_min);
         let mut intervals: Vec<Interval> = Vec::with_capacity(2 * pieces.len() + 1);
         let mut at = 0;
         for piece in pieces {
@@ -488,7 +488,7 @@ impl Rule {
                 ranges.push((0, span.end_min - DAY_MIN));
             }
         }
-        ranges.sort_unstable();
+        crate::sort_short_by(&mut ranges, |a, b| a < b);
         let mut pieces: Vec<Piece<'_>> = Vec::with_capacity(ranges.len());
         for (start_min, end_min) in ranges {
             match pieces.last_mut() {
@@ -554,7 +554,7 @@ fn overlay<'r>(day: &mut Vec<Piece<'r>>, top: Piece<'r>) {
         }
     }
     out.push(top);
-    out.sort_by_key(|p| p.start_min);
+    crate::sort_short_by(&mut out, |a, b| a.start_min < b.start_min);
     *day = out;
 }
 

@@ -32,6 +32,7 @@
 
 pub mod calendar;
 pub mod dataset;
+pub mod date;
 pub mod districts;
 pub mod finder;
 pub mod geometry;
@@ -43,3 +44,23 @@ pub mod model;
 pub mod places;
 pub mod search_file;
 pub mod seeded;
+
+/// Sorts a short slice (a day's opening-hours pieces, a holiday's dates, a
+/// district's shards) in place, stably, by `less`. Insertion sort: O(n²),
+/// so only for slices of a few dozen items; each use of the standard
+/// library's sorts adds kilobytes of code to the WebAssembly app.
+///
+/// ```
+/// let mut v = [(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd')];
+/// linli_facilities::sort_short_by(&mut v, |a, b| a.0 < b.0);
+/// assert_eq!(v, [(1, 'b'), (2, 'd'), (3, 'a'), (3, 'c')]);
+/// ```
+pub fn sort_short_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && less(&v[j], &v[j - 1]) {
+            v.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}

@@ -119,7 +119,7 @@ impl Manifest {
             .map(|s| (distance_to_bbox_m(origin, s.bbox), s))
             .filter(|(d, _)| *d <= radius_m)
             .collect();
-        near.sort_by(|a, b| a.0.total_cmp(&b.0));
+        crate::sort_short_by(&mut near, |a, b| a.0.total_cmp(&b.0).is_lt());
         near.into_iter().map(|(_, s)| s)
     }
 }

@@ -213,6 +213,7 @@ pub struct Facility {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accessibility: Vec<Accessibility>,
     /// The day the record was last checked against the site.
+    #[serde(deserialize_with = "crate::date::deserialize")]
     pub last_verified: NaiveDate,
     /// Whether the site is part of the city's pilot (第八条 applies).
     pub pilot: bool,
@@ -436,6 +437,7 @@ pub struct Capacity {
     /// In all.
     pub total: u32,
     /// The day the figures were counted.
+    #[serde(deserialize_with = "crate::date::deserialize")]
     pub updated: NaiveDate,
 }
 

@@ -232,32 +232,27 @@ impl PlaceList {
         let Some(first) = words.first() else {
             return Vec::new();
         };
-        let mut hits: Vec<(u8, &Place)> = self
-            .places
-            .iter()
-            .filter(|p| {
-                words.iter().all(|w| {
-                    p.community.contains(w)
-                        || p.subdistrict.contains(w)
-                        || p.district_name.contains(w)
-                })
+        // One list per rank, each in the list's order: a stable sort by
+        // rank without a sort.
+        let mut by_rank: [Vec<&Place>; 4] = Default::default();
+        let matching = self.places.iter().filter(|p| {
+            words.iter().all(|w| {
+                p.community.contains(w) || p.subdistrict.contains(w) || p.district_name.contains(w)
             })
-            .map(|p| {
-                let rank = if p.community.starts_with(first) {
-                    0
-                } else if p.community.contains(first) {
-                    1
-                } else if p.subdistrict.contains(first) {
-                    2
-                } else {
-                    3
-                };
-                (rank, p)
-            })
-            .collect();
-        // Stable: equal ranks keep the list's order.
-        hits.sort_by_key(|&(rank, _)| rank);
-        hits.into_iter().take(limit).map(|(_, p)| p).collect()
+        });
+        for p in matching {
+            let rank = if p.community.starts_with(first) {
+                0
+            } else if p.community.contains(first) {
+                1
+            } else if p.subdistrict.contains(first) {
+                2
+            } else {
+                3
+            };
+            by_rank[rank].push(p);
+        }
+        by_rank.into_iter().flatten().take(limit).collect()
     }
 
     /// The districts in the list, by code, with their names.
