@@ -12,12 +12,13 @@ use crate::tools::Tools;
 use crate::util::{Project, Result, run};
 
 /// The pages measured: the first visit, and a shared link with a position
-/// (the finder showing results).
+/// (the finder showing results; the position in the fragment, where the
+/// app writes it, so that the link is not rewritten on load).
 const PAGES: [(&str, &str); 2] = [
     ("start page", ""),
     (
         "shared link with a position",
-        "?pos=116.41700,39.92900&src=map",
+        "#pos=116.41700,39.92900&src=map",
     ),
 ];
 
@@ -60,8 +61,8 @@ pub fn run_all(project: &Project, tools: &Tools) -> Result<Vec<String>> {
 
 fn measure(bin: &Path, chromium: &Path, addr: &str, scratch: &Path) -> Result<Vec<String>> {
     let mut lines = Vec::new();
-    for (name, query) in PAGES {
-        let url = format!("http://{addr}/{query}");
+    for (name, link) in PAGES {
+        let url = format!("http://{addr}/{link}");
         let mut runs: Vec<Vec<f64>> = Vec::new();
         let mut version = String::new();
         let mut repeated = 0;
