@@ -37,7 +37,7 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDa
     struct Ymd;
     impl Visitor<'_> for Ymd {
         type Value = NaiveDate;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("a real date written YYYY-MM-DD")
         }
         fn visit_str<E: de::Error>(self, s: &str) -> Result<NaiveDate, E> {
