@@ -195,6 +195,36 @@ fn marker_at(view: &View, rank: usize, row: &ResultRow, lang: Lang) -> Marker {
     }
 }
 
+/// Keeps the map's `--u` at the canvas units per CSS pixel of the drawn
+/// map. The SVG scales its [`WIDTH`]-unit canvas to its box, which on a
+/// phone is half as wide; the CSS scales markers, their numbers, the
+/// position and the scale's label by `--u`, so that they keep one size on
+/// screen and a 12 px number is not drawn 6 px high. A `ResizeObserver`
+/// counts a change of layout (长辈模式 moves the map below the list) as
+/// well as a change of window. Set through the CSS object model: the
+/// content security policy refuses `style` attributes.
+fn keep_units_per_px(svg_ref: NodeRef<leptos::svg::Svg>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    svg_ref.on_load(move |svg| {
+        let element: web_sys::SvgElement = svg.unchecked_into();
+        let measured = element.clone();
+        let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
+            let width = measured.get_bounding_client_rect().width();
+            if width > 0.0 {
+                let u = crate::num::fixed(WIDTH / width, 3);
+                let _ = measured.style().set_property("--u", &u);
+            }
+        });
+        let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) else {
+            return;
+        };
+        observer.observe(&element);
+        let kept = send_wrapper::SendWrapper::new((observer, on_resize));
+        on_cleanup(move || kept.0.disconnect());
+    });
+}
+
 /// How far from a marker's centre a tap still chooses it, in CSS pixels:
 /// half of a 24 px target (WCAG 2.5.8), or of a 48 px one in 长辈模式.
 pub fn touch_radius_px(elder: bool) -> f64 {
@@ -313,6 +343,7 @@ pub fn Map(
 ) -> impl IntoView {
     let view = Memo::new(move |_| View::fit(origin.get(), radius_m.get()));
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    keep_units_per_px(svg_ref);
     // A tap beside a marker chooses it; elsewhere it moves the search.
     let pick = move |ev: leptos::ev::MouseEvent| {
         let Some(svg) = svg_ref.get() else { return };

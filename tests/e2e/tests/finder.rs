@@ -797,6 +797,20 @@ async fn markers_are_one_tab_stop_and_wide_targets_in_elder_mode() {
         .await;
         let markers = page.wait_for_markers().await;
         assert!(markers >= 3, "the sample suits this test: {markers} markers");
+        // On a phone the map is drawn at half its canvas size; the markers
+        // and their numbers keep their size on screen (34 px, 16 px text).
+        let sizes = page
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.map g.marker[tabindex]')].map(m => [m.querySelector('circle').getBoundingClientRect().width, m.querySelector('text').getBoundingClientRect().height]);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        for size in sizes.as_array().unwrap() {
+            let (circle, text) = (size[0].as_f64().unwrap(), size[1].as_f64().unwrap());
+            assert!(circle >= 32.0 && text >= 14.0, "a marker drawn {circle} px wide with a number {text} px high");
+        }
         let stops = page
             .client
             .execute(
