@@ -1068,17 +1068,22 @@ fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView +
                 .map(|line| view! { <ServiceItem line=line.clone() lang /> })
                 .collect_view()}
         </ul>
-        <ul class="functions">
-            {row.functions
-                .iter()
-                .map(|&f| {
-                    view! {
-                        <li class="function" class:searched=searched == Some(f)>
-                            {function_label(f, lang)}
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
+        // With a service searched for, the lines above list only that
+        // service, so tags name all the facility offers (the searched one
+        // first); without one, the lines already list every service.
+        {searched.map(|searched| view! {
+            <ul class="functions" aria-label=lang.pick("本处全部服务", "All services here")>
+                {row.functions
+                    .iter()
+                    .map(|&f| {
+                        view! {
+                            <li class="function" class:searched=f == searched>
+                                {function_label(f, lang)}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        })}
     }
 }

@@ -190,8 +190,8 @@ async fn lists_what_is_within_a_walk_nearest_first_and_filters() {
         ]
     );
     assert!(
-        texts(&page, ".function.searched").is_empty(),
-        "no service is searched for yet"
+        texts(&page, ".result .function").is_empty(),
+        "no service is searched for yet, and the service lines name them all"
     );
     // Among every service, a price names the service it is for.
     assert_eq!(

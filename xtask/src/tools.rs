@@ -206,10 +206,11 @@ fn ensure_chromium() -> Result<(PathBuf, PathBuf)> {
     if !Path::new(CJK_FONT).is_file() {
         if is_root() {
             apt_install(&["fonts-wqy-microhei"], "A Chinese font")?;
-        } else {
+        }
+        if !Path::new(CJK_FONT).is_file() {
             eprintln!(
                 "setup: warning: no Chinese font at {CJK_FONT}; the browser tests will lay out \
-                 Chinese in fallback boxes (sudo apt-get install fonts-wqy-microhei)"
+                 Chinese in fallback boxes (sudo apt-get install --reinstall fonts-wqy-microhei)"
             );
         }
     }

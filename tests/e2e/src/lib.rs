@@ -96,6 +96,19 @@ pub async fn phone_screen(client: &Client, width: u32, height: u32, scale: f64) 
     .expect("a phone's screen");
 }
 
+/// A desktop window `width` CSS pixels wide, as a 1280 px screen zoomed to
+/// 400 % is (WCAG 1.4.10): unlike a phone's, its scroll bar takes room
+/// from the page.
+pub async fn zoomed_desktop_screen(client: &Client, width: u32, height: u32) {
+    cdp(
+        client,
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": width, "height": height, "deviceScaleFactor": 4, "mobile": false }),
+    )
+    .await
+    .expect("a zoomed desktop window");
+}
+
 /// A script, run before any page script, that makes `Date` read the
 /// instant `utc_ms` (milliseconds since 1970, UTC) and then run on.
 fn clock_script(utc_ms: i64) -> String {

@@ -2,9 +2,13 @@
 //! finder, its results, the community picker, a facility page and the
 //! survey, in the normal and the elder mode; and that at 320 CSS pixels
 //! (WCAG 1.4.10, reflow) nothing on those pages runs past the screen's
-//! edge or out of its own box, in either mode, nor in English on phones.
+//! edge or out of its own box, in either mode, nor in English on phones,
+//! nor in 长辈模式 in a desktop window zoomed to 400 %.
 
-use linli_e2e::{FinderPage, Setup, expected_names, facility_named, phone_screen, with_setup};
+use linli_e2e::{
+    FinderPage, Setup, expected_names, facility_named, phone_screen, with_setup,
+    zoomed_desktop_screen,
+};
 
 async fn check(page: &FinderPage, what: &str) {
     let violations = page.axe_violations().await;
@@ -113,9 +117,19 @@ async fn past_the_edge(page: &FinderPage) -> Vec<String> {
 /// Checks the finder with its results, a facility page and the survey on
 /// a phone `width` CSS pixels wide, in Chinese or in English.
 async fn reflows_at(width: u32, elder: bool, english: bool) {
+    reflows_on(width, elder, english, true).await;
+}
+
+/// [`reflows_at`] on a phone (`phone`) or in a zoomed desktop window,
+/// whose scroll bar narrows the page.
+async fn reflows_on(width: u32, elder: bool, english: bool, phone: bool) {
     let (near, setup, mode) = in_mode(elder);
     with_setup(setup, move |page| async move {
-        phone_screen(&page.client, width, 640, 2.0).await;
+        if phone {
+            phone_screen(&page.client, width, 640, 2.0).await;
+        } else {
+            zoomed_desktop_screen(&page.client, width, 640).await;
+        }
         page.client.refresh().await.expect("reload");
         page.wait_for_text(".count", &format!("共 {} 处", near.len()))
             .await;
@@ -135,7 +149,7 @@ async fn reflows_at(width: u32, elder: bool, english: bool) {
                 "个人信息处理说明",
             )
         };
-        let at = format!("{width} px, {mode}, English {english}");
+        let at = format!("{width} px, {mode}, English {english}, phone {phone}");
         page.wait_for_text(".count", &count).await;
         let over = past_the_edge(&page).await;
         assert!(over.is_empty(), "finder with results, {at}: {over:?}");
@@ -159,6 +173,13 @@ async fn nothing_runs_past_the_edge_at_320_px_in_normal_mode() {
 #[tokio::test]
 async fn nothing_runs_past_the_edge_at_320_px_in_elder_mode() {
     reflows_at(320, true, false).await;
+}
+
+/// A desktop zoomed to 400 % in 长辈模式: the scroll bar leaves about
+/// 305 px, narrower than any phone's page.
+#[tokio::test]
+async fn nothing_runs_past_the_edge_in_a_zoomed_desktop_window_in_elder_mode() {
+    reflows_on(320, true, false, false).await;
 }
 
 /// English names are longer, and some are one long word ("Housekeeping").
