@@ -195,25 +195,70 @@ fn marker_at(view: &View, rank: usize, row: &ResultRow, lang: Lang) -> Marker {
     }
 }
 
+/// Where the canvas lies in the map's box, `width` × `height` CSS pixels:
+/// the SVG covers the box (`preserveAspectRatio="xMidYMid slice"`), so on
+/// a phone, whose map is square, the canvas's sides are cut off and the
+/// walking range is drawn larger.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fit {
+    /// Canvas units per CSS pixel.
+    pub units_per_px: f64,
+    /// The canvas point at the box's top left corner.
+    pub left: f64,
+    /// See `left`.
+    pub top: f64,
+    /// The canvas point at the box's bottom edge.
+    pub bottom: f64,
+}
+
+impl Fit {
+    /// The fit of a box `width` × `height` CSS pixels (both above 0).
+    pub fn of_box(width: f64, height: f64) -> Fit {
+        let units_per_px = 1.0 / (width / WIDTH).max(height / HEIGHT);
+        let (shown_w, shown_h) = (width * units_per_px, height * units_per_px);
+        let top = (HEIGHT - shown_h) / 2.0;
+        Fit {
+            units_per_px,
+            left: (WIDTH - shown_w) / 2.0,
+            top,
+            bottom: top + shown_h,
+        }
+    }
+
+    /// The canvas point `x`, `y` CSS pixels from the box's top left corner.
+    pub fn to_canvas(&self, x: f64, y: f64) -> (f64, f64) {
+        (
+            self.left + x * self.units_per_px,
+            self.top + y * self.units_per_px,
+        )
+    }
+}
+
 /// Keeps the map's `--u` at the canvas units per CSS pixel of the drawn
-/// map. The SVG scales its [`WIDTH`]-unit canvas to its box, which on a
-/// phone is half as wide; the CSS scales markers, their numbers, the
+/// map, and `--left` and `--bottom` at the canvas's visible edges ([`Fit`]).
+/// The SVG scales its [`WIDTH`]-unit canvas to its box, which on a phone
+/// is about half as wide; the CSS scales markers, their numbers, the
 /// position and the scale's label by `--u`, so that they keep one size on
-/// screen and a 12 px number is not drawn 6 px high. A `ResizeObserver`
+/// screen and a 12 px number is not drawn 6 px high, and keeps the scale
+/// bar in the visible corner. A `ResizeObserver`
 /// counts a change of layout (长辈模式 moves the map below the list) as
 /// well as a change of window. Set through the CSS object model: the
 /// content security policy refuses `style` attributes.
-fn keep_units_per_px(svg_ref: NodeRef<leptos::svg::Svg>) {
+fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     svg_ref.on_load(move |svg| {
         let element: web_sys::SvgElement = svg.unchecked_into();
         let measured = element.clone();
         let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
-            let width = measured.get_bounding_client_rect().width();
-            if width > 0.0 {
-                let u = crate::num::fixed(WIDTH / width, 3);
-                let _ = measured.style().set_property("--u", &u);
+            let rect = measured.get_bounding_client_rect();
+            if rect.width() > 0.0 && rect.height() > 0.0 {
+                let fit = Fit::of_box(rect.width(), rect.height());
+                let style = measured.style();
+                let px = |v: f64| format!("{}px", crate::num::fixed(v, 2));
+                let _ = style.set_property("--u", &crate::num::fixed(fit.units_per_px, 3));
+                let _ = style.set_property("--left", &px(fit.left));
+                let _ = style.set_property("--bottom", &px(fit.bottom));
             }
         });
         let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) else {
@@ -343,7 +388,7 @@ pub fn Map(
 ) -> impl IntoView {
     let view = Memo::new(move |_| View::fit(origin.get(), radius_m.get()));
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
-    keep_units_per_px(svg_ref);
+    keep_fit(svg_ref);
     // A tap beside a marker chooses it; elsewhere it moves the search.
     let pick = move |ev: leptos::ev::MouseEvent| {
         let Some(svg) = svg_ref.get() else { return };
@@ -351,11 +396,13 @@ pub fn Map(
         if rect.width() <= 0.0 || rect.height() <= 0.0 {
             return;
         }
-        let units_per_px = WIDTH / rect.width();
-        let x = (f64::from(ev.client_x()) - rect.left()) * units_per_px;
-        let y = (f64::from(ev.client_y()) - rect.top()) * units_per_px;
+        let fit = Fit::of_box(rect.width(), rect.height());
+        let (x, y) = fit.to_canvas(
+            f64::from(ev.client_x()) - rect.left(),
+            f64::from(ev.client_y()) - rect.top(),
+        );
         let v = view.get_untracked();
-        let reach = touch_radius_px(elder.get_untracked()) * units_per_px;
+        let reach = touch_radius_px(elder.get_untracked()) * fit.units_per_px;
         let chosen = rows.with_untracked(|rows| {
             let at = rows.iter().map(|row| v.to_canvas(row.position()));
             marker_near((x, y), at, reach).map(|rank| rows[rank].id.clone())
@@ -513,6 +560,7 @@ pub fn Map(
             <svg
                 node_ref=svg_ref
                 viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                preserveAspectRatio="xMidYMid slice"
                 role="group"
                 aria-label=caption
                 on:click=pick
@@ -549,6 +597,29 @@ pub fn Map(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_box_of_the_canvas_shape_shows_all_of_it_and_a_square_cuts_the_sides() {
+        // Desktop: the box has the canvas's shape, 320 × 200 px.
+        let wide = Fit::of_box(320.0, 200.0);
+        assert_eq!(
+            (wide.units_per_px, wide.left, wide.top, wide.bottom),
+            (2.0, 0.0, 0.0, HEIGHT)
+        );
+        assert_eq!(wide.to_canvas(160.0, 100.0), (WIDTH / 2.0, HEIGHT / 2.0));
+        // A phone's square 300 px box: the height fits, the sides are cut.
+        let square = Fit::of_box(300.0, 300.0);
+        assert!((square.units_per_px - HEIGHT / 300.0).abs() < 1e-12);
+        assert!((square.left - (WIDTH - HEIGHT) / 2.0).abs() < 1e-9);
+        assert_eq!((square.top, square.bottom), (0.0, HEIGHT));
+        let (x, y) = square.to_canvas(150.0, 150.0);
+        assert!((x - WIDTH / 2.0).abs() < 1e-9 && (y - HEIGHT / 2.0).abs() < 1e-9);
+        // The walking range (FILL of the height each side) stays in view.
+        assert!(square.left < WIDTH / 2.0 - FILL * HEIGHT);
+        // A box wider than the canvas cuts top and bottom instead.
+        let flat = Fit::of_box(800.0, 200.0);
+        assert!(flat.top > 0.0 && flat.bottom < HEIGHT && flat.left == 0.0);
+    }
 
     const DONGSI: LonLat = LonLat::new(116.4170, 39.9290);
 
