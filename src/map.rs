@@ -240,10 +240,10 @@ impl Fit {
 /// is about half as wide; the CSS scales markers, their numbers, the
 /// position and the scale's label by `--u`, so that they keep one size on
 /// screen and a 12 px number is not drawn 6 px high, and keeps the scale
-/// bar in the visible corner. A `ResizeObserver`
-/// counts a change of layout (长辈模式 moves the map below the list) as
-/// well as a change of window. Set through the CSS object model: the
-/// content security policy refuses `style` attributes.
+/// bar in the visible corner. A `ResizeObserver` sees every change of the
+/// map's box (a layout breakpoint, a scroll bar appearing), not only a
+/// resized window. Set through the CSS object model: the content security
+/// policy refuses `style` attributes.
 fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;

@@ -293,6 +293,19 @@ impl FinderPage {
         }
     }
 
+    /// Waits until `script` returns something other than `null` (see
+    /// [`FinderPage::eventually`]) and gives it back.
+    pub async fn eventually_js(&self, what: &str, script: &str) -> Value {
+        self.eventually(what, || async {
+            self.client
+                .execute(script, vec![])
+                .await
+                .ok()
+                .filter(|v| !v.is_null())
+        })
+        .await
+    }
+
     /// The visible text of the first element matching `css`, if any.
     pub async fn text_of(&self, css: &str) -> Option<String> {
         let element = self.client.find(Locator::Css(css)).await.ok()?;

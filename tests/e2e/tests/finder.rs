@@ -876,13 +876,10 @@ async fn markers_are_one_tab_stop_and_wide_targets_in_elder_mode() {
         let (expected_id, distance, hash) = (tap[0].clone(), tap[1].as_f64().unwrap(), tap[2].clone());
         assert!(distance <= 24.0, "the tap is within reach of a marker: {distance}");
         let chosen = page
-            .eventually("a chosen marker", || async {
-                page.client
-                    .execute("const m = document.querySelector('.map g.marker.selected[tabindex]'); return m && m.dataset.id", vec![])
-                    .await
-                    .ok()
-                    .filter(|v| !v.is_null())
-            })
+            .eventually_js(
+                "a chosen marker",
+                "const m = document.querySelector('.map g.marker.selected[tabindex]'); return m && m.dataset.id",
+            )
             .await;
         assert_eq!(chosen, expected_id);
         // The chosen marker is now the map's tab stop, and the search did

@@ -200,13 +200,10 @@ async fn the_map_and_the_list_follow_each_other() {
             .await
             .unwrap();
         let selected_row = page
-            .eventually("a selected row", || async {
-                page.client
-                    .execute("const r = document.querySelector('.result.selected'); return r && r.dataset.id", vec![])
-                    .await
-                    .ok()
-                    .filter(|v| !v.is_null())
-            })
+            .eventually_js(
+                "a selected row",
+                "const r = document.querySelector('.result.selected'); return r && r.dataset.id",
+            )
             .await;
         let marker_id = page
             .client
