@@ -170,9 +170,9 @@ struct Marker {
     label: String,
 }
 
-/// The marker of `row`, the result at `rank` (from 0), in `view`.
-fn marker_at(view: &View, rank: usize, row: &ResultRow, lang: Lang) -> Marker {
-    let (x, y) = view.to_canvas(row.position());
+/// The marker of `row`, the result at `rank` (from 0), drawn at `(x, y)`
+/// on the canvas ([`spread`]).
+fn marker_at((x, y): (f64, f64), rank: usize, row: &ResultRow, lang: Lang) -> Marker {
     let label = match lang {
         Lang::Zh => format!(
             "第 {} 个：{}，步行约 {} 分钟",
@@ -234,8 +234,9 @@ impl Fit {
     }
 }
 
-/// Keeps the map's `--u` at the canvas units per CSS pixel of the drawn
-/// map, and `--left` and `--bottom` at the canvas's visible edges ([`Fit`]).
+/// Keeps the map's `--u` (and `units`) at the canvas units per CSS pixel of
+/// the drawn map, and `--left` and `--bottom` at the canvas's visible edges
+/// ([`Fit`]).
 /// The SVG scales its [`WIDTH`]-unit canvas to its box, which on a phone
 /// is about half as wide; the CSS scales markers, their numbers, the
 /// position and the scale's label by `--u`, so that they keep one size on
@@ -244,7 +245,7 @@ impl Fit {
 /// map's box (a layout breakpoint, a scroll bar appearing), not only a
 /// resized window. Set through the CSS object model: the content security
 /// policy refuses `style` attributes.
-fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>) {
+fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>, units: RwSignal<f64>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     svg_ref.on_load(move |svg| {
@@ -259,6 +260,11 @@ fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>) {
                 let _ = style.set_property("--u", &crate::num::fixed(fit.units_per_px, 3));
                 let _ = style.set_property("--left", &px(fit.left));
                 let _ = style.set_property("--bottom", &px(fit.bottom));
+                // Markers are spread by their size in canvas units; a
+                // change under 1 % would not move one by a unit.
+                if (fit.units_per_px / units.get_untracked() - 1.0).abs() > 0.01 {
+                    units.set(fit.units_per_px);
+                }
             }
         });
         let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) else {
@@ -268,6 +274,86 @@ fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>) {
         let kept = send_wrapper::SendWrapper::new((observer, on_resize));
         on_cleanup(move || kept.0.disconnect());
     });
+}
+
+/// A marker's radius on screen, in CSS pixels (the CSS draws its circle
+/// `r` 14, or 17 in 长辈模式, scaled by `--u`).
+pub fn marker_radius_px(elder: bool) -> f64 {
+    if elder { 17.0 } else { 14.0 }
+}
+
+/// Where the markers are drawn, given their facilities' places `at` in rank
+/// order (canvas units). A marker is drawn at its place unless others would
+/// cover part of it: markers whose places lie within `crowd` of the
+/// first-ranked of them are set around their mean place, `gap` apart, so
+/// that each number can be read and each marker tapped. Up to eight go on a
+/// ring, clockwise from the top in rank order; more go on a spiral whose
+/// turns are `gap` apart. Facilities in one building are the common case.
+/// A group takes the lowest-ranked marker not yet placed and every later
+/// one within `crowd` of it, so a chain of markers along a street is not
+/// pulled into one ring.
+pub fn spread(at: &[(f64, f64)], crowd: f64, gap: f64) -> Vec<(f64, f64)> {
+    use std::collections::HashMap;
+    let mut drawn = at.to_vec();
+    if crowd <= 0.0 || at.len() < 2 {
+        return drawn;
+    }
+    let cell = |(x, y): (f64, f64)| ((x / crowd).floor() as i64, (y / crowd).floor() as i64);
+    let mut cells: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (rank, &p) in at.iter().enumerate() {
+        cells.entry(cell(p)).or_default().push(rank);
+    }
+    let mut grouped = vec![false; at.len()];
+    let mut group = Vec::new();
+    for seed in 0..at.len() {
+        if grouped[seed] {
+            continue;
+        }
+        let (sx, sy) = at[seed];
+        let (cx, cy) = cell(at[seed]);
+        group.clear();
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                for &rank in cells.get(&(cx + dx, cy + dy)).into_iter().flatten() {
+                    let (x, y) = at[rank];
+                    if !grouped[rank] && (x - sx).hypot(y - sy) < crowd {
+                        group.push(rank);
+                    }
+                }
+            }
+        }
+        linli_facilities::sort_short_by(&mut group, |a, b| a < b);
+        for &rank in &group {
+            grouped[rank] = true;
+        }
+        if group.len() < 2 {
+            continue;
+        }
+        let n = group.len() as f64;
+        let mx = group.iter().map(|&r| at[r].0).sum::<f64>() / n;
+        let my = group.iter().map(|&r| at[r].1).sum::<f64>() / n;
+        let quarter = std::f64::consts::FRAC_PI_2;
+        let turn = std::f64::consts::TAU;
+        if group.len() <= 8 {
+            // Neighbours on a ring of radius r are 2 r sin(π / n) apart.
+            let r = gap / (2.0 * (std::f64::consts::PI / n).sin());
+            for (i, &rank) in group.iter().enumerate() {
+                let angle = turn * i as f64 / n - quarter;
+                drawn[rank] = (mx + r * angle.cos(), my + r * angle.sin());
+            }
+        } else {
+            let (mut angle, mut r) = (0.0_f64, gap);
+            for &rank in &group {
+                drawn[rank] = (
+                    mx + r * (angle - quarter).cos(),
+                    my + r * (angle - quarter).sin(),
+                );
+                angle += gap / r;
+                r = gap + gap * angle / turn;
+            }
+        }
+    }
+    drawn
 }
 
 /// How far from a marker's centre a tap still chooses it, in CSS pixels:
@@ -388,7 +474,22 @@ pub fn Map(
 ) -> impl IntoView {
     let view = Memo::new(move |_| View::fit(origin.get(), radius_m.get()));
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
-    keep_fit(svg_ref);
+    // Canvas units per CSS pixel, measured once the map is laid out.
+    let units = RwSignal::new(1.0);
+    keep_fit(svg_ref, units);
+    // Each result's place on the canvas and where its marker is drawn:
+    // markers that would overlap (centres closer than a marker's width)
+    // are set apart, a marker's width and 4 px between centres.
+    let placed = Memo::new(move |_| {
+        let v = view.get();
+        let u = units.get();
+        let width = 2.0 * marker_radius_px(elder.get()) * u;
+        rows.with(|rows| {
+            let at: Vec<(f64, f64)> = rows.iter().map(|row| v.to_canvas(row.position())).collect();
+            let drawn = spread(&at, width, width + 4.0 * u);
+            at.into_iter().zip(drawn).collect::<Vec<_>>()
+        })
+    });
     // A tap beside a marker chooses it; elsewhere it moves the search.
     let pick = move |ev: leptos::ev::MouseEvent| {
         let Some(svg) = svg_ref.get() else { return };
@@ -401,15 +502,11 @@ pub fn Map(
             f64::from(ev.client_x()) - rect.left(),
             f64::from(ev.client_y()) - rect.top(),
         );
-        let v = view.get_untracked();
         let reach = touch_radius_px(elder.get_untracked()) * fit.units_per_px;
-        let chosen = rows.with_untracked(|rows| {
-            let at = rows.iter().map(|row| v.to_canvas(row.position()));
-            marker_near((x, y), at, reach).map(|rank| rows[rank].id.clone())
-        });
-        match chosen {
+        let near = placed.with_untracked(|p| marker_near((x, y), p.iter().map(|m| m.1), reach));
+        match near.and_then(|rank| rows.with_untracked(|rows| Some(rows.get(rank)?.id.clone()))) {
             Some(id) => selected.set(Some(id)),
-            None => on_pick(v.from_canvas(x, y)),
+            None => on_pick(view.get_untracked().from_canvas(x, y)),
         }
     };
     let (template, attribution) = tiles.unzip();
@@ -465,8 +562,8 @@ pub fn Map(
     // relabels the markers in place instead of drawing new ones.
     let marker = move |rank: usize| {
         let shown = Memo::new(move |_| {
-            let v = view.get();
-            rows.with(|rows| rows.get(rank).map(|row| marker_at(&v, rank, row, lang)))
+            let at = placed.with(|p| p.get(rank).map(|m| m.1))?;
+            rows.with(|rows| rows.get(rank).map(|row| marker_at(at, rank, row, lang)))
         });
         let id = move || shown.with(|m| m.as_ref().map(|m| m.id.clone()));
         let is_selected = move || {
@@ -514,8 +611,8 @@ pub fn Map(
     // drawn in rank order, so a later one nearby would otherwise cover it.
     // Screen readers and the keyboard reach it as the first marker.
     let nearest = move || {
-        let v = view.get();
-        let m = rows.with(|rows| rows.first().map(|row| marker_at(&v, 0, row, lang)))?;
+        let at = placed.with(|p| p.first().map(|m| m.1))?;
+        let m = rows.with(|rows| rows.first().map(|row| marker_at(at, 0, row, lang)))?;
         let id = m.id;
         Some(view! {
             <g
@@ -535,16 +632,38 @@ pub fn Map(
     // The selected marker again, drawn on top of the others.
     let highlight = move || {
         let id = selected.get()?;
-        let v = view.get();
-        rows.with(|rows| {
-            let (rank, row) = rows.iter().enumerate().find(|(_, r)| r.id == id)?;
-            let (x, y) = v.to_canvas(row.position());
-            Some(view! {
-                <g class="marker selected top" aria-hidden="true" transform=format!("translate({} {})", x.round() as i32, y.round() as i32)>
-                    <circle r="17" />
-                    <text y="5">{rank + 1}</text>
-                </g>
-            })
+        let rank = rows.with(|rows| rows.iter().position(|r| r.id == id))?;
+        let (x, y) = placed.with(|p| p.get(rank).map(|m| m.1))?;
+        Some(view! {
+            <g class="marker selected top" aria-hidden="true" transform=format!("translate({} {})", x.round() as i32, y.round() as i32)>
+                <circle r="17" />
+                <text y="5">{rank + 1}</text>
+            </g>
+        })
+    };
+    // A line from each marker drawn away from its place to a dot there.
+    let leaders = move || {
+        placed.with(|p| {
+            let mut d = String::new();
+            for &((x, y), (mx, my)) in p {
+                let (x, y) = (x.round() as i32, y.round() as i32);
+                let (mx, my) = (mx.round() as i32, my.round() as i32);
+                if (x, y) != (mx, my) {
+                    d.push_str(&format!("M{mx} {my}L{x} {y}"));
+                }
+            }
+            d
+        })
+    };
+    let places = move || {
+        placed.with(|p| {
+            let mut d = String::new();
+            for &((x, y), drawn) in p {
+                if (x, y) != drawn {
+                    d.push_str(&format!("M{} {}h0", x.round() as i32, y.round() as i32));
+                }
+            }
+            d
         })
     };
     let caption = match lang {
@@ -576,6 +695,8 @@ pub fn Map(
                 // In a task after the list's: the frame keeps its size, and
                 // a long list of markers would otherwise hold up the list.
                 <Later always=true>
+                    <path class="leaders" aria-hidden="true" d=leaders />
+                    <path class="places" aria-hidden="true" d=places />
                     <For each=move || 0..rows.with(Vec::len) key=|rank| *rank children=marker />
                     {nearest}
                     {highlight}
@@ -637,6 +758,52 @@ mod tests {
         assert_eq!(marker_near((300.0, 324.1), at, 24.0), None);
         assert_eq!(marker_near((0.0, 0.0), [], 24.0), None);
         assert_eq!(touch_radius_px(true), 2.0 * touch_radius_px(false));
+    }
+
+    #[test]
+    fn markers_at_one_place_are_set_apart_and_others_stay_put() {
+        let dist = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).hypot(a.1 - b.1);
+        // Three in one building, one a little apart, one far away.
+        let at = [
+            (200.0, 200.0),
+            (201.0, 199.0),
+            (420.0, 100.0),
+            (200.0, 201.0),
+            (230.0, 200.0),
+        ];
+        let drawn = spread(&at, 20.0, 32.0);
+        assert_eq!(drawn[2], at[2], "a marker alone stays at its place");
+        assert_eq!(drawn[4], at[4], "30 units away is not crowded");
+        let ring = [drawn[0], drawn[1], drawn[3]];
+        for (i, a) in ring.iter().enumerate() {
+            for b in &ring[i + 1..] {
+                assert!((dist(*a, *b) - 32.0).abs() < 1e-9, "{a:?} {b:?}");
+            }
+            // Around the three's mean place.
+            assert!((dist(*a, (200.0 + 1.0 / 3.0, 200.0)) - 32.0 / 3f64.sqrt()).abs() < 1e-9);
+        }
+        // The first-ranked of them at the top, the others clockwise.
+        assert!(drawn[0].1 < drawn[1].1 && drawn[1].0 > drawn[3].0);
+        // Twenty at one place: a spiral, no two closer than the gap.
+        let many = vec![(300.0, 200.0); 20];
+        let drawn = spread(&many, 20.0, 32.0);
+        for (i, a) in drawn.iter().enumerate() {
+            for b in &drawn[i + 1..] {
+                assert!(dist(*a, *b) >= 32.0 * 0.99, "{a:?} {b:?}");
+            }
+        }
+        // A chain of markers 15 units apart is not pulled into one ring:
+        // each group is the first free marker and those near it.
+        let chain: Vec<(f64, f64)> = (0..6)
+            .map(|i| (100.0 + 15.0 * f64::from(i), 50.0))
+            .collect();
+        let drawn = spread(&chain, 20.0, 32.0);
+        for pair in [(0, 1), (2, 3), (4, 5)] {
+            let centre = ((chain[pair.0].0 + chain[pair.1].0) / 2.0, 50.0);
+            assert!((dist(drawn[pair.0], centre) - 16.0).abs() < 1e-9);
+        }
+        assert_eq!(spread(&[], 20.0, 32.0), vec![]);
+        assert_eq!(spread(&at, 0.0, 32.0), at.to_vec());
     }
 
     #[test]

@@ -777,6 +777,57 @@ async fn the_nearest_marker_stays_on_top() {
     .await;
 }
 
+/// Three of the results from here are in one place. Their markers are set
+/// apart on a ring around it, so that no marker covers another, each
+/// number can be read, and a tap on each marker chooses its facility.
+#[tokio::test]
+async fn markers_at_one_place_are_set_apart_and_each_can_be_tapped() {
+    let setup = Setup {
+        query: "pos=116.40740,39.90420&src=map".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, |page| async move {
+        phone_screen(&page.client, 390, 844, 2.0).await;
+        page.client.refresh().await.expect("reload");
+        let markers = page.wait_for_markers().await;
+        assert!(markers >= 5, "the sample suits this test: {markers} markers");
+        let circles = "[...document.querySelectorAll('.map g.marker[tabindex]')].map(m => { const r = m.querySelector('circle').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2, r.width, m.dataset.id]; })";
+        // Redrawn once the map's size is known: wait for the layout to settle.
+        let settled = page
+            .eventually_js(
+                "markers that do not overlap",
+                &format!(
+                    "const c = {circles}; for (let i = 0; i < c.length; i++) for (let j = i + 1; j < c.length; j++)
+                       if (Math.hypot(c[i][0] - c[j][0], c[i][1] - c[j][1]) < Math.min(c[i][2], c[j][2]) - 1) return null;
+                     return c;"
+                ),
+            )
+            .await;
+        for marker in settled.as_array().unwrap() {
+            let id = marker[3].as_str().unwrap().to_owned();
+            // Choosing scrolls the list, so find the marker where it is now.
+            page.client
+                .execute(
+                    "const m = document.querySelector(`.map g.marker[tabindex][data-id=\"${arguments[0]}\"]`);
+                     m.scrollIntoView({ block: 'center' });
+                     const r = m.querySelector('circle').getBoundingClientRect();
+                     document.querySelector('.map svg').dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2 }));",
+                    vec![marker[3].clone()],
+                )
+                .await
+                .expect("tap a marker");
+            let chosen = page
+                .eventually_js(
+                    "the tapped marker chosen",
+                    &format!("const m = document.querySelector('.map g.marker.selected[tabindex]'); return m && m.dataset.id === '{id}' ? m.dataset.id : null"),
+                )
+                .await;
+            assert_eq!(chosen, id.as_str());
+        }
+    })
+    .await;
+}
+
 /// The map's markers are one stop in the tab order: Tab goes on to the
 /// list, and the arrow keys move between markers. On a 360 px phone in
 /// 长辈模式, a tap within 24 CSS px of a marker (a 48 px target) chooses
