@@ -3,7 +3,8 @@
 //! survey, in the normal and the elder mode; and that at 320 CSS pixels
 //! (WCAG 1.4.10, reflow) nothing on those pages runs past the screen's
 //! edge or out of its own box, in either mode, nor in English on phones,
-//! nor in 长辈模式 in a desktop window zoomed to 400 %.
+//! nor in 长辈模式 in a desktop window zoomed to 400 %; and that the nine
+//! functions' names keep to one line.
 
 use linli_e2e::{
     FinderPage, Setup, expected_names, facility_named, phone_screen, with_setup,
@@ -194,4 +195,53 @@ async fn english_fits_its_boxes_on_a_390_px_phone() {
 #[tokio::test]
 async fn english_fits_its_boxes_on_a_360_px_phone_in_elder_mode() {
     reflows_at(360, true, true).await;
+}
+
+/// The lines each of the nine functions' names is drawn on, by name.
+async fn name_lines(page: &FinderPage) -> Vec<(String, usize)> {
+    let found = page
+        .client
+        .execute(
+            "return [...document.querySelectorAll('.function-choice span')].map(s => {
+               const text = document.createRange(); text.selectNodeContents(s);
+               return [s.textContent, text.getClientRects().length];
+             });",
+            vec![],
+        )
+        .await
+        .expect("measure the names");
+    serde_json::from_value(found).expect("names and line counts")
+}
+
+/// Each function's name stays on one line beside its icon (婴幼儿托育, the
+/// longest, broke after 托 in a desktop's row of eight), and a 375 px phone
+/// still gets two columns.
+#[tokio::test]
+async fn function_names_keep_to_one_line() {
+    with_setup(Setup::default(), |page| async move {
+        for width in [375, 1280, 1440] {
+            phone_screen(&page.client, width, 800, 1.0).await;
+            page.eventually("the nine functions", || async {
+                (name_lines(&page).await.len() == 10).then_some(())
+            })
+            .await;
+            let broken: Vec<_> = name_lines(&page)
+                .await
+                .into_iter()
+                .filter(|(_, lines)| *lines != 1)
+                .collect();
+            assert!(broken.is_empty(), "names on more than one line at {width} px: {broken:?}");
+        }
+        phone_screen(&page.client, 375, 800, 2.0).await;
+        let columns = page
+            .client
+            .execute(
+                "return new Set([...document.querySelectorAll('.function-choice')].map(b => Math.round(b.getBoundingClientRect().left))).size",
+                vec![],
+            )
+            .await
+            .expect("count the columns");
+        assert_eq!(columns, 2, "columns of functions on a 375 px phone");
+    })
+    .await;
 }
