@@ -293,15 +293,36 @@ pub fn marker_radius_px(elder: bool) -> f64 {
 /// one within `crowd` of it, so a chain of markers along a street is not
 /// pulled into one ring.
 pub fn spread(at: &[(f64, f64)], crowd: f64, gap: f64) -> Vec<(f64, f64)> {
-    use std::collections::HashMap;
     let mut drawn = at.to_vec();
-    if crowd <= 0.0 || at.len() < 2 {
+    if crowd < 1.0 || at.len() < 2 {
         return drawn;
     }
-    let cell = |(x, y): (f64, f64)| ((x / crowd).floor() as i64, (y / crowd).floor() as i64);
-    let mut cells: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    // The markers by grid cells `crowd` wide over the canvas (places off
+    // it count in the edge cells), so that a group is looked for in the
+    // nine cells around its first marker: `order` holds the ranks cell by
+    // cell, cell `c` from `start[c]` to `start[c + 1]`.
+    let columns = (WIDTH / crowd) as usize + 1;
+    let rows = (HEIGHT / crowd) as usize + 1;
+    let cell_of = |(x, y): (f64, f64)| {
+        let column = ((x / crowd).max(0.0) as usize).min(columns - 1);
+        let row = ((y / crowd).max(0.0) as usize).min(rows - 1);
+        (column, row)
+    };
+    let mut start = vec![0; columns * rows + 1];
+    for &p in at {
+        let (column, row) = cell_of(p);
+        start[row * columns + column + 1] += 1;
+    }
+    for c in 1..start.len() {
+        start[c] += start[c - 1];
+    }
+    let mut next = start.clone();
+    let mut order = vec![0; at.len()];
     for (rank, &p) in at.iter().enumerate() {
-        cells.entry(cell(p)).or_default().push(rank);
+        let (column, row) = cell_of(p);
+        let c = row * columns + column;
+        order[next[c]] = rank;
+        next[c] += 1;
     }
     let mut grouped = vec![false; at.len()];
     let mut group = Vec::new();
@@ -310,15 +331,15 @@ pub fn spread(at: &[(f64, f64)], crowd: f64, gap: f64) -> Vec<(f64, f64)> {
             continue;
         }
         let (sx, sy) = at[seed];
-        let (cx, cy) = cell(at[seed]);
+        let (column, row) = cell_of(at[seed]);
         group.clear();
-        for dx in -1..=1 {
-            for dy in -1..=1 {
-                for &rank in cells.get(&(cx + dx, cy + dy)).into_iter().flatten() {
-                    let (x, y) = at[rank];
-                    if !grouped[rank] && (x - sx).hypot(y - sy) < crowd {
-                        group.push(rank);
-                    }
+        for r in row.saturating_sub(1)..(row + 2).min(rows) {
+            let cells =
+                r * columns + column.saturating_sub(1)..r * columns + (column + 2).min(columns);
+            for &rank in &order[start[cells.start]..start[cells.end]] {
+                let (x, y) = at[rank];
+                if !grouped[rank] && (x - sx).hypot(y - sy) < crowd {
+                    group.push(rank);
                 }
             }
         }
@@ -802,6 +823,18 @@ mod tests {
             let centre = ((chain[pair.0].0 + chain[pair.1].0) / 2.0, 50.0);
             assert!((dist(drawn[pair.0], centre) - 16.0).abs() < 1e-9);
         }
+        // Places off the canvas are grouped too (they share the edge cells).
+        let off = [
+            (-50.0, -50.0),
+            (-45.0, -48.0),
+            (900.0, 500.0),
+            (905.0, 500.0),
+            (-50.0, 450.0),
+        ];
+        let drawn = spread(&off, 20.0, 32.0);
+        assert!((dist(drawn[0], drawn[1]) - 32.0).abs() < 1e-9);
+        assert!((dist(drawn[2], drawn[3]) - 32.0).abs() < 1e-9);
+        assert_eq!(drawn[4], off[4]);
         assert_eq!(spread(&[], 20.0, 32.0), vec![]);
         assert_eq!(spread(&at, 0.0, 32.0), at.to_vec());
     }
