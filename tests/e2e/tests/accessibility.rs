@@ -161,6 +161,26 @@ async fn reflows_on(width: u32, elder: bool, english: bool, phone: bool) {
         page.wait_for_text("#facility-heading", &heading).await;
         let over = past_the_edge(&page).await;
         assert!(over.is_empty(), "facility page, {at}: {over:?}");
+        // From 360 px on, a stretch of a day's hours keeps to one line,
+        // today's bold one too.
+        if width >= 360 {
+            let broken = page
+                .client
+                .execute(
+                    "return [...document.querySelectorAll('.week .span')].filter(s => {
+                       const text = document.createRange(); text.selectNodeContents(s);
+                       return text.getClientRects().length > 1;
+                     }).map(s => s.textContent);",
+                    vec![],
+                )
+                .await
+                .expect("measure the hours");
+            assert_eq!(
+                broken,
+                serde_json::json!([]),
+                "hours broken across lines, {at}"
+            );
+        }
         page.click(".survey-link").await;
         page.wait_for_text("#survey-step-heading", consent).await;
         let over = past_the_edge(&page).await;
