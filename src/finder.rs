@@ -168,6 +168,18 @@ pub fn Finder(
             // mount task, it would move when the static first paint goes.
             <Later>
                 <section class="controls" aria-label=text(Msg::Filters)>
+                    // Past the filters for the keyboard: shown when focused.
+                    // Not a plain link: the URL's fragment holds the position.
+                    <a
+                        class="skip-link"
+                        href="#results-heading"
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            crate::focus_when_drawn("#results-heading".to_owned());
+                        }
+                    >
+                        {text(Msg::SkipToResults)}
+                    </a>
                     <Later>
                         <div class="position">
                             <p>

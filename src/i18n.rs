@@ -64,6 +64,8 @@ pub enum Msg {
     Minutes,
     Metres,
     ResultsHeading,
+    /// The link that takes the keyboard past the filters.
+    SkipToResults,
     WalkTime,
     WalkSpeed,
     SpeedStandard,
@@ -120,6 +122,7 @@ impl Msg {
             Minutes => lang.pick("分钟", "min walk"),
             Metres => lang.pick("米", "m"),
             ResultsHeading => lang.pick("附近设施（由近到远）", "Nearby facilities, nearest first"),
+            SkipToResults => lang.pick("跳到查找结果", "Skip to the results"),
             WalkTime => lang.pick("步行时间", "Walking time"),
             WalkSpeed => lang.pick("步行速度", "Walking speed"),
             SpeedStandard => lang.pick("一般（每分钟约60米）", "Standard (about 60 m a minute)"),

@@ -777,6 +777,57 @@ async fn the_nearest_marker_stays_on_top() {
     .await;
 }
 
+/// From the header, Tab reaches a link past the filters, shown while it
+/// has the focus; it takes the focus to the results and keeps the URL (its
+/// fragment holds the position).
+#[tokio::test]
+async fn a_link_past_the_filters_for_the_keyboard() {
+    let setup = Setup {
+        query: "pos=116.40740,39.90420&src=map".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, |page| async move {
+        page.wait_for_markers().await;
+        let hash = page.client.execute("return location.hash", vec![]).await.unwrap();
+        let key = |k: char| {
+            use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+            let client = page.client.clone();
+            async move {
+                let keys = KeyActions::new("keys".to_owned())
+                    .then(KeyAction::Down { value: k })
+                    .then(KeyAction::Up { value: k });
+                client.perform_actions(keys).await.expect("press a key");
+            }
+        };
+        let hidden = "const r = document.querySelector('.skip-link').getBoundingClientRect(); return r.width * r.height;";
+        assert!(page.client.execute(hidden, vec![]).await.unwrap().as_f64().unwrap() <= 1.0);
+        page.client
+            .execute("document.querySelector('.lang-switch').focus()", vec![])
+            .await
+            .unwrap();
+        key('\u{E004}').await;
+        let focused = page
+            .client
+            .execute(
+                "const a = document.activeElement; const r = a.getBoundingClientRect(); return [a.textContent, r.width > 40 && r.height > 10];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(focused, serde_json::json!(["跳到查找结果", true]), "Tab after the header");
+        key('\u{E007}').await;
+        let at = page
+            .eventually_js(
+                "the results heading focused",
+                "return document.activeElement.id === 'results-heading' ? document.activeElement.textContent : null",
+            )
+            .await;
+        assert_eq!(at, "附近设施（由近到远）");
+        assert_eq!(page.client.execute("return location.hash", vec![]).await.unwrap(), hash);
+    })
+    .await;
+}
+
 /// Three of the results from here are in one place. Their markers are set
 /// apart on a ring around it, so that no marker covers another, each
 /// number can be read, and a tap on each marker chooses its facility.
