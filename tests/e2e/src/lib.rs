@@ -266,6 +266,19 @@ pub struct FinderPage {
 }
 
 impl FinderPage {
+    /// Presses and releases `key` (a WebDriver key code, e.g. `'\u{E004}'`
+    /// for Tab) as a keyboard sends it, to the focused element.
+    pub async fn press(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let keys = KeyActions::new("keys".to_owned())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client
+            .perform_actions(keys)
+            .await
+            .expect("press a key");
+    }
+
     /// Waits until `probe` returns `Some`, polling; panics with `what` after
     /// [`PATIENCE`].
     pub async fn eventually<T, P, Fut>(&self, what: &str, mut probe: P) -> T

@@ -789,23 +789,13 @@ async fn a_link_past_the_filters_for_the_keyboard() {
     with_setup(setup, |page| async move {
         page.wait_for_markers().await;
         let hash = page.client.execute("return location.hash", vec![]).await.unwrap();
-        let key = |k: char| {
-            use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-            let client = page.client.clone();
-            async move {
-                let keys = KeyActions::new("keys".to_owned())
-                    .then(KeyAction::Down { value: k })
-                    .then(KeyAction::Up { value: k });
-                client.perform_actions(keys).await.expect("press a key");
-            }
-        };
         let hidden = "const r = document.querySelector('.skip-link').getBoundingClientRect(); return r.width * r.height;";
         assert!(page.client.execute(hidden, vec![]).await.unwrap().as_f64().unwrap() <= 1.0);
         page.client
             .execute("document.querySelector('.lang-switch').focus()", vec![])
             .await
             .unwrap();
-        key('\u{E004}').await;
+        page.press('\u{E004}').await;
         let focused = page
             .client
             .execute(
@@ -815,7 +805,7 @@ async fn a_link_past_the_filters_for_the_keyboard() {
             .await
             .unwrap();
         assert_eq!(focused, serde_json::json!(["跳到查找结果", true]), "Tab after the header");
-        key('\u{E007}').await;
+        page.press('\u{E007}').await;
         let at = page
             .eventually_js(
                 "the results heading focused",
@@ -927,31 +917,20 @@ async fn markers_are_one_tab_stop_and_wide_targets_in_elder_mode() {
             .execute("document.querySelector('.map g.marker[tabindex=\"0\"]').focus()", vec![])
             .await
             .unwrap();
-        // A real key press (WebDriver key codes), as a keyboard sends it.
-        let key = |k: char| {
-            use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-            let client = page.client.clone();
-            async move {
-                let keys = KeyActions::new("keys".to_owned())
-                    .then(KeyAction::Down { value: k })
-                    .then(KeyAction::Up { value: k });
-                client.perform_actions(keys).await.expect("press a key");
-            }
-        };
         let first = page.client.execute(active, vec![]).await.unwrap();
         assert!(first.as_str().unwrap().starts_with("第 1 个："), "{first}");
         // Arrow right, then End and Home.
-        key('\u{E014}').await;
+        page.press('\u{E014}').await;
         let second = page.client.execute(active, vec![]).await.unwrap();
         assert!(second.as_str().unwrap().starts_with("第 2 个："), "{second}");
-        key('\u{E010}').await;
+        page.press('\u{E010}').await;
         let last = page.client.execute(active, vec![]).await.unwrap();
         assert!(last.as_str().unwrap().starts_with(&format!("第 {markers} 个：")), "{last}");
-        key('\u{E011}').await;
+        page.press('\u{E011}').await;
         let home = page.client.execute(active, vec![]).await.unwrap();
         assert_eq!(home, first);
         // Tab leaves the map for the list's first row.
-        key('\u{E004}').await;
+        page.press('\u{E004}').await;
         let after_tab = page
             .client
             .execute("return !!document.activeElement.closest('.result-list')", vec![])
