@@ -282,48 +282,92 @@ pub fn marker_radius_px(elder: bool) -> f64 {
     if elder { 17.0 } else { 14.0 }
 }
 
+/// Points on the canvas by grid cells `size` canvas units wide (points off
+/// the canvas count in its edge cells), for finding the points near one
+/// without comparing every pair: `order` holds the points' indices cell by
+/// cell, cell `c`'s from `start[c]` to `start[c + 1]`.
+struct Cells {
+    size: f64,
+    columns: usize,
+    rows: usize,
+    start: Vec<usize>,
+    order: Vec<usize>,
+}
+
+impl Cells {
+    /// The cells of `points`; `size` is at least 1.
+    fn new(points: &[(f64, f64)], size: f64) -> Cells {
+        let mut cells = Cells {
+            size,
+            columns: (WIDTH / size) as usize + 1,
+            rows: (HEIGHT / size) as usize + 1,
+            start: Vec::new(),
+            order: vec![0; points.len()],
+        };
+        cells.start = vec![0; cells.columns * cells.rows + 1];
+        for &p in points {
+            let c = cells.index(p);
+            cells.start[c + 1] += 1;
+        }
+        for c in 1..cells.start.len() {
+            cells.start[c] += cells.start[c - 1];
+        }
+        let mut next = cells.start.clone();
+        for (i, &p) in points.iter().enumerate() {
+            let c = cells.index(p);
+            cells.order[next[c]] = i;
+            next[c] += 1;
+        }
+        cells
+    }
+
+    /// The column and row of the cell holding `(x, y)`.
+    fn cell(&self, (x, y): (f64, f64)) -> (usize, usize) {
+        let column = ((x / self.size).max(0.0) as usize).min(self.columns - 1);
+        let row = ((y / self.size).max(0.0) as usize).min(self.rows - 1);
+        (column, row)
+    }
+
+    fn index(&self, p: (f64, f64)) -> usize {
+        let (column, row) = self.cell(p);
+        row * self.columns + column
+    }
+
+    /// The points in the nine cells around `p`: every point within `size`
+    /// of it, and some farther.
+    fn near(&self, p: (f64, f64)) -> impl Iterator<Item = usize> + '_ {
+        let (column, row) = self.cell(p);
+        let (left, right) = (column.saturating_sub(1), (column + 2).min(self.columns));
+        (row.saturating_sub(1)..(row + 2).min(self.rows)).flat_map(move |r| {
+            let cells = r * self.columns + left..r * self.columns + right;
+            self.order[self.start[cells.start]..self.start[cells.end]]
+                .iter()
+                .copied()
+        })
+    }
+}
+
 /// Where the markers are drawn, given their facilities' places `at` in rank
-/// order (canvas units). A marker is drawn at its place unless others would
-/// cover part of it: markers whose places lie within `crowd` of the
-/// first-ranked of them are set around their mean place, `gap` apart, so
-/// that each number can be read and each marker tapped. Up to eight go on a
-/// ring, clockwise from the top in rank order; more go on a spiral whose
-/// turns are `gap` apart. Facilities in one building are the common case.
-/// A group takes the lowest-ranked marker not yet placed and every later
-/// one within `crowd` of it, so a chain of markers along a street is not
-/// pulled into one ring.
+/// order (canvas units). A marker is drawn at its place unless another
+/// would cover part of it (centres closer than `crowd`), in two steps:
+/// - markers whose places lie within `crowd` of the first-ranked of them
+///   are set around their mean place, `gap` apart, so that each number can
+///   be read and each marker tapped: up to eight on a ring, clockwise from
+///   the top in rank order, more on a spiral whose turns are `gap` apart.
+///   Facilities in one building are the common case. A group takes the
+///   lowest-ranked marker not yet placed and every later one within
+///   `crowd` of it, so a chain of markers along a street is not pulled
+///   into one ring;
+/// - then markers that still overlap (a ring that reaches a neighbour,
+///   neighbours a little closer than `crowd`) are pushed apart along the
+///   line between them to `gap`, a few rounds, each sharing the push; a
+///   map crowded beyond room may keep some overlaps.
 pub fn spread(at: &[(f64, f64)], crowd: f64, gap: f64) -> Vec<(f64, f64)> {
     let mut drawn = at.to_vec();
     if crowd < 1.0 || at.len() < 2 {
         return drawn;
     }
-    // The markers by grid cells `crowd` wide over the canvas (places off
-    // it count in the edge cells), so that a group is looked for in the
-    // nine cells around its first marker: `order` holds the ranks cell by
-    // cell, cell `c` from `start[c]` to `start[c + 1]`.
-    let columns = (WIDTH / crowd) as usize + 1;
-    let rows = (HEIGHT / crowd) as usize + 1;
-    let cell_of = |(x, y): (f64, f64)| {
-        let column = ((x / crowd).max(0.0) as usize).min(columns - 1);
-        let row = ((y / crowd).max(0.0) as usize).min(rows - 1);
-        (column, row)
-    };
-    let mut start = vec![0; columns * rows + 1];
-    for &p in at {
-        let (column, row) = cell_of(p);
-        start[row * columns + column + 1] += 1;
-    }
-    for c in 1..start.len() {
-        start[c] += start[c - 1];
-    }
-    let mut next = start.clone();
-    let mut order = vec![0; at.len()];
-    for (rank, &p) in at.iter().enumerate() {
-        let (column, row) = cell_of(p);
-        let c = row * columns + column;
-        order[next[c]] = rank;
-        next[c] += 1;
-    }
+    let cells = Cells::new(at, crowd);
     let mut grouped = vec![false; at.len()];
     let mut group = Vec::new();
     for seed in 0..at.len() {
@@ -331,16 +375,11 @@ pub fn spread(at: &[(f64, f64)], crowd: f64, gap: f64) -> Vec<(f64, f64)> {
             continue;
         }
         let (sx, sy) = at[seed];
-        let (column, row) = cell_of(at[seed]);
         group.clear();
-        for r in row.saturating_sub(1)..(row + 2).min(rows) {
-            let cells =
-                r * columns + column.saturating_sub(1)..r * columns + (column + 2).min(columns);
-            for &rank in &order[start[cells.start]..start[cells.end]] {
-                let (x, y) = at[rank];
-                if !grouped[rank] && (x - sx).hypot(y - sy) < crowd {
-                    group.push(rank);
-                }
+        for rank in cells.near(at[seed]) {
+            let (x, y) = at[rank];
+            if !grouped[rank] && (x - sx).hypot(y - sy) < crowd {
+                group.push(rank);
             }
         }
         linli_facilities::sort_short_by(&mut group, |a, b| a < b);
@@ -374,8 +413,37 @@ pub fn spread(at: &[(f64, f64)], crowd: f64, gap: f64) -> Vec<(f64, f64)> {
             }
         }
     }
+    for _ in 0..SPREAD_ROUNDS {
+        let cells = Cells::new(&drawn, crowd);
+        let mut pushed = false;
+        for i in 0..drawn.len() {
+            for j in cells.near(drawn[i]) {
+                let ((ax, ay), (bx, by)) = (drawn[i], drawn[j]);
+                let d = (bx - ax).hypot(by - ay);
+                if j <= i || d >= crowd {
+                    continue;
+                }
+                // Markers at one point part sideways.
+                let (ux, uy) = if d > 1e-9 {
+                    ((bx - ax) / d, (by - ay) / d)
+                } else {
+                    (1.0, 0.0)
+                };
+                let half = (gap - d) / 2.0;
+                drawn[i] = (ax - ux * half, ay - uy * half);
+                drawn[j] = (bx + ux * half, by + uy * half);
+                pushed = true;
+            }
+        }
+        if !pushed {
+            break;
+        }
+    }
     drawn
 }
+
+/// The most rounds in which [`spread`] pushes overlapping markers apart.
+const SPREAD_ROUNDS: usize = 8;
 
 /// How far from a marker's centre a tap still chooses it, in CSS pixels:
 /// half of a 24 px target (WCAG 2.5.8), or of a 48 px one in 长辈模式.
@@ -781,20 +849,31 @@ mod tests {
         assert_eq!(touch_radius_px(true), 2.0 * touch_radius_px(false));
     }
 
+    fn no_two_closer(points: &[(f64, f64)], min: f64) {
+        for (i, a) in points.iter().enumerate() {
+            for b in &points[i + 1..] {
+                assert!(
+                    (a.0 - b.0).hypot(a.1 - b.1) >= min - 1e-9,
+                    "{a:?} and {b:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn markers_at_one_place_are_set_apart_and_others_stay_put() {
         let dist = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).hypot(a.1 - b.1);
-        // Three in one building, one a little apart, one far away.
+        // Three in one building, one 60 units away, one far away.
         let at = [
             (200.0, 200.0),
             (201.0, 199.0),
             (420.0, 100.0),
             (200.0, 201.0),
-            (230.0, 200.0),
+            (260.0, 200.0),
         ];
         let drawn = spread(&at, 20.0, 32.0);
         assert_eq!(drawn[2], at[2], "a marker alone stays at its place");
-        assert_eq!(drawn[4], at[4], "30 units away is not crowded");
+        assert_eq!(drawn[4], at[4], "one the ring does not reach stays too");
         let ring = [drawn[0], drawn[1], drawn[3]];
         for (i, a) in ring.iter().enumerate() {
             for b in &ring[i + 1..] {
@@ -823,6 +902,25 @@ mod tests {
             let centre = ((chain[pair.0].0 + chain[pair.1].0) / 2.0, 50.0);
             assert!((dist(drawn[pair.0], centre) - 16.0).abs() < 1e-9);
         }
+        // A marker that the ring reaches (the ring's right one is 16 units
+        // from it) is pushed clear, and so is the ring's marker.
+        let reached = [
+            (200.0, 200.0),
+            (201.0, 199.0),
+            (200.0, 201.0),
+            (230.0, 200.0),
+        ];
+        let drawn = spread(&reached, 20.0, 32.0);
+        assert!(drawn[3] != reached[3]);
+        no_two_closer(&drawn, 20.0);
+        // A crowded map that still has room: 60 markers over a quarter of
+        // the canvas, seeded, a third of them in pairs at one place.
+        let mut seeded = linli_facilities::seeded::SplitMix64::new(7);
+        let mut crowded: Vec<(f64, f64)> = (0..40)
+            .map(|_| (200.0 + 320.0 * seeded.unit(), 100.0 + 200.0 * seeded.unit()))
+            .collect();
+        crowded.extend_from_slice(&crowded.clone()[..20]);
+        no_two_closer(&spread(&crowded, 20.0, 24.0), 20.0);
         // Places off the canvas are grouped too (they share the edge cells).
         let off = [
             (-50.0, -50.0),
