@@ -818,6 +818,48 @@ async fn a_link_past_the_filters_for_the_keyboard() {
     .await;
 }
 
+/// Waits until no two of the map's markers overlap on screen (they are
+/// redrawn once the map's size is known), and gives each one's centre,
+/// width and facility id.
+async fn markers_apart(page: &FinderPage) -> serde_json::Value {
+    page.eventually_js(
+        "markers that do not overlap",
+        "const c = [...document.querySelectorAll('.map g.marker[tabindex]')].map(m => {
+           const r = m.querySelector('circle').getBoundingClientRect();
+           return [r.x + r.width / 2, r.y + r.height / 2, r.width, m.dataset.id];
+         });
+         for (let i = 0; i < c.length; i++) for (let j = i + 1; j < c.length; j++)
+           if (Math.hypot(c[i][0] - c[j][0], c[i][1] - c[j][1]) < Math.min(c[i][2], c[j][2]) - 1) return null;
+         return c;",
+    )
+    .await
+}
+
+/// A 30-minute walk from the middle of 东四 on a phone: 34 markers, close
+/// enough for rings of markers to reach their neighbours. None covers
+/// another.
+#[tokio::test]
+async fn a_crowded_map_keeps_every_marker_clear() {
+    let setup = Setup {
+        query: "walk=30&pos=116.41700,39.92900&src=map".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, |page| async move {
+        phone_screen(&page.client, 390, 844, 2.0).await;
+        page.client.refresh().await.expect("reload");
+        let markers = page.wait_for_markers().await;
+        assert!(
+            markers >= 30,
+            "the sample suits this test: {markers} markers"
+        );
+        assert_eq!(
+            markers_apart(&page).await.as_array().unwrap().len(),
+            markers
+        );
+    })
+    .await;
+}
+
 /// Three of the results from here are in one place. Their markers are set
 /// apart on a ring around it, so that no marker covers another, each
 /// number can be read, and a tap on each marker chooses its facility.
@@ -832,19 +874,7 @@ async fn markers_at_one_place_are_set_apart_and_each_can_be_tapped() {
         page.client.refresh().await.expect("reload");
         let markers = page.wait_for_markers().await;
         assert!(markers >= 5, "the sample suits this test: {markers} markers");
-        let circles = "[...document.querySelectorAll('.map g.marker[tabindex]')].map(m => { const r = m.querySelector('circle').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2, r.width, m.dataset.id]; })";
-        // Redrawn once the map's size is known: wait for the layout to settle.
-        let settled = page
-            .eventually_js(
-                "markers that do not overlap",
-                &format!(
-                    "const c = {circles}; for (let i = 0; i < c.length; i++) for (let j = i + 1; j < c.length; j++)
-                       if (Math.hypot(c[i][0] - c[j][0], c[i][1] - c[j][1]) < Math.min(c[i][2], c[j][2]) - 1) return null;
-                     return c;"
-                ),
-            )
-            .await;
-        for marker in settled.as_array().unwrap() {
+        for marker in markers_apart(&page).await.as_array().unwrap() {
             let id = marker[3].as_str().unwrap().to_owned();
             // Choosing scrolls the list, so find the marker where it is now.
             page.client
