@@ -225,6 +225,23 @@ impl Fit {
         }
     }
 
+    /// `p` (canvas units) moved, if need be, so that a circle of `radius`
+    /// around it lies in the part of the canvas on screen.
+    pub fn keep_in_view(&self, (x, y): (f64, f64), radius: f64) -> (f64, f64) {
+        let right = WIDTH - self.left;
+        let clamp = |v: f64, low: f64, high: f64| {
+            if low > high {
+                (low + high) / 2.0
+            } else {
+                v.max(low).min(high)
+            }
+        };
+        (
+            clamp(x, self.left + radius, right - radius),
+            clamp(y, self.top + radius, self.bottom - radius),
+        )
+    }
+
     /// The canvas point `x`, `y` CSS pixels from the box's top left corner.
     pub fn to_canvas(&self, x: f64, y: f64) -> (f64, f64) {
         (
@@ -234,9 +251,9 @@ impl Fit {
     }
 }
 
-/// Keeps the map's `--u` (and `units`) at the canvas units per CSS pixel of
-/// the drawn map, and `--left` and `--bottom` at the canvas's visible edges
-/// ([`Fit`]).
+/// Keeps the map's `--u` at the canvas units per CSS pixel of the drawn
+/// map, `--left` and `--bottom` at the canvas's visible edges, and `fit`
+/// at the whole [`Fit`].
 /// The SVG scales its [`WIDTH`]-unit canvas to its box, which on a phone
 /// is about half as wide; the CSS scales markers, their numbers, the
 /// position and the scale's label by `--u`, so that they keep one size on
@@ -245,7 +262,7 @@ impl Fit {
 /// map's box (a layout breakpoint, a scroll bar appearing), not only a
 /// resized window. Set through the CSS object model: the content security
 /// policy refuses `style` attributes.
-fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>, units: RwSignal<f64>) {
+fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>, fit_now: RwSignal<Fit>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     svg_ref.on_load(move |svg| {
@@ -260,10 +277,15 @@ fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>, units: RwSignal<f64>) {
                 let _ = style.set_property("--u", &crate::num::fixed(fit.units_per_px, 3));
                 let _ = style.set_property("--left", &px(fit.left));
                 let _ = style.set_property("--bottom", &px(fit.bottom));
-                // Markers are spread by their size in canvas units; a
-                // change under 1 % would not move one by a unit.
-                if (fit.units_per_px / units.get_untracked() - 1.0).abs() > 0.01 {
-                    units.set(fit.units_per_px);
+                // Markers are spread by their size in canvas units and kept
+                // in the visible part: small changes are let go, so that a
+                // resize does not spread the markers again at every step.
+                let was = fit_now.get_untracked();
+                if (fit.units_per_px / was.units_per_px - 1.0).abs() > 0.01
+                    || (fit.left - was.left).abs() > 1.0
+                    || (fit.top - was.top).abs() > 1.0
+                {
+                    fit_now.set(fit);
                 }
             }
         });
@@ -348,8 +370,8 @@ impl Cells {
 }
 
 /// Where the markers are drawn, given their facilities' places `at` in rank
-/// order (canvas units). A marker is drawn at its place unless another
-/// would cover part of it (centres closer than `crowd`), in two steps:
+/// order (canvas units). A marker is drawn at its place unless another's
+/// centre is closer than `crowd` (a marker's width), in two steps:
 /// - markers whose places lie within `crowd` of the first-ranked of them
 ///   are set around their mean place, `gap` apart, so that each number can
 ///   be read and each marker tapped: up to eight on a ring, clockwise from
@@ -364,7 +386,7 @@ impl Cells {
 ///   map crowded beyond room may keep some overlaps.
 pub fn spread(at: &[(f64, f64)], crowd: f64, gap: f64) -> Vec<(f64, f64)> {
     let mut drawn = at.to_vec();
-    if crowd < 1.0 || at.len() < 2 {
+    if crowd.is_nan() || crowd < 1.0 || at.len() < 2 {
         return drawn;
     }
     let cells = Cells::new(at, crowd);
@@ -420,7 +442,7 @@ pub fn spread(at: &[(f64, f64)], crowd: f64, gap: f64) -> Vec<(f64, f64)> {
             for j in cells.near(drawn[i]) {
                 let ((ax, ay), (bx, by)) = (drawn[i], drawn[j]);
                 let d = (bx - ax).hypot(by - ay);
-                if j <= i || d >= crowd {
+                if j <= i || d.is_nan() || d >= crowd {
                     continue;
                 }
                 // Markers at one point part sideways.
@@ -563,19 +585,23 @@ pub fn Map(
 ) -> impl IntoView {
     let view = Memo::new(move |_| View::fit(origin.get(), radius_m.get()));
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
-    // Canvas units per CSS pixel, measured once the map is laid out.
-    let units = RwSignal::new(1.0);
-    keep_fit(svg_ref, units);
+    // Where the canvas lies in the map's box, measured once it is laid out.
+    let fit = RwSignal::new(Fit::of_box(WIDTH, HEIGHT));
+    keep_fit(svg_ref, fit);
     // Each result's place on the canvas and where its marker is drawn:
     // markers that would overlap (centres closer than a marker's width)
-    // are set apart, a marker's width and 4 px between centres.
+    // are set apart, a marker's width and 4 px between centres, and kept
+    // wholly in the part of the canvas on screen.
     let placed = Memo::new(move |_| {
         let v = view.get();
-        let u = units.get();
-        let width = 2.0 * marker_radius_px(elder.get()) * u;
+        let f = fit.get();
+        let radius = marker_radius_px(elder.get()) * f.units_per_px;
         rows.with(|rows| {
             let at: Vec<(f64, f64)> = rows.iter().map(|row| v.to_canvas(row.position())).collect();
-            let drawn = spread(&at, width, width + 4.0 * u);
+            let mut drawn = spread(&at, 2.0 * radius, 2.0 * radius + 4.0 * f.units_per_px);
+            for p in &mut drawn {
+                *p = f.keep_in_view(*p, radius);
+            }
             at.into_iter().zip(drawn).collect::<Vec<_>>()
         })
     });
@@ -747,9 +773,10 @@ pub fn Map(
     let places = move || {
         placed.with(|p| {
             let mut d = String::new();
-            for &((x, y), drawn) in p {
-                if (x, y) != drawn {
-                    d.push_str(&format!("M{} {}h0", x.round() as i32, y.round() as i32));
+            for &((x, y), (mx, my)) in p {
+                let (x, y) = (x.round() as i32, y.round() as i32);
+                if (x, y) != (mx.round() as i32, my.round() as i32) {
+                    d.push_str(&format!("M{x} {y}h0"));
                 }
             }
             d
@@ -826,6 +853,11 @@ mod tests {
         assert!((x - WIDTH / 2.0).abs() < 1e-9 && (y - HEIGHT / 2.0).abs() < 1e-9);
         // The walking range (FILL of the height each side) stays in view.
         assert!(square.left < WIDTH / 2.0 - FILL * HEIGHT);
+        // A marker near a cut-off side is moved back into view, whole.
+        assert_eq!(square.keep_in_view((125.0, 200.0), 20.0), (140.0, 200.0));
+        assert_eq!(square.keep_in_view((600.0, 395.0), 20.0), (500.0, 380.0));
+        assert_eq!(square.keep_in_view((320.0, 200.0), 20.0), (320.0, 200.0));
+        assert_eq!(wide.keep_in_view((10.0, 10.0), 20.0), (20.0, 20.0));
         // A box wider than the canvas cuts top and bottom instead.
         let flat = Fit::of_box(800.0, 200.0);
         assert!(flat.top > 0.0 && flat.bottom < HEIGHT && flat.left == 0.0);
@@ -914,7 +946,7 @@ mod tests {
         assert!(drawn[3] != reached[3]);
         no_two_closer(&drawn, 20.0);
         // A crowded map that still has room: 60 markers over a quarter of
-        // the canvas, seeded, a third of them in pairs at one place.
+        // the canvas, seeded, 20 of the 40 places twice.
         let mut seeded = linli_facilities::seeded::SplitMix64::new(7);
         let mut crowded: Vec<(f64, f64)> = (0..40)
             .map(|_| (200.0 + 320.0 * seeded.unit(), 100.0 + 200.0 * seeded.unit()))

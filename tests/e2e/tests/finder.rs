@@ -835,6 +835,25 @@ async fn markers_apart(page: &FinderPage) -> serde_json::Value {
     .await
 }
 
+/// Checks that some marker was moved from its place: a line leads from it
+/// to a dot there.
+async fn assert_leaders_drawn(page: &FinderPage) {
+    let drawn = page
+        .client
+        .execute(
+            "return [document.querySelector('.map path.leaders').getAttribute('d'), document.querySelector('.map path.places').getAttribute('d')]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for d in drawn.as_array().unwrap() {
+        assert!(
+            d.as_str().is_some_and(|d| d.starts_with('M')),
+            "lines and dots for moved markers: {drawn}"
+        );
+    }
+}
+
 /// A 30-minute walk from the middle of 东四 on a phone: 34 markers, close
 /// enough for rings of markers to reach their neighbours. None covers
 /// another.
@@ -856,6 +875,19 @@ async fn a_crowded_map_keeps_every_marker_clear() {
             markers_apart(&page).await.as_array().unwrap().len(),
             markers
         );
+        assert_leaders_drawn(&page).await;
+        // Every marker wholly on the map, whose sides are cut off on a phone.
+        let outside = page
+            .client
+            .execute(
+                "const box = document.querySelector('.map svg').getBoundingClientRect();
+                 return [...document.querySelectorAll('.map g.marker[tabindex] circle')].map(c => c.getBoundingClientRect())
+                   .filter(r => r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1).length;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(outside, 0, "markers cut off at the map's edge");
     })
     .await;
 }
@@ -874,7 +906,9 @@ async fn markers_at_one_place_are_set_apart_and_each_can_be_tapped() {
         page.client.refresh().await.expect("reload");
         let markers = page.wait_for_markers().await;
         assert!(markers >= 5, "the sample suits this test: {markers} markers");
-        for marker in markers_apart(&page).await.as_array().unwrap() {
+        let apart = markers_apart(&page).await;
+        assert_leaders_drawn(&page).await;
+        for marker in apart.as_array().unwrap() {
             let id = marker[3].as_str().unwrap().to_owned();
             // Choosing scrolls the list, so find the marker where it is now.
             page.client
