@@ -264,14 +264,30 @@ mod tests {
         assert!(text.contains("default-run = \"collector\""), "{text}");
     }
 
-    /// A fresh site for one test; tests run in parallel, so each has its own.
-    fn root(test: &str) -> PathBuf {
+    /// A site made for one test and removed when dropped; tests run in
+    /// parallel, so each has its own.
+    struct Site(PathBuf);
+
+    impl std::ops::Deref for Site {
+        type Target = PathBuf;
+        fn deref(&self) -> &PathBuf {
+            &self.0
+        }
+    }
+
+    impl Drop for Site {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn root(test: &str) -> Site {
         let dir = std::env::temp_dir().join(format!("linli-serve-{test}-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("data")).unwrap();
         std::fs::write(dir.join("index.html"), "<!doctype html><title>x</title>").unwrap();
         std::fs::write(dir.join("linli-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
         std::fs::write(dir.join("data/sample.geojson"), "{}").unwrap();
-        dir
+        Site(dir)
     }
 
     fn head(response: &[u8]) -> String {
