@@ -756,32 +756,22 @@ pub fn Map(
             </g>
         })
     };
-    // A line from each marker drawn away from its place to a dot there.
-    let leaders = move || {
+    // A line from each marker drawn away from its place to a dot there:
+    // the two paths' `d`, made in one pass.
+    let moved = Memo::new(move |_| {
         placed.with(|p| {
-            let mut d = String::new();
+            let (mut lines, mut dots) = (String::new(), String::new());
             for &((x, y), (mx, my)) in p {
                 let (x, y) = (x.round() as i32, y.round() as i32);
                 let (mx, my) = (mx.round() as i32, my.round() as i32);
                 if (x, y) != (mx, my) {
-                    d.push_str(&format!("M{mx} {my}L{x} {y}"));
+                    lines.push_str(&format!("M{mx} {my}L{x} {y}"));
+                    dots.push_str(&format!("M{x} {y}h0"));
                 }
             }
-            d
+            (lines, dots)
         })
-    };
-    let places = move || {
-        placed.with(|p| {
-            let mut d = String::new();
-            for &((x, y), (mx, my)) in p {
-                let (x, y) = (x.round() as i32, y.round() as i32);
-                if (x, y) != (mx.round() as i32, my.round() as i32) {
-                    d.push_str(&format!("M{x} {y}h0"));
-                }
-            }
-            d
-        })
-    };
+    });
     let caption = match lang {
         Lang::Zh => {
             "地图：圆圈为步行范围，数字为结果序号。点按地图可把查找位置移到该处；用键盘时，方向键在结果之间移动。"
@@ -811,8 +801,8 @@ pub fn Map(
                 // In a task after the list's: the frame keeps its size, and
                 // a long list of markers would otherwise hold up the list.
                 <Later always=true>
-                    <path class="leaders" aria-hidden="true" d=leaders />
-                    <path class="places" aria-hidden="true" d=places />
+                    <path class="leaders" aria-hidden="true" d=move || moved.with(|m| m.0.clone()) />
+                    <path class="places" aria-hidden="true" d=move || moved.with(|m| m.1.clone()) />
                     <For each=move || 0..rows.with(Vec::len) key=|rank| *rank children=marker />
                     {nearest}
                     {highlight}

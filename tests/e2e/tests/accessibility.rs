@@ -164,21 +164,14 @@ async fn reflows_on(width: u32, elder: bool, english: bool, phone: bool) {
         // From 360 px on, a stretch of a day's hours keeps to one line,
         // today's bold one too.
         if width >= 360 {
-            let broken = page
-                .client
-                .execute(
-                    "return [...document.querySelectorAll('.week .span')].filter(s => {
-                       const text = document.createRange(); text.selectNodeContents(s);
-                       return text.getClientRects().length > 1;
-                     }).map(s => s.textContent);",
-                    vec![],
-                )
+            let broken: Vec<_> = lines_of(&page, ".week .span")
                 .await
-                .expect("measure the hours");
-            assert_eq!(
-                broken,
-                serde_json::json!([]),
-                "hours broken across lines, {at}"
+                .into_iter()
+                .filter(|(_, lines)| *lines > 1)
+                .collect();
+            assert!(
+                broken.is_empty(),
+                "hours broken across lines, {at}: {broken:?}"
             );
         }
         page.click(".survey-link").await;
@@ -217,20 +210,22 @@ async fn english_fits_its_boxes_on_a_360_px_phone_in_elder_mode() {
     reflows_at(360, true, true).await;
 }
 
-/// The lines each of the nine functions' names is drawn on, by name.
-async fn name_lines(page: &FinderPage) -> Vec<(String, usize)> {
+/// The text of each element matching `css` and the number of lines it is
+/// drawn on (measured over its text, since a flex item or an inline block
+/// is one box however many lines it holds).
+async fn lines_of(page: &FinderPage, css: &str) -> Vec<(String, usize)> {
     let found = page
         .client
         .execute(
-            "return [...document.querySelectorAll('.function-choice span')].map(s => {
-               const text = document.createRange(); text.selectNodeContents(s);
-               return [s.textContent, text.getClientRects().length];
+            "return [...document.querySelectorAll(arguments[0])].map(e => {
+               const text = document.createRange(); text.selectNodeContents(e);
+               return [e.textContent, text.getClientRects().length];
              });",
-            vec![],
+            vec![serde_json::json!(css)],
         )
         .await
-        .expect("measure the names");
-    serde_json::from_value(found).expect("names and line counts")
+        .expect("count the lines");
+    serde_json::from_value(found).expect("texts and line counts")
 }
 
 /// Each function's name stays on one line beside its icon (婴幼儿托育, the
@@ -242,10 +237,10 @@ async fn function_names_keep_to_one_line() {
         for width in [375, 1280, 1440] {
             phone_screen(&page.client, width, 800, 1.0).await;
             page.eventually("the nine functions", || async {
-                (name_lines(&page).await.len() == 10).then_some(())
+                (lines_of(&page, ".function-choice span").await.len() == 10).then_some(())
             })
             .await;
-            let broken: Vec<_> = name_lines(&page)
+            let broken: Vec<_> = lines_of(&page, ".function-choice span")
                 .await
                 .into_iter()
                 .filter(|(_, lines)| *lines != 1)
