@@ -7,8 +7,11 @@
 //! and the sender tries again with backoff (2 s doubling to 2 minutes, or
 //! the `Retry-After` the collector asks for), and at once when the browser
 //! comes back online. A record the collector refuses for good (`4xx`) is
-//! kept too, marked with the reason, never dropped. Problem reports use it
-//! today; the needs survey will.
+//! kept too, marked with the reason, never dropped. Every open tab runs a
+//! sender over the same records; a sender writes a record back after a
+//! failed attempt only if it is still there ([`update`]), so a record
+//! another tab delivered meanwhile does not come back. Problem reports and
+//! the needs survey's answers use it.
 
 use std::cell::RefCell;
 
@@ -20,7 +23,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    IdbDatabase, IdbObjectStoreParameters, IdbRequest, IdbTransaction, IdbTransactionMode,
+    IdbDatabase, IdbObjectStore, IdbObjectStoreParameters, IdbRequest, IdbTransaction,
+    IdbTransactionMode,
 };
 
 const DB_NAME: &str = "linli";
@@ -116,19 +120,51 @@ async fn open() -> Result<IdbDatabase, String> {
     Ok(request_done(&request).await?.unchecked_into())
 }
 
-/// Stores `record` (replacing one with the same id) and waits for the
-/// commit.
-pub async fn put(record: &Record) -> Result<(), String> {
+/// `record` as the object IndexedDB stores.
+fn to_js(record: &Record) -> Result<JsValue, String> {
+    let json = serde_json::to_string(record).map_err(|e| e.to_string())?;
+    js_sys::JSON::parse(&json).map_err(js_error)
+}
+
+/// A read-write transaction on the outbox.
+async fn writing() -> Result<(IdbTransaction, IdbObjectStore), String> {
     let db = open().await?;
     let tx = db
         .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
         .map_err(js_error)?;
-    let json = serde_json::to_string(record).map_err(|e| e.to_string())?;
-    let value = js_sys::JSON::parse(&json).map_err(js_error)?;
-    tx.object_store(STORE)
-        .map_err(js_error)?
-        .put(&value)
+    let store = tx.object_store(STORE).map_err(js_error)?;
+    Ok((tx, store))
+}
+
+/// Stores `record` (replacing one with the same id) and waits for the
+/// commit.
+pub async fn put(record: &Record) -> Result<(), String> {
+    let value = to_js(record)?;
+    let (tx, store) = writing().await?;
+    store.put(&value).map_err(js_error)?;
+    committed(&tx).await
+}
+
+/// Writes `record` back after an attempt to send it, unless it has left
+/// the outbox since it was read: delivered and removed by the sender of
+/// another tab, whose pass read the same records. A failed attempt never
+/// brings back a record that is gone. Waits for the commit.
+pub async fn update(record: &Record) -> Result<(), String> {
+    let value = to_js(record)?;
+    let (tx, store) = writing().await?;
+    let counting = store
+        .count_with_key(&JsValue::from_str(&record.id))
         .map_err(js_error)?;
+    let counted = counting.clone();
+    // In the count's own success event, while the transaction is active.
+    let write = Closure::once_into_js(move || {
+        if counted.result().ok().and_then(|n| n.as_f64()) == Some(1.0) {
+            // A write that fails fails the transaction, which `committed`
+            // reports.
+            let _ = store.put(&value);
+        }
+    });
+    counting.set_onsuccess(Some(write.unchecked_ref()));
     committed(&tx).await
 }
 
@@ -151,14 +187,8 @@ pub async fn all() -> Result<Vec<Record>, String> {
 
 /// Removes the record `id` once the collector has it.
 pub async fn remove(id: &str) -> Result<(), String> {
-    let db = open().await?;
-    let tx = db
-        .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
-        .map_err(js_error)?;
-    tx.object_store(STORE)
-        .map_err(js_error)?
-        .delete(&JsValue::from_str(id))
-        .map_err(js_error)?;
+    let (tx, store) = writing().await?;
+    store.delete(&JsValue::from_str(id)).map_err(js_error)?;
     committed(&tx).await
 }
 
@@ -287,11 +317,11 @@ async fn flush() -> (Waiting, Option<u64>) {
             }
             Outcome::Refused(reason) => {
                 record.refused = Some(reason);
-                let _ = put(&record).await;
+                let _ = update(&record).await;
                 waiting.refused += 1;
             }
             Outcome::Later(after) => {
-                let _ = put(&record).await;
+                let _ = update(&record).await;
                 waiting.pending += 1 + pending.len();
                 retry_after = after;
                 break;

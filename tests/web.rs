@@ -570,3 +570,34 @@ async fn the_outbox_keeps_records_until_they_are_removed() {
     let left = outbox::all().await.unwrap();
     assert!(!left.iter().any(|r| r.id == record.id), "removed");
 }
+
+#[wasm_bindgen_test]
+async fn a_failed_attempt_never_brings_back_a_record_that_left_the_outbox() {
+    use linli::outbox::{self, Record};
+    let record = Record {
+        id: "web-test-0002".to_owned(),
+        path: "http://127.0.0.1:9/api/v1/reports".to_owned(),
+        body: "{\"kind\":\"other\"}".to_owned(),
+        attempts: 0,
+        refused: None,
+    };
+    let attempts_of = |records: Vec<Record>| {
+        records
+            .into_iter()
+            .find(|r| r.id == record.id)
+            .map(|r| r.attempts)
+    };
+    outbox::put(&record).await.unwrap();
+    // A sender's pass read it and failed to deliver it: written back.
+    let tried = Record {
+        attempts: 7,
+        ..record.clone()
+    };
+    outbox::update(&tried).await.unwrap();
+    assert_eq!(attempts_of(outbox::all().await.unwrap()), Some(7));
+    // Another tab's sender delivered and removed it meanwhile: the first
+    // sender's write-back must not store it again.
+    outbox::remove(&record.id).await.unwrap();
+    outbox::update(&tried).await.unwrap();
+    assert_eq!(attempts_of(outbox::all().await.unwrap()), None);
+}
