@@ -161,6 +161,53 @@ pub fn shade(score: Option<f64>) -> Option<u8> {
     score.map(|s| (s * 10.0).floor().clamp(0.0, 4.0) as u8)
 }
 
+/// The legend's label of each shade step (0 to 4), as [`shade`] divides
+/// gap scores; each range includes its lower bound.
+pub const SHADE_LABELS: [&str; 5] = ["<0.1", "0.1–0.2", "0.2–0.3", "0.3–0.4", "≥0.4"];
+
+/// The radius of a community's dot on the gap map, in canvas units: 10,
+/// or less where communities lie close together (0.45 of the median
+/// distance from a dot's centre to its nearest neighbour's, so that most
+/// dots keep clear of their neighbours), and never under 3, to stay
+/// visible. `points` are the dots' centres, in canvas units.
+pub fn dot_radius(points: &[(f64, f64)]) -> f64 {
+    const LARGEST: f64 = 10.0;
+    const SMALLEST: f64 = 3.0;
+    let mut by_x: Vec<(f64, f64)> = points
+        .iter()
+        .copied()
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect();
+    if by_x.len() < 2 {
+        return LARGEST;
+    }
+    by_x.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Each dot's nearest neighbour, sweeping out from it along x on either
+    // side until the x distance alone is no nearer than the nearest found.
+    let mut nearest: Vec<f64> = (0..by_x.len())
+        .map(|i| {
+            let (x, y) = by_x[i];
+            let mut best = f64::INFINITY;
+            for &(ox, oy) in &by_x[i + 1..] {
+                if ox - x >= best {
+                    break;
+                }
+                best = best.min((ox - x).hypot(oy - y));
+            }
+            for &(ox, oy) in by_x[..i].iter().rev() {
+                if x - ox >= best {
+                    break;
+                }
+                best = best.min((x - ox).hypot(oy - y));
+            }
+            best
+        })
+        .collect();
+    nearest.sort_by(f64::total_cmp);
+    let median = nearest[nearest.len() / 2];
+    (0.45 * median).clamp(SMALLEST, LARGEST)
+}
+
 /// One community on the gap map.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapPoint {
@@ -174,14 +221,30 @@ pub struct MapPoint {
     pub score: Option<f64>,
 }
 
+/// The gap map's canvas: [`crate::map::WIDTH`] units wide and `height`
+/// high, with the communities on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapMap {
+    /// The view the communities are fitted to (for the scale bar).
+    pub view: View,
+    /// The canvas height, in map pixels: taller for a district taller than
+    /// wide, up to [`GAP_MAP_TALLEST`].
+    pub height: f64,
+    /// The communities.
+    pub points: Vec<MapPoint>,
+}
+
+/// The gap map's greatest canvas height, in map pixels.
+pub const GAP_MAP_TALLEST: f64 = 720.0;
+
 /// The communities on the map (of one sub-district, when chosen), fitted
-/// to the canvas, with their gap scores for `function`.
+/// to a canvas of their area's shape, with their gap scores for `function`.
 pub fn map_points(
     communities: &[CommunitySupply],
     gaps: &[Gap],
     function: ServiceFunction,
     subdistrict: Option<&str>,
-) -> Vec<MapPoint> {
+) -> GapMap {
     use linli_facilities::geometry::LonLat;
     let shown: Vec<&CommunitySupply> = communities
         .iter()
@@ -202,14 +265,15 @@ pub fn map_points(
         let o = crate::SAMPLE_ORIGIN;
         bbox = [o.lon, o.lat, o.lon, o.lat];
     }
-    let view = View::fit_box(
+    let (view, height) = View::fit_box(
         [bbox[0] - pad, bbox[1] - pad, bbox[2] + pad, bbox[3] + pad],
         0.9,
+        GAP_MAP_TALLEST,
     );
-    shown
+    let points = shown
         .iter()
         .map(|c| {
-            let (x, y) = view.to_canvas(LonLat::new(c.lon, c.lat));
+            let (x, y) = view.to_canvas_of_height(LonLat::new(c.lon, c.lat), height);
             let score = gaps
                 .iter()
                 .find(|g| {
@@ -225,7 +289,12 @@ pub fn map_points(
                 score,
             }
         })
-        .collect()
+        .collect();
+    GapMap {
+        view,
+        height,
+        points,
+    }
 }
 
 fn session() -> Option<web_sys::Storage> {
@@ -706,15 +775,18 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             let Some(supply) = &d.supply else {
                 return view! { <p>{lang.pick("服务器没有载入设施数据，无法计算供给。", "The server has no facility data loaded, so supply cannot be counted.")}</p> }.into_any();
             };
-            let mut points = map_points(&supply.communities, &d.gaps, f, sub.as_deref());
+            let GapMap { view: fitted, height, mut points } = map_points(&supply.communities, &d.gaps, f, sub.as_deref());
             // Communities with a published gap are drawn last, on top.
             points.sort_by(|a, b| a.score.partial_cmp(&b.score).unwrap_or(std::cmp::Ordering::Equal));
+            let radius = dot_radius(&points.iter().map(|p| (p.x, p.y)).collect::<Vec<_>>());
+            // Hollow dots (too few answers to publish) are smaller.
+            let (published_r, hollow_r) = (crate::num::fixed(radius, 1), crate::num::fixed(radius * 0.6, 1));
             let label = match lang {
                 Lang::Zh => format!("各社区{}缺口地图：颜色越深缺口越大，空心圆为数据不足", function_label(f, lang)),
                 Lang::En => format!("Map of the {} gap by community: darker is a larger gap; hollow circles lack data", function_label(f, lang)),
             };
             view! {
-                <svg class="gap-map" viewBox=format!("0 0 {} {}", crate::map::WIDTH, crate::map::HEIGHT) role="img" aria-label=label>
+                <svg class="gap-map" viewBox=format!("0 0 {} {}", crate::map::WIDTH, height.round()) role="img" aria-label=label>
                     {points
                         .into_iter()
                         .map(|MapPoint { x, y, community: name, score }| {
@@ -727,18 +799,23 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                                 None => format!("{name} {}", lang.pick("数据不足", "not enough data")),
                             };
                             view! {
-                                <circle cx=crate::num::fixed(x, 1) cy=crate::num::fixed(y, 1) r=if score.is_some() { "10" } else { "6" } class=class>
+                                <circle cx=crate::num::fixed(x, 1) cy=crate::num::fixed(y, 1) r=if score.is_some() { published_r.clone() } else { hollow_r.clone() } class=class>
                                     <title>{title}</title>
                                 </circle>
                             }
                         })
                         .collect_view()}
+                    {crate::map::scale_bar(&fitted, height)}
                 </svg>
                 <p class="legend">
                     {lang.pick("缺口分：", "Gap score: ")}
-                    <span class="item"><span class="key shade0"></span>"<0.1"</span>
-                    <span class="item"><span class="key shade2"></span>"0.2–0.3"</span>
-                    <span class="item"><span class="key shade4"></span>"≥0.4"</span>
+                    {SHADE_LABELS
+                        .iter()
+                        .enumerate()
+                        .map(|(step, label)| view! {
+                            <span class="item"><span class=format!("key shade{step}")></span>{*label}</span>
+                        })
+                        .collect_view()}
                     <span class="item"><span class="key no-data"></span>{lang.pick("数据不足", "not enough data")}</span>
                 </p>
             }
@@ -895,20 +972,23 @@ mod tests {
             score: 0.5,
         };
         let gaps = [gap];
-        let all = map_points(&communities, &gaps, ServiceFunction::Meals, None);
+        let map = map_points(&communities, &gaps, ServiceFunction::Meals, None);
+        // Taller than wide, with the padding: a taller canvas.
+        assert!(map.height > crate::map::HEIGHT && map.height <= GAP_MAP_TALLEST);
+        let all = map.points;
         assert_eq!(all.len(), 3);
         for p in &all {
             assert!((0.0..=crate::map::WIDTH).contains(&p.x), "{p:?}");
-            assert!((0.0..=crate::map::HEIGHT).contains(&p.y), "{p:?}");
+            assert!((0.0..=map.height).contains(&p.y), "{p:?}");
         }
         // North is up and east is right.
         assert!(all[2].x > all[0].x && all[2].y < all[0].y);
         assert_eq!(all[1].score, Some(0.5));
         assert_eq!(all[0].score, None);
         // Another function has no published gap here.
-        let elder = map_points(&communities, &gaps, ServiceFunction::ElderCare, None);
+        let elder = map_points(&communities, &gaps, ServiceFunction::ElderCare, None).points;
         assert!(elder.iter().all(|p| p.score.is_none()));
-        let one = map_points(&communities, &gaps, ServiceFunction::Meals, Some("乙街道"));
+        let one = map_points(&communities, &gaps, ServiceFunction::Meals, Some("乙街道")).points;
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].community, "三社区");
     }
@@ -919,5 +999,65 @@ mod tests {
         assert_eq!(shade(Some(0.05)), Some(0));
         assert_eq!(shade(Some(0.25)), Some(2));
         assert_eq!(shade(Some(0.9)), Some(4));
+    }
+
+    #[test]
+    fn the_legend_names_every_shade_with_its_range() {
+        // Each label's range holds the scores of its own step: its lower
+        // bound and its middle.
+        for (step, label) in SHADE_LABELS.iter().enumerate() {
+            let low = step as f64 / 10.0;
+            assert_eq!(shade(Some(low + 0.05)), Some(step as u8), "{label}");
+            if step > 0 {
+                assert_eq!(shade(Some(low)), Some(step as u8), "{label}");
+                assert!(label.starts_with(&format!("{low:.1}")) || label.starts_with('≥'));
+            }
+        }
+        assert_eq!(SHADE_LABELS[0], "<0.1");
+        assert_eq!(SHADE_LABELS[4], "≥0.4");
+    }
+
+    #[test]
+    fn dots_shrink_where_communities_crowd_and_most_keep_clear() {
+        // Far apart: the largest dot.
+        let sparse: Vec<(f64, f64)> = (0..20)
+            .map(|i| (f64::from(i % 5) * 100.0, f64::from(i / 5) * 100.0))
+            .collect();
+        assert_eq!(dot_radius(&sparse), 10.0);
+        // A grid 12 units apart: dots of 5.4, clear of every neighbour.
+        let grid: Vec<(f64, f64)> = (0..400)
+            .map(|i| (f64::from(i % 20) * 12.0, f64::from(i / 20) * 12.0))
+            .collect();
+        let r = dot_radius(&grid);
+        assert!((r - 5.4).abs() < 1e-9, "{r}");
+        assert!(2.0 * r < 12.0);
+        // Communities at almost one place: still visible.
+        let heap: Vec<(f64, f64)> = (0..50).map(|i| (f64::from(i) * 0.1, 5.0)).collect();
+        assert_eq!(dot_radius(&heap), 3.0);
+        // Nothing to measure, or nothing finite: the largest.
+        assert_eq!(dot_radius(&[]), 10.0);
+        assert_eq!(dot_radius(&[(1.0, 1.0), (f64::NAN, 2.0)]), 10.0);
+        // The sweep finds the same nearest neighbours as comparing every pair.
+        let scattered: Vec<(f64, f64)> = (0..300_u32)
+            .map(|i| {
+                let h = i.wrapping_mul(2_654_435_761);
+                (f64::from(h % 640), f64::from((h / 640) % 400))
+            })
+            .collect();
+        let mut brute: Vec<f64> = scattered
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                scattered
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, b)| (a.0 - b.0).hypot(a.1 - b.1))
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .collect();
+        brute.sort_by(f64::total_cmp);
+        let expected = (0.45 * brute[brute.len() / 2]).clamp(3.0, 10.0);
+        assert_eq!(dot_radius(&scattered), expected);
     }
 }

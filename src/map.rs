@@ -91,25 +91,35 @@ impl View {
     }
 
     /// The view that shows the box `[west, south, east, north]` (WGS-84
-    /// degrees) as large as fits within `fill` (0 to 1) of the canvas,
-    /// centred (never deeper than [`MAX_ZOOM`]).
-    pub fn fit_box(bbox: [f64; 4], fill: f64) -> View {
+    /// degrees) as large as fits within `fill` (0 to 1) of a canvas
+    /// [`WIDTH`] units wide, centred (never deeper than [`MAX_ZOOM`]); and
+    /// that canvas's height, in units: [`HEIGHT`], or up to `tallest` for a
+    /// box taller than the canvas's shape, so that a tall box is drawn
+    /// larger rather than in a narrow strip.
+    pub fn fit_box(bbox: [f64; 4], fill: f64, tallest: f64) -> (View, f64) {
         let [w, s, e, n] = bbox;
         let (x0, y0) = world_px(LonLat::new(w, n), 0.0);
         let (x1, y1) = world_px(LonLat::new(e, s), 0.0);
         let span_x = (x1 - x0).max(1e-9);
         let span_y = (y1 - y0).max(1e-9);
-        let scale = (fill * WIDTH / span_x).min(fill * HEIGHT / span_y);
+        let height = (WIDTH * span_y / span_x).clamp(HEIGHT, tallest.max(HEIGHT));
+        let scale = (fill * WIDTH / span_x).min(fill * height / span_y);
         let zoom = scale.log2().clamp(0.0, f64::from(MAX_ZOOM));
         let center = lonlat_at((x0 + x1) / 2.0, (y0 + y1) / 2.0, 0.0);
-        View { center, zoom }
+        (View { center, zoom }, height)
     }
 
     /// Canvas coordinates of `p`.
     pub fn to_canvas(&self, p: LonLat) -> (f64, f64) {
+        self.to_canvas_of_height(p, HEIGHT)
+    }
+
+    /// Canvas coordinates of `p` on a canvas [`WIDTH`] units wide and
+    /// `height` units high, centred on the view's centre.
+    pub fn to_canvas_of_height(&self, p: LonLat, height: f64) -> (f64, f64) {
         let (cx, cy) = world_px(self.center, self.zoom);
         let (x, y) = world_px(p, self.zoom);
-        (x - cx + WIDTH / 2.0, y - cy + HEIGHT / 2.0)
+        (x - cx + WIDTH / 2.0, y - cy + height / 2.0)
     }
 
     /// The position under canvas point `(x, y)`.
@@ -546,6 +556,25 @@ pub fn scale_bar_m(view: &View, max_px: f64) -> f64 {
     best
 }
 
+/// A scale bar of at most 120 canvas units in the bottom left corner of a
+/// canvas `height` units high, labelled in metres or, from 1 km, in whole
+/// kilometres (1, 2, 5, 10 …).
+pub fn scale_bar(view: &View, height: f64) -> impl IntoView + use<> {
+    let metres = scale_bar_m(view, 120.0);
+    let px = view.px(metres);
+    let label = if metres >= 1000.0 {
+        format!("{} km", metres as u32 / 1000)
+    } else {
+        format!("{} m", metres as u32)
+    };
+    view! {
+        <g class="scale" transform=format!("translate(16 {})", height - 20.0)>
+            <path d=format!("M0 -6V0H{}V-6", px.round() as i32) />
+            <text x="0" y="-10">{label}</text>
+        </g>
+    }
+}
+
 /// The tile URL template and attribution the page configures, if any
 /// (browser adapter: reads `<meta name="linli-tiles">` and
 /// `<meta name="linli-tiles-attribution">`).
@@ -646,23 +675,7 @@ pub fn Map(
                 .collect_view(),
         )
     };
-    let scale = move || {
-        let v = view.get();
-        // Bars of 1 km and more are whole kilometres (1, 2, 5, 10 …).
-        let metres = scale_bar_m(&v, 120.0);
-        let px = v.px(metres);
-        let label = if metres >= 1000.0 {
-            format!("{} km", metres as u32 / 1000)
-        } else {
-            format!("{} m", metres as u32)
-        };
-        view! {
-            <g class="scale" transform=format!("translate(16 {})", HEIGHT - 20.0)>
-                <path d=format!("M0 -6V0H{}V-6", px.round() as i32) />
-                <text x="0" y="-10">{label}</text>
-            </g>
-        }
-    };
+    let scale = move || scale_bar(&view.get(), HEIGHT);
     // The markers are one stop in the tab order, not one per result: the
     // chosen marker's (or the first's) is reachable by Tab, and the arrow
     // keys move between them, so that the list is one Tab away.
@@ -999,13 +1012,34 @@ mod tests {
     fn a_box_fills_the_canvas_on_its_longer_side() {
         // Haidian-sized: taller than wide on the 640 × 400 canvas.
         let bbox = [116.20, 39.90, 116.40, 40.10];
-        let v = View::fit_box(bbox, 0.9);
+        let (v, height) = View::fit_box(bbox, 0.9, HEIGHT);
+        assert_eq!(height, HEIGHT);
         let (x0, y0) = v.to_canvas(LonLat::new(bbox[0], bbox[3]));
         let (x1, y1) = v.to_canvas(LonLat::new(bbox[2], bbox[1]));
         assert!((y1 - y0 - 0.9 * HEIGHT).abs() < 1e-6, "{y0} {y1}");
         assert!(x1 - x0 < 0.9 * WIDTH);
         assert!(((x0 + x1) / 2.0 - WIDTH / 2.0).abs() < 1e-6);
         assert!(((y0 + y1) / 2.0 - HEIGHT / 2.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_tall_box_gets_a_taller_canvas_up_to_the_limit() {
+        // Twice as tall as wide (in Web Mercator): a canvas of 1,280 units
+        // would have its shape; 800 is the limit.
+        let tall = [116.20, 39.80, 116.30, 39.80 + 0.2 * 0.7676];
+        let (v, height) = View::fit_box(tall, 0.9, 800.0);
+        assert_eq!(height, 800.0);
+        let (x0, y0) = v.to_canvas_of_height(LonLat::new(tall[0], tall[3]), height);
+        let (x1, y1) = v.to_canvas_of_height(LonLat::new(tall[2], tall[1]), height);
+        assert!((y1 - y0 - 0.9 * 800.0).abs() < 1e-6, "{y0} {y1}");
+        assert!(((y0 + y1) / 2.0 - 400.0).abs() < 1e-6);
+        assert!(((x0 + x1) / 2.0 - WIDTH / 2.0).abs() < 1e-6);
+        // Between the two: the box's own shape.
+        let (_, height) = View::fit_box([116.20, 39.80, 116.30, 39.85], 0.9, 800.0);
+        assert!(height > HEIGHT && height < 800.0, "{height}");
+        // Wider than the canvas: the usual height.
+        let (_, height) = View::fit_box([116.0, 39.8, 116.5, 39.9], 0.9, 800.0);
+        assert_eq!(height, HEIGHT);
     }
 
     #[test]

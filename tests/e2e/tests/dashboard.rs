@@ -185,6 +185,41 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
             .await
             .unwrap();
         assert_eq!(circles.len(), communities);
+        // Most dots keep clear of their nearest neighbour, however many
+        // communities the district has.
+        let clear: f64 = page
+            .client
+            .execute(
+                "const dots = [...document.querySelectorAll('.gap-map circle')].map((c) =>
+                   [c.cx.baseVal.value, c.cy.baseVal.value, c.r.baseVal.value]);
+                 const clear = dots.filter(([x, y, r], i) => dots.every(([u, v, s], j) =>
+                   i === j || Math.hypot(x - u, y - v) >= r + s));
+                 return clear.length / dots.length;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        assert!(
+            clear >= 0.5,
+            "only {clear} of the dots are clear of the others"
+        );
+        // The legend names every shade, and a scale bar gives the distance.
+        let legend = page.text_of(".legend").await.expect("the legend");
+        for label in ["<0.1", "0.1–0.2", "0.2–0.3", "0.3–0.4", "≥0.4", "数据不足"] {
+            assert!(legend.contains(label), "{label} in {legend}");
+        }
+        let scale = page
+            .client
+            .execute(
+                "return document.querySelector('.gap-map .scale')?.textContent ?? ''",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let scale = scale.as_str().unwrap_or_default();
+        assert!(scale.ends_with(" km") || scale.ends_with(" m"), "{scale:?}");
         // One sub-district: its own total; the small community's is hidden.
         page.select("staff-subdistrict", &first_sub).await;
         page.wait_for_text(".respondents", "受访 40 户").await;
