@@ -173,17 +173,27 @@ pub const SHADE_LABELS: [&str; 5] = ["<0.1", "0.1–0.2", "0.2–0.3", "0.3–0.
 pub fn dot_radius(points: &[(f64, f64)]) -> f64 {
     const LARGEST: f64 = 10.0;
     const SMALLEST: f64 = 3.0;
+    let nearest = nearest_distances(points);
+    match nearest.get(nearest.len() / 2) {
+        Some(median) if nearest.len() >= 2 => (0.45 * median).clamp(SMALLEST, LARGEST),
+        _ => LARGEST,
+    }
+}
+
+/// The distance from each of `points` (those with finite coordinates) to
+/// its nearest neighbour, in ascending order; empty for fewer than two.
+pub fn nearest_distances(points: &[(f64, f64)]) -> Vec<f64> {
     let mut by_x: Vec<(f64, f64)> = points
         .iter()
         .copied()
         .filter(|(x, y)| x.is_finite() && y.is_finite())
         .collect();
     if by_x.len() < 2 {
-        return LARGEST;
+        return Vec::new();
     }
     by_x.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // Each dot's nearest neighbour, sweeping out from it along x on either
-    // side until the x distance alone is no nearer than the nearest found.
+    // Sweeping out from each point along x on either side until the x
+    // distance alone is no nearer than the nearest found.
     let mut nearest: Vec<f64> = (0..by_x.len())
         .map(|i| {
             let (x, y) = by_x[i];
@@ -204,8 +214,7 @@ pub fn dot_radius(points: &[(f64, f64)]) -> f64 {
         })
         .collect();
     nearest.sort_by(f64::total_cmp);
-    let median = nearest[nearest.len() / 2];
-    (0.45 * median).clamp(SMALLEST, LARGEST)
+    nearest
 }
 
 /// One community on the gap map.
@@ -780,13 +789,13 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             points.sort_by(|a, b| a.score.partial_cmp(&b.score).unwrap_or(std::cmp::Ordering::Equal));
             let radius = dot_radius(&points.iter().map(|p| (p.x, p.y)).collect::<Vec<_>>());
             // Hollow dots (too few answers to publish) are smaller.
-            let (published_r, hollow_r) = (crate::num::fixed(radius, 1), crate::num::fixed(radius * 0.6, 1));
+            let (published_r, hollow_r) = (crate::num::fixed(radius, 1), crate::num::fixed((radius * 0.6).max(3.0), 1));
             let label = match lang {
                 Lang::Zh => format!("各社区{}缺口地图：颜色越深缺口越大，空心圆为数据不足", function_label(f, lang)),
                 Lang::En => format!("Map of the {} gap by community: darker is a larger gap; hollow circles lack data", function_label(f, lang)),
             };
             view! {
-                <svg class="gap-map" viewBox=format!("0 0 {} {}", crate::map::WIDTH, height.round()) role="img" aria-label=label>
+                <svg class="gap-map" viewBox=format!("0 0 {} {}", crate::map::WIDTH, height) role="img" aria-label=label>
                     {points
                         .into_iter()
                         .map(|MapPoint { x, y, community: name, score }| {
@@ -1010,11 +1019,14 @@ mod tests {
             assert_eq!(shade(Some(low + 0.05)), Some(step as u8), "{label}");
             if step > 0 {
                 assert_eq!(shade(Some(low)), Some(step as u8), "{label}");
-                assert!(label.starts_with(&format!("{low:.1}")) || label.starts_with('≥'));
+            }
+            // The label's bounds are the step's.
+            match step {
+                0 => assert_eq!(*label, "<0.1"),
+                4 => assert_eq!(*label, "≥0.4"),
+                _ => assert_eq!(*label, format!("{low:.1}–{:.1}", low + 0.1)),
             }
         }
-        assert_eq!(SHADE_LABELS[0], "<0.1");
-        assert_eq!(SHADE_LABELS[4], "≥0.4");
     }
 
     #[test]
@@ -1037,7 +1049,8 @@ mod tests {
         // Nothing to measure, or nothing finite: the largest.
         assert_eq!(dot_radius(&[]), 10.0);
         assert_eq!(dot_radius(&[(1.0, 1.0), (f64::NAN, 2.0)]), 10.0);
-        // The sweep finds the same nearest neighbours as comparing every pair.
+        // The sweep finds each point's nearest neighbour as comparing every
+        // pair does.
         let scattered: Vec<(f64, f64)> = (0..300_u32)
             .map(|i| {
                 let h = i.wrapping_mul(2_654_435_761);
@@ -1057,6 +1070,7 @@ mod tests {
             })
             .collect();
         brute.sort_by(f64::total_cmp);
+        assert_eq!(nearest_distances(&scattered), brute);
         let expected = (0.45 * brute[brute.len() / 2]).clamp(3.0, 10.0);
         assert_eq!(dot_radius(&scattered), expected);
     }

@@ -94,15 +94,17 @@ impl View {
     /// degrees) as large as fits within `fill` (0 to 1) of a canvas
     /// [`WIDTH`] units wide, centred (never deeper than [`MAX_ZOOM`]); and
     /// that canvas's height, in units: [`HEIGHT`], or up to `tallest` for a
-    /// box taller than the canvas's shape, so that a tall box is drawn
-    /// larger rather than in a narrow strip.
+    /// box taller than the canvas's shape (whole units), so that a tall box
+    /// is drawn larger rather than in a narrow strip.
     pub fn fit_box(bbox: [f64; 4], fill: f64, tallest: f64) -> (View, f64) {
         let [w, s, e, n] = bbox;
         let (x0, y0) = world_px(LonLat::new(w, n), 0.0);
         let (x1, y1) = world_px(LonLat::new(e, s), 0.0);
         let span_x = (x1 - x0).max(1e-9);
         let span_y = (y1 - y0).max(1e-9);
-        let height = (WIDTH * span_y / span_x).clamp(HEIGHT, tallest.max(HEIGHT));
+        let height = (WIDTH * span_y / span_x)
+            .clamp(HEIGHT, tallest.max(HEIGHT))
+            .round();
         let scale = (fill * WIDTH / span_x).min(fill * height / span_y);
         let zoom = scale.log2().clamp(0.0, f64::from(MAX_ZOOM));
         let center = lonlat_at((x0 + x1) / 2.0, (y0 + y1) / 2.0, 0.0);

@@ -156,12 +156,15 @@ pub async fn update(record: &Record) -> Result<(), String> {
         .count_with_key(&JsValue::from_str(&record.id))
         .map_err(js_error)?;
     let counted = counting.clone();
+    let aborting = tx.clone();
     // In the count's own success event, while the transaction is active.
+    // A write refused at once (the value cannot be stored) aborts the
+    // transaction, so that `committed` reports it; one that fails later
+    // fails the transaction by itself.
     let write = Closure::once_into_js(move || {
-        if counted.result().ok().and_then(|n| n.as_f64()) == Some(1.0) {
-            // A write that fails fails the transaction, which `committed`
-            // reports.
-            let _ = store.put(&value);
+        if counted.result().ok().and_then(|n| n.as_f64()) == Some(1.0) && store.put(&value).is_err()
+        {
+            let _ = aborting.abort();
         }
     });
     counting.set_onsuccess(Some(write.unchecked_ref()));

@@ -574,12 +574,14 @@ async fn the_outbox_keeps_records_until_they_are_removed() {
 #[wasm_bindgen_test]
 async fn a_failed_attempt_never_brings_back_a_record_that_left_the_outbox() {
     use linli::outbox::{self, Record};
+    // Marked refused, so that no sender started by another test sends it
+    // and writes it back between this test's steps.
     let record = Record {
         id: "web-test-0002".to_owned(),
         path: "http://127.0.0.1:9/api/v1/reports".to_owned(),
         body: "{\"kind\":\"other\"}".to_owned(),
         attempts: 0,
-        refused: None,
+        refused: Some("400: a test record".to_owned()),
     };
     let attempts_of = |records: Vec<Record>| {
         records
