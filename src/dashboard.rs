@@ -174,10 +174,9 @@ pub fn dot_radius(points: &[(f64, f64)]) -> f64 {
     const LARGEST: f64 = 10.0;
     const SMALLEST: f64 = 3.0;
     let nearest = nearest_distances(points);
-    match nearest.get(nearest.len() / 2) {
-        Some(median) if nearest.len() >= 2 => (0.45 * median).clamp(SMALLEST, LARGEST),
-        _ => LARGEST,
-    }
+    nearest
+        .get(nearest.len() / 2)
+        .map_or(LARGEST, |median| (0.45 * median).clamp(SMALLEST, LARGEST))
 }
 
 /// The distance from each of `points` (those with finite coordinates) to
