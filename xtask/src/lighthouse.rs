@@ -33,12 +33,14 @@ const MAX_REPEATS: usize = 2;
 
 /// Reads the figures out of a Lighthouse JSON report, with Node (xtask
 /// itself has no JSON parser): performance score, accessibility score,
-/// LCP, TBT and CLS.
+/// LCP, TBT and CLS, and Lighthouse's benchmark index of the host's CPU
+/// (its CPU slowdown is relative to the host, so the blocking time of one
+/// build differs between machines; the index tells them apart).
 const EXTRACT: &str = "const r = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
 const a = (id) => r.audits[id].numericValue;
 console.log([r.categories.performance.score * 100, r.categories.accessibility.score * 100,
   a('largest-contentful-paint'), a('total-blocking-time'), a('cumulative-layout-shift'),
-  r.lighthouseVersion].join(' '));";
+  r.environment.benchmarkIndex, r.lighthouseVersion].join(' '));";
 
 fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
     v.sort_by(f64::total_cmp);
@@ -106,12 +108,12 @@ fn measure(bin: &Path, chromium: &Path, addr: &str, scratch: &Path) -> Result<Ve
                 .map_err(|e| format!("node: {e}"))?;
             let text = String::from_utf8_lossy(&out.stdout).to_string();
             let parts: Vec<&str> = text.split_whitespace().collect();
-            if parts.len() != 6 {
+            if parts.len() != 7 {
                 return Err(format!("could not read {}: {text}", report.display()));
             }
-            version = parts[5].to_owned();
+            version = parts[6].to_owned();
             runs.push(
-                parts[..5]
+                parts[..6]
                     .iter()
                     .map(|p| p.parse().unwrap_or(f64::NAN))
                     .collect(),
@@ -123,8 +125,9 @@ fn measure(bin: &Path, chromium: &Path, addr: &str, scratch: &Path) -> Result<Ve
         let (lcp, lcp_lo, lcp_hi) = column(2);
         let (tbt, tbt_lo, tbt_hi) = column(3);
         let (cls, _, cls_hi) = column(4);
+        let (index, index_lo, index_hi) = column(5);
         lines.push(format!(
-            "lighthouse {version} mobile, {name}: performance {perf:.0} (min {perf_lo:.0}, max {perf_hi:.0}), accessibility {a11y:.0}, LCP {lcp:.0} ms ({lcp_lo:.0}–{lcp_hi:.0}), TBT {tbt:.0} ms ({tbt_lo:.0}–{tbt_hi:.0}), CLS {cls:.3} (max {cls_hi:.3}); median of {RUNS}; {repeated} run(s) repeated after a Lighthouse error"
+            "lighthouse {version} mobile, {name}: performance {perf:.0} (min {perf_lo:.0}, max {perf_hi:.0}), accessibility {a11y:.0}, LCP {lcp:.0} ms ({lcp_lo:.0}–{lcp_hi:.0}), TBT {tbt:.0} ms ({tbt_lo:.0}–{tbt_hi:.0}), CLS {cls:.3} (max {cls_hi:.3}); host CPU benchmark index {index:.0} ({index_lo:.0}–{index_hi:.0}); median of {RUNS}; {repeated} run(s) repeated after a Lighthouse error"
         ));
     }
     Ok(lines)
