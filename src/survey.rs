@@ -130,45 +130,94 @@ fn save_draft(draft: Option<&Draft>) {
     };
 }
 
-/// Takes the draft lock for this tab with the Web Locks API and holds it
-/// while the page lives; `on_result(false)` when another tab holds it.
-/// Browsers without the API get `true`.
-fn hold_draft_lock(on_result: impl Fn(bool) + 'static) {
+/// Where this page stands with the draft lock ([`with_draft_lock`]).
+enum DraftLock {
+    /// Not asked for yet, or refused last time (another tab may have
+    /// closed since).
+    Free,
+    /// Asked for; these wait for the browser's answer.
+    Asking(Vec<Box<dyn Fn(bool)>>),
+    /// Held by this page until it goes.
+    Held,
+}
+
+thread_local! {
+    static DRAFT_LOCK: std::cell::RefCell<DraftLock> = const { std::cell::RefCell::new(DraftLock::Free) };
+}
+
+/// Tells `on_result` whether this tab may edit the draft: it takes the
+/// draft lock with the Web Locks API once per page and holds it while the
+/// page lives, so that the survey drawn again in this tab (a language
+/// switch, or the finder and back) keeps it; `false` when another tab
+/// holds it, and asked again the next time. Browsers without the API get
+/// `true`.
+fn with_draft_lock(on_result: impl Fn(bool) + 'static) {
+    if DRAFT_LOCK.with_borrow(|state| matches!(state, DraftLock::Held)) {
+        on_result(true);
+        return;
+    }
+    let ask = DRAFT_LOCK.with_borrow_mut(|state| match state {
+        DraftLock::Asking(waiting) => {
+            waiting.push(Box::new(on_result));
+            false
+        }
+        _ => {
+            *state = DraftLock::Asking(vec![Box::new(on_result)]);
+            true
+        }
+    });
+    if ask {
+        request_draft_lock();
+    }
+}
+
+/// The browser's answer to the lock request: every waiting survey hears it.
+fn draft_lock_answered(held: bool) {
+    let next = if held {
+        DraftLock::Held
+    } else {
+        DraftLock::Free
+    };
+    let state = DRAFT_LOCK.with_borrow_mut(|state| std::mem::replace(state, next));
+    if let DraftLock::Asking(waiting) = state {
+        for on_result in waiting {
+            on_result(held);
+        }
+    }
+}
+
+fn request_draft_lock() {
     let locks = web_sys::window()
         .map(|w| w.navigator())
         .and_then(|n| js_sys::Reflect::get(&n, &"locks".into()).ok())
         .filter(|l| !l.is_undefined());
-    let Some(locks) = locks else {
-        on_result(true);
+    let request = locks.as_ref().and_then(|locks| {
+        js_sys::Reflect::get(locks, &"request".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    });
+    let (Some(locks), Some(request)) = (locks, request) else {
+        draft_lock_answered(true);
         return;
     };
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"ifAvailable".into(), &true.into());
-    let callback = Closure::<dyn Fn(wasm_bindgen::JsValue) -> wasm_bindgen::JsValue>::new(
-        move |lock: wasm_bindgen::JsValue| {
-            if lock.is_null() {
-                on_result(false);
-                wasm_bindgen::JsValue::UNDEFINED
-            } else {
-                on_result(true);
-                // Never settles: the lock is held until the page goes.
-                js_sys::Promise::new(&mut |_, _| {}).into()
-            }
-        },
-    );
-    let request = js_sys::Reflect::get(&locks, &"request".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    if let Some(request) = request {
-        let _ = request.call3(
-            &locks,
-            &"linli-survey-draft".into(),
-            &options,
-            callback.as_ref(),
-        );
+    let callback = Closure::once_into_js(move |lock: wasm_bindgen::JsValue| {
+        if lock.is_null() {
+            draft_lock_answered(false);
+            wasm_bindgen::JsValue::UNDEFINED
+        } else {
+            draft_lock_answered(true);
+            // Never settles: the lock is held until the page goes.
+            js_sys::Promise::new(&mut |_, _| {}).into()
+        }
+    });
+    if request
+        .call3(&locks, &"linli-survey-draft".into(), &options, &callback)
+        .is_err()
+    {
+        draft_lock_answered(true);
     }
-    // The callback must outlive this call; the page holds it.
-    callback.forget();
 }
 
 /// The survey page.
@@ -181,7 +230,11 @@ pub fn SurveyPage(
     crate::set_title(Some(lang.pick("需求调查", "Needs survey")), lang);
     let draft = RwSignal::new(load_draft().unwrap_or_else(|| Draft::new(new_id())));
     let (lock, set_lock) = signal(None::<bool>);
-    hold_draft_lock(move |ok| set_lock.set(Some(ok)));
+    // A drawing of the survey replaced before the browser answers (a
+    // language switch) hears the answer after it is gone.
+    with_draft_lock(move |ok| {
+        let _ = set_lock.try_set(Some(ok));
+    });
     // Saved after every answer.
     Effect::new(move |_| draft.with(|d| save_draft(Some(d))));
     let (outcome, set_outcome) = signal(None::<Result<(), String>>);
@@ -236,7 +289,12 @@ pub fn SurveyPage(
             refused: None,
         };
         leptos::task::spawn_local(async move {
-            let result = crate::outbox::enqueue(record).await;
+            // The draft stays when the outbox cannot take the answers (a
+            // full disk, storage turned off), and the resident is told so.
+            let result = crate::outbox::enqueue(record).await.map_err(|e| match lang {
+                Lang::Zh => format!("答卷没能存入本机的发送队列（{e}）。您的回答仍保存在本机，请稍后再点“提交”。"),
+                Lang::En => format!("Your answers could not be put in this device's queue for sending ({e}). They are still kept on this device; please press “Submit” again later."),
+            });
             if result.is_ok() {
                 save_draft(None);
                 draft.set(Draft::new(new_id()));

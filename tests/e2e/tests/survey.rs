@@ -102,6 +102,20 @@ async fn one_draft_is_edited_in_one_tab_at_a_time() {
         let url = page
             .url_when("the survey in the URL", |u| u.contains("p=survey"))
             .await;
+        // The survey drawn again in this tab keeps the tab's lock: in the
+        // other language, and after going back to the finder and coming
+        // back (the lock is taken once per page, never asked for again
+        // while this page holds it).
+        page.click(".lang-switch").await;
+        page.survey_heading("How your answers are used").await;
+        page.click(".lang-switch").await;
+        page.survey_heading("个人信息处理说明").await;
+        page.click(".survey .back").await;
+        page.eventually("the finder", || async { page.text_of(".count").await })
+            .await;
+        page.click(".survey-link").await;
+        page.survey_heading("个人信息处理说明").await;
+        assert_eq!(page.text_of(".survey .error").await, None);
         // A second tab on the survey is told to continue in the first.
         let first = page.client.window().await.unwrap();
         let second = page.client.new_window(true).await.unwrap();
