@@ -30,6 +30,10 @@ pub enum ReportError {
     TooLong(usize),
     /// "Something else" needs a note.
     NeedsText,
+    /// The note holds a run of 11 or more digits, which the collector
+    /// refuses as a possible phone or ID number
+    /// ([`linli_survey::response::has_long_number`]).
+    LongNumber,
 }
 
 impl ReportError {
@@ -48,17 +52,28 @@ impl ReportError {
             (ReportError::NeedsText, Lang::En) => {
                 "Please say what is wrong when you choose “Something else”.".to_owned()
             }
+            (ReportError::LongNumber, Lang::Zh) => {
+                "说明里不能写电话号码或证件号码（连续 11 位以上的数字）。电话不对时，选择“电话打不通或不对”即可。".to_owned()
+            }
+            (ReportError::LongNumber, Lang::En) => {
+                "The note must not hold a phone or ID number (11 or more digits in a row). If the phone number is wrong, choosing “Wrong phone number” is enough.".to_owned()
+            }
         }
     }
 }
 
-/// Checks a report before it is saved: `kind` is what the resident chose,
-/// if anything.
+/// Checks a report before it is saved, by the collector's rules
+/// ([`linli_survey::report::validate_report`]), so that nothing the page
+/// says is saved is refused later: `kind` is what the resident chose, if
+/// anything.
 pub fn check(kind: Option<ReportKind>, text: &str) -> Result<ReportKind, ReportError> {
     let kind = kind.ok_or(ReportError::NoKind)?;
     let n = text.chars().count();
     if n > MAX_TEXT_CHARS {
         return Err(ReportError::TooLong(n));
+    }
+    if linli_survey::response::has_long_number(text) {
+        return Err(ReportError::LongNumber);
     }
     if kind == ReportKind::Other && text.trim().is_empty() {
         return Err(ReportError::NeedsText);
@@ -66,12 +81,39 @@ pub fn check(kind: Option<ReportKind>, text: &str) -> Result<ReportKind, ReportE
     Ok(kind)
 }
 
-/// A random UUID (version 4) from the browser's cryptographic generator.
+/// A random UUID (version 4) from the browser's cryptographic generator
+/// (`crypto.getRandomValues`, which pages served without HTTPS have too,
+/// unlike `crypto.randomUUID`).
 pub fn new_id() -> String {
-    web_sys::window()
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("{:x}", js_sys::Date::now() as u64))
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // No cryptographic generator (no browser this app runs in lacks
+        // one): `Math.random`, still a UUID the collector reads.
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    uuid_v4(bytes)
+}
+
+/// Formats 16 random bytes as a lowercase version-4 UUID (RFC 9562: the
+/// version nibble 4, the variant bits 10).
+fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut out = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        for nibble in [b >> 4, b & 0x0f] {
+            out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        }
+    }
+    out
 }
 
 /// The "report a problem" form of a facility page.
@@ -188,15 +230,56 @@ mod tests {
     }
 
     #[test]
-    fn what_the_form_accepts_the_collector_accepts() {
+    fn ids_are_version_4_uuids_the_collector_reads() {
+        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        let id = uuid_v4(*b"0123456789abcdef");
+        assert_eq!(id, "30313233-3435-4637-b839-616263646566");
         let r = Report {
-            id: "7d0b1c56-0000-4000-8000-000000000000".to_owned(),
+            id,
             facility_id: "110101-00001".to_owned(),
-            kind: ReportKind::Other,
-            text: "门口的牌子写着周日也开放".to_owned(),
+            kind: ReportKind::Closed,
+            text: String::new(),
             created_at: "2026-11-27T10:00".to_owned(),
         };
-        assert_eq!(check(Some(r.kind), &r.text), Ok(r.kind));
         assert_eq!(linli_survey::report::validate_report(&r), Ok(()));
+    }
+
+    #[test]
+    fn what_the_form_accepts_the_collector_accepts() {
+        let texts = [
+            "门口的牌子写着周日也开放",
+            "",
+            "   ",
+            "电话应为 010-64012345",
+            "电话应为 010-6401234",
+            "电话是 138 0013 8000",
+            "１３８００１３８０００",
+            "身份证 11010119900307123X",
+            "周一至周五 8:00-17:00，周六 9:00-12:00",
+            "价格 2026 年起 15 元",
+        ];
+        let long = "长".repeat(MAX_TEXT_CHARS + 1);
+        let kinds = [ReportKind::Other, ReportKind::Phone, ReportKind::Hours];
+        for text in texts.iter().copied().chain([long.as_str()]) {
+            for kind in kinds {
+                let r = Report {
+                    id: "7d0b1c56-0000-4000-8000-000000000000".to_owned(),
+                    facility_id: "110101-00001".to_owned(),
+                    kind,
+                    text: text.trim().to_owned(),
+                    created_at: "2026-11-27T10:00".to_owned(),
+                };
+                assert_eq!(
+                    check(Some(kind), text).is_ok(),
+                    linli_survey::report::validate_report(&r).is_ok(),
+                    "{kind:?} {text:?}"
+                );
+            }
+        }
+        assert_eq!(
+            check(Some(ReportKind::Phone), "电话应为 010-64012345"),
+            Err(ReportError::LongNumber)
+        );
     }
 }
