@@ -3,11 +3,13 @@
 //!
 //! A record leaves the outbox only when the collector answers `201` or
 //! `200` (already stored: a resend is harmless, since every record carries
-//! the UUID it was made with). Network failures, `429` and `5xx` keep it
-//! and the sender tries again with backoff (2 s doubling to 2 minutes, or
-//! the `Retry-After` the collector asks for), and at once when the browser
-//! comes back online. A record the collector refuses for good (`4xx`) is
-//! kept too, marked with the reason, never dropped. Every open tab runs a
+//! the UUID it was made with) with a body that names the record. Network
+//! failures, timeouts, `429`, `5xx` and answers that are not the
+//! collector's ([`judge`]) keep it and the sender tries again with backoff
+//! (2 s doubling to 2 minutes, or the `Retry-After` the collector asks
+//! for), and at once when the browser comes back online. A record the
+//! collector refuses for good (its `400`, `409`, `415` or `422` with the
+//! failing fields) is kept too, marked with the reasons, never dropped. Every open tab runs a
 //! sender over the same records; a sender writes a record back after a
 //! failed attempt only if it is still there ([`update`]), so a record
 //! another tab delivered meanwhile does not come back. Problem reports and
@@ -207,10 +209,21 @@ pub enum Outcome {
     Refused(String),
 }
 
-/// Sends one record's body and reads the answer.
+/// How long one attempt may take before it counts as a network failure,
+/// in milliseconds: a request that hangs must not stop the sender.
+const SEND_TIMEOUT_MS: u32 = 30_000;
+
+/// Sends one record's body and reads the answer ([`judge`]).
 pub async fn send(record: &Record) -> Outcome {
+    // Aborted after SEND_TIMEOUT_MS (an AbortController and a timer, which
+    // every browser with IndexedDB has, unlike `AbortSignal.timeout`).
+    let controller = web_sys::AbortController::new().ok();
+    let _timer = controller
+        .clone()
+        .map(|c| gloo_timers::callback::Timeout::new(SEND_TIMEOUT_MS, move || c.abort()));
     let request = match gloo_net::http::Request::post(&record.path)
         .header("Content-Type", "application/json")
+        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
         .body(record.body.clone())
     {
         Ok(r) => r,
@@ -219,18 +232,74 @@ pub async fn send(record: &Record) -> Outcome {
     let Ok(response) = request.send().await else {
         return Outcome::Later(None);
     };
-    match response.status() {
-        200 | 201 => Outcome::Confirmed,
-        429 | 500..=599 => Outcome::Later(
-            response
-                .headers()
-                .get("Retry-After")
-                .and_then(|v| v.trim().parse().ok()),
-        ),
-        status => {
-            let text = response.text().await.unwrap_or_default();
-            Outcome::Refused(format!("HTTP {status}: {text}"))
-        }
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .and_then(|v| v.trim().parse().ok());
+    let Ok(body) = response.text().await else {
+        return Outcome::Later(retry_after);
+    };
+    judge(
+        &record.id,
+        response.status(),
+        response.redirected(),
+        &body,
+        retry_after,
+    )
+}
+
+/// The collector's answer to a stored record (`201`, or `200` when it had
+/// it already).
+#[derive(Deserialize)]
+struct StoredAnswer {
+    id: String,
+}
+
+/// The collector's answer to a record it refuses: every failing field.
+#[derive(Deserialize)]
+struct RefusedAnswer {
+    errors: Vec<linli_survey::response::FieldError>,
+}
+
+/// What an answer to sending the record `id` means: its HTTP `status`,
+/// whether the request was redirected, its `body` and the seconds its
+/// `Retry-After` asks for.
+///
+/// Only the collector's own answers end a record's stay: a success whose
+/// body names the record, or a refusal (`400`, `409`, `415`, `422`) with the
+/// collector's list of failing fields. Anything else, such as a captive
+/// portal's login page (a redirect, or a `200` that is not the collector's)
+/// or a `404` or `403` from a proxy while a release is deployed, is tried
+/// again later, so that no answer is dropped because something other than
+/// the collector replied.
+pub fn judge(
+    id: &str,
+    status: u16,
+    redirected: bool,
+    body: &str,
+    retry_after: Option<u64>,
+) -> Outcome {
+    if redirected {
+        return Outcome::Later(None);
+    }
+    match status {
+        200 | 201 => match serde_json::from_str::<StoredAnswer>(body) {
+            Ok(answer) if answer.id == id => Outcome::Confirmed,
+            _ => Outcome::Later(None),
+        },
+        400 | 409 | 415 | 422 => match serde_json::from_str::<RefusedAnswer>(body) {
+            Ok(answer) if !answer.errors.is_empty() => {
+                let reasons: Vec<String> = answer
+                    .errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.reason))
+                    .collect();
+                Outcome::Refused(format!("HTTP {status}: {}", reasons.join("; ")))
+            }
+            _ => Outcome::Later(None),
+        },
+        429 | 500..=599 => Outcome::Later(retry_after),
+        _ => Outcome::Later(None),
     }
 }
 
@@ -296,11 +365,10 @@ async fn adopt_old_reports() {
 
 /// One pass over the outbox: sends every pending record in turn, stopping
 /// at the first that must wait. Returns what is left and how long the
-/// collector asked to wait.
-async fn flush() -> (Waiting, Option<u64>) {
-    let Ok(records) = all().await else {
-        return (Waiting::default(), None);
-    };
+/// collector asked to wait; `None` when the outbox cannot be read now
+/// (what it holds is unknown, so the page keeps saying what it said).
+async fn flush() -> Option<(Waiting, Option<u64>)> {
+    let records = all().await.ok()?;
     let mut waiting = Waiting {
         pending: 0,
         refused: records.iter().filter(|r| r.refused.is_some()).count(),
@@ -318,10 +386,15 @@ async fn flush() -> (Waiting, Option<u64>) {
                     waiting.pending += 1;
                 }
             }
+            // A write-back that fails loses nothing: the record stays as it
+            // was in the outbox, pending, and is sent again next pass.
             Outcome::Refused(reason) => {
                 record.refused = Some(reason);
-                let _ = update(&record).await;
-                waiting.refused += 1;
+                if update(&record).await.is_ok() {
+                    waiting.refused += 1;
+                } else {
+                    waiting.pending += 1;
+                }
             }
             Outcome::Later(after) => {
                 let _ = update(&record).await;
@@ -331,7 +404,7 @@ async fn flush() -> (Waiting, Option<u64>) {
             }
         }
     }
-    (waiting, retry_after)
+    Some((waiting, retry_after))
 }
 
 /// Starts the sender for this page: a pass once the browser is idle (opening
@@ -348,9 +421,15 @@ pub fn start(waiting: RwSignal<Waiting>) {
             adopt_old_reports().await;
             let mut backoff_s: u32 = 2;
             loop {
-                let (now_waiting, retry_after) = flush().await;
-                waiting.set(now_waiting);
-                if now_waiting.pending == 0 {
+                let (pending, retry_after) = match flush().await {
+                    Some((now_waiting, retry_after)) => {
+                        waiting.set(now_waiting);
+                        (now_waiting.pending, retry_after)
+                    }
+                    // Tried again with backoff, like a record that waits.
+                    None => (1, None),
+                };
+                if pending == 0 {
                     backoff_s = 2;
                     if rx.next().await.is_none() {
                         return;
@@ -362,8 +441,107 @@ pub fn start(waiting: RwSignal<Waiting>) {
                 let sleep = gloo_timers::future::TimeoutFuture::new(wait_s * 1000);
                 let kicked = rx.next();
                 futures::pin_mut!(kicked);
-                let _ = futures::future::select(sleep, kicked).await;
+                // A sender started again for this page (a test mounting the
+                // app twice) closes this one's channel: this one stops.
+                if let futures::future::Either::Right((None, _)) =
+                    futures::future::select(sleep, kicked).await
+                {
+                    return;
+                }
             }
         });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "7d0b1c56-0000-4000-8000-000000000000";
+
+    #[test]
+    fn only_the_collector_naming_the_record_confirms_it() {
+        let stored = format!(r#"{{"id":"{ID}","status":"created"}}"#);
+        assert_eq!(judge(ID, 201, false, &stored, None), Outcome::Confirmed);
+        let again = format!(r#"{{"id":"{ID}","status":"already stored"}}"#);
+        assert_eq!(judge(ID, 200, false, &again, None), Outcome::Confirmed);
+        // Another record's answer, a captive portal's page, or the same
+        // answer reached through a redirect: sent again later.
+        let other = r#"{"id":"00000000-0000-4000-8000-000000000000","status":"created"}"#;
+        assert_eq!(judge(ID, 201, false, other, None), Outcome::Later(None));
+        let portal = "<html><body>Wi-Fi login</body></html>";
+        assert_eq!(judge(ID, 200, false, portal, None), Outcome::Later(None));
+        assert_eq!(judge(ID, 200, true, &stored, None), Outcome::Later(None));
+    }
+
+    #[test]
+    fn the_collectors_refusal_is_final_and_keeps_its_reasons() {
+        let refused = r#"{"errors":[{"field":"text","reason":"looks like it holds a phone or ID number"},{"field":"created_at","reason":"must be a time"}]}"#;
+        assert_eq!(
+            judge(ID, 422, false, refused, None),
+            Outcome::Refused(
+                "HTTP 422: text: looks like it holds a phone or ID number; created_at: must be a time"
+                    .to_owned()
+            )
+        );
+        let conflict = r#"{"errors":[{"field":"id","reason":"a different record is already stored under this id"}]}"#;
+        assert!(matches!(
+            judge(ID, 409, false, conflict, None),
+            Outcome::Refused(r) if r.starts_with("HTTP 409: id: a different record")
+        ));
+        for status in [400, 415] {
+            assert!(matches!(
+                judge(ID, status, false, refused, None),
+                Outcome::Refused(_)
+            ));
+        }
+    }
+
+    #[test]
+    fn answers_that_are_not_the_collectors_are_tried_again() {
+        let refused = r#"{"errors":[{"field":"text","reason":"too long"}]}"#;
+        // A proxy's or web server's pages while a release is deployed.
+        for (status, body) in [
+            (404, "<h1>Not Found</h1>"),
+            (403, "Forbidden"),
+            (401, ""),
+            (405, ""),
+            (422, "<html>blocked</html>"),
+            (409, r#"{"errors":[]}"#),
+            (400, "Bad Request"),
+            (302, ""),
+        ] {
+            assert_eq!(
+                judge(ID, status, false, body, None),
+                Outcome::Later(None),
+                "{status} {body}"
+            );
+        }
+        // The collector's refusal reached through a redirect is not final
+        // either: the collector never redirects its API.
+        assert_eq!(judge(ID, 422, true, refused, None), Outcome::Later(None));
+    }
+
+    #[test]
+    fn busy_and_failing_collectors_say_when_to_try_again() {
+        assert_eq!(
+            judge(ID, 429, false, "", Some(30)),
+            Outcome::Later(Some(30))
+        );
+        assert_eq!(
+            judge(
+                ID,
+                503,
+                false,
+                r#"{"errors":[{"field":"","reason":"busy"}]}"#,
+                Some(2)
+            ),
+            Outcome::Later(Some(2))
+        );
+        assert_eq!(
+            judge(ID, 502, false, "Bad Gateway", None),
+            Outcome::Later(None)
+        );
+        assert_eq!(judge(ID, 500, false, "", None), Outcome::Later(None));
+    }
 }
