@@ -91,10 +91,19 @@ fn PickerBody(
         })
     });
     let pick_search = on_pick.clone();
+    // District names in the page's language; sub-districts and
+    // communities have Chinese names only, marked as such for screen
+    // readers.
     let districts: Vec<(String, String)> = list
         .districts()
         .into_iter()
-        .map(|(c, n)| (c.to_owned(), n.to_owned()))
+        .map(|(c, n)| {
+            let name = match (lang, linli_facilities::districts::by_code(c)) {
+                (Lang::En, Some(d)) => d.name_en,
+                _ => n,
+            };
+            (c.to_owned(), name.to_owned())
+        })
         .collect();
     let list_for_subs = list.clone();
     let subdistricts = Memo::new(move |_| {
@@ -171,13 +180,14 @@ fn PickerBody(
                 <label for="pick-subdistrict">{lang.pick("街道（乡镇）", "Sub-district")}</label>
                 <select
                     id="pick-subdistrict"
+                    lang="zh-CN"
                     disabled=move || district.with(Option::is_none)
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         set_subdistrict.set((!v.is_empty()).then_some(v));
                     }
                 >
-                    <option value="" selected=move || subdistrict.with(Option::is_none)>
+                    <option value="" lang=lang.tag() selected=move || subdistrict.with(Option::is_none)>
                         {lang.pick("请选择", "Choose")}
                     </option>
                     {move || {
@@ -191,6 +201,7 @@ fn PickerBody(
                 <label for="pick-community">{lang.pick("社区", "Community")}</label>
                 <select
                     id="pick-community"
+                    lang="zh-CN"
                     disabled=move || subdistrict.with(Option::is_none)
                     on:change={
                         let on_pick = on_pick.clone();
@@ -202,7 +213,7 @@ fn PickerBody(
                         }
                     }
                 >
-                    <option value="">{lang.pick("请选择", "Choose")}</option>
+                    <option value="" lang=lang.tag()>{lang.pick("请选择", "Choose")}</option>
                     {move || {
                         communities
                             .get()

@@ -281,12 +281,54 @@ impl PlaceList {
         out
     }
 
-    /// The communities of one sub-district.
+    /// The communities of one sub-district, in the order a person counts
+    /// them: 第1社区, 第2社区, …, 第10社区 ([`natural_cmp`]).
     pub fn communities(&self, district_code: &str, subdistrict: &str) -> Vec<&Place> {
-        self.places
+        let mut out: Vec<&Place> = self
+            .places
             .iter()
             .filter(|p| p.district_code == district_code && p.subdistrict == subdistrict)
-            .collect()
+            .collect();
+        crate::sort_short_by(&mut out, |a, b| {
+            natural_cmp(&a.community, &b.community).is_lt()
+        });
+        out
+    }
+}
+
+/// Compares names with the numbers in them as numbers ("第2社区" before
+/// "第10社区"), and everything else character by character.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut a, mut b) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (a.peek().copied(), b.peek().copied()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let number = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                    let mut digits = String::new();
+                    while let Some(c) = it.next_if(char::is_ascii_digit) {
+                        digits.push(c);
+                    }
+                    digits
+                };
+                let (m, n) = (number(&mut a), number(&mut b));
+                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
+                let order = m.len().cmp(&n.len()).then_with(|| m.cmp(n));
+                if order != Ordering::Equal {
+                    return order;
+                }
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(&y);
+                }
+                a.next();
+                b.next();
+            }
+        }
     }
 }
 
@@ -312,6 +354,34 @@ mod tests {
         });
         assert!(sorted, "ordered and without duplicates");
         assert_eq!(PlaceList::from_json(&list.to_json()).unwrap(), list);
+    }
+
+    #[test]
+    fn numbers_in_names_count_as_numbers() {
+        use std::cmp::Ordering;
+        let mut names = vec![
+            "第10社区",
+            "第1社区",
+            "第19社区",
+            "第2社区",
+            "东四社区",
+            "第02社区甲",
+        ];
+        crate::sort_short_by(&mut names, |a, b| natural_cmp(a, b).is_lt());
+        assert_eq!(
+            names,
+            [
+                "东四社区",
+                "第1社区",
+                "第2社区",
+                "第02社区甲",
+                "第10社区",
+                "第19社区"
+            ]
+        );
+        assert_eq!(natural_cmp("第2社区", "第2社区"), Ordering::Equal);
+        assert_eq!(natural_cmp("a", "ab"), Ordering::Less);
+        assert_eq!(natural_cmp("a9b", "a10"), Ordering::Less);
     }
 
     #[test]
