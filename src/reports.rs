@@ -124,6 +124,8 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
     let (kind, set_kind) = signal(None::<ReportKind>);
     let (text, set_text) = signal(String::new());
     let (outcome, set_outcome) = signal(None::<Result<(), String>>);
+    // What the last check found, which marks its field invalid.
+    let (problem, set_problem) = signal(None::<ReportError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let l = lang;
@@ -131,10 +133,12 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
         let k = match check(k, &t) {
             Ok(k) => k,
             Err(e) => {
+                set_problem.set(Some(e));
                 set_outcome.set(Some(Err(e.describe(l))));
                 return;
             }
         };
+        set_problem.set(None);
         let report = Report {
             id: new_id(),
             facility_id: facility_id.clone(),
@@ -172,6 +176,8 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
                 <label for="report-kind">{lang.pick("哪里不对", "What is wrong")}</label>
                 <select
                     id="report-kind"
+                    aria-describedby="report-status"
+                    aria-invalid=move || (problem.get() == Some(ReportError::NoKind)).then_some("true")
                     on:change=move |ev| {
                         let code = event_target_value(&ev);
                         set_kind.set(ReportKind::ALL.into_iter().find(|k| k.code() == code));
@@ -191,13 +197,26 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
                 </label>
                 <textarea
                     id="report-text"
+                    aria-describedby="report-status"
+                    aria-invalid=move || {
+                        problem
+                            .get()
+                            .is_some_and(|p| p != ReportError::NoKind)
+                            .then_some("true")
+                    }
                     rows="3"
                     maxlength=MAX_TEXT_CHARS
                     prop:value=move || text.get()
                     on:input=move |ev| set_text.set(event_target_value(&ev))
                 ></textarea>
                 <button type="submit">{lang.pick("保存报告", "Save the report")}</button>
-                <p class="report-status" role="status" aria-live="polite">
+                <p
+                    id="report-status"
+                    class="report-status"
+                    class:error=move || outcome.with(|o| matches!(o, Some(Err(_))))
+                    role="status"
+                    aria-live="polite"
+                >
                     {move || outcome.get().map(|r| match (r, lang) {
                         (Ok(()), Lang::Zh) => "已保存，会发送给区里；没有网络时会在联网后自动发送。".to_owned(),
                         (Ok(()), Lang::En) => "Saved. It will be sent to the district, automatically once you are online.".to_owned(),

@@ -231,17 +231,37 @@ async fn a_problem_report_made_offline_reaches_the_collector_once() {
         page.click(".report button[type=submit]").await;
         page.wait_for_text(".report-status", "请先选择哪里不对。")
             .await;
+        let invalid = |id: &'static str| {
+            let page = &page;
+            async move {
+                page.client
+                    .execute(
+                        &format!("return document.getElementById('{id}').getAttribute('aria-invalid')"),
+                        vec![],
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(invalid("report-kind").await, "true");
         page.select("report-kind", "其他问题").await;
         page.click(".report button[type=submit]").await;
         page.wait_for_text(".report-status", "选择“其他问题”时请写一句说明。")
             .await;
-        page.client
-            .find(Locator::Id("report-text"))
-            .await
-            .unwrap()
-            .send_keys("门口的牌子写着周日也开放")
-            .await
-            .unwrap();
+        assert_eq!(invalid("report-kind").await, Value::Null);
+        assert_eq!(invalid("report-text").await, "true");
+        let text = page.client.find(Locator::Id("report-text")).await.unwrap();
+        // A phone number is refused by the page, as the collector would
+        // refuse it, and never said to be saved.
+        text.send_keys("电话应为 010-64012345").await.unwrap();
+        page.click(".report button[type=submit]").await;
+        page.wait_for_text(
+            ".report-status",
+            "说明里不能写电话号码或证件号码（连续 11 位以上的数字）。电话不对时，选择“电话打不通或不对”即可。",
+        )
+        .await;
+        text.clear().await.unwrap();
+        text.send_keys("门口的牌子写着周日也开放").await.unwrap();
         page.click(".report button[type=submit]").await;
         page.wait_for_text(
             ".report-status",
