@@ -159,11 +159,11 @@ pub fn holiday_text(note: &HolidayNote, lang: Lang) -> String {
             format!("{} {span} {what}", note.name_zh)
         }
         Lang::En => {
-            const MONTHS: [&str; 12] = [
-                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-            ];
-            let day = |d: NaiveDate| format!("{} {}", d.day(), MONTHS[d.month0() as usize]);
-            let span = format!("{} – {}", day(a), day(b));
+            let span = format!(
+                "{} – {}",
+                crate::i18n::short_date(a, lang),
+                crate::i18n::short_date(b, lang)
+            );
             let what = match &note.hours {
                 Some(DayHours::Closed) => "closed".to_owned(),
                 Some(DayHours::Open(spans)) => format!("open {}", spans.join(", ")),
@@ -318,10 +318,7 @@ pub fn price_line(p: &Price, lang: Lang) -> String {
         let who: Vec<&str> = p
             .eligible
             .iter()
-            .map(|e| match lang {
-                Lang::Zh => e.label_zh(),
-                Lang::En => eligibility_en(*e),
-            })
+            .map(|&e| crate::rows::eligibility_label(e, lang))
             .collect();
         parts.push(format!(
             "{}{}",
@@ -333,18 +330,6 @@ pub fn price_line(p: &Price, lang: Lang) -> String {
         parts.push(note.clone());
     }
     parts.join(" · ")
-}
-
-fn eligibility_en(e: linli_facilities::model::Eligibility) -> &'static str {
-    use linli_facilities::model::Eligibility as E;
-    match e {
-        E::Age60Plus => "people aged 60 and over",
-        E::Age80Plus => "people aged 80 and over",
-        E::LowIncome => "low-income households",
-        E::Disabled => "people with disabilities",
-        E::LivingAlone => "older people living alone",
-        E::LocalResident => "residents of the community",
-    }
 }
 
 fn category_label(c: Category, lang: Lang) -> &'static str {
@@ -465,7 +450,13 @@ pub fn FacilityPage(
             <button type="button" class="back" on:click=move |_| on_back()>
                 {lang.pick("← 返回查找结果", "← Back to the results")}
             </button>
-            <h2 id="facility-heading" tabindex="-1">
+            // In English without an English name, the Chinese name is
+            // marked as such for screen readers.
+            <h2
+                id="facility-heading"
+                tabindex="-1"
+                lang=(lang == Lang::En && name_en.is_none()).then_some("zh-CN")
+            >
                 {match (lang, &name_en) {
                     (Lang::En, Some(en)) => en.clone(),
                     _ => name_zh.clone(),
@@ -479,7 +470,7 @@ pub fn FacilityPage(
             <ReadAloud facts lang />
             <dl class="facts">
                 <dt>{lang.pick("地址", "Address")}</dt>
-                <dd class="address">{address}<br /><span class="place">{place}</span></dd>
+                <dd class="address" lang="zh-CN">{address}<br /><span class="place">{place}</span></dd>
                 <dt>{lang.pick("电话", "Phone")}</dt>
                 <dd class="phone">
                     {match phone {
@@ -514,7 +505,7 @@ pub fn FacilityPage(
                     }}
                 </dd>
                 <dt>{lang.pick("运营机构", "Operator")}</dt>
-                <dd>{operator}</dd>
+                <dd lang="zh-CN">{operator}</dd>
                 <dt>{lang.pick("运营模式", "Operating model")}</dt>
                 <dd>{if lang == Lang::Zh { model.label_zh() } else { model_en(model) }}</dd>
                 <dt>{lang.pick("信息核实日期", "Last verified")}</dt>

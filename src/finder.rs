@@ -22,8 +22,8 @@ use crate::num::{fixed, hm, parse_hm, parse_ymd, ymd};
 use crate::picker::CommunityPicker;
 use crate::prefs;
 use crate::rows::{
-    OpenNow, ResultRow, STALE_AFTER_DAYS, ServiceLine, ServiceState, places_text, price_text,
-    result_rows,
+    OpenNow, ResultRow, STALE_AFTER_DAYS, ServiceLine, ServiceState, hours_text, places_text,
+    price_text, result_rows,
 };
 use crate::survey::SurveyPage;
 use crate::url_state::{
@@ -151,6 +151,22 @@ pub fn Finder(
     // Only switching pages redraws the page, not every filter change.
     let page = Memo::new(move |_| state.with(|s| s.page));
     let survey_on = Memo::new(move |_| page.get() == Page::Survey);
+    // Opening or leaving the survey moves focus to the new page's heading,
+    // as a facility page does: the link or the back button that was
+    // pressed is gone or far from what changed.
+    Effect::new(move |previous: Option<Page>| {
+        let now = page.get();
+        if previous.is_some_and(|p| p != now) {
+            match now {
+                Page::Survey => focus_later("survey-heading"),
+                Page::Finder if facility_ref.with_untracked(Option::is_none) => {
+                    focus_later("results-heading");
+                }
+                Page::Finder => {}
+            }
+        }
+        now
+    });
     let picker_url = manifest_url;
     let pick_community = move |p: Place| {
         state.update(|s| {
@@ -490,7 +506,7 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
             .count()
         })
     };
-    let initially_open = active() > 0;
+    let initially_open = untrack(active) > 0;
     view! {
         <details class="more-filters" open=initially_open>
             <summary>
@@ -655,21 +671,30 @@ fn next_hour() -> NaiveDateTime {
     hour + chrono::Duration::hours(1)
 }
 
+/// A service line of a row: `at` is the time asked about when it is not
+/// now ([`ResultRow::at`]), `today` the resident's date.
 #[component]
-fn ServiceItem(line: ServiceLine, lang: Lang) -> impl IntoView {
+fn ServiceItem(
+    line: ServiceLine,
+    at: Option<NaiveDateTime>,
+    today: NaiveDate,
+    lang: Lang,
+) -> impl IntoView {
     let badge = line.state_adds_to_today();
+    let hours = hours_text(&line, at, today, lang);
     let ServiceLine {
         function,
         name,
-        today,
         state,
+        ..
     } = line;
-    let (class, msg) = match state {
-        ServiceState::Open => ("service-state open", Msg::OpenNow),
-        ServiceState::OpeningSoon => ("service-state soon", Msg::OpeningSoon),
-        ServiceState::Closed => ("service-state closed", Msg::ClosedNow),
-        ServiceState::Unknown => ("service-state unknown", Msg::HoursUnknown),
+    let class = match state {
+        ServiceState::Open => "service-state open",
+        ServiceState::OpeningSoon => "service-state soon",
+        ServiceState::Closed => "service-state closed",
+        ServiceState::Unknown => "service-state unknown",
     };
+    let msg = state.message(at.is_some());
     view! {
         <li class="service">
             <FunctionIcon function />
@@ -679,16 +704,7 @@ fn ServiceItem(line: ServiceLine, lang: Lang) -> impl IntoView {
                 {function_label(function, lang)}
                 {name.map(|n| view! { "·"<span lang="zh-CN">{n}</span> })}
             </span>
-            <span class="today">
-                {{
-                    let l = lang;
-                    match &today {
-                        None => Msg::HoursUnknown.text(l).to_owned(),
-                        Some(spans) if spans.is_empty() => Msg::ClosedToday.text(l).to_owned(),
-                        Some(spans) => format!("{} {}", Msg::Today.text(l), spans.join(", ")),
-                    }
-                }}
-            </span>
+            <span class="today">{hours}</span>
             // Always there, empty when it would repeat today's hours (and
             // then not shown): a row redrawn into its slot keeps its shape.
             <span class=class>{if badge { msg.text(lang) } else { "" }}</span>
@@ -907,7 +923,11 @@ fn ResultList(
                         Msg::NoResults.text(lang).to_owned()
                     }}</p>
                     {move || widen().filter(|_| !nothing_near).map(|m| view! {
-                        <button type="button" class="widen" on:click=move |_| state.update(|s| s.walk_minutes = m)>
+                        <button type="button" class="widen" on:click=move |_| {
+                            state.update(|s| s.walk_minutes = m);
+                            // The button goes with the empty list.
+                            crate::focus_when_drawn("#results-heading");
+                        }>
                             {match lang {
                                 Lang::Zh => format!("扩大到步行 {m} 分钟"),
                                 Lang::En => format!("Widen to a {m}-minute walk"),
@@ -919,7 +939,10 @@ fn ResultList(
                         <button
                             type="button"
                             class="clear-filters"
-                            on:click=move |_| state.update(|s| *s = s.without_other_filters())
+                            on:click=move |_| {
+                                state.update(|s| *s = s.without_other_filters());
+                                crate::focus_when_drawn("#results-heading");
+                            }
                         >
                             {lang.pick("清除其他筛选条件", "Clear the other filters")}
                         </button>
@@ -941,7 +964,13 @@ fn ResultList(
                     />
                 </ol>
                 <Show when=move || { rows.with(Vec::len) > shown.get() }>
-                    <button type="button" class="show-more" on:click=move |_| set_shown.update(|n| *n += PAGE_SIZE)>
+                    <button type="button" class="show-more" on:click=move |_| {
+                        // The focus goes to the first row added (the button
+                        // goes after the last page).
+                        let first_new = shown.get_untracked() + 1;
+                        set_shown.update(|n| *n += PAGE_SIZE);
+                        crate::focus_when_drawn(format!(".result-list > li:nth-child({first_new}) h3 a"));
+                    }>
                         {move || {
                             let rest = rows.with(Vec::len).saturating_sub(shown.get());
                             match lang {
@@ -1026,14 +1055,31 @@ fn ResultItem(
             class="result"
             class:selected=is_selected
             data-id=id
-            on:focusin=move |_| {
+            // The keyboard's focus chooses the row (and its marker); a
+            // focus that follows a click (the last "show more") does not
+            // change what was chosen.
+            on:focusin=move |ev: leptos::ev::FocusEvent| {
+                if !crate::shows_focus_ring(&ev) {
+                    return;
+                }
                 if let Some(t) = target() {
                     selected.set(Some(t.id));
                 }
             }
         >
             <h3 class="name">
-                <a href=href on:click=open_page>{name}</a>
+                // A Chinese name shown in English is marked as Chinese.
+                <a
+                    href=href
+                    lang=move || {
+                        let chinese = lang == Lang::En
+                            && row.with(|r| r.as_ref().is_some_and(|r| r.name.en.is_none()));
+                        chinese.then_some("zh-CN")
+                    }
+                    on:click=open_page
+                >
+                    {name}
+                </a>
             </h3>
             {details}
         </li>
@@ -1043,12 +1089,13 @@ fn ResultItem(
 /// What a row shows below its name. Rebuilt into the same elements when the
 /// row at its rank changes, so only the text that differs is written.
 fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView + use<> {
-    let (open_class, open_msg) = match row.open {
-        OpenNow::Open => ("open-state open", Msg::OpenNow),
-        OpenNow::Partly => ("open-state open partly", Msg::PartlyOpenNow),
-        OpenNow::Closed => ("open-state closed", Msg::ClosedNow),
-        OpenNow::Unknown => ("open-state unknown", Msg::HoursUnknown),
+    let open_class = match row.open {
+        OpenNow::Open => "open-state open",
+        OpenNow::Partly => "open-state open partly",
+        OpenNow::Closed => "open-state closed",
+        OpenNow::Unknown => "open-state unknown",
     };
+    let open_msg = row.open.message(row.at.is_some());
     let searched = row.searched;
     view! {
         <p class="distance">
@@ -1059,12 +1106,13 @@ fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView +
                 {format!(" · {} {} {}", Msg::StraightLine.text(lang), row.distance_m, Msg::Metres.text(lang))}
             </span>
         </p>
-        <p class="place">{row.place.clone()}</p>
+        // Sub-district and community names are Chinese in either language.
+        <p class="place" lang="zh-CN">{row.place.clone()}</p>
         <p class=open_class>{open_msg.text(lang)}</p>
         // Among every service, the price names its service: the free gym
         // of a care home does not make the care free.
-        {row.lowest_price.map(|(fen, unit, function)| view! {
-            <p class="price">{price_text(fen, unit, searched.is_none().then_some(function), lang)}</p>
+        {row.lowest_price.as_ref().map(|price| view! {
+            <p class="price">{price_text(price, searched.is_none(), lang)}</p>
         })}
         {row.places.map(|(kind, available, total, updated)| {
             let stale = (today - updated).num_days() > STALE_AFTER_DAYS;
@@ -1077,7 +1125,7 @@ fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView +
         <ul class="services">
             {row.services
                 .iter()
-                .map(|line| view! { <ServiceItem line=line.clone() lang /> })
+                .map(|line| view! { <ServiceItem line=line.clone() at=row.at today lang /> })
                 .collect_view()}
         </ul>
         // With a service searched for, the lines above list only that

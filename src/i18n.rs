@@ -88,6 +88,11 @@ pub enum Msg {
     OpeningSoon,
     ClosedToday,
     Today,
+    /// The states at a chosen time rather than now.
+    OpenThen,
+    PartlyOpenThen,
+    ClosedThen,
+    OpeningSoonThen,
 }
 
 impl Msg {
@@ -148,7 +153,23 @@ impl Msg {
             OpeningSoon => lang.pick("即将营业", "Opening soon"),
             ClosedToday => lang.pick("今日休息", "Closed today"),
             Today => lang.pick("今日", "Today"),
+            OpenThen => lang.pick("届时营业", "Open then"),
+            PartlyOpenThen => lang.pick("届时部分服务营业", "Some services open then"),
+            ClosedThen => lang.pick("届时未营业", "Closed then"),
+            OpeningSoonThen => lang.pick("届时即将营业", "Opening soon then"),
         }
+    }
+}
+
+/// A day without its year: "11月30日" or "30 Nov".
+pub fn short_date(d: chrono::NaiveDate, lang: Lang) -> String {
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    match lang {
+        Lang::Zh => format!("{}月{}日", d.month(), d.day()),
+        Lang::En => format!("{} {}", d.day(), MONTHS[d.month0() as usize]),
     }
 }
 

@@ -79,6 +79,16 @@ pub fn focus_when_drawn(selector: impl Into<String>) {
     });
 }
 
+/// Whether the element a focus event reached shows its focus ring
+/// (`:focus-visible`: focused from the keyboard, or moved there after a key
+/// press, not by a tap or a click).
+pub fn shows_focus_ring(ev: &web_sys::FocusEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| el.matches(":focus-visible").unwrap_or(false))
+}
+
 /// The longest [`when_idle`] waits for the browser to be idle, in
 /// milliseconds.
 const IDLE_AT_LATEST_MS: u32 = 2_000;

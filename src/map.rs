@@ -688,6 +688,11 @@ pub fn Map(
                 .unwrap_or(0)
         })
     });
+    // The rank of the marker with the keyboard's focus (`:focus-visible`),
+    // if any: the copies drawn above the markers (the nearest, the chosen)
+    // would hide its focus ring, so a copy of the focused marker draws the
+    // ring too.
+    let key_focus = RwSignal::new(None::<usize>);
     // One marker slot per rank, like the list's rows: a change moves and
     // relabels the markers in place instead of drawing new ones.
     let marker = move |rank: usize| {
@@ -721,6 +726,10 @@ pub fn Map(
                     ev.stop_propagation();
                     choose();
                 }
+                on:focus=move |ev: leptos::ev::FocusEvent| {
+                    key_focus.set(crate::shows_focus_ring(&ev).then_some(rank));
+                }
+                on:blur=move |_| key_focus.set(None)
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                     let key = ev.key();
                     if key == "Enter" || key == " " {
@@ -747,6 +756,7 @@ pub fn Map(
         Some(view! {
             <g
                 class="nearest"
+                class:focus=move || key_focus.get() == Some(0)
                 aria-hidden="true"
                 transform=format!("translate({} {})", m.x, m.y)
                 on:click=move |ev| {
@@ -765,7 +775,12 @@ pub fn Map(
         let rank = rows.with(|rows| rows.iter().position(|r| r.id == id))?;
         let (x, y) = placed.with(|p| p.get(rank).map(|m| m.1))?;
         Some(view! {
-            <g class="marker selected top" aria-hidden="true" transform=format!("translate({} {})", x.round() as i32, y.round() as i32)>
+            <g
+                class="marker selected top"
+                class:focus=move || key_focus.get() == Some(rank)
+                aria-hidden="true"
+                transform=format!("translate({} {})", x.round() as i32, y.round() as i32)
+            >
                 <circle r="17" />
                 <text y="5">{rank + 1}</text>
             </g>

@@ -2,13 +2,13 @@
 //! function with native tests, so that the components stay thin.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use linli_facilities::finder::{Filters, find_near};
+use linli_facilities::finder::{Filters, OpenAt, find_near};
 use linli_facilities::geometry::LonLat;
 use linli_facilities::hours::State;
-use linli_facilities::model::{CapacityKind, Name, PriceUnit, ServiceFunction};
+use linli_facilities::model::{CapacityKind, Eligibility, Name, PriceUnit, ServiceFunction};
 
 use crate::data::Loaded;
-use crate::i18n::{Lang, function_label};
+use crate::i18n::{Lang, Msg, function_label, short_date};
 
 /// Whether a facility's matching services are open now, taken together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,6 +23,21 @@ pub enum OpenNow {
     Closed,
     /// Nobody can tell: no hours, or holidays not yet published.
     Unknown,
+}
+
+impl OpenNow {
+    /// What it says: about now, or `then`, at a chosen time.
+    pub fn message(self, then: bool) -> Msg {
+        match (self, then) {
+            (OpenNow::Open, false) => Msg::OpenNow,
+            (OpenNow::Open, true) => Msg::OpenThen,
+            (OpenNow::Partly, false) => Msg::PartlyOpenNow,
+            (OpenNow::Partly, true) => Msg::PartlyOpenThen,
+            (OpenNow::Closed, false) => Msg::ClosedNow,
+            (OpenNow::Closed, true) => Msg::ClosedThen,
+            (OpenNow::Unknown, _) => Msg::HoursUnknown,
+        }
+    }
 }
 
 /// What one row of the result list shows.
@@ -52,14 +67,32 @@ pub struct ResultRow {
     pub searched: Option<ServiceFunction>,
     /// Whether the matching services are open at the time asked.
     pub open: OpenNow,
-    /// The lowest price among the matching services, in fen (0.01 yuan),
-    /// with its unit and the function of the service that charges it.
-    pub lowest_price: Option<(u64, PriceUnit, ServiceFunction)>,
+    /// The lowest price among the matching services.
+    pub lowest_price: Option<LowestPrice>,
     /// Free places or beds of the matching service with the most free:
     /// kind, available, total, and the day they were counted.
     pub places: Option<(CapacityKind, u32, u32, NaiveDate)>,
-    /// Each matching service with today's hours and its state now.
+    /// Each matching service with the day's hours and its state at the
+    /// time asked.
     pub services: Vec<ServiceLine>,
+    /// The time asked about when it is not now (open at a chosen day and
+    /// time): the states are for it, and the hours are its day's.
+    pub at: Option<NaiveDateTime>,
+}
+
+/// The lowest price of a row's matching services, with whom it is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LowestPrice {
+    /// The amount in fen (0.01 yuan); 0 is free.
+    pub fen: u64,
+    /// What it is charged per.
+    pub unit: PriceUnit,
+    /// The function of the service that charges it.
+    pub function: ServiceFunction,
+    /// Who it is for; empty means everyone. A reduced price (for people
+    /// over 80, or low-income households) is said to be theirs, so that
+    /// nobody takes it for their own.
+    pub eligible: Vec<Eligibility>,
 }
 
 impl ResultRow {
@@ -85,6 +118,21 @@ pub enum ServiceState {
     Unknown,
 }
 
+impl ServiceState {
+    /// What it says: about now, or `then`, at a chosen time.
+    pub fn message(self, then: bool) -> Msg {
+        match (self, then) {
+            (ServiceState::Open, false) => Msg::OpenNow,
+            (ServiceState::Open, true) => Msg::OpenThen,
+            (ServiceState::OpeningSoon, false) => Msg::OpeningSoon,
+            (ServiceState::OpeningSoon, true) => Msg::OpeningSoonThen,
+            (ServiceState::Closed, false) => Msg::ClosedNow,
+            (ServiceState::Closed, true) => Msg::ClosedThen,
+            (ServiceState::Unknown, _) => Msg::HoursUnknown,
+        }
+    }
+}
+
 /// How soon an opening counts as "opening soon", in minutes.
 pub const OPENING_SOON_MINUTES: i64 = 60;
 
@@ -95,10 +143,11 @@ pub struct ServiceLine {
     pub function: ServiceFunction,
     /// The operator's name for it, if any.
     pub name: Option<String>,
-    /// Today's opening times as `HH:MM–HH:MM` stretches; empty when closed
-    /// all day; `None` when the hours are unknown.
+    /// The day's opening times as `HH:MM–HH:MM` stretches (today's, or
+    /// those of the day asked about); empty when closed all day; `None`
+    /// when the hours are unknown.
     pub today: Option<Vec<String>>,
-    /// Its state now.
+    /// Its state at the time asked (now, unless a time is chosen).
     pub state: ServiceState,
 }
 
@@ -124,6 +173,12 @@ pub fn result_rows(
     now: NaiveDateTime,
 ) -> Vec<ResultRow> {
     let searched = filters.functions.first().copied();
+    // The states are for the time asked (the search's `OpenAt`), and so are
+    // the hours shown and "opening soon".
+    let at = match filters.open {
+        OpenAt::At(t) => t,
+        OpenAt::Any => now,
+    };
     // A poisoned lock only means an earlier search panicked mid-way; the
     // book holds nothing half-written that a search could misread.
     let mut book = loaded
@@ -165,7 +220,7 @@ pub fn result_rows(
                     let state = match (m.status.state, m.status.next_change) {
                         (State::Open, _) => ServiceState::Open,
                         (State::Closed, Some((when, State::Open)))
-                            if (when - now).num_minutes() <= OPENING_SOON_MINUTES =>
+                            if (when - at).num_minutes() <= OPENING_SOON_MINUTES =>
                         {
                             ServiceState::OpeningSoon
                         }
@@ -173,7 +228,7 @@ pub fn result_rows(
                         (State::Unknown, _) => ServiceState::Unknown,
                     };
                     let today = book.hours(&loaded.calendar, service).and_then(|hours| {
-                        let day = hours.day(&loaded.calendar, now.date());
+                        let day = hours.day(&loaded.calendar, at.date());
                         if day.intervals.iter().any(|i| i.state == State::Unknown) {
                             return None;
                         }
@@ -192,10 +247,20 @@ pub fn result_rows(
                 })
                 .collect();
             let matched = || hit.services.iter().map(|m| &f.services[m.service]);
+            // The lowest, and of equal ones the one for everyone.
             let lowest_price = matched()
                 .flat_map(|s| s.prices.iter().map(move |p| (p, s.function)))
-                .min_by(|(a, _), (b, _)| a.amount_yuan.total_cmp(&b.amount_yuan))
-                .map(|(p, function)| ((p.amount_yuan * 100.0).round() as u64, p.unit, function));
+                .min_by(|(a, _), (b, _)| {
+                    a.amount_yuan
+                        .total_cmp(&b.amount_yuan)
+                        .then(a.eligible.len().cmp(&b.eligible.len()))
+                })
+                .map(|(p, function)| LowestPrice {
+                    fen: (p.amount_yuan * 100.0).round() as u64,
+                    unit: p.unit,
+                    function,
+                    eligible: p.eligible.clone(),
+                });
             let places = matched()
                 .filter_map(|s| s.capacity.as_ref())
                 .max_by_key(|c| c.available)
@@ -217,9 +282,33 @@ pub fn result_rows(
                 lowest_price,
                 places,
                 services: service_lines,
+                at: (at != now).then_some(at),
             }
         })
         .collect()
+}
+
+/// A service line's hours for the resident: "今日 08:00–17:00" or "今日休息"
+/// for today; for another day asked about (`at`, see [`ResultRow::at`]),
+/// "11月30日 08:00–17:00" or "11月30日休息"; "营业时间未知" when nobody
+/// knows. `today` is the resident's date.
+pub fn hours_text(
+    line: &ServiceLine,
+    at: Option<NaiveDateTime>,
+    today: NaiveDate,
+    lang: Lang,
+) -> String {
+    let other_day = at.map(|t| t.date()).filter(|&d| d != today);
+    match (&line.today, other_day) {
+        (None, _) => Msg::HoursUnknown.text(lang).to_owned(),
+        (Some(spans), None) if spans.is_empty() => Msg::ClosedToday.text(lang).to_owned(),
+        (Some(spans), None) => format!("{} {}", Msg::Today.text(lang), spans.join(", ")),
+        (Some(spans), Some(day)) if spans.is_empty() => match lang {
+            Lang::Zh => format!("{}休息", short_date(day, lang)),
+            Lang::En => format!("Closed {}", short_date(day, lang)),
+        },
+        (Some(spans), Some(day)) => format!("{} {}", short_date(day, lang), spans.join(", ")),
+    }
 }
 
 /// `HH:MM` for minutes after midnight (1440 is `24:00`).
@@ -233,27 +322,52 @@ pub const STALE_AFTER_DAYS: i64 = 30;
 /// "最低 15 元/餐", "免费" or "From ¥15 per meal" for `fen` (0.01 yuan) per
 /// `unit`; followed by the service's function when one is given (when
 /// the resident searches every service): "免费（体育健身）".
-pub fn price_text(
-    fen: u64,
-    unit: PriceUnit,
-    function: Option<ServiceFunction>,
-    lang: Lang,
-) -> String {
+pub fn price_text(price: &LowestPrice, name_function: bool, lang: Lang) -> String {
+    let fen = price.fen;
     let yuan = if fen.is_multiple_of(100) {
         (fen / 100).to_string()
     } else {
         format!("{}.{:02}", fen / 100, fen % 100)
     };
-    let price = match (fen, lang) {
+    let mut text = match (fen, lang) {
         (0, Lang::Zh) => "免费".to_owned(),
         (0, Lang::En) => "Free".to_owned(),
-        (_, Lang::Zh) => format!("最低 {yuan} 元/{}", unit.label_zh()),
-        (_, Lang::En) => format!("From ¥{yuan} per {}", unit_en(unit)),
+        (_, Lang::Zh) => format!("最低 {yuan} 元/{}", price.unit.label_zh()),
+        (_, Lang::En) => format!("From ¥{yuan} per {}", unit_en(price.unit)),
     };
-    match (function, lang) {
-        (None, _) => price,
-        (Some(f), Lang::Zh) => format!("{price}（{}）", function_label(f, lang)),
-        (Some(f), Lang::En) => format!("{price} ({})", function_label(f, lang)),
+    if name_function {
+        let f = function_label(price.function, lang);
+        match lang {
+            Lang::Zh => text.push_str(&format!("（{f}）")),
+            Lang::En => text.push_str(&format!(" ({f})")),
+        }
+    }
+    if !price.eligible.is_empty() {
+        let who: Vec<&str> = price
+            .eligible
+            .iter()
+            .map(|&e| eligibility_label(e, lang))
+            .collect();
+        match lang {
+            Lang::Zh => text.push_str(&format!("，适用：{}", who.join("、"))),
+            Lang::En => text.push_str(&format!(", for {}", who.join(", "))),
+        }
+    }
+    text
+}
+
+/// Who a reduced price is for, in `lang`.
+pub fn eligibility_label(e: Eligibility, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => e.label_zh(),
+        Lang::En => match e {
+            Eligibility::Age60Plus => "people aged 60 and over",
+            Eligibility::Age80Plus => "people aged 80 and over",
+            Eligibility::LowIncome => "low-income households",
+            Eligibility::Disabled => "people with disabilities",
+            Eligibility::LivingAlone => "older people living alone",
+            Eligibility::LocalResident => "residents of the community",
+        },
     }
 }
 
@@ -388,6 +502,90 @@ mod tests {
     }
 
     #[test]
+    fn a_chosen_time_gives_that_days_hours_and_states() {
+        let data = loaded();
+        let meals_at = |when: &str| Filters {
+            functions: vec![ServiceFunction::Meals],
+            walk_minutes: 30,
+            open: OpenAt::At(at(when)),
+            ..Filters::default()
+        };
+        let canteen = |rows: Vec<ResultRow>| rows.into_iter().find(|r| r.id == "lc-sample-006");
+        // Sunday noon; asked about Wednesday noon: 006's weekday canteen is
+        // open then, with Wednesday's hours, not Sunday's.
+        let sunday = at("2026-10-11T12:00");
+        let row = canteen(result_rows(
+            &data,
+            SAMPLE_ORIGIN,
+            &meals_at("2026-10-14T12:00"),
+            sunday,
+        ))
+        .expect("open on Wednesday");
+        assert_eq!(row.at, Some(at("2026-10-14T12:00")));
+        assert_eq!(row.open, OpenNow::Open);
+        let line = &row.services[0];
+        assert_eq!(line.state, ServiceState::Open);
+        let today = sunday.date();
+        assert_eq!(
+            hours_text(line, row.at, today, Lang::Zh),
+            format!("10月14日 {}", line.today.as_ref().unwrap().join(", "))
+        );
+        assert!(hours_text(line, row.at, today, Lang::En).starts_with("14 Oct 1"));
+        // The same time as now is now: today's words.
+        let row = canteen(result_rows(
+            &data,
+            SAMPLE_ORIGIN,
+            &meals_at("2026-10-14T12:00"),
+            at("2026-10-14T12:00"),
+        ))
+        .unwrap();
+        assert_eq!(row.at, None);
+        assert!(
+            hours_text(
+                &row.services[0],
+                row.at,
+                at("2026-10-14T12:00").date(),
+                Lang::Zh
+            )
+            .starts_with("今日 ")
+        );
+        // A later hour of today: still "today" for the hours.
+        let row = canteen(result_rows(
+            &data,
+            SAMPLE_ORIGIN,
+            &meals_at("2026-10-14T12:00"),
+            at("2026-10-14T09:00"),
+        ))
+        .unwrap();
+        assert!(row.at.is_some());
+        assert!(
+            hours_text(
+                &row.services[0],
+                row.at,
+                at("2026-10-14T09:00").date(),
+                Lang::Zh
+            )
+            .starts_with("今日 ")
+        );
+        // Closed all that day: the day is named.
+        let closed = ServiceLine {
+            function: ServiceFunction::Meals,
+            name: None,
+            today: Some(Vec::new()),
+            state: ServiceState::Closed,
+        };
+        assert_eq!(
+            hours_text(&closed, Some(at("2026-11-30T16:00")), today, Lang::Zh),
+            "11月30日休息"
+        );
+        assert_eq!(
+            hours_text(&closed, Some(at("2026-11-30T16:00")), today, Lang::En),
+            "Closed 30 Nov"
+        );
+        assert_eq!(hours_text(&closed, None, today, Lang::Zh), "今日休息");
+    }
+
+    #[test]
     fn a_row_is_open_only_when_every_matching_service_is() {
         let data = loaded();
         let open_of = |filters: &Filters, when: &str| {
@@ -421,39 +619,51 @@ mod tests {
         };
         let rows = result_rows(&data, SAMPLE_ORIGIN, &infant, at("2026-11-26T10:00"));
         // 002: 3800 a month full day, 2400 half day, 60 an hour; 4 of 40 places.
-        assert_eq!(
-            rows[0].lowest_price,
-            Some((6000, PriceUnit::PerHour, ServiceFunction::InfantCare))
-        );
+        let per_hour = LowestPrice {
+            fen: 6000,
+            unit: PriceUnit::PerHour,
+            function: ServiceFunction::InfantCare,
+            eligible: Vec::new(),
+        };
+        assert_eq!(rows[0].lowest_price, Some(per_hour.clone()));
         let updated = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
         assert_eq!(
             rows[0].places,
             Some((CapacityKind::ChildcarePlaces, 4, 40, updated))
         );
-        assert_eq!(
-            price_text(6000, PriceUnit::PerHour, None, Lang::Zh),
-            "最低 60 元/小时"
-        );
-        assert_eq!(price_text(0, PriceUnit::PerSession, None, Lang::Zh), "免费");
+        assert_eq!(price_text(&per_hour, false, Lang::Zh), "最低 60 元/小时");
         // Among every service, the price says whose it is: a free gym does
         // not make the care free.
-        let sports = Some(ServiceFunction::Sports);
+        let gym = LowestPrice {
+            fen: 0,
+            unit: PriceUnit::PerSession,
+            function: ServiceFunction::Sports,
+            eligible: Vec::new(),
+        };
+        assert_eq!(price_text(&gym, false, Lang::Zh), "免费");
+        assert_eq!(price_text(&gym, true, Lang::Zh), "免费（体育健身）");
+        let meal = LowestPrice {
+            fen: 1550,
+            unit: PriceUnit::PerMeal,
+            function: ServiceFunction::Meals,
+            eligible: Vec::new(),
+        };
         assert_eq!(
-            price_text(0, PriceUnit::PerSession, sports, Lang::Zh),
-            "免费（体育健身）"
-        );
-        assert_eq!(
-            price_text(
-                1550,
-                PriceUnit::PerMeal,
-                Some(ServiceFunction::Meals),
-                Lang::En
-            ),
+            price_text(&meal, true, Lang::En),
             "From ¥15.50 per meal (Community meals)"
         );
+        let reduced = LowestPrice {
+            fen: 1250,
+            eligible: vec![Eligibility::LowIncome, Eligibility::Disabled],
+            ..meal
+        };
         assert_eq!(
-            price_text(1250, PriceUnit::PerMeal, None, Lang::En),
-            "From ¥12.50 per meal"
+            price_text(&reduced, false, Lang::En),
+            "From ¥12.50 per meal, for low-income households, people with disabilities"
+        );
+        assert_eq!(
+            price_text(&reduced, true, Lang::Zh),
+            "最低 12.50 元/餐（社区助餐），适用：低保及低收入家庭、残疾人"
         );
         let text = places_text(
             CapacityKind::ChildcarePlaces,

@@ -314,7 +314,7 @@ pub fn SurveyPage(
             <button type="button" class="back" on:click=move |_| close()>
                 {lang.pick("← 返回查找", "← Back to the finder")}
             </button>
-            <h2 id="survey-heading">{lang.pick("社区服务需求调查", "Community service needs survey")}</h2>
+            <h2 id="survey-heading" tabindex="-1">{lang.pick("社区服务需求调查", "Community service needs survey")}</h2>
             {move || match lock.get() {
                 Some(false) => view! {
                     <p class="error" role="alert">
@@ -435,7 +435,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
         }.into_any(),
         Step::Household => view! {
             {heading("家里各年龄段各有几人？", "How many people of each age live in your household?")}
-            <div class="household">
+            <div class="household" role="group" aria-labelledby="survey-step-heading">
                 {AGE_BANDS
                     .iter()
                     .enumerate()
@@ -463,7 +463,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
         Step::Needs => view! {
             {heading("需要哪些服务？", "Which services do you need?")}
             <p class="hint">{lang.pick("勾选需要的服务，并选择迫切程度（1 最迫切）。", "Tick what you need and how much (1 is the most).")}</p>
-            <ul class="needs">
+            <ul class="needs" aria-labelledby="survey-step-heading">
                 {ServiceFunction::ALL
                     .into_iter()
                     .map(|f| {
@@ -517,6 +517,9 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
         }.into_any(),
         Step::Times => view! {
             {heading("什么时候需要？", "When do you need them?")}
+            // The question names the group, so that a screen reader says
+            // it with each box.
+            <div role="group" aria-labelledby="survey-step-heading">
             {TIMES
                 .iter()
                 .enumerate()
@@ -541,6 +544,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                     }
                 })
                 .collect_view()}
+            </div>
         }.into_any(),
         Step::Pay => view! {
             {heading("愿意付多少钱？", "How much would you pay?")}
@@ -580,6 +584,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
         }.into_any(),
         Step::Walk => view! {
             {heading("最多愿意走多久？", "How far would you walk?")}
+            <div role="radiogroup" aria-labelledby="survey-step-heading">
             {WALK_MINUTES
                 .into_iter()
                 .map(|m| view! {
@@ -595,6 +600,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                     </label>
                 })
                 .collect_view()}
+            </div>
         }.into_any(),
         Step::Comment => view! {
             {heading("还有什么想说的？", "Anything else?")}

@@ -193,13 +193,14 @@ async fn lists_what_is_within_a_walk_nearest_first_and_filters() {
         texts(&page, ".result .function").is_empty(),
         "no service is searched for yet, and the service lines name them all"
     );
-    // Among every service, a price names the service it is for.
+    // Among every service, a price names the service it is for, and a
+    // price for some people only says whose it is.
     assert_eq!(
         texts(&page, ".result .price"),
         [
             "免费（养老服务）",
             "最低 60 元/小时（婴幼儿托育）",
-            "免费（养老服务）"
+            "免费（养老服务），适用：60周岁及以上"
         ]
     );
 

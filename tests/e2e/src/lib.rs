@@ -689,13 +689,18 @@ impl FinderPage {
         })
         .await;
         // The focus follows the form's place: on the thanks.
-        self.eventually("the thanks focused", || async {
-            let id = self
+        self.wait_for_focus_on("survey-thanks").await;
+    }
+
+    /// Waits until the element with the id `id` has the focus.
+    pub async fn wait_for_focus_on(&self, id: &str) {
+        self.eventually(&format!("the focus on #{id}"), || async {
+            let active = self
                 .client
                 .execute("return document.activeElement.id", vec![])
                 .await
                 .ok()?;
-            (id == "survey-thanks").then_some(())
+            (active == id).then_some(())
         })
         .await;
     }

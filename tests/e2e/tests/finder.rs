@@ -224,6 +224,9 @@ async fn free_places_and_price_narrow_the_list() {
             page.count_text().await.filter(|t| t != "共 0 处")
         })
         .await;
+        // The button went with the empty list: the focus is on the
+        // results' heading, not back at the page's start.
+        page.wait_for_focus_on("results-heading").await;
         page.url_when("no filter but the walk in the URL", |u| {
             !u.contains("free=1") && !u.contains("max=")
         })
@@ -625,6 +628,27 @@ async fn open_at_a_chosen_day_and_time() {
         assert_eq!(page.result_names().await, open);
         page.url_when("the chosen time in the URL", |u| u.contains("open=2026-10-01T12"))
             .await;
+        // Each row says it is open then, not now, and gives the hours of
+        // 1 October, not of today.
+        let said: serde_json::Value = page
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.result-list .result')].map(r => [
+                   r.querySelector('.open-state').textContent,
+                   [...r.querySelectorAll('.services .today')].map(t => t.textContent)])",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let rows = said.as_array().expect("rows");
+        assert!(!rows.is_empty());
+        for row in rows {
+            assert_eq!(row[0], "届时营业", "{row}");
+            for hours in row[1].as_array().unwrap() {
+                let hours = hours.as_str().unwrap();
+                assert!(hours.starts_with("10月1日") || hours == "营业时间未知", "{row}");
+            }
+        }
     })
     .await;
 }
@@ -662,6 +686,17 @@ async fn the_map_stays_beside_a_long_list() {
             rise < 2.0,
             "the map's top is level with the list's: {place}"
         );
+        // "Show more" hands the focus to the first row it adds.
+        page.click(".show-more").await;
+        let eleventh = all30[linli::finder::PAGE_SIZE].clone();
+        page.eventually("the focus on the first row added", || async {
+            page.client
+                .execute("return document.activeElement.textContent", vec![])
+                .await
+                .ok()
+                .filter(|t| t.as_str() == Some(eleventh.as_str()))
+        })
+        .await;
     })
     .await;
 }
@@ -993,6 +1028,17 @@ async fn markers_are_one_tab_stop_and_wide_targets_in_elder_mode() {
         page.press('\u{E011}').await;
         let home = page.client.execute(active, vec![]).await.unwrap();
         assert_eq!(home, first);
+        // Marker 1 is drawn once more above the others; that copy shows the
+        // focus ring too, or it would hide the focused marker's ring.
+        let ring = page
+            .client
+            .execute(
+                "const c = document.querySelector('.map .nearest.focus circle'); return c && getComputedStyle(c).stroke",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(ring, "rgb(26, 86, 196)", "the copy on top shows the focus ring");
         // Tab leaves the map for the list's first row.
         page.press('\u{E004}').await;
         let after_tab = page

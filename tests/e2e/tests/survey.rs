@@ -99,6 +99,8 @@ async fn one_draft_is_edited_in_one_tab_at_a_time() {
     with_setup(Setup::default(), |page| async move {
         page.click(".survey-link").await;
         page.survey_heading("个人信息处理说明").await;
+        // The new page's heading has the focus, as a screen reader needs.
+        page.wait_for_focus_on("survey-heading").await;
         let url = page
             .url_when("the survey in the URL", |u| u.contains("p=survey"))
             .await;
