@@ -198,7 +198,9 @@ pub fn Finder(
                     </a>
                     <Later>
                         <div class="position">
-                            <p>
+                            // Said again when it changes (a community chosen,
+                            // a tap on the map), with its label.
+                            <p aria-live="polite" aria-atomic="true">
                                 <span class="label">{text(Msg::Position)}</span>
                                 <strong class="position-name">
                                     {move || position_name(state.with(|s| s.source.clone()), state.with(|s| s.position.is_some()), lang)}

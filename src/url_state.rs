@@ -408,6 +408,31 @@ pub fn current_query() -> String {
         .join("&")
 }
 
+/// Whether `next` differs from `shown` only by another community chosen
+/// from the list (its position and label): stepping through the
+/// community list with the arrow keys chooses each community in turn,
+/// and those choices, made within [`STEP_WINDOW_MS`] of each other, make
+/// one history entry rather than one per key press.
+pub fn another_community_only(shown: &FinderState, next: &FinderState) -> bool {
+    matches!(
+        (&shown.source, &next.source),
+        (Some(Source::Community(a)), Some(Source::Community(b))) if a != b
+    ) && FinderState {
+        position: shown.position,
+        source: shown.source.clone(),
+        ..next.clone()
+    } == *shown
+}
+
+/// How soon after the last community chosen another one replaces its
+/// history entry, in milliseconds.
+pub const STEP_WINDOW_MS: f64 = 3_000.0;
+
+thread_local! {
+    /// When the last community was chosen (`performance.now()`, ms).
+    static LAST_COMMUNITY_MS: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+}
+
 /// Adds a history entry for the state `query` unless the page already
 /// shows it, so that back and forward step through searches (browser
 /// adapter). The address is [`href_for`]'s.
@@ -430,7 +455,22 @@ pub fn push_query(query: &str) {
     // The same state written another way (a link from before the fragment,
     // an unknown key): rewritten in place. A new entry would be pushed
     // again each time back returned to it, and back could never pass it.
-    if FinderState::from_query(&current_query()).to_query() == query {
+    // So is a community chosen right after another (see
+    // `another_community_only`).
+    let shown_state = FinderState::from_query(&current_query());
+    let next_state = FinderState::from_query(query);
+    let now_ms = window.performance().map(|p| p.now());
+    let stepping = another_community_only(&shown_state, &next_state)
+        && LAST_COMMUNITY_MS
+            .get()
+            .zip(now_ms)
+            .is_some_and(|(last, now)| now - last < STEP_WINDOW_MS);
+    LAST_COMMUNITY_MS.set(
+        matches!(next_state.source, Some(Source::Community(_)))
+            .then_some(now_ms)
+            .flatten(),
+    );
+    if shown_state.to_query() == query || stepping {
         if let Ok(history) = window.history() {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
         }
@@ -443,6 +483,35 @@ pub fn push_query(query: &str) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_another_community_is_a_step_through_the_list() {
+        use super::*;
+        let at = |lon: f64, source: Source, function: ServiceFunction| FinderState {
+            function: Some(function),
+            position: Some(LonLat::new(lon, 39.93)),
+            source: Some(source),
+            ..FinderState::default()
+        };
+        let community = |n: u32| Source::Community(format!("东城区 交道口街道 示例第{n}社区"));
+        let meals = ServiceFunction::Meals;
+        let a = at(116.41, community(1), meals);
+        let b = at(116.42, community(2), meals);
+        assert!(another_community_only(&a, &b));
+        // Through the URL, as the page compares them.
+        let (a2, b2) = (
+            FinderState::from_query(&a.to_query()),
+            FinderState::from_query(&b.to_query()),
+        );
+        assert!(another_community_only(&a2, &b2));
+        // Anything else that changes is a search of its own.
+        let other_service = at(116.42, community(2), ServiceFunction::Health);
+        assert!(!another_community_only(&a, &other_service));
+        let tapped = at(116.42, Source::Map, meals);
+        assert!(!another_community_only(&a, &tapped));
+        assert!(!another_community_only(&tapped, &b));
+        assert!(!another_community_only(&a, &a));
+    }
+
     use super::*;
 
     #[test]

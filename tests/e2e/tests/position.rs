@@ -177,6 +177,49 @@ async fn choosing_a_community_searches_from_it() {
         page.select("pick-community", &place.community).await;
         page.wait_for_text(".position-name", &format!("{label}（社区中心附近）"))
             .await;
+        let chosen_url = page
+            .url_when("the community in the URL", |u| u.contains("near="))
+            .await;
+        // Stepping on to another community of the list at once, as the
+        // arrow keys do, replaces the last one's history entry instead of
+        // adding one per key press.
+        let entries = page
+            .client
+            .execute("return history.length", vec![])
+            .await
+            .unwrap();
+        let other = page
+            .client
+            .execute(
+                "const s = document.getElementById('pick-community');
+                 const o = [...s.options].find(o => o.value && o.value !== arguments[0]);
+                 return o ? o.value : null;",
+                vec![serde_json::json!(place.community)],
+            )
+            .await
+            .unwrap();
+        let other = other
+            .as_str()
+            .expect("a sub-district with two communities")
+            .to_owned();
+        page.select("pick-community", &other).await;
+        page.eventually("the other community shown", || async {
+            page.text_of(".position-name")
+                .await
+                .filter(|t| t.contains(&other))
+        })
+        .await;
+        page.url_when("the other community in the URL", |u| u != chosen_url)
+            .await;
+        let after = page
+            .client
+            .execute("return history.length", vec![])
+            .await
+            .unwrap();
+        assert_eq!(
+            after, entries,
+            "one history entry for the steps through the list"
+        );
     })
     .await;
 }
