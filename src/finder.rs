@@ -433,10 +433,12 @@ pub fn take_focus_request() {
     }
 }
 
-/// Focuses the element with `id` once the next frame has been drawn.
+/// Focuses the element with `id` once the next frame has been drawn, from
+/// the page's top: a heading at the top stays in view with what is above
+/// it, and one further down (the results') is scrolled to by the focus.
 fn focus_later(id: &'static str) {
-    crate::focus_when_drawn(format!("#{id}"));
     request_animation_frame(|| window().scroll_to_with_x_and_y(0.0, 0.0));
+    crate::focus_when_drawn(format!("#{id}"));
 }
 
 /// What the position line says.

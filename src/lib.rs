@@ -86,7 +86,9 @@ pub fn shows_focus_ring(ev: &web_sys::FocusEvent) -> bool {
     use wasm_bindgen::JsCast;
     ev.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| el.matches(":focus-visible").unwrap_or(false))
+        // A browser without `:focus-visible` (Safari before 15.4) throws:
+        // every focus counts, as before it.
+        .is_some_and(|el| el.matches(":focus-visible").unwrap_or(true))
 }
 
 /// The longest [`when_idle`] waits for the browser to be idle, in

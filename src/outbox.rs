@@ -203,8 +203,14 @@ pub enum Outcome {
     /// Stored (201) or already stored (200): it can leave the outbox.
     Confirmed,
     /// Try again later, after at least this many seconds if the collector
-    /// said.
+    /// said: the network failed, or the collector is busy or failing, so
+    /// the records after it wait too.
     Later(Option<u64>),
+    /// Something other than the collector answered (a redirect, a proxy's
+    /// or a web server's page): tried again later, while the records after
+    /// it are tried now, so that one record a proxy refuses (too large for
+    /// it, say) holds up no other.
+    Elsewhere,
     /// Refused for good, with the collector's reasons.
     Refused(String),
 }
@@ -248,19 +254,6 @@ pub async fn send(record: &Record) -> Outcome {
     )
 }
 
-/// The collector's answer to a stored record (`201`, or `200` when it had
-/// it already).
-#[derive(Deserialize)]
-struct StoredAnswer {
-    id: String,
-}
-
-/// The collector's answer to a record it refuses: every failing field.
-#[derive(Deserialize)]
-struct RefusedAnswer {
-    errors: Vec<linli_survey::response::FieldError>,
-}
-
 /// What an answer to sending the record `id` means: its HTTP `status`,
 /// whether the request was redirected, its `body` and the seconds its
 /// `Retry-After` asks for.
@@ -270,8 +263,8 @@ struct RefusedAnswer {
 /// collector's list of failing fields. Anything else, such as a captive
 /// portal's login page (a redirect, or a `200` that is not the collector's)
 /// or a `404` or `403` from a proxy while a release is deployed, is tried
-/// again later, so that no answer is dropped because something other than
-/// the collector replied.
+/// again later ([`Outcome::Elsewhere`]), so that no answer is dropped
+/// because something other than the collector replied.
 pub fn judge(
     id: &str,
     status: u16,
@@ -280,26 +273,34 @@ pub fn judge(
     retry_after: Option<u64>,
 ) -> Outcome {
     if redirected {
-        return Outcome::Later(None);
+        return Outcome::Elsewhere;
     }
+    // Read as a `Value` (which the app has for explaining bad records),
+    // not as types of its own, which would add their code to the app.
+    let answer = serde_json::from_str::<serde_json::Value>(body).ok();
+    let text = |v: &serde_json::Value, key: &str| v.get(key)?.as_str().map(str::to_owned);
     match status {
-        200 | 201 => match serde_json::from_str::<StoredAnswer>(body) {
-            Ok(answer) if answer.id == id => Outcome::Confirmed,
-            _ => Outcome::Later(None),
-        },
-        400 | 409 | 415 | 422 => match serde_json::from_str::<RefusedAnswer>(body) {
-            Ok(answer) if !answer.errors.is_empty() => {
-                let reasons: Vec<String> = answer
-                    .errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.reason))
-                    .collect();
-                Outcome::Refused(format!("HTTP {status}: {}", reasons.join("; ")))
+        200 | 201 if answer.as_ref().and_then(|a| text(a, "id")).as_deref() == Some(id) => {
+            Outcome::Confirmed
+        }
+        400 | 409 | 415 | 422 => {
+            // The collector's refusal: `{"errors": [{"field", "reason"}, …]}`.
+            let reasons: Option<Vec<String>> = answer
+                .as_ref()
+                .and_then(|a| a.get("errors")?.as_array())
+                .filter(|list| !list.is_empty())
+                .and_then(|list| {
+                    list.iter()
+                        .map(|e| Some(format!("{}: {}", text(e, "field")?, text(e, "reason")?)))
+                        .collect()
+                });
+            match reasons {
+                Some(reasons) => Outcome::Refused(format!("HTTP {status}: {}", reasons.join("; "))),
+                None => Outcome::Elsewhere,
             }
-            _ => Outcome::Later(None),
-        },
+        }
         429 | 500..=599 => Outcome::Later(retry_after),
-        _ => Outcome::Later(None),
+        _ => Outcome::Elsewhere,
     }
 }
 
@@ -402,6 +403,10 @@ async fn flush() -> Option<(Waiting, Option<u64>)> {
                 retry_after = after;
                 break;
             }
+            Outcome::Elsewhere => {
+                let _ = update(&record).await;
+                waiting.pending += 1;
+            }
         }
     }
     Some((waiting, retry_after))
@@ -468,10 +473,10 @@ mod tests {
         // Another record's answer, a captive portal's page, or the same
         // answer reached through a redirect: sent again later.
         let other = r#"{"id":"00000000-0000-4000-8000-000000000000","status":"created"}"#;
-        assert_eq!(judge(ID, 201, false, other, None), Outcome::Later(None));
+        assert_eq!(judge(ID, 201, false, other, None), Outcome::Elsewhere);
         let portal = "<html><body>Wi-Fi login</body></html>";
-        assert_eq!(judge(ID, 200, false, portal, None), Outcome::Later(None));
-        assert_eq!(judge(ID, 200, true, &stored, None), Outcome::Later(None));
+        assert_eq!(judge(ID, 200, false, portal, None), Outcome::Elsewhere);
+        assert_eq!(judge(ID, 200, true, &stored, None), Outcome::Elsewhere);
     }
 
     #[test]
@@ -513,13 +518,13 @@ mod tests {
         ] {
             assert_eq!(
                 judge(ID, status, false, body, None),
-                Outcome::Later(None),
+                Outcome::Elsewhere,
                 "{status} {body}"
             );
         }
         // The collector's refusal reached through a redirect is not final
         // either: the collector never redirects its API.
-        assert_eq!(judge(ID, 422, true, refused, None), Outcome::Later(None));
+        assert_eq!(judge(ID, 422, true, refused, None), Outcome::Elsewhere);
     }
 
     #[test]

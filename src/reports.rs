@@ -179,6 +179,8 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
                     aria-describedby="report-status"
                     aria-invalid=move || (problem.get() == Some(ReportError::NoKind)).then_some("true")
                     on:change=move |ev| {
+                        // A new answer clears the last check's marks.
+                        set_problem.set(None);
                         let code = event_target_value(&ev);
                         set_kind.set(ReportKind::ALL.into_iter().find(|k| k.code() == code));
                     }
@@ -207,7 +209,10 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
                     rows="3"
                     maxlength=MAX_TEXT_CHARS
                     prop:value=move || text.get()
-                    on:input=move |ev| set_text.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        set_problem.set(None);
+                        set_text.set(event_target_value(&ev));
+                    }
                 ></textarea>
                 <button type="submit">{lang.pick("保存报告", "Save the report")}</button>
                 <p

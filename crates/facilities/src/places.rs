@@ -296,9 +296,15 @@ impl PlaceList {
     }
 }
 
-/// Compares names with the numbers in them as numbers ("第2社区" before
-/// "第10社区"), and everything else character by character.
+/// Compares names with the numbers in them (ASCII digits, as the data
+/// writes them) as numbers ("第2社区" before "第10社区"), and everything
+/// else character by character; names equal that way ("第02社区" and
+/// "第2社区") by their text.
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    natural_cmp_parts(a, b).then_with(|| a.cmp(b))
+}
+
+fn natural_cmp_parts(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     let (mut a, mut b) = (a.chars().peekable(), b.chars().peekable());
     loop {
@@ -380,6 +386,7 @@ mod tests {
             ]
         );
         assert_eq!(natural_cmp("第2社区", "第2社区"), Ordering::Equal);
+        assert_eq!(natural_cmp("第02社区", "第2社区"), Ordering::Less);
         assert_eq!(natural_cmp("a", "ab"), Ordering::Less);
         assert_eq!(natural_cmp("a9b", "a10"), Ordering::Less);
     }

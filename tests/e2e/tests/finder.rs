@@ -1039,6 +1039,16 @@ async fn markers_are_one_tab_stop_and_wide_targets_in_elder_mode() {
             .await
             .unwrap();
         assert_eq!(ring, "rgb(26, 86, 196)", "the copy on top shows the focus ring");
+        // Chosen with Enter, the marker gets a larger copy on top: it shows
+        // the ring as well.
+        page.press('\u{E007}').await;
+        let ring = page
+            .eventually_js(
+                "the chosen copy's ring",
+                "const c = document.querySelector('.map .marker.top.focus circle'); return c && getComputedStyle(c).stroke",
+            )
+            .await;
+        assert_eq!(ring, "rgb(26, 86, 196)", "the chosen copy shows the focus ring");
         // Tab leaves the map for the list's first row.
         page.press('\u{E004}').await;
         let after_tab = page
