@@ -203,7 +203,19 @@ pub fn Finder(
                             <p aria-live="polite" aria-atomic="true">
                                 <span class="label">{text(Msg::Position)}</span>
                                 <strong class="position-name">
-                                    {move || position_name(state.with(|s| s.source.clone()), state.with(|s| s.position.is_some()), lang)}
+                                    {move || {
+                                        let source = state.with(|s| s.source.clone());
+                                        let chosen = state.with(|s| s.position.is_some());
+                                        match (lang, source, chosen) {
+                                            // A community's Chinese name in an English line.
+                                            (Lang::En, Some(Source::Community(label)), true) => view! {
+                                                <span lang="zh-CN">{label}</span>
+                                                " (near the community centre)"
+                                            }
+                                            .into_any(),
+                                            (_, source, chosen) => position_name(source, chosen, lang).into_any(),
+                                        }
+                                    }}
                                 </strong>
                             </p>
                             <div class="position-actions">

@@ -149,7 +149,8 @@ fn PickerBody(
                         let label = p.label();
                         view! {
                             <li>
-                                <button type="button" class="match" on:click=move |_| pick(p.clone())>
+                                // The names are Chinese in either language.
+                                <button type="button" class="match" lang="zh-CN" on:click=move |_| pick(p.clone())>
                                     {label}
                                 </button>
                             </li>
