@@ -315,16 +315,7 @@ pub fn price_line(p: &Price, lang: Lang) -> String {
     if p.eligible.is_empty() {
         parts.push(lang.pick("所有人", "everyone").to_owned());
     } else {
-        let who: Vec<&str> = p
-            .eligible
-            .iter()
-            .map(|&e| crate::rows::eligibility_label(e, lang))
-            .collect();
-        parts.push(format!(
-            "{}{}",
-            lang.pick("适用：", "for "),
-            who.join(lang.pick("、", ", "))
-        ));
+        parts.push(crate::rows::eligible_text(&p.eligible, lang));
     }
     if let Some(note) = &p.note {
         parts.push(note.clone());

@@ -343,17 +343,26 @@ pub fn price_text(price: &LowestPrice, name_function: bool, lang: Lang) -> Strin
         }
     }
     if !price.eligible.is_empty() {
-        let who: Vec<&str> = price
-            .eligible
-            .iter()
-            .map(|&e| eligibility_label(e, lang))
-            .collect();
-        match lang {
-            Lang::Zh => text.push_str(&format!("，适用：{}", who.join("、"))),
-            Lang::En => text.push_str(&format!(", for {}", who.join(", "))),
-        }
+        text.push_str(lang.pick("，", ", "));
+        text.push_str(&eligible_text(&price.eligible, lang));
     }
     text
+}
+
+/// Whom a reduced price is for: "适用：低保及低收入家庭、残疾人", or "for
+/// low-income households or people with disabilities" (any one of the
+/// groups pays it).
+pub fn eligible_text(eligible: &[Eligibility], lang: Lang) -> String {
+    let who: Vec<&str> = eligible
+        .iter()
+        .map(|&e| eligibility_label(e, lang))
+        .collect();
+    match (lang, who.split_last()) {
+        (_, None) => String::new(),
+        (Lang::Zh, _) => format!("适用：{}", who.join("、")),
+        (Lang::En, Some((last, []))) => format!("for {last}"),
+        (Lang::En, Some((last, rest))) => format!("for {} or {last}", rest.join(", ")),
+    }
 }
 
 /// Who a reduced price is for, in `lang`.
@@ -659,12 +668,22 @@ mod tests {
         };
         assert_eq!(
             price_text(&reduced, false, Lang::En),
-            "From ¥12.50 per meal, for low-income households, people with disabilities"
+            "From ¥12.50 per meal, for low-income households or people with disabilities"
         );
         assert_eq!(
             price_text(&reduced, true, Lang::Zh),
             "最低 12.50 元/餐（社区助餐），适用：低保及低收入家庭、残疾人"
         );
+        let three = [
+            Eligibility::Age80Plus,
+            Eligibility::LowIncome,
+            Eligibility::Disabled,
+        ];
+        assert_eq!(
+            eligible_text(&three, Lang::En),
+            "for people aged 80 and over, low-income households or people with disabilities"
+        );
+        assert_eq!(eligible_text(&[], Lang::Zh), "");
         let text = places_text(
             CapacityKind::ChildcarePlaces,
             4,

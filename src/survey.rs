@@ -413,11 +413,17 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                 {move || draft.with(|d| {
                     let c = &d.response.community;
                     if c.community.is_empty() {
-                        lang.pick("尚未选择", "Not chosen yet").to_owned()
+                        lang.pick("尚未选择", "Not chosen yet").into_any()
                     } else {
                         let district = linli_facilities::districts::by_code(&c.district_code)
                             .map_or(c.district_code.as_str(), |d| lang.pick(d.name_zh, d.name_en));
-                        format!("{}{district} {} {}", lang.pick("已选择：", "Chosen: "), c.subdistrict, c.community)
+                        // The sub-district and community are Chinese in
+                        // either language.
+                        view! {
+                            {format!("{}{district} ", lang.pick("已选择：", "Chosen: "))}
+                            <span lang="zh-CN">{format!("{} {}", c.subdistrict, c.community)}</span>
+                        }
+                        .into_any()
                     }
                 })}
             </p>
