@@ -203,19 +203,7 @@ pub fn Finder(
                             <p aria-live="polite" aria-atomic="true">
                                 <span class="label">{text(Msg::Position)}</span>
                                 <strong class="position-name">
-                                    {move || {
-                                        let source = state.with(|s| s.source.clone());
-                                        let chosen = state.with(|s| s.position.is_some());
-                                        match (lang, source, chosen) {
-                                            // A community's Chinese name in an English line.
-                                            (Lang::En, Some(Source::Community(label)), true) => view! {
-                                                <span lang="zh-CN">{label}</span>
-                                                " (near the community centre)"
-                                            }
-                                            .into_any(),
-                                            (_, source, chosen) => position_name(source, chosen, lang).into_any(),
-                                        }
-                                    }}
+                                    {move || position_name(state.with(|s| s.source.clone()), state.with(|s| s.position.is_some()), lang)}
                                 </strong>
                             </p>
                             <div class="position-actions">
@@ -453,18 +441,20 @@ fn focus_later(id: &'static str) {
     crate::focus_when_drawn(format!("#{id}"));
 }
 
-/// What the position line says.
-fn position_name(source: Option<Source>, chosen: bool, lang: Lang) -> String {
+/// What the position line says; a community's name is Chinese in either
+/// language, and marked so.
+fn position_name(source: Option<Source>, chosen: bool, lang: Lang) -> AnyView {
     match (source, chosen) {
-        (_, false) => Msg::SamplePosition.text(lang).to_owned(),
-        (Some(Source::Community(label)), true) => match lang {
-            Lang::Zh => format!("{label}（社区中心附近）"),
-            Lang::En => format!("{label} (near the community centre)"),
-        },
+        (_, false) => Msg::SamplePosition.text(lang).into_any(),
+        (Some(Source::Community(label)), true) => view! {
+            <span lang="zh-CN">{label}</span>
+            {lang.pick("（社区中心附近）", " (near the community centre)")}
+        }
+        .into_any(),
         (Some(Source::Map), true) => lang
             .pick("地图上选择的位置", "The place chosen on the map")
-            .to_owned(),
-        (Some(Source::Located) | None, true) => Msg::MyPosition.text(lang).to_owned(),
+            .into_any(),
+        (Some(Source::Located) | None, true) => Msg::MyPosition.text(lang).into_any(),
     }
 }
 
@@ -1072,8 +1062,8 @@ fn ResultItem(
             class:selected=is_selected
             data-id=id
             // The keyboard's focus chooses the row (and its marker); a
-            // focus that follows a click (the last "show more") does not
-            // change what was chosen.
+            // focus that follows a click ("show more") does not change
+            // what was chosen.
             on:focusin=move |ev: leptos::ev::FocusEvent| {
                 if !crate::shows_focus_ring(&ev) {
                     return;

@@ -9,11 +9,11 @@
 //! (2 s doubling to 2 minutes, or the `Retry-After` the collector asks
 //! for), and at once when the browser comes back online. A record the
 //! collector refuses for good (its `400`, `409`, `415` or `422` with the
-//! failing fields) is kept too, marked with the reasons, never dropped. Every open tab runs a
-//! sender over the same records; a sender writes a record back after a
-//! failed attempt only if it is still there ([`update`]), so a record
-//! another tab delivered meanwhile does not come back. Problem reports and
-//! the needs survey's answers use it.
+//! failing fields) is kept too, marked with the reasons, never dropped.
+//! Every open tab runs a sender over the same records; a sender writes a
+//! record back after a failed attempt only if it is still there
+//! ([`update`]), so a record another tab delivered meanwhile does not come
+//! back. Problem reports and the needs survey's answers use it.
 
 use std::cell::RefCell;
 
@@ -365,7 +365,7 @@ async fn adopt_old_reports() {
 }
 
 /// One pass over the outbox: sends every pending record in turn, stopping
-/// at the first that must wait. Returns what is left and how long the
+/// at the first that must wait ([`Outcome::Later`]). Returns what is left and how long the
 /// collector asked to wait; `None` when the outbox cannot be read now
 /// (what it holds is unknown, so the page keeps saying what it said).
 async fn flush() -> Option<(Waiting, Option<u64>)> {

@@ -319,9 +319,10 @@ pub fn hhmm(minutes: u16) -> String {
 /// Free-place counts older than this many days are flagged as stale.
 pub const STALE_AFTER_DAYS: i64 = 30;
 
-/// "最低 15 元/餐", "免费" or "From ¥15 per meal" for `fen` (0.01 yuan) per
-/// `unit`; followed by the service's function when one is given (when
-/// the resident searches every service): "免费（体育健身）".
+/// "最低 15 元/餐", "免费" or "From ¥15 per meal" for `price`; followed by
+/// the service's function when `name_function` (the resident searches
+/// every service): "免费（体育健身）"; and by whom it is for when it is a
+/// reduced price ([`eligible_text`]).
 pub fn price_text(price: &LowestPrice, name_function: bool, lang: Lang) -> String {
     let fen = price.fen;
     let yuan = if fen.is_multiple_of(100) {
@@ -366,7 +367,7 @@ pub fn eligible_text(eligible: &[Eligibility], lang: Lang) -> String {
 }
 
 /// Who a reduced price is for, in `lang`.
-pub fn eligibility_label(e: Eligibility, lang: Lang) -> &'static str {
+fn eligibility_label(e: Eligibility, lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => e.label_zh(),
         Lang::En => match e {

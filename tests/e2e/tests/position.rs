@@ -183,11 +183,13 @@ async fn choosing_a_community_searches_from_it() {
         // Stepping on to another community of the list at once, as the
         // arrow keys do, replaces the last one's history entry instead of
         // adding one per key press.
-        let entries = page
-            .client
-            .execute("return history.length", vec![])
-            .await
-            .unwrap();
+        let history_length = || async {
+            page.client
+                .execute("return history.length", vec![])
+                .await
+                .unwrap()
+        };
+        let entries = history_length().await;
         let other = page
             .client
             .execute(
@@ -211,13 +213,9 @@ async fn choosing_a_community_searches_from_it() {
         .await;
         page.url_when("the other community in the URL", |u| u != chosen_url)
             .await;
-        let after = page
-            .client
-            .execute("return history.length", vec![])
-            .await
-            .unwrap();
         assert_eq!(
-            after, entries,
+            history_length().await,
+            entries,
             "one history entry for the steps through the list"
         );
     })
