@@ -24,6 +24,8 @@ use crate::survey::pay_label;
 const TOKEN_KEY: &str = "linli.staff.token";
 /// The research API, relative to the dashboard's page (`/staff/`).
 const API: &str = "../api/v1";
+/// How many gaps the ranking table lists; the downloads have them all.
+const SHOWN_GAPS: usize = 20;
 
 /// `GET /api/v1/access`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -699,9 +701,11 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                     Lang::Zh => format!("受访 {n} 户"),
                     Lang::En => format!("{n} households answered"),
                 },
+                // Withheld because fewer than `min_count` answered, or
+                // because it would let a reader work out a small count.
                 None => match lang {
-                    Lang::Zh => format!("受访不足 {min_count} 户，数字已隐藏"),
-                    Lang::En => format!("Fewer than {min_count} households answered; figures withheld"),
+                    Lang::Zh => format!("受访户数已隐藏（不足 {min_count} 户，或可由它推算出不足 {min_count} 户的数字）"),
+                    Lang::En => format!("Number of households withheld (under {min_count}, or it would reveal a count under {min_count})"),
                 },
             };
             view! {
@@ -733,7 +737,12 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                     Lang::En => format!("No gap can be published yet: a community needs at least {min_count} households answering."),
                 }}</p> }.into_any();
             }
+            let caption = (gaps.len() > SHOWN_GAPS).then(|| match lang {
+                Lang::Zh => format!("显示缺口最大的 {SHOWN_GAPS} 项，共 {} 项；全部见下载的需求表。", gaps.len()),
+                Lang::En => format!("The {SHOWN_GAPS} largest gaps of {}; the downloaded demand table has them all.", gaps.len()),
+            });
             view! {
+                {caption.map(|c| view! { <p class="hint">{c}</p> })}
                 <table class="gap-table">
                     <thead>
                         <tr>
@@ -749,7 +758,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                     <tbody>
                         {gaps
                             .into_iter()
-                            .take(20)
+                            .take(SHOWN_GAPS)
                             .enumerate()
                             .map(|(i, g)| {
                                 let reach = match lang {
@@ -763,7 +772,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                                         <td data-label=lang.pick("服务", "Service")>{function_label(g.function, lang)}</td>
                                         <td class="num" data-label=lang.pick("需要/受访户数", "Needing / answered")>{format!("{} / {}", g.needing, g.respondents)}</td>
                                         <td data-label=lang.pick("步行可达设施", "Facilities in reach")>{reach}</td>
-                                        <td class="num" data-label=lang.pick("空余位", "Free places")>{g.free_places.map_or_else(|| "—".to_owned(), |n| n.to_string())}</td>
+                                        <td class="num" data-label=lang.pick("空余位", "Free places")>{g.free_places.map_or_else(|| lang.pick("未报告", "not reported").to_owned(), |n| n.to_string())}</td>
                                         <td class="num" data-label=lang.pick("缺口分", "Gap score")>{crate::num::fixed(g.score, 2)}</td>
                                     </tr>
                                 }
@@ -879,8 +888,8 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             <p class="sample-banner">{lang.pick("供给数字来自示例数据，并非真实设施。", "Supply figures come from SAMPLE data, not real facilities.")}</p>
         })}
         <p class="privacy-note">{match lang {
-            Lang::Zh => format!("为保护受访居民，少于 {min_count} 户的数字及可由合计推算出它们的数字均以“—”隐藏。"),
-            Lang::En => format!("To protect respondents, counts under {min_count}, and any count that would reveal one, are withheld as “—”."),
+            Lang::Zh => format!("为保护受访居民，少于 {min_count} 户的数字、受访不足 {min_count} 户的社区或街道的全部数字，以及可由合计推算出它们的数字，均以“—”隐藏。"),
+            Lang::En => format!("To protect respondents, counts under {min_count}, every figure of a community or sub-district that fewer than {min_count} households answered, and any count that would reveal one are withheld as \"—\"."),
         }}</p>
         <div class="staff-controls">
             <label for="staff-subdistrict">{lang.pick("街道", "Sub-district")}</label>

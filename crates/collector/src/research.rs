@@ -348,7 +348,7 @@ async fn demand_document(
     Ok(axum::Json(json!({
         "district": { "code": d.code, "name_zh": d.name_zh, "name_en": d.name_en },
         "min_count": MIN_COUNT,
-        "withheld": "null is a withheld cell: fewer than min_count respondents, or needed to protect such a cell",
+        "withheld": "null is a withheld cell: a count under min_count, any count of a group that fewer than min_count households answered, or a cell needed to protect such a cell",
         "order": {
             "functions": ServiceFunction::ALL.map(ServiceFunction::code),
             "age_bands": AGE_BANDS.map(|b| b.0),

@@ -12,8 +12,12 @@
 //!
 //! * **Primary suppression.** Every cell with `0 < n < k` is withheld
 //!   (`k` is normally [`MIN_COUNT`]). Zero cells are published: a zero
-//!   says nobody in the group gave that answer, which describes no person,
-//!   and withholding zeros would hide most of a sparse table for nothing.
+//!   says nobody in a group of at least `k` gave that answer, which
+//!   describes no person. A zero of a *small* group does: in a community
+//!   of one household, the zeros are that household's "no" answers, and
+//!   the withheld cells its "yes" answers. So a caller can mark more cells
+//!   sensitive ([`suppress_marked`]); [`crate::publish`] marks every cell
+//!   of a row answered by fewer than `k` households, zeros included.
 //! * **Determined cells.** With the published values substituted, every
 //!   relation becomes a linear equation over the withheld cells. A withheld
 //!   cell is *determined* when its exact value follows from these
@@ -193,9 +197,13 @@ impl Published {
 /// always gets a complement when one exists), and the component is finite,
 /// so there are at most as many rounds as cells. A round in which no
 /// unwithheld cell is left also stops the loop; with relations that hold
-/// it cannot happen, since when every cell of a component is withheld the
-/// equations are homogeneous and can only determine cells whose true value
-/// is 0, never a primary cell.
+/// it cannot happen here, since when every cell of a component is
+/// withheld the equations are homogeneous and can only determine cells
+/// whose true value is 0, never a cell with `0 < n < k`. (A zero marked
+/// primary through [`suppress_marked`] could in principle stay determined
+/// that way; the sums of [`crate::publish`] fix no single cell when all of
+/// them are unknown, and its tests check the result with an independent
+/// rank computation.)
 ///
 /// Publishing the determined complements in step 2 keeps the guarantee:
 /// if a withheld cell `c` is determined, then for any other withheld cell
@@ -204,8 +212,24 @@ impl Published {
 /// only through `c`'s own determining combination, which can be
 /// subtracted). So after step 2 no withheld cell is determined.
 pub fn suppress(p: &Published, k: u32) -> Vec<bool> {
-    let primary: Vec<bool> = p.values.iter().map(|&v| v > 0 && v < k).collect();
-    let mut withheld = primary.clone();
+    suppress_marked(p, &small_cells(p, k))
+}
+
+/// The cells with `0 < n < k`: those [`suppress`] withholds first.
+pub fn small_cells(p: &Published, k: u32) -> Vec<bool> {
+    p.values.iter().map(|&v| v > 0 && v < k).collect()
+}
+
+/// [`suppress`] with the primary cells given: `primary[i]` marks cell `i`
+/// as one that must be withheld and must not be worked out from the rest,
+/// whatever its value (zeros included).
+///
+/// # Panics
+///
+/// If `primary` has not one flag per cell.
+pub fn suppress_marked(p: &Published, primary: &[bool]) -> Vec<bool> {
+    assert_eq!(primary.len(), p.len(), "one flag per cell is needed");
+    let mut withheld = primary.to_vec();
     let links = cell_relations(p);
     let mut ws = Workspace::new(p.len());
     for (cells, relations) in components(p) {
@@ -217,7 +241,7 @@ pub fn suppress(p: &Published, k: u32) -> Vec<bool> {
                     relations: &relations,
                 },
                 &links,
-                &primary,
+                primary,
                 &mut withheld,
                 &mut ws,
             );

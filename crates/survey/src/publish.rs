@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{CommunityKey, Demand};
-use crate::disclosure::{Published, determined, suppress};
+use crate::disclosure::{Published, determined, small_cells, suppress_marked};
 use crate::questionnaire::PAY_BANDS;
 
 /// A published count of respondents; `None` where withheld.
@@ -113,16 +113,26 @@ impl DistrictDemand {
 
 /// Builds one district's tables from per-community demand (only keys with
 /// this district code are used) and withholds small cells: every count
-/// with `0 < n < k` respondents and every cell from which one could be
-/// worked out (see [`crate::disclosure`]). Medians of groups with fewer
-/// than `k` respondents are not published.
+/// with `0 < n < k` respondents, every cell of a row answered by fewer
+/// than `k` households (its zeros too, which would otherwise spell out
+/// those households' answers), and every cell from which one of these
+/// could be worked out (see [`crate::disclosure`]). Medians of groups with
+/// fewer than `k` respondents are not published.
 pub fn publish(
     district_code: &str,
     communities: &BTreeMap<CommunityKey, Demand>,
     k: u32,
 ) -> DistrictDemand {
     let (published, layout) = build(district_code, communities);
-    let withheld = suppress(&published, k);
+    let mut primary = small_cells(&published, k);
+    for level in layout.levels() {
+        if (1..k).contains(&level.values[RESPONDENTS]) {
+            for &i in &level.cells {
+                primary[i] = true;
+            }
+        }
+    }
+    let withheld = suppress_marked(&published, &primary);
     let row = |level: &Level| {
         let cells = level
             .cells
@@ -304,6 +314,18 @@ struct Layout {
     subdistricts: Vec<SubdistrictLevels>,
 }
 
+impl Layout {
+    /// Every row: the district's, then each sub-district's and its
+    /// communities'.
+    fn levels(&self) -> impl Iterator<Item = &Level> {
+        std::iter::once(&self.district).chain(
+            self.subdistricts.iter().flat_map(|s| {
+                std::iter::once(&s.level).chain(s.communities.iter().map(|(_, l)| l))
+            }),
+        )
+    }
+}
+
 /// Registers every cell and relation of one district.
 fn build(district_code: &str, communities: &BTreeMap<CommunityKey, Demand>) -> (Published, Layout) {
     let mut p = Published::new();
@@ -371,8 +393,8 @@ fn sum_of(p: &mut Published, children: &[&Level]) -> Level {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::disclosure::Relation;
     use crate::disclosure::check::determined_by_rank;
+    use crate::disclosure::{Relation, suppress};
     use linli_facilities::seeded::SplitMix64;
 
     /// A consistent random demand for `respondents` households.
@@ -450,6 +472,7 @@ mod tests {
     /// relations a reader knows finds no withheld cell determined.
     fn audit(out: &DistrictDemand, input: &BTreeMap<CommunityKey, Demand>) {
         let k = out.min_count;
+        let width = truth(&Demand::default()).len();
         let mut shown: Vec<Cell> = Vec::new();
         let mut actual: Vec<u32> = Vec::new();
         let mut relations: Vec<Relation> = Vec::new();
@@ -488,7 +511,6 @@ mod tests {
                 parts: sub_rows.iter().map(|s| s + j).collect(),
             });
         }
-        let width = total.len();
         for row in 0..shown.len() / width {
             let at = row * width;
             relations.push(Relation {
@@ -502,6 +524,10 @@ mod tests {
             }
             if v > 0 && v < k {
                 assert_eq!(s, None, "small cell {i} = {v} is shown");
+            }
+            let respondents = actual[i - i % width];
+            if respondents > 0 && respondents < k {
+                assert_eq!(s, None, "cell {i} of a row of {respondents} is shown");
             }
         }
         for r in &relations {
@@ -544,10 +570,9 @@ mod tests {
                 .iter()
                 .find(|c| c.name == "甲社区")
                 .expect("the small community is listed");
-            let truth = truth(&input[&key("东四街道", "甲社区")]);
-            for (cell, v) in cells(&small.row).into_iter().zip(truth) {
-                assert_eq!(cell, if v == 0 { Some(0) } else { None });
-            }
+            // Every cell, zeros included: the zeros of three households
+            // are their "no" answers.
+            assert!(cells(&small.row).iter().all(Option::is_none));
             assert_eq!(small.median_walk_minutes, None);
             assert_eq!(
                 out.median_walk_for("东四街道", "甲社区"),
