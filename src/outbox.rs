@@ -259,7 +259,7 @@ pub async fn send(record: &Record) -> Outcome {
 /// `Retry-After` asks for.
 ///
 /// Only the collector's own answers end a record's stay: a success whose
-/// body names the record, or a refusal (`400`, `409`, `415`, `422`) with the
+/// body names the record, or a refusal (`400`, `409`, `413`, `415`, `422`) with the
 /// collector's list of failing fields. Anything else, such as a captive
 /// portal's login page (a redirect, or a `200` that is not the collector's)
 /// or a `404` or `403` from a proxy while a release is deployed, is tried
@@ -283,7 +283,7 @@ pub fn judge(
         200 | 201 if answer.as_ref().and_then(|a| text(a, "id")).as_deref() == Some(id) => {
             Outcome::Confirmed
         }
-        400 | 409 | 415 | 422 => {
+        400 | 409 | 413 | 415 | 422 => {
             // The collector's refusal: `{"errors": [{"field", "reason"}, …]}`.
             let reasons: Option<Vec<String>> = answer
                 .as_ref()
@@ -494,7 +494,7 @@ mod tests {
             judge(ID, 409, false, conflict, None),
             Outcome::Refused(r) if r.starts_with("HTTP 409: id: a different record")
         ));
-        for status in [400, 415] {
+        for status in [400, 413, 415] {
             assert!(matches!(
                 judge(ID, status, false, refused, None),
                 Outcome::Refused(_)
@@ -514,6 +514,7 @@ mod tests {
             (422, "<html>blocked</html>"),
             (409, r#"{"errors":[]}"#),
             (400, "Bad Request"),
+            (413, "<html>413 Request Entity Too Large</html>"),
             (302, ""),
         ] {
             assert_eq!(

@@ -9,12 +9,13 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use linli_survey::report::{ProblemReport, validate_report};
 use linli_survey::{FieldError, Response as SurveyResponse, validate};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::MAX_BODY_BYTES;
@@ -146,7 +147,13 @@ pub fn app(db: Db, web: &WebConfig) -> Router {
                 .route("/api/v1/health", get(health))
                 .with_state(db),
         )
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+        .route("/api/{*rest}", any(no_such_address))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(json_errors))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     if !web.allowed_origins.is_empty() {
         let origins: Vec<HeaderValue> = web
             .allowed_origins
@@ -166,6 +173,73 @@ pub fn app(db: Db, web: &WebConfig) -> Router {
         tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
     });
     with_site(api, web).layer(trace)
+}
+
+/// Any other address under `/api/`: a JSON 404 rather than the app's page,
+/// so that a script with a mistyped address is told so.
+async fn no_such_address(uri: axum::http::Uri) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(json!({ "errors": [{ "field": "path", "reason": format!("no API address {}", uri.path()) }] })),
+    )
+        .into_response()
+}
+
+/// Gives the errors that axum's extractors and router answer in plain text
+/// (a body over the limit, a malformed query, a method an address does not
+/// take) the API's JSON form, `{"errors": [{"field", "reason"}]}`, so that
+/// every client reads one shape.
+async fn json_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (field, reason) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "body",
+            format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method", format!("this address does not take {method}"))
+        }
+        _ => {
+            let bytes = axum::body::to_bytes(response.into_body(), 4096)
+                .await
+                .unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes).trim().to_owned();
+            let field = if status == StatusCode::BAD_REQUEST {
+                "query"
+            } else {
+                ""
+            };
+            let reason = if text.is_empty() {
+                status.to_string()
+            } else {
+                text
+            };
+            return (
+                status,
+                axum::Json(json!({ "errors": [{ "field": field, "reason": reason }] })),
+            )
+                .into_response();
+        }
+    };
+    let mut out = (
+        status,
+        axum::Json(json!({ "errors": [{ "field": field, "reason": reason }] })),
+    )
+        .into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
 }
 
 async fn health(State(db): State<Db>) -> Result<impl IntoResponse, ApiError> {
@@ -195,6 +269,27 @@ fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
+/// Reads a JSON body. A value of the wrong type is refused naming its
+/// field (`walk_minutes`, `household.age_0_3`); a body that is not JSON at
+/// all, naming the line and column.
+fn read_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut reader = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
+        let field = e.path().to_string();
+        let data = e.inner().classify() == serde_json::error::Category::Data;
+        let reason = e.into_inner().to_string();
+        if data && field != "." {
+            ApiError::Invalid(vec![FieldError { field, reason }])
+        } else {
+            ApiError::Unreadable(reason)
+        }
+    })?;
+    reader
+        .end()
+        .map_err(|e| ApiError::Unreadable(e.to_string()))?;
+    Ok(value)
+}
+
 /// What a store did, as the client sees it.
 fn stored_response(stored: Stored, id: &str) -> Result<Response, ApiError> {
     match stored {
@@ -218,8 +313,7 @@ async fn post_survey(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
-    let response: SurveyResponse =
-        serde_json::from_slice(&body).map_err(|e| ApiError::Unreadable(e.to_string()))?;
+    let response: SurveyResponse = read_json(&body)?;
     validate(&response).map_err(ApiError::Invalid)?;
     // The canonical form: the same answers always hash the same.
     let canonical = serde_json::to_string(&response).expect("responses serialise");
@@ -246,8 +340,7 @@ async fn post_report(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
-    let report: ProblemReport =
-        serde_json::from_slice(&body).map_err(|e| ApiError::Unreadable(e.to_string()))?;
+    let report: ProblemReport = read_json(&body)?;
     validate_report(&report).map_err(ApiError::Invalid)?;
     let canonical = serde_json::to_string(&report).expect("reports serialise");
     let sha = sha256_hex(&canonical);

@@ -78,11 +78,12 @@ async fn new_resent_and_conflicting_surveys() {
 async fn bad_input_names_the_field() {
     for (name, db, _dir) in databases().await {
         let r = router(db.clone(), &WebConfig::default());
-        // Unknown fields: not readable, 400.
+        // Unknown fields: 422 naming the field.
         let mut body = survey(ID);
         body["name"] = json!("张三");
         let (status, json, _) = post(&r, "/api/v1/surveys", &body.to_string()).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{name}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert_eq!(json["errors"][0]["field"], "name");
         let reason = json["errors"][0]["reason"].as_str().unwrap();
         assert!(reason.contains("unknown field `name`"), "{reason}");
         // Not JSON: 400 with the position.
@@ -107,11 +108,26 @@ async fn bad_input_names_the_field() {
             .map(|e| e["field"].as_str().unwrap())
             .collect();
         assert_eq!(fields, ["consent", "walk_minutes"]);
-        // Over 16 KiB: 413.
+        // A value of the wrong type: 422 naming its field.
+        let mut body = survey(ID);
+        body["walk_minutes"] = json!("15");
+        body["household"]["age_0_3"] = json!(-1);
+        let (status, json, _) = post(&r, "/api/v1/surveys", &body.to_string()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {json}");
+        assert_eq!(json["errors"][0]["field"], "household.age_0_3", "{json}");
+        // Over 16 KiB: 413, in the API's own form.
         let mut body = survey(ID);
         body["comment"] = json!("长".repeat(6000));
-        let (status, _, _) = post(&r, "/api/v1/surveys", &body.to_string()).await;
+        let (status, json, headers) = post(&r, "/api/v1/surveys", &body.to_string()).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{name}");
+        assert_eq!(json["errors"][0]["field"], "body", "{json}");
+        assert!(
+            json["errors"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("16384 bytes")
+        );
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
         // Not JSON by content type: 415.
         let request = Request::post("/api/v1/surveys")
             .header(header::CONTENT_TYPE, "text/plain")
@@ -125,6 +141,42 @@ async fn bad_input_names_the_field() {
             "{name}: nothing stored"
         );
     }
+}
+
+/// What a script gets for a mistyped address or method under `/api/`: the
+/// API's JSON error, never the app's page.
+#[tokio::test]
+async fn wrong_addresses_and_methods_get_json_errors() {
+    let (_, db, _dir) = databases().await.remove(0);
+    let r = router(db, &WebConfig::default());
+    let get = |path: &'static str| {
+        let r = r.clone();
+        async move {
+            let response = r
+                .oneshot(Request::get(path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            (status, headers, serde_json::from_slice::<Value>(&bytes))
+        }
+    };
+    let (status, headers, json) = get("/api/v1/districts/110101/demand.xlsx").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let json = json.unwrap();
+    assert_eq!(json["errors"][0]["field"], "path");
+    assert!(
+        json["errors"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("demand.xlsx")
+    );
+    let (status, headers, json) = get("/api/v1/surveys").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(headers[header::ALLOW], "POST");
+    assert_eq!(json.unwrap()["errors"][0]["field"], "method");
 }
 
 #[tokio::test]
