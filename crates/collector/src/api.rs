@@ -2,6 +2,7 @@
 //! `GET /api/v1/health` and the district research routes ([`research`]), with one error type that turns every failure into
 //! a clear JSON answer and logs internals without sending them.
 
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
@@ -129,15 +130,22 @@ impl From<sqlx::Error> for ApiError {
 /// the security headers.
 pub fn app(db: Db, web: &WebConfig) -> Router {
     let limiter = RateLimit::new(web.rate_per_minute);
-    let atlas = match &web.dist {
+    let atlas = Arc::new(match &web.dist {
         Some(dist) => Atlas::load(&dist.join("data")),
         None => Err("the collector was started without --dist, so it has no dataset".to_owned()),
-    };
-    if let Err(e) = &atlas {
-        tracing::warn!(error = %e, "district research runs without supply figures");
+    });
+    if let Err(e) = atlas.as_ref() {
+        tracing::warn!(
+            error = %e,
+            "district research runs without supply figures, and survey communities are not checked against the list"
+        );
     }
     let mut api = Router::new()
         .route("/api/v1/surveys", post(post_survey))
+        .with_state(Surveys {
+            db: db.clone(),
+            atlas: atlas.clone(),
+        })
         .route("/api/v1/reports", post(post_report))
         .with_state(db.clone())
         .merge(research::router(db.clone(), atlas))
@@ -307,14 +315,33 @@ fn stored_response(stored: Stored, id: &str) -> Result<Response, ApiError> {
     }
 }
 
+/// The survey route's state: the database, and the served dataset whose
+/// list of communities answers are checked against.
+#[derive(Clone)]
+struct Surveys {
+    db: Db,
+    atlas: Arc<Result<Atlas, String>>,
+}
+
 async fn post_survey(
-    State(db): State<Db>,
+    State(Surveys { db, atlas }): State<Surveys>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
     let response: SurveyResponse = read_json(&body)?;
-    validate(&response).map_err(ApiError::Invalid)?;
+    let mut errors = validate(&response).err().unwrap_or_default();
+    // The app offers only the listed communities; a name that is not one
+    // would add a row of its own to every district table.
+    if let Ok(atlas) = atlas.as_ref() {
+        let listed = !errors.iter().any(|e| e.field.starts_with("community."));
+        if let Some(e) = atlas.unlisted(&response.community).filter(|_| listed) {
+            errors.push(e);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
     // The canonical form: the same answers always hash the same.
     let canonical = serde_json::to_string(&response).expect("responses serialise");
     let sha = sha256_hex(&canonical);

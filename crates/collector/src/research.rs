@@ -31,12 +31,14 @@ use linli_facilities::index::SpatialIndex;
 use linli_facilities::manifest::Manifest;
 use linli_facilities::model::{Facility, ServiceFunction};
 use linli_facilities::places::PlaceList;
+use linli_survey::FieldError;
 use linli_survey::Response as SurveyResponse;
 use linli_survey::aggregate::{CommunityKey, Demand};
 use linli_survey::disclosure::MIN_COUNT;
 use linli_survey::gap::{Gap, Supply, rank, supply_at};
 use linli_survey::publish::{DistrictDemand, Row, publish};
 use linli_survey::questionnaire::{AGE_BANDS, PAY_BANDS, TIMES, WALK_MINUTES};
+use linli_survey::response::CommunityRef;
 use linli_survey::response::TimeNeed;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -66,6 +68,48 @@ pub struct Atlas {
 }
 
 impl Atlas {
+    /// Where an answer's community is not one of the dataset's: the field
+    /// and the reason, or `None` when it is listed.
+    pub fn unlisted(&self, c: &CommunityRef) -> Option<FieldError> {
+        let mut in_district = self
+            .places
+            .places
+            .iter()
+            .filter(|p| p.district_code == c.district_code)
+            .peekable();
+        if in_district.peek().is_none() {
+            return Some(FieldError {
+                field: "community.district_code".to_owned(),
+                reason: format!(
+                    "no community of {} is in the published list",
+                    c.district_code
+                ),
+            });
+        }
+        let mut in_subdistrict = in_district
+            .filter(|p| p.subdistrict == c.subdistrict)
+            .peekable();
+        if in_subdistrict.peek().is_none() {
+            return Some(FieldError {
+                field: "community.subdistrict".to_owned(),
+                reason: format!(
+                    "{:?} is not a sub-district of {} in the published list",
+                    c.subdistrict, c.district_code
+                ),
+            });
+        }
+        if in_subdistrict.any(|p| p.community == c.community) {
+            return None;
+        }
+        Some(FieldError {
+            field: "community.community".to_owned(),
+            reason: format!(
+                "{:?} is not a community of {} in the published list",
+                c.community, c.subdistrict
+            ),
+        })
+    }
+
     /// Reads `manifest.json`, every shard it lists and `places.json` from
     /// `dir`. An error names the file and what is wrong with it.
     pub fn load(dir: &Path) -> Result<Atlas, String> {
@@ -105,7 +149,7 @@ struct Research {
 
 /// The research routes. `atlas` is the loaded dataset, or why it could not
 /// be loaded (the tables are then served without supply).
-pub fn router(db: Db, atlas: Result<Atlas, String>) -> Router {
+pub fn router(db: Db, atlas: Arc<Result<Atlas, String>>) -> Router {
     Router::new()
         .route("/api/v1/access", get(access))
         .route("/api/v1/districts/{code}/demand", get(demand_json))
@@ -115,10 +159,7 @@ pub fn router(db: Db, atlas: Result<Atlas, String>) -> Router {
         )
         .route("/api/v1/districts/{code}/demand.csv", get(demand_csv))
         .route("/api/v1/districts/{code}/responses.csv", get(responses_csv))
-        .with_state(Research {
-            db,
-            atlas: Arc::new(atlas),
-        })
+        .with_state(Research { db, atlas })
 }
 
 /// The token in `Authorization: Bearer …`, resolved.

@@ -625,3 +625,74 @@ async fn answers_stored_before_tallies_are_counted_and_unreadable_ones_are_repor
     assert_eq!(doc["demand"]["total"]["respondents"], 11);
     assert_eq!(doc["unreadable"], 1);
 }
+
+/// Answers name a community from the served list; any other name would
+/// add a row of its own to the district's tables (and its dashboard's
+/// list), so it is refused naming the field, and nothing is stored.
+#[tokio::test]
+async fn answers_from_communities_not_in_the_list_are_refused() {
+    let (_, db, _dir) = databases().await.remove(0);
+    let dist = dist_with_data();
+    let r = router(db.clone(), &dist);
+    let places = places();
+    let place = &places.places[0];
+    let post = |body: Value| {
+        let r = r.clone();
+        async move {
+            let request = Request::post("/api/v1/surveys")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            let response = r.oneshot(request).await.unwrap();
+            let status = response.status();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap())
+        }
+    };
+    let cases = [
+        (
+            "subdistrict",
+            format!(" {}", place.subdistrict),
+            place.community.clone(),
+        ),
+        (
+            "subdistrict",
+            "=HYPERLINK(\"x\")".to_owned(),
+            place.community.clone(),
+        ),
+        (
+            "community",
+            place.subdistrict.clone(),
+            format!("{}\n第二行", place.community),
+        ),
+        (
+            "community",
+            place.subdistrict.clone(),
+            "示例第999社区".to_owned(),
+        ),
+    ];
+    for (n, (field, subdistrict, community)) in cases.into_iter().enumerate() {
+        let mut body = answer(place, n as u32);
+        body["community"]["subdistrict"] = json!(subdistrict);
+        body["community"]["community"] = json!(community);
+        let (status, json) = post(body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{json}");
+        assert_eq!(
+            json["errors"][0]["field"],
+            format!("community.{field}"),
+            "{json}"
+        );
+    }
+    let mut body = answer(place, 9);
+    body["community"]["district_code"] = json!("110228");
+    let (status, json) = post(body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{json}");
+    assert_eq!(
+        json["errors"][0]["field"], "community.district_code",
+        "{json}"
+    );
+    assert_eq!(db.count_surveys(None).await.unwrap(), 0);
+    // The listed community itself is taken.
+    let (status, json) = post(answer(place, 10)).await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+}
