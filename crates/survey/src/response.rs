@@ -149,20 +149,24 @@ pub fn is_uuid(id: &str) -> bool {
         })
 }
 
-/// Whether `text` holds a run of 11 or more digits (spaces and hyphens
-/// inside the run ignored): the shape of a mobile, landline with area code,
-/// or ID number, which the survey must not collect.
+/// Whether `text` holds a run of 11 or more digits: the shape of a mobile,
+/// landline with area code, or ID number, which the survey must not
+/// collect. Digits are ASCII, full-width or Chinese numerals (〇 零 一 …
+/// 九, and 幺 and 两 as numbers are read out); the separators people put
+/// inside a number (spaces, hyphens, dots, brackets, slashes, plus signs)
+/// do not end a run.
 pub fn has_long_number(text: &str) -> bool {
     let mut run = 0;
     for c in text.chars() {
-        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+        if c.is_ascii_digit()
+            || ('０'..='９').contains(&c)
+            || "〇零一二三四五六七八九幺两".contains(c)
+        {
             run += 1;
             if run >= 11 {
                 return true;
             }
-        } else if c == ' ' || c == '-' {
-            continue;
-        } else {
+        } else if !" \u{3000}-‐–—.·．()（）/+".contains(c) {
             run = 0;
         }
     }

@@ -110,7 +110,20 @@ fn comments_are_short_and_carry_no_numbers() {
         |b| b["comment"] = json!("身份证 11010519491231002X"),
         &["comment"],
     );
-    // Short numbers are fine: times, building numbers, prices.
+    // Written with dots or brackets, or in Chinese numerals as read out.
+    for text in [
+        "tel:138.1234.5678",
+        "电话 (010) 6401-2345",
+        "电话一三九一二三四五六七八",
+        "打幺三八 幺二三四 五六七八",
+    ] {
+        check(|b| b["comment"] = json!(text), &["comment"]);
+    }
+    // Short numbers are fine: times, building numbers, prices, weekdays.
+    check(
+        |b| b["comment"] = json!("周一到周五、周六上午都要；二三十元一餐可以接受"),
+        &[],
+    );
     check(
         |b| b["comment"] = json!("7:30 开门，3号楼旁边，每月2000元以内"),
         &[],
