@@ -659,18 +659,16 @@ pub fn toggle_need(r: &mut Response, f: ServiceFunction, on: bool) {
 /// A pay band's label, e.g. "10–20 元/餐".
 pub fn pay_label(f: ServiceFunction, band: u8, lang: Lang) -> String {
     let scale = pay_scale(f);
-    let unit = match lang {
-        Lang::Zh => format!("元/{}", scale.unit.label_zh()),
-        Lang::En => format!("yuan per {}", crate::rows::unit_en(scale.unit)),
+    let Lang::En = lang else {
+        return scale.band_zh(band);
     };
+    let unit = format!("yuan per {}", crate::rows::unit_en(scale.unit));
     let l = scale.limits_yuan;
-    match (band, lang) {
-        (0, Lang::Zh) => "只接受免费".to_owned(),
-        (0, Lang::En) => "Only if free".to_owned(),
-        (1, _) => format!("{} {} {unit}", lang.pick("不超过", "up to"), l[0]),
-        (5, Lang::Zh) => format!("{} {unit}以上", l[3]),
-        (5, Lang::En) => format!("over {} {unit}", l[3]),
-        (b, _) => format!("{}–{} {unit}", l[b as usize - 2], l[b as usize - 1]),
+    match band {
+        0 => "Only if free".to_owned(),
+        1 => format!("Up to {} {unit}", l[0]),
+        b if b >= 5 => format!("Over {} {unit}", l[3]),
+        b => format!("{}–{} {unit}", l[b as usize - 2], l[b as usize - 1]),
     }
 }
 

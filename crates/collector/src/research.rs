@@ -37,7 +37,7 @@ use linli_survey::aggregate::{CommunityKey, Demand};
 use linli_survey::disclosure::MIN_COUNT;
 use linli_survey::gap::{Gap, Supply, rank, supply_at};
 use linli_survey::publish::{DistrictDemand, Row, publish};
-use linli_survey::questionnaire::{AGE_BANDS, PAY_BANDS, TIMES, WALK_MINUTES};
+use linli_survey::questionnaire::{AGE_BANDS, PAY_BANDS, TIMES, WALK_MINUTES, pay_scale};
 use linli_survey::response::CommunityRef;
 use linli_survey::response::TimeNeed;
 use serde::{Deserialize, Serialize};
@@ -396,6 +396,7 @@ async fn demand_document(
             "times": TIMES.map(|t| t.0),
             "walk_minutes": WALK_MINUTES,
             "pay_bands": PAY_BANDS,
+            "pay_scales": ServiceFunction::ALL.map(pay_scale),
         },
         "demand": c.demand,
         "supply": supply,
@@ -479,7 +480,12 @@ fn demand_header() -> Vec<String> {
     }
     for f in ServiceFunction::ALL {
         for b in 0..PAY_BANDS {
-            h.push(format!("{}付费档{b} pay_{}_{b}", f.label_zh(), f.code()));
+            h.push(format!(
+                "{}付费档{b}（{}） pay_{}_{b}",
+                f.label_zh(),
+                pay_scale(f).band_zh(b),
+                f.code()
+            ));
         }
     }
     h.push("计算供给的步行分钟 reach_minutes".to_owned());

@@ -65,6 +65,21 @@ pub fn pay_scale(function: ServiceFunction) -> PayScale {
     PayScale { unit, limits_yuan }
 }
 
+impl PayScale {
+    /// What band `band` (0 to 5) covers, in Chinese, as the survey asks
+    /// it: "只接受免费", "不超过 10 元/餐", "10–20 元/餐", "40 元/餐以上".
+    pub fn band_zh(&self, band: u8) -> String {
+        let unit = format!("元/{}", self.unit.label_zh());
+        let l = self.limits_yuan;
+        match band {
+            0 => "只接受免费".to_owned(),
+            1 => format!("不超过 {} {unit}", l[0]),
+            b if b >= 5 => format!("{} {unit}以上", l[3]),
+            b => format!("{}–{} {unit}", l[usize::from(b) - 2], l[usize::from(b) - 1]),
+        }
+    }
+}
+
 /// The number of pay bands (0 to 5).
 pub const PAY_BANDS: u8 = 6;
 
@@ -114,6 +129,23 @@ pub fn questionnaire() -> [Step; 8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pay_bands_read_as_asked() {
+        let meals = pay_scale(ServiceFunction::Meals);
+        let bands: Vec<String> = (0..PAY_BANDS).map(|b| meals.band_zh(b)).collect();
+        assert_eq!(
+            bands,
+            [
+                "只接受免费",
+                "不超过 10 元/餐",
+                "10–20 元/餐",
+                "20–30 元/餐",
+                "30–40 元/餐",
+                "40 元/餐以上"
+            ]
+        );
+    }
 
     #[test]
     fn pay_scales_rise_and_every_function_has_one() {
