@@ -225,9 +225,11 @@ pub struct MapPoint {
     pub x: f64,
     /// Canvas y, in map pixels.
     pub y: f64,
-    /// The community.
+    /// The community, with its sub-district (community names repeat from
+    /// one sub-district to the next).
     pub community: String,
-    /// Its gap score for the chosen function; `None` when unpublished.
+    /// Its gap score for the chosen function: 0 where its households'
+    /// need of it is a published zero; `None` when unpublished.
     pub score: Option<f64>,
 }
 
@@ -251,10 +253,26 @@ pub const GAP_MAP_TALLEST: f64 = 720.0;
 /// to a canvas of their area's shape, with their gap scores for `function`.
 pub fn map_points(
     communities: &[CommunitySupply],
+    demand: &DistrictDemand,
     gaps: &[Gap],
     function: ServiceFunction,
     subdistrict: Option<&str>,
 ) -> GapMap {
+    let slot = ServiceFunction::ALL.iter().position(|&f| f == function);
+    // A community with published respondents whose need of the function
+    // is a published zero has no gap, which is known: not "no data".
+    let no_need = |c: &CommunitySupply| {
+        let row = &demand
+            .subdistricts
+            .iter()
+            .find(|s| s.name == c.subdistrict)?
+            .communities
+            .iter()
+            .find(|x| x.name == c.community)?
+            .row;
+        (row.respondents.is_some_and(|n| n > 0) && slot.and_then(|f| row.needs[f]) == Some(0))
+            .then_some(0.0)
+    };
     use linli_facilities::geometry::LonLat;
     let shown: Vec<&CommunitySupply> = communities
         .iter()
@@ -291,11 +309,12 @@ pub fn map_points(
                         && g.subdistrict == c.subdistrict
                         && g.community == c.community
                 })
-                .map(|g| g.score);
+                .map(|g| g.score)
+                .or_else(|| no_need(c));
             MapPoint {
                 x,
                 y,
-                community: c.community.clone(),
+                community: format!("{}（{}）", c.community, c.subdistrict),
                 score,
             }
         })
@@ -473,31 +492,60 @@ pub fn Dashboard(lang: Lang, on_close: impl Fn() + Send + Sync + Clone + 'static
             }
         }
     });
+    // Set when the staff member has just entered a token, so that the
+    // page's heading takes the focus once the dashboard is drawn (not on
+    // a reload, where the focus stays where the browser puts it).
+    let (entered, set_entered) = signal(false);
     let sign_out = move || {
         store_token(None);
         set_token.set(None);
+        crate::focus_when_drawn("#staff-token");
     };
-    let body = move || {
-        match access.get() {
-        None => view! { <p class="loading" role="status">{lang.pick("正在验证…", "Checking…")}</p> }
-            .into_any(),
-        Some(None) => view! { <TokenForm lang on_token=move |t: String| {
-            store_token(Some(&t));
-            set_token.set(Some(t));
-        } /> }
-        .into_any(),
-        Some(Some(Err(problem))) => view! {
-            <div class="error" role="alert">
-                <p>{problem.describe(lang)}</p>
-                <button type="button" on:click=move |_| sign_out()>{lang.pick("重新输入令牌", "Enter the token again")}</button>
-            </div>
+    let on_token = move |t: String| {
+        store_token(Some(&t));
+        set_entered.set(true);
+        set_token.set(Some(t));
+    };
+    // A refused token is forgotten by the tab, and offered again in the
+    // form to be corrected.
+    Effect::new(move |_| {
+        if let Some(Some(Err(ApiProblem::BadToken))) = access.get() {
+            store_token(None);
         }
-        .into_any(),
+    });
+    let body = move || match access.get() {
+        None => {
+            view! { <p class="loading" role="status">{lang.pick("正在验证…", "Checking…")}</p> }
+                .into_any()
+        }
+        Some(None) => {
+            view! { <TokenForm lang on_token initial=String::new() problem=None /> }.into_any()
+        }
+        Some(Some(Err(ApiProblem::BadToken))) => {
+            crate::focus_when_drawn("#staff-token");
+            let initial = token.get_untracked().unwrap_or_default();
+            view! { <TokenForm lang on_token initial problem=Some(ApiProblem::BadToken.describe(lang)) /> }
+                .into_any()
+        }
+        Some(Some(Err(problem))) => {
+            crate::focus_when_drawn(".dashboard .error button");
+            view! {
+                <div class="error" role="alert">
+                    <p>{problem.describe(lang)}</p>
+                    <button type="button" on:click=move |_| access.refetch()>{lang.pick("重试", "Retry")}</button>
+                    <button type="button" on:click=move |_| sign_out()>{lang.pick("重新输入令牌", "Enter the token again")}</button>
+                </div>
+            }
+            .into_any()
+        }
         Some(Some(Ok(doc))) => {
+            if entered.get_untracked() {
+                set_entered.set(false);
+                crate::focus_when_drawn("#dashboard-title");
+            }
             let token = token.get_untracked().unwrap_or_default();
             view! { <District access=doc token lang on_sign_out=sign_out /> }.into_any()
         }
-    }
     };
     let close = on_close.clone();
     view! {
@@ -513,20 +561,26 @@ pub fn Dashboard(lang: Lang, on_close: impl Fn() + Send + Sync + Clone + 'static
     }
 }
 
+/// The token form; `initial` is a token to correct and `problem` why it
+/// was refused.
 #[component]
 fn TokenForm(
     lang: Lang,
     on_token: impl Fn(String) + Send + Sync + Clone + 'static,
+    initial: String,
+    problem: Option<String>,
 ) -> impl IntoView {
-    let (value, set_value) = signal(String::new());
-    let (problem, set_problem) = signal(None::<&'static str>);
+    let (value, set_value) = signal(initial);
+    let (problem, set_problem) = signal(problem);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let v = value.get_untracked().trim().to_owned();
         if v.is_empty() {
             set_problem.set(Some(
-                lang.pick("请输入访问令牌。", "Enter the access token."),
+                lang.pick("请输入访问令牌。", "Enter the access token.")
+                    .to_owned(),
             ));
+            crate::focus_when_drawn("#staff-token");
         } else {
             on_token(v);
         }
@@ -545,6 +599,7 @@ fn TokenForm(
                 spellcheck="false"
                 aria-invalid=move || problem.get().map(|_| "true")
                 aria-describedby="staff-token-problem"
+                prop:value=value.get_untracked()
                 on:input=move |ev| set_value.set(event_target_value(&ev))
             />
             <p id="staff-token-problem" class="field-problem" role="alert">{move || problem.get()}</p>
@@ -792,7 +847,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             let Some(supply) = &d.supply else {
                 return view! { <p>{lang.pick("服务器没有载入设施数据，无法计算供给。", "The server has no facility data loaded, so supply cannot be counted.")}</p> }.into_any();
             };
-            let GapMap { view: fitted, height, mut points } = map_points(&supply.communities, &d.gaps, f, sub.as_deref());
+            let GapMap { view: fitted, height, mut points } = map_points(&supply.communities, &d.demand, &d.gaps, f, sub.as_deref());
             // Communities with a published gap are drawn last, on top.
             points.sort_by(|a, b| a.score.partial_cmp(&b.score).unwrap_or(std::cmp::Ordering::Equal));
             let radius = dot_radius(&points.iter().map(|p| (p.x, p.y)).collect::<Vec<_>>());
@@ -989,7 +1044,24 @@ mod tests {
             score: 0.5,
         };
         let gaps = [gap];
-        let map = map_points(&communities, &gaps, ServiceFunction::Meals, None);
+        // 三社区: 30 households, 12 needing meals and none elder care.
+        let mut three = linli_survey::aggregate::Demand {
+            respondents: 30,
+            walk: [0, 0, 30, 0, 0],
+            ..Default::default()
+        };
+        let meals = ServiceFunction::ALL
+            .iter()
+            .position(|&f| f == ServiceFunction::Meals)
+            .unwrap();
+        three.needs[meals] = [12, 0, 0];
+        let key = (
+            "110108".to_owned(),
+            "乙街道".to_owned(),
+            "三社区".to_owned(),
+        );
+        let demand = linli_survey::publish::publish("110108", &[(key, three)].into(), 10);
+        let map = map_points(&communities, &demand, &gaps, ServiceFunction::Meals, None);
         // Taller than wide, with the padding: a taller canvas.
         assert!(map.height > crate::map::HEIGHT && map.height <= GAP_MAP_TALLEST);
         let all = map.points;
@@ -1002,12 +1074,32 @@ mod tests {
         assert!(all[2].x > all[0].x && all[2].y < all[0].y);
         assert_eq!(all[1].score, Some(0.5));
         assert_eq!(all[0].score, None);
-        // Another function has no published gap here.
-        let elder = map_points(&communities, &gaps, ServiceFunction::ElderCare, None).points;
-        assert!(elder.iter().all(|p| p.score.is_none()));
-        let one = map_points(&communities, &gaps, ServiceFunction::Meals, Some("乙街道")).points;
+        assert_eq!(
+            all[2].score, None,
+            "a need without a gap of its own is unknown"
+        );
+        // Elder care has no published gap here, and 三社区's zero need of it
+        // is a score of 0, not a lack of data.
+        let elder = map_points(
+            &communities,
+            &demand,
+            &gaps,
+            ServiceFunction::ElderCare,
+            None,
+        )
+        .points;
+        let scores: Vec<Option<f64>> = elder.iter().map(|p| p.score).collect();
+        assert_eq!(scores, [None, None, Some(0.0)]);
+        let one = map_points(
+            &communities,
+            &demand,
+            &gaps,
+            ServiceFunction::Meals,
+            Some("乙街道"),
+        )
+        .points;
         assert_eq!(one.len(), 1);
-        assert_eq!(one[0].community, "三社区");
+        assert_eq!(one[0].community, "三社区（乙街道）");
     }
 
     #[test]

@@ -96,8 +96,23 @@ async fn sign_in(page: &FinderPage, token: &str) {
             page.client.find(Locator::Id("staff-token")).await.ok()
         })
         .await;
+    input.clear().await.unwrap();
     input.send_keys(token).await.unwrap();
     page.click(".token-form button[type=submit]").await;
+}
+
+/// The id of the element that has the focus, or its tag name.
+async fn focused(page: &FinderPage) -> String {
+    page.client
+        .execute(
+            "const e = document.activeElement; return e.id || e.tagName;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[tokio::test]
@@ -139,17 +154,38 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
     let downloads_dir = downloads.clone();
     with_setup(setup, |page| async move {
         page.wait_for_text("#dashboard-title", "区级需求分析").await;
-        // A wrong token is named as such, and the form comes back.
+        // A wrong token is named as such, in the form, which keeps it to
+        // be corrected and has the focus.
         sign_in(&page, "linli_wrong").await;
         page.eventually("the bad-token message", || async {
-            page.text_of(".dashboard .error")
+            page.text_of("#staff-token-problem")
                 .await
                 .filter(|t| t.contains("访问令牌无效或已被撤销"))
         })
         .await;
-        page.click_button("重新输入令牌").await;
+        page.eventually("the focus on the token", || async {
+            (focused(&page).await == "staff-token").then_some(())
+        })
+        .await;
+        let kept: String = page
+            .client
+            .execute(
+                "return document.getElementById('staff-token').value;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(kept, "linli_wrong");
         sign_in(&page, &token).await;
         page.wait_for_text(".dashboard h2", "海淀区").await;
+        // Signed in, the page's heading has the focus.
+        page.eventually("the focus on the heading", || async {
+            (focused(&page).await == "dashboard-title").then_some(())
+        })
+        .await;
         page.wait_for_text(".respondents", "受访 70 户").await;
         let captions: Vec<String> = {
             let mut out = Vec::new();
