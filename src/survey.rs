@@ -711,18 +711,20 @@ mod tests {
 
     #[test]
     fn pay_bands_read_as_ranges() {
-        let f = ServiceFunction::Meals;
-        let labels: Vec<String> = (0..PAY_BANDS).map(|b| pay_label(f, b, Lang::Zh)).collect();
+        let f = ServiceFunction::InfantCare;
+        let labels: Vec<String> = (0..PAY_BANDS).map(|b| pay_label(f, b, Lang::En)).collect();
         assert_eq!(
             labels,
             [
-                "只接受免费",
-                "不超过 10 元/餐",
-                "10–20 元/餐",
-                "20–30 元/餐",
-                "30–40 元/餐",
-                "40 元/餐以上"
+                "Only if free",
+                "Up to 1000 yuan per month",
+                "1000–2000 yuan per month",
+                "2000–3000 yuan per month",
+                "3000–4000 yuan per month",
+                "Over 4000 yuan per month"
             ]
         );
+        // Chinese as the survey crate words it.
+        assert_eq!(pay_label(f, 2, Lang::Zh), pay_scale(f).band_zh(2));
     }
 }
