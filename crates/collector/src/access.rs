@@ -74,7 +74,8 @@ pub struct ExportRecord {
     pub token_id: String,
     /// The district read.
     pub district_code: String,
-    /// Which endpoint: `demand`, `demand.csv` or `responses.csv`.
+    /// Which endpoint: `demand`, `demand.json`, `demand.csv` or
+    /// `responses.csv`.
     pub what: String,
     /// Whether free-text comments were included.
     pub with_comments: bool,

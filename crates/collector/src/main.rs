@@ -7,9 +7,13 @@
 //! collector token create (--district 110101 | --city) --label "…" [--data-dir data]
 //! collector token list [--data-dir data]
 //! collector token revoke ID [--data-dir data]
+//! collector exports [--district 110101] [--data-dir data]
 //! ```
 //!
 //! `token create` prints the new token once; only its hash is stored.
+//! `exports` prints the export log, oldest first: the Beijing time, the
+//! token's id and label, the district, what was read, whether comments
+//! were included, and how many answers it held.
 //!
 //! The database is `DATABASE_URL` when set (a `postgres://` URL selects
 //! PostgreSQL), otherwise the SQLite file `linli.db` in the data directory,
@@ -62,7 +66,7 @@ fn options() -> Result<Options, String> {
                     .map_err(|_| format!("--retention-months {v:?} is not a number of months"))?;
             }
             "--help" | "-h" => {
-                return Err("usage: collector [--addr A] [--data-dir D] [--dist D] [--allow-origin O]… [--rate-limit N] [--retention-months M]\n       collector token create (--district CODE | --city) --label TEXT | token list | token revoke ID".to_owned());
+                return Err("usage: collector [--addr A] [--data-dir D] [--dist D] [--allow-origin O]… [--rate-limit N] [--retention-months M]\n       collector token create (--district CODE | --city) --label TEXT | token list | token revoke ID\n       collector exports [--district CODE]".to_owned());
             }
             other => return Err(format!("unknown option {other}; try --help")),
         }
@@ -156,6 +160,51 @@ async fn token(args: Vec<String>) -> Result<(), String> {
     Ok(())
 }
 
+/// `collector exports …`: the export log, for an audit.
+async fn exports(args: Vec<String>) -> Result<(), String> {
+    let mut data_dir = PathBuf::from("data");
+    let mut district = None;
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--data-dir" => data_dir = PathBuf::from(value()?),
+            "--district" => district = Some(value()?),
+            other => return Err(format!("unknown argument {other}; usage: {EXPORTS_USAGE}")),
+        }
+    }
+    let db = open(&data_dir).await?;
+    let db_error = |e: sqlx::Error| format!("database: {e}");
+    let labels: std::collections::HashMap<String, String> = db
+        .tokens()
+        .await
+        .map_err(db_error)?
+        .into_iter()
+        .map(|t| (t.id, t.label))
+        .collect();
+    for r in db.export_log().await.map_err(db_error)? {
+        if district.as_ref().is_some_and(|d| *d != r.district_code) {
+            continue;
+        }
+        let at = chrono::DateTime::from_timestamp(r.at + 8 * 3600, 0)
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S+08:00").to_string())
+            .unwrap_or_default();
+        let label = labels.get(&r.token_id).map_or("", String::as_str);
+        let comments = if r.with_comments {
+            "with comments"
+        } else {
+            "no comments"
+        };
+        println!(
+            "{at}\t{}\t{label}\t{}\t{}\t{comments}\t{} answers",
+            r.token_id, r.district_code, r.what, r.records
+        );
+    }
+    Ok(())
+}
+
+const EXPORTS_USAGE: &str = "collector exports [--district CODE] [--data-dir D]";
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -167,8 +216,13 @@ async fn main() -> ExitCode {
         )
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("token") {
-        return match token(args[1..].to_vec()).await {
+    let command = match args.first().map(String::as_str) {
+        Some("token") => Some(token(args[1..].to_vec()).await),
+        Some("exports") => Some(exports(args[1..].to_vec()).await),
+        _ => None,
+    };
+    if let Some(done) = command {
+        return match done {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("collector: {message}");

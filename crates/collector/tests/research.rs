@@ -576,6 +576,41 @@ fn the_token_command_makes_lists_and_revokes_tokens() {
     let (code, _, said) = run(&["token", "revoke", &id]);
     assert_eq!(code, Some(2));
     assert!(said.contains("no live token"), "{said}");
+    // The export log, for an audit: one line per export with the token's
+    // label, filtered by district.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("linli.db").display()
+        );
+        let db = Db::connect(&url).await.unwrap();
+        for (district, what) in [("110101", "responses.csv"), ("110102", "demand.csv")] {
+            db.log_export(&linli_collector::access::ExportRecord {
+                at: 1_795_712_400,
+                token_id: id.clone(),
+                district_code: district.to_owned(),
+                what: what.to_owned(),
+                with_comments: false,
+                records: 12,
+            })
+            .await
+            .unwrap();
+        }
+    });
+    let (code, log, said) = run(&["exports", "--district", "110101"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert_eq!(
+        log,
+        format!(
+            "2026-11-27 01:00:00+08:00\t{id}\t东城区民政局\t110101\tresponses.csv\tno comments\t12 answers\n"
+        )
+    );
+    let (_, log, _) = run(&["exports"]);
+    assert_eq!(log.lines().count(), 2, "{log}");
+    let (code, _, said) = run(&["exports", "--since"]);
+    assert_eq!(code, Some(2));
+    assert!(said.contains("unknown argument --since"), "{said}");
 }
 
 #[tokio::test]
