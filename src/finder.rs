@@ -234,7 +234,7 @@ pub fn Finder(
                                     .into_iter()
                                     .map(|m| {
                                         view! {
-                                            <option value=m.to_string() selected=move || state.with(|s| s.walk_minutes == m)>
+                                            <option value=m.to_string() prop:selected=move || state.with(|s| s.walk_minutes == m)>
                                                 {walk_option(m, lang)}
                                             </option>
                                         }
@@ -532,14 +532,14 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                         state.update(|s| s.categories = c.into_iter().collect());
                     }
                 >
-                    <option value="" selected=move || state.with(|s| s.categories.is_empty())>
+                    <option value="" prop:selected=move || state.with(|s| s.categories.is_empty())>
                         {text(Msg::AllCategories)}
                     </option>
                     {CATEGORIES
                         .into_iter()
                         .map(|c| {
                             view! {
-                                <option value=category_code(c) selected=move || state.with(|s| s.categories == [c])>
+                                <option value=category_code(c) prop:selected=move || state.with(|s| s.categories == [c])>
                                     {match lang {
                                         Lang::Zh => c.label_zh(),
                                         Lang::En => c.label_en(),
@@ -560,14 +560,14 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                         state.update(|s| s.age = band);
                     }
                 >
-                    <option value="" selected=move || state.with(|s| s.age.is_none())>
+                    <option value="" prop:selected=move || state.with(|s| s.age.is_none())>
                         {text(Msg::AnyAge)}
                     </option>
                     {AGE_BANDS
                         .into_iter()
                         .map(|b| {
                             view! {
-                                <option value=age_code(b) selected=move || state.with(|s| s.age == Some(b))>
+                                <option value=age_code(b) prop:selected=move || state.with(|s| s.age == Some(b))>
                                     {age_label(b, lang)}
                                 </option>
                             }
@@ -629,13 +629,13 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                     state.update(|s| s.open = open);
                 }
             >
-                <option value="" selected=move || state.with(|s| s.open == OpenChoice::Any)>
+                <option value="" prop:selected=move || state.with(|s| s.open == OpenChoice::Any)>
                     {lang.pick("不限", "Any time")}
                 </option>
-                <option value="now" selected=move || state.with(|s| s.open == OpenChoice::Now)>
+                <option value="now" prop:selected=move || state.with(|s| s.open == OpenChoice::Now)>
                     {Msg::OpenNowFilter.text(lang)}
                 </option>
-                <option value="at" selected=move || chosen_at().is_some()>
+                <option value="at" prop:selected=move || chosen_at().is_some()>
                     {lang.pick("在指定时间开放", "Open at a chosen time")}
                 </option>
             </select>

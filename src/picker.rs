@@ -188,7 +188,7 @@ fn PickerBody(
                         set_subdistrict.set((!v.is_empty()).then_some(v));
                     }
                 >
-                    <option value="" lang=lang.tag() selected=move || subdistrict.with(Option::is_none)>
+                    <option value="" lang=lang.tag() prop:selected=move || subdistrict.with(Option::is_none)>
                         {lang.pick("请选择", "Choose")}
                     </option>
                     {move || {

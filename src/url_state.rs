@@ -180,7 +180,18 @@ pub fn age_code(band: AgeBand) -> &'static str {
         AgeBand::From3To6 => "3-6",
         AgeBand::From6To12 => "6-12",
         AgeBand::From12To18 => "12-18",
-        AgeBand::Senior => "60+",
+        AgeBand::Senior => "60plus",
+    }
+}
+
+/// The age band of a URL code. The senior band is also read as it was
+/// first written, `60+`, in each form a link can take on the way: as
+/// is (where `+` reads as a space), or escaped (`60%2B`).
+fn age_from_code(value: &str) -> Option<AgeBand> {
+    let value = decode(value)?;
+    match value.trim_end() {
+        "60" | "60+" => Some(AgeBand::Senior),
+        v => AGE_BANDS.into_iter().find(|&b| age_code(b) == v),
     }
 }
 
@@ -311,7 +322,7 @@ impl FinderState {
                     }
                 }
                 "free" => state.free_places = value == "1",
-                "age" => state.age = AGE_BANDS.into_iter().find(|&b| age_code(b) == value),
+                "age" => state.age = age_from_code(value),
                 "max" => state.max_price_yuan = value.parse().ok().filter(|&m: &u32| m > 0),
                 "pos" => state.position = position_from_code(&value.replace("%2C", ",")),
                 "src" if value == "gps" => state.source = Some(Source::Located),
@@ -608,6 +619,27 @@ mod tests {
                 ..FinderState::default()
             }
         );
+    }
+
+    #[test]
+    fn the_senior_band_survives_a_link_in_every_form() {
+        let senior = FinderState {
+            age: Some(AgeBand::Senior),
+            ..FinderState::default()
+        };
+        assert_eq!(senior.to_query(), "age=60plus");
+        // As written before (`+` reads as a space in a query), escaped by a
+        // messenger, and as written now.
+        for query in ["age=60+", "age=60%2B", "age=60%2b", "age=60plus"] {
+            assert_eq!(FinderState::from_query(query), senior, "{query}");
+        }
+        for band in AGE_BANDS {
+            let state = FinderState {
+                age: Some(band),
+                ..FinderState::default()
+            };
+            assert_eq!(FinderState::from_query(&state.to_query()), state);
+        }
     }
 
     #[test]

@@ -150,13 +150,22 @@ async fn filters_live_in_the_url_for_links_and_back() {
             .url_when("the search in the URL", |u| u.ends_with("/?svc=meals&walk=30"))
             .await;
 
-        // Back steps through the searches, forward returns.
+        // Back steps through the searches, forward returns, and the
+        // controls say what is searched.
+        let walk_shown = || async {
+            page.client
+                .execute("return document.getElementById('walk-filter').value", vec![])
+                .await
+                .unwrap()
+        };
         page.client.back().await.unwrap();
         wait_for_count(&page, &format!("共 {} 处", all30.len())).await;
         page.client.back().await.unwrap();
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        assert_eq!(walk_shown().await, serde_json::json!("15"));
         page.client.forward().await.unwrap();
         wait_for_count(&page, &format!("共 {} 处", all30.len())).await;
+        assert_eq!(walk_shown().await, serde_json::json!("30"));
 
         // A shared link reproduces the search, controls included.
         page.open(&link).await;
