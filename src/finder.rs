@@ -915,8 +915,11 @@ fn ResultList(
                 <div class="empty">
                     <p>{if outside {
                         lang.pick(
-                            "这个位置不在数据覆盖范围内：数据只包括北京市各区。请选择北京的社区，或点按地图上北京的位置。",
-                            "This place is outside the data: it covers Beijing's districts only. Choose a community in Beijing, or tap a place in Beijing on the map.",
+                            // The map shows only the walk around this
+                            // place, so it cannot take the resident to
+                            // Beijing: the community list can.
+                            "这个位置不在数据覆盖范围内：数据只包括北京市各区。请点“选择社区”，选一个北京的社区。",
+                            "This place is outside the data, which covers Beijing's districts only. Use “Choose a community” to pick one in Beijing.",
                         )
                         .to_owned()
                     } else if nothing_near {

@@ -390,11 +390,11 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                     "目的：了解居民对社区嵌入式服务设施的需求，供区里规划设施时参考（《北京市社区嵌入式服务设施试点项目建设运营管理办法（试行）》征求意见稿第五条要求开展需求调研）。",
                     "Purpose: to learn what residents need from community embedded service facilities, for the district's planning (Article 5 of Beijing's draft measures for the pilot facilities asks for a needs survey).")}</p>
                 <p>{lang.pick(
-                    "处理者：您所在区的区政府（本区试点工作的责任主体）。问卷不收集姓名、电话、身份证号、详细地址或定位；只公布汇总结果，人数少于 10 人的格子不公布。",
-                    "Processor: your district government, which is responsible for the pilot in the district. No name, phone, ID number, address or location is asked for; only totals are published, and no cell with fewer than 10 people.")}</p>
+                    "处理者：您所在区的区政府（本区试点工作的责任主体）。问卷不收集姓名、电话、身份证号、详细地址或定位；只公布汇总数字，少于 10 户的数字不公布。",
+                    "Processor: your district government, which is responsible for the pilot in the district. No name, phone, ID number, address or location is asked for; only totals are published, and no count of fewer than 10 households.")}</p>
                 <p>{match lang {
-                    Lang::Zh => format!("保存期限：{RETENTION_MONTHS} 个月，到期自动删除。您有权查询、更正、删除您的答卷或撤回同意，可联系所在街道。"),
-                    Lang::En => format!("Kept for {RETENTION_MONTHS} months, then deleted. You may ask to see, correct or delete your answers, or withdraw consent, through your sub-district office."),
+                    Lang::Zh => format!("保存期限：{RETENTION_MONTHS} 个月，到期自动删除。问卷不记名，提交后无法再认出哪一份是您的，所以提交前请核对；提交前可以随时修改，也可以不提交。对本调查有疑问，可联系所在街道。"),
+                    Lang::En => format!("Kept for {RETENTION_MONTHS} months, then deleted. The answers carry no name, so once sent nobody can tell which are yours: check them before you send them. Until then you can change them, or not send them at all. Questions about the survey go to your sub-district office."),
                 }}</p>
             </div>
             <label class="check">

@@ -226,10 +226,13 @@ pub fn category_from_code(code: &str) -> Option<Category> {
 }
 
 impl FinderState {
-    /// The same search with only where and how far: the position, the walk
-    /// and the walking speed kept, every other filter cleared.
+    /// The same search with only what, where and how far: the service, the
+    /// position, the walk and the walking speed kept, every other filter
+    /// cleared. (Dropping the service too would list every kind of
+    /// facility under a search a resident made for one kind.)
     pub fn without_other_filters(&self) -> FinderState {
         FinderState {
+            function: self.function,
             walk_minutes: self.walk_minutes,
             senior: self.senior,
             position: self.position,
@@ -526,7 +529,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clearing_the_other_filters_keeps_where_and_how_far() {
+    fn clearing_the_other_filters_keeps_what_where_and_how_far() {
         let searched = FinderState {
             function: Some(ServiceFunction::Meals),
             free_places: true,
@@ -540,6 +543,7 @@ mod tests {
         assert_eq!(
             cleared,
             FinderState {
+                function: Some(ServiceFunction::Meals),
                 walk_minutes: 30,
                 senior: true,
                 position: Some(LonLat::new(116.4, 39.9)),
