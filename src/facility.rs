@@ -12,7 +12,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use leptos::prelude::*;
 use linli_facilities::calendar::{DayKind, HolidayCalendar};
 use linli_facilities::finder::HoursBook;
-use linli_facilities::hours::{Hours, State};
+use linli_facilities::hours::{DaySchedule, Hours, State};
 use linli_facilities::model::{
     Accessibility, AgeRange, Category, Facility, OperatingModel, Price, Service,
 };
@@ -52,6 +52,9 @@ pub enum DayNote {
     Holiday(String, String),
     /// A weekend working day (调休上班), with the holiday's names (zh, en).
     Workday(String, String),
+    /// A day in a year whose holidays the calendar does not list yet, for
+    /// hours with a holiday rule: the hours shown are an ordinary day's.
+    HolidaysUnlisted,
 }
 
 /// A day's opening times.
@@ -67,7 +70,11 @@ pub enum DayHours {
 
 /// The opening times of one day, as shown.
 fn day_hours(hours: &Hours, calendar: &HolidayCalendar, date: NaiveDate) -> DayHours {
-    let day = hours.day(calendar, date);
+    spans_of(&hours.day(calendar, date))
+}
+
+/// A day's schedule as shown.
+fn spans_of(day: &DaySchedule<'_>) -> DayHours {
     if day.intervals.iter().any(|i| i.state == State::Unknown) {
         return DayHours::Unknown;
     }
@@ -82,24 +89,35 @@ fn day_hours(hours: &Hours, calendar: &HolidayCalendar, date: NaiveDate) -> DayH
     }
 }
 
-/// The week (Monday to Sunday) that holds `today`, day by day.
+/// The seven days from `today`, day by day: what a resident planning a
+/// visit looks ahead to (the calendar week would show past days on a
+/// Saturday, and none ahead on a Sunday).
 pub fn week_rows(hours: &Hours, calendar: &HolidayCalendar, today: NaiveDate) -> Vec<DayRow> {
-    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
     (0..7)
         .map(|i| {
-            let date = monday + Duration::days(i);
-            let note = match calendar.day(date) {
-                DayKind::Holiday(h) => DayNote::Holiday(h.name_zh.clone(), h.name_en.clone()),
-                DayKind::AdjustedWorkday(h) => {
-                    DayNote::Workday(h.name_zh.clone(), h.name_en.clone())
+            let date = today + Duration::days(i);
+            let (note, shown) = match calendar.day(date) {
+                DayKind::Holiday(h) => (
+                    DayNote::Holiday(h.name_zh.clone(), h.name_en.clone()),
+                    day_hours(hours, calendar, date),
+                ),
+                DayKind::AdjustedWorkday(h) => (
+                    DayNote::Workday(h.name_zh.clone(), h.name_en.clone()),
+                    day_hours(hours, calendar, date),
+                ),
+                DayKind::Unknown if hours.uses_public_holidays() => (
+                    DayNote::HolidaysUnlisted,
+                    spans_of(&hours.ordinary_day(date)),
+                ),
+                DayKind::Ordinary | DayKind::Unknown => {
+                    (DayNote::Ordinary, day_hours(hours, calendar, date))
                 }
-                DayKind::Ordinary | DayKind::Unknown => DayNote::Ordinary,
             };
             DayRow {
                 date,
                 today: date == today,
                 note,
-                hours: day_hours(hours, calendar, date),
+                hours: shown,
             }
         })
         .collect()
@@ -550,7 +568,7 @@ fn service_card(
         .into_any(),
         Some(days) => view! {
             <table class="week">
-                <caption class="visually-hidden">{lang.pick("本周开放时间", "Opening hours this week")}</caption>
+                <caption class="visually-hidden">{lang.pick("未来 7 天开放时间", "Opening hours for the next 7 days")}</caption>
                 <tbody>
                     {days
                         .into_iter()
@@ -598,6 +616,12 @@ fn service_card(
                                                 (DayNote::Holiday(_, en), Lang::En) => format!(" ({en} holiday)"),
                                                 (DayNote::Workday(zh, _), Lang::Zh) => format!("（{zh}调休上班）"),
                                                 (DayNote::Workday(_, en), Lang::En) => format!(" (working day for {en})"),
+                                                (DayNote::HolidaysUnlisted, Lang::Zh) => {
+                                                    format!("（如非节假日；{}年节假日安排未收录）", date.year())
+                                                }
+                                                (DayNote::HolidaysUnlisted, Lang::En) => {
+                                                    format!(" (unless a holiday; {}'s holidays are not listed yet)", date.year())
+                                                }
                                             }
                                         }
                                     </td>
@@ -672,24 +696,53 @@ mod tests {
     fn the_week_marks_today_holidays_and_working_weekends() {
         let cal = calendar();
         let hours = Hours::parse("Mo-Fr 08:00-17:30; PH off", &cal).unwrap();
-        // The week of National Day 2026: Thursday 1 October is a day off.
-        let week = week_rows(&hours, &cal, date("2026-10-01"));
+        // Seven days from Monday 28 September 2026: Thursday 1 October is a
+        // day off for National Day.
+        let week = week_rows(&hours, &cal, date("2026-09-28"));
+        assert_eq!(week.len(), 7);
         assert_eq!(week[0].date, date("2026-09-28"));
-        assert!(week[3].today && week.iter().filter(|d| d.today).count() == 1);
+        assert!(week[0].today && week.iter().filter(|d| d.today).count() == 1);
         assert!(matches!(&week[3].note, DayNote::Holiday(zh, _) if zh == "国庆节"));
         assert_eq!(week[3].hours, DayHours::Closed);
         assert_eq!(
             week[0].hours,
             DayHours::Open(vec!["08:00–17:30".to_owned()])
         );
+        // On a Saturday the table looks ahead, not back to Monday.
+        let saturday = week_rows(&hours, &cal, date("2026-09-26"));
+        assert_eq!(saturday[0].date, date("2026-09-26"));
+        assert_eq!(saturday[6].date, date("2026-10-02"));
         // Sunday 20 September 2026 is a working day for National Day: it
         // keeps Monday's hours.
         let before = week_rows(&hours, &cal, date("2026-09-20"));
-        assert!(matches!(&before[6].note, DayNote::Workday(zh, _) if zh == "国庆节"));
+        assert!(matches!(&before[0].note, DayNote::Workday(zh, _) if zh == "国庆节"));
         assert_eq!(
-            before[6].hours,
+            before[0].hours,
             DayHours::Open(vec!["08:00–17:30".to_owned()])
         );
+    }
+
+    #[test]
+    fn days_past_the_calendar_show_ordinary_hours_and_say_so() {
+        let cal = calendar();
+        let last = cal.last_year().unwrap();
+        let hours = Hours::parse("Mo-Fr 08:00-17:30; PH off", &cal).unwrap();
+        let week = week_rows(&hours, &cal, NaiveDate::from_ymd_opt(last, 12, 29).unwrap());
+        let (known, unlisted) = week.split_at(3);
+        assert!(known.iter().all(|d| d.note == DayNote::Ordinary));
+        assert!(unlisted.iter().all(|d| d.note == DayNote::HolidaysUnlisted));
+        for d in unlisted {
+            let expected = if d.date.weekday().number_from_monday() <= 5 {
+                DayHours::Open(vec!["08:00–17:30".to_owned()])
+            } else {
+                DayHours::Closed
+            };
+            assert_eq!(d.hours, expected, "{}", d.date);
+        }
+        // Hours without a holiday rule do not depend on the calendar.
+        let plain = Hours::parse("Mo-Fr 08:00-17:30", &cal).unwrap();
+        let week = week_rows(&plain, &cal, NaiveDate::from_ymd_opt(last, 12, 29).unwrap());
+        assert!(week.iter().all(|d| d.note == DayNote::Ordinary));
     }
 
     #[test]

@@ -698,7 +698,7 @@ fn ServiceItem(
         ServiceState::Open => "service-state open",
         ServiceState::OpeningSoon => "service-state soon",
         ServiceState::Closed => "service-state closed",
-        ServiceState::Unknown => "service-state unknown",
+        ServiceState::Unknown | ServiceState::HolidaysUnlisted => "service-state unknown",
     };
     let msg = state.message(at.is_some());
     view! {
@@ -792,6 +792,18 @@ fn ResultList(
             .iter()
             .any(|d| d.contains(origin.get_untracked()));
     let counted = Arc::clone(&loaded);
+    // The year asked about, when the holiday calendar does not list its
+    // holidays yet: hours with a holiday rule cannot be judged then.
+    let calendar_of = Arc::clone(&loaded);
+    let unlisted_year = Memo::new(move |_| {
+        let now = beijing_now();
+        let at = match state.with(|s| s.filters(now)).open {
+            linli_facilities::finder::OpenAt::At(t) => t,
+            linli_facilities::finder::OpenAt::Any => now,
+        };
+        let year = chrono::Datelike::year(&at);
+        (!calendar_of.calendar.covers_year(year)).then_some(year)
+    });
     let rows = Memo::new(move |_| {
         let now = beijing_now();
         let filters = state.with(|s| s.filters(now));
@@ -890,6 +902,12 @@ fn ResultList(
         <Show when=move || sample>
             <p class="sample-banner" role="note">{Msg::SampleBanner.text(lang)}</p>
         </Show>
+        {move || unlisted_year.get().map(|year| view! {
+            <p class="calendar-note" role="note">{match lang {
+                Lang::Zh => format!("{year}年的法定节假日和调休安排尚未收录：有节假日规则的开放时间按平日显示，节假日当天可能不同，请致电确认。"),
+                Lang::En => format!("The public holidays of {year} are not listed yet: hours that change on holidays are shown as on an ordinary day, and may differ on a holiday; please call to check."),
+            }}</p>
+        })}
         <Show when=move || { skipped.get() > 0 }>
             <p class="skipped" role="status">
                 {move || format!("{} {}", skipped.get(), Msg::SkippedRecords.text(lang))}

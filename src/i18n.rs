@@ -74,6 +74,9 @@ pub enum Msg {
     PartlyOpenNow,
     ClosedNow,
     HoursUnknown,
+    /// The hours shown are an ordinary day's: the year's holidays are not
+    /// in the calendar yet.
+    HolidaysUnlisted,
     Filters,
     CategoryFilter,
     AllCategories,
@@ -136,6 +139,10 @@ impl Msg {
             PartlyOpenNow => lang.pick("部分服务营业中", "Some services open now"),
             ClosedNow => lang.pick("现在未营业", "Closed now"),
             HoursUnknown => lang.pick("营业时间未知", "Hours unknown"),
+            HolidaysUnlisted => lang.pick(
+                "节假日安排未收录，按平日时间",
+                "usual hours: this year's holidays are not listed yet",
+            ),
             Filters => lang.pick("筛选条件", "Filters"),
             CategoryFilter => lang.pick("服务类别", "Category"),
             AllCategories => lang.pick("全部类别", "All categories"),

@@ -2,9 +2,10 @@
 //! function with native tests, so that the components stay thin.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use linli_facilities::calendar::DayKind;
 use linli_facilities::finder::{Filters, OpenAt, find_near};
 use linli_facilities::geometry::LonLat;
-use linli_facilities::hours::State;
+use linli_facilities::hours::{Hours, State};
 use linli_facilities::model::{CapacityKind, Eligibility, Name, PriceUnit, ServiceFunction};
 
 use crate::data::Loaded;
@@ -116,6 +117,10 @@ pub enum ServiceState {
     Closed,
     /// Nobody can tell.
     Unknown,
+    /// The hours have a public-holiday rule and the date is in a year whose
+    /// holidays the calendar does not list yet: the day's hours shown are
+    /// those of an ordinary day.
+    HolidaysUnlisted,
 }
 
 impl ServiceState {
@@ -129,6 +134,7 @@ impl ServiceState {
             (ServiceState::Closed, false) => Msg::ClosedNow,
             (ServiceState::Closed, true) => Msg::ClosedThen,
             (ServiceState::Unknown, _) => Msg::HoursUnknown,
+            (ServiceState::HolidaysUnlisted, _) => Msg::HolidaysUnlisted,
         }
     }
 }
@@ -217,7 +223,15 @@ pub fn result_rows(
                 .iter()
                 .map(|m| {
                     let service = &f.services[m.service];
+                    let hours = book.hours(&loaded.calendar, service);
+                    // Past the calendar's years a holiday rule makes the
+                    // day unknown; what an ordinary day would be is shown,
+                    // and said to be that.
+                    let unlisted = m.status.state == State::Unknown
+                        && loaded.calendar.day(at.date()) == DayKind::Unknown
+                        && hours.is_some_and(Hours::uses_public_holidays);
                     let state = match (m.status.state, m.status.next_change) {
+                        _ if unlisted => ServiceState::HolidaysUnlisted,
                         (State::Open, _) => ServiceState::Open,
                         (State::Closed, Some((when, State::Open)))
                             if (when - at).num_minutes() <= OPENING_SOON_MINUTES =>
@@ -227,8 +241,12 @@ pub fn result_rows(
                         (State::Closed, _) => ServiceState::Closed,
                         (State::Unknown, _) => ServiceState::Unknown,
                     };
-                    let today = book.hours(&loaded.calendar, service).and_then(|hours| {
-                        let day = hours.day(&loaded.calendar, at.date());
+                    let today = hours.and_then(|hours| {
+                        let day = if unlisted {
+                            hours.ordinary_day(at.date())
+                        } else {
+                            hours.day(&loaded.calendar, at.date())
+                        };
                         if day.intervals.iter().any(|i| i.state == State::Unknown) {
                             return None;
                         }
@@ -759,6 +777,45 @@ mod tests {
         // reverse: the state is news.
         assert!(line(Some(hours), ServiceState::Unknown).state_adds_to_today());
         assert!(line(None, ServiceState::Closed).state_adds_to_today());
+    }
+
+    #[test]
+    fn past_the_calendar_holiday_hours_show_an_ordinary_day_and_say_so() {
+        let data = loaded();
+        let year = data.calendar.last_year().unwrap() + 1;
+        // 001: elder care "Mo-Fr 08:00-17:30; PH off", meals every day
+        // without a holiday rule.
+        let walk = Filters {
+            walk_minutes: 30,
+            ..Filters::default()
+        };
+        // The first Monday of the year after the calendar's last.
+        let monday = (4..=10)
+            .map(|d| NaiveDate::from_ymd_opt(year, 1, d).unwrap())
+            .find(|d| d.weekday() == chrono::Weekday::Mon)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &walk, monday);
+        let row = rows.iter().find(|r| r.id == "lc-sample-001").unwrap();
+        let elder = row
+            .services
+            .iter()
+            .find(|s| s.function == ServiceFunction::ElderCare)
+            .unwrap();
+        assert_eq!(elder.state, ServiceState::HolidaysUnlisted);
+        assert_eq!(elder.today, Some(vec!["08:00–17:30".to_owned()]));
+        let meals = row
+            .services
+            .iter()
+            .find(|s| s.function == ServiceFunction::Meals)
+            .unwrap();
+        // The canteen opens at 11:00.
+        assert_eq!(
+            meals.state,
+            ServiceState::OpeningSoon,
+            "no holiday rule: judged as usual"
+        );
     }
 
     #[test]

@@ -266,6 +266,20 @@ impl Hours {
         }
     }
 
+    /// The hours of `date` if it is an ordinary day (neither a public
+    /// holiday nor an adjusted working day): what a `PH` schedule would do
+    /// on a date past the calendar's years, unless the date turns out to be
+    /// a holiday. [`Hours::day`] says such a day is unknown; this is what
+    /// can be said about it in so many words ("08:00–17:00 unless it is a
+    /// holiday").
+    pub fn ordinary_day(&self, date: NaiveDate) -> DaySchedule<'static> {
+        DaySchedule {
+            date,
+            kind: DayKind::Ordinary,
+            intervals: self.intervals(date, &|_| false),
+        }
+    }
+
     /// The state at `at`, and when it next changes.
     ///
     /// Looks up to [`LOOKAHEAD_DAYS`] ahead; a change into a day the

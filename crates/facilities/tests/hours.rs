@@ -286,6 +286,17 @@ fn holiday_rules_past_the_calendar_are_unknown() {
         last.next_change,
         Some((at("2027-01-01T00:00"), State::Unknown))
     );
+    // What it would be on an ordinary day can still be said.
+    let hours = Hours::parse(WORKDAY_SCHEDULE, &calendar).unwrap();
+    let monday = hours.ordinary_day(at("2027-01-04T00:00").date());
+    assert!(monday.open_intervals().count() > 0);
+    assert_eq!(
+        monday.intervals,
+        hours
+            .day(&calendar, at("2026-12-28T00:00").date())
+            .intervals,
+        "an ordinary Monday of 2027 has an ordinary Monday's hours of 2026"
+    );
     // A schedule without PH does not depend on the calendar.
     let plain = status("Mo-Fr 08:00-17:00", "2027-01-04T10:00");
     assert_eq!(plain.state, State::Open);

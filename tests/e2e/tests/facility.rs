@@ -51,7 +51,7 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         // The tab (and a screen reader) names the facility.
         let title = page.client.title().await.unwrap();
         assert_eq!(title, format!("{} · 邻里", first.name.zh));
-        // Every service has its card; each week table has seven days with
+        // Every service has its card; each table has seven days from today,
         // today marked.
         let cards = page.client.find_all(Locator::Css(".service-card")).await.unwrap();
         assert_eq!(cards.len(), first.services.len());
@@ -64,9 +64,10 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
             .count();
         assert_eq!(ages.len(), with_ages, "{ages:?}");
         assert!(ages.iter().all(|a| a.starts_with("适用年龄：")), "{ages:?}");
+        // Each table looks ahead from today, its first row.
         let today = page
             .client
-            .execute("return [...document.querySelectorAll('.week tr.today th')].map(t => t.textContent)", vec![])
+            .execute("return [...document.querySelectorAll('.week tr:first-child.today th')].map(t => t.textContent)", vec![])
             .await
             .unwrap();
         let tables = first.services.iter().filter(|s| s.opening_hours.is_some()).count();
