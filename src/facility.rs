@@ -553,6 +553,12 @@ fn service_card(
     let name = s.name.clone();
     let hours = book.hours(calendar, s);
     let week = hours.map(|h| week_rows(h, calendar, today));
+    // The first day shown in a year whose holidays are not listed yet.
+    let unlisted = week.as_ref().and_then(|days| {
+        days.iter()
+            .find(|d| d.note == DayNote::HolidaysUnlisted)
+            .map(|d| d.date.year())
+    });
     let holiday = hours.and_then(|h| holiday_note(h, calendar, today));
     let hours_text = s.hours_text.clone();
     let prices = s.prices.clone();
@@ -616,12 +622,8 @@ fn service_card(
                                                 (DayNote::Holiday(_, en), Lang::En) => format!(" ({en} holiday)"),
                                                 (DayNote::Workday(zh, _), Lang::Zh) => format!("（{zh}调休上班）"),
                                                 (DayNote::Workday(_, en), Lang::En) => format!(" (working day for {en})"),
-                                                (DayNote::HolidaysUnlisted, Lang::Zh) => {
-                                                    format!("（如非节假日；{}年节假日安排未收录）", date.year())
-                                                }
-                                                (DayNote::HolidaysUnlisted, Lang::En) => {
-                                                    format!(" (unless a holiday; {}'s holidays are not listed yet)", date.year())
-                                                }
+                                                (DayNote::HolidaysUnlisted, Lang::Zh) => "（如非节假日）".to_owned(),
+                                                (DayNote::HolidaysUnlisted, Lang::En) => " (unless a holiday)".to_owned(),
                                             }
                                         }
                                     </td>
@@ -649,6 +651,12 @@ fn service_card(
             })}
             {week_view}
             {holiday.map(|note| view! { <p class="holiday">{holiday_text(&note, lang)}</p> })}
+            {unlisted.map(|year| view! {
+                <p class="holiday">{match lang {
+                    Lang::Zh => format!("{year}年的节假日安排尚未收录：“如非节假日”的时间按平日计，节假日当天请致电确认。"),
+                    Lang::En => format!("The holidays of {year} are not listed yet: times marked “unless a holiday” are an ordinary day's; on a holiday, please call to check."),
+                }}</p>
+            })}
             {hours_text.map(|t| view! {
                 <p class="hours-text">{lang.pick("机构原文：", "As published: ")}{t.clone()}</p>
             })}

@@ -101,9 +101,13 @@ pub fn step_problem(response: &Response, step: Step, lang: Lang) -> Option<&'sta
                 "请至少填写一位家庭成员；每个年龄段最多 20 人。",
                 "Please count at least one household member; at most 20 per age band.",
             ),
-            Step::Needs => lang.pick(
+            Step::Needs if response.needs.is_empty() => lang.pick(
                 "请至少选择一项需要的服务。",
                 "Please choose at least one service.",
+            ),
+            Step::Needs => lang.pick(
+                "请为每项勾选的服务选择迫切程度。",
+                "Please say how much you need each service you ticked.",
             ),
             Step::Times => lang.pick("请至少选择一个时间段。", "Please choose at least one time."),
             Step::Pay => lang.pick("请检查付费意愿。", "Please check the amounts."),
@@ -468,7 +472,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
         }.into_any(),
         Step::Needs => view! {
             {heading("需要哪些服务？", "Which services do you need?")}
-            <p class="hint">{lang.pick("勾选需要的服务，并选择迫切程度（1 最迫切）。", "Tick what you need and how much (1 is the most).")}</p>
+            <p class="hint">{lang.pick("勾选需要的服务，并为每一项选择迫切程度（1 最迫切）。", "Tick what you need, and say how much for each (1 is the most).")}</p>
             <ul class="needs" aria-labelledby="survey-step-heading">
                 {ServiceFunction::ALL
                     .into_iter()
@@ -495,7 +499,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                                     id=format!("prio-{}", f.code())
                                     disabled=move || !checked()
                                     on:change=move |ev| {
-                                        let p = event_target_value(&ev).parse().unwrap_or(1);
+                                        let p = event_target_value(&ev).parse().unwrap_or(NO_PRIORITY);
                                         draft.update(|d| {
                                             if let Some(n) = d.response.needs.iter_mut().find(|n| n.function == f) {
                                                 n.priority = p;
@@ -503,6 +507,9 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                                         });
                                     }
                                 >
+                                    <option value="" prop:selected=move || draft.with(|d| d.response.needs.iter().any(|n| n.function == f && n.priority == NO_PRIORITY))>
+                                        {lang.pick("迫切程度？", "How much?")}
+                                    </option>
                                     {[1u8, 2, 3]
                                         .into_iter()
                                         .map(|p| view! {
@@ -643,15 +650,20 @@ fn set_band(h: &mut Household, i: usize, n: u8) {
     *slot = n;
 }
 
-/// Adds or removes a needed service (priority 1 when added), and drops its
-/// pay answer with it.
+/// A ticked service's priority before the resident has chosen one: not a
+/// valid priority, so the step asks for it (a default would be counted as
+/// the resident's answer).
+pub const NO_PRIORITY: u8 = 0;
+
+/// Adds or removes a needed service (with [`NO_PRIORITY`] when added), and
+/// drops its pay answer with it.
 pub fn toggle_need(r: &mut Response, f: ServiceFunction, on: bool) {
     r.needs.retain(|n| n.function != f);
     r.pay.retain(|p| p.function != f);
     if on {
         r.needs.push(Need {
             function: f,
-            priority: 1,
+            priority: NO_PRIORITY,
         });
     }
 }
@@ -701,9 +713,16 @@ mod tests {
         });
         d.response.times.push(TimeNeed::WeekdayDaytime);
         d.response.walk_minutes = 10;
+        // A ticked service waits for its priority: none is assumed.
+        assert_eq!(
+            step_problem(&d.response, Step::Needs, Lang::Zh),
+            Some("请为每项勾选的服务选择迫切程度。")
+        );
+        d.response.needs[0].priority = 2;
         assert_eq!(validate(&d.response), Ok(()));
         // Dropping a service drops its pay answer, so the answers stay valid.
         toggle_need(&mut d.response, ServiceFunction::Health, true);
+        d.response.needs[1].priority = 1;
         toggle_need(&mut d.response, ServiceFunction::Meals, false);
         assert!(d.response.pay.is_empty());
         assert_eq!(validate(&d.response), Ok(()));

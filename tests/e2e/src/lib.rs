@@ -665,6 +665,7 @@ impl FinderPage {
         self.set_household(0, 1).await;
         self.survey_next().await;
         self.click("#need-infant_care").await;
+        self.select("prio-infant_care", "1 最迫切").await;
         self.finish_survey(walk).await;
     }
 

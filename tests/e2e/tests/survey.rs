@@ -42,6 +42,13 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         page.survey_heading("需要哪些服务？").await;
         page.click("#need-meals").await;
         page.click("#need-elder_care").await;
+        // A ticked service has no priority until one is chosen: none is
+        // counted for the resident.
+        page.survey_next().await;
+        page.wait_for_text(".step-problem", "请为每项勾选的服务选择迫切程度。")
+            .await;
+        page.select("prio-meals", "1 最迫切").await;
+        page.select("prio-elder_care", "2 比较需要").await;
         page.survey_next().await;
         page.survey_heading("什么时候需要？").await;
         page.click("#time-weekday_daytime").await;
@@ -197,19 +204,26 @@ async fn a_priority_shows_what_is_kept_and_the_next_household_starts_clean() {
         page.survey_heading("需要哪些服务？").await;
         page.click("#need-elder_care").await;
         page.select("prio-elder_care", "3 一般").await;
-        // Unticked and ticked again: kept at priority 1, and shown so.
+        // Unticked and ticked again: no priority until one is chosen, and
+        // shown so.
         page.click("#need-elder_care").await;
         page.click("#need-elder_care").await;
         let read = "const draft = JSON.parse(localStorage.getItem('linli.survey.draft'));
                     const need = draft.response.needs.find(n => n.function === 'elder_care');
                     return [document.getElementById('prio-elder_care').value, String(need && need.priority)];";
         let seen = page
-            .eventually("the priority kept", || async {
+            .eventually("the priority cleared", || async {
                 let v = page.client.execute(read, vec![]).await.ok()?;
-                (v[1] == "1").then_some(v)
+                (v[1] == "0").then_some(v)
             })
             .await;
-        assert_eq!(seen, json!(["1", "1"]), "shown and kept");
+        assert_eq!(seen, json!(["", "0"]), "shown and kept");
+        page.select("prio-elder_care", "2 比较需要").await;
+        page.eventually("the priority chosen", || async {
+            let v = page.client.execute(read, vec![]).await.ok()?;
+            (v == json!(["2", "2"])).then_some(())
+        })
+        .await;
         // The rest of the way, then another household.
         page.finish_survey(15).await;
         page.click_button("再填一份（另一户）").await;
