@@ -15,7 +15,7 @@ use crate::calendar::HolidayCalendar;
 use crate::geometry::{LonLat, WalkingModel, chord2, chord2_to_m, reach_chord2};
 use crate::hours::{Hours, State, Status};
 use crate::index::SpatialIndex;
-use crate::model::{AgeRange, Category, Facility, Service, ServiceFunction};
+use crate::model::{AgeRange, Category, Eligibility, Facility, Service, ServiceFunction};
 
 /// Walking times the finder offers, in minutes.
 pub const WALK_MINUTES: [u32; 5] = [5, 10, 15, 20, 30];
@@ -48,8 +48,9 @@ impl AgeBand {
     }
 
     /// Whether a service for `ages` is meant for this band. Searching by age
-    /// finds services that say whom they serve; a service without an age
-    /// range (a canteen open to all, say) is not listed as one for the band.
+    /// finds services that say whom they serve ([`searched_ages`]); a
+    /// service for no particular age (a sports ground open to all, say) is
+    /// not listed as one for the band.
     pub fn admits(self, ages: Option<AgeRange>) -> bool {
         let (from, to) = self.months();
         ages.is_some_and(|a| a.overlaps(from, to))
@@ -298,6 +299,27 @@ impl HoursBook {
     }
 }
 
+/// Whom a service is for when searching by age: its own age range, or,
+/// without one, 60 and over for elder care (养老服务 serves older people by
+/// definition) and for a service with a price for people of 60 or 80 and
+/// over (a 长者食堂, say, open to all with a price for older people).
+/// Other services without a range are for no particular age, and no age
+/// band lists them.
+pub fn searched_ages(service: &Service) -> Option<AgeRange> {
+    let for_older_people = service.function == ServiceFunction::ElderCare
+        || service.prices.iter().any(|p| {
+            p.eligible
+                .iter()
+                .any(|e| matches!(e, Eligibility::Age60Plus | Eligibility::Age80Plus))
+        });
+    service.ages.or_else(|| {
+        for_older_people.then_some(AgeRange {
+            min_months: AgeBand::Senior.months().0,
+            max_months: None,
+        })
+    })
+}
+
 /// The lowest price of a service, in yuan, if it has any.
 pub fn lowest_price_yuan(service: &Service) -> Option<f64> {
     service
@@ -384,7 +406,7 @@ impl KeyParts {
                     function: function_bit(s.function),
                     category: category_bit(s.category),
                     free: s.capacity.as_ref().is_some_and(|c| c.available > 0),
-                    ages: s.ages,
+                    ages: searched_ages(s),
                     lowest_price_yuan: lowest_price_yuan(s),
                     schedule,
                 });

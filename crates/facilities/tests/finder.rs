@@ -271,7 +271,23 @@ fn free_places_ages_and_prices() {
     check(&age(AgeBand::Under3), WEDNESDAY, &["lc-sample-002"]);
     check(&age(AgeBand::From6To12), WEDNESDAY, &["lc-sample-002"]);
     check(&age(AgeBand::From12To18), WEDNESDAY, &[]);
-    check(&age(AgeBand::Senior), WEDNESDAY, &["lc-sample-001"]);
+    // 60 and over: 001's day care says so; 006's 养老驿站 (elder care) and
+    // its canteen (a price for 80 and over) say no ages, but serve older
+    // people.
+    check(
+        &age(AgeBand::Senior),
+        WEDNESDAY,
+        &["lc-sample-001", "lc-sample-006"],
+    );
+    let senior_meals = Filters {
+        age: Some(AgeBand::Senior),
+        ..only(ServiceFunction::Meals)
+    };
+    check(
+        &senior_meals,
+        WEDNESDAY,
+        &["lc-sample-001", "lc-sample-006"],
+    );
 
     // Meals: 001 from 12 yuan (low income), 006 from 10 yuan (80+ or living alone).
     let meals_under = |max| Filters {
