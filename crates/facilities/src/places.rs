@@ -125,7 +125,10 @@ impl PlaceList {
         serde_json::to_string(&wire).expect("places always serialise")
     }
 
-    /// Builds the list from the facilities of a dataset.
+    /// Builds the list from the facilities of a dataset: by district code,
+    /// sub-district, then community in counting order ([`natural_cmp`]), so
+    /// that a reader showing them in list order (a search's matches) shows
+    /// 第2社区 before 第10社区 without sorting them itself.
     pub fn from_facilities(facilities: &[Facility], sample: bool) -> PlaceList {
         type Key<'a> = (&'a str, &'a str, &'a str);
         let mut groups: BTreeMap<Key<'_>, (&str, f64, f64, u32)> = BTreeMap::new();
@@ -143,7 +146,7 @@ impl PlaceList {
             entry.3 += 1;
         }
         let round = |x: f64| (x * 1e5).round() / 1e5;
-        let places = groups
+        let mut places: Vec<Place> = groups
             .into_iter()
             .map(|((code, sub, community), (name, lon, lat, n))| Place {
                 district_code: code.to_owned(),
@@ -155,6 +158,12 @@ impl PlaceList {
                 facilities: n,
             })
             .collect();
+        // Stable: the map's order is kept within a community's name.
+        places.sort_by(|a, b| {
+            (&a.district_code, &a.subdistrict)
+                .cmp(&(&b.district_code, &b.subdistrict))
+                .then_with(|| natural_cmp(&a.community, &b.community))
+        });
         PlaceList {
             format: FORMAT.to_owned(),
             sample,
@@ -355,8 +364,10 @@ mod tests {
         let total: u32 = list.places.iter().map(|p| p.facilities).sum();
         assert_eq!(total, 8);
         let sorted = list.places.windows(2).all(|w| {
-            (&w[0].district_code, &w[0].subdistrict, &w[0].community)
-                < (&w[1].district_code, &w[1].subdistrict, &w[1].community)
+            (&w[0].district_code, &w[0].subdistrict)
+                .cmp(&(&w[1].district_code, &w[1].subdistrict))
+                .then_with(|| natural_cmp(&w[0].community, &w[1].community))
+                .is_lt()
         });
         assert!(sorted, "ordered and without duplicates");
         assert_eq!(PlaceList::from_json(&list.to_json()).unwrap(), list);
@@ -405,6 +416,28 @@ mod tests {
         );
         assert!(list.search("   ", 50).is_empty());
         assert!(list.search("不存在的地名", 50).is_empty());
+    }
+
+    #[test]
+    fn a_search_lists_communities_in_counting_order() {
+        let text = include_str!("../tests/fixtures/sample.geojson");
+        let one = parse_feature_collection(text).unwrap().facilities.remove(0);
+        let facilities: Vec<Facility> = ["示例第10社区", "示例第1社区", "示例第2社区"]
+            .into_iter()
+            .map(|c| Facility {
+                community: c.to_owned(),
+                ..one.clone()
+            })
+            .collect();
+        // Built, written and read back as the publisher and the app do.
+        let built = PlaceList::from_facilities(&facilities, true);
+        let read = PlaceList::from_json(&built.to_json()).unwrap();
+        let names: Vec<&str> = read
+            .search(&one.subdistrict, 10)
+            .iter()
+            .map(|p| p.community.as_str())
+            .collect();
+        assert_eq!(names, ["示例第1社区", "示例第2社区", "示例第10社区"]);
     }
 
     #[test]
