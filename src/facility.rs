@@ -324,21 +324,31 @@ pub fn price_line(p: &Price, lang: Lang) -> String {
     } else {
         fixed(p.amount_yuan, 2)
     };
-    let mut parts = vec![match (lang, p.amount_yuan == 0.0) {
+    let mut price = match (lang, p.amount_yuan == 0.0) {
         (Lang::Zh, true) => "免费".to_owned(),
         (Lang::En, true) => "Free".to_owned(),
         (Lang::Zh, false) => format!("{amount} 元/{}", p.unit.label_zh()),
         (Lang::En, false) => format!("¥{amount} per {}", unit_en(p.unit)),
-    }];
-    if p.eligible.is_empty() {
-        parts.push(lang.pick("所有人", "everyone").to_owned());
-    } else {
-        parts.push(crate::rows::eligible_text(&p.eligible, lang));
-    }
+    };
+    // The publisher's note goes with the amount it explains. It is free
+    // text, and can name whom the price is for ("签约居民"), so a price
+    // with a note is not also said to be for everyone.
     if let Some(note) = &p.note {
-        parts.push(note.clone());
+        price = match lang {
+            Lang::Zh => format!("{price}（{note}）"),
+            Lang::En => format!("{price} ({note})"),
+        };
     }
-    parts.join(" · ")
+    if !p.eligible.is_empty() {
+        format!(
+            "{price} · {}",
+            crate::rows::eligible_text(&p.eligible, lang)
+        )
+    } else if p.note.is_none() {
+        format!("{price} · {}", lang.pick("所有人", "everyone"))
+    } else {
+        price
+    }
 }
 
 fn category_label(c: Category, lang: Lang) -> &'static str {
@@ -904,11 +914,24 @@ mod tests {
             .iter()
             .map(|p| price_line(p, Lang::Zh))
             .collect();
-        assert_eq!(lines[0], "18 元/餐 · 所有人 · 一荤两素");
+        assert_eq!(lines[0], "18 元/餐（一荤两素）");
         assert_eq!(lines[1], "15 元/餐 · 适用：80周岁及以上");
         assert_eq!(
             price_line(&meals.prices[2], Lang::En),
             "¥12 per meal · for low-income households"
         );
+        // A note that names a group is not contradicted by "everyone".
+        let signed = Price {
+            amount_yuan: 0.0,
+            unit: linli_facilities::model::PriceUnit::PerSession,
+            eligible: Vec::new(),
+            note: Some("签约居民".to_owned()),
+        };
+        assert_eq!(price_line(&signed, Lang::Zh), "免费（签约居民）");
+        let plain = Price {
+            note: None,
+            ..signed
+        };
+        assert_eq!(price_line(&plain, Lang::En), "Free · everyone");
     }
 }
