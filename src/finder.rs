@@ -117,6 +117,9 @@ pub fn Finder(
     // What the device still has to send to the collector.
     let waiting = RwSignal::new(crate::outbox::Waiting::default());
     crate::outbox::start(waiting);
+    // The survey and the report form say when what they saved is
+    // delivered.
+    provide_context(waiting);
 
     // Opening or leaving a facility page moves focus to its heading, so
     // that screen readers announce the new page.

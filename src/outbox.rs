@@ -316,6 +316,19 @@ pub struct Waiting {
 
 thread_local! {
     static KICK: RefCell<Option<mpsc::UnboundedSender<()>>> = const { RefCell::new(None) };
+    /// The ids of the records this page's sender saw the collector confirm.
+    static DELIVERED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether this page's sender has seen the collector confirm the record
+/// `id`; reactive: it tracks the page's [`Waiting`] signal (from the
+/// context the finder provides), which is set after every pass, so that a
+/// view saying "saved" turns to "delivered".
+pub fn is_delivered(id: &str) -> bool {
+    if let Some(waiting) = use_context::<RwSignal<Waiting>>() {
+        waiting.track();
+    }
+    DELIVERED.with_borrow(|d| d.iter().any(|x| x == id))
 }
 
 /// Asks the sender to try now (after adding a record, or when online).
@@ -383,6 +396,7 @@ async fn flush() -> Option<(Waiting, Option<u64>)> {
         record.attempts += 1;
         match send(&record).await {
             Outcome::Confirmed => {
+                DELIVERED.with_borrow_mut(|d| d.push(record.id.clone()));
                 if remove(&record.id).await.is_err() {
                     waiting.pending += 1;
                 }

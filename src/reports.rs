@@ -123,7 +123,8 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
     // the resident did not mean.
     let (kind, set_kind) = signal(None::<ReportKind>);
     let (text, set_text) = signal(String::new());
-    let (outcome, set_outcome) = signal(None::<Result<(), String>>);
+    // The saved report's id, or what is wrong.
+    let (outcome, set_outcome) = signal(None::<Result<String, String>>);
     // What the last check found, which marks its field invalid.
     let (problem, set_problem) = signal(None::<ReportError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -157,10 +158,14 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
             refused: None,
         };
         leptos::task::spawn_local(async move {
-            let result = crate::outbox::enqueue(record).await.map_err(|e| match l {
-                Lang::Zh => format!("无法保存在本机：{e}"),
-                Lang::En => format!("Could not keep it on this device: {e}"),
-            });
+            let id = record.id.clone();
+            let result = crate::outbox::enqueue(record)
+                .await
+                .map(|()| id)
+                .map_err(|e| match l {
+                    Lang::Zh => format!("无法保存在本机：{e}"),
+                    Lang::En => format!("Could not keep it on this device: {e}"),
+                });
             if result.is_ok() {
                 // A second tap must choose again, never file the same again.
                 set_kind.set(None);
@@ -223,8 +228,11 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
                     aria-live="polite"
                 >
                     {move || outcome.get().map(|r| match (r, lang) {
-                        (Ok(()), Lang::Zh) => "已保存，会发送给区里；没有网络时会在联网后自动发送。".to_owned(),
-                        (Ok(()), Lang::En) => "Saved. It will be sent to the district, automatically once you are online.".to_owned(),
+                        (Ok(id), _) if crate::outbox::is_delivered(&id) => {
+                            lang.pick("已送达区里，谢谢！", "Delivered to the district. Thank you!").to_owned()
+                        }
+                        (Ok(_), Lang::Zh) => "已保存在本机，正在发送给区里；没有网络时会在联网后自动发送。".to_owned(),
+                        (Ok(_), Lang::En) => "Saved on this device and being sent to the district; with no connection, it goes once you are back online.".to_owned(),
                         (Err(e), _) => e,
                     })}
                 </p>

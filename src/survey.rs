@@ -241,7 +241,8 @@ pub fn SurveyPage(
     });
     // Saved after every answer.
     Effect::new(move |_| draft.with(|d| save_draft(Some(d))));
-    let (outcome, set_outcome) = signal(None::<Result<(), String>>);
+    // The submitted answers' id, or why they could not be queued.
+    let (outcome, set_outcome) = signal(None::<Result<String, String>>);
     // Whether the step's problem is shown: from a refused "Next" (or
     // submit) until the step changes. What it says follows the answers, so
     // it goes as soon as the answer is there.
@@ -295,7 +296,8 @@ pub fn SurveyPage(
         leptos::task::spawn_local(async move {
             // The draft stays when the outbox cannot take the answers (a
             // full disk, storage turned off), and the resident is told so.
-            let result = crate::outbox::enqueue(record).await.map_err(|e| match lang {
+            let id = record.id.clone();
+            let result = crate::outbox::enqueue(record).await.map(|()| id).map_err(|e| match lang {
                 Lang::Zh => format!("答卷没能存入本机的发送队列（{e}）。您的回答仍保存在本机，请稍后再点“提交”。"),
                 Lang::En => format!("Your answers could not be put in this device's queue for sending ({e}). They are still kept on this device; please press “Submit” again later."),
             });
@@ -328,10 +330,14 @@ pub fn SurveyPage(
                 }.into_any(),
                 None => view! { <p class="loading" role="status">{lang.pick("正在准备问卷…", "Preparing the survey…")}</p> }.into_any(),
                 Some(true) => match outcome.get() {
-                    Some(Ok(())) => view! {
+                    Some(Ok(id)) => view! {
                         <div class="thanks" role="status">
-                            <p id="survey-thanks" tabindex="-1">{lang.pick("谢谢！您的答卷已保存，会发送给区里；没有网络时会在联网后自动发送。",
-                                "Thank you! Your answers are saved and will be sent to the district, automatically once you are online.")}</p>
+                            <p id="survey-thanks" tabindex="-1">{move || if crate::outbox::is_delivered(&id) {
+                                lang.pick("谢谢！您的答卷已送达区里。", "Thank you! Your answers have reached the district.")
+                            } else {
+                                lang.pick("谢谢！您的答卷已保存在本机，正在发送给区里；没有网络时会在联网后自动发送。",
+                                    "Thank you! Your answers are saved on this device and being sent to the district; with no connection, they go once you are back online.")
+                            }}</p>
                             <button type="button" on:click=move |_| {
                                 set_outcome.set(None);
                                 crate::focus_when_drawn("#survey-step-heading");

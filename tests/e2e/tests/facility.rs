@@ -266,7 +266,7 @@ async fn a_problem_report_made_offline_reaches_the_collector_once() {
         page.click(".report button[type=submit]").await;
         page.wait_for_text(
             ".report-status",
-            "已保存，会发送给区里；没有网络时会在联网后自动发送。",
+            "已保存在本机，正在发送给区里；没有网络时会在联网后自动发送。",
         )
         .await;
         page.wait_for_text(".outbox-status", "1 条信息等待发送")
@@ -286,9 +286,11 @@ async fn a_problem_report_made_offline_reaches_the_collector_once() {
         let body: Value = serde_json::from_str(record["body"].as_str().unwrap()).unwrap();
         assert_eq!(body["kind"], "other");
         assert_eq!(body["text"], "门口的牌子写着周日也开放");
-        // Back online: it is sent and leaves the outbox.
+        // Back online: it is sent and leaves the outbox, and the form says
+        // it arrived.
         page.set_offline(false).await;
         page.wait_for_empty_outbox().await;
+        page.wait_for_text(".report-status", "已送达区里，谢谢！").await;
         // The collector has it: the same body again is "already stored",
         // a different one under the same id a conflict.
         let sent = record["body"].as_str().unwrap();

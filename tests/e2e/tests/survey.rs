@@ -89,9 +89,14 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         assert_eq!(body["needs"].as_array().unwrap().len(), 2);
         assert_eq!(body["pay"], json!([{"function": "meals", "band": 2}]));
         assert_eq!(body["walk_minutes"], 10);
-        // Online again: sent once, and the outbox empties.
+        let said = page.text_of(".thanks p").await.unwrap();
+        assert!(said.contains("正在发送"), "{said}");
+        // Online again: sent once, the outbox empties, and the thanks say
+        // the answers arrived.
         page.set_offline(false).await;
         page.wait_for_empty_outbox().await;
+        page.wait_for_text(".thanks p", "谢谢！您的答卷已送达区里。")
+            .await;
         let resend = page
             .post_from_page("api/v1/surveys", records[0]["body"].as_str().unwrap())
             .await;
