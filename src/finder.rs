@@ -746,10 +746,9 @@ fn Check(
 /// What the page says after asking for the device's position.
 fn locate_message(result: Result<f64, GeoError>, lang: Lang) -> String {
     match (result, lang) {
-        (Ok(accuracy), Lang::Zh) => format!("已使用您的位置（误差约 {} 米），位置只保存在本机。", fixed(accuracy, 0)),
-        (Ok(accuracy), Lang::En) => {
-            format!("Using your location (within about {} m); it stays on this device.", fixed(accuracy, 0))
-        }
+        // The hint below already says the position stays on the device.
+        (Ok(accuracy), Lang::Zh) => format!("已使用您的位置（误差约 {} 米）。", fixed(accuracy, 0)),
+        (Ok(accuracy), Lang::En) => format!("Using your location (within about {} m).", fixed(accuracy, 0)),
         (Err(GeoError::Denied), Lang::Zh) => "您没有允许获取位置，仍按原位置查找。可在浏览器设置中允许定位。".to_owned(),
         (Err(GeoError::Denied), Lang::En) => {
             "Location permission was not given; the search keeps its position. You can allow it in the browser settings.".to_owned()

@@ -39,11 +39,8 @@ async fn a_granted_location_moves_the_search_there() {
         page.click_button("使用我的位置").await;
         wait_for_count(&page, &format!("共 {} 处", near_here.len())).await;
         assert_eq!(page.result_names().await, near_here);
-        page.wait_for_text(
-            ".locate-status",
-            "已使用您的位置（误差约 25 米），位置只保存在本机。",
-        )
-        .await;
+        page.wait_for_text(".locate-status", "已使用您的位置（误差约 25 米）。")
+            .await;
         assert_eq!(page.text_of(".position-name").await.unwrap(), "我的位置");
         // In the fragment, which the browser never sends to a server.
         let url = page
