@@ -579,19 +579,28 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="price-filter" class="label">{text(Msg::MaxPrice)}</label>
+                // In the unit of the service searched for, when there is one.
+                <label for="price-filter" class="label">{move || match state.with(|s| s.function) {
+                    Some(f) => match lang {
+                        Lang::Zh => format!("最高价格（元/{}，不填为不限）", f.price_unit().label_zh()),
+                        Lang::En => format!("Maximum price (yuan per {}, empty for any)", crate::rows::unit_en(f.price_unit())),
+                    },
+                    None => text(Msg::MaxPrice).to_owned(),
+                }}</label>
                 <input
                     id="price-filter"
                     type="number"
                     inputmode="numeric"
                     min="1"
                     step="1"
+                    aria-describedby="price-filter-hint"
                     prop:value=move || state.with(|s| s.max_price_yuan.map(|m| m.to_string()).unwrap_or_default())
                     on:change=move |ev| {
                         let max = event_target_value(&ev).trim().parse::<u32>().ok().filter(|&m| m > 0);
                         state.update(|s| s.max_price_yuan = max);
                     }
                 />
+                <p id="price-filter-hint" class="hint">{text(Msg::MaxPriceHint)}</p>
             </div>
             <OpenTimeChoice state lang />
             <div class="field checks">

@@ -83,6 +83,8 @@ pub enum Msg {
     AgeFilter,
     AnyAge,
     MaxPrice,
+    /// Which prices the maximum is compared with.
+    MaxPriceHint,
     OpenNowFilter,
     FreePlacesFilter,
     ElderMode,
@@ -149,8 +151,12 @@ impl Msg {
             AgeFilter => lang.pick("服务对象年龄", "Age"),
             AnyAge => lang.pick("不限年龄", "Any age"),
             MaxPrice => lang.pick(
-                "最高价格（元，不填为不限）",
-                "Maximum price (yuan, empty for any)",
+                "最高价格（元，按各服务的常用计价单位；不填为不限）",
+                "Maximum price (yuan, in each service's usual unit; empty for any)",
+            ),
+            MaxPriceHint => lang.pick(
+                "按人人适用的价格比较；针对特定人群的优惠价见各设施。",
+                "Compared with the price everyone pays; prices for particular groups are on each facility's page.",
             ),
             OpenNowFilter => lang.pick("只看现在营业的", "Open now only"),
             FreePlacesFilter => lang.pick("只看有空余托位或床位的", "With free places only"),

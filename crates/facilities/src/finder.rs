@@ -84,8 +84,10 @@ pub struct Filters {
     pub free_places: bool,
     /// Only services for this age group.
     pub age: Option<AgeBand>,
-    /// Only services whose lowest price is at most this, in yuan. A service
-    /// with no known price does not pass.
+    /// Only services that anyone can have for at most this, in yuan per the
+    /// function's usual unit ([`comparable_price_yuan`]: per meal, per
+    /// month for childcare, …). A service without such a price does not
+    /// pass.
     pub max_price_yuan: Option<f64>,
 }
 
@@ -320,11 +322,18 @@ pub fn searched_ages(service: &Service) -> Option<AgeRange> {
     })
 }
 
-/// The lowest price of a service, in yuan, if it has any.
-pub fn lowest_price_yuan(service: &Service) -> Option<f64> {
+/// The price a maximum price is compared with, in yuan: the lowest that
+/// anyone pays (no eligibility group), in the unit the function's prices
+/// are usually quoted in ([`ServiceFunction::price_unit`]); `None` when the
+/// service has no such price. A reduced price for a group (低保, 80 and
+/// over) is not one every resident pays, and yuan per hour are not yuan
+/// per month.
+pub fn comparable_price_yuan(service: &Service) -> Option<f64> {
+    let unit = service.function.price_unit();
     service
         .prices
         .iter()
+        .filter(|p| p.eligible.is_empty() && p.unit == unit)
         .map(|p| p.amount_yuan)
         .min_by(f64::total_cmp)
 }
@@ -341,8 +350,9 @@ pub(crate) struct ServiceKey {
     /// Free places or beds now.
     pub(crate) free: bool,
     pub(crate) ages: Option<AgeRange>,
-    /// The lowest price, in yuan.
-    pub(crate) lowest_price_yuan: Option<f64>,
+    /// The price a maximum is compared with, in yuan
+    /// ([`comparable_price_yuan`]).
+    pub(crate) price_yuan: Option<f64>,
     /// The place of the `opening_hours` value in [`SearchKeys::schedules`],
     /// or [`NO_HOURS`].
     pub(crate) schedule: u32,
@@ -407,7 +417,7 @@ impl KeyParts {
                     category: category_bit(s.category),
                     free: s.capacity.as_ref().is_some_and(|c| c.available > 0),
                     ages: searched_ages(s),
-                    lowest_price_yuan: lowest_price_yuan(s),
+                    price_yuan: comparable_price_yuan(s),
                     schedule,
                 });
             }
@@ -659,7 +669,7 @@ impl Wanted {
             && self.age.is_none_or(|band| band.admits(key.ages))
             && self
                 .max_price_yuan
-                .is_none_or(|max| key.lowest_price_yuan.is_some_and(|p| p <= max))
+                .is_none_or(|max| key.price_yuan.is_some_and(|p| p <= max))
     }
 }
 

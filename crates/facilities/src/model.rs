@@ -50,6 +50,23 @@ impl ServiceFunction {
         ServiceFunction::Play,
     ];
 
+    /// The unit a price for this function is usually quoted in: per meal
+    /// for meals, per month for infant and after-school care, per day for
+    /// elder care, per hour for housekeeping, per session for the rest. The
+    /// finder's maximum price and the survey's pay bands are in this unit.
+    pub fn price_unit(self) -> PriceUnit {
+        match self {
+            ServiceFunction::Meals => PriceUnit::PerMeal,
+            ServiceFunction::InfantCare | ServiceFunction::ChildCare => PriceUnit::PerMonth,
+            ServiceFunction::ElderCare => PriceUnit::PerDay,
+            ServiceFunction::Housekeeping => PriceUnit::PerHour,
+            ServiceFunction::Health
+            | ServiceFunction::Sports
+            | ServiceFunction::Culture
+            | ServiceFunction::Play => PriceUnit::PerSession,
+        }
+    }
+
     /// The stable code used in the dataset and in URLs, e.g. `"elder_care"`.
     pub fn code(self) -> &'static str {
         match self {

@@ -190,11 +190,11 @@ pub fn encode(shard: &str, shard_sha256: &str) -> Result<Vec<u8>, DatasetError> 
             u8::from(key.free)
                 | u8::from(key.ages.is_some()) << 1
                 | u8::from(ages.max_months.is_some()) << 2
-                | u8::from(key.lowest_price_yuan.is_some()) << 3,
+                | u8::from(key.price_yuan.is_some()) << 3,
         );
         out.extend_from_slice(&ages.min_months.to_le_bytes());
         out.extend_from_slice(&ages.max_months.unwrap_or(0).to_le_bytes());
-        out.extend_from_slice(&key.lowest_price_yuan.unwrap_or(0.0).to_le_bytes());
+        out.extend_from_slice(&key.price_yuan.unwrap_or(0.0).to_le_bytes());
         out.extend_from_slice(&key.schedule.to_le_bytes());
     }
     for value in &parts.schedules {
@@ -346,7 +346,7 @@ pub fn decode(bytes: &[u8]) -> Result<ShardKeys, SearchFileError> {
                 min_months: u32_at(key, 3),
                 max_months: (flags & 4 != 0).then(|| u32_at(key, 7)),
             }),
-            lowest_price_yuan: (flags & 8 != 0).then_some(price),
+            price_yuan: (flags & 8 != 0).then_some(price),
             schedule,
         });
     }

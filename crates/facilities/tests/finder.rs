@@ -5,7 +5,8 @@ use chrono::NaiveDateTime;
 use linli_facilities::calendar::HolidayCalendar;
 use linli_facilities::dataset::parse_feature_collection;
 use linli_facilities::finder::{
-    AgeBand, Filters, HoursBook, Matches, OpenAt, SearchKeys, find, find_near, lowest_price_yuan,
+    AgeBand, Filters, HoursBook, Matches, OpenAt, SearchKeys, comparable_price_yuan, find,
+    find_near,
 };
 use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::State;
@@ -289,18 +290,28 @@ fn free_places_ages_and_prices() {
         &["lc-sample-001", "lc-sample-006"],
     );
 
-    // Meals: 001 from 12 yuan (low income), 006 from 10 yuan (80+ or living alone).
+    // Meals: 001 at 18 yuan for anyone (15 for 80 and over, 12 for low
+    // income), 006 at 15 (10 for 80 and over or living alone). A maximum
+    // counts what anyone pays: the reduced prices are for some only.
     let meals_under = |max| Filters {
         max_price_yuan: Some(max),
         ..only(ServiceFunction::Meals)
     };
     check(
-        &meals_under(16.0),
+        &meals_under(18.0),
         WEDNESDAY,
         &["lc-sample-001", "lc-sample-006"],
     );
-    check(&meals_under(11.0), WEDNESDAY, &["lc-sample-006"]);
-    check(&meals_under(9.0), WEDNESDAY, &[]);
+    check(&meals_under(16.0), WEDNESDAY, &["lc-sample-006"]);
+    check(&meals_under(12.0), WEDNESDAY, &[]);
+    // Infant care: 002 at 3,800, 2,400 a month or 60 an hour; a maximum
+    // is in yuan a month, so 100 finds none, 2,400 finds 002.
+    let infant_under = |max| Filters {
+        max_price_yuan: Some(max),
+        ..only(ServiceFunction::InfantCare)
+    };
+    check(&infant_under(100.0), WEDNESDAY, &[]);
+    check(&infant_under(2400.0), WEDNESDAY, &["lc-sample-002"]);
 }
 
 #[test]
@@ -325,7 +336,11 @@ fn matches_carry_their_services_and_open_state() {
         first.services[0].status.next_change,
         Some((at("2026-10-14T13:00"), State::Closed))
     );
-    assert_eq!(lowest_price_yuan(service), Some(12.0));
+    assert_eq!(
+        comparable_price_yuan(service),
+        Some(18.0),
+        "not 12, for low income only"
+    );
     let walks: Vec<f64> = hits.iter().map(|h| h.walk_minutes).collect();
     assert!(walks.is_sorted(), "nearest first: {walks:?}");
     // 003's 助浴 has no opening_hours: its state is unknown, never guessed.

@@ -50,19 +50,17 @@ pub struct PayScale {
 /// of community services in the policy's categories: 普惠 meals around
 /// 10–30 元, 普惠 childcare a few thousand 元 a month.
 pub fn pay_scale(function: ServiceFunction) -> PayScale {
-    let (unit, limits_yuan) = match function {
-        ServiceFunction::Meals => (PriceUnit::PerMeal, [10, 20, 30, 40]),
-        ServiceFunction::InfantCare | ServiceFunction::ChildCare => {
-            (PriceUnit::PerMonth, [1000, 2000, 3000, 4000])
-        }
-        ServiceFunction::ElderCare => (PriceUnit::PerDay, [50, 100, 150, 200]),
-        ServiceFunction::Housekeeping => (PriceUnit::PerHour, [30, 50, 70, 100]),
-        ServiceFunction::Health
-        | ServiceFunction::Sports
-        | ServiceFunction::Culture
-        | ServiceFunction::Play => (PriceUnit::PerSession, [10, 20, 50, 100]),
+    let limits_yuan = match function.price_unit() {
+        PriceUnit::PerMeal => [10, 20, 30, 40],
+        PriceUnit::PerMonth => [1000, 2000, 3000, 4000],
+        PriceUnit::PerDay => [50, 100, 150, 200],
+        PriceUnit::PerHour => [30, 50, 70, 100],
+        PriceUnit::PerSession => [10, 20, 50, 100],
     };
-    PayScale { unit, limits_yuan }
+    PayScale {
+        unit: function.price_unit(),
+        limits_yuan,
+    }
 }
 
 impl PayScale {
