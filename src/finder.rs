@@ -1131,7 +1131,7 @@ fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView +
         OpenNow::Open => "open-state open",
         OpenNow::Partly => "open-state open partly",
         OpenNow::Closed => "open-state closed",
-        OpenNow::Unknown => "open-state unknown",
+        OpenNow::Unknown | OpenNow::Unconfirmed => "open-state unknown",
     };
     let open_msg = row.open.message(row.at.is_some());
     let searched = row.searched;

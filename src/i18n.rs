@@ -77,6 +77,8 @@ pub enum Msg {
     /// The hours shown are an ordinary day's: the year's holidays are not
     /// in the calendar yet.
     HolidaysUnlisted,
+    /// A facility whose services' hours wait on the year's holidays.
+    HoursUnconfirmed,
     Filters,
     CategoryFilter,
     AllCategories,
@@ -141,6 +143,7 @@ impl Msg {
             PartlyOpenNow => lang.pick("部分服务营业中", "Some services open now"),
             ClosedNow => lang.pick("现在未营业", "Closed now"),
             HoursUnknown => lang.pick("营业时间未知", "Hours unknown"),
+            HoursUnconfirmed => lang.pick("开放时间待确认", "Hours to be confirmed"),
             HolidaysUnlisted => lang.pick(
                 "节假日安排未收录，按平日时间",
                 "usual hours: this year's holidays are not listed yet",

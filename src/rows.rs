@@ -22,8 +22,12 @@ pub enum OpenNow {
     Partly,
     /// None is open, and at least one says it is closed.
     Closed,
-    /// Nobody can tell: no hours, or holidays not yet published.
+    /// Nobody can tell: no hours.
     Unknown,
+    /// Open or not depends on whether the day is a holiday, and the year's
+    /// holidays are not listed yet: the services' lines say what an
+    /// ordinary day would be.
+    Unconfirmed,
 }
 
 impl OpenNow {
@@ -37,6 +41,7 @@ impl OpenNow {
             (OpenNow::Closed, false) => Msg::ClosedNow,
             (OpenNow::Closed, true) => Msg::ClosedThen,
             (OpenNow::Unknown, _) => Msg::HoursUnknown,
+            (OpenNow::Unconfirmed, _) => Msg::HoursUnconfirmed,
         }
     }
 }
@@ -208,17 +213,7 @@ pub fn result_rows(
             if let Some(i) = searched.and_then(|w| functions.iter().position(|&x| x == w)) {
                 functions[..=i].rotate_right(1);
             }
-            let states: Vec<State> = hit.services.iter().map(|m| m.status.state).collect();
-            let open = if !states.is_empty() && states.iter().all(|&s| s == State::Open) {
-                OpenNow::Open
-            } else if states.contains(&State::Open) {
-                OpenNow::Partly
-            } else if states.contains(&State::Closed) {
-                OpenNow::Closed
-            } else {
-                OpenNow::Unknown
-            };
-            let service_lines = hit
+            let service_lines: Vec<ServiceLine> = hit
                 .services
                 .iter()
                 .map(|m| {
@@ -264,6 +259,21 @@ pub fn result_rows(
                     }
                 })
                 .collect();
+            let states: Vec<ServiceState> = service_lines.iter().map(|l| l.state).collect();
+            let open = if !states.is_empty() && states.iter().all(|&s| s == ServiceState::Open) {
+                OpenNow::Open
+            } else if states.contains(&ServiceState::Open) {
+                OpenNow::Partly
+            } else if states
+                .iter()
+                .any(|&s| matches!(s, ServiceState::Closed | ServiceState::OpeningSoon))
+            {
+                OpenNow::Closed
+            } else if states.contains(&ServiceState::HolidaysUnlisted) {
+                OpenNow::Unconfirmed
+            } else {
+                OpenNow::Unknown
+            };
             let matched = || hit.services.iter().map(|m| &f.services[m.service]);
             // The lowest, and of equal ones the one for everyone.
             let lowest_price = matched()
@@ -816,6 +826,15 @@ mod tests {
             ServiceState::OpeningSoon,
             "no holiday rule: judged as usual"
         );
+        // Searched for elder care alone, the facility's state waits on the
+        // holidays too.
+        let elder_only = Filters {
+            functions: vec![ServiceFunction::ElderCare],
+            ..walk
+        };
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &elder_only, monday);
+        let row = rows.iter().find(|r| r.id == "lc-sample-001").unwrap();
+        assert_eq!(row.open, OpenNow::Unconfirmed);
     }
 
     #[test]
