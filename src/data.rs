@@ -415,9 +415,23 @@ async fn read_part(entry: &ShardEntry, manifest_url: &str) -> Result<Part, LoadE
         return read_shard(url, &text).await.map(Part::Parsed);
     };
     let search_url = absolute(&search.file, Some(manifest_url));
-    let (body, keys) = futures::future::join(fetch_body(&url), fetch_bytes(&search_url)).await;
+    let (body, file) = futures::future::join(fetch_body(&url), fetch_body(&search_url)).await;
     let body = body?;
-    let keys = keys.and_then(|bytes| {
+    // The search file must be the one the manifest names too: the offline
+    // cache can hold an older one beside an unchanged shard.
+    let file = match file {
+        Ok(file) => match sha256_hex(&file).await {
+            Some(hash) if !hash.eq_ignore_ascii_case(&search.sha256) => {
+                Err(LoadError::Unreadable {
+                    url: search_url.clone(),
+                    message: format!("not the version the manifest names (SHA-256 {hash})"),
+                })
+            }
+            _ => Ok(file.into_bytes()),
+        },
+        Err(e) => Err(e),
+    };
+    let keys = file.and_then(|bytes| {
         search_file::decode(&bytes).map_err(|e| LoadError::Unreadable {
             url: search_url.clone(),
             message: e.to_string(),

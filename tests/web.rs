@@ -64,19 +64,24 @@ fn sha256(text: &str) -> String {
 }
 
 /// A search file made from `made_from` that names a shard with SHA-256
-/// `made_for`, as a `blob:` URL and its length.
-fn search_blob(made_from: &str, made_for: &str) -> (String, usize) {
+/// `made_for`, as a `blob:` URL, its length and its SHA-256.
+fn search_blob(made_from: &str, made_for: &str) -> (String, usize, String) {
+    use sha2::Digest as _;
     let bytes = linli_facilities::search_file::encode(made_from, made_for).unwrap();
-    (blob_url(&bytes), bytes.len())
+    let hash = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    (blob_url(&bytes), bytes.len(), hash)
 }
 
 /// A manifest (as a `data:` URL) listing one 东城区 shard, `shard`, whose
-/// entry names SHA-256 `listed` and the search file `search` (URL and
-/// length).
-fn manifest_with_search(shard: &str, listed: &str, search: (String, usize)) -> String {
-    let (search_url, search_len) = search;
+/// entry names SHA-256 `listed` and the search file `search` (URL, length
+/// and SHA-256).
+fn manifest_with_search(shard: &str, listed: &str, search: (String, usize, String)) -> String {
+    let (search_url, search_len, search_sha) = search;
     let entry = format!(
-        r#"{{"code":"110101","name_zh":"","name_en":"","bbox":{DONGCHENG:?},"facilities":8,"file":"{}","sha256":"{listed}","bytes":{},"search":{{"file":"{search_url}","sha256":"","bytes":{search_len}}}}}"#,
+        r#"{{"code":"110101","name_zh":"","name_en":"","bbox":{DONGCHENG:?},"facilities":8,"file":"{}","sha256":"{listed}","bytes":{},"search":{{"file":"{search_url}","sha256":"{search_sha}","bytes":{search_len}}}}}"#,
         data_url(shard),
         shard.len(),
     );
@@ -394,10 +399,15 @@ async fn a_search_file_that_cannot_be_used_costs_only_time() {
     // report shows which way the page read the shard.
     let shard = with_swapped_point("116.423", "39.91");
     let listed = sha256(&shard);
+    // An older search file beside the same shard (as the offline cache can
+    // keep across a release): right for the shard, not the one the
+    // manifest names.
+    let (older, len, _) = search_blob(&shard, &listed);
     for search in [
-        ("data/does-not-exist.search".to_owned(), 1000),
-        (blob_url(b"not a search file"), 17),
+        ("data/does-not-exist.search".to_owned(), 1000, String::new()),
+        (blob_url(b"not a search file"), 17, String::new()),
         search_blob(&shard, &"0".repeat(64)),
+        (older, len, "0".repeat(64)),
     ] {
         let page =
             within_30_minutes(manifest_with_search(&shard, &listed, search), "共 3 处").await;

@@ -46,7 +46,7 @@ use crate::index::{self, SpatialIndex};
 use crate::model::{AgeRange, Facility, ServiceFunction};
 
 /// The first bytes of every search file, with the format's version.
-pub const MAGIC: &[u8; 8] = b"LNLSRCH1";
+pub const MAGIC: &[u8; 8] = b"LNLSRCH2";
 
 /// The categories a service can have (第八条).
 const CATEGORIES: u8 = 3;
@@ -209,7 +209,10 @@ pub fn encode(shard: &str, shard_sha256: &str) -> Result<Vec<u8>, DatasetError> 
 pub fn decode(bytes: &[u8]) -> Result<ShardKeys, SearchFileError> {
     let mut r = Reader { bytes, at: 0 };
     if r.take(MAGIC.len(), "the format tag")? != MAGIC {
-        return Err(r.error_at(0, "not a Linli search file (format tag LNLSRCH1 expected)"));
+        return Err(r.error_at(
+            0,
+            "not a Linli search file of this version (format tag LNLSRCH2 expected)",
+        ));
     }
     let hash_at = r.at;
     let shard_sha256 = std::str::from_utf8(r.take(64, "the shard's SHA-256")?)
