@@ -74,9 +74,10 @@ pub async fn current_position() -> Result<Fix, GeoError> {
     });
     let options = web_sys::PositionOptions::new();
     options.set_timeout(15_000);
-    // A fresh fix: a resident who taps again after walking somewhere
-    // expects where they are now, not a fix up to a minute old.
-    options.set_maximum_age(0);
+    // A recent fix: a resident who taps again after walking somewhere
+    // expects where they are now, not a fix up to a minute old (10 s still
+    // spares a second wait for a tap right after the first).
+    options.set_maximum_age(10_000);
     geolocation
         .get_current_position_with_error_callback_and_options(
             on_fix.as_ref().unchecked_ref(),

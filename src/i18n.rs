@@ -146,7 +146,7 @@ impl Msg {
             HoursUnconfirmed => lang.pick("开放时间待确认", "Hours to be confirmed"),
             HolidaysUnlisted => lang.pick(
                 "节假日安排未收录，按平日时间",
-                "usual hours: this year's holidays are not listed yet",
+                "usual hours: the year's holidays are not listed yet",
             ),
             Filters => lang.pick("筛选条件", "Filters"),
             CategoryFilter => lang.pick("服务类别", "Category"),

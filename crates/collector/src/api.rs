@@ -222,7 +222,7 @@ async fn json_errors(request: axum::extract::Request, next: axum::middleware::Ne
                 .await
                 .unwrap_or_default();
             let text = String::from_utf8_lossy(&bytes).trim().to_owned();
-            let field = if status == StatusCode::BAD_REQUEST {
+            let field = if text.starts_with("Failed to deserialize query string") {
                 "query"
             } else {
                 ""

@@ -718,6 +718,8 @@ async fn answers_from_communities_not_in_the_list_are_refused() {
             "{json}"
         );
     }
+    // Not a Beijing district code at all (refused by the answer's own
+    // checks before the list is looked at).
     let mut body = answer(place, 9);
     body["community"]["district_code"] = json!("110228");
     let (status, json) = post(body).await;
@@ -730,4 +732,18 @@ async fn answers_from_communities_not_in_the_list_are_refused() {
     // The listed community itself is taken.
     let (status, json) = post(answer(place, 10)).await;
     assert_eq!(status, StatusCode::CREATED, "{json}");
+    // Served beside the app, a mistyped API address is still the API's
+    // JSON 404, not the app's page; the app's files are not API answers.
+    let (status, body, headers) = get(&r, "/api/v1/districts/110101/demand.xlsx", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    assert!(body.contains("demand.xlsx"), "{body}");
+    let (status, _, headers) = get(&r, "/data/holidays.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(
+        headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
 }

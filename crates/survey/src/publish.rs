@@ -1,6 +1,8 @@
 //! One district's demand tables as published to district staff (issue 6):
 //! a row per community, per sub-district and for the whole district, with
-//! every small count withheld by [`crate::disclosure`].
+//! every small count, and every count of a row that fewer than
+//! [`crate::disclosure::MIN_COUNT`] households answered, withheld by
+//! [`crate::disclosure`].
 //!
 //! Each row holds the same columns (all counts of respondents, that is of
 //! households): respondents, households with a member in each age band,
@@ -83,8 +85,9 @@ pub struct DistrictDemand {
     /// The district's administrative code.
     pub district_code: String,
     /// The smallest count published, in respondents: cells with
-    /// `0 < n < min_count` are withheld, and so are cells that would let a
-    /// reader work one out.
+    /// `0 < n < min_count` are withheld, so is every cell of a row that
+    /// fewer than `min_count` households answered, and so are cells that
+    /// would let a reader work one of these out.
     pub min_count: u32,
     /// The whole district: the sum of its sub-districts.
     pub total: Row,

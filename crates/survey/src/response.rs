@@ -153,8 +153,9 @@ pub fn is_uuid(id: &str) -> bool {
 /// landline with area code, or ID number, which the survey must not
 /// collect. Digits are ASCII, full-width or Chinese numerals (〇 零 一 …
 /// 九, and 幺 and 两 as numbers are read out); the separators people put
-/// inside a number (spaces, hyphens, dots, brackets, slashes, plus signs)
-/// do not end a run.
+/// inside a phone number (spaces, hyphens, brackets, a plus sign) do not
+/// end a run. Dots and slashes do: "8.30-11.30 13.30-17.00" is opening
+/// times, not a number.
 pub fn has_long_number(text: &str) -> bool {
     let mut run = 0;
     for c in text.chars() {
@@ -166,7 +167,7 @@ pub fn has_long_number(text: &str) -> bool {
             if run >= 11 {
                 return true;
             }
-        } else if !" \u{3000}-‐–—.·．()（）/+".contains(c) {
+        } else if !" \u{3000}-‐–—()（）+".contains(c) {
             run = 0;
         }
     }

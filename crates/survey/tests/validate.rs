@@ -110,9 +110,10 @@ fn comments_are_short_and_carry_no_numbers() {
         |b| b["comment"] = json!("身份证 11010519491231002X"),
         &["comment"],
     );
-    // Written with dots or brackets, or in Chinese numerals as read out.
+    // Written with brackets or a country code, or in Chinese numerals as
+    // read out.
     for text in [
-        "tel:138.1234.5678",
+        "tel:+86 138 1234 5678",
         "电话 (010) 6401-2345",
         "电话一三九一二三四五六七八",
         "打幺三八 幺二三四 五六七八",
@@ -122,6 +123,11 @@ fn comments_are_short_and_carry_no_numbers() {
     // Short numbers are fine: times, building numbers, prices, weekdays.
     check(
         |b| b["comment"] = json!("周一到周五、周六上午都要；二三十元一餐可以接受"),
+        &[],
+    );
+    // Opening times written with dots are times, not a number.
+    check(
+        |b| b["comment"] = json!("希望 8.30-11.30 13.30-17.00 开门"),
         &[],
     );
     check(
