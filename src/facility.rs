@@ -11,10 +11,10 @@ use std::sync::Arc;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use leptos::prelude::*;
 use linli_facilities::calendar::{DayKind, HolidayCalendar};
-use linli_facilities::finder::HoursBook;
+use linli_facilities::finder::{HoursBook, comparable_price_yuan};
 use linli_facilities::hours::{DaySchedule, Hours, State};
 use linli_facilities::model::{
-    Accessibility, AgeRange, Category, Facility, OperatingModel, Price, Service,
+    Accessibility, AgeRange, CapacityKind, Category, Facility, OperatingModel, Price, Service,
 };
 
 use crate::data::{Loaded, beijing_now};
@@ -219,7 +219,7 @@ pub fn baidu_url(f: &Facility) -> String {
 }
 
 /// The facts read aloud: name, address, phone, and each service's hours
-/// today, in `lang`.
+/// today, the price anyone pays and free places or beds, in `lang`.
 pub fn key_facts(
     f: &Facility,
     calendar: &HolidayCalendar,
@@ -262,14 +262,40 @@ pub fn key_facts(
         let today_hours = book
             .hours(calendar, service)
             .map_or(DayHours::Unknown, |h| day_hours(h, calendar, today));
-        out.push(match (lang, today_hours) {
+        let mut said = match (lang, today_hours) {
             (Lang::Zh, DayHours::Open(spans)) => format!("{label}今天 {}", spans.join("，")),
             (Lang::Zh, DayHours::Closed) => format!("{label}今天不开放"),
             (Lang::Zh, DayHours::Unknown) => format!("{label}开放时间未知"),
             (Lang::En, DayHours::Open(spans)) => format!("{label}: today {}", spans.join(", ")),
             (Lang::En, DayHours::Closed) => format!("{label}: closed today"),
             (Lang::En, DayHours::Unknown) => format!("{label}: hours unknown"),
-        });
+        };
+        // What decides whether to go: the price anyone pays, and free
+        // places or beds (said as words, not "3/20").
+        let sep = lang.pick("，", ", ");
+        if let Some(yuan) = comparable_price_yuan(service) {
+            let unit = service.function.price_unit();
+            said += sep;
+            said += &match (lang, yuan == 0.0) {
+                (Lang::Zh, true) => "免费".to_owned(),
+                (Lang::En, true) => "free".to_owned(),
+                (Lang::Zh, false) => format!("每{} {} 元", unit.label_zh(), amount_text(yuan)),
+                (Lang::En, false) => format!("{} yuan per {}", amount_text(yuan), unit_en(unit)),
+            };
+        }
+        if let Some(c) = &service.capacity {
+            let (n, when) = (c.available, crate::i18n::short_date(c.updated, lang));
+            said += sep;
+            said += &match (lang, c.kind) {
+                (Lang::Zh, CapacityKind::ElderBeds) => format!("空余床位 {n} 张，{when}统计"),
+                (Lang::Zh, CapacityKind::ChildcarePlaces) => format!("空余托位 {n} 个，{when}统计"),
+                (Lang::En, CapacityKind::ElderBeds) => format!("{n} beds free on {when}"),
+                (Lang::En, CapacityKind::ChildcarePlaces) => {
+                    format!("{n} childcare places free on {when}")
+                }
+            };
+        }
+        out.push(said);
     }
     let end = if lang == Lang::Zh { "。" } else { ". " };
     out.join(end) + end.trim_end()
@@ -318,12 +344,17 @@ pub fn ages_text(ages: AgeRange, lang: Lang) -> Option<String> {
 }
 
 /// One price, e.g. "15 元/餐 · 80周岁及以上 · 一荤两素".
-pub fn price_line(p: &Price, lang: Lang) -> String {
-    let amount = if p.amount_yuan.fract() == 0.0 {
-        format!("{}", p.amount_yuan as i64)
+/// An amount in yuan as written: whole amounts without a fraction.
+fn amount_text(yuan: f64) -> String {
+    if yuan.fract() == 0.0 {
+        format!("{}", yuan as i64)
     } else {
-        fixed(p.amount_yuan, 2)
-    };
+        fixed(yuan, 2)
+    }
+}
+
+pub fn price_line(p: &Price, lang: Lang) -> String {
+    let amount = amount_text(p.amount_yuan);
     let mut price = match (lang, p.amount_yuan == 0.0) {
         (Lang::Zh, true) => "免费".to_owned(),
         (Lang::En, true) => "Free".to_owned(),
@@ -818,9 +849,10 @@ mod tests {
         );
         assert!(zh.contains("电话：010-0000001"), "{zh}");
         assert!(
-            zh.contains("社区助餐，长者食堂，今天 11:00–13:00，17:00–18:30"),
+            zh.contains("社区助餐，长者食堂，今天 11:00–13:00，17:00–18:30，每餐 18 元。"),
             "{zh}"
         );
+        assert!(zh.contains("空余床位 3 张，11月20日统计"), "{zh}");
         let holiday = facts(&f, date("2026-10-01"), Lang::Zh);
         assert!(
             holiday.contains("养老服务，日间照料，今天不开放"),
@@ -832,7 +864,7 @@ mod tests {
             "{en}"
         );
         assert!(
-            en.contains("Community meals: today 11:00–13:00, 17:00–18:30"),
+            en.contains("Community meals: today 11:00–13:00, 17:00–18:30, 18 yuan per meal."),
             "{en}"
         );
         // Two meal services: each is told apart.
