@@ -259,9 +259,14 @@ pub fn key_facts(
             (Lang::En, _) if count > 1 => format!("{function}, service {nth}"),
             (Lang::En, _) => function.to_owned(),
         };
-        let today_hours = book
-            .hours(calendar, service)
-            .map_or(DayHours::Unknown, |h| day_hours(h, calendar, today));
+        // Today as the table shows it: past the calendar's years, an
+        // ordinary day's hours, said to hold unless it is a holiday.
+        let (today_hours, note) =
+            book.hours(calendar, service)
+                .map_or((DayHours::Unknown, DayNote::Ordinary), |h| {
+                    let row = week_rows(h, calendar, today).swap_remove(0);
+                    (row.hours, row.note)
+                });
         let mut said = match (lang, today_hours) {
             (Lang::Zh, DayHours::Open(spans)) => format!("{label}今天 {}", spans.join("，")),
             (Lang::Zh, DayHours::Closed) => format!("{label}今天不开放"),
@@ -270,6 +275,9 @@ pub fn key_facts(
             (Lang::En, DayHours::Closed) => format!("{label}: closed today"),
             (Lang::En, DayHours::Unknown) => format!("{label}: hours unknown"),
         };
+        if note == DayNote::HolidaysUnlisted {
+            said += lang.pick("（如非节假日）", " (unless a holiday)");
+        }
         // What decides whether to go: the price anyone pays, and free
         // places or beds (said as words, not "3/20").
         let sep = lang.pick("，", ", ");
@@ -853,6 +861,16 @@ mod tests {
             "{zh}"
         );
         assert!(zh.contains("空余床位 3 张，11月20日统计"), "{zh}");
+        // Past the calendar's years: an ordinary day's hours, said so.
+        let monday = (4..=10)
+            .map(|d| NaiveDate::from_ymd_opt(cal.last_year().unwrap() + 1, 1, d).unwrap())
+            .find(|d| d.weekday() == Weekday::Mon)
+            .unwrap();
+        let unlisted = facts(&f, monday, Lang::Zh);
+        assert!(
+            unlisted.contains("养老服务，日间照料，今天 08:00–17:30（如非节假日）"),
+            "{unlisted}"
+        );
         let holiday = facts(&f, date("2026-10-01"), Lang::Zh);
         assert!(
             holiday.contains("养老服务，日间照料，今天不开放"),
