@@ -94,33 +94,35 @@ fn spans_of(day: &DaySchedule<'_>) -> DayHours {
 /// Saturday, and none ahead on a Sunday).
 pub fn week_rows(hours: &Hours, calendar: &HolidayCalendar, today: NaiveDate) -> Vec<DayRow> {
     (0..7)
-        .map(|i| {
-            let date = today + Duration::days(i);
-            let (note, shown) = match calendar.day(date) {
-                DayKind::Holiday(h) => (
-                    DayNote::Holiday(h.name_zh.clone(), h.name_en.clone()),
-                    day_hours(hours, calendar, date),
-                ),
-                DayKind::AdjustedWorkday(h) => (
-                    DayNote::Workday(h.name_zh.clone(), h.name_en.clone()),
-                    day_hours(hours, calendar, date),
-                ),
-                DayKind::Unknown if hours.uses_public_holidays() => (
-                    DayNote::HolidaysUnlisted,
-                    spans_of(&hours.ordinary_day(date)),
-                ),
-                DayKind::Ordinary | DayKind::Unknown => {
-                    (DayNote::Ordinary, day_hours(hours, calendar, date))
-                }
-            };
-            DayRow {
-                date,
-                today: date == today,
-                note,
-                hours: shown,
-            }
-        })
+        .map(|i| day_row(hours, calendar, today + Duration::days(i), today))
         .collect()
+}
+
+/// One day of [`week_rows`].
+fn day_row(hours: &Hours, calendar: &HolidayCalendar, date: NaiveDate, today: NaiveDate) -> DayRow {
+    let (note, shown) = match calendar.day(date) {
+        DayKind::Holiday(h) => (
+            DayNote::Holiday(h.name_zh.clone(), h.name_en.clone()),
+            day_hours(hours, calendar, date),
+        ),
+        DayKind::AdjustedWorkday(h) => (
+            DayNote::Workday(h.name_zh.clone(), h.name_en.clone()),
+            day_hours(hours, calendar, date),
+        ),
+        DayKind::Unknown if hours.uses_public_holidays() => (
+            DayNote::HolidaysUnlisted,
+            spans_of(&hours.ordinary_day(date)),
+        ),
+        DayKind::Ordinary | DayKind::Unknown => {
+            (DayNote::Ordinary, day_hours(hours, calendar, date))
+        }
+    };
+    DayRow {
+        date,
+        today: date == today,
+        note,
+        hours: shown,
+    }
 }
 
 /// The next holiday period and what it does to a service's hours.
@@ -264,7 +266,7 @@ pub fn key_facts(
         let (today_hours, note) =
             book.hours(calendar, service)
                 .map_or((DayHours::Unknown, DayNote::Ordinary), |h| {
-                    let row = week_rows(h, calendar, today).swap_remove(0);
+                    let row = day_row(h, calendar, today, today);
                     (row.hours, row.note)
                 });
         let mut said = match (lang, today_hours) {

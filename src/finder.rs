@@ -807,10 +807,9 @@ fn ResultList(
     // holidays yet: hours with a holiday rule cannot be judged then.
     let calendar_of = Arc::clone(&loaded);
     let unlisted_year = Memo::new(move |_| {
-        let now = beijing_now();
-        let at = match state.with(|s| s.filters(now)).open {
-            linli_facilities::finder::OpenAt::At(t) => t,
-            linli_facilities::finder::OpenAt::Any => now,
+        let at = match state.with(|s| s.open) {
+            OpenChoice::At(t) => t,
+            OpenChoice::Any | OpenChoice::Now => beijing_now(),
         };
         let year = chrono::Datelike::year(&at);
         (!calendar_of.calendar.covers_year(year)).then_some(year)

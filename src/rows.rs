@@ -206,6 +206,8 @@ pub fn result_rows(
     );
     // A record the shard no longer holds as indexed is left out
     // ([`Loaded::facility`]).
+    // Past the calendar's years a holiday rule makes the day unknown.
+    let holidays_unlisted = loaded.calendar.day(at.date()) == DayKind::Unknown;
     hits.iter()
         .filter_map(|hit| Some((hit, loaded.facility(hit.index)?)))
         .map(|(hit, f)| {
@@ -219,11 +221,10 @@ pub fn result_rows(
                 .map(|m| {
                     let service = &f.services[m.service];
                     let hours = book.hours(&loaded.calendar, service);
-                    // Past the calendar's years a holiday rule makes the
-                    // day unknown; what an ordinary day would be is shown,
-                    // and said to be that.
-                    let unlisted = m.status.state == State::Unknown
-                        && loaded.calendar.day(at.date()) == DayKind::Unknown
+                    // What an ordinary day would be is shown then, and said
+                    // to be that.
+                    let unlisted = holidays_unlisted
+                        && m.status.state == State::Unknown
                         && hours.is_some_and(Hours::uses_public_holidays);
                     let state = match (m.status.state, m.status.next_change) {
                         _ if unlisted => ServiceState::HolidaysUnlisted,

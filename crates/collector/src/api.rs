@@ -49,9 +49,14 @@ pub enum ApiError {
     Internal(String),
 }
 
+/// The API's error body: `{"errors": [{"field", "reason"}]}`.
+fn errors_body(field: &str, reason: &str) -> serde_json::Value {
+    json!({ "errors": [{ "field": field, "reason": reason }] })
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let errors = |field: &str, reason: String| json!({ "errors": [{ "field": field, "reason": reason }] });
+        let errors = |field: &str, reason: String| errors_body(field, &reason);
         match self {
             ApiError::Unreadable(reason) => {
                 (StatusCode::BAD_REQUEST, axum::Json(errors("body", reason))).into_response()
@@ -188,7 +193,10 @@ pub fn app(db: Db, web: &WebConfig) -> Router {
 async fn no_such_address(uri: axum::http::Uri) -> Response {
     (
         StatusCode::NOT_FOUND,
-        axum::Json(json!({ "errors": [{ "field": "path", "reason": format!("no API address {}", uri.path()) }] })),
+        axum::Json(errors_body(
+            "path",
+            &format!("no API address {}", uri.path()),
+        )),
     )
         .into_response()
 }
@@ -209,6 +217,7 @@ async fn json_errors(request: axum::extract::Request, next: axum::middleware::Ne
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return response;
     }
+    let (parts, body) = response.into_parts();
     let (field, reason) = match status {
         StatusCode::PAYLOAD_TOO_LARGE => (
             "body",
@@ -218,33 +227,25 @@ async fn json_errors(request: axum::extract::Request, next: axum::middleware::Ne
             ("method", format!("this address does not take {method}"))
         }
         _ => {
-            let bytes = axum::body::to_bytes(response.into_body(), 4096)
-                .await
-                .unwrap_or_default();
+            let bytes = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
             let text = String::from_utf8_lossy(&bytes).trim().to_owned();
             let field = if text.starts_with("Failed to deserialize query string") {
                 "query"
             } else {
                 ""
             };
-            let reason = if text.is_empty() {
-                status.to_string()
-            } else {
-                text
-            };
-            return (
-                status,
-                axum::Json(json!({ "errors": [{ "field": field, "reason": reason }] })),
+            (
+                field,
+                if text.is_empty() {
+                    status.to_string()
+                } else {
+                    text
+                },
             )
-                .into_response();
         }
     };
-    let mut out = (
-        status,
-        axum::Json(json!({ "errors": [{ "field": field, "reason": reason }] })),
-    )
-        .into_response();
-    if let Some(allow) = response.headers().get(header::ALLOW) {
+    let mut out = (status, axum::Json(errors_body(field, &reason))).into_response();
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
         out.headers_mut().insert(header::ALLOW, allow.clone());
     }
     out

@@ -71,43 +71,46 @@ impl Atlas {
     /// Where an answer's community is not one of the dataset's: the field
     /// and the reason, or `None` when it is listed.
     pub fn unlisted(&self, c: &CommunityRef) -> Option<FieldError> {
-        let mut in_district = self
-            .places
-            .places
-            .iter()
-            .filter(|p| p.district_code == c.district_code)
-            .peekable();
-        if in_district.peek().is_none() {
-            return Some(FieldError {
-                field: "community.district_code".to_owned(),
-                reason: format!(
+        let refuse = |field: &str, reason: String| {
+            Some(FieldError {
+                field: format!("community.{field}"),
+                reason,
+            })
+        };
+        let in_district = || {
+            self.places
+                .places
+                .iter()
+                .filter(|p| p.district_code == c.district_code)
+        };
+        let in_subdistrict = || in_district().filter(|p| p.subdistrict == c.subdistrict);
+        if in_district().next().is_none() {
+            refuse(
+                "district_code",
+                format!(
                     "no community of {} is in the published list",
                     c.district_code
                 ),
-            });
-        }
-        let mut in_subdistrict = in_district
-            .filter(|p| p.subdistrict == c.subdistrict)
-            .peekable();
-        if in_subdistrict.peek().is_none() {
-            return Some(FieldError {
-                field: "community.subdistrict".to_owned(),
-                reason: format!(
+            )
+        } else if in_subdistrict().next().is_none() {
+            refuse(
+                "subdistrict",
+                format!(
                     "{:?} is not a sub-district of {} in the published list",
                     c.subdistrict, c.district_code
                 ),
-            });
+            )
+        } else if in_subdistrict().any(|p| p.community == c.community) {
+            None
+        } else {
+            refuse(
+                "community",
+                format!(
+                    "{:?} is not a community of {} in the published list",
+                    c.community, c.subdistrict
+                ),
+            )
         }
-        if in_subdistrict.any(|p| p.community == c.community) {
-            return None;
-        }
-        Some(FieldError {
-            field: "community.community".to_owned(),
-            reason: format!(
-                "{:?} is not a community of {} in the published list",
-                c.community, c.subdistrict
-            ),
-        })
     }
 
     /// Reads `manifest.json`, every shard it lists and `places.json` from
