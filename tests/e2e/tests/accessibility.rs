@@ -1,7 +1,8 @@
 //! axe-core (from npm, in the same Chromium) finds no violations on the
 //! finder, its results, the community picker, a facility page and the
 //! survey, in the normal and the elder mode; and that at 320 CSS pixels
-//! (WCAG 1.4.10, reflow) nothing on those pages runs past the screen's
+//! (WCAG 1.4.10, reflow) nothing on those pages, nor on the staff app's
+//! token form, runs past the screen's
 //! edge or out of its own box, in either mode, nor in English on phones,
 //! nor in 长辈模式 in a desktop window zoomed to 400 %; and that the nine
 //! functions' names keep to one line.
@@ -178,6 +179,18 @@ async fn reflows_on(width: u32, elder: bool, english: bool, phone: bool) {
         page.wait_for_text("#survey-step-heading", consent).await;
         let over = past_the_edge(&page).await;
         assert!(over.is_empty(), "survey, {at}: {over:?}");
+        // The staff app's token form, in the same mode and language.
+        let app = std::env::var("LINLI_APP_URL").expect("LINLI_APP_URL");
+        page.open(&format!("{app}staff/")).await;
+        page.eventually("the token form", || async {
+            page.client
+                .find(fantoccini::Locator::Id("staff-token"))
+                .await
+                .ok()
+        })
+        .await;
+        let over = past_the_edge(&page).await;
+        assert!(over.is_empty(), "staff token form, {at}: {over:?}");
     })
     .await;
 }
