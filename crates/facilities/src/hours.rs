@@ -47,7 +47,9 @@
 //!   Days: a weekday range may wrap (`Sa-Mo` is Saturday, Sunday, Monday);
 //!   `PH,Sa` is every public holiday and every Saturday.
 //! - A rule without times covers the whole day; a rule without a state is
-//!   `open`. A rule of a comment only is open all day with that comment.
+//!   `open`, unless it has a comment: then it is `unknown` (as OSM's
+//!   specification says), so a rule of a comment only is unknown all day
+//!   with that comment.
 //! - A span whose end is not after its start runs past midnight: in
 //!   `Mo-Su 22:00-02:00`, 00:00–02:00 of each day is the spill of the day
 //!   before's span (and `10:00-10:00` is 24 hours). The spill of a rule
@@ -72,6 +74,9 @@
 //!   of an ordinary working day: a Saturday takes the hours of the Friday
 //!   before it, a Sunday those of the Monday after it, with no holiday rule
 //!   applied. For the common `Mo-Fr` schedules every working day is the same.
+//!   A schedule closed all that day but open on the day's own weekday keeps
+//!   its own hours: `Tu-Su 09:00-17:00; PH off` (closed on Mondays) is open
+//!   on a Sunday worked.
 //! - On a date in a year the calendar does not cover, a schedule that uses
 //!   `PH` is *unknown* for the whole day, since nobody knows yet which days
 //!   will be holidays. A schedule without `PH` is evaluated as usual.
@@ -249,6 +254,7 @@ impl Hours {
         let kind = calendar.day(date);
         let holidays = |d: NaiveDate| calendar.is_holiday(d) == Some(true);
         let intervals = match kind {
+            DayKind::AdjustedWorkday(_) => self.worked_weekend_day(date),
             DayKind::Unknown if self.uses_ph => vec![Interval {
                 start_min: 0,
                 end_min: DAY_MIN,
@@ -256,7 +262,6 @@ impl Hours {
                 comment: None,
             }],
             DayKind::Unknown => self.intervals(date, &|_| false),
-            DayKind::AdjustedWorkday(_) => self.intervals(substitute_workday(date), &|_| false),
             DayKind::Ordinary | DayKind::Holiday(_) => self.intervals(date, &holidays),
         };
         DaySchedule {
@@ -264,6 +269,24 @@ impl Hours {
             kind,
             intervals,
         }
+    }
+
+    /// An adjusted working day (a Saturday or Sunday worked, 调休上班):
+    /// the hours of the working day it stands for ([`substitute_workday`]),
+    /// unless the schedule is closed all that day and open on the day's
+    /// own weekday. A place open Tuesday to Sunday and closed on Mondays
+    /// keeps its Sunday hours on a Sunday worked: its Monday closure is not
+    /// a working day's.
+    fn worked_weekend_day(&self, date: NaiveDate) -> Vec<Interval> {
+        let worked = self.intervals(substitute_workday(date), &|_| false);
+        let closed = |day: &[Interval]| day.iter().all(|i| i.state == State::Closed);
+        if closed(&worked) {
+            let own = self.intervals(date, &|_| false);
+            if !closed(&own) {
+                return own;
+            }
+        }
+        worked
     }
 
     /// The hours of `date` if it is an ordinary day (neither a public
@@ -784,7 +807,8 @@ impl<'a> Parser<'a> {
             };
             self.after_part()?;
         }
-        if let Some(index) = self.word(&STATES.map(|(w, _)| w)) {
+        let stated = self.word(&STATES.map(|(w, _)| w));
+        if let Some(index) = stated {
             rule.state = STATES[index].1;
             expect = Expect {
                 days: false,
@@ -797,6 +821,12 @@ impl<'a> Parser<'a> {
         }
         if self.peek() == Some('"') {
             rule.comment = Some(self.comment()?);
+            // A comment without a state is unknown, as in OSM's
+            // specification: `Mo-Fr 08:00-17:00 "预约制"` says nothing sure
+            // about being open.
+            if stated.is_none() {
+                rule.state = State::Unknown;
+            }
             expect = Expect {
                 days: false,
                 times: false,

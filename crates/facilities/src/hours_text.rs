@@ -2,7 +2,8 @@
 //!
 //! District lists write hours the way a notice board does:
 //! `周一至周五 8:00-11:30, 13:30-17:00；法定节假日休息`. This module knows the
-//! common patterns (weekday ranges and lists, 工作日, 每天, 周末, morning and
+//! common patterns (weekday ranges and lists, 工作日 (which leaves out
+//! public holidays unless the text says otherwise), 每天, 周末, morning and
 //! afternoon times, 24小时, days off, and what happens on public holidays)
 //! and turns them into `Mo-Fr 08:00-11:30,13:30-17:00; PH off`. Anything it
 //! does not recognise is reported, never guessed: the importer then keeps the
@@ -41,6 +42,10 @@ pub fn translate(text: &str) -> Result<String, Untranslatable> {
     let normal = normalise(text);
     let mut rules: Vec<String> = Vec::new();
     let mut holiday_rule: Option<String> = None;
+    // Whether the text says what happens on public holidays.
+    let mut holidays_said = false;
+    // 工作日 (working days) leaves out public holidays by its meaning.
+    let mut working_days = false;
     for segment in normal
         .split([';', '\n', '。'])
         .map(str::trim)
@@ -51,8 +56,10 @@ pub fn translate(text: &str) -> Result<String, Untranslatable> {
         };
         if let Some(rest) = strip_holiday_prefix(segment) {
             holiday_rule = holiday(rest).ok_or_else(fail)?;
+            holidays_said = true;
             continue;
         }
+        working_days |= segment.starts_with("工作日");
         let (days, rest) = day_spec(segment);
         let rest = rest.trim_start_matches([':', ' ']).trim();
         let times = if is_closed_word(rest) {
@@ -73,6 +80,9 @@ pub fn translate(text: &str) -> Result<String, Untranslatable> {
         return Err(Untranslatable {
             fragment: text.trim().to_owned(),
         });
+    }
+    if working_days && !holidays_said {
+        holiday_rule = Some("PH off".to_owned());
     }
     rules.extend(holiday_rule);
     Ok(rules.join("; "))
@@ -292,9 +302,17 @@ mod tests {
             "星期一至星期六 9:00～18:00；星期日休息",
             "Mo-Sa 09:00-18:00; Su off",
         );
+        // 工作日 are working days: not the public holidays (and, through
+        // the calendar, the weekends worked in lieu too), unless the text
+        // says otherwise.
         check(
             "工作日 上午8:00-11:30，下午1:30-5:00",
-            "Mo-Fr 08:00-11:30,13:30-17:00",
+            "Mo-Fr 08:00-11:30,13:30-17:00; PH off",
+        );
+        check("工作日 8:00-17:00；节假日照常", "Mo-Fr 08:00-17:00");
+        check(
+            "工作日 8:00-17:00；周六 9:00-12:00",
+            "Mo-Fr 08:00-17:00; Sa 09:00-12:00; PH off",
         );
         check(
             "每天 10:30-13:00、16:30-19:00",

@@ -308,6 +308,20 @@ fn holiday_rules_past_the_calendar_are_unknown() {
 
 #[test]
 fn unknown_and_commented_hours() {
+    // A comment without a state is unknown, as in OSM: a note where the
+    // hours would be ("节假日请来电") does not make the place open all day.
+    check(
+        "Mo-Fr 08:00-17:00; \"节假日请来电\"",
+        "2026-03-08T03:00",
+        State::Unknown,
+        None,
+    );
+    check(
+        "Mo-Fr 08:00-17:00 \"预约制\"",
+        "2026-03-02T10:00",
+        State::Unknown,
+        Some(("2026-03-02T17:00", State::Closed)),
+    );
     // Weekdays by appointment only: unknown all day, closed at the weekend.
     check(
         "Mo-Fr unknown \"预约制\"",
@@ -433,8 +447,25 @@ fn day_lists_ranges_and_holidays() {
     assert_eq!(intervals(ph_sat, "2026-10-01"), mornings);
     assert_eq!(intervals(ph_sat, "2026-03-07"), mornings);
     assert_eq!(intervals(ph_sat, "2026-03-04"), [(0, 1440, Closed)]);
-    // Saturday 2026-10-10 is an adjusted working day: Friday's hours, closed.
-    assert_eq!(intervals(ph_sat, "2026-10-10"), [(0, 1440, Closed)]);
+    // Saturday 2026-10-10 is an adjusted working day: Friday's hours, which
+    // are closed all day, so its own Saturday hours.
+    assert_eq!(intervals(ph_sat, "2026-10-10"), mornings);
+    // Sunday 2026-09-20 is worked too. A place open Tuesday to Sunday keeps
+    // its Sunday hours (its Monday closure is not a working day's); a
+    // Monday-to-Friday one takes Monday's; one open Saturdays only stays
+    // closed, as on the Monday it stands for and on its own Sunday.
+    let days = [(0, 540, Closed), (540, 1020, Open), (1020, 1440, Closed)];
+    assert_eq!(intervals("Tu-Su 09:00-17:00; PH off", "2026-09-20"), days);
+    assert_eq!(intervals("Mo-Fr 09:00-17:00; PH off", "2026-09-20"), days);
+    assert_eq!(
+        intervals("Mo-Fr 09:00-17:00; Su 10:00-12:00; PH off", "2026-09-20"),
+        days,
+        "Monday's hours, which are open, win over its own"
+    );
+    assert_eq!(
+        intervals("Sa 09:00-12:00", "2026-09-20"),
+        [(0, 1440, Closed)]
+    );
     assert_eq!(intervals("Mo,We,Fr 09:00-12:00", "2026-03-04"), mornings);
     assert_eq!(
         intervals("Mo,We,Fr 09:00-12:00", "2026-03-05"),
@@ -472,7 +503,7 @@ fn closed_rules_close_only_their_times() {
 fn comments_belong_to_their_rule_times() {
     let calendar = calendar();
     let hours = Hours::parse(
-        "Mo-Fr 08:00-17:00 \"窗口办理\"; PH off \"节假日休息\"",
+        "Mo-Fr 08:00-17:00 open \"窗口办理\"; PH off \"节假日休息\"",
         &calendar,
     )
     .unwrap();
