@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use leptos::prelude::*;
 use linli_facilities::finder::WALK_MINUTES;
 use linli_facilities::geometry::LonLat;
-use linli_facilities::model::ServiceFunction;
+use linli_facilities::model::{CapacityKind, ServiceFunction};
 use linli_facilities::places::Place;
 
 use crate::data::{LoadError, Loaded, Want, beijing_now, load, load_near};
@@ -187,18 +187,6 @@ pub fn Finder(
             // mount task, it would move when the static first paint goes.
             <Later>
                 <section class="controls" aria-label=text(Msg::Filters)>
-                    // Past the filters for the keyboard: shown when focused.
-                    // Not a plain link: the URL's fragment holds the position.
-                    <a
-                        class="skip-link"
-                        href="#results-heading"
-                        on:click=move |ev| {
-                            ev.prevent_default();
-                            crate::focus_when_drawn("#results-heading".to_owned());
-                        }
-                    >
-                        {text(Msg::SkipToResults)}
-                    </a>
                     <Later>
                         <div class="position">
                             // Said again when it changes (a community chosen,
@@ -305,6 +293,17 @@ pub fn Finder(
         }
     };
 
+    // Where the skip link leads: the heading of the page shown.
+    let skip_target = move || {
+        if page.get() == Page::Survey {
+            "survey-heading"
+        } else if facility_ref.with(Option::is_some) {
+            "facility-heading"
+        } else {
+            "results-heading"
+        }
+    };
+
     // The language is fixed within one rendering: switching it draws the
     // page again, so that no text needs its own reactive node. What the
     // resident chose lives in `state` and the URL, and survives.
@@ -316,6 +315,20 @@ pub fn Finder(
         view! {
         <Later>
             <header class="topbar">
+                // The first tab stop of every page, shown when focused: past
+                // the header (and on the finder past the filters) to the
+                // page's heading. Not a plain link: the URL's fragment holds
+                // the position.
+                <a
+                    class="skip-link"
+                    href=move || format!("#{}", skip_target())
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        crate::focus_when_drawn(format!("#{}", skip_target()));
+                    }
+                >
+                    {move || if skip_target() == "results-heading" { text(Msg::SkipToResults) } else { text(Msg::SkipToContent) }}
+                </a>
                 <div class="brand">
                     <span class="logo" aria-hidden="true">"邻"</span>
                     <div>
@@ -603,14 +616,24 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                 <p id="price-filter-hint" class="hint">{text(Msg::MaxPriceHint)}</p>
             </div>
             <OpenTimeChoice state lang />
-            <div class="field checks">
-                <Check
-                    id="free-places"
-                    label=text(Msg::FreePlacesFilter)
-                    checked=Signal::derive(move || state.with(|s| s.free_places))
-                    on_toggle=move |on| state.update(|s| s.free_places = on)
-                />
-            </div>
+            // Only where places or beds are counted (or while it is on, so
+            // that a shared link's choice can be undone).
+            <Show when=move || state.with(|s| s.free_places || s.function.is_none_or(|f| f.capacity_kind().is_some()))>
+                <div class="field checks">
+                    <label>
+                        <input
+                            type="checkbox"
+                            id="free-places"
+                            prop:checked=move || state.with(|s| s.free_places)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                state.update(|s| s.free_places = on);
+                            }
+                        />
+                        {move || free_places_label(state.with(|s| s.function), lang)}
+                    </label>
+                </div>
+            </Show>
         </details>
     }
 }
@@ -732,23 +755,15 @@ fn ServiceItem(
 
 /// A labelled checkbox bound to one yes/no filter.
 /// A labelled checkbox bound to one yes/no filter.
-#[component]
-fn Check(
-    id: &'static str,
-    label: &'static str,
-    checked: Signal<bool>,
-    on_toggle: impl Fn(bool) + Send + Sync + 'static,
-) -> impl IntoView {
-    view! {
-        <label>
-            <input
-                type="checkbox"
-                id=id
-                prop:checked=move || checked.get()
-                on:change=move |ev| on_toggle(event_target_checked(&ev))
-            />
-            {label}
-        </label>
+/// The free-places filter's label: places for childcare, beds for elder
+/// care, either when no service is chosen.
+fn free_places_label(function: Option<ServiceFunction>, lang: Lang) -> &'static str {
+    match function.and_then(ServiceFunction::capacity_kind) {
+        Some(CapacityKind::ChildcarePlaces) => {
+            lang.pick("只看有空余托位的", "With free places only")
+        }
+        Some(CapacityKind::ElderBeds) => lang.pick("只看有空余床位的", "With free beds only"),
+        None => Msg::FreePlacesFilter.text(lang),
     }
 }
 

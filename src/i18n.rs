@@ -64,8 +64,11 @@ pub enum Msg {
     Minutes,
     Metres,
     ResultsHeading,
-    /// The link that takes the keyboard past the filters.
+    /// The link that takes the keyboard past the header and the filters.
     SkipToResults,
+    /// The link that takes the keyboard past the header to the survey or a
+    /// facility page.
+    SkipToContent,
     WalkTime,
     WalkSpeed,
     SpeedStandard,
@@ -135,6 +138,7 @@ impl Msg {
             Metres => lang.pick("米", "m"),
             ResultsHeading => lang.pick("附近设施（由近到远）", "Nearby facilities, nearest first"),
             SkipToResults => lang.pick("跳到查找结果", "Skip to the results"),
+            SkipToContent => lang.pick("跳到正文", "Skip to the main content"),
             WalkTime => lang.pick("步行时间", "Walking time"),
             WalkSpeed => lang.pick("步行速度", "Walking speed"),
             SpeedStandard => lang.pick("一般（每分钟约60米）", "Standard (about 60 m a minute)"),

@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::districts;
 use crate::geometry::LonLat;
 use crate::hours;
-use crate::model::{CapacityKind, Category, Facility, ServiceFunction};
+use crate::model::{Category, Facility, ServiceFunction};
 
 /// Facilities read from one GeoJSON file, and what was wrong with the rest.
 #[derive(Debug, Clone, PartialEq)]
@@ -594,14 +594,7 @@ fn validate(f: &Facility, found: &mut Vec<Found>, hours_cache: &mut HoursCache) 
                     ),
                 ));
             }
-            let expected = match s.function {
-                ServiceFunction::InfantCare | ServiceFunction::ChildCare => {
-                    Some(CapacityKind::ChildcarePlaces)
-                }
-                ServiceFunction::ElderCare => Some(CapacityKind::ElderBeds),
-                _ => None,
-            };
-            if expected.is_some_and(|k| k != c.kind) {
+            if s.function.capacity_kind().is_some_and(|k| k != c.kind) {
                 found.push(Found::warning(
                     at("capacity.kind"),
                     format!("{:?} for a {} service", c.kind, s.function.label_zh()),

@@ -67,6 +67,19 @@ impl ServiceFunction {
         }
     }
 
+    /// What the function's capacity counts, where the policy counts one:
+    /// childcare places (托位) for infant and after-school care, beds (床位)
+    /// for elder care. Other functions have none.
+    pub fn capacity_kind(self) -> Option<CapacityKind> {
+        match self {
+            ServiceFunction::InfantCare | ServiceFunction::ChildCare => {
+                Some(CapacityKind::ChildcarePlaces)
+            }
+            ServiceFunction::ElderCare => Some(CapacityKind::ElderBeds),
+            _ => None,
+        }
+    }
+
     /// The stable code used in the dataset and in URLs, e.g. `"elder_care"`.
     pub fn code(self) -> &'static str {
         match self {
@@ -491,6 +504,22 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", f.code()));
         }
         assert_eq!(ServiceFunction::from_code("elderly"), None);
+    }
+
+    #[test]
+    fn only_care_functions_count_places_or_beds() {
+        let counted: Vec<_> = ServiceFunction::ALL
+            .into_iter()
+            .filter_map(|f| f.capacity_kind().map(|k| (f, k)))
+            .collect();
+        assert_eq!(
+            counted,
+            [
+                (ServiceFunction::ElderCare, CapacityKind::ElderBeds),
+                (ServiceFunction::InfantCare, CapacityKind::ChildcarePlaces),
+                (ServiceFunction::ChildCare, CapacityKind::ChildcarePlaces),
+            ]
+        );
     }
 
     #[test]

@@ -202,6 +202,18 @@ async fn free_places_and_price_narrow_the_list() {
         page.choose_service("婴幼儿托育").await;
         wait_for_count(&page, &format!("共 {} 处", all.len())).await;
         page.open_more_filters().await;
+        let label = page
+            .client
+            .execute(
+                "return document.getElementById('free-places').parentElement.textContent",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            label, "只看有空余托位的",
+            "the filter names what infant care counts"
+        );
         page.client
             .find(Locator::Id("free-places"))
             .await
@@ -236,6 +248,13 @@ async fn free_places_and_price_narrow_the_list() {
         page.url_when("no filter but the service and the walk in the URL", |u| {
             u.contains("svc=infant_care") && !u.contains("free=1") && !u.contains("max=")
         })
+        .await;
+        // Meals count no places: the filter is not offered for them.
+        page.choose_service("社区助餐").await;
+        page.eventually_js(
+            "no free-places filter for meals",
+            "return document.getElementById('free-places') ? null : true",
+        )
         .await;
     })
     .await;
@@ -818,9 +837,10 @@ async fn the_nearest_marker_stays_on_top() {
     .await;
 }
 
-/// From the header, Tab reaches a link past the filters, shown while it
-/// has the focus; it takes the focus to the results and keeps the URL (its
-/// fragment holds the position).
+/// The first Tab on the page reaches a link past the header and the
+/// filters, shown while it has the focus; it takes the focus to the results
+/// and keeps the URL (its fragment holds the position). On the survey it
+/// leads to the survey's heading.
 #[tokio::test]
 async fn a_link_past_the_filters_for_the_keyboard() {
     let setup = Setup {
@@ -832,10 +852,6 @@ async fn a_link_past_the_filters_for_the_keyboard() {
         let hash = page.client.execute("return location.hash", vec![]).await.unwrap();
         let hidden = "const r = document.querySelector('.skip-link').getBoundingClientRect(); return r.width * r.height;";
         assert!(page.client.execute(hidden, vec![]).await.unwrap().as_f64().unwrap() <= 1.0);
-        page.client
-            .execute("document.querySelector('.lang-switch').focus()", vec![])
-            .await
-            .unwrap();
         page.press('\u{E004}').await;
         let focused = page
             .client
@@ -845,7 +861,7 @@ async fn a_link_past_the_filters_for_the_keyboard() {
             )
             .await
             .unwrap();
-        assert_eq!(focused, serde_json::json!(["跳到查找结果", true]), "Tab after the header");
+        assert_eq!(focused, serde_json::json!(["跳到查找结果", true]), "the first Tab");
         page.press('\u{E007}').await;
         let at = page
             .eventually_js(
@@ -855,6 +871,28 @@ async fn a_link_past_the_filters_for_the_keyboard() {
             .await;
         assert_eq!(at, "附近设施（由近到远）");
         assert_eq!(page.client.execute("return location.hash", vec![]).await.unwrap(), hash);
+
+        page.client
+            .execute("document.querySelector('.survey-link').click()", vec![])
+            .await
+            .unwrap();
+        page.eventually_js(
+            "the survey shown",
+            "return document.activeElement.id === 'survey-heading' || null",
+        )
+        .await;
+        page.client
+            .execute("document.querySelector('.skip-link').focus()", vec![])
+            .await
+            .unwrap();
+        let label = page.client.execute("return document.activeElement.textContent", vec![]).await.unwrap();
+        assert_eq!(label, "跳到正文", "the skip link on the survey");
+        page.press('\u{E007}').await;
+        page.eventually_js(
+            "the survey's heading focused",
+            "return document.activeElement.id === 'survey-heading' || null",
+        )
+        .await;
     })
     .await;
 }
