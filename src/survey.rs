@@ -259,19 +259,51 @@ pub fn SurveyPage(
             .then(|| draft.with(|d| step_problem(&d.response, step(), lang)))
             .flatten()
     };
-    let go = move |delta: isize| {
-        if delta > 0
-            && draft
-                .with(|d| step_problem(&d.response, step(), lang))
-                .is_some()
-        {
-            set_checked.set(true);
-            return;
-        }
+    let show_step = move |n: usize| {
         set_checked.set(false);
-        draft.update(|d| d.step = d.step.saturating_add_signed(delta).min(steps.len() - 1));
+        draft.update(|d| d.step = n.min(steps.len() - 1));
         crate::focus_when_drawn("#survey-step-heading");
     };
+    // "Next" makes a history entry, so that the browser's Back button (an
+    // Android phone's back gesture) goes to the step before rather than out
+    // of the survey; "Back" goes back through those entries where it can.
+    let go = move |delta: isize| {
+        let from = draft.with_untracked(|d| d.step);
+        if delta > 0 {
+            if draft
+                .with(|d| step_problem(&d.response, step(), lang))
+                .is_some()
+            {
+                set_checked.set(true);
+                return;
+            }
+            show_step(from + 1);
+            history::push_step(from, draft.with_untracked(|d| d.step));
+        } else if !history::back_to_step_before(from) {
+            show_step(from.saturating_sub(1));
+        }
+    };
+    // The browser's Back and Forward within the survey's entries: back to
+    // any step, forward only across complete steps. The thanks for sent
+    // answers stay (the next household starts from the first step).
+    let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+        let thanks = outcome.with_untracked(|o| matches!(o, Some(Ok(_))));
+        let Some(entry) = history::entry().filter(|_| !thanks) else {
+            return;
+        };
+        let from = draft.with_untracked(|d| d.step);
+        let to = draft.with_untracked(|d| {
+            step_after_history(entry.step, from, |s| {
+                steps
+                    .get(s)
+                    .is_some_and(|&s| step_problem(&d.response, s, lang).is_none())
+            })
+        });
+        if to != from {
+            show_step(to);
+        }
+    });
+    on_cleanup(move || popstate.remove());
     let submit = move || {
         let response = draft.with(|d| d.response.clone());
         if let Err(errors) = validate(&response) {
@@ -302,6 +334,9 @@ pub fn SurveyPage(
                 Lang::En => format!("Your answers could not be put in this device's queue for sending ({e}). They are still kept on this device; please press “Submit” again later."),
             });
             if result.is_ok() {
+                // Back from the thanks leaves the survey, past the sent
+                // answers' steps.
+                history::rewind_steps();
                 save_draft(None);
                 draft.set(Draft::new(new_id()));
                 // The next household starts without the last one's problem.
@@ -384,6 +419,109 @@ pub fn SurveyPage(
                 },
             }}
         </section>
+    }
+}
+
+/// The step a move through the browser's history to `target` shows, from
+/// `current`: any earlier step, but a later one only across steps that
+/// are `complete` (an answer changed since can leave a later step out of
+/// reach, as "Next" would).
+fn step_after_history(target: usize, current: usize, complete: impl Fn(usize) -> bool) -> usize {
+    if target <= current {
+        return target;
+    }
+    (current..target).find(|&s| !complete(s)).unwrap_or(target)
+}
+
+/// The survey's steps as entries of the browser's history: each entry of
+/// the survey's URL carries its step and how many of the survey's entries
+/// come before it (`depth`), in the entry's state object, so that the URL
+/// (the finder's state) stays as it is.
+mod history {
+    use wasm_bindgen::JsValue;
+
+    const STEP: &str = "linliSurveyStep";
+    const DEPTH: &str = "linliSurveyDepth";
+
+    /// A history entry of the survey.
+    #[derive(Clone, Copy)]
+    pub struct Entry {
+        pub step: usize,
+        pub depth: usize,
+    }
+
+    fn history() -> Option<web_sys::History> {
+        let window = web_sys::window()?;
+        // Only on the survey's own URL: a write on the finder's entry (its
+        // URL not yet written) would tie a step to the finder.
+        let search = window.location().search().ok()?;
+        search
+            .trim_start_matches('?')
+            .split('&')
+            .any(|kv| kv == "p=survey")
+            .then_some(())?;
+        window.history().ok()
+    }
+
+    fn read(state: &JsValue, key: &str) -> Option<usize> {
+        let n = js_sys::Reflect::get(state, &key.into()).ok()?.as_f64()?;
+        (n >= 0.0 && n.fract() == 0.0 && n < 1e6).then_some(n as usize)
+    }
+
+    /// The step and depth of the entry shown, if it is one of the survey's.
+    pub fn entry() -> Option<Entry> {
+        let state = history()?.state().ok()?;
+        if state.is_null() || state.is_undefined() {
+            return None;
+        }
+        Some(Entry {
+            step: read(&state, STEP)?,
+            depth: read(&state, DEPTH)?,
+        })
+    }
+
+    fn value(e: Entry) -> JsValue {
+        let o = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&o, &STEP.into(), &(e.step as f64).into());
+        let _ = js_sys::Reflect::set(&o, &DEPTH.into(), &(e.depth as f64).into());
+        o.into()
+    }
+
+    /// After "Next" from step `from` to `to`: the entry shown is marked as
+    /// `from` (the survey's first entry, or one made before a reload, has
+    /// no mark yet) and a new entry for `to` follows it.
+    pub fn push_step(from: usize, to: usize) {
+        let Some(h) = history() else { return };
+        let depth = entry().map_or(0, |e| e.depth);
+        let _ = h.replace_state(&value(Entry { step: from, depth }), "");
+        let _ = h.push_state(
+            &value(Entry {
+                step: to,
+                depth: depth + 1,
+            }),
+            "",
+        );
+    }
+
+    /// "Back" from step `from`: goes back one entry when the entry before
+    /// is the step before (its popstate then shows it). False when there
+    /// is no such entry, and the caller moves the step itself.
+    pub fn back_to_step_before(from: usize) -> bool {
+        match (history(), entry()) {
+            (Some(h), Some(e)) if e.step == from && e.depth > 0 => h.back().is_ok(),
+            _ => false,
+        }
+    }
+
+    /// After the answers are sent: back to the survey's first entry, so
+    /// that the browser's Back leaves the survey instead of passing
+    /// through the sent answers' steps.
+    pub fn rewind_steps() {
+        if let (Some(h), Some(e)) = (history(), entry())
+            && e.depth > 0
+        {
+            let _ = h.go_with_delta(-(e.depth as i32));
+        }
     }
 }
 
@@ -693,6 +831,19 @@ pub fn pay_label(f: ServiceFunction, band: u8, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn history_goes_back_to_any_step_and_forward_only_across_complete_ones() {
+        let complete_until = |n: usize| move |s: usize| s < n;
+        assert_eq!(step_after_history(1, 4, complete_until(0)), 1);
+        assert_eq!(step_after_history(4, 4, complete_until(0)), 4);
+        // Forward from 2 to 5 with steps 0 to 2 complete: stops at 3, the
+        // first incomplete one.
+        assert_eq!(step_after_history(5, 2, complete_until(3)), 3);
+        assert_eq!(step_after_history(5, 2, complete_until(5)), 5);
+        // The step shown is incomplete: forward goes nowhere.
+        assert_eq!(step_after_history(3, 1, complete_until(1)), 1);
+    }
 
     #[test]
     fn a_new_draft_stops_at_every_step_until_answered() {

@@ -247,6 +247,62 @@ async fn a_priority_shows_what_is_kept_and_the_next_household_starts_clean() {
     .await;
 }
 
+/// The browser's Back and Forward move between the survey's steps, as
+/// "上一步" does, and never past a step left incomplete; once the answers
+/// are sent, Back leaves the survey.
+#[tokio::test]
+async fn the_browsers_back_and_forward_move_between_the_steps() {
+    with_setup(Setup::default(), |page| async move {
+        page.click(".survey-link").await;
+        page.survey_consent().await;
+        page.choose_survey_community("东四").await;
+        page.survey_next().await;
+        page.survey_heading("家里各年龄段各有几人？").await;
+        page.client.back().await.unwrap();
+        page.survey_heading("您住在哪个社区？").await;
+        page.wait_for_focus_on("survey-step-heading").await;
+        page.client.forward().await.unwrap();
+        page.survey_heading("家里各年龄段各有几人？").await;
+        // "上一步" goes back through the same entries: Forward returns.
+        page.click(".survey-nav .prev").await;
+        page.survey_heading("您住在哪个社区？").await;
+        page.client.forward().await.unwrap();
+        page.survey_heading("家里各年龄段各有几人？").await;
+        page.set_household(3, 1).await;
+        page.survey_next().await;
+        page.survey_heading("需要哪些服务？").await;
+        // Back to the household, emptied there: Forward cannot pass it.
+        page.client.back().await.unwrap();
+        page.survey_heading("家里各年龄段各有几人？").await;
+        page.set_household(3, 0).await;
+        page.client.forward().await.unwrap();
+        page.eventually_js(
+            "the needs step's entry",
+            "return (history.state && history.state.linliSurveyStep === 3) || null",
+        )
+        .await;
+        page.survey_heading("家里各年龄段各有几人？").await;
+        page.set_household(3, 1).await;
+        page.survey_next().await;
+        page.survey_heading("需要哪些服务？").await;
+        page.click("#need-meals").await;
+        page.select("prio-meals", "1 最迫切").await;
+        page.finish_survey(15).await;
+        // Sent: Back leaves the survey instead of returning to its steps.
+        page.eventually_js(
+            "the survey's first entry",
+            "return (history.state && history.state.linliSurveyDepth === 0) || null",
+        )
+        .await;
+        page.client.back().await.unwrap();
+        page.url_when("the finder's URL", |u| !u.contains("p=survey"))
+            .await;
+        page.wait_for_text("#results-heading", "附近设施（由近到远）")
+            .await;
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn surveys_made_while_the_collector_is_down_arrive_once_it_is_up() {
     let mut outage = Outage::new().await;
