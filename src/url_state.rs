@@ -118,7 +118,7 @@ pub fn time_code(t: NaiveDateTime) -> String {
 
 /// Reads [`time_code`]'s form.
 pub fn time_from_code(code: &str) -> Option<NaiveDateTime> {
-    crate::num::parse_ymd_hm(&code.replace("%3A", ":"))
+    crate::num::parse_ymd_hm(code)
 }
 
 /// Percent-encodes `text` for a query value: everything but ASCII letters,
@@ -184,11 +184,10 @@ pub fn age_code(band: AgeBand) -> &'static str {
     }
 }
 
-/// The age band of a URL code. The senior band is also read as it was
-/// first written, `60+`, in each form a link can take on the way: as
-/// is (where `+` reads as a space), or escaped (`60%2B`).
+/// The age band of a decoded URL value. The senior band is also read as
+/// it was first written, `60+`, in each form a link can take on the way:
+/// as is (where `+` reads as a space), or escaped (`60%2B`).
 fn age_from_code(value: &str) -> Option<AgeBand> {
-    let value = decode(value)?;
     match value.trim_end() {
         "60" | "60+" => Some(AgeBand::Senior),
         v => AGE_BANDS.into_iter().find(|&b| age_code(b) == v),
@@ -304,9 +303,16 @@ impl FinderState {
         let mut state = FinderState::default();
         let (mut fac, mut fd) = (None, None);
         for pair in query.trim_start_matches('?').split('&') {
+            // Every value is read decoded, so that a link whose escapes a
+            // messenger wrote in lower case (`%2c`) or for characters we
+            // write plainly still reads the same.
             let Some((key, value)) = pair.split_once('=') else {
                 continue;
             };
+            let Some(value) = decode(value) else {
+                continue;
+            };
+            let value = value.as_str();
             match key {
                 "svc" => state.function = ServiceFunction::from_code(value),
                 "cat" => {
@@ -327,12 +333,12 @@ impl FinderState {
                 "free" => state.free_places = value == "1",
                 "age" => state.age = age_from_code(value),
                 "max" => state.max_price_yuan = value.parse().ok().filter(|&m: &u32| m > 0),
-                "pos" => state.position = position_from_code(&value.replace("%2C", ",")),
+                "pos" => state.position = position_from_code(value),
                 "src" if value == "gps" => state.source = Some(Source::Located),
                 "src" if value == "map" => state.source = Some(Source::Map),
-                "near" => state.source = decode(value).map(Source::Community),
-                "fac" => fac = decode(value).filter(|v| !v.is_empty()),
-                "fd" => fd = decode(value).filter(|v| !v.is_empty()),
+                "near" => state.source = Some(Source::Community(value.to_owned())),
+                "fac" => fac = Some(value.to_owned()).filter(|v| !v.is_empty()),
+                "fd" => fd = Some(value.to_owned()).filter(|v| !v.is_empty()),
                 "p" => {
                     state.page = match value {
                         "survey" => Page::Survey,
@@ -622,6 +628,24 @@ mod tests {
                 categories: vec![Category::Commercial],
                 ..FinderState::default()
             }
+        );
+    }
+
+    #[test]
+    fn escapes_in_either_case_read_the_same() {
+        let upper = "pos=116.41700%2C39.92900&open=2026-10-01T10%3A30&cat=basic%2Caffordable";
+        let lower = "pos=116.41700%2c39.92900&open=2026-10-01T10%3a30&cat=basic%2caffordable";
+        let state = FinderState::from_query(upper);
+        assert!(state.position.is_some());
+        assert_eq!(state.categories.len(), 2);
+        assert!(matches!(state.open, OpenChoice::At(_)));
+        assert_eq!(FinderState::from_query(lower), state);
+        // Written plainly, where we escape: the same again.
+        assert_eq!(
+            FinderState::from_query(
+                "pos=116.41700,39.92900&open=2026-10-01T10:30&cat=basic,affordable"
+            ),
+            state
         );
     }
 
