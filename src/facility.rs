@@ -292,6 +292,17 @@ pub fn key_facts(
                 (Lang::Zh, false) => format!("每{} {} 元", unit.label_zh(), amount_text(yuan)),
                 (Lang::En, false) => format!("{} yuan per {}", amount_text(yuan), unit_en(unit)),
             };
+            // Its note ("签约居民", "一荤两素"), in Chinese, so only in a
+            // Chinese voice.
+            let note = service
+                .prices
+                .iter()
+                .find(|p| p.eligible.is_empty() && p.unit == unit && p.amount_yuan == yuan)
+                .and_then(|p| p.note.as_deref())
+                .filter(|n| !n.trim().is_empty());
+            if let (Lang::Zh, Some(note)) = (lang, note) {
+                said += &format!("（{note}）");
+            }
         }
         if let Some(c) = &service.capacity {
             let (n, when) = (c.available, crate::i18n::short_date(c.updated, lang));
@@ -859,7 +870,9 @@ mod tests {
         );
         assert!(zh.contains("电话：010-0000001"), "{zh}");
         assert!(
-            zh.contains("社区助餐，长者食堂，今天 11:00–13:00，17:00–18:30，每餐 18 元。"),
+            zh.contains(
+                "社区助餐，长者食堂，今天 11:00–13:00，17:00–18:30，每餐 18 元（一荤两素）。"
+            ),
             "{zh}"
         );
         assert!(zh.contains("空余床位 3 张，11月20日统计"), "{zh}");

@@ -99,6 +99,33 @@ pub struct LowestPrice {
     /// over 80, or low-income households) is said to be theirs, so that
     /// nobody takes it for their own.
     pub eligible: Vec<Eligibility>,
+    /// The price's note, in Chinese as the data has it: what it buys
+    /// ("一荤两素") or whom it is for ("签约居民"), shown with the price as
+    /// the facility page shows it.
+    pub note: Option<String>,
+}
+
+/// [`price_text`] in pieces, so that a page can mark the note's language:
+/// `head` ("免费", "最低 15 元/餐"), then in brackets the function and the
+/// note when there are any ("（健康服务：签约居民）"), then `tail` (whom a
+/// reduced price is for).
+#[derive(Debug)]
+pub struct PricePieces {
+    pub head: String,
+    pub function: Option<&'static str>,
+    pub note: Option<String>,
+    pub tail: String,
+}
+
+impl PricePieces {
+    /// The opening and closing brackets and the separator between the
+    /// function and the note, in `lang`.
+    pub fn marks(lang: Lang) -> (&'static str, &'static str, &'static str) {
+        match lang {
+            Lang::Zh => ("（", "）", "："),
+            Lang::En => (" (", ")", ": "),
+        }
+    }
 }
 
 impl ResultRow {
@@ -289,6 +316,7 @@ pub fn result_rows(
                     unit: p.unit,
                     function,
                     eligible: p.eligible.clone(),
+                    note: p.note.clone(),
                 });
             let places = matched()
                 .filter_map(|s| s.capacity.as_ref())
@@ -348,35 +376,56 @@ pub fn hhmm(minutes: u16) -> String {
 /// Free-place counts older than this many days are flagged as stale.
 pub const STALE_AFTER_DAYS: i64 = 30;
 
-/// "最低 15 元/餐", "免费" or "From ¥15 per meal" for `price`; followed by
-/// the service's function when `name_function` (the resident searches
-/// every service): "免费（体育健身）"; and by whom it is for when it is a
-/// reduced price ([`eligible_text`]).
+/// "最低 15 元/餐", "免费" or "From ¥15 per meal" for `price`; followed,
+/// in brackets, by the service's function when `name_function` (the
+/// resident searches every service) and by the price's note:
+/// "免费（体育健身）", "免费（签约居民）", "免费（健康服务：签约居民）"; and by
+/// whom it is for when it is a reduced price ([`eligible_text`]).
 pub fn price_text(price: &LowestPrice, name_function: bool, lang: Lang) -> String {
+    let p = price_pieces(price, name_function, lang);
+    let (open, close, between) = PricePieces::marks(lang);
+    let inside: Vec<&str> = p
+        .function
+        .iter()
+        .copied()
+        .chain(p.note.as_deref())
+        .collect();
+    let mut text = p.head;
+    if !inside.is_empty() {
+        text = format!("{text}{open}{}{close}", inside.join(between));
+    }
+    text + &p.tail
+}
+
+/// The pieces of [`price_text`].
+pub fn price_pieces(price: &LowestPrice, name_function: bool, lang: Lang) -> PricePieces {
     let fen = price.fen;
     let yuan = if fen.is_multiple_of(100) {
         (fen / 100).to_string()
     } else {
         format!("{}.{:02}", fen / 100, fen % 100)
     };
-    let mut text = match (fen, lang) {
+    let head = match (fen, lang) {
         (0, Lang::Zh) => "免费".to_owned(),
         (0, Lang::En) => "Free".to_owned(),
         (_, Lang::Zh) => format!("最低 {yuan} 元/{}", price.unit.label_zh()),
         (_, Lang::En) => format!("From ¥{yuan} per {}", unit_en(price.unit)),
     };
-    if name_function {
-        let f = function_label(price.function, lang);
-        match lang {
-            Lang::Zh => text.push_str(&format!("（{f}）")),
-            Lang::En => text.push_str(&format!(" ({f})")),
-        }
+    let tail = if price.eligible.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{}{}",
+            lang.pick("，", ", "),
+            eligible_text(&price.eligible, lang)
+        )
+    };
+    PricePieces {
+        head,
+        function: name_function.then(|| function_label(price.function, lang)),
+        note: price.note.clone().filter(|n| !n.trim().is_empty()),
+        tail,
     }
-    if !price.eligible.is_empty() {
-        text.push_str(lang.pick("，", ", "));
-        text.push_str(&eligible_text(&price.eligible, lang));
-    }
-    text
 }
 
 /// Whom a reduced price is for: "适用：低保及低收入家庭、残疾人", or "for
@@ -663,6 +712,7 @@ mod tests {
             unit: PriceUnit::PerHour,
             function: ServiceFunction::InfantCare,
             eligible: Vec::new(),
+            note: Some("计时托".to_owned()),
         };
         assert_eq!(rows[0].lowest_price, Some(per_hour.clone()));
         let updated = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
@@ -670,7 +720,29 @@ mod tests {
             rows[0].places,
             Some((CapacityKind::ChildcarePlaces, 4, 40, updated))
         );
-        assert_eq!(price_text(&per_hour, false, Lang::Zh), "最低 60 元/小时");
+        // The note says what the price buys, as the facility page does.
+        assert_eq!(
+            price_text(&per_hour, false, Lang::Zh),
+            "最低 60 元/小时（计时托）"
+        );
+        assert_eq!(
+            price_text(&per_hour, true, Lang::En),
+            "From ¥60 per hour (Infant care (under 3): 计时托)"
+        );
+        // A free price for a group the data names only in its note is
+        // said to be theirs in the list too.
+        let signed = LowestPrice {
+            fen: 0,
+            unit: PriceUnit::PerSession,
+            function: ServiceFunction::Health,
+            eligible: Vec::new(),
+            note: Some("签约居民".to_owned()),
+        };
+        assert_eq!(price_text(&signed, false, Lang::Zh), "免费（签约居民）");
+        assert_eq!(
+            price_text(&signed, true, Lang::Zh),
+            "免费（健康服务：签约居民）"
+        );
         // Among every service, the price says whose it is: a free gym does
         // not make the care free.
         let gym = LowestPrice {
@@ -678,6 +750,7 @@ mod tests {
             unit: PriceUnit::PerSession,
             function: ServiceFunction::Sports,
             eligible: Vec::new(),
+            note: None,
         };
         assert_eq!(price_text(&gym, false, Lang::Zh), "免费");
         assert_eq!(price_text(&gym, true, Lang::Zh), "免费（体育健身）");
@@ -686,6 +759,7 @@ mod tests {
             unit: PriceUnit::PerMeal,
             function: ServiceFunction::Meals,
             eligible: Vec::new(),
+            note: None,
         };
         assert_eq!(
             price_text(&meal, true, Lang::En),

@@ -177,6 +177,19 @@ async fn filters_live_in_the_url_for_links_and_back() {
             .await
             .unwrap();
         assert_eq!(chosen, serde_json::json!(["meals", "30"]));
+        // A meal's price says what it buys, as the facility page does.
+        let notes = page
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.result .price span[lang=zh-CN]')].map(s => s.textContent)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            notes.as_array().is_some_and(|n| n.contains(&serde_json::json!("一荤两素"))),
+            "{notes}"
+        );
     })
     .await;
 }
