@@ -263,21 +263,41 @@ impl HoursBook {
         schedule: u32,
         at: NaiveDateTime,
     ) -> Status {
+        let id = self.linked_id(calendar, keys, schedule);
+        self.status_of(calendar, id, at)
+    }
+
+    /// [`Hours::open_unless_holiday`] of schedule number `schedule` of
+    /// `keys`.
+    fn open_unless_holiday_in(
+        &mut self,
+        calendar: &HolidayCalendar,
+        keys: &SearchKeys,
+        schedule: u32,
+        at: NaiveDateTime,
+    ) -> bool {
+        let id = self.linked_id(calendar, keys, schedule);
+        self.hours[id]
+            .as_ref()
+            .is_some_and(|h| h.open_unless_holiday(calendar, at))
+    }
+
+    /// The book's place for schedule number `schedule` of `keys`.
+    fn linked_id(&mut self, calendar: &HolidayCalendar, keys: &SearchKeys, schedule: u32) -> usize {
         if self.linked_to != keys.stamp {
             self.linked_to = keys.stamp;
             self.linked.clear();
             self.linked.resize(keys.schedules.len(), UNSEEN);
         }
         let slot = schedule as usize;
-        let id = match self.linked[slot] {
+        match self.linked[slot] {
             UNSEEN => {
                 let id = self.id(calendar, &keys.schedules[slot]);
                 self.linked[slot] = id as u32;
                 id
             }
             id => id as usize,
-        };
-        self.status_of(calendar, id, at)
+        }
     }
 
     /// The status of the value with place `id` at `at`, evaluated once
@@ -759,7 +779,19 @@ fn rank(
                 NO_HOURS => Status::unknown(),
                 schedule => book.status_in(calendar, keys, schedule, at),
             };
-            if filters.open == OpenAt::Any || status.state == State::Open {
+            // Past the holiday calendar's years, a service open on an
+            // ordinary day is kept (its row says the hours are to be
+            // confirmed) rather than hidden as unknown.
+            let open = match filters.open {
+                OpenAt::Any => true,
+                OpenAt::At(_) => {
+                    status.state == State::Open
+                        || (status.state == State::Unknown
+                            && key.schedule != NO_HOURS
+                            && book.open_unless_holiday_in(calendar, keys, key.schedule, at))
+                }
+            };
+            if open {
                 found.services.push(ServiceMatch { service, status });
             }
         }

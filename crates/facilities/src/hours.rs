@@ -303,6 +303,18 @@ impl Hours {
         }
     }
 
+    /// Whether the schedule would be open at `at` but for a holiday the
+    /// calendar cannot rule out: `at` is in a year the calendar does not
+    /// list, the schedule has a `PH` rule (so [`Hours::status`] is
+    /// unknown), and an ordinary day is open then. The finder keeps such a
+    /// service for "open at" and says its hours are to be confirmed.
+    pub fn open_unless_holiday(&self, calendar: &HolidayCalendar, at: NaiveDateTime) -> bool {
+        let minute = minutes_between(at.date().and_time(NaiveTime::MIN), at);
+        self.uses_ph
+            && matches!(calendar.day(at.date()), DayKind::Unknown)
+            && self.ordinary_day(at.date()).state_at(minute) == State::Open
+    }
+
     /// The state at `at`, and when it next changes.
     ///
     /// Looks up to [`LOOKAHEAD_DAYS`] ahead; a change into a day the

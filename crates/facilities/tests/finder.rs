@@ -240,6 +240,20 @@ fn open_at_a_time_follows_the_holiday_calendar() {
     );
     // After hours nobody is open.
     check(&elder_open("2026-10-14T21:00"), WEDNESDAY, &[]);
+    // Past the calendar's years (2027 is not listed), the day care (with its
+    // PH rule) is kept on an ordinary Monday, its hours to be confirmed,
+    // rather than dropped as unknown; not on a Sunday, nor after hours.
+    check(
+        &elder_open("2027-01-04T10:00"),
+        WEDNESDAY,
+        &["lc-sample-001", "lc-sample-006"],
+    );
+    check(
+        &elder_open("2027-01-10T10:00"),
+        WEDNESDAY,
+        &["lc-sample-006"],
+    );
+    check(&elder_open("2027-01-04T21:00"), WEDNESDAY, &[]);
     // "Open now" is the same filter with the caller's clock.
     let now = "2026-10-11T10:00";
     check(&elder_open(now), now, &["lc-sample-006"]);
