@@ -731,7 +731,7 @@ fn service_card(
                 let stale = (today - c.updated).num_days() > STALE_AFTER_DAYS;
                 view! {
                     <p class="places" class:stale=stale>
-                        {places_text(c.kind, c.available, c.total, c.updated, stale, lang)}
+                        {places_text(c.kind, c.available, c.total, c.updated, stale, None, lang)}
                     </p>
                 }
             })}

@@ -1180,11 +1180,12 @@ fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView +
                 </p>
             }
         })}
-        {row.places.map(|(kind, available, total, updated)| {
+        {row.places.map(|(kind, available, total, updated, function)| {
             let stale = (today - updated).num_days() > STALE_AFTER_DAYS;
+            let of = searched.is_none().then_some(function);
             view! {
                 <p class="places" class:stale=stale>
-                    {places_text(kind, available, total, updated, stale, lang)}
+                    {places_text(kind, available, total, updated, stale, of, lang)}
                 </p>
             }
         })}

@@ -76,8 +76,10 @@ pub struct ResultRow {
     /// The lowest price among the matching services.
     pub lowest_price: Option<LowestPrice>,
     /// Free places or beds of the matching service with the most free:
-    /// kind, available, total, and the day they were counted.
-    pub places: Option<(CapacityKind, u32, u32, NaiveDate)>,
+    /// kind, available, total, the day they were counted, and the
+    /// service's function (named when every service is searched, as the
+    /// price's is).
+    pub places: Option<(CapacityKind, u32, u32, NaiveDate, ServiceFunction)>,
     /// Each matching service with the day's hours and its state at the
     /// time asked.
     pub services: Vec<ServiceLine>,
@@ -303,9 +305,19 @@ pub fn result_rows(
                 OpenNow::Unknown
             };
             let matched = || hit.services.iter().map(|m| &f.services[m.service]);
-            // The lowest, and of equal ones the one for everyone.
+            // The lowest, and of equal ones the one for everyone; in each
+            // service's usual unit where it has prices in it (the unit the
+            // maximum price compares), so that a childcare row says its
+            // monthly fee, not an hourly one, and rows compare.
             let lowest_price = matched()
-                .flat_map(|s| s.prices.iter().map(move |p| (p, s.function)))
+                .flat_map(|s| {
+                    let unit = s.function.price_unit();
+                    let usual = s.prices.iter().any(|p| p.unit == unit);
+                    s.prices
+                        .iter()
+                        .filter(move |p| !usual || p.unit == unit)
+                        .map(move |p| (p, s.function))
+                })
                 .min_by(|(a, _), (b, _)| {
                     a.amount_yuan
                         .total_cmp(&b.amount_yuan)
@@ -319,9 +331,9 @@ pub fn result_rows(
                     note: p.note.clone(),
                 });
             let places = matched()
-                .filter_map(|s| s.capacity.as_ref())
-                .max_by_key(|c| c.available)
-                .map(|c| (c.kind, c.available, c.total, c.updated));
+                .filter_map(|s| s.capacity.as_ref().map(|c| (c, s.function)))
+                .max_by_key(|(c, _)| c.available)
+                .map(|(c, f)| (c.kind, c.available, c.total, c.updated, f));
             ResultRow {
                 id: f.id.clone(),
                 name: f.name.clone(),
@@ -469,16 +481,20 @@ pub fn unit_en(unit: PriceUnit) -> &'static str {
     }
 }
 
-/// "空余托位 4/40（11月18日统计）", with a warning when the count is old.
+/// "空余托位 4/40（2026年11月18日统计）", with a warning when the count is
+/// old, and with the service's `function` when it is given
+/// ("空余托位 4/40（婴幼儿托育，2026年11月18日统计）").
 pub fn places_text(
     kind: CapacityKind,
     available: u32,
     total: u32,
     updated: NaiveDate,
     stale: bool,
+    function: Option<ServiceFunction>,
     lang: Lang,
 ) -> String {
     let (m, d) = (updated.month(), updated.day());
+    let of = function.map(|f| function_label(f, lang));
     match lang {
         Lang::Zh => {
             let what = match kind {
@@ -490,8 +506,9 @@ pub fn places_text(
             } else {
                 ""
             };
+            let of = of.map(|f| format!("{f}，")).unwrap_or_default();
             format!(
-                "{what} {available}/{total}（{}年{m}月{d}日统计{note}）",
+                "{what} {available}/{total}（{of}{}年{m}月{d}日统计{note}）",
                 updated.year()
             )
         }
@@ -501,7 +518,8 @@ pub fn places_text(
                 CapacityKind::ElderBeds => "beds",
             };
             let note = if stale { "; may be out of date" } else { "" };
-            format!("{available} of {total} {what} free (counted {updated}{note})")
+            let of = of.map(|f| format!("{f}; ")).unwrap_or_default();
+            format!("{available} of {total} {what} free ({of}counted {updated}{note})")
         }
     }
 }
@@ -706,19 +724,38 @@ mod tests {
             ..Filters::default()
         };
         let rows = result_rows(&data, SAMPLE_ORIGIN, &infant, at("2026-11-26T10:00"));
-        // 002: 3800 a month full day, 2400 half day, 60 an hour; 4 of 40 places.
+        // 002: 3800 a month full day, 2400 half day, 60 an hour; 4 of 40
+        // places. The row gives the lowest monthly fee (infant care's usual
+        // unit, which the maximum price compares), not the hourly one.
+        let per_month = LowestPrice {
+            fen: 240_000,
+            unit: PriceUnit::PerMonth,
+            function: ServiceFunction::InfantCare,
+            eligible: Vec::new(),
+            note: Some("半日托".to_owned()),
+        };
+        assert_eq!(rows[0].lowest_price, Some(per_month.clone()));
+        assert_eq!(
+            price_text(&per_month, false, Lang::Zh),
+            "最低 2400 元/月（半日托）"
+        );
+        // How an hourly price reads, with its note.
         let per_hour = LowestPrice {
             fen: 6000,
             unit: PriceUnit::PerHour,
-            function: ServiceFunction::InfantCare,
-            eligible: Vec::new(),
             note: Some("计时托".to_owned()),
+            ..per_month
         };
-        assert_eq!(rows[0].lowest_price, Some(per_hour.clone()));
         let updated = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
         assert_eq!(
             rows[0].places,
-            Some((CapacityKind::ChildcarePlaces, 4, 40, updated))
+            Some((
+                CapacityKind::ChildcarePlaces,
+                4,
+                40,
+                updated,
+                ServiceFunction::InfantCare
+            ))
         );
         // The note says what the price buys, as the facility page does.
         assert_eq!(
@@ -794,10 +831,30 @@ mod tests {
             40,
             updated,
             false,
+            None,
             Lang::Zh,
         );
         assert_eq!(text, "空余托位 4/40（2026年11月18日统计）");
-        let old = places_text(CapacityKind::ElderBeds, 0, 20, updated, true, Lang::En);
+        // Among every service, the places name theirs, as the price does.
+        let named = places_text(
+            CapacityKind::ChildcarePlaces,
+            4,
+            40,
+            updated,
+            false,
+            Some(ServiceFunction::InfantCare),
+            Lang::Zh,
+        );
+        assert_eq!(named, "空余托位 4/40（婴幼儿托育，2026年11月18日统计）");
+        let old = places_text(
+            CapacityKind::ElderBeds,
+            0,
+            20,
+            updated,
+            true,
+            None,
+            Lang::En,
+        );
         assert_eq!(
             old,
             "0 of 20 beds free (counted 2026-11-18; may be out of date)"

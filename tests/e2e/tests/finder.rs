@@ -144,6 +144,26 @@ async fn filters_live_in_the_url_for_links_and_back() {
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
         page.choose_walk("30 分钟以内").await;
         wait_for_count(&page, &format!("共 {} 处", all30.len())).await;
+        // Among every service, free places name their service, as the
+        // price does.
+        let places = page
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.result .places')].map(p => p.textContent)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let places: Vec<String> = serde_json::from_value(places).unwrap();
+        assert!(!places.is_empty(), "the sample has free places within 30 minutes");
+        for text in &places {
+            assert!(
+                ["（养老服务，", "（婴幼儿托育，", "（儿童托管，"]
+                    .iter()
+                    .any(|f| text.contains(f)),
+                "{text}"
+            );
+        }
         page.choose_service("社区助餐").await;
         wait_for_count(&page, &format!("共 {} 处", meals30.len())).await;
         let link = page
