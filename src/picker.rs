@@ -84,7 +84,8 @@ fn PickerBody(
     let matches = Memo::new(move |_| {
         query.with(|q| {
             list_for_search
-                .search(q, MAX_MATCHES)
+                // One more than is listed, to know whether there are more.
+                .search(q, MAX_MATCHES + 1)
                 .into_iter()
                 .cloned()
                 .collect::<Vec<Place>>()
@@ -140,9 +141,26 @@ fn PickerBody(
                 prop:value=move || query.get()
                 on:input=move |ev| set_query.set(event_target_value(&ev))
             />
-            <ul class="matches" aria-live="polite">
+            // One short status line says how many match (or that none
+            // does), rather than the whole list read out on every key.
+            <p class="match-count" role="status" aria-live="polite" aria-atomic="true">
+                {move || {
+                    let n = matches.with(Vec::len);
+                    match (query.with(|q| q.trim().is_empty()), n, lang) {
+                        (true, _, _) => String::new(),
+                        (false, 0, Lang::Zh) => "没有找到，换个字试试。".to_owned(),
+                        (false, 0, Lang::En) => "Nothing found; try other characters.".to_owned(),
+                        (false, n, Lang::Zh) if n > MAX_MATCHES => format!("找到 {MAX_MATCHES} 个以上，可再输入几个字缩小范围"),
+                        (false, n, Lang::Zh) => format!("找到 {n} 个"),
+                        (false, n, Lang::En) if n > MAX_MATCHES => format!("Over {MAX_MATCHES} found; type more to narrow them"),
+                        (false, 1, Lang::En) => "1 found".to_owned(),
+                        (false, n, Lang::En) => format!("{n} found"),
+                    }
+                }}
+            </p>
+            <ul class="matches">
                 <For
-                    each=move || matches.get()
+                    each=move || matches.with(|m| m.iter().take(MAX_MATCHES).cloned().collect::<Vec<Place>>())
                     key=|p| p.label()
                     children=move |p| {
                         let pick = pick_search.clone();
@@ -158,9 +176,6 @@ fn PickerBody(
                     }
                 />
             </ul>
-            <Show when=move || query.with(|q| !q.trim().is_empty()) && matches.with(Vec::is_empty)>
-                <p class="empty">{lang.pick("没有找到，换个字试试。", "Nothing found; try other characters.")}</p>
-            </Show>
             <fieldset class="cascade">
                 <legend>{lang.pick("或逐级选择", "Or step by step")}</legend>
                 <label for="pick-district">{lang.pick("区", "District")}</label>

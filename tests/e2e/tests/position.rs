@@ -147,6 +147,12 @@ async fn choosing_a_community_searches_from_it() {
                 page.client.find(Locator::Id("community-search")).await.ok()
             })
             .await;
+        // One status line says what the search found, for screen readers
+        // too; the list itself is not read out on every key.
+        search.send_keys("喵喵喵").await.unwrap();
+        page.wait_for_text(".match-count", "没有找到，换个字试试。")
+            .await;
+        search.clear().await.unwrap();
         search.send_keys("交道口").await.unwrap();
         let first = page
             .eventually("the matches", || async {
@@ -154,6 +160,23 @@ async fn choosing_a_community_searches_from_it() {
             })
             .await;
         assert_eq!(first.text().await.unwrap(), label);
+        let status = page
+            .client
+            .execute(
+                "const s = document.querySelector('.match-count');
+                 return [s.getAttribute('role'), s.textContent, document.querySelectorAll('.matches .match').length,
+                         document.querySelector('.matches').getAttribute('aria-live')];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let listed = status[2].as_u64().unwrap();
+        assert_eq!(status[0], "status");
+        assert!(
+            status[1] == format!("找到 {listed} 个") || status[1].as_str().unwrap().starts_with("找到 8 个以上"),
+            "{status}"
+        );
+        assert!(status[3].is_null(), "the list is not a live region");
         first.click().await.unwrap();
         page.wait_for_text(".position-name", &format!("{label}（社区中心附近）"))
             .await;
