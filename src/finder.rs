@@ -529,6 +529,15 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
         })
     };
     let initially_open = untrack(active) > 0;
+    // The maximum price typed cannot be read (3000.5, 0, -5).
+    let (bad_price, set_bad_price) = signal(false);
+    // Gone when the maximum changes otherwise (cleared with the other
+    // filters, a step back).
+    let max_price = Memo::new(move |_| state.with(|s| s.max_price_yuan));
+    Effect::new(move |_| {
+        max_price.track();
+        set_bad_price.set(false);
+    });
     view! {
         <details class="more-filters" open=initially_open>
             <summary>
@@ -600,20 +609,36 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                     },
                     None => text(Msg::MaxPrice).to_owned(),
                 }}</label>
+                // A price that is not a whole number of yuan above 0 is
+                // said so, and the search keeps the maximum it had.
                 <input
                     id="price-filter"
                     type="number"
                     inputmode="numeric"
                     min="1"
                     step="1"
-                    aria-describedby="price-filter-hint"
+                    aria-describedby="price-filter-hint price-filter-problem"
+                    aria-invalid=move || bad_price.get().then_some("true")
                     prop:value=move || state.with(|s| s.max_price_yuan.map(|m| m.to_string()).unwrap_or_default())
                     on:change=move |ev| {
-                        let max = event_target_value(&ev).trim().parse::<u32>().ok().filter(|&m| m > 0);
-                        state.update(|s| s.max_price_yuan = max);
+                        let typed = event_target_value(&ev);
+                        let max = match typed.trim() {
+                            "" => Ok(None),
+                            t => t.parse::<u32>().ok().filter(|&m| m > 0).map(Some).ok_or(()),
+                        };
+                        set_bad_price.set(max.is_err());
+                        if let Ok(max) = max {
+                            state.update(|s| s.max_price_yuan = max);
+                        }
                     }
                 />
                 <p id="price-filter-hint" class="hint">{text(Msg::MaxPriceHint)}</p>
+                <p id="price-filter-problem" class="field-problem" role="alert">
+                    {move || bad_price.get().then(|| lang.pick(
+                        "请填写大于 0 的整数（元），或留空表示不限。",
+                        "Enter a whole number of yuan above 0, or leave it empty for any price.",
+                    ))}
+                </p>
             </div>
             <OpenTimeChoice state lang />
             // Only where places or beds are counted (or while it is on, so

@@ -428,29 +428,65 @@ pub fn current_query() -> String {
         .join("&")
 }
 
-/// Whether `next` differs from `shown` only by another community chosen
-/// from the list (its position and label): stepping through the
-/// community list with the arrow keys chooses each community in turn,
-/// and those choices, made within [`STEP_WINDOW_MS`] of each other, make
-/// one history entry rather than one per key press.
-pub fn another_community_only(shown: &FinderState, next: &FinderState) -> bool {
-    matches!(
-        (&shown.source, &next.source),
-        (Some(Source::Community(a)), Some(Source::Community(b))) if a != b
-    ) && FinderState {
-        position: shown.position,
-        source: shown.source.clone(),
-        ..next.clone()
-    } == *shown
+/// A choice the arrow keys step through, each key press a change: the
+/// service (a row of radio buttons), the walk, the speed, the category,
+/// the age and "open" (selects), and the community from the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stepped {
+    Function,
+    Walk,
+    Speed,
+    Category,
+    Age,
+    Open,
+    Community,
 }
 
-/// How soon after the last community chosen another one replaces its
+/// The one choice a change from `shown` to `next` steps, when nothing
+/// else changed; or the community, when one was chosen from the list
+/// (whatever the position was before). Changes of one choice made within
+/// [`STEP_WINDOW_MS`] of each other make one history entry rather than one
+/// per key press.
+pub fn stepped(shown: &FinderState, next: &FinderState) -> Option<Stepped> {
+    if shown == next {
+        return None;
+    }
+    let with = |change: fn(&mut FinderState, &FinderState)| {
+        let mut s = shown.clone();
+        change(&mut s, next);
+        s == *next
+    };
+    let community = matches!(&next.source, Some(Source::Community(_)));
+    [
+        (
+            Stepped::Community,
+            community
+                && with(|s, n| {
+                    s.position = n.position;
+                    s.source.clone_from(&n.source);
+                }),
+        ),
+        (Stepped::Function, with(|s, n| s.function = n.function)),
+        (Stepped::Walk, with(|s, n| s.walk_minutes = n.walk_minutes)),
+        (Stepped::Speed, with(|s, n| s.senior = n.senior)),
+        (
+            Stepped::Category,
+            with(|s, n| s.categories.clone_from(&n.categories)),
+        ),
+        (Stepped::Age, with(|s, n| s.age = n.age)),
+        (Stepped::Open, with(|s, n| s.open = n.open)),
+    ]
+    .into_iter()
+    .find_map(|(field, only)| only.then_some(field))
+}
+
+/// How soon after the last step of a choice the next one replaces its
 /// history entry, in milliseconds.
 pub const STEP_WINDOW_MS: f64 = 3_000.0;
 
 thread_local! {
-    /// When the last community was chosen (`performance.now()`, ms).
-    static LAST_COMMUNITY_MS: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+    /// The choice last stepped, and when (`performance.now()`, ms).
+    static LAST_STEP: std::cell::Cell<Option<(Stepped, f64)>> = const { std::cell::Cell::new(None) };
 }
 
 /// Adds a history entry for the state `query` unless the page already
@@ -475,21 +511,18 @@ pub fn push_query(query: &str) {
     // The same state written another way (a link from before the fragment,
     // an unknown key): rewritten in place. A new entry would be pushed
     // again each time back returned to it, and back could never pass it.
-    // So is a community chosen right after another (see
-    // `another_community_only`).
+    // So is a step of the choice stepped just before (see `stepped`): the
+    // arrow keys on the services, a select or the community list.
     let shown_state = FinderState::from_query(&current_query());
     let next_state = FinderState::from_query(query);
     let now_ms = window.performance().map(|p| p.now());
-    let stepping = another_community_only(&shown_state, &next_state)
-        && LAST_COMMUNITY_MS
+    let step = stepped(&shown_state, &next_state);
+    let stepping = step.is_some()
+        && LAST_STEP
             .get()
             .zip(now_ms)
-            .is_some_and(|(last, now)| now - last < STEP_WINDOW_MS);
-    LAST_COMMUNITY_MS.set(
-        matches!(next_state.source, Some(Source::Community(_)))
-            .then_some(now_ms)
-            .flatten(),
-    );
+            .is_some_and(|((last, at), now)| Some(last) == step && now - at < STEP_WINDOW_MS);
+    LAST_STEP.set(step.zip(now_ms));
     if shown_state.to_query() == query || stepping {
         if let Ok(history) = window.history() {
             let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
@@ -504,7 +537,7 @@ pub fn push_query(query: &str) {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn only_another_community_is_a_step_through_the_list() {
+    fn a_step_is_one_choice_changed_alone() {
         use super::*;
         let at = |lon: f64, source: Source, function: ServiceFunction| FinderState {
             function: Some(function),
@@ -516,20 +549,39 @@ mod tests {
         let meals = ServiceFunction::Meals;
         let a = at(116.41, community(1), meals);
         let b = at(116.42, community(2), meals);
-        assert!(another_community_only(&a, &b));
+        assert_eq!(stepped(&a, &b), Some(Stepped::Community));
         // Through the URL, as the page compares them.
         let (a2, b2) = (
             FinderState::from_query(&a.to_query()),
             FinderState::from_query(&b.to_query()),
         );
-        assert!(another_community_only(&a2, &b2));
-        // Anything else that changes is a search of its own.
-        let other_service = at(116.42, community(2), ServiceFunction::Health);
-        assert!(!another_community_only(&a, &other_service));
+        assert_eq!(stepped(&a2, &b2), Some(Stepped::Community));
+        // The first community chosen after a tap on the map starts a run.
         let tapped = at(116.42, Source::Map, meals);
-        assert!(!another_community_only(&a, &tapped));
-        assert!(!another_community_only(&tapped, &b));
-        assert!(!another_community_only(&a, &a));
+        assert_eq!(stepped(&tapped, &b), Some(Stepped::Community));
+        // One choice alone: the service, the walk, "open".
+        let health = at(116.41, community(1), ServiceFunction::Health);
+        assert_eq!(stepped(&a, &health), Some(Stepped::Function));
+        let longer = FinderState {
+            walk_minutes: 30,
+            ..a.clone()
+        };
+        assert_eq!(stepped(&a, &longer), Some(Stepped::Walk));
+        let now = FinderState {
+            open: OpenChoice::Now,
+            ..a.clone()
+        };
+        assert_eq!(stepped(&a, &now), Some(Stepped::Open));
+        // Two choices at once, a tap on the map, or nothing: no step.
+        let other_service = at(116.42, community(2), ServiceFunction::Health);
+        assert_eq!(stepped(&a, &other_service), None);
+        let both = FinderState {
+            walk_minutes: 30,
+            ..health.clone()
+        };
+        assert_eq!(stepped(&a, &both), None);
+        assert_eq!(stepped(&a, &tapped), None);
+        assert_eq!(stepped(&a, &a), None);
     }
 
     use super::*;

@@ -258,8 +258,34 @@ async fn free_places_and_price_narrow_the_list() {
         assert_eq!(page.result_names().await, with_places);
         page.url_when("free=1 in the URL", |u| u.contains("free=1"))
             .await;
-        // A price no infant care is offered at leaves an empty list, with advice.
+        // A price that is not a whole number of yuan is said so, and the
+        // search stays as it was.
         let price = page.client.find(Locator::Id("price-filter")).await.unwrap();
+        price.send_keys("2.5").await.unwrap();
+        page.client
+            .execute(
+                "document.getElementById('price-filter').dispatchEvent(new Event('change'))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        page.wait_for_text(
+            ".field-problem",
+            "请填写大于 0 的整数（元），或留空表示不限。",
+        )
+        .await;
+        let invalid = page
+            .client
+            .execute(
+                "return document.getElementById('price-filter').getAttribute('aria-invalid')",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(invalid, "true");
+        wait_for_count(&page, &format!("共 {} 处", with_places.len())).await;
+        price.clear().await.unwrap();
+        // A price no infant care is offered at leaves an empty list, with advice.
         price.send_keys("1").await.unwrap();
         page.client
             .execute(
@@ -269,6 +295,7 @@ async fn free_places_and_price_narrow_the_list() {
             .await
             .unwrap();
         wait_for_count(&page, "共 0 处").await;
+        page.wait_for_text(".field-problem", "").await;
         let empty = page.text_of(".empty").await.unwrap();
         assert!(empty.contains("延长步行时间"), "{empty}");
         // Clearing the other filters keeps the service and the walk: the
@@ -1179,6 +1206,47 @@ async fn markers_are_one_tab_stop_and_wide_targets_in_elder_mode() {
             .await
             .unwrap();
         page.url_when("the tapped place in the URL", |u| !u.ends_with(hash.as_str().unwrap()))
+            .await;
+    })
+    .await;
+}
+
+/// The arrow keys step through the services, each step a search, but the
+/// steps make one history entry: Back returns to the search before them,
+/// not through each service passed over.
+#[tokio::test]
+async fn arrow_keys_through_the_services_make_one_history_entry() {
+    let near = expected_names(None, 15);
+    let child_care = expected_names(Some(ServiceFunction::ChildCare), 15);
+    with_finder(move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        let length = "return history.length";
+        let before = page.client.execute(length, vec![]).await.unwrap();
+        page.client
+            .execute(
+                "document.querySelector('input[name=function]:checked').focus()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        // 全部服务 → 养老服务 → 婴幼儿托育 → 儿童托管.
+        for _ in 0..3 {
+            page.press('\u{E014}').await;
+        }
+        page.url_when("after-school care in the URL", |u| {
+            u.contains("svc=child_care")
+        })
+        .await;
+        wait_for_count(&page, &format!("共 {} 处", child_care.len())).await;
+        let after = page.client.execute(length, vec![]).await.unwrap();
+        assert_eq!(
+            after.as_u64().unwrap(),
+            before.as_u64().unwrap() + 1,
+            "one entry for three steps"
+        );
+        page.client.back().await.unwrap();
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.url_when("no service in the URL", |u| !u.contains("svc="))
             .await;
     })
     .await;
