@@ -798,8 +798,12 @@ mod tests {
         let last = cal.last_year().unwrap();
         let hours = Hours::parse("Mo-Fr 08:00-17:30; PH off", &cal).unwrap();
         let week = week_rows(&hours, &cal, NaiveDate::from_ymd_opt(last, 12, 29).unwrap());
-        let (known, unlisted) = week.split_at(3);
+        let (known, after) = week.split_at(3);
         assert!(known.iter().all(|d| d.note == DayNote::Ordinary));
+        // 1 January is a day off by law, notice or not.
+        let (new_year, unlisted) = after.split_first().unwrap();
+        assert!(matches!(&new_year.note, DayNote::Holiday(zh, _) if zh == "元旦"));
+        assert_eq!(new_year.hours, DayHours::Closed);
         assert!(unlisted.iter().all(|d| d.note == DayNote::HolidaysUnlisted));
         for d in unlisted {
             let expected = if d.date.weekday().number_from_monday() <= 5 {
@@ -812,7 +816,10 @@ mod tests {
         // Hours without a holiday rule do not depend on the calendar.
         let plain = Hours::parse("Mo-Fr 08:00-17:30", &cal).unwrap();
         let week = week_rows(&plain, &cal, NaiveDate::from_ymd_opt(last, 12, 29).unwrap());
-        assert!(week.iter().all(|d| d.note == DayNote::Ordinary));
+        assert!(
+            week.iter()
+                .all(|d| d.note == DayNote::Ordinary || matches!(d.note, DayNote::Holiday(..)))
+        );
     }
 
     #[test]

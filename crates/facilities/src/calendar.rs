@@ -4,8 +4,10 @@
 //! the State Council General Office's yearly notices. Each listed year is
 //! complete: its off days (放假) and its adjusted working days (调休上班,
 //! weekend days on which people work). A year that is not listed is
-//! *unknown*: [`HolidayCalendar::day`] says so instead of guessing. Adding
-//! next year's notice is a change to the data file only.
+//! *unknown*: [`HolidayCalendar::day`] says so instead of guessing, except
+//! for the days off the law fixes by date (1 January, 1–2 May, 1–3
+//! October), which are holidays whatever the notice adds. Adding next
+//! year's notice is a change to the data file only.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -51,12 +53,31 @@ impl Holiday {
     }
 }
 
+/// The days off the law itself fixes by date, whatever a year's notice
+/// adds (《全国年节及纪念日放假办法》 as revised in 2024, in force from
+/// 2025): 元旦 1 January, 劳动节 1 and 2 May, 国庆节 1 to 3 October. The
+/// lunar festivals (春节, 端午节, 中秋节), 清明节, bridging days and
+/// adjusted working days come only with the yearly notice.
+const FIXED_DAYS_OFF: [(&str, &str, u32, &[u32]); 3] = [
+    ("元旦", "New Year's Day", 1, &[1]),
+    ("劳动节", "Labour Day", 5, &[1, 2]),
+    ("国庆节", "National Day", 10, &[1, 2, 3]),
+];
+
+/// How many years after the last listed one the fixed days off are known
+/// to [`HolidayCalendar::day`].
+pub const FIXED_DAYS_YEARS: i32 = 10;
+
 /// The holiday calendar for the years it covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HolidayCalendar {
     years: BTreeMap<i32, Vec<Holiday>>,
     /// For each listed date, (year, index into that year's holidays, is off).
     days: BTreeMap<NaiveDate, (i32, usize, bool)>,
+    /// The fixed days off ([`FIXED_DAYS_OFF`]) of the years after the last
+    /// listed one, each with its holiday (only those days off, no working
+    /// days).
+    fixed: BTreeMap<NaiveDate, Holiday>,
 }
 
 /// Why a calendar file could not be read.
@@ -126,6 +147,7 @@ impl HolidayCalendar {
         let mut calendar = HolidayCalendar {
             years: BTreeMap::new(),
             days: BTreeMap::new(),
+            fixed: BTreeMap::new(),
         };
         for year in raw.years {
             if calendar.years.contains_key(&year.year) {
@@ -201,6 +223,25 @@ impl HolidayCalendar {
             }
             calendar.years.insert(year.year, holidays);
         }
+        if let Some(last) = calendar.last_year() {
+            for year in (last + 1).max(2025)..=last + FIXED_DAYS_YEARS {
+                for (name_zh, name_en, month, days) in FIXED_DAYS_OFF {
+                    let off: Vec<NaiveDate> = days
+                        .iter()
+                        .filter_map(|&d| NaiveDate::from_ymd_opt(year, month, d))
+                        .collect();
+                    let holiday = Holiday {
+                        name_zh: name_zh.to_owned(),
+                        name_en: name_en.to_owned(),
+                        off: off.clone(),
+                        work: Vec::new(),
+                    };
+                    for date in off {
+                        calendar.fixed.insert(date, holiday.clone());
+                    }
+                }
+            }
+        }
         Ok(calendar)
     }
 
@@ -214,10 +255,16 @@ impl HolidayCalendar {
         self.years.keys().next_back().copied()
     }
 
-    /// What kind of day `date` is.
+    /// What kind of day `date` is. In a year the calendar does not list,
+    /// a day off the law fixes by date (1 January, 1–2 May, 1–3 October,
+    /// within [`FIXED_DAYS_YEARS`] of the last listed year) is a holiday;
+    /// every other day of such a year is unknown.
     pub fn day(&self, date: NaiveDate) -> DayKind<'_> {
         if !self.covers_year(date.year()) {
-            return DayKind::Unknown;
+            return self
+                .fixed
+                .get(&date)
+                .map_or(DayKind::Unknown, DayKind::Holiday);
         }
         match self.days.get(&date) {
             None => DayKind::Ordinary,
@@ -287,6 +334,37 @@ mod tests {
     }
 
     #[test]
+    fn fixed_days_off_are_holidays_in_years_not_listed() {
+        let c = calendar();
+        let next = c.last_year().unwrap() + 1;
+        for (m, day, name) in [
+            (1, 1, "元旦"),
+            (5, 1, "劳动节"),
+            (5, 2, "劳动节"),
+            (10, 1, "国庆节"),
+            (10, 3, "国庆节"),
+        ] {
+            assert!(
+                matches!(c.day(d(next, m, day)), DayKind::Holiday(h) if h.name_zh == name && h.work.is_empty()),
+                "{next}-{m}-{day}"
+            );
+            assert_eq!(c.is_holiday(d(next, m, day)), Some(true));
+        }
+        // The days around them, and the lunar festivals, wait for the notice.
+        assert_eq!(c.day(d(next, 1, 2)), DayKind::Unknown);
+        assert_eq!(c.day(d(next, 10, 4)), DayKind::Unknown);
+        assert_eq!(c.day(d(next, 5, 3)), DayKind::Unknown);
+        // Nor are they guessed far ahead, nor do they change a listed year.
+        assert_eq!(
+            c.day(d(next + FIXED_DAYS_YEARS + 1, 1, 1)),
+            DayKind::Unknown
+        );
+        assert!(matches!(c.day(d(2026, 1, 1)), DayKind::Holiday(h) if h.off.len() == 3));
+        // The next holiday with a notice is still a listed one's.
+        assert!(c.next_holiday(d(next, 1, 1)).is_none());
+    }
+
+    #[test]
     fn knows_bridging_and_adjusted_days() {
         let c = calendar();
         // Qingming 2025 (missing from other libraries' data).
@@ -300,7 +378,8 @@ mod tests {
         assert_eq!(c.is_holiday(d(2025, 1, 26)), Some(false));
         // An ordinary Sunday is not a holiday.
         assert_eq!(c.day(d(2025, 3, 2)), DayKind::Ordinary);
-        assert_eq!(c.is_holiday(d(c.last_year().unwrap() + 1, 10, 1)), None);
+        // A year without a notice: unknown, but for the fixed days off.
+        assert_eq!(c.is_holiday(d(c.last_year().unwrap() + 1, 10, 8)), None);
     }
 
     #[test]

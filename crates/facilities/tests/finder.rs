@@ -254,6 +254,12 @@ fn open_at_a_time_follows_the_holiday_calendar() {
         &["lc-sample-006"],
     );
     check(&elder_open("2027-01-04T21:00"), WEDNESDAY, &[]);
+    // 1 January is a day off by law, notice or not: the day care is closed.
+    check(
+        &elder_open("2027-01-01T10:00"),
+        WEDNESDAY,
+        &["lc-sample-006"],
+    );
     // "Open now" is the same filter with the caller's clock.
     let now = "2026-10-11T10:00";
     check(&elder_open(now), now, &["lc-sample-006"]);

@@ -277,14 +277,17 @@ fn holiday_rules_past_the_calendar_are_unknown() {
             .status(&calendar, at(when))
     };
     // Without 2027's notice a PH schedule cannot be judged...
-    let unknown = status(WORKDAY_SCHEDULE, "2027-01-01T10:00");
+    let unknown = status(WORKDAY_SCHEDULE, "2027-01-04T10:00");
     assert_eq!((unknown.state, unknown.next_change), (State::Unknown, None));
-    // ...and the last known day reports the change into the unknown.
+    // ...except on a day off the law fixes by date: 元旦 is closed.
+    let new_year = status(WORKDAY_SCHEDULE, "2027-01-01T10:00");
+    assert_eq!(new_year.state, State::Closed);
+    // The last known day reports the change into the unknown, after it.
     let last = status(WORKDAY_SCHEDULE, "2026-12-31T18:00");
     assert_eq!(last.state, State::Closed);
     assert_eq!(
         last.next_change,
-        Some((at("2027-01-01T00:00"), State::Unknown))
+        Some((at("2027-01-02T00:00"), State::Unknown))
     );
     // What it would be on an ordinary day can still be said.
     let hours = Hours::parse(WORKDAY_SCHEDULE, &calendar).unwrap();
