@@ -751,9 +751,21 @@ fn ServiceItem(
     let ServiceLine {
         function,
         name,
+        category,
+        ages,
         state,
         ..
     } = line;
+    // What a family weighs first: free, 普惠 or commercial, and the ages
+    // taken when the service says.
+    let meta = match lang {
+        Lang::Zh => category.label_zh(),
+        Lang::En => category.label_en(),
+    };
+    let meta = match ages.and_then(|a| crate::facility::ages_text(a, lang)) {
+        Some(ages) => format!("{meta} · {ages}"),
+        None => meta.to_owned(),
+    };
     let class = match state {
         ServiceState::Open => "service-state open",
         ServiceState::OpeningSoon => "service-state soon",
@@ -770,6 +782,7 @@ fn ServiceItem(
                 {function_label(function, lang)}
                 {name.map(|n| view! { "·"<span lang="zh-CN">{n}</span> })}
             </span>
+            <span class="service-meta">{meta}</span>
             <span class="today">{hours}</span>
             // Always there, empty when it would repeat today's hours (and
             // then not shown): a row redrawn into its slot keeps its shape.
@@ -778,8 +791,6 @@ fn ServiceItem(
     }
 }
 
-/// A labelled checkbox bound to one yes/no filter.
-/// A labelled checkbox bound to one yes/no filter.
 /// The free-places filter's label: places for childcare, beds for elder
 /// care, either when no service is chosen.
 fn free_places_label(function: Option<ServiceFunction>, lang: Lang) -> &'static str {

@@ -6,7 +6,9 @@ use linli_facilities::calendar::DayKind;
 use linli_facilities::finder::{Filters, OpenAt, find_near};
 use linli_facilities::geometry::LonLat;
 use linli_facilities::hours::{Hours, State};
-use linli_facilities::model::{CapacityKind, Eligibility, Name, PriceUnit, ServiceFunction};
+use linli_facilities::model::{
+    AgeRange, CapacityKind, Category, Eligibility, Name, PriceUnit, ServiceFunction,
+};
 
 use crate::data::Loaded;
 use crate::i18n::{Lang, Msg, function_label, short_date};
@@ -183,6 +185,10 @@ pub struct ServiceLine {
     pub function: ServiceFunction,
     /// The operator's name for it, if any.
     pub name: Option<String>,
+    /// Free basic, 普惠 or commercial: what a family weighs first.
+    pub category: Category,
+    /// The ages it takes, when it says (an infant care from 18 months).
+    pub ages: Option<AgeRange>,
     /// The day's opening times as `HH:MM–HH:MM` stretches (today's, or
     /// those of the day asked about); empty when closed all day; `None`
     /// when the hours are unknown.
@@ -284,6 +290,8 @@ pub fn result_rows(
                     ServiceLine {
                         function: service.function,
                         name: service.name.clone(),
+                        category: service.category,
+                        ages: service.ages,
                         today,
                         state,
                     }
@@ -677,6 +685,8 @@ mod tests {
         let closed = ServiceLine {
             function: ServiceFunction::Meals,
             name: None,
+            category: Category::Affordable,
+            ages: None,
             today: Some(Vec::new()),
             state: ServiceState::Closed,
         };
@@ -902,6 +912,8 @@ mod tests {
         let line = |today: Option<&[&str]>, state| ServiceLine {
             function: ServiceFunction::Meals,
             name: None,
+            category: Category::Affordable,
+            ages: None,
             today: today.map(|t| t.iter().map(|s| (*s).to_owned()).collect()),
             state,
         };

@@ -473,7 +473,7 @@ pub struct Capacity {
 
 /// The ages a service accepts, in months (so that "6 months to 3 years" is
 /// exact); `max_months` is exclusive and `None` means no upper limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgeRange {
     /// Youngest accepted age, in months.

@@ -234,6 +234,26 @@ async fn free_places_and_price_narrow_the_list() {
         page.choose_walk("30 分钟以内").await;
         page.choose_service("婴幼儿托育").await;
         wait_for_count(&page, &format!("共 {} 处", all.len())).await;
+        // Each infant care says whether it is free, 普惠 or commercial, and
+        // the ages it takes.
+        let metas = page
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.result .service-meta')].map(m => m.textContent)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let metas: Vec<String> = serde_json::from_value(metas).unwrap();
+        assert!(!metas.is_empty());
+        for meta in &metas {
+            assert!(
+                ["基本公共服务 · 适用年龄：", "普惠服务 · 适用年龄：", "便民商业 · 适用年龄："]
+                    .iter()
+                    .any(|m| meta.starts_with(m)),
+                "{meta}"
+            );
+        }
         page.open_more_filters().await;
         let label = page
             .client
