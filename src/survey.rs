@@ -385,7 +385,7 @@ pub fn SurveyPage(
                         let manifest_url = manifest_url.clone();
                         view! {
                             {other.and_then(Result::err).map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                            <p class="progress">
+                            <p class="progress" id="survey-progress">
                                 {move || match lang {
                                     Lang::Zh => format!("第 {} 步，共 {} 步", draft.with(|d| d.step) + 1, steps.len()),
                                     Lang::En => format!("Step {} of {}", draft.with(|d| d.step) + 1, steps.len()),
@@ -393,7 +393,7 @@ pub fn SurveyPage(
                             </p>
                             <form class="survey-step" on:submit=move |ev| ev.prevent_default() novalidate>
                                 {move || step_view(step(), draft, lang, manifest_url.clone())}
-                                <p class="step-problem" role="alert">{shown_problem}</p>
+                                <p class="step-problem" id="survey-step-problem" role="alert">{shown_problem}</p>
                                 <div class="survey-nav">
                                     <Show when=move || draft.with(|d| d.step > 0)>
                                         <button type="button" class="prev" on:click=move |_| go(-1)>
@@ -528,7 +528,13 @@ mod history {
 /// The fields of one step.
 fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: String) -> AnyView {
     let heading = |zh: &'static str, en: &'static str| {
-        view! { <h3 id="survey-step-heading" tabindex="-1">{lang.pick(zh, en)}</h3> }
+        // Focused on each step: its description says which step of how
+        // many, and what is missing after a refused "Next".
+        view! {
+            <h3 id="survey-step-heading" tabindex="-1" aria-describedby="survey-progress survey-step-problem">
+                {lang.pick(zh, en)}
+            </h3>
+        }
     };
     match step {
         Step::Consent => view! {
