@@ -198,13 +198,15 @@ async fn lists_what_is_within_a_walk_nearest_first_and_filters() {
         texts(&page, ".result .function").is_empty(),
         "no service is searched for yet, and the service lines name them all"
     );
-    // Among every service, a price names the service it is for, and a
-    // price for some people only says whose it is.
+    // Among every service, a price names the service it is for (and its
+    // note), in the unit that service is usually priced in (the care's
+    // monthly fee, not an hourly one), and a price for some people only
+    // says whose it is.
     assert_eq!(
         texts(&page, ".result .price"),
         [
-            "免费（养老服务）",
-            "最低 60 元/小时（婴幼儿托育）",
+            "免费（养老服务：健康咨询）",
+            "最低 1200 元/月（儿童托管）",
             "免费（养老服务），适用：60周岁及以上"
         ]
     );
