@@ -259,6 +259,9 @@ pub fn SurveyPage(
             .then(|| draft.with(|d| step_problem(&d.response, step(), lang)))
             .flatten()
     };
+    // How many of the survey's history entries come before the one on
+    // show, to tell Back from Forward.
+    let shown_depth = StoredValue::new(history::entry().map_or(0, |e| e.depth));
     let show_step = move |n: usize| {
         set_checked.set(false);
         draft.update(|d| d.step = n.min(steps.len() - 1));
@@ -278,20 +281,39 @@ pub fn SurveyPage(
                 return;
             }
             show_step(from + 1);
-            history::push_step(from, draft.with_untracked(|d| d.step));
+            if let Some(depth) = history::push_step(from, draft.with_untracked(|d| d.step)) {
+                shown_depth.set_value(depth);
+            }
         } else if !history::back_to_step_before(from) {
             show_step(from.saturating_sub(1));
         }
     };
-    // The browser's Back and Forward within the survey's entries: back to
-    // any step, forward only across complete steps. The thanks for sent
-    // answers stay (the next household starts from the first step).
+    // The browser's Back and Forward within the survey's entries: Back
+    // shows the step of the entry it reaches, passing entries that would
+    // show no other step (a step made again after a refusal); Forward only
+    // across complete steps, and an entry it cannot reach is set to the
+    // step on show, whose problem is then said. The thanks for sent
+    // answers stay (the next household starts from the first step), and
+    // only the tab that holds the draft moves it.
     let popstate = window_event_listener(leptos::ev::popstate, move |_| {
         let thanks = outcome.with_untracked(|o| matches!(o, Some(Ok(_))));
-        let Some(entry) = history::entry().filter(|_| !thanks) else {
+        if thanks || lock.get_untracked() != Some(true) {
+            return;
+        }
+        let Some(entry) = history::entry() else {
             return;
         };
+        let back = entry.depth < shown_depth.get_value();
+        shown_depth.set_value(entry.depth);
         let from = draft.with_untracked(|d| d.step);
+        if back {
+            if entry.step >= from && entry.depth > 0 {
+                history::back();
+            } else if entry.step != from {
+                show_step(entry.step);
+            }
+            return;
+        }
         let to = draft.with_untracked(|d| {
             step_after_history(entry.step, from, |s| {
                 steps
@@ -301,6 +323,10 @@ pub fn SurveyPage(
         });
         if to != from {
             show_step(to);
+        }
+        if to != entry.step {
+            history::replace_step(to, entry.depth);
+            set_checked.set(true);
         }
     });
     on_cleanup(move || popstate.remove());
@@ -312,6 +338,9 @@ pub fn SurveyPage(
                 .position(|&s| errors.iter().any(|e| e.field.starts_with(step_fields(s))))
                 .unwrap_or(0);
             draft.update(|d| d.step = first);
+            // The entry on show says so; Back passes the entries of the
+            // steps after it.
+            history::replace_step(first, shown_depth.get_value());
             set_checked.set(true);
             return;
         }
@@ -337,6 +366,7 @@ pub fn SurveyPage(
                 // Back from the thanks leaves the survey, past the sent
                 // answers' steps.
                 history::rewind_steps();
+                shown_depth.set_value(0);
                 save_draft(None);
                 draft.set(Draft::new(new_id()));
                 // The next household starts without the last one's problem.
@@ -489,18 +519,31 @@ mod history {
 
     /// After "Next" from step `from` to `to`: the entry shown is marked as
     /// `from` (the survey's first entry, or one made before a reload, has
-    /// no mark yet) and a new entry for `to` follows it.
-    pub fn push_step(from: usize, to: usize) {
-        let Some(h) = history() else { return };
+    /// no mark yet) and a new entry for `to` follows it. Gives the new
+    /// entry's depth.
+    pub fn push_step(from: usize, to: usize) -> Option<usize> {
+        let h = history()?;
         let depth = entry().map_or(0, |e| e.depth);
         let _ = h.replace_state(&value(Entry { step: from, depth }), "");
-        let _ = h.push_state(
-            &value(Entry {
-                step: to,
-                depth: depth + 1,
-            }),
-            "",
-        );
+        let next = Entry {
+            step: to,
+            depth: depth + 1,
+        };
+        h.push_state(&value(next), "").ok().map(|()| next.depth)
+    }
+
+    /// The entry on show now says `step`.
+    pub fn replace_step(step: usize, depth: usize) {
+        if let Some(h) = history() {
+            let _ = h.replace_state(&value(Entry { step, depth }), "");
+        }
+    }
+
+    /// One entry back, as the browser's Back button.
+    pub fn back() {
+        if let Some(h) = history() {
+            let _ = h.back();
+        }
     }
 
     /// "Back" from step `from`: goes back one entry when the entry before

@@ -276,11 +276,20 @@ async fn the_browsers_back_and_forward_move_between_the_steps() {
         page.survey_heading("家里各年龄段各有几人？").await;
         page.set_household(3, 0).await;
         page.client.forward().await.unwrap();
+        // The entry now says the step on show, and the step what is missing.
         page.eventually_js(
-            "the needs step's entry",
-            "return (history.state && history.state.linliSurveyStep === 3) || null",
+            "the needs step's entry set to the household's",
+            "return (history.state && history.state.linliSurveyDepth === 3 && history.state.linliSurveyStep === 2) || null",
         )
         .await;
+        page.survey_heading("家里各年龄段各有几人？").await;
+        let problem = page.text_of(".step-problem").await.unwrap();
+        assert!(!problem.is_empty(), "the household step says what is missing");
+        // One Back still goes to the step before, past the entry that now
+        // repeats the household.
+        page.client.back().await.unwrap();
+        page.survey_heading("您住在哪个社区？").await;
+        page.client.forward().await.unwrap();
         page.survey_heading("家里各年龄段各有几人？").await;
         page.set_household(3, 1).await;
         page.survey_next().await;
