@@ -289,12 +289,14 @@ impl HolidayCalendar {
         }
     }
 
-    /// The next holiday period whose last day off is on or after `date`.
+    /// The next holiday period whose last day off is on or after `date`
+    /// (in a year without a notice, the days off the law fixes by date).
     /// `None` when no known holiday is left.
     pub fn next_holiday(&self, date: NaiveDate) -> Option<&Holiday> {
         self.years
             .values()
             .flatten()
+            .chain(self.fixed.values())
             .filter(|h| h.last_off() >= date)
             .min_by_key(|h| h.first_off())
     }
@@ -354,14 +356,20 @@ mod tests {
         assert_eq!(c.day(d(next, 1, 2)), DayKind::Unknown);
         assert_eq!(c.day(d(next, 10, 4)), DayKind::Unknown);
         assert_eq!(c.day(d(next, 5, 3)), DayKind::Unknown);
-        // Nor are they guessed far ahead, nor do they change a listed year.
-        assert_eq!(
-            c.day(d(next + FIXED_DAYS_YEARS + 1, 1, 1)),
-            DayKind::Unknown
-        );
+        // Known for ten years after the last notice, not guessed further;
+        // nor do they change a listed year.
+        let last_fixed = c.last_year().unwrap() + FIXED_DAYS_YEARS;
+        assert!(matches!(c.day(d(last_fixed, 10, 3)), DayKind::Holiday(_)));
+        assert_eq!(c.day(d(last_fixed + 1, 1, 1)), DayKind::Unknown);
         assert!(matches!(c.day(d(2026, 1, 1)), DayKind::Holiday(h) if h.off.len() == 3));
-        // The next holiday with a notice is still a listed one's.
-        assert!(c.next_holiday(d(next, 1, 1)).is_none());
+        // They are the next holidays too, for the facility page's note.
+        let h = c.next_holiday(d(next - 1, 12, 20)).unwrap();
+        assert_eq!(
+            (h.name_zh.as_str(), h.off.clone()),
+            ("元旦", vec![d(next, 1, 1)])
+        );
+        let h = c.next_holiday(d(next, 1, 2)).unwrap();
+        assert_eq!(h.off, [d(next, 5, 1), d(next, 5, 2)]);
     }
 
     #[test]
@@ -392,8 +400,10 @@ mod tests {
         );
         let h = c.next_holiday(d(2026, 10, 3)).unwrap();
         assert_eq!(h.name_zh, "国庆节");
+        // After the last notice's holidays, the next fixed day off.
         if c.last_year() == Some(2026) {
-            assert!(c.next_holiday(d(2026, 10, 8)).is_none());
+            let h = c.next_holiday(d(2026, 10, 8)).unwrap();
+            assert_eq!((h.name_zh.as_str(), h.first_off()), ("元旦", d(2027, 1, 1)));
         }
     }
 
