@@ -46,6 +46,7 @@ pub fn translate(text: &str) -> Result<String, Untranslatable> {
     let mut holidays_said = false;
     // 工作日 (working days) leaves out public holidays by its meaning.
     let mut working_days = false;
+    let mut other_days_open = false;
     for segment in normal
         .split([';', '\n', '。'])
         .map(str::trim)
@@ -59,7 +60,7 @@ pub fn translate(text: &str) -> Result<String, Untranslatable> {
             holidays_said = true;
             continue;
         }
-        working_days |= segment.starts_with("工作日");
+        let on_working_days = segment.starts_with("工作日");
         let (days, rest) = day_spec(segment);
         let rest = rest.trim_start_matches([':', ' ']).trim();
         let times = if is_closed_word(rest) {
@@ -69,6 +70,16 @@ pub fn translate(text: &str) -> Result<String, Untranslatable> {
         } else {
             time_ranges(rest).ok_or_else(fail)?
         };
+        // 工作日 with opening times, and no opening on other days: a place
+        // that works the working days only (not one open seven days, nor
+        // one closed on working days).
+        if times != "off" {
+            if on_working_days {
+                working_days = true;
+            } else {
+                other_days_open = true;
+            }
+        }
         match days {
             Some(days) => rules.push(format!("{days} {times}")),
             None if times == "00:00-24:00" => rules.push("24/7".to_owned()),
@@ -81,7 +92,7 @@ pub fn translate(text: &str) -> Result<String, Untranslatable> {
             fragment: text.trim().to_owned(),
         });
     }
-    if working_days && !holidays_said {
+    if working_days && !other_days_open && !holidays_said {
         holiday_rule = Some("PH off".to_owned());
     }
     rules.extend(holiday_rule);
@@ -311,8 +322,18 @@ mod tests {
         );
         check("工作日 8:00-17:00；节假日照常", "Mo-Fr 08:00-17:00");
         check(
+            "工作日 8:00-17:00；周末休息",
+            "Mo-Fr 08:00-17:00; Sa,Su off; PH off",
+        );
+        // Open on other days too, or closed on working days: what holidays
+        // do is not said, and not guessed.
+        check(
             "工作日 8:00-17:00；周六 9:00-12:00",
-            "Mo-Fr 08:00-17:00; Sa 09:00-12:00; PH off",
+            "Mo-Fr 08:00-17:00; Sa 09:00-12:00",
+        );
+        check(
+            "周六,周日 9:00-17:00；工作日休息",
+            "Sa,Su 09:00-17:00; Mo-Fr off",
         );
         check(
             "每天 10:30-13:00、16:30-19:00",
