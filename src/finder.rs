@@ -84,20 +84,28 @@ pub fn Finder(
     // Back and forward bring the state back, and drop entries still
     // waiting to be written, which would otherwise undo the step back.
     let url_generation = StoredValue::new(0_u64);
-    Effect::new(move |_| {
+    Effect::new(move |written: Option<()>| {
         let query = state.with(FinderState::to_query);
         let generation = url_generation.get_value();
+        let first = written.is_none();
         after_next_paint(move || {
             if url_generation.try_get_value() == Some(generation) {
-                push_query(&query);
+                push_query(&query, first);
             }
         });
     });
     let popstate = window_event_listener(leptos::ev::popstate, move |_| {
         url_generation.update_value(|g| *g += 1);
+        crate::url_state::forget_steps();
         state.set(FinderState::from_query(&current_query()));
     });
     on_cleanup(move || popstate.remove());
+    // Arrow keys step through a choice, each step a change (see
+    // `push_query`).
+    let keydown = window_event_listener(leptos::ev::keydown, move |ev| {
+        crate::url_state::stepping_key_pressed(&ev.key());
+    });
+    on_cleanup(move || keydown.remove());
     let near_url = manifest_url.clone();
     let data =
         LocalResource::new(move || load_near(near_url.clone(), origin.get(), search_radius_m()));
@@ -324,7 +332,11 @@ pub fn Finder(
                     href=move || format!("#{}", skip_target())
                     on:click=move |ev| {
                         ev.prevent_default();
-                        crate::focus_when_drawn(format!("#{}", skip_target()));
+                        // A facility page still loading, or failed to, has
+                        // no heading yet: the page's main part then.
+                        let target = skip_target();
+                        let shown = document().get_element_by_id(target).is_some();
+                        crate::focus_when_drawn(if shown { format!("#{target}") } else { "#main".to_owned() });
                     }
                 >
                     {move || if skip_target() == "results-heading" { text(Msg::SkipToResults) } else { text(Msg::SkipToContent) }}
@@ -374,7 +386,7 @@ pub fn Finder(
                 </p>
             </header>
         </Later>
-        <main id="main">
+        <main id="main" tabindex="-1">
             {move || {
                 let close = move || state.update(|s| s.page = Page::Finder);
                 // Each page in sections of the first render (`Later`), so
@@ -529,6 +541,14 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
         })
     };
     let initially_open = untrack(active) > 0;
+    // Whether the free-places filter stays shown for the service chosen:
+    // it was on when the service was chosen.
+    let function = Memo::new(move |_| state.with(|s| s.function));
+    let free_places_kept = RwSignal::new(false);
+    Effect::new(move |_| {
+        function.track();
+        free_places_kept.set(state.with_untracked(|s| s.free_places));
+    });
     // The maximum price typed cannot be read (3000.5, 0, -5).
     let (bad_price, set_bad_price) = signal(false);
     // Gone when the maximum changes otherwise (cleared with the other
@@ -622,7 +642,16 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                     prop:value=move || state.with(|s| s.max_price_yuan.map(|m| m.to_string()).unwrap_or_default())
                     on:change=move |ev| {
                         let typed = event_target_value(&ev);
+                        // A number field gives "" for what it cannot read
+                        // ("1e", "-"), which is not an empty field.
+                        let unreadable = ev
+                            .target()
+                            .and_then(|t| js_sys::Reflect::get(&t, &"validity".into()).ok())
+                            .and_then(|v| js_sys::Reflect::get(&v, &"badInput".into()).ok())
+                            .and_then(|b| b.as_bool())
+                            .unwrap_or(false);
                         let max = match typed.trim() {
+                            _ if unreadable => Err(()),
                             "" => Ok(None),
                             t => t.parse::<u32>().ok().filter(|&m| m > 0).map(Some).ok_or(()),
                         };
@@ -641,9 +670,11 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                 </p>
             </div>
             <OpenTimeChoice state lang />
-            // Only where places or beds are counted (or while it is on, so
-            // that a shared link's choice can be undone).
-            <Show when=move || state.with(|s| s.free_places || s.function.is_none_or(|f| f.capacity_kind().is_some()))>
+            // Only where places or beds are counted, or while it is on (a
+            // shared link's choice can be undone), and then until the
+            // service changes, so that unticking it does not take it, and
+            // the focus, away.
+            <Show when=move || free_places_kept.get() || state.with(|s| s.free_places || s.function.is_none_or(|f| f.capacity_kind().is_some()))>
                 <div class="field checks">
                     <label>
                         <input
@@ -756,8 +787,8 @@ fn ServiceItem(
         state,
         ..
     } = line;
-    // What a family weighs first: free, 普惠 or commercial, and the ages
-    // taken when the service says.
+    // What a family weighs first: basic public service, 普惠 or
+    // commercial, and the ages taken when the service says.
     let meta = match lang {
         Lang::Zh => category.label_zh(),
         Lang::En => category.label_en(),

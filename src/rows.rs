@@ -185,7 +185,8 @@ pub struct ServiceLine {
     pub function: ServiceFunction,
     /// The operator's name for it, if any.
     pub name: Option<String>,
-    /// Free basic, 普惠 or commercial: what a family weighs first.
+    /// Basic public service, 普惠 or commercial: what a family weighs
+    /// first.
     pub category: Category,
     /// The ages it takes, when it says (an infant care from 18 months).
     pub ages: Option<AgeRange>,
@@ -314,13 +315,16 @@ pub fn result_rows(
             };
             let matched = || hit.services.iter().map(|m| &f.services[m.service]);
             // The lowest, and of equal ones the one for everyone; in each
-            // service's usual unit where it has prices in it (the unit the
-            // maximum price compares), so that a childcare row says its
-            // monthly fee, not an hourly one, and rows compare.
+            // service's usual unit where it has a price in it for everyone
+            // (the unit the maximum price compares), so that a childcare
+            // row says its monthly fee, not an hourly one, and rows compare.
             let lowest_price = matched()
                 .flat_map(|s| {
                     let unit = s.function.price_unit();
-                    let usual = s.prices.iter().any(|p| p.unit == unit);
+                    let usual = s
+                        .prices
+                        .iter()
+                        .any(|p| p.unit == unit && p.eligible.is_empty());
                     s.prices
                         .iter()
                         .filter(move |p| !usual || p.unit == unit)

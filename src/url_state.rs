@@ -481,18 +481,59 @@ pub fn stepped(shown: &FinderState, next: &FinderState) -> Option<Stepped> {
 }
 
 /// How soon after the last step of a choice the next one replaces its
-/// history entry, in milliseconds.
+/// history entry, and how soon after an arrow key a change counts as its
+/// step, in milliseconds.
 pub const STEP_WINDOW_MS: f64 = 3_000.0;
 
-thread_local! {
-    /// The choice last stepped, and when (`performance.now()`, ms).
-    static LAST_STEP: std::cell::Cell<Option<(Stepped, f64)>> = const { std::cell::Cell::new(None) };
+/// A run of steps of one choice made with the arrow keys: which choice,
+/// when the last step was (`performance.now()`, ms), and the search shown
+/// before the run (the entry before the run's own).
+struct Run {
+    field: Stepped,
+    at_ms: f64,
+    before: String,
 }
 
-/// Adds a history entry for the state `query` unless the page already
-/// shows it, so that back and forward step through searches (browser
-/// adapter). The address is [`href_for`]'s.
-pub fn push_query(query: &str) {
+thread_local! {
+    static RUN: std::cell::RefCell<Option<Run>> = const { std::cell::RefCell::new(None) };
+    /// When an arrow key (or Home, End, Page Up, Page Down) was last
+    /// pressed.
+    static KEY_MS: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Notes a key press that steps through a choice (the finder listens for
+/// them): changes made within [`STEP_WINDOW_MS`] after it are steps.
+pub fn stepping_key_pressed(key: &str) {
+    if matches!(
+        key,
+        "ArrowUp"
+            | "ArrowDown"
+            | "ArrowLeft"
+            | "ArrowRight"
+            | "Home"
+            | "End"
+            | "PageUp"
+            | "PageDown"
+    ) {
+        KEY_MS.set(now_ms());
+    }
+}
+
+/// Ends any run of steps: the resident went back or forward.
+pub fn forget_steps() {
+    RUN.set(None);
+}
+
+fn now_ms() -> Option<f64> {
+    web_sys::window()?.performance().map(|p| p.now())
+}
+
+/// Writes the state `query` to the address bar, [`href_for`]'s form, so
+/// that back and forward step through searches (browser adapter): a new
+/// history entry, unless the page already shows it, or rewritten in place
+/// for the page's `first` state (what a link and the device's remembered
+/// position make when the page opens is one search, not two).
+pub fn push_query(query: &str, first: bool) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -508,30 +549,46 @@ pub fn push_query(query: &str) {
     }
     let path = location.pathname().unwrap_or_else(|_| "/".to_owned());
     let url = format!("{path}{href}");
+    let Ok(history) = window.history() else {
+        return;
+    };
+    let replace = || {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    };
     // The same state written another way (a link from before the fragment,
     // an unknown key): rewritten in place. A new entry would be pushed
     // again each time back returned to it, and back could never pass it.
-    // So is a step of the choice stepped just before (see `stepped`): the
-    // arrow keys on the services, a select or the community list.
     let shown_state = FinderState::from_query(&current_query());
-    let next_state = FinderState::from_query(query);
-    let now_ms = window.performance().map(|p| p.now());
-    let step = stepped(&shown_state, &next_state);
-    let stepping = step.is_some()
-        && LAST_STEP
-            .get()
-            .zip(now_ms)
-            .is_some_and(|((last, at), now)| Some(last) == step && now - at < STEP_WINDOW_MS);
-    LAST_STEP.set(step.zip(now_ms));
-    if shown_state.to_query() == query || stepping {
-        if let Ok(history) = window.history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-        }
+    if first || shown_state.to_query() == query {
+        replace();
         return;
     }
-    if let Ok(history) = window.history() {
-        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    // Steps of one choice with the arrow keys (the services, a select, the
+    // community list) make one entry: the run's first step pushes, the
+    // rest rewrite it, and a step back to where the run began goes back to
+    // the entry before it rather than leave a copy of it.
+    let now = now_ms().unwrap_or_default();
+    let by_key = KEY_MS.get().is_some_and(|k| now - k < STEP_WINDOW_MS);
+    let step = stepped(&shown_state, &FinderState::from_query(query)).filter(|_| by_key);
+    let run = RUN.take();
+    if let (Some(field), Some(run)) = (step, run)
+        && run.field == field
+        && now - run.at_ms < STEP_WINDOW_MS
+    {
+        if run.before == query {
+            let _ = history.back();
+            return;
+        }
+        replace();
+        RUN.set(Some(Run { at_ms: now, ..run }));
+        return;
     }
+    RUN.set(step.map(|field| Run {
+        field,
+        at_ms: now,
+        before: shown_state.to_query(),
+    }));
+    let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
 }
 
 #[cfg(test)]

@@ -453,7 +453,7 @@ fn a_known_facility_in_detail() {
     assert_eq!(
         day_care["description"],
         format!(
-            "{NOTICE} 养老服务 Elder care · 基本公共服务 Basic public (free) · 【示例】东四街道社区综合服务中心."
+            "{NOTICE} 养老服务 Elder care · 基本公共服务 Basic public service · 【示例】东四街道社区综合服务中心."
         )
     );
     assert!(

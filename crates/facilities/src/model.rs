@@ -156,7 +156,7 @@ impl Category {
     /// An English label.
     pub fn label_en(self) -> &'static str {
         match self {
-            Category::BasicPublic => "Basic public (free)",
+            Category::BasicPublic => "Basic public service",
             Category::Affordable => "Affordable (普惠)",
             Category::Commercial => "Commercial",
         }

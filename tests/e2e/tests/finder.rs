@@ -230,6 +230,19 @@ async fn free_places_and_price_narrow_the_list() {
         !with_places.is_empty() && with_places.len() < all.len(),
         "the sample suits this test"
     );
+    // A maximum monthly fee that leaves out some of those.
+    let capped_at: u32 = 3000;
+    let capped = expected(&Filters {
+        free_places: true,
+        max_price_yuan: Some(f64::from(capped_at)),
+        ..infant.clone()
+    });
+    assert!(
+        !capped.is_empty() && capped.len() < with_places.len(),
+        "the sample suits this test: {} of {}",
+        capped.len(),
+        with_places.len()
+    );
     with_finder(move |page| async move {
         page.choose_walk("30 分钟以内").await;
         page.choose_service("婴幼儿托育").await;
@@ -279,8 +292,23 @@ async fn free_places_and_price_narrow_the_list() {
         page.url_when("free=1 in the URL", |u| u.contains("free=1"))
             .await;
         // A price that is not a whole number of yuan is said so, and the
-        // search stays as it was.
+        // search keeps the maximum it had.
         let price = page.client.find(Locator::Id("price-filter")).await.unwrap();
+        price.send_keys(&capped_at.to_string()).await.unwrap();
+        page.client
+            .execute(
+                "document.getElementById('price-filter').dispatchEvent(new Event('change'))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        wait_for_count(&page, &format!("共 {} 处", capped.len())).await;
+        // Emptied without a change event (WebDriver's clear sends one, which
+        // would clear the maximum first).
+        page.client
+            .execute("document.getElementById('price-filter').value = ''", vec![])
+            .await
+            .unwrap();
         price.send_keys("2.5").await.unwrap();
         page.client
             .execute(
@@ -303,7 +331,11 @@ async fn free_places_and_price_narrow_the_list() {
             .await
             .unwrap();
         assert_eq!(invalid, "true");
-        wait_for_count(&page, &format!("共 {} 处", with_places.len())).await;
+        wait_for_count(&page, &format!("共 {} 处", capped.len())).await;
+        page.url_when("the maximum kept in the URL", |u| {
+            u.contains(&format!("max={capped_at}"))
+        })
+        .await;
         price.clear().await.unwrap();
         // A price no infant care is offered at leaves an empty list, with advice.
         price.send_keys("1").await.unwrap();

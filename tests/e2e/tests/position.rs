@@ -200,44 +200,57 @@ async fn choosing_a_community_searches_from_it() {
         let chosen_url = page
             .url_when("the community in the URL", |u| u.contains("near="))
             .await;
-        // Stepping on to another community of the list at once, as the
-        // arrow keys do, replaces the last one's history entry instead of
-        // adding one per key press.
+        // Stepping through the list with the arrow keys chooses each
+        // community in turn: the steps make one history entry, and Back
+        // returns to the community chosen before them.
         let history_length = || async {
             page.client
                 .execute("return history.length", vec![])
                 .await
                 .unwrap()
         };
-        let entries = history_length().await;
-        let other = page
+        let entries = history_length().await.as_u64().unwrap();
+        let others = page
             .client
             .execute(
                 "const s = document.getElementById('pick-community');
-                 const o = [...s.options].find(o => o.value && o.value !== arguments[0]);
-                 return o ? o.value : null;",
+                 return [...s.options].filter(o => o.value && o.value !== arguments[0]).map(o => o.value).slice(0, 2);",
                 vec![serde_json::json!(place.community)],
             )
             .await
             .unwrap();
-        let other = other
-            .as_str()
-            .expect("a sub-district with two communities")
-            .to_owned();
-        page.select("pick-community", &other).await;
-        page.eventually("the other community shown", || async {
-            page.text_of(".position-name")
+        let others: Vec<String> = serde_json::from_value(others).unwrap();
+        assert_eq!(others.len(), 2, "a sub-district with three communities");
+        let mut last_url = chosen_url.clone();
+        for other in &others {
+            // As an arrow key on the list does: the key, then the change.
+            page.client
+                .execute(
+                    "document.getElementById('pick-community').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));",
+                    vec![],
+                )
                 .await
-                .filter(|t| t.contains(&other))
-        })
-        .await;
-        page.url_when("the other community in the URL", |u| u != chosen_url)
+                .unwrap();
+            page.select("pick-community", other).await;
+            page.eventually("the next community shown", || async {
+                page.text_of(".position-name")
+                    .await
+                    .filter(|t| t.contains(other.as_str()))
+            })
             .await;
+            let before = last_url.clone();
+            last_url = page
+                .url_when("the community in the URL", |u| u != before)
+                .await;
+        }
         assert_eq!(
-            history_length().await,
-            entries,
+            history_length().await.as_u64().unwrap(),
+            entries + 1,
             "one history entry for the steps through the list"
         );
+        page.client.back().await.unwrap();
+        page.wait_for_text(".position-name", &format!("{label}（社区中心附近）"))
+            .await;
     })
     .await;
 }
