@@ -214,6 +214,25 @@ async fn filters_live_in_the_url_for_links_and_back() {
     .await;
 }
 
+/// Types `text` into the emptied maximum price and leaves the field, as a
+/// resident does. Emptied without a change event: WebDriver's clear sends
+/// one, which would remove the maximum before the new one is typed.
+async fn type_price(page: &FinderPage, text: &str) {
+    page.client
+        .execute("document.getElementById('price-filter').value = ''", vec![])
+        .await
+        .unwrap();
+    let price = page.client.find(Locator::Id("price-filter")).await.unwrap();
+    price.send_keys(text).await.unwrap();
+    page.client
+        .execute(
+            "document.getElementById('price-filter').dispatchEvent(new Event('change'))",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn free_places_and_price_narrow_the_list() {
     let infant = Filters {
@@ -293,30 +312,9 @@ async fn free_places_and_price_narrow_the_list() {
             .await;
         // A price that is not a whole number of yuan is said so, and the
         // search keeps the maximum it had.
-        let price = page.client.find(Locator::Id("price-filter")).await.unwrap();
-        price.send_keys(&capped_at.to_string()).await.unwrap();
-        page.client
-            .execute(
-                "document.getElementById('price-filter').dispatchEvent(new Event('change'))",
-                vec![],
-            )
-            .await
-            .unwrap();
+        type_price(&page, &capped_at.to_string()).await;
         wait_for_count(&page, &format!("共 {} 处", capped.len())).await;
-        // Emptied without a change event (WebDriver's clear sends one, which
-        // would clear the maximum first).
-        page.client
-            .execute("document.getElementById('price-filter').value = ''", vec![])
-            .await
-            .unwrap();
-        price.send_keys("2.5").await.unwrap();
-        page.client
-            .execute(
-                "document.getElementById('price-filter').dispatchEvent(new Event('change'))",
-                vec![],
-            )
-            .await
-            .unwrap();
+        type_price(&page, "2.5").await;
         page.wait_for_text(
             ".field-problem",
             "请填写大于 0 的整数（元），或留空表示不限。",
@@ -336,16 +334,8 @@ async fn free_places_and_price_narrow_the_list() {
             u.contains(&format!("max={capped_at}"))
         })
         .await;
-        price.clear().await.unwrap();
         // A price no infant care is offered at leaves an empty list, with advice.
-        price.send_keys("1").await.unwrap();
-        page.client
-            .execute(
-                "document.getElementById('price-filter').dispatchEvent(new Event('change'))",
-                vec![],
-            )
-            .await
-            .unwrap();
+        type_price(&page, "1").await;
         wait_for_count(&page, "共 0 处").await;
         page.wait_for_text(".field-problem", "").await;
         let empty = page.text_of(".empty").await.unwrap();
