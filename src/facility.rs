@@ -12,13 +12,14 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use leptos::prelude::*;
 use linli_facilities::calendar::{DayKind, HolidayCalendar};
 use linli_facilities::finder::{HoursBook, comparable_price_yuan};
+use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::{DaySchedule, Hours, State};
 use linli_facilities::model::{
     Accessibility, AgeRange, CapacityKind, Category, Facility, OperatingModel, Price, Service,
 };
 
 use crate::data::{Loaded, beijing_now};
-use crate::i18n::{Lang, function_label};
+use crate::i18n::{Lang, Msg, function_label};
 use crate::icons::FunctionIcon;
 use crate::num::fixed;
 use crate::reports::ReportForm;
@@ -217,6 +218,22 @@ pub fn baidu_url(f: &Facility) -> String {
         fixed(p.lon, 6),
         encode(&f.name.zh),
         encode(&f.address)
+    )
+}
+
+/// The walk from `origin` to `to` as the result list says it: "步行约 7 分钟 ·
+/// 直线 280 米" (minutes rounded up at `walking`'s speed and detour,
+/// metres to the nearest 10).
+pub fn walk_text(origin: LonLat, walking: WalkingModel, to: LonLat, lang: Lang) -> String {
+    let straight_m = origin.distance_m(to);
+    let minutes = walking.minutes(straight_m).ceil() as u32;
+    let metres = ((straight_m / 10.0).round() * 10.0) as u32;
+    format!(
+        "{} {minutes} {} · {} {metres} {}",
+        Msg::WalkAbout.text(lang),
+        Msg::Minutes.text(lang),
+        Msg::StraightLine.text(lang),
+        Msg::Metres.text(lang)
     )
 }
 
@@ -448,6 +465,9 @@ fn weekday_label(d: Weekday, lang: Lang) -> &'static str {
 pub fn FacilityPage(
     loaded: Arc<Loaded>,
     id: String,
+    /// The resident's position and walking speed, when known: the page
+    /// says the walk, as the list does.
+    from: Option<(LonLat, WalkingModel)>,
     lang: Lang,
     on_back: impl Fn() + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
@@ -491,6 +511,7 @@ pub fn FacilityPage(
         lang,
     );
     let phone = f.phone.clone();
+    let position = f.position;
     let amap = amap_url(&f);
     let baidu = baidu_url(&f);
     let mut book = HoursBook::default();
@@ -549,6 +570,10 @@ pub fn FacilityPage(
                         None => view! { <span>{lang.pick("未公布", "Not published")}</span> }.into_any(),
                     }}
                 </dd>
+                {from.map(|(origin, walking)| view! {
+                    <dt>{lang.pick("步行", "Walk")}</dt>
+                    <dd class="walk">{walk_text(origin, walking, position, lang)}</dd>
+                })}
                 <dt>{lang.pick("怎么去", "Directions")}</dt>
                 <dd class="directions">
                     <a href=amap rel="noopener noreferrer" target="_blank">

@@ -296,7 +296,11 @@ pub fn Finder(
                     .get_untracked()
                     .map(|r| r.id)
                     .unwrap_or_default();
-                view! { <FacilityPage loaded id lang on_back=back /> }.into_any()
+                // The walk from the resident's own position (not the
+                // sample one), at the chosen speed.
+                let from = state
+                    .with_untracked(|s| s.position.map(|p| (p, s.filters(beijing_now()).walking)));
+                view! { <FacilityPage loaded id from lang on_back=back /> }.into_any()
             }
         }
     };
@@ -901,6 +905,39 @@ fn ResultList(
         let filters = state.with(|s| s.filters(now));
         result_rows(&loaded, origin.get(), &filters, now)
     });
+    // A change of the filters that keeps the count is said too, since the
+    // count's own live region says nothing when its text stays: "still 5".
+    // Changes of position are said by the position line.
+    let filters_only = Memo::new(move |_| {
+        state.with(|s| FinderState {
+            position: None,
+            source: None,
+            facility: None,
+            page: Page::Finder,
+            ..s.clone()
+        })
+    });
+    let (same_count, set_same_count) = signal(String::new());
+    Effect::new(move |before: Option<(FinderState, usize)>| {
+        let (filters, count) = (filters_only.get(), rows.with(Vec::len));
+        if let Some((was, was_count)) = before
+            && was != filters
+            && was_count == count
+        {
+            // Said again when it repeats: a region whose text stays is not
+            // read again, so every other time it ends in a no-break space.
+            let again = same_count.with_untracked(|t| !t.ends_with('\u{a0}'));
+            let mut text = match lang {
+                Lang::Zh => format!("已按新条件查找，仍为共 {count} 处"),
+                Lang::En => format!("Searched again: still {}", result_count(lang, count)),
+            };
+            if again {
+                text.push('\u{a0}');
+            }
+            set_same_count.set(text);
+        }
+        (filters, count)
+    });
     // Records read as they are shown can turn out bad then: the count is
     // read after the rows are brought up to date, on every change of the
     // search (the rows may come out the same while a record was skipped).
@@ -1008,6 +1045,7 @@ fn ResultList(
         <p class="count" role="status" aria-live="polite">
             {move || result_count(lang, rows.with(Vec::len))}
         </p>
+        <p class="visually-hidden same-count" role="status" aria-live="polite">{same_count}</p>
         <div class="results-body">
         <Map
             origin=Signal::derive(move || origin.get())

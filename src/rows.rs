@@ -730,6 +730,31 @@ mod tests {
     }
 
     #[test]
+    fn the_facility_page_says_the_walk_as_the_row_does() {
+        let data = loaded();
+        for speed in [WalkingModel::STANDARD, WalkingModel::SENIOR] {
+            let filters = Filters {
+                walk_minutes: 30,
+                walking: speed,
+                ..Filters::default()
+            };
+            let rows = result_rows(&data, SAMPLE_ORIGIN, &filters, at("2026-11-26T10:00"));
+            assert!(!rows.is_empty());
+            for row in rows {
+                assert_eq!(
+                    crate::facility::walk_text(SAMPLE_ORIGIN, speed, row.position(), Lang::Zh),
+                    format!(
+                        "步行约 {} 分钟 · 直线 {} 米",
+                        row.walk_minutes, row.distance_m
+                    ),
+                    "{}",
+                    row.id
+                );
+            }
+        }
+    }
+
+    #[test]
     fn rows_carry_the_lowest_price_and_free_places() {
         let data = loaded();
         let infant = Filters {

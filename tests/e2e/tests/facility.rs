@@ -350,3 +350,35 @@ async fn no_voice_no_read_aloud_button() {
     })
     .await;
 }
+
+/// With the resident's position known, the facility page says the walk as
+/// the list did; from the sample position (none chosen), it says none.
+#[tokio::test]
+async fn the_page_says_the_walk_from_the_resident() {
+    let setup = Setup {
+        query: "pos=116.40740,39.90420&src=map".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, |page| async move {
+        page.wait_for_markers().await;
+        let walk = page
+            .text_of(".result .distance")
+            .await
+            .expect("a row's walk");
+        assert!(walk.starts_with("步行约 "), "{walk}");
+        open_first(&page).await;
+        page.wait_for_text(".facts .walk", &walk).await;
+    })
+    .await;
+    with_setup(Setup::default(), |page| async move {
+        page.wait_for_markers().await;
+        open_first(&page).await;
+        let walks = page
+            .client
+            .find_all(Locator::Css(".facts .walk"))
+            .await
+            .unwrap();
+        assert!(walks.is_empty(), "no walk from the sample position");
+    })
+    .await;
+}
