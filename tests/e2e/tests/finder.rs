@@ -1293,3 +1293,81 @@ async fn arrow_keys_through_the_services_make_one_history_entry() {
     })
     .await;
 }
+
+/// A filter that keeps the count is said too, for screen readers: the
+/// count's own live region says nothing when its text stays the same.
+#[tokio::test]
+async fn a_filter_that_keeps_the_count_is_said() {
+    let base = Filters::default();
+    let near = expected(&base);
+    // The first age band or category that leaves the count as it is.
+    let ages = [
+        AgeBand::Senior,
+        AgeBand::Under3,
+        AgeBand::From3To6,
+        AgeBand::From6To12,
+        AgeBand::From12To18,
+    ]
+    .map(|band| {
+        let label = linli::i18n::age_label(band, linli::i18n::Lang::Zh);
+        (
+            "age-filter",
+            label,
+            Filters {
+                age: Some(band),
+                ..base.clone()
+            },
+        )
+    });
+    let categories = [
+        Category::BasicPublic,
+        Category::Affordable,
+        Category::Commercial,
+    ]
+    .map(|c| {
+        (
+            "category-filter",
+            c.label_zh(),
+            Filters {
+                categories: vec![c],
+                ..base.clone()
+            },
+        )
+    });
+    let (select, label) = ages
+        .into_iter()
+        .chain(categories)
+        .find(|(_, _, f)| expected(f).len() == near.len())
+        .map(|(s, l, _)| (s, l))
+        .expect("the sample suits this test: a filter that keeps the count");
+    with_finder(move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.open_more_filters().await;
+        page.select(select, label).await;
+        page.url_when("the filter in the URL", |u| {
+            u.contains("age=") || u.contains("cat=")
+        })
+        .await;
+        let said = page
+            .eventually_js(
+                "the same count said",
+                "const t = document.querySelector('.same-count').textContent; return t || null;",
+            )
+            .await;
+        assert_eq!(
+            said.as_str().unwrap().trim_end_matches('\u{a0}'),
+            format!("已按新条件查找，仍为共 {} 处", near.len()),
+            "{label}"
+        );
+        let role = page
+            .client
+            .execute(
+                "return document.querySelector('.same-count').getAttribute('role')",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(role, "status");
+    })
+    .await;
+}
