@@ -244,9 +244,19 @@ impl PlaceList {
         // One list per rank, each in the list's order: a stable sort by
         // rank without a sort.
         let mut by_rank: [Vec<&Place>; 4] = Default::default();
+        // A word may also run across the names, as Chinese is typed without
+        // spaces: "东华门街道示例第1" or "东城区东华门".
         let matching = self.places.iter().filter(|p| {
+            let mut joined = None;
             words.iter().all(|w| {
-                p.community.contains(w) || p.subdistrict.contains(w) || p.district_name.contains(w)
+                p.community.contains(w)
+                    || p.subdistrict.contains(w)
+                    || p.district_name.contains(w)
+                    || joined
+                        .get_or_insert_with(|| {
+                            format!("{}{}{}", p.district_name, p.subdistrict, p.community)
+                        })
+                        .contains(w)
             })
         });
         for p in matching {
@@ -416,6 +426,17 @@ mod tests {
         );
         assert!(list.search("   ", 50).is_empty());
         assert!(list.search("不存在的地名", 50).is_empty());
+        // Typed without spaces, across the sub-district and the community,
+        // or the district and the sub-district.
+        let unspaced = format!("{}{}", first.subdistrict, first.community);
+        assert!(list.search(&unspaced, 50).contains(&first), "{unspaced}");
+        let district_first = format!("{}{}", first.district_name, first.subdistrict);
+        assert!(
+            list.search(&district_first, 50)
+                .iter()
+                .all(|p| p.subdistrict == first.subdistrict)
+        );
+        assert!(!list.search(&district_first, 50).is_empty());
     }
 
     #[test]
