@@ -7,7 +7,7 @@ use linli_facilities::finder::{Filters, OpenAt, find_near};
 use linli_facilities::geometry::LonLat;
 use linli_facilities::hours::{Hours, State};
 use linli_facilities::model::{
-    AgeRange, CapacityKind, Category, Eligibility, Name, PriceUnit, ServiceFunction,
+    AgeRange, CapacityKind, Category, Eligibility, Name, Price, PriceUnit, Service, ServiceFunction,
 };
 
 use crate::data::Loaded;
@@ -314,20 +314,18 @@ pub fn result_rows(
                 OpenNow::Unknown
             };
             let matched = || hit.services.iter().map(|m| &f.services[m.service]);
-            // The lowest, and of equal ones the one for everyone; in each
-            // service's usual unit where it has a price in it for everyone
-            // (the unit the maximum price compares), so that a childcare
-            // row says its monthly fee, not an hourly one, and rows compare.
+            // The lowest, and of equal ones the one for everyone; in the
+            // services' usual units where the row has any price in one (the
+            // unit the maximum price compares), so that a childcare row says
+            // its monthly fee, not an hourly one, an elder-care row its
+            // daily one rather than a bath's, and rows compare.
+            let usual = |s: &Service, p: &Price| p.unit == s.function.price_unit();
+            let any_usual = matched().any(|s| s.prices.iter().any(|p| usual(s, p)));
             let lowest_price = matched()
                 .flat_map(|s| {
-                    let unit = s.function.price_unit();
-                    let usual = s
-                        .prices
-                        .iter()
-                        .any(|p| p.unit == unit && p.eligible.is_empty());
                     s.prices
                         .iter()
-                        .filter(move |p| !usual || p.unit == unit)
+                        .filter(move |p| !any_usual || usual(s, p))
                         .map(move |p| (p, s.function))
                 })
                 .min_by(|(a, _), (b, _)| {
