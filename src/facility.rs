@@ -166,7 +166,9 @@ pub fn holiday_text(note: &HolidayNote, lang: Lang) -> String {
     let (a, b) = (note.first, note.last);
     match lang {
         Lang::Zh => {
-            let span = if a.month() == b.month() {
+            let span = if a == b {
+                format!("{}月{}日", a.month(), a.day())
+            } else if a.month() == b.month() {
                 format!("{}月{}日–{}日", a.month(), a.day(), b.day())
             } else {
                 format!("{}月{}日–{}月{}日", a.month(), a.day(), b.month(), b.day())
@@ -180,11 +182,15 @@ pub fn holiday_text(note: &HolidayNote, lang: Lang) -> String {
             format!("{} {span} {what}", note.name_zh)
         }
         Lang::En => {
-            let span = format!(
-                "{} – {}",
-                crate::i18n::short_date(a, lang),
-                crate::i18n::short_date(b, lang)
-            );
+            let span = if a == b {
+                crate::i18n::short_date(a, lang)
+            } else {
+                format!(
+                    "{} – {}",
+                    crate::i18n::short_date(a, lang),
+                    crate::i18n::short_date(b, lang)
+                )
+            };
             let what = match &note.hours {
                 Some(DayHours::Closed) => "closed".to_owned(),
                 Some(DayHours::Open(spans)) => format!("open {}", spans.join(", ")),
@@ -709,6 +715,10 @@ fn service_card(
                                                 (DayNote::Holiday(_, en), Lang::En) => format!(" ({en} holiday)"),
                                                 (DayNote::Workday(zh, _), Lang::Zh) => format!("（{zh}调休上班）"),
                                                 (DayNote::Workday(_, en), Lang::En) => format!(" (working day for {en})"),
+                                                // Open hours may fall to a holiday; a day off
+                                                // may turn out to be worked in lieu (调休).
+                                                (DayNote::HolidaysUnlisted, Lang::Zh) if hours == DayHours::Closed => "（如非调休上班日）".to_owned(),
+                                                (DayNote::HolidaysUnlisted, Lang::En) if hours == DayHours::Closed => " (unless a working day in lieu)".to_owned(),
                                                 (DayNote::HolidaysUnlisted, Lang::Zh) => "（如非节假日）".to_owned(),
                                                 (DayNote::HolidaysUnlisted, Lang::En) => " (unless a holiday)".to_owned(),
                                             }
@@ -740,8 +750,8 @@ fn service_card(
             {holiday.map(|note| view! { <p class="holiday">{holiday_text(&note, lang)}</p> })}
             {unlisted.map(|year| view! {
                 <p class="holiday">{match lang {
-                    Lang::Zh => format!("{year}年的节假日安排尚未收录：“如非节假日”的时间按平日计，节假日当天请致电确认。"),
-                    Lang::En => format!("The holidays of {year} are not listed yet: times marked “unless a holiday” are an ordinary day's; on a holiday, please call to check."),
+                    Lang::Zh => format!("{year}年的节假日和调休安排尚未收录：标有“如非节假日”或“如非调休上班日”的按平日计，节假日和调休上班日当天请致电确认。"),
+                    Lang::En => format!("The holidays of {year} are not listed yet: days marked “unless a holiday” or “unless a working day in lieu” are an ordinary day's; on such a day, please call to check."),
                 }}</p>
             })}
             {hours_text.map(|t| view! {
@@ -853,6 +863,16 @@ mod tests {
         let closed = Hours::parse("Mo-Fr 08:00-17:30; PH off", &cal).unwrap();
         let note = holiday_note(&closed, &cal, date("2026-09-28")).unwrap();
         assert_eq!(holiday_text(&note, Lang::Zh), "国庆节 10月1日–7日 休息");
+        // A holiday of one day says its day once.
+        let one_day = HolidayNote {
+            last: note.first,
+            ..note.clone()
+        };
+        assert_eq!(holiday_text(&one_day, Lang::Zh), "国庆节 10月1日 休息");
+        assert_eq!(
+            holiday_text(&one_day, Lang::En),
+            "National Day, 1 Oct: closed"
+        );
         assert_eq!(
             holiday_text(&note, Lang::En),
             "National Day, 1 Oct – 7 Oct: closed"

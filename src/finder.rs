@@ -103,9 +103,20 @@ pub fn Finder(
     // Arrow keys step through a choice, each step a change (see
     // `push_query`).
     let keydown = window_event_listener(leptos::ev::keydown, move |ev| {
-        crate::url_state::stepping_key_pressed(&ev.key());
+        use wasm_bindgen::JsCast;
+        let on_a_choice = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| {
+                el.tag_name() == "SELECT" || el.get_attribute("type").as_deref() == Some("radio")
+            });
+        crate::url_state::key_pressed(&ev.key(), on_a_choice);
     });
     on_cleanup(move || keydown.remove());
+    let pointerdown = window_event_listener(leptos::ev::pointerdown, move |_| {
+        crate::url_state::pointer_pressed();
+    });
+    on_cleanup(move || pointerdown.remove());
     let near_url = manifest_url.clone();
     let data =
         LocalResource::new(move || load_near(near_url.clone(), origin.get(), search_radius_m()));
@@ -549,8 +560,10 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
     // it was on when the service was chosen.
     let function = Memo::new(move |_| state.with(|s| s.function));
     let free_places_kept = RwSignal::new(false);
+    // Memos are read, not only tracked: a memo nobody reads is never
+    // brought up to date, and never says it changed.
     Effect::new(move |_| {
-        function.track();
+        let _ = function.get();
         free_places_kept.set(state.with_untracked(|s| s.free_places));
     });
     // The maximum price typed cannot be read (3000.5, 0, -5).
@@ -559,7 +572,7 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
     // filters, a step back).
     let max_price = Memo::new(move |_| state.with(|s| s.max_price_yuan));
     Effect::new(move |_| {
-        max_price.track();
+        let _ = max_price.get();
         set_bad_price.set(false);
     });
     view! {
@@ -944,7 +957,7 @@ fn ResultList(
     let skipped = Memo::new(move |_| {
         rows.with(|_| ());
         state.track();
-        origin.track();
+        let _ = origin.get();
         counted.skipped()
     });
     let selected = RwSignal::new(None::<String>);
@@ -989,7 +1002,7 @@ fn ResultList(
     }
     // A new search starts at the first page (not the list drawn again).
     Effect::new(move |first: Option<()>| {
-        rows.track();
+        rows.with(|_| ());
         if first.is_some() {
             set_shown.set(PAGE_SIZE);
         }
@@ -1033,8 +1046,8 @@ fn ResultList(
         </Show>
         {move || unlisted_year.get().map(|year| view! {
             <p class="calendar-note" role="note">{match lang {
-                Lang::Zh => format!("{year}年的法定节假日和调休安排尚未收录：有节假日规则的开放时间按平日显示，节假日当天可能不同，请致电确认。"),
-                Lang::En => format!("The public holidays of {year} are not listed yet: hours that change on holidays are shown as on an ordinary day, and may differ on a holiday; please call to check."),
+                Lang::Zh => format!("{year}年的法定节假日和调休安排尚未收录：有节假日规则的开放时间按平日显示（元旦、劳动节和国庆节法定的假日已按节假日计），节假日当天可能不同，请致电确认。"),
+                Lang::En => format!("The public holidays of {year} are not listed yet: hours that change on holidays are shown as on an ordinary day (the fixed days off of New Year's Day, Labour Day and National Day are counted as holidays), and may differ on a holiday; please call to check."),
             }}</p>
         })}
         <Show when=move || { skipped.get() > 0 }>

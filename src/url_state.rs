@@ -501,22 +501,29 @@ thread_local! {
     static KEY_MS: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
 }
 
-/// Notes a key press that steps through a choice (the finder listens for
-/// them): changes made within [`STEP_WINDOW_MS`] after it are steps.
-pub fn stepping_key_pressed(key: &str) {
-    if matches!(
-        key,
-        "ArrowUp"
-            | "ArrowDown"
-            | "ArrowLeft"
-            | "ArrowRight"
-            | "Home"
-            | "End"
-            | "PageUp"
-            | "PageDown"
-    ) {
-        KEY_MS.set(now_ms());
-    }
+/// Notes a key press on a choice (a select or a radio button, whose arrow
+/// keys choose each option in turn; the finder listens for them): changes
+/// made within [`STEP_WINDOW_MS`] after it are steps. Any other key, or a
+/// tap or a click ([`pointer_pressed`]), ends that.
+pub fn key_pressed(key: &str, on_a_choice: bool) {
+    let stepping = on_a_choice
+        && matches!(
+            key,
+            "ArrowUp"
+                | "ArrowDown"
+                | "ArrowLeft"
+                | "ArrowRight"
+                | "Home"
+                | "End"
+                | "PageUp"
+                | "PageDown"
+        );
+    KEY_MS.set(if stepping { now_ms() } else { None });
+}
+
+/// A tap or a click: what follows is a choice of its own, not a step.
+pub fn pointer_pressed() {
+    KEY_MS.set(None);
 }
 
 /// Ends any run of steps: the resident went back or forward.
@@ -552,8 +559,10 @@ pub fn push_query(query: &str, first: bool) {
     let Ok(history) = window.history() else {
         return;
     };
+    // The entry's state object is kept: the survey's steps ride in it.
     let replace = || {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        let kept = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
+        let _ = history.replace_state_with_url(&kept, "", Some(&url));
     };
     // The same state written another way (a link from before the fragment,
     // an unknown key): rewritten in place. A new entry would be pushed

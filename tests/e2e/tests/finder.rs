@@ -334,6 +334,10 @@ async fn free_places_and_price_narrow_the_list() {
             u.contains(&format!("max={capped_at}"))
         })
         .await;
+        // Back to the search before the maximum: the message goes with it.
+        page.client.back().await.unwrap();
+        wait_for_count(&page, &format!("共 {} 处", with_places.len())).await;
+        page.wait_for_text(".field-problem", "").await;
         // A price no infant care is offered at leaves an empty list, with advice.
         type_price(&page, "1").await;
         wait_for_count(&page, "共 0 处").await;
@@ -355,6 +359,31 @@ async fn free_places_and_price_narrow_the_list() {
         page.choose_service("社区助餐").await;
         page.eventually_js(
             "no free-places filter for meals",
+            "return document.getElementById('free-places') ? null : true",
+        )
+        .await;
+        // Ticked for infant care, it stays for meals while it is on, and
+        // after it is unticked there (keeping the focus), until the service
+        // changes.
+        page.choose_service("婴幼儿托育").await;
+        page.click("#free-places").await;
+        page.url_when("free places in the URL", |u| u.contains("free=1"))
+            .await;
+        page.choose_service("社区助餐").await;
+        page.url_when("meals in the URL", |u| u.contains("svc=meals"))
+            .await;
+        page.click("#free-places").await;
+        page.url_when("free places off", |u| !u.contains("free=1"))
+            .await;
+        let focused = page
+            .client
+            .execute("return document.activeElement.id", vec![])
+            .await
+            .unwrap();
+        assert_eq!(focused, "free-places", "unticked, it stays with the focus");
+        page.choose_service("健康服务").await;
+        page.eventually_js(
+            "no free-places filter for health",
             "return document.getElementById('free-places') ? null : true",
         )
         .await;
@@ -1289,6 +1318,17 @@ async fn arrow_keys_through_the_services_make_one_history_entry() {
         page.client.back().await.unwrap();
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
         page.url_when("no service in the URL", |u| !u.contains("svc="))
+            .await;
+        // Clicks are choices of their own, however quick: Back from the
+        // second returns to the first.
+        page.choose_service("社区助餐").await;
+        page.url_when("meals in the URL", |u| u.contains("svc=meals"))
+            .await;
+        page.choose_service("健康服务").await;
+        page.url_when("health in the URL", |u| u.contains("svc=health"))
+            .await;
+        page.client.back().await.unwrap();
+        page.url_when("back to meals", |u| u.contains("svc=meals"))
             .await;
     })
     .await;
