@@ -314,18 +314,22 @@ pub fn result_rows(
                 OpenNow::Unknown
             };
             let matched = || hit.services.iter().map(|m| &f.services[m.service]);
-            // The lowest, and of equal ones the one for everyone; in the
-            // services' usual units where the row has any price in one (the
-            // unit the maximum price compares), so that a childcare row says
-            // its monthly fee, not an hourly one, an elder-care row its
-            // daily one rather than a bath's, and rows compare.
+            // The lowest, and of equal ones the one for everyone, in the
+            // usual unit (the one the maximum price compares) where there
+            // is a price in it, so that a childcare row says its monthly
+            // fee, not an hourly one: with a service searched, the row's
+            // (an elder-care row its daily price rather than a bath's);
+            // among every service, each service's (a free consultation
+            // stays the lowest price of the row).
             let usual = |s: &Service, p: &Price| p.unit == s.function.price_unit();
-            let any_usual = matched().any(|s| s.prices.iter().any(|p| usual(s, p)));
+            let has_usual = |s: &Service| s.prices.iter().any(|p| usual(s, p));
+            let row_usual = searched.is_some() && matched().any(has_usual);
             let lowest_price = matched()
                 .flat_map(|s| {
+                    let only_usual = row_usual || has_usual(s);
                     s.prices
                         .iter()
-                        .filter(move |p| !any_usual || usual(s, p))
+                        .filter(move |p| !only_usual || usual(s, p))
                         .map(move |p| (p, s.function))
                 })
                 .min_by(|(a, _), (b, _)| {
