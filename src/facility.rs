@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use leptos::prelude::*;
 use linli_facilities::calendar::{DayKind, HolidayCalendar};
-use linli_facilities::finder::{HoursBook, comparable_price_yuan};
+use linli_facilities::finder::{HoursBook, comparable_price};
 use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::{DaySchedule, Hours, State};
 use linli_facilities::model::{
@@ -227,13 +227,22 @@ pub fn baidu_url(f: &Facility) -> String {
     )
 }
 
+/// What a day in a year whose holidays are not listed is shown with:
+/// open hours hold unless it is a holiday ("如非节假日"); a day off holds
+/// unless it is worked in lieu ("如非调休上班日").
+fn unlisted_note(hours: &DayHours, lang: Lang) -> &'static str {
+    match hours {
+        DayHours::Closed => lang.pick("（如非调休上班日）", " (unless a working day in lieu)"),
+        _ => lang.pick("（如非节假日）", " (unless a holiday)"),
+    }
+}
+
 /// The walk from `origin` to `to` as the result list says it: "步行约 7 分钟 ·
 /// 直线 280 米" (minutes rounded up at `walking`'s speed and detour,
 /// metres to the nearest 10).
 pub fn walk_text(origin: LonLat, walking: WalkingModel, to: LonLat, lang: Lang) -> String {
     let straight_m = origin.distance_m(to);
-    let minutes = walking.minutes(straight_m).ceil() as u32;
-    let metres = ((straight_m / 10.0).round() * 10.0) as u32;
+    let (minutes, metres) = crate::rows::shown_walk(walking.minutes(straight_m), straight_m);
     format!(
         "{} {minutes} {} · {} {metres} {}",
         Msg::WalkAbout.text(lang),
@@ -285,14 +294,15 @@ pub fn key_facts(
             (Lang::En, _) => function.to_owned(),
         };
         // Today as the table shows it: past the calendar's years, an
-        // ordinary day's hours, said to hold unless it is a holiday.
+        // ordinary day's hours, said to hold unless the day turns out
+        // otherwise ([`unlisted_note`]).
         let (today_hours, note) =
             book.hours(calendar, service)
                 .map_or((DayHours::Unknown, DayNote::Ordinary), |h| {
                     let row = day_row(h, calendar, today, today);
                     (row.hours, row.note)
                 });
-        let mut said = match (lang, today_hours) {
+        let mut said = match (lang, &today_hours) {
             (Lang::Zh, DayHours::Open(spans)) => format!("{label}今天 {}", spans.join("，")),
             (Lang::Zh, DayHours::Closed) => format!("{label}今天不开放"),
             (Lang::Zh, DayHours::Unknown) => format!("{label}开放时间未知"),
@@ -301,13 +311,13 @@ pub fn key_facts(
             (Lang::En, DayHours::Unknown) => format!("{label}: hours unknown"),
         };
         if note == DayNote::HolidaysUnlisted {
-            said += lang.pick("（如非节假日）", " (unless a holiday)");
+            said += unlisted_note(&today_hours, lang);
         }
         // What decides whether to go: the price anyone pays, and free
         // places or beds (said as words, not "3/20").
         let sep = lang.pick("，", ", ");
-        if let Some(yuan) = comparable_price_yuan(service) {
-            let unit = service.function.price_unit();
+        if let Some(price) = comparable_price(service) {
+            let (yuan, unit) = (price.amount_yuan, price.unit);
             said += sep;
             said += &match (lang, yuan == 0.0) {
                 (Lang::Zh, true) => "免费".to_owned(),
@@ -317,12 +327,7 @@ pub fn key_facts(
             };
             // Its note ("签约居民", "一荤两素"), in Chinese, so only in a
             // Chinese voice.
-            let note = service
-                .prices
-                .iter()
-                .find(|p| p.eligible.is_empty() && p.unit == unit && p.amount_yuan == yuan)
-                .and_then(|p| p.note.as_deref())
-                .filter(|n| !n.trim().is_empty());
+            let note = price.note.as_deref().filter(|n| !n.trim().is_empty());
             if let (Lang::Zh, Some(note)) = (lang, note) {
                 said += &format!("（{note}）");
             }
@@ -715,12 +720,7 @@ fn service_card(
                                                 (DayNote::Holiday(_, en), Lang::En) => format!(" ({en} holiday)"),
                                                 (DayNote::Workday(zh, _), Lang::Zh) => format!("（{zh}调休上班）"),
                                                 (DayNote::Workday(_, en), Lang::En) => format!(" (working day for {en})"),
-                                                // Open hours may fall to a holiday; a day off
-                                                // may turn out to be worked in lieu (调休).
-                                                (DayNote::HolidaysUnlisted, Lang::Zh) if hours == DayHours::Closed => "（如非调休上班日）".to_owned(),
-                                                (DayNote::HolidaysUnlisted, Lang::En) if hours == DayHours::Closed => " (unless a working day in lieu)".to_owned(),
-                                                (DayNote::HolidaysUnlisted, Lang::Zh) => "（如非节假日）".to_owned(),
-                                                (DayNote::HolidaysUnlisted, Lang::En) => " (unless a holiday)".to_owned(),
+                                                (DayNote::HolidaysUnlisted, _) => unlisted_note(&hours, lang).to_owned(),
                                             }
                                         }
                                     </td>

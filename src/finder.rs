@@ -22,8 +22,8 @@ use crate::num::{fixed, hm, parse_hm, parse_ymd, ymd};
 use crate::picker::CommunityPicker;
 use crate::prefs;
 use crate::rows::{
-    OpenNow, PricePieces, ResultRow, STALE_AFTER_DAYS, ServiceLine, ServiceState, hours_text,
-    places_text, price_pieces, result_rows,
+    OpenNow, ResultRow, STALE_AFTER_DAYS, ServiceLine, ServiceState, hours_text, places_text,
+    price_pieces, result_rows,
 };
 use crate::survey::SurveyPage;
 use crate::url_state::{
@@ -1284,17 +1284,11 @@ fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView +
         // The note is Chinese in either language, and marked so.
         {row.lowest_price.as_ref().map(|price| {
             let p = price_pieces(price, searched.is_none(), lang);
-            let (open, close, between) = PricePieces::marks(lang);
-            let inside = p.function.is_some() || p.note.is_some();
-            let function = p.function.map(|f| format!("{f}{}", if p.note.is_some() { between } else { "" }));
             view! {
                 <p class="price">
-                    {p.head}
-                    {inside.then_some(open)}
-                    {function}
+                    {p.before}
                     {p.note.map(|n| view! { <span lang="zh-CN">{n}</span> })}
-                    {inside.then_some(close)}
-                    {p.tail}
+                    {p.after}
                 </p>
             }
         })}

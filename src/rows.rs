@@ -109,27 +109,14 @@ pub struct LowestPrice {
     pub note: Option<String>,
 }
 
-/// [`price_text`] in pieces, so that a page can mark the note's language:
-/// `head` ("免费", "最低 15 元/餐"), then in brackets the function and the
-/// note when there are any ("（健康服务：签约居民）"), then `tail` (whom a
-/// reduced price is for).
+/// [`price_text`] around its note, so that a page can mark the note's
+/// language: the text `before` it ("免费（健康服务：", "最低 15 元/餐"), the
+/// `note` ("签约居民"), and the text `after` it ("）", "，适用：…").
 #[derive(Debug)]
 pub struct PricePieces {
-    pub head: String,
-    pub function: Option<&'static str>,
+    pub before: String,
     pub note: Option<String>,
-    pub tail: String,
-}
-
-impl PricePieces {
-    /// The opening and closing brackets and the separator between the
-    /// function and the note, in `lang`.
-    pub fn marks(lang: Lang) -> (&'static str, &'static str, &'static str) {
-        match lang {
-            Lang::Zh => ("（", "）", "："),
-            Lang::En => (" (", ")", ": "),
-        }
-    }
+    pub after: String,
 }
 
 impl ResultRow {
@@ -348,6 +335,7 @@ pub fn result_rows(
                 .filter_map(|s| s.capacity.as_ref().map(|c| (c, s.function)))
                 .max_by_key(|(c, _)| c.available)
                 .map(|(c, f)| (c.kind, c.available, c.total, c.updated, f));
+            let (walk_minutes, distance_m) = shown_walk(hit.walk_minutes, hit.distance_m);
             ResultRow {
                 id: f.id.clone(),
                 name: f.name.clone(),
@@ -357,8 +345,8 @@ pub fn result_rows(
                     (f.position.lon * 1e6).round() as i32,
                     (f.position.lat * 1e6).round() as i32,
                 ),
-                distance_m: ((hit.distance_m / 10.0).round() * 10.0) as u32,
-                walk_minutes: hit.walk_minutes.ceil() as u32,
+                distance_m,
+                walk_minutes,
                 functions,
                 searched,
                 open,
@@ -394,6 +382,15 @@ pub fn hours_text(
     }
 }
 
+/// A walk as the rows and the facility page show it: minutes rounded up,
+/// straight-line metres to the nearest 10.
+pub fn shown_walk(minutes: f64, straight_m: f64) -> (u32, u32) {
+    (
+        minutes.ceil() as u32,
+        ((straight_m / 10.0).round() * 10.0) as u32,
+    )
+}
+
 /// `HH:MM` for minutes after midnight (1440 is `24:00`).
 pub fn hhmm(minutes: u16) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
@@ -409,18 +406,7 @@ pub const STALE_AFTER_DAYS: i64 = 30;
 /// whom it is for when it is a reduced price ([`eligible_text`]).
 pub fn price_text(price: &LowestPrice, name_function: bool, lang: Lang) -> String {
     let p = price_pieces(price, name_function, lang);
-    let (open, close, between) = PricePieces::marks(lang);
-    let inside: Vec<&str> = p
-        .function
-        .iter()
-        .copied()
-        .chain(p.note.as_deref())
-        .collect();
-    let mut text = p.head;
-    if !inside.is_empty() {
-        text = format!("{text}{open}{}{close}", inside.join(between));
-    }
-    text + &p.tail
+    p.before + p.note.as_deref().unwrap_or_default() + &p.after
 }
 
 /// The pieces of [`price_text`].
@@ -446,11 +432,30 @@ pub fn price_pieces(price: &LowestPrice, name_function: bool, lang: Lang) -> Pri
             eligible_text(&price.eligible, lang)
         )
     };
+    // In brackets, the function (among every service) and the note.
+    let (open, close, between) = match lang {
+        Lang::Zh => ("（", "）", "："),
+        Lang::En => (" (", ")", ": "),
+    };
+    let function = name_function.then(|| function_label(price.function, lang));
+    let note = price.note.clone().filter(|n| !n.trim().is_empty());
+    let mut before = head;
+    let mut after = String::new();
+    if function.is_some() || note.is_some() {
+        before.push_str(open);
+        if let Some(f) = function {
+            before.push_str(f);
+            if note.is_some() {
+                before.push_str(between);
+            }
+        }
+        after.push_str(close);
+    }
+    after.push_str(&tail);
     PricePieces {
-        head,
-        function: name_function.then(|| function_label(price.function, lang)),
-        note: price.note.clone().filter(|n| !n.trim().is_empty()),
-        tail,
+        before,
+        note,
+        after,
     }
 }
 

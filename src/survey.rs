@@ -481,16 +481,11 @@ mod history {
     }
 
     fn history() -> Option<web_sys::History> {
-        let window = web_sys::window()?;
+        use crate::url_state::{FinderState, Page, current_query};
         // Only on the survey's own URL: a write on the finder's entry (its
         // URL not yet written) would tie a step to the finder.
-        let search = window.location().search().ok()?;
-        search
-            .trim_start_matches('?')
-            .split('&')
-            .any(|kv| kv == "p=survey")
-            .then_some(())?;
-        window.history().ok()
+        (FinderState::from_query(&current_query()).page == Page::Survey).then_some(())?;
+        web_sys::window()?.history().ok()
     }
 
     fn read(state: &JsValue, key: &str) -> Option<usize> {
@@ -550,10 +545,11 @@ mod history {
     /// is the step before (its popstate then shows it). False when there
     /// is no such entry, and the caller moves the step itself.
     pub fn back_to_step_before(from: usize) -> bool {
-        match (history(), entry()) {
-            (Some(h), Some(e)) if e.step == from && e.depth > 0 => h.back().is_ok(),
-            _ => false,
+        let before = entry().is_some_and(|e| e.step == from && e.depth > 0);
+        if before {
+            back();
         }
+        before
     }
 
     /// After the answers are sent: back to the survey's first entry, so

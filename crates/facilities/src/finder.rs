@@ -15,7 +15,7 @@ use crate::calendar::HolidayCalendar;
 use crate::geometry::{LonLat, WalkingModel, chord2, chord2_to_m, reach_chord2};
 use crate::hours::{Hours, State, Status};
 use crate::index::SpatialIndex;
-use crate::model::{AgeRange, Category, Eligibility, Facility, Service, ServiceFunction};
+use crate::model::{AgeRange, Category, Eligibility, Facility, Price, Service, ServiceFunction};
 
 /// Walking times the finder offers, in minutes.
 pub const WALK_MINUTES: [u32; 5] = [5, 10, 15, 20, 30];
@@ -349,13 +349,17 @@ pub fn searched_ages(service: &Service) -> Option<AgeRange> {
 /// over) is not one every resident pays, and yuan per hour are not yuan
 /// per month.
 pub fn comparable_price_yuan(service: &Service) -> Option<f64> {
+    comparable_price(service).map(|p| p.amount_yuan)
+}
+
+/// The price [`comparable_price_yuan`] reads, with its note.
+pub fn comparable_price(service: &Service) -> Option<&Price> {
     let unit = service.function.price_unit();
     service
         .prices
         .iter()
         .filter(|p| p.eligible.is_empty() && p.unit == unit)
-        .map(|p| p.amount_yuan)
-        .min_by(f64::total_cmp)
+        .min_by(|a, b| a.amount_yuan.total_cmp(&b.amount_yuan))
 }
 
 /// What the finder filters by for one service, copied out of the records
