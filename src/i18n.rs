@@ -162,8 +162,8 @@ impl Msg {
                 "Maximum price (yuan, in each service's usual unit; empty for any)",
             ),
             MaxPriceHint => lang.pick(
-                "按人人适用的价格比较；针对特定人群的优惠价见各设施。",
-                "Compared with the price everyone pays; prices for particular groups are on each facility's page.",
+                "按所有服务对象都适用的价格比较；针对部分人群的优惠价见各设施。",
+                "Compared with the price all of a service's users pay; reduced prices for some groups are on each facility's page.",
             ),
             OpenNowFilter => lang.pick("只看现在营业的", "Open now only"),
             FreePlacesFilter => lang.pick("只看有空余托位或床位的", "With free places only"),

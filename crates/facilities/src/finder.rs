@@ -343,11 +343,13 @@ pub fn searched_ages(service: &Service) -> Option<AgeRange> {
 }
 
 /// The price a maximum price is compared with, in yuan: the lowest that
-/// anyone pays (no eligibility group), in the unit the function's prices
+/// everyone the service takes pays, in the unit the function's prices
 /// are usually quoted in ([`ServiceFunction::price_unit`]); `None` when the
 /// service has no such price. A reduced price for a group (低保, 80 and
 /// over) is not one every resident pays, and yuan per hour are not yuan
-/// per month.
+/// per month. A price for an age group is one everyone pays when the
+/// service takes no one younger ([`for_everyone_it_takes`]): a free
+/// elder-care service for 60 and over is free for all its users.
 pub fn comparable_price_yuan(service: &Service) -> Option<f64> {
     comparable_price(service).map(|p| p.amount_yuan)
 }
@@ -358,8 +360,28 @@ pub fn comparable_price(service: &Service) -> Option<&Price> {
     service
         .prices
         .iter()
-        .filter(|p| p.eligible.is_empty() && p.unit == unit)
+        .filter(|p| p.unit == unit && for_everyone_it_takes(service, p))
         .min_by(|a, b| a.amount_yuan.total_cmp(&b.amount_yuan))
+}
+
+/// Whether everyone `service` takes may pay `price`: the price names no
+/// group, or every group it names is an age the service's youngest users
+/// have reached. The youngest are those of the service's own `ages`, or 60
+/// for elder care without them; ages inferred from a price
+/// ([`searched_ages`]) do not count, since a canteen open to all with a
+/// price for 60 and over does not take only them.
+pub fn for_everyone_it_takes(service: &Service, price: &Price) -> bool {
+    let youngest_months = service.ages.map(|a| a.min_months).or_else(|| {
+        (service.function == ServiceFunction::ElderCare).then_some(AgeBand::Senior.months().0)
+    });
+    price.eligible.iter().all(|group| {
+        let from_months = match group {
+            Eligibility::Age60Plus => 60 * 12,
+            Eligibility::Age80Plus => 80 * 12,
+            _ => return false,
+        };
+        youngest_months.is_some_and(|youngest| youngest >= from_months)
+    })
 }
 
 /// What the finder filters by for one service, copied out of the records

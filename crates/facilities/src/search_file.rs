@@ -46,7 +46,7 @@ use crate::index::{self, SpatialIndex};
 use crate::model::{AgeRange, Facility, ServiceFunction};
 
 /// The first bytes of every search file, with the format's version.
-pub const MAGIC: &[u8; 8] = b"LNLSRCH2";
+pub const MAGIC: &[u8; 8] = b"LNLSRCH3";
 
 /// The categories a service can have (第八条).
 const CATEGORIES: u8 = 3;
@@ -211,7 +211,7 @@ pub fn decode(bytes: &[u8]) -> Result<ShardKeys, SearchFileError> {
     if r.take(MAGIC.len(), "the format tag")? != MAGIC {
         return Err(r.error_at(
             0,
-            "not a Linli search file of this version (format tag LNLSRCH2 expected)",
+            "not a Linli search file of this version (format tag LNLSRCH3 expected)",
         ));
     }
     let hash_at = r.at;

@@ -482,3 +482,58 @@ fn a_book_shared_by_two_indexes_keeps_them_apart() {
     }
     assert_ne!(answers[0], answers[1], "the two datasets must differ");
 }
+
+/// A price for an age group is one every user pays when the service takes
+/// no one younger: an elder-care service free for 60 and over passes any
+/// maximum, while a canteen open to all keeps its 60-and-over price out of
+/// the comparison, and a price for 80 and over stays a reduced one at a
+/// service that takes 60 and over.
+#[test]
+fn an_age_groups_price_counts_where_the_service_takes_only_that_age() {
+    let service = |json: &str| -> linli_facilities::model::Service {
+        serde_json::from_str(json).expect("a service")
+    };
+    let elder_free = service(
+        r#"{"function": "elder_care", "category": "basic_public",
+            "prices": [{"amount_yuan": 0, "unit": "per_day", "eligible": ["age_60_plus"]}]}"#,
+    );
+    assert_eq!(comparable_price_yuan(&elder_free), Some(0.0));
+    let elder_80 = service(
+        r#"{"function": "elder_care", "category": "affordable",
+            "prices": [{"amount_yuan": 30, "unit": "per_day", "eligible": ["age_80_plus"]},
+                       {"amount_yuan": 50, "unit": "per_day"}]}"#,
+    );
+    assert_eq!(
+        comparable_price_yuan(&elder_80),
+        Some(50.0),
+        "not 30, for 80 and over only"
+    );
+    let only_80 = service(
+        r#"{"function": "elder_care", "category": "affordable", "ages": {"min_months": 960},
+            "prices": [{"amount_yuan": 30, "unit": "per_day", "eligible": ["age_80_plus"]}]}"#,
+    );
+    assert_eq!(
+        comparable_price_yuan(&only_80),
+        Some(30.0),
+        "it takes 80 and over only"
+    );
+    let mixed = service(
+        r#"{"function": "elder_care", "category": "affordable",
+            "prices": [{"amount_yuan": 10, "unit": "per_day", "eligible": ["age_60_plus", "low_income"]}]}"#,
+    );
+    assert_eq!(
+        comparable_price_yuan(&mixed),
+        None,
+        "low income is not an age"
+    );
+    let canteen = service(
+        r#"{"function": "meals", "category": "affordable",
+            "prices": [{"amount_yuan": 8, "unit": "per_meal", "eligible": ["age_60_plus"]},
+                       {"amount_yuan": 15, "unit": "per_meal"}]}"#,
+    );
+    assert_eq!(
+        comparable_price_yuan(&canteen),
+        Some(15.0),
+        "a canteen serves everyone"
+    );
+}

@@ -280,7 +280,7 @@ fn damaged_files_are_refused_with_the_byte_at_fault() {
     other[0] = b'X';
     let error = decode(&other).unwrap_err();
     assert_eq!(
-        (error.byte, error.to_string().contains("LNLSRCH2")),
+        (error.byte, error.to_string().contains("LNLSRCH3")),
         (0, true)
     );
 
