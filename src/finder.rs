@@ -811,6 +811,8 @@ fn ServiceItem(
         Lang::En => category.label_en(),
     };
     let meta = match ages.and_then(|a| crate::facility::ages_text(a, lang)) {
+        // "60 岁及以上" stays on one line (with `word-break: keep-all`).
+        Some(ages) if lang == Lang::Zh => format!("{meta} · {}", ages.replace(' ', "\u{a0}")),
         Some(ages) => format!("{meta} · {ages}"),
         None => meta.to_owned(),
     };

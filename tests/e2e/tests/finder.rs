@@ -285,6 +285,8 @@ async fn free_places_and_price_narrow_the_list() {
                     .any(|m| meta.starts_with(m)),
                 "{meta}"
             );
+            // "3–6 岁" is not broken between the number and its unit.
+            assert!(!meta.contains(" 岁") && !meta.contains(" 个月"), "{meta:?}");
         }
         page.open_more_filters().await;
         let label = page
@@ -830,14 +832,17 @@ async fn the_map_stays_beside_a_long_list() {
             .execute(
                 "const r = (s) => document.querySelector(s).getBoundingClientRect();
                  const [map, list] = [r('.results-body .map'), r('.result-list')];
-                 return [map.left - list.right, Math.abs(map.top - list.top), innerWidth];",
+                 return [list.left - map.right, Math.abs(map.top - list.top), innerWidth];",
                 vec![],
             )
             .await
             .unwrap();
         let [gap, rise, width] = [0, 1, 2].map(|i| place[i].as_f64().unwrap());
         assert!(width >= 1024.0, "a wide window: {width} px");
-        assert!(gap > 0.0, "the map is right of the list: {place}");
+        assert!(
+            gap > 0.0,
+            "the map is left of the list, as it is first in the tab order: {place}"
+        );
         assert!(
             rise < 2.0,
             "the map's top is level with the list's: {place}"
