@@ -318,6 +318,8 @@ thread_local! {
     static KICK: RefCell<Option<mpsc::UnboundedSender<()>>> = const { RefCell::new(None) };
     /// The ids of the records this page's sender saw the collector confirm.
     static DELIVERED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// The ids of the records the collector refused, as of the last pass.
+    static REFUSED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Whether this page's sender has seen the collector confirm the record
@@ -330,6 +332,27 @@ pub fn is_delivered(id: &str) -> bool {
     }
     DELIVERED.with_borrow(|d| d.iter().any(|x| x == id))
 }
+
+/// Whether the collector refused the record `id` for good, as of the
+/// sender's last pass; reactive, as [`is_delivered`].
+pub fn is_refused(id: &str) -> bool {
+    if let Some(waiting) = use_context::<RwSignal<Waiting>>() {
+        waiting.track();
+    }
+    REFUSED.with_borrow(|r| r.iter().any(|x| x == id))
+}
+
+/// The survey answers the collector refused, still in the outbox.
+pub async fn refused_surveys() -> Result<Vec<Record>, String> {
+    Ok(all()
+        .await?
+        .into_iter()
+        .filter(|r| r.refused.is_some() && r.path == SURVEYS_PATH)
+        .collect())
+}
+
+/// Where the needs survey's answers are sent.
+pub const SURVEYS_PATH: &str = "api/v1/surveys";
 
 /// Asks the sender to try now (after adding a record, or when online).
 pub fn kick() {
@@ -383,6 +406,13 @@ async fn adopt_old_reports() {
 /// (what it holds is unknown, so the page keeps saying what it said).
 async fn flush() -> Option<(Waiting, Option<u64>)> {
     let records = all().await.ok()?;
+    REFUSED.with_borrow_mut(|r| {
+        *r = records
+            .iter()
+            .filter(|x| x.refused.is_some())
+            .map(|x| x.id.clone())
+            .collect();
+    });
     let mut waiting = Waiting {
         pending: 0,
         refused: records.iter().filter(|r| r.refused.is_some()).count(),
@@ -406,6 +436,7 @@ async fn flush() -> Option<(Waiting, Option<u64>)> {
             Outcome::Refused(reason) => {
                 record.refused = Some(reason);
                 if update(&record).await.is_ok() {
+                    REFUSED.with_borrow_mut(|r| r.push(record.id.clone()));
                     waiting.refused += 1;
                 } else {
                     waiting.pending += 1;

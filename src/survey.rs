@@ -253,11 +253,49 @@ pub fn SurveyPage(
     // community picker and lose the focus).
     let step_index = Memo::new(move |_| draft.with(|d| d.step).min(steps.len() - 1));
     let step = move || steps[step_index.get()];
+    // Answers the collector refused, taken back into the draft: the step
+    // its reasons point to, and the reasons, said on that step until the
+    // answers are submitted again.
+    let (returned_reason, set_returned_reason) = signal(None::<(usize, String)>);
     let shown_problem = move || {
         checked
             .get()
             .then(|| draft.with(|d| step_problem(&d.response, step(), lang)))
             .flatten()
+            .map(str::to_owned)
+            .or_else(|| {
+                returned_reason.with(|r| {
+                    let (_, reason) = r.as_ref().filter(|(at, _)| *at == step_index.get())?;
+                    Some(match lang {
+                        Lang::Zh => format!("区里的服务器没有接收这份答卷，请修改这一步后重新提交。服务器的说明（英文）：{reason}"),
+                        Lang::En => format!("The district's server did not accept these answers: please change this step and submit again. The server said: {reason}"),
+                    })
+                })
+            })
+    };
+    // The first of this device's survey answers that the collector
+    // refused for good, looked for again after each pass of the sender.
+    let returned = RwSignal::new(None::<(String, String, Response)>);
+    let waiting = use_context::<RwSignal<crate::outbox::Waiting>>();
+    Effect::new(move |_| {
+        if let Some(w) = waiting {
+            w.track();
+        }
+        leptos::task::spawn_local(async move {
+            let first = crate::outbox::refused_surveys()
+                .await
+                .ok()
+                .and_then(|list| {
+                    list.into_iter().find_map(|r| {
+                        let response = serde_json::from_str::<Response>(&r.body).ok()?;
+                        Some((r.id, r.refused?, response))
+                    })
+                });
+            let _ = returned.try_set(first);
+        });
+    });
+    let blank = move || {
+        draft.with(|d| d.step == 0 && d.response == Draft::new(d.response.id.clone()).response)
     };
     // How many of the survey's history entries come before the one on
     // show, to tell Back from Forward.
@@ -330,7 +368,61 @@ pub fn SurveyPage(
         }
     });
     on_cleanup(move || popstate.remove());
+    // Takes refused answers back into the draft (only a blank one, so
+    // that nothing being filled in is lost) at the step the collector's
+    // reasons point to; they leave the outbox once the draft holds them.
+    // They get a new id: the collector stored nothing under the old one,
+    // or something else (its 409).
+    let take_back = move || {
+        let Some((id, reason, mut response)) = returned.get_untracked() else {
+            return;
+        };
+        if !blank() {
+            return;
+        }
+        response.id = new_id();
+        let at = refused_step(&reason, &steps);
+        draft.set(Draft { step: at, response });
+        draft.with_untracked(|d| save_draft(Some(d)));
+        set_returned_reason.set(Some((at, reason)));
+        set_outcome.set(None);
+        returned.set(None);
+        history::replace_step(at, shown_depth.get_value());
+        leptos::task::spawn_local(async move {
+            if crate::outbox::remove(&id).await.is_ok() {
+                // The header's count follows.
+                crate::outbox::kick();
+            }
+        });
+        crate::focus_when_drawn("#survey-step-heading");
+    };
+    let returned_notice = move || {
+        returned.with(|r| r.as_ref().map(|(_, reason, _)| reason.clone())).map(|reason| {
+            view! {
+                <div class="returned" role="status">
+                    <p>{lang.pick(
+                        "这台设备上有一份已提交的答卷没有被区里的服务器接收，答卷仍保存在本机。",
+                        "Answers sent from this device were not accepted by the district's server; they are still kept on this device.")}</p>
+                    <p>{lang.pick("服务器的说明（英文）：", "The server said: ")}<span lang="en">{reason}</span></p>
+                    {move || if blank() {
+                        view! {
+                            <button type="button" class="take-back" on:click=move |_| take_back()>
+                                {lang.pick("取回答卷，修改后重新提交", "Take the answers back to change and send again")}
+                            </button>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <p>{lang.pick(
+                                "请先提交正在填写的这份问卷（或把它填完），之后就可以取回那份答卷修改。",
+                                "Submit the survey you are filling in first; then you can take those answers back to change them.")}</p>
+                        }.into_any()
+                    }}
+                </div>
+            }
+        })
+    };
     let submit = move || {
+        set_returned_reason.set(None);
         let response = draft.with(|d| d.response.clone());
         if let Err(errors) = validate(&response) {
             let first = steps
@@ -349,7 +441,7 @@ pub fn SurveyPage(
         };
         let record = crate::outbox::Record {
             id: response.id.clone(),
-            path: "api/v1/surveys".to_owned(),
+            path: crate::outbox::SURVEYS_PATH.to_owned(),
             body,
             attempts: 0,
             refused: None,
@@ -386,6 +478,8 @@ pub fn SurveyPage(
                 {lang.pick("← 返回查找", "← Back to the finder")}
             </button>
             <h2 id="survey-heading" tabindex="-1">{lang.pick("社区服务需求调查", "Community service needs survey")}</h2>
+            // Only the tab that holds the draft can take answers back.
+            {move || (lock.get() == Some(true)).then(returned_notice).flatten()}
             {move || match lock.get() {
                 Some(false) => view! {
                     <p class="error" role="alert">
@@ -399,9 +493,12 @@ pub fn SurveyPage(
                         <div class="thanks" role="status">
                             <p id="survey-thanks" tabindex="-1">{move || if crate::outbox::is_delivered(&id) {
                                 lang.pick("谢谢！您的答卷已送达区里。", "Thank you! Your answers have reached the district.")
+                            } else if crate::outbox::is_refused(&id) {
+                                lang.pick("区里的服务器没有接收这份答卷，答卷仍保存在本机，见下方说明。",
+                                    "The district's server did not accept these answers; they are still kept on this device (see below).")
                             } else {
-                                lang.pick("谢谢！您的答卷已保存在本机，正在发送给区里；没有网络时会在联网后自动发送。",
-                                    "Thank you! Your answers are saved on this device and being sent to the district; with no connection, they go once you are back online.")
+                                lang.pick("谢谢！您的答卷已保存在本机，正在发送给区里；没有网络时，会在您下次打开邻里并联网时自动发送。",
+                                    "Thank you! Your answers are saved on this device and being sent to the district; with no connection, they are sent the next time you open Linli online.")
                             }}</p>
                             <button type="button" on:click=move |_| {
                                 set_outcome.set(None);
@@ -450,6 +547,22 @@ pub fn SurveyPage(
             }}
         </section>
     }
+}
+
+/// The step that refused answers open at: the first of `steps` that a
+/// field in the collector's `reason` belongs to (`HTTP 422: field: why;
+/// field: why`), or the last step when none does (the answers' id or
+/// questionnaire version), where they are submitted again.
+fn refused_step(reason: &str, steps: &[Step]) -> usize {
+    let reasons = reason.split_once(": ").map_or(reason, |(_, rest)| rest);
+    let fields: Vec<&str> = reasons
+        .split("; ")
+        .filter_map(|r| r.split_once(": ").map(|(field, _)| field))
+        .collect();
+    steps
+        .iter()
+        .position(|&s| fields.iter().any(|f| f.starts_with(step_fields(s))))
+        .unwrap_or(steps.len() - 1)
 }
 
 /// The step a move through the browser's history to `target` shows, from
@@ -649,6 +762,16 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                                 min="0"
                                 max=MAX_PER_BAND
                                 prop:value=move || draft.with(|d| d.response.household.counts()[i].to_string())
+                                // Saved as typed, so that a reload, or a
+                                // phone closing the tab, before the field
+                                // is left keeps the number; a field
+                                // emptied to type another counts as 0
+                                // only when it is left empty.
+                                on:input=move |ev| {
+                                    if let Ok(n) = event_target_value(&ev).trim().parse::<u8>() {
+                                        draft.update(|d| set_band(&mut d.response.household, i, n));
+                                    }
+                                }
                                 on:change=move |ev| {
                                     let n = event_target_value(&ev).trim().parse::<u8>().unwrap_or(0);
                                     draft.update(|d| set_band(&mut d.response.household, i, n));
@@ -888,6 +1011,27 @@ mod tests {
         assert_eq!(step_after_history(5, 2, complete_until(5)), 5);
         // The step shown is incomplete: forward goes nowhere.
         assert_eq!(step_after_history(3, 1, complete_until(1)), 1);
+    }
+
+    #[test]
+    fn refused_answers_open_at_the_first_step_a_reason_names() {
+        let steps = questionnaire();
+        let at = |reason: &str| steps[refused_step(reason, &steps)];
+        assert_eq!(
+            at("HTTP 422: comment: looks like it holds a phone or ID number"),
+            Step::Comment
+        );
+        assert_eq!(
+            at("HTTP 422: walk_minutes: 7 is not offered; household.age_0_3: too many"),
+            Step::Household
+        );
+        assert_eq!(
+            at("HTTP 422: community.district_code: \"x\" is not a Beijing district code"),
+            Step::Community
+        );
+        // Nothing a step asks for: the last step, to submit again.
+        assert_eq!(at("HTTP 409: id: already used"), *steps.last().unwrap());
+        assert_eq!(at("HTTP 415: unsupported"), *steps.last().unwrap());
     }
 
     #[test]

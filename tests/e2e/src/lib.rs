@@ -641,7 +641,7 @@ impl FinderPage {
     /// step.
     pub async fn set_household(&self, band: usize, n: u8) {
         let script = format!(
-            "const e = document.getElementById('hh-{band}'); e.value = '{n}'; e.dispatchEvent(new Event('change'));"
+            "const e = document.getElementById('hh-{band}'); e.value = '{n}'; e.dispatchEvent(new Event('input'));"
         );
         self.client.execute(&script, vec![]).await.unwrap();
     }
@@ -658,6 +658,13 @@ impl FinderPage {
     /// Fills in the whole survey (the survey page open at its first step)
     /// with an acceptable walk of `walk` minutes, and submits it.
     pub async fn fill_and_submit_survey(&self, walk: u8) {
+        self.fill_survey(walk).await;
+        self.submit_survey().await;
+    }
+
+    /// Fills in the whole survey (the survey page open at its first step)
+    /// with an acceptable walk of `walk` minutes, up to its last step.
+    pub async fn fill_survey(&self, walk: u8) {
         self.survey_consent().await;
         self.choose_survey_community("交道口").await;
         self.survey_next().await;
@@ -666,13 +673,20 @@ impl FinderPage {
         self.survey_next().await;
         self.click("#need-infant_care").await;
         self.select("prio-infant_care", "1 最迫切").await;
-        self.finish_survey(walk).await;
+        self.survey_to_the_end(walk).await;
     }
 
     /// From the needs step (its answer given) to the thanks: a time, no
     /// price, a walk of `walk` minutes, no comment; then submits it and
     /// waits for the thanks, which takes the focus.
     pub async fn finish_survey(&self, walk: u8) {
+        self.survey_to_the_end(walk).await;
+        self.submit_survey().await;
+    }
+
+    /// From the needs step (its answer given) to the last step: a time,
+    /// no price, a walk of `walk` minutes.
+    async fn survey_to_the_end(&self, walk: u8) {
         self.survey_next().await;
         self.survey_heading("什么时候需要？").await;
         self.click("#time-weekday_daytime").await;
@@ -682,6 +696,11 @@ impl FinderPage {
         self.click(&format!("#walk-{walk}")).await;
         self.survey_next().await;
         self.survey_heading("还有什么想说的？").await;
+    }
+
+    /// Submits the survey at its last step and waits for the thanks,
+    /// which takes the focus.
+    async fn submit_survey(&self) {
         self.click(".survey-nav .submit").await;
         self.eventually("the thanks", || async {
             self.text_of(".thanks p")

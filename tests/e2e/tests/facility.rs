@@ -266,7 +266,7 @@ async fn a_problem_report_made_offline_reaches_the_collector_once() {
         page.click(".report button[type=submit]").await;
         page.wait_for_text(
             ".report-status",
-            "已保存在本机，正在发送给区里；没有网络时会在联网后自动发送。",
+            "已保存在本机，正在发送给区里；没有网络时，会在您下次打开邻里并联网时自动发送。",
         )
         .await;
         page.wait_for_text(".outbox-status", "1 条信息等待发送")

@@ -30,7 +30,16 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         page.choose_survey_community("东四").await;
         page.survey_next().await;
         page.survey_heading("家里各年龄段各有几人？").await;
+        // Typed (an input event, the field not left): a reload keeps it.
         page.set_household(5, 2).await;
+        page.client.refresh().await.unwrap();
+        page.survey_heading("家里各年龄段各有几人？").await;
+        let kept = page
+            .client
+            .execute("return document.getElementById('hh-5').value", vec![])
+            .await
+            .unwrap();
+        assert_eq!(kept, "2", "the number typed");
         page.survey_next().await;
         page.survey_heading("需要哪些服务？").await;
     })
@@ -357,4 +366,78 @@ async fn surveys_made_while_the_collector_is_down_arrive_once_it_is_up() {
     })
     .await;
     let _ = std::fs::remove_dir_all(&profile);
+}
+
+/// Answers the collector refuses for good are not lost: the thanks say so,
+/// the survey offers them back, and taken back they open at a step to
+/// submit again, under a new id, and arrive.
+#[tokio::test]
+async fn refused_answers_are_offered_back_and_sent_again() {
+    with_setup(Setup::default(), |page| async move {
+        page.click(".survey-link").await;
+        page.fill_survey(15).await;
+        // Other answers are stored under this survey's id first, so the
+        // collector refuses these (409).
+        let draft = page
+            .client
+            .execute(
+                "return JSON.parse(localStorage.getItem('linli.survey.draft')).response;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let first_id = draft["id"].as_str().unwrap().to_owned();
+        let mut other = draft.clone();
+        other["walk_minutes"] = json!(30);
+        let status = page
+            .post_from_page("api/v1/surveys", &other.to_string())
+            .await;
+        assert_eq!(status, 201);
+        page.click(".survey-nav .submit").await;
+        page.wait_for_text(
+            ".thanks p",
+            "区里的服务器没有接收这份答卷，答卷仍保存在本机，见下方说明。",
+        )
+        .await;
+        page.eventually("the header's count", || async {
+            page.text_of(".outbox-status")
+                .await
+                .filter(|t| t.contains("1 条未被接收"))
+        })
+        .await;
+        let said = page.text_of(".returned").await.unwrap();
+        assert!(
+            said.contains("a different record is already stored"),
+            "{said}"
+        );
+        page.click_button("取回答卷，修改后重新提交").await;
+        page.survey_heading("还有什么想说的？").await;
+        let problem = page.text_of(".step-problem").await.unwrap();
+        assert!(
+            problem.starts_with("区里的服务器没有接收这份答卷"),
+            "{problem}"
+        );
+        let taken: Value = page
+            .client
+            .execute(
+                "return JSON.parse(localStorage.getItem('linli.survey.draft')).response;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_ne!(taken["id"], json!(first_id), "a new id");
+        assert_eq!(taken["walk_minutes"], 15, "the answers given");
+        assert_eq!(taken["household"], draft["household"]);
+        page.click(".survey-nav .submit").await;
+        page.wait_for_text(".thanks p", "谢谢！您的答卷已送达区里。")
+            .await;
+        page.wait_for_empty_outbox().await;
+        page.eventually("no refused answers left", || async {
+            let status = page.text_of(".outbox-status").await.unwrap_or_default();
+            (!status.contains("未被接收")).then_some(())
+        })
+        .await;
+        assert!(page.text_of(".returned").await.is_none());
+    })
+    .await;
 }
