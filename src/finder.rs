@@ -935,6 +935,14 @@ fn ResultList(
     let (same_count, set_same_count) = signal(String::new());
     Effect::new(move |before: Option<(FinderState, usize)>| {
         let (filters, count) = (filters_only.get(), rows.with(Vec::len));
+        if before
+            .as_ref()
+            .is_some_and(|(_, was_count)| *was_count != count)
+        {
+            // A new count is said by the count itself; an old "still N"
+            // left beside it would contradict it.
+            set_same_count.set(String::new());
+        }
         if let Some((was, was_count)) = before
             && was != filters
             && was_count == count
@@ -984,12 +992,11 @@ fn ResultList(
                     let options = web_sys::FocusOptions::new();
                     options.set_prevent_scroll(true);
                     let _ = link.focus_with_options(&options);
-                    // Measured, not restored as a scroll offset: rows out of
-                    // view are laid out at an estimated height
-                    // (`content-visibility`), so the same offset would land
-                    // elsewhere. Rows that the scroll brings into view take
-                    // their real height in the next frame, which can move
-                    // the link again: it is measured once more then.
+                    // Measured, not restored as a scroll offset: the rows
+                    // drawn again need not have the heights they had, so
+                    // the same offset could land elsewhere. A row whose
+                    // height settles in the next frame can move the link
+                    // again: it is measured once more then.
                     let settle = move || {
                         let now = link.get_bounding_client_rect().top();
                         window().scroll_by_with_x_and_y(0.0, now - top);

@@ -8,7 +8,7 @@
 //! functions' names keep to one line.
 
 use linli_e2e::{
-    FinderPage, Setup, expected_names, facility_named, phone_screen, with_setup,
+    FinderPage, Setup, cdp, expected_names, facility_named, phone_screen, with_setup,
     zoomed_desktop_screen,
 };
 
@@ -270,6 +270,98 @@ async fn function_names_keep_to_one_line() {
             .await
             .expect("count the columns");
         assert_eq!(columns, 2, "columns of functions on a 375 px phone");
+    })
+    .await;
+}
+
+/// Text set twice as large in the browser (a default size of 32 px, as
+/// many older residents set their phones), without 长辈模式: on a 390 px
+/// phone every facility page of the first results still fits, its phone
+/// number and address included.
+#[tokio::test]
+async fn facility_pages_reflow_with_text_at_200_percent() {
+    let (near, setup, _) = in_mode(false);
+    with_setup(setup, move |page| async move {
+        phone_screen(&page.client, 390, 800, 2.0).await;
+        page.client.refresh().await.expect("reload");
+        page.wait_for_text(".count", &format!("共 {} 处", near.len()))
+            .await;
+        // As the browser's own text size does: the root's size, which
+        // every rem follows. Chromium's phone emulation with a default
+        // text size of 32 px gives the root 36 px, 225 %.
+        page.client
+            .execute("document.documentElement.style.fontSize = '225%';", vec![])
+            .await
+            .unwrap();
+        for (i, name) in near.iter().enumerate().take(4) {
+            page.client
+                .execute(
+                    "document.querySelectorAll('.result .name a')[arguments[0]].click();",
+                    vec![serde_json::json!(i)],
+                )
+                .await
+                .unwrap();
+            page.wait_for_text("#facility-heading", name).await;
+            let over = past_the_edge(&page).await;
+            assert!(over.is_empty(), "{name} at 200 % text: {over:?}");
+            page.client.back().await.expect("back to the list");
+            page.wait_for_text(".count", &format!("共 {} 处", near.len()))
+                .await;
+        }
+    })
+    .await;
+}
+
+/// Every row of the list is in the accessibility tree, those below the
+/// screen too, so that a screen reader's list of headings names them all.
+#[tokio::test]
+async fn every_row_heading_is_in_the_accessibility_tree() {
+    let near = expected_names(None, 30);
+    assert!(near.len() >= 10, "a full page of rows: {}", near.len());
+    let setup = Setup {
+        query: "walk=30".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        phone_screen(&page.client, 390, 800, 2.0).await;
+        page.client.refresh().await.expect("reload");
+        page.wait_for_text(".count", &format!("共 {} 处", near.len()))
+            .await;
+        let rows = page
+            .client
+            .execute(
+                "return document.querySelectorAll('.result-list h3').length",
+                vec![],
+            )
+            .await
+            .unwrap();
+        cdp(&page.client, "Accessibility.enable", serde_json::json!({}))
+            .await
+            .expect("accessibility on");
+        let tree = cdp(
+            &page.client,
+            "Accessibility.getFullAXTree",
+            serde_json::json!({}),
+        )
+        .await
+        .expect("the accessibility tree");
+        let headings = tree["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .filter(|n| n["role"]["value"] == "heading" && n["ignored"] != true)
+            .filter(|n| {
+                n["properties"].as_array().is_some_and(|ps| {
+                    ps.iter()
+                        .any(|p| p["name"] == "level" && p["value"]["value"] == 3)
+                })
+            })
+            .count();
+        assert_eq!(
+            serde_json::json!(headings),
+            rows,
+            "row headings exposed to a screen reader, of those on the page"
+        );
     })
     .await;
 }
