@@ -615,6 +615,45 @@ fn into_text(url: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
     Ok(text)
 }
 
+/// The minute of the browser's clock (minutes since 1970, UTC), kept
+/// current for views that say what is open now: set at each minute's
+/// start, and again when the page is shown after being hidden (a phone's
+/// timers sleep in the background). Views that read it are worked out
+/// again each minute; the domain code still takes the time as an
+/// argument.
+pub fn minute_clock() -> Minute {
+    use leptos::prelude::*;
+    fn minute_now() -> i64 {
+        (js_sys::Date::now() / 60_000.0).floor() as i64
+    }
+    fn schedule(minute: RwSignal<i64>) {
+        let into_minute = 60_000.0 - js_sys::Date::now() % 60_000.0;
+        // A little past the minute's start, so that the clock reads it.
+        gloo_timers::callback::Timeout::new(into_minute as u32 + 50, move || {
+            if minute.try_set(minute_now()).is_none() {
+                schedule(minute);
+            }
+        })
+        .forget();
+    }
+    let minute = RwSignal::new(minute_now());
+    schedule(minute);
+    let shown = window_event_listener_untyped("visibilitychange", move |_| {
+        let visible = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| !d.hidden());
+        if visible && minute.get_untracked() != minute_now() {
+            minute.set(minute_now());
+        }
+    });
+    on_cleanup(move || shown.remove());
+    Minute(minute)
+}
+
+/// The page's [`minute_clock`], provided to the views as context.
+#[derive(Debug, Clone, Copy)]
+pub struct Minute(pub leptos::prelude::RwSignal<i64>);
+
 /// The current local time in Beijing (UTC+8, no daylight saving), from the
 /// browser's clock. Only the app's edge reads the clock; domain code takes
 /// the time as an argument.

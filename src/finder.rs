@@ -133,6 +133,8 @@ pub fn Finder(
         }
     });
 
+    // "Open now" and today's hours follow the clock.
+    provide_context(crate::data::minute_clock());
     // What the device still has to send to the collector.
     let waiting = RwSignal::new(crate::outbox::Waiting::default());
     crate::outbox::start(waiting);
@@ -907,7 +909,17 @@ fn ResultList(
     // The year asked about, when the holiday calendar does not list its
     // holidays yet: hours with a holiday rule cannot be judged then.
     let calendar_of = Arc::clone(&loaded);
+    // Each minute the rows are worked out again, so that "open now" and
+    // each row's state stay true while the page stays open; the list is
+    // redrawn only where that changes something.
+    let minute = use_context::<crate::data::Minute>();
+    let tick = move || {
+        if let Some(crate::data::Minute(m)) = minute {
+            m.track();
+        }
+    };
     let unlisted_year = Memo::new(move |_| {
+        tick();
         let at = match state.with(|s| s.open) {
             OpenChoice::At(t) => t,
             OpenChoice::Any | OpenChoice::Now => beijing_now(),
@@ -916,6 +928,7 @@ fn ResultList(
         (!calendar_of.calendar.covers_year(year)).then_some(year)
     });
     let rows = Memo::new(move |_| {
+        tick();
         let now = beijing_now();
         let filters = state.with(|s| s.filters(now));
         result_rows(&loaded, origin.get(), &filters, now)

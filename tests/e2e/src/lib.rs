@@ -33,8 +33,9 @@ fn env(name: &str) -> String {
 /// What the browser is made to say before the app loads.
 #[derive(Debug, Clone, Default)]
 pub struct Setup {
-    /// The local Beijing time the page's clock shows, `YYYY-MM-DDTHH:MM`;
-    /// the real clock when `None`.
+    /// The local Beijing time the page's clock shows at each load,
+    /// `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, and runs on from; the
+    /// real clock when `None`.
     pub beijing_time: Option<String>,
     /// The position the device reports: longitude, latitude (WGS-84) and
     /// accuracy in metres.
@@ -191,8 +192,9 @@ where
         .unwrap_or_else(|| env("LINLI_APP_URL"));
     let origin = app.trim_end_matches('/').to_owned();
     if let Some(time) = &setup.beijing_time {
-        let local = chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H:%M")
-            .expect("YYYY-MM-DDTHH:MM");
+        let local = chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H:%M:%S")
+            .or_else(|_| chrono::NaiveDateTime::parse_from_str(time, "%Y-%m-%dT%H:%M"))
+            .expect("YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS");
         let utc_ms = (local - chrono::Duration::hours(8))
             .and_utc()
             .timestamp_millis();

@@ -703,6 +703,50 @@ async fn open_now_at(time: &'static str, what: &'static str) -> Vec<String> {
     open
 }
 
+/// A list of what is open now stays true while the page stays open: at
+/// 13:00 the meals that close then leave it, with no touch.
+#[tokio::test]
+async fn open_now_follows_the_clock_while_the_page_is_open() {
+    let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").unwrap();
+    let meals_open = |now| {
+        let filters = Filters {
+            functions: vec![ServiceFunction::Meals],
+            walk_minutes: 30,
+            open: OpenAt::At(now),
+            ..Filters::default()
+        };
+        expected_from(linli::SAMPLE_ORIGIN, &filters, now)
+    };
+    let before = meals_open(at("2026-10-14T12:59"));
+    let after = meals_open(at("2026-10-14T13:00"));
+    assert!(
+        after.len() < before.len(),
+        "the sample suits this test: {before:?} then {after:?}"
+    );
+    let setup = Setup {
+        beijing_time: Some("2026-10-14T12:59:40".to_owned()),
+        query: "walk=30&svc=meals&open=now".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", before.len())).await;
+        assert_eq!(page.result_names().await, before);
+        // The page's clock reaches 13:00 within 20 s of the load.
+        let mut waited = 0;
+        while page.count_text().await != Some(format!("共 {} 处", after.len())) {
+            assert!(
+                waited < 400,
+                "still {:?} after 40 s",
+                page.count_text().await
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            waited += 1;
+        }
+        assert_eq!(page.result_names().await, after);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn open_now_follows_weekdays_sundays_holidays_and_working_weekends() {
     // Wednesday 14 October 2026, 09:00: an ordinary working day.
