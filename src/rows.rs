@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use linli_facilities::calendar::DayKind;
-use linli_facilities::finder::{Filters, OpenAt, find_near};
+use linli_facilities::finder::{Filters, OpenAt, comparable_price, find_near};
 use linli_facilities::geometry::LonLat;
 use linli_facilities::hours::{Hours, State};
 use linli_facilities::model::{
@@ -308,15 +308,26 @@ pub fn result_rows(
             // (an elder-care row its daily price rather than a bath's);
             // among every service, each service's (a free consultation
             // stays the lowest price of the row).
+            // With a maximum price, the price it compared, which everyone
+            // the service takes pays: a reduced price for 80 and over is
+            // not what decided that the row is listed.
             let usual = |s: &Service, p: &Price| p.unit == s.function.price_unit();
             let has_usual = |s: &Service| s.prices.iter().any(|p| usual(s, p));
             let row_usual = searched.is_some() && matched().any(has_usual);
+            let capped = filters.max_price_yuan.is_some();
             let lowest_price = matched()
                 .flat_map(|s| {
                     let only_usual = row_usual || has_usual(s);
+                    let compared = comparable_price(s);
                     s.prices
                         .iter()
-                        .filter(move |p| !only_usual || usual(s, p))
+                        .filter(move |p| {
+                            if capped {
+                                compared.is_some_and(|c| std::ptr::eq(c, *p))
+                            } else {
+                                !only_usual || usual(s, p)
+                            }
+                        })
                         .map(move |p| (p, s.function))
                 })
                 .min_by(|(a, _), (b, _)| {

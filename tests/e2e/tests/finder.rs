@@ -332,6 +332,19 @@ async fn free_places_and_price_narrow_the_list() {
             .unwrap();
         assert_eq!(invalid, "true");
         wait_for_count(&page, &format!("共 {} 处", capped.len())).await;
+        // Each row says the price the maximum compared: one for everyone,
+        // within it, in yuan a month.
+        for price in page.texts_of(".result .price").await {
+            let yuan: u32 = price
+                .split(|c: char| !c.is_ascii_digit())
+                .find(|n| !n.is_empty())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(u32::MAX);
+            assert!(
+                yuan <= capped_at && price.contains("元/月") && !price.contains("适用"),
+                "{price}"
+            );
+        }
         page.url_when("the maximum kept in the URL", |u| {
             u.contains(&format!("max={capped_at}"))
         })
