@@ -788,8 +788,8 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             let gaps = gaps_for(&d.gaps, None, sub.as_deref());
             if gaps.is_empty() {
                 return view! { <p>{match lang {
-                    Lang::Zh => format!("还没有可发布的缺口：一个社区至少要有 {min_count} 户受访。"),
-                    Lang::En => format!("No gap can be published yet: a community needs at least {min_count} households answering."),
+                    Lang::Zh => format!("还没有可发布的缺口：一个社区要受访满 {min_count} 户，且需要某项服务的户数也满 {min_count} 户（公布它也不会推算出更小的数字），才公布这项服务的缺口。"),
+                    Lang::En => format!("No gap can be published yet: a community's gap for a service is published only when at least {min_count} households answered and at least {min_count} need the service (and publishing that count reveals no smaller one)."),
                 }}</p> }.into_any();
             }
             let caption = (gaps.len() > SHOWN_GAPS).then(|| match lang {
@@ -969,13 +969,18 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             </select>
         </div>
         {charts}
-        <h2>{lang.pick("需求与供给缺口排名", "Gap between demand and supply, ranked")}</h2>
+        // Every service: the service chosen above is the charts' and the
+        // map's.
+        <h2>{lang.pick("需求与供给缺口排名（所有服务）", "Gap between demand and supply, ranked (every service)")}</h2>
         <p class="hint">{lang.pick(
             "缺口分 = 需要该服务的受访户比例 ÷（1 + 受访者可接受步行时间内提供该服务的设施数）。",
             "Gap score = share of answering households needing the service ÷ (1 + facilities offering it within the respondents' acceptable walk).",
         )}</p>
         {ranking}
-        <h2>{lang.pick("社区缺口地图", "Gap map by community")}</h2>
+        <h2>{move || match lang {
+            Lang::Zh => format!("社区缺口地图：{}", function_label(function.get(), lang)),
+            Lang::En => format!("Gap map by community: {}", function_label(function.get(), lang)),
+        }}</h2>
         {map}
         <h2>{lang.pick("下载", "Downloads")}</h2>
         <div class="downloads">

@@ -121,7 +121,20 @@ pub fn step_problem(response: &Response, step: Step, lang: Lang) -> Option<&'sta
 
 fn load_draft() -> Option<Draft> {
     let storage = web_sys::window()?.local_storage().ok()??;
-    serde_json::from_str(&storage.get_item(DRAFT_KEY).ok()??).ok()
+    let draft: Draft = serde_json::from_str(&storage.get_item(DRAFT_KEY).ok()??).ok()?;
+    Some(upgraded(draft))
+}
+
+/// A draft begun on another version of the questionnaire keeps its
+/// answers, now for this version, and starts again at the first step, so
+/// that the resident goes through every question (and the notice) as they
+/// are now; an answer that no longer fits is then asked for again.
+fn upgraded(mut draft: Draft) -> Draft {
+    if draft.response.questionnaire != VERSION {
+        draft.response.questionnaire = VERSION;
+        draft.step = 0;
+    }
+    draft
 }
 
 fn save_draft(draft: Option<&Draft>) {
@@ -425,10 +438,22 @@ pub fn SurveyPage(
         set_returned_reason.set(None);
         let response = draft.with(|d| d.response.clone());
         if let Err(errors) = validate(&response) {
-            let first = steps
+            let Some(first) = steps
                 .iter()
                 .position(|&s| errors.iter().any(|e| e.field.starts_with(step_fields(s))))
-                .unwrap_or(0);
+            else {
+                // Nothing a step asks for (the survey's id, say): said as
+                // it is, rather than a step with nothing to change.
+                let fields: Vec<String> = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.reason))
+                    .collect();
+                set_outcome.set(Some(Err(match lang {
+                    Lang::Zh => format!("答卷未能提交（{}）。您的回答仍保存在本机。", fields.join("；")),
+                    Lang::En => format!("The answers could not be submitted ({}). They are still kept on this device.", fields.join("; ")),
+                })));
+                return;
+            };
             draft.update(|d| d.step = first);
             // The entry on show says so; Back passes the entries of the
             // steps after it.
@@ -1011,6 +1036,24 @@ mod tests {
         assert_eq!(step_after_history(5, 2, complete_until(5)), 5);
         // The step shown is incomplete: forward goes nowhere.
         assert_eq!(step_after_history(3, 1, complete_until(1)), 1);
+    }
+
+    #[test]
+    fn a_draft_of_another_questionnaire_version_starts_again_with_its_answers() {
+        let mut old = Draft::new("5b0e4f1c-3d2a-4c8e-9f10-2a3b4c5d6e7f".to_owned());
+        old.step = 5;
+        old.response.questionnaire = VERSION + 1;
+        old.response.walk_minutes = 15;
+        let now = upgraded(old.clone());
+        assert_eq!((now.step, now.response.questionnaire), (0, VERSION));
+        assert_eq!(now.response.walk_minutes, 15);
+        let mut current = old;
+        current.response.questionnaire = VERSION;
+        assert_eq!(
+            upgraded(current.clone()),
+            current,
+            "this version's draft stays"
+        );
     }
 
     #[test]
