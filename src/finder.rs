@@ -820,7 +820,7 @@ fn ServiceItem(
     };
     let class = match state {
         ServiceState::Open => "service-state open",
-        ServiceState::OpeningSoon => "service-state soon",
+        ServiceState::OpeningSoon | ServiceState::ClosingSoon => "service-state soon",
         ServiceState::Closed => "service-state closed",
         ServiceState::Unknown | ServiceState::HolidaysUnlisted => "service-state unknown",
     };

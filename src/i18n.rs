@@ -96,6 +96,8 @@ pub enum Msg {
     MyPosition,
     UseMyLocation,
     OpeningSoon,
+    /// Open, closing soon after a walk there.
+    ClosingSoon,
     ClosedToday,
     Today,
     /// The states at a chosen time rather than now.
@@ -103,6 +105,7 @@ pub enum Msg {
     PartlyOpenThen,
     ClosedThen,
     OpeningSoonThen,
+    ClosingSoonThen,
 }
 
 impl Msg {
@@ -171,12 +174,14 @@ impl Msg {
             MyPosition => lang.pick("我的位置", "My location"),
             UseMyLocation => lang.pick("使用我的位置", "Use my location"),
             OpeningSoon => lang.pick("即将营业", "Opening soon"),
+            ClosingSoon => lang.pick("即将结束营业", "Closing soon"),
             ClosedToday => lang.pick("今日休息", "Closed today"),
             Today => lang.pick("今日", "Today"),
             OpenThen => lang.pick("届时营业", "Open then"),
             PartlyOpenThen => lang.pick("届时部分服务营业", "Some services open then"),
             ClosedThen => lang.pick("届时未营业", "Closed then"),
             OpeningSoonThen => lang.pick("届时即将营业", "Opening soon then"),
+            ClosingSoonThen => lang.pick("届时即将结束营业", "Closing soon then"),
         }
     }
 }

@@ -134,6 +134,9 @@ impl ResultRow {
 pub enum ServiceState {
     /// Open now.
     Open,
+    /// Open now, and closing before the resident, walking there, would have
+    /// [`CLOSING_SOON_MINUTES`] of it left.
+    ClosingSoon,
     /// Closed now, opening within [`OPENING_SOON_MINUTES`].
     OpeningSoon,
     /// Closed now.
@@ -152,6 +155,8 @@ impl ServiceState {
         match (self, then) {
             (ServiceState::Open, false) => Msg::OpenNow,
             (ServiceState::Open, true) => Msg::OpenThen,
+            (ServiceState::ClosingSoon, false) => Msg::ClosingSoon,
+            (ServiceState::ClosingSoon, true) => Msg::ClosingSoonThen,
             (ServiceState::OpeningSoon, false) => Msg::OpeningSoon,
             (ServiceState::OpeningSoon, true) => Msg::OpeningSoonThen,
             (ServiceState::Closed, false) => Msg::ClosedNow,
@@ -164,6 +169,12 @@ impl ServiceState {
 
 /// How soon an opening counts as "opening soon", in minutes.
 pub const OPENING_SOON_MINUTES: i64 = 60;
+
+/// How long a service must stay open after the resident arrives (the walk
+/// there, at the chosen speed) not to count as "closing soon", in minutes:
+/// an older resident setting out for a canteen that closes as she gets
+/// there is told so.
+pub const CLOSING_SOON_MINUTES: i64 = 30;
 
 /// One matching service of a row.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -251,6 +262,12 @@ pub fn result_rows(
                         && hours.is_some_and(Hours::uses_public_holidays);
                     let state = match (m.status.state, m.status.next_change) {
                         _ if unlisted => ServiceState::HolidaysUnlisted,
+                        (State::Open, Some((when, State::Closed)))
+                            if (when - at).num_minutes()
+                                < hit.walk_minutes.ceil() as i64 + CLOSING_SOON_MINUTES =>
+                        {
+                            ServiceState::ClosingSoon
+                        }
                         (State::Open, _) => ServiceState::Open,
                         (State::Closed, Some((when, State::Open)))
                             if (when - at).num_minutes() <= OPENING_SOON_MINUTES =>
@@ -286,9 +303,11 @@ pub fn result_rows(
                 })
                 .collect();
             let states: Vec<ServiceState> = service_lines.iter().map(|l| l.state).collect();
-            let open = if !states.is_empty() && states.iter().all(|&s| s == ServiceState::Open) {
+            let is_open =
+                |s: &ServiceState| matches!(s, ServiceState::Open | ServiceState::ClosingSoon);
+            let open = if !states.is_empty() && states.iter().all(is_open) {
                 OpenNow::Open
-            } else if states.contains(&ServiceState::Open) {
+            } else if states.iter().any(is_open) {
                 OpenNow::Partly
             } else if states
                 .iter()
@@ -660,7 +679,8 @@ mod tests {
         assert_eq!(row.at, Some(at("2026-10-14T12:00")));
         assert_eq!(row.open, OpenNow::Open);
         let line = &row.services[0];
-        assert_eq!(line.state, ServiceState::Open);
+        // It closes at 12:30: within half an hour of a walk there.
+        assert_eq!(line.state, ServiceState::ClosingSoon);
         let today = sunday.date();
         assert_eq!(
             hours_text(line, row.at, today, Lang::Zh),
@@ -936,6 +956,19 @@ mod tests {
             Some(vec!["11:00–13:00".to_owned(), "17:00–18:30".to_owned()])
         );
         assert_eq!(line.state, ServiceState::OpeningSoon);
+        // 12:00 leaves an hour after a walk of a few minutes: open; 12:40
+        // leaves less than half an hour: closing soon, and the row is open.
+        let walk = rows[0].walk_minutes;
+        assert!(walk < 20, "a short walk: {walk} minutes");
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T12:00"));
+        assert_eq!(rows[0].services[0].state, ServiceState::Open);
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T12:40"));
+        assert_eq!(rows[0].services[0].state, ServiceState::ClosingSoon);
+        assert_eq!(rows[0].open, OpenNow::Open);
+        assert_eq!(
+            ServiceState::ClosingSoon.message(false).text(Lang::Zh),
+            "即将结束营业"
+        );
         // At 09:00 the opening is two hours away: just closed.
         let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T09:00"));
         assert_eq!(rows[0].services[0].state, ServiceState::Closed);

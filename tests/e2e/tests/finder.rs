@@ -62,6 +62,7 @@ async fn lists_facilities_within_the_walk_nearest_first_and_filters() {
             let known = [
                 "营业中",
                 "即将营业",
+                "即将结束营业",
                 "现在未营业",
                 "营业时间未知",
                 "今日休息",
