@@ -45,7 +45,14 @@ pub fn Finder(
     manifest_url: String,
 ) -> impl IntoView {
     let display = Display::from_device();
-    let mut initial = FinderState::from_query(&current_query());
+    let query = current_query();
+    let mut initial = FinderState::from_query(&query);
+    // Opened with no search in its URL (the installed app's icon, a
+    // bookmark): the walking speed chosen last time. A shared link keeps
+    // its own.
+    if query.is_empty() {
+        initial.senior = prefs::senior_speed();
+    }
     if initial.position.is_none() {
         initial.position = prefs::position();
         initial.source = initial.position.and(prefs::source());
@@ -62,6 +69,14 @@ pub fn Finder(
             prefs::set_position(*position);
             prefs::set_source(source.as_ref());
         });
+    });
+    // Remembered when the resident changes it, not when a link sets it.
+    let senior = Memo::new(move |_| state.with(|s| s.senior));
+    Effect::new(move |first: Option<()>| {
+        let on = senior.get();
+        if first.is_some() {
+            prefs::set_senior_speed(on);
+        }
     });
     let locate = move || {
         set_locating.set(None);
@@ -222,7 +237,7 @@ pub fn Finder(
                                 <button type="button" class="locate" on:click=move |_| locate()>
                                     {text(Msg::UseMyLocation)}
                                 </button>
-                                <CommunityPicker manifest_url=picker_url lang on_pick=pick_community />
+                                <CommunityPicker manifest_url=picker_url lang on_pick=pick_community results="#results-heading" />
                             </div>
                             <p class="locate-status" role="status" aria-live="polite">
                                 {move || locating.get().map(|r| locate_message(r, lang))}

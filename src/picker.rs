@@ -19,6 +19,11 @@ pub fn CommunityPicker(
     manifest_url: String,
     lang: Lang,
     on_pick: impl Fn(Place) + Send + Sync + Clone + 'static,
+    /// Where the facilities near the chosen community are listed (a CSS
+    /// selector): the picker then says which community was chosen, where
+    /// the choice was made, with a button that goes there.
+    #[prop(optional, into)]
+    results: Option<String>,
 ) -> impl IntoView {
     let (opened, set_opened) = signal(false);
     let places = LocalResource::new(move || {
@@ -34,6 +39,7 @@ pub fn CommunityPicker(
     });
     let body = move || {
         let on_pick = on_pick.clone();
+        let results = results.clone();
         match places.get() {
             None | Some(None) => view! {
                 <p class="loading" role="status">{lang.pick("正在载入社区列表…", "Loading the community list…")}</p>
@@ -52,7 +58,7 @@ pub fn CommunityPicker(
                 <p>{lang.pick("这份数据没有社区列表。", "This dataset has no community list.")}</p>
             }
             .into_any(),
-            Some(Some(Ok(Some(list)))) => view! { <PickerBody list lang on_pick /> }.into_any(),
+            Some(Some(Ok(Some(list)))) => view! { <PickerBody list lang on_pick results /> }.into_any(),
         }
     };
     view! {
@@ -76,7 +82,27 @@ fn PickerBody(
     list: Arc<PlaceList>,
     lang: Lang,
     on_pick: impl Fn(Place) + Send + Sync + Clone + 'static,
+    results: Option<String>,
 ) -> impl IntoView {
+    // The community chosen here last, said beside the choice: on a phone
+    // in 长辈模式 the position line and the list are off the screen.
+    let (picked, set_picked) = signal(None::<String>);
+    let on_pick = move |p: Place| {
+        set_picked.set(Some(p.label()));
+        on_pick(p);
+    };
+    let picked_line = move || {
+        let results = results.clone()?;
+        let label = picked.get()?;
+        Some(view! {
+            <p class="picked">
+                {lang.pick("已选择：", "Chosen: ")}<span lang="zh-CN">{label}</span>
+                <button type="button" class="to-results" on:click=move |_| crate::focus_when_drawn(results.clone())>
+                    {lang.pick("查看附近设施", "See what is near")}
+                </button>
+            </p>
+        })
+    };
     let (query, set_query) = signal(String::new());
     let (district, set_district) = signal(None::<String>);
     let (subdistrict, set_subdistrict) = signal(None::<String>);
@@ -239,6 +265,7 @@ fn PickerBody(
                     }}
                 </select>
             </fieldset>
+            {picked_line}
         </div>
     }
 }

@@ -1,7 +1,8 @@
 //! Browser adapter: preferences the device remembers (localStorage).
 //!
-//! Display preferences (elder mode, the language) and the resident's last
-//! position live here, on the device; nothing is sent anywhere. When
+//! Display preferences (elder mode, the language), the resident's walking
+//! speed and last position live here, on the device; nothing is sent
+//! anywhere. When
 //! storage is unavailable (private mode, blocked), the defaults apply and
 //! nothing fails.
 
@@ -20,6 +21,7 @@ const LANGUAGE_KEY: &str = "linli.lang";
 /// `index.html` compares with it too).
 const ENGLISH: &str = "en";
 const POSITION_KEY: &str = "linli.position";
+const SENIOR_KEY: &str = "linli.walk.senior";
 const SOURCE_KEY: &str = "linli.position.source";
 
 fn storage() -> Option<web_sys::Storage> {
@@ -60,6 +62,25 @@ pub fn set_language(lang: Lang) {
         let _ = match lang {
             Lang::Zh => s.remove_item(LANGUAGE_KEY),
             Lang::En => s.set_item(LANGUAGE_KEY, ENGLISH),
+        };
+    }
+}
+
+/// Whether the resident last chose the senior walking speed on this
+/// device.
+pub fn senior_speed() -> bool {
+    storage()
+        .and_then(|s| s.get_item(SENIOR_KEY).ok()?)
+        .is_some_and(|v| v == "1")
+}
+
+/// Remembers the walking speed on this device.
+pub fn set_senior_speed(on: bool) {
+    if let Some(s) = storage() {
+        let _ = if on {
+            s.set_item(SENIOR_KEY, "1")
+        } else {
+            s.remove_item(SENIOR_KEY)
         };
     }
 }

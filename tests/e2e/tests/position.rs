@@ -182,6 +182,11 @@ async fn choosing_a_community_searches_from_it() {
             .await;
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
         assert_eq!(page.result_names().await, near);
+        // The choice is said where it was made, with a way to the list.
+        page.wait_for_text(".picked", &format!("已选择：{label}查看附近设施"))
+            .await;
+        page.click(".picked .to-results").await;
+        page.wait_for_focus_on("results-heading").await;
         page.url_when("the community in the URL", |u| u.contains("near="))
             .await;
         // Step by step gives the same place.
@@ -323,6 +328,31 @@ async fn the_map_and_the_list_follow_each_other() {
         page.wait_for_text(".position-name", "地图上选择的位置").await;
         page.url_when("a map position in the URL", |u| u.contains("src=map"))
             .await;
+    })
+    .await;
+}
+
+/// The walking speed chosen last time is the one the app opens with from
+/// its icon (no search in its URL); a shared link keeps its own.
+#[tokio::test]
+async fn the_walking_speed_is_remembered_for_the_next_visit() {
+    with_finder(|page| async move {
+        let checked = "return [...document.querySelectorAll('input[name=speed]')].filter(r => r.checked).map(r => r.value)";
+        page.click("input[name=speed][value=senior]").await;
+        page.url_when("the senior speed in the URL", |u| u.contains("speed=senior"))
+            .await;
+        let app = std::env::var("LINLI_APP_URL").expect("LINLI_APP_URL");
+        page.open(&app).await;
+        let speed = page
+            .eventually_js("the speed chosen", &format!("const c = (() => {{ {checked} }})(); return c.length ? c : null;"))
+            .await;
+        assert_eq!(speed, serde_json::json!(["senior"]), "from the icon");
+        // A link without a speed is read as the link says: standard.
+        page.open(&format!("{app}?walk=20")).await;
+        let speed = page
+            .eventually_js("the speed chosen", &format!("const c = (() => {{ {checked} }})(); return c.length ? c : null;"))
+            .await;
+        assert_eq!(speed, serde_json::json!(["standard"]), "from a link");
     })
     .await;
 }
