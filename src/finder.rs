@@ -310,7 +310,18 @@ pub fn Finder(
     };
     let facility_view = move |lang: Lang| {
         let text = move |msg: Msg| msg.text(lang);
-        let back = move || state.update(|s| s.facility = None);
+        // Opened from the list, the entry before is the list: going back to
+        // it, rather than adding one after, leaves the browser's Back
+        // button (a phone's back gesture) where the resident expects.
+        let back = move || {
+            if OPENED_FROM_LIST.get()
+                && let Ok(history) = window().history()
+            {
+                let _ = history.back();
+                return;
+            }
+            state.update(|s| s.facility = None);
+        };
         match facility_data.get() {
             None | Some(None) => {
                 view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any()

@@ -102,9 +102,14 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
         page.url_when("no facility in the URL", |u| !u.contains("fac="))
             .await;
-        // The browser's back button returns to the page.
-        page.client.back().await.unwrap();
+        // The page's back button went back in the browser's history, as
+        // the browser's own does: Forward returns to the page, and there
+        // is no entry of the page behind the list.
+        let entries = page.client.execute("return history.length", vec![]).await.unwrap();
+        page.client.forward().await.unwrap();
         page.wait_for_text("#facility-heading", &first.name.zh).await;
+        let after = page.client.execute("return history.length", vec![]).await.unwrap();
+        assert_eq!(entries, after, "no entry added");
     })
     .await;
 }
