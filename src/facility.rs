@@ -16,6 +16,7 @@ use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::{DaySchedule, Hours, State};
 use linli_facilities::model::{
     Accessibility, AgeRange, CapacityKind, Category, Facility, OperatingModel, Price, Service,
+    ServiceFunction,
 };
 
 use crate::data::{Loaded, beijing_now};
@@ -479,6 +480,9 @@ pub fn FacilityPage(
     /// The resident's position and walking speed, when known: the page
     /// says the walk, as the list does.
     from: Option<(LonLat, WalkingModel)>,
+    /// The service searched for, if one was: its cards come first, and
+    /// read aloud says it first.
+    searched: Option<ServiceFunction>,
     lang: Lang,
     on_back: impl Fn() + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
@@ -509,7 +513,13 @@ pub fn FacilityPage(
     let now = beijing_now();
     let today = now.date();
     crate::finder::take_focus_request();
-    let f = f.clone();
+    let mut f = f.clone();
+    if let Some(first) = searched {
+        // Stable: the others keep the operator's order.
+        linli_facilities::sort_short_by(&mut f.services, |a, b| {
+            a.function == first && b.function != first
+        });
+    }
     let sample = loaded.sample;
     let verified_stale = (today - f.last_verified).num_days() > VERIFIED_STALE_AFTER_DAYS;
     let name_zh = f.name.zh.clone();

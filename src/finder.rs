@@ -339,7 +339,8 @@ pub fn Finder(
                 // sample one), at the chosen speed.
                 let from = state
                     .with_untracked(|s| s.position.map(|p| (p, s.filters(beijing_now()).walking)));
-                view! { <FacilityPage loaded id from lang on_back=back /> }.into_any()
+                let searched = state.with_untracked(|s| s.function);
+                view! { <FacilityPage loaded id from searched lang on_back=back /> }.into_any()
             }
         }
     };

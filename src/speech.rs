@@ -32,8 +32,8 @@ pub fn voice_for(lang: Lang) -> Option<String> {
 }
 
 /// Speaks `text` in the voice language `tag`, stopping anything already
-/// being read.
-pub fn speak(text: &str, tag: &str) {
+/// being read; `on_end` runs when it has been read, or stopped.
+pub fn speak(text: &str, tag: &str, on_end: impl Fn() + 'static) {
     let Some(synth) = synthesis() else { return };
     let Ok(utterance) = web_sys::SpeechSynthesisUtterance::new_with_text(text) else {
         return;
@@ -41,8 +41,19 @@ pub fn speak(text: &str, tag: &str) {
     utterance.set_lang(tag);
     // A little slower than the default, for older listeners.
     utterance.set_rate(0.9);
+    // Lives until the page goes: one per press of the button.
+    let ended = Closure::<dyn Fn()>::new(on_end).into_js_value();
+    utterance.set_onend(Some(ended.unchecked_ref()));
+    utterance.set_onerror(Some(ended.unchecked_ref()));
     synth.cancel();
     synth.speak(&utterance);
+}
+
+/// Stops whatever is being read.
+pub fn stop() {
+    if let Some(synth) = synthesis() {
+        synth.cancel();
+    }
 }
 
 /// "朗读" — reads `facts(lang)` aloud; hidden when no voice fits.
@@ -65,6 +76,10 @@ pub fn ReadAloud(
         voices_changed.track();
         voice_for(lang)
     });
+    // Pressed again while reading, the button stops it; leaving the page
+    // stops it too.
+    let (reading, set_reading) = signal(false);
+    on_cleanup(stop);
     view! {
         <Show when=move || voice.with(Option::is_some)>
             <button
@@ -73,13 +88,25 @@ pub fn ReadAloud(
                 on:click={
                     let facts = facts.clone();
                     move |_| {
-                        if let Some(tag) = voice.get_untracked() {
-                            speak(&facts(lang), &tag);
+                        if reading.get_untracked() {
+                            stop();
+                            set_reading.set(false);
+                        } else if let Some(tag) = voice.get_untracked() {
+                            set_reading.set(true);
+                            speak(&facts(lang), &tag, move || {
+                                let _ = set_reading.try_set(false);
+                            });
                         }
                     }
                 }
             >
-                {lang.pick("🔊 朗读要点", "🔊 Read aloud")}
+                // The icon is not part of the button's name.
+                <span aria-hidden="true">"🔊 "</span>
+                {move || if reading.get() {
+                    lang.pick("停止朗读", "Stop reading")
+                } else {
+                    lang.pick("朗读要点", "Read aloud")
+                }}
             </button>
         </Show>
     }

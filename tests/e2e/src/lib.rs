@@ -131,7 +131,7 @@ fn voice_script(lang: &str) -> String {
     format!(
         "(() => {{ const voice = {{ lang: '{lang}', name: 'Linli test voice', default: true }};
           const synth = {{ getVoices: () => [voice], speak: (u) => {{ window.__spoken = u.text; }},
-            cancel: () => {{}}, onvoiceschanged: null, speaking: false, pending: false, paused: false }};
+            cancel: () => {{ window.__cancels = (window.__cancels || 0) + 1; }}, onvoiceschanged: null, speaking: false, pending: false, paused: false }};
           Object.defineProperty(window, 'speechSynthesis', {{ value: synth, configurable: true }}); }})();"
     )
 }

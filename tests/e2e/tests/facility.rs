@@ -332,6 +332,23 @@ async fn key_facts_are_read_aloud_in_a_chinese_voice() {
             })
             .await;
         assert!(spoken.starts_with(&format!("{name}。地址：")), "{spoken}");
+        // While it reads, the button stops it (the icon is not read as
+        // part of its name).
+        let label = page
+            .client
+            .execute(
+                "return document.querySelector('.read-aloud').textContent",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(label, "🔊 停止朗读");
+        let cancels = "return window.__cancels || 0";
+        let before = page.client.execute(cancels, vec![]).await.unwrap();
+        page.click_button("🔊 停止朗读").await;
+        page.wait_for_text(".read-aloud", "🔊 朗读要点").await;
+        let after = page.client.execute(cancels, vec![]).await.unwrap();
+        assert_eq!(after.as_u64(), before.as_u64().map(|n| n + 1), "stopped");
     })
     .await;
 }
@@ -384,6 +401,39 @@ async fn the_page_says_the_walk_from_the_resident() {
             .await
             .unwrap();
         assert!(walks.is_empty(), "no walk from the sample position");
+    })
+    .await;
+}
+
+/// Opened from a search for one service, a facility page shows that
+/// service first, whatever the operator's order.
+#[tokio::test]
+async fn the_service_searched_for_comes_first() {
+    use linli_facilities::model::ServiceFunction;
+    let meals = expected_names(Some(ServiceFunction::Meals), 30);
+    let (rank, name) = meals
+        .iter()
+        .enumerate()
+        .take(linli::finder::PAGE_SIZE)
+        .find(|(_, n)| facility_named(n).services[0].function != ServiceFunction::Meals)
+        .map(|(i, n)| (i, n.clone()))
+        .expect("the sample suits this test: a meal place listing another service first");
+    let setup = Setup {
+        query: "walk=30&svc=meals".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        wait_for_count(&page, &format!("共 {} 处", meals.len())).await;
+        page.client
+            .execute(
+                "document.querySelectorAll('.result .name a')[arguments[0]].click();",
+                vec![json!(rank)],
+            )
+            .await
+            .unwrap();
+        page.wait_for_text("#facility-heading", &name).await;
+        let first = page.text_of(".service-card h4").await.unwrap();
+        assert!(first.starts_with("社区助餐"), "{first}");
     })
     .await;
 }
