@@ -765,7 +765,7 @@ fn service_card(
                 }}</p>
             })}
             {hours_text.map(|t| view! {
-                <p class="hours-text">{lang.pick("机构原文：", "As published: ")}{t.clone()}</p>
+                <p class="hours-text">{lang.pick("机构原文：", "As published: ")}<span lang="zh-CN">{t.clone()}</span></p>
             })}
             {(!prices.is_empty()).then(|| view! {
                 <ul class="prices">

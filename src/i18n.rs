@@ -124,8 +124,8 @@ impl Msg {
             AllServices => lang.pick("全部服务", "All services"),
             Position => lang.pick("当前位置", "Your position"),
             SamplePosition => lang.pick(
-                "东城区东四附近（示例位置）",
-                "Near Dongsi, Dongcheng (sample position)",
+                "尚未设置，暂按示例位置（东城区东四附近）计算步行时间",
+                "Not set yet: walks are from a sample position near Dongsi, Dongcheng",
             ),
             Loading => lang.pick("正在加载设施数据…", "Loading facilities…"),
             LoadFailed => lang.pick("设施数据加载失败", "Could not load the facility data"),
