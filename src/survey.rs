@@ -80,15 +80,68 @@ fn step_fields(step: Step) -> &'static str {
     }
 }
 
-/// What is still wrong on `step`, as a sentence for the resident; `None`
-/// when the step is complete.
-pub fn step_problem(response: &Response, step: Step, lang: Lang) -> Option<&'static str> {
+/// What is still wrong on `step`, as a sentence for the resident that
+/// names the field where there are several; `None` when the step is
+/// complete.
+pub fn step_problem(response: &Response, step: Step, lang: Lang) -> Option<String> {
     let errors = validate(response).err()?;
     let prefix = step_fields(step);
-    errors
-        .iter()
-        .any(|e| e.field.starts_with(prefix))
-        .then(|| match step {
+    if !errors.iter().any(|e| e.field.starts_with(prefix)) {
+        return None;
+    }
+    let join = |names: Vec<&str>| names.join(lang.pick("、", ", "));
+    match step {
+        Step::Household => {
+            let over: Vec<&str> = AGE_BANDS
+                .iter()
+                .zip(response.household.counts())
+                .filter(|(_, n)| *n > MAX_PER_BAND)
+                .map(|(&(_, zh, en), _)| lang.pick(zh, en))
+                .collect();
+            if !over.is_empty() {
+                return Some(match lang {
+                    Lang::Zh => format!(
+                        "每个年龄段最多 {MAX_PER_BAND} 人，请改一下：{}。",
+                        join(over)
+                    ),
+                    Lang::En => format!(
+                        "At most {MAX_PER_BAND} per age band; please change: {}.",
+                        join(over)
+                    ),
+                });
+            }
+        }
+        Step::Needs => {
+            let unrated: Vec<&str> = response
+                .needs
+                .iter()
+                .filter(|n| n.priority == NO_PRIORITY)
+                .map(|n| function_label(n.function, lang))
+                .collect();
+            if !unrated.is_empty() {
+                return Some(match lang {
+                    Lang::Zh => format!("请为这些服务选择迫切程度：{}。", join(unrated)),
+                    Lang::En => format!("Please say how much you need: {}.", join(unrated)),
+                });
+            }
+        }
+        Step::Comment => {
+            if let Some(c) = &response.comment {
+                let n = c.chars().count();
+                if n > MAX_COMMENT_CHARS {
+                    return Some(match lang {
+                        Lang::Zh => format!("意见最多 {MAX_COMMENT_CHARS} 字，现在有 {n} 字。"),
+                        Lang::En => {
+                            format!("At most {MAX_COMMENT_CHARS} characters; this has {n}.")
+                        }
+                    });
+                }
+            }
+        }
+        _ => {}
+    }
+    Some(
+        match step {
             Step::Consent => lang.pick(
                 "请阅读说明并勾选“同意”。",
                 "Please read the notice and tick “I agree”.",
@@ -98,8 +151,8 @@ pub fn step_problem(response: &Response, step: Step, lang: Lang) -> Option<&'sta
                 "Please choose the community you live in.",
             ),
             Step::Household => lang.pick(
-                "请至少填写一位家庭成员；每个年龄段最多 20 人。",
-                "Please count at least one household member; at most 20 per age band.",
+                "请至少填写一位家庭成员。",
+                "Please count at least one household member.",
             ),
             Step::Needs if response.needs.is_empty() => lang.pick(
                 "请至少选择一项需要的服务。",
@@ -113,10 +166,12 @@ pub fn step_problem(response: &Response, step: Step, lang: Lang) -> Option<&'sta
             Step::Pay => lang.pick("请检查付费意愿。", "Please check the amounts."),
             Step::Walk => lang.pick("请选择能接受的步行时间。", "Please choose a walking time."),
             Step::Comment => lang.pick(
-                "意见最多 500 字，且不能包含电话号码或身份证号。",
-                "At most 500 characters, and no phone or ID numbers.",
+                "意见里不能有电话号码或身份证号，请删去。",
+                "Please take out the phone or ID number: the survey must not hold one.",
             ),
-        })
+        }
+        .to_owned(),
+    )
 }
 
 fn load_draft() -> Option<Draft> {
@@ -275,7 +330,6 @@ pub fn SurveyPage(
             .get()
             .then(|| draft.with(|d| step_problem(&d.response, step(), lang)))
             .flatten()
-            .map(str::to_owned)
             .or_else(|| {
                 returned_reason.with(|r| {
                     let (_, reason) = r.as_ref().filter(|(at, _)| *at == step_index.get())?;
@@ -1105,9 +1159,27 @@ mod tests {
         // A ticked service waits for its priority: none is assumed.
         assert_eq!(
             step_problem(&d.response, Step::Needs, Lang::Zh),
-            Some("请为每项勾选的服务选择迫切程度。")
+            Some("请为这些服务选择迫切程度：社区助餐。".to_owned())
         );
         d.response.needs[0].priority = 2;
+        assert_eq!(validate(&d.response), Ok(()));
+        // Too many in a band: the band is named, not "at least one".
+        set_band(&mut d.response.household, 4, 25);
+        assert_eq!(
+            step_problem(&d.response, Step::Household, Lang::Zh),
+            Some("每个年龄段最多 20 人，请改一下：18–59 岁。".to_owned())
+        );
+        set_band(&mut d.response.household, 4, 2);
+        // A comment too long says how long it is.
+        d.response.comment = Some("好".repeat(MAX_COMMENT_CHARS + 1));
+        assert_eq!(
+            step_problem(&d.response, Step::Comment, Lang::Zh),
+            Some(format!(
+                "意见最多 {MAX_COMMENT_CHARS} 字，现在有 {} 字。",
+                MAX_COMMENT_CHARS + 1
+            ))
+        );
+        d.response.comment = None;
         assert_eq!(validate(&d.response), Ok(()));
         // Dropping a service drops its pay answer, so the answers stay valid.
         toggle_need(&mut d.response, ServiceFunction::Health, true);

@@ -54,8 +54,11 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         // A ticked service has no priority until one is chosen: none is
         // counted for the resident.
         page.survey_next().await;
-        page.wait_for_text(".step-problem", "请为每项勾选的服务选择迫切程度。")
-            .await;
+        page.wait_for_text(
+            ".step-problem",
+            "请为这些服务选择迫切程度：社区助餐、养老服务。",
+        )
+        .await;
         page.select("prio-meals", "1 最迫切").await;
         page.select("prio-elder_care", "2 比较需要").await;
         page.survey_next().await;
