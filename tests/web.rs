@@ -91,10 +91,12 @@ fn manifest_with_search(shard: &str, listed: &str, search: (String, usize, Strin
 /// Mounts a finder reading `manifest_url` into a fresh container.
 fn mount(manifest_url: String) -> web_sys::HtmlElement {
     // The finder keeps its filters in the URL, and the position and the
-    // language on the device: start each test from none of them (Chinese).
+    // language and walking speed on the device: start each test from none
+    // of them (Chinese, the standard speed).
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     storage.remove_item("linli.position").unwrap();
     storage.remove_item("linli.lang").unwrap();
+    storage.remove_item("linli.walk.senior").unwrap();
     mount_as_the_device_left_it(manifest_url)
 }
 
