@@ -788,7 +788,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             let gaps = gaps_for(&d.gaps, None, sub.as_deref());
             if gaps.is_empty() {
                 return view! { <p>{match lang {
-                    Lang::Zh => format!("还没有可发布的缺口：一个社区要受访满 {min_count} 户，且需要某项服务的户数也满 {min_count} 户（公布它也不会推算出更小的数字），才公布这项服务的缺口。"),
+                    Lang::Zh => format!("还没有可发布的缺口：一个社区要受访满 {min_count} 户，且需要某项服务的户数也满 {min_count} 户（且公布后不会让人推算出少于 {min_count} 户的数字），才公布这项服务的缺口。"),
                     Lang::En => format!("No gap can be published yet: a community's gap for a service is published only when at least {min_count} households answered and at least {min_count} need the service (and publishing that count reveals no smaller one)."),
                 }}</p> }.into_any();
             }

@@ -207,6 +207,12 @@ pub fn Finder(
         now
     });
     let picker_url = manifest_url;
+    let chosen_community = Signal::derive(move || {
+        state.with(|s| match &s.source {
+            Some(Source::Community(label)) if s.position.is_some() => Some(label.clone()),
+            _ => None,
+        })
+    });
     let pick_community = move |p: Place| {
         state.update(|s| {
             s.position = Some(p.position());
@@ -237,7 +243,7 @@ pub fn Finder(
                                 <button type="button" class="locate" on:click=move |_| locate()>
                                     {text(Msg::UseMyLocation)}
                                 </button>
-                                <CommunityPicker manifest_url=picker_url lang on_pick=pick_community results="#results-heading" />
+                                <CommunityPicker manifest_url=picker_url lang on_pick=pick_community results=("#results-heading", chosen_community) />
                             </div>
                             <p class="locate-status" role="status" aria-live="polite">
                                 {move || locating.get().map(|r| locate_message(r, lang))}
@@ -1049,17 +1055,21 @@ fn ResultList(
             }
         });
     }
-    // A new search starts at the first page (not the list drawn again).
+    // A new search starts at the first page (not the list drawn again,
+    // nor the rows worked out again as the minutes pass, which would take
+    // away the rows being read).
     Effect::new(move |first: Option<()>| {
-        rows.with(|_| ());
+        filters_only.track();
+        origin.track();
         if first.is_some() {
             set_shown.set(PAGE_SIZE);
         }
     });
-    // A marker chosen on the map shows its row, even on a later page.
+    // A marker chosen on the map shows its row, even on a later page; only
+    // when the choice changes, not when the rows do.
     Effect::new(move |_| {
         let Some(id) = selected.get() else { return };
-        if let Some(rank) = rows.with(|r| r.iter().position(|row| row.id == id)) {
+        if let Some(rank) = rows.with_untracked(|r| r.iter().position(|row| row.id == id)) {
             if rank >= shown.get_untracked() {
                 set_shown.set(shown_through(rank));
             }

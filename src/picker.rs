@@ -20,10 +20,11 @@ pub fn CommunityPicker(
     lang: Lang,
     on_pick: impl Fn(Place) + Send + Sync + Clone + 'static,
     /// Where the facilities near the chosen community are listed (a CSS
-    /// selector): the picker then says which community was chosen, where
-    /// the choice was made, with a button that goes there.
-    #[prop(optional, into)]
-    results: Option<String>,
+    /// selector), and the community the search is from now, if one is: the
+    /// picker then says which it is, where the choice was made, with a
+    /// button that goes to the list.
+    #[prop(optional)]
+    results: Option<(&'static str, Signal<Option<String>>)>,
 ) -> impl IntoView {
     let (opened, set_opened) = signal(false);
     let places = LocalResource::new(move || {
@@ -39,7 +40,7 @@ pub fn CommunityPicker(
     });
     let body = move || {
         let on_pick = on_pick.clone();
-        let results = results.clone();
+        let results = results;
         match places.get() {
             None | Some(None) => view! {
                 <p class="loading" role="status">{lang.pick("正在载入社区列表…", "Loading the community list…")}</p>
@@ -82,22 +83,18 @@ fn PickerBody(
     list: Arc<PlaceList>,
     lang: Lang,
     on_pick: impl Fn(Place) + Send + Sync + Clone + 'static,
-    results: Option<String>,
+    results: Option<(&'static str, Signal<Option<String>>)>,
 ) -> impl IntoView {
-    // The community chosen here last, said beside the choice: on a phone
-    // in 长辈模式 the position line and the list are off the screen.
-    let (picked, set_picked) = signal(None::<String>);
-    let on_pick = move |p: Place| {
-        set_picked.set(Some(p.label()));
-        on_pick(p);
-    };
+    // The community searched from, said beside the choice: on a phone in
+    // 长辈模式 the position line and the list are off the screen. It
+    // follows the search (a tap on the map, Back), not only this picker.
     let picked_line = move || {
-        let results = results.clone()?;
-        let label = picked.get()?;
+        let (results, chosen) = results?;
+        let label = chosen.get()?;
         Some(view! {
             <p class="picked">
                 {lang.pick("已选择：", "Chosen: ")}<span lang="zh-CN">{label}</span>
-                <button type="button" class="to-results" on:click=move |_| crate::focus_when_drawn(results.clone())>
+                <button type="button" class="to-results" on:click=move |_| crate::focus_when_drawn(results)>
                     {lang.pick("查看附近设施", "See what is near")}
                 </button>
             </p>

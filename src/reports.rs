@@ -231,8 +231,8 @@ pub fn ReportForm(facility_id: String, lang: Lang) -> impl IntoView {
                         (Ok(id), _) if crate::outbox::is_delivered(&id) => {
                             lang.pick("已送达区里，谢谢！", "Delivered to the district. Thank you!").to_owned()
                         }
-                        (Ok(_), Lang::Zh) => "已保存在本机，正在发送给区里；没有网络时，会在您下次打开邻里并联网时自动发送。".to_owned(),
-                        (Ok(_), Lang::En) => "Saved on this device and being sent to the district; with no connection, it is sent the next time you open Linli online.".to_owned(),
+                        (Ok(_), Lang::Zh) => "已保存在本机，正在发送给区里；没有网络时，联网后会自动发送（如已关闭邻里，则在下次打开时发送）。".to_owned(),
+                        (Ok(_), Lang::En) => "Saved on this device and being sent to the district; with no connection, it is sent once you are online (or, if Linli was closed, the next time you open it).".to_owned(),
                         (Err(e), _) => e,
                     })}
                 </p>

@@ -32,11 +32,14 @@ pub fn voice_for(lang: Lang) -> Option<String> {
 }
 
 /// Speaks `text` in the voice language `tag`, stopping anything already
-/// being read; `on_end` runs when it has been read, or stopped.
-pub fn speak(text: &str, tag: &str, on_end: impl Fn() + 'static) {
-    let Some(synth) = synthesis() else { return };
+/// being read; `on_end` runs when it has been read, or stopped. False when
+/// nothing could be read.
+pub fn speak(text: &str, tag: &str, on_end: impl Fn() + 'static) -> bool {
+    let Some(synth) = synthesis() else {
+        return false;
+    };
     let Ok(utterance) = web_sys::SpeechSynthesisUtterance::new_with_text(text) else {
-        return;
+        return false;
     };
     utterance.set_lang(tag);
     // A little slower than the default, for older listeners.
@@ -47,6 +50,7 @@ pub fn speak(text: &str, tag: &str, on_end: impl Fn() + 'static) {
     utterance.set_onerror(Some(ended.unchecked_ref()));
     synth.cancel();
     synth.speak(&utterance);
+    true
 }
 
 /// Stops whatever is being read.
@@ -79,6 +83,9 @@ pub fn ReadAloud(
     // Pressed again while reading, the button stops it; leaving the page
     // stops it too.
     let (reading, set_reading) = signal(false);
+    // Which reading the button is about: a reading stopped ends (its end
+    // event comes later) after the next one may have begun.
+    let readings = StoredValue::new(0u32);
     on_cleanup(stop);
     view! {
         <Show when=move || voice.with(Option::is_some)>
@@ -92,10 +99,14 @@ pub fn ReadAloud(
                             stop();
                             set_reading.set(false);
                         } else if let Some(tag) = voice.get_untracked() {
-                            set_reading.set(true);
-                            speak(&facts(lang), &tag, move || {
-                                let _ = set_reading.try_set(false);
+                            readings.update_value(|n| *n += 1);
+                            let this = readings.get_value();
+                            let started = speak(&facts(lang), &tag, move || {
+                                if readings.try_get_value() == Some(this) {
+                                    let _ = set_reading.try_set(false);
+                                }
                             });
+                            set_reading.set(started);
                         }
                     }
                 }

@@ -181,25 +181,52 @@ fn load_draft() -> Option<Draft> {
 }
 
 /// A draft begun on another version of the questionnaire keeps its
-/// answers, now for this version, and starts again at the first step, so
-/// that the resident goes through every question (and the notice) as they
-/// are now; an answer that no longer fits is then asked for again.
+/// answers, now for this version, and starts again at the notice, to be
+/// agreed to again, so that the resident goes through every question as
+/// they are now; an answer that no longer fits is then asked for again.
 fn upgraded(mut draft: Draft) -> Draft {
     if draft.response.questionnaire != VERSION {
         draft.response.questionnaire = VERSION;
         draft.step = 0;
+        // The notice may have changed: agreed to again.
+        draft.response.consent = false;
     }
     draft
 }
 
-fn save_draft(draft: Option<&Draft>) {
+/// Stores the draft (or, with `None`, forgets it); false when the device
+/// could not store it.
+fn save_draft(draft: Option<&Draft>) -> bool {
     let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
-        return;
+        return false;
     };
-    let _ = match draft.and_then(|d| serde_json::to_string(d).ok()) {
-        Some(text) => storage.set_item(DRAFT_KEY, &text),
-        None => storage.remove_item(DRAFT_KEY),
-    };
+    match draft.map(serde_json::to_string) {
+        Some(Ok(text)) => storage.set_item(DRAFT_KEY, &text).is_ok(),
+        Some(Err(_)) => false,
+        None => storage.remove_item(DRAFT_KEY).is_ok(),
+    }
+}
+
+/// Where the ids of refused answers taken back into the draft are kept
+/// until they have left the outbox.
+const TAKEN_KEY: &str = "linli.survey.taken";
+
+fn taken_back() -> Vec<String> {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(TAKEN_KEY).ok().flatten())
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+fn set_taken_back(ids: &[String]) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = if ids.is_empty() {
+            s.remove_item(TAKEN_KEY)
+        } else {
+            s.set_item(TAKEN_KEY, &serde_json::to_string(ids).unwrap_or_default())
+        };
+    }
 }
 
 /// Where this page stands with the draft lock ([`with_draft_lock`]).
@@ -308,7 +335,9 @@ pub fn SurveyPage(
         let _ = set_lock.try_set(Some(ok));
     });
     // Saved after every answer.
-    Effect::new(move |_| draft.with(|d| save_draft(Some(d))));
+    Effect::new(move |_| {
+        draft.with(|d| save_draft(Some(d)));
+    });
     // The submitted answers' id, or why they could not be queued.
     let (outcome, set_outcome) = signal(None::<Result<String, String>>);
     // Whether the step's problem is shown: from a refused "Next" (or
@@ -325,20 +354,31 @@ pub fn SurveyPage(
     // its reasons point to, and the reasons, said on that step until the
     // answers are submitted again.
     let (returned_reason, set_returned_reason) = signal(None::<(usize, String)>);
-    let shown_problem = move || {
+    let local_problem = move || {
         checked
             .get()
             .then(|| draft.with(|d| step_problem(&d.response, step(), lang)))
             .flatten()
-            .or_else(|| {
-                returned_reason.with(|r| {
-                    let (_, reason) = r.as_ref().filter(|(at, _)| *at == step_index.get())?;
-                    Some(match lang {
-                        Lang::Zh => format!("区里的服务器没有接收这份答卷，请修改这一步后重新提交。服务器的说明（英文）：{reason}"),
-                        Lang::En => format!("The district's server did not accept these answers: please change this step and submit again. The server said: {reason}"),
-                    })
+    };
+    // The step's own problem, or else the collector's reasons on the step
+    // they point to (in English, marked so).
+    let shown_problem = move || {
+        if let Some(problem) = local_problem() {
+            return problem.into_any();
+        }
+        returned_reason
+            .with(|r| {
+                let (_, reason) = r.as_ref().filter(|(at, _)| *at == step_index.get())?;
+                let reason = reason.clone();
+                Some(view! {
+                    {lang.pick(
+                        "区里的服务器没有接收这份答卷，请修改这一步后重新提交。服务器的说明（英文）：",
+                        "The district's server did not accept these answers: please change this step and submit again. The server said: ",
+                    )}
+                    <span lang="en">{reason}</span>
                 })
             })
+            .into_any()
     };
     // The first of this device's survey answers that the collector
     // refused for good, looked for again after each pass of the sender.
@@ -349,14 +389,29 @@ pub fn SurveyPage(
             w.track();
         }
         leptos::task::spawn_local(async move {
+            // Answers taken back whose removal from the outbox did not
+            // happen (a failed write, the tab closed) are removed now, and
+            // never offered twice.
+            let taken = taken_back();
+            let mut still = Vec::new();
+            for id in &taken {
+                if crate::outbox::remove(id).await.is_err() {
+                    still.push(id.clone());
+                }
+            }
+            if still.len() != taken.len() {
+                set_taken_back(&still);
+            }
             let first = crate::outbox::refused_surveys()
                 .await
                 .ok()
                 .and_then(|list| {
-                    list.into_iter().find_map(|r| {
-                        let response = serde_json::from_str::<Response>(&r.body).ok()?;
-                        Some((r.id, r.refused?, response))
-                    })
+                    list.into_iter()
+                        .filter(|r| !taken.contains(&r.id))
+                        .find_map(|r| {
+                            let response = serde_json::from_str::<Response>(&r.body).ok()?;
+                            Some((r.id, r.refused?, response))
+                        })
                 });
             let _ = returned.try_set(first);
         });
@@ -448,15 +503,34 @@ pub fn SurveyPage(
             return;
         }
         response.id = new_id();
-        let at = refused_step(&reason, &steps);
-        draft.set(Draft { step: at, response });
-        draft.with_untracked(|d| save_draft(Some(d)));
+        // Answers of another questionnaire version start again at the
+        // notice, as a draft of one does.
+        let taken = upgraded(Draft {
+            step: refused_step(&reason, &steps),
+            response,
+        });
+        // Only once the draft is stored do the answers leave the outbox;
+        // until they have left, their id is kept as taken back.
+        if !save_draft(Some(&taken)) {
+            return;
+        }
+        let mut ids = taken_back();
+        ids.push(id.clone());
+        set_taken_back(&ids);
+        let at = taken.step;
+        draft.set(taken);
         set_returned_reason.set(Some((at, reason)));
         set_outcome.set(None);
         returned.set(None);
         history::replace_step(at, shown_depth.get_value());
         leptos::task::spawn_local(async move {
             if crate::outbox::remove(&id).await.is_ok() {
+                set_taken_back(
+                    &taken_back()
+                        .into_iter()
+                        .filter(|x| *x != id)
+                        .collect::<Vec<_>>(),
+                );
                 // The header's count follows.
                 crate::outbox::kick();
             }
@@ -538,7 +612,7 @@ pub fn SurveyPage(
                 // answers' steps.
                 history::rewind_steps();
                 shown_depth.set_value(0);
-                save_draft(None);
+                let _ = save_draft(None);
                 draft.set(Draft::new(new_id()));
                 // The next household starts without the last one's problem.
                 set_checked.set(false);
@@ -573,11 +647,11 @@ pub fn SurveyPage(
                             <p id="survey-thanks" tabindex="-1">{move || if crate::outbox::is_delivered(&id) {
                                 lang.pick("谢谢！您的答卷已送达区里。", "Thank you! Your answers have reached the district.")
                             } else if crate::outbox::is_refused(&id) {
-                                lang.pick("区里的服务器没有接收这份答卷，答卷仍保存在本机，见下方说明。",
-                                    "The district's server did not accept these answers; they are still kept on this device (see below).")
+                                lang.pick("区里的服务器没有接收这份答卷，答卷仍保存在本机，见上方说明。",
+                                    "The district's server did not accept these answers; they are still kept on this device (see above).")
                             } else {
-                                lang.pick("谢谢！您的答卷已保存在本机，正在发送给区里；没有网络时，会在您下次打开邻里并联网时自动发送。",
-                                    "Thank you! Your answers are saved on this device and being sent to the district; with no connection, they are sent the next time you open Linli online.")
+                                lang.pick("谢谢！您的答卷已保存在本机，正在发送给区里；没有网络时，联网后会自动发送（如已关闭邻里，则在下次打开时发送）。",
+                                    "Thank you! Your answers are saved on this device and being sent to the district; with no connection, they are sent once you are online (or, if Linli was closed, the next time you open it).")
                             }}</p>
                             <button type="button" on:click=move |_| {
                                 set_outcome.set(None);
@@ -1098,8 +1172,10 @@ mod tests {
         old.step = 5;
         old.response.questionnaire = VERSION + 1;
         old.response.walk_minutes = 15;
+        old.response.consent = true;
         let now = upgraded(old.clone());
         assert_eq!((now.step, now.response.questionnaire), (0, VERSION));
+        assert!(!now.response.consent, "the notice agreed to again");
         assert_eq!(now.response.walk_minutes, 15);
         let mut current = old;
         current.response.questionnaire = VERSION;

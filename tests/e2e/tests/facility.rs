@@ -97,19 +97,18 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         let facts = page.text_of(".facts.about").await.unwrap();
         assert!(facts.contains(&first.operator), "{facts}");
         assert!(facts.contains(first.operating_model.label_zh()), "{facts}");
-        // Back to the list, which is as it was.
+        // Back to the list, which is as it was. The page's back button
+        // goes back in the browser's history, as the browser's own does:
+        // no entry is added, and Forward returns to the page.
+        let entries = page.client.execute("return history.length", vec![]).await.unwrap();
         page.click(".back").await;
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
         page.url_when("no facility in the URL", |u| !u.contains("fac="))
             .await;
-        // The page's back button went back in the browser's history, as
-        // the browser's own does: Forward returns to the page, and there
-        // is no entry of the page behind the list.
-        let entries = page.client.execute("return history.length", vec![]).await.unwrap();
-        page.client.forward().await.unwrap();
-        page.wait_for_text("#facility-heading", &first.name.zh).await;
         let after = page.client.execute("return history.length", vec![]).await.unwrap();
         assert_eq!(entries, after, "no entry added");
+        page.client.forward().await.unwrap();
+        page.wait_for_text("#facility-heading", &first.name.zh).await;
     })
     .await;
 }
@@ -271,7 +270,7 @@ async fn a_problem_report_made_offline_reaches_the_collector_once() {
         page.click(".report button[type=submit]").await;
         page.wait_for_text(
             ".report-status",
-            "已保存在本机，正在发送给区里；没有网络时，会在您下次打开邻里并联网时自动发送。",
+            "已保存在本机，正在发送给区里；没有网络时，联网后会自动发送（如已关闭邻里，则在下次打开时发送）。",
         )
         .await;
         page.wait_for_text(".outbox-status", "1 条信息等待发送")

@@ -399,7 +399,7 @@ async fn refused_answers_are_offered_back_and_sent_again() {
         page.click(".survey-nav .submit").await;
         page.wait_for_text(
             ".thanks p",
-            "区里的服务器没有接收这份答卷，答卷仍保存在本机，见下方说明。",
+            "区里的服务器没有接收这份答卷，答卷仍保存在本机，见上方说明。",
         )
         .await;
         page.eventually("the header's count", || async {
