@@ -1059,8 +1059,8 @@ fn ResultList(
     // nor the rows worked out again as the minutes pass, which would take
     // away the rows being read).
     Effect::new(move |first: Option<()>| {
-        filters_only.track();
-        origin.track();
+        // Read, not only tracked (see `free_places_kept`).
+        let _ = (filters_only.get(), origin.get());
         if first.is_some() {
             set_shown.set(PAGE_SIZE);
         }

@@ -373,7 +373,7 @@ pub async fn enqueue(record: Record) -> Result<(), String> {
 /// Moves reports kept in localStorage by earlier versions into the outbox,
 /// and removes them there only once they are in.
 async fn adopt_old_reports() {
-    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+    let Some(storage) = crate::prefs::storage() else {
         return;
     };
     let Ok(Some(text)) = storage.get_item(OLD_REPORTS_KEY) else {

@@ -40,7 +40,6 @@ pub fn CommunityPicker(
     });
     let body = move || {
         let on_pick = on_pick.clone();
-        let results = results;
         match places.get() {
             None | Some(None) => view! {
                 <p class="loading" role="status">{lang.pick("正在载入社区列表…", "Loading the community list…")}</p>

@@ -24,7 +24,8 @@ const POSITION_KEY: &str = "linli.position";
 const SENIOR_KEY: &str = "linli.walk.senior";
 const SOURCE_KEY: &str = "linli.position.source";
 
-fn storage() -> Option<web_sys::Storage> {
+/// The page's localStorage, when the browser gives one.
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 

@@ -25,6 +25,7 @@ use wasm_bindgen::closure::Closure;
 
 use crate::i18n::{Lang, function_label};
 use crate::picker::CommunityPicker;
+use crate::prefs::storage;
 use crate::reports::new_id;
 
 const DRAFT_KEY: &str = "linli.survey.draft";
@@ -175,8 +176,7 @@ pub fn step_problem(response: &Response, step: Step, lang: Lang) -> Option<Strin
 }
 
 fn load_draft() -> Option<Draft> {
-    let storage = web_sys::window()?.local_storage().ok()??;
-    let draft: Draft = serde_json::from_str(&storage.get_item(DRAFT_KEY).ok()??).ok()?;
+    let draft: Draft = serde_json::from_str(&storage()?.get_item(DRAFT_KEY).ok()??).ok()?;
     Some(upgraded(draft))
 }
 
@@ -197,7 +197,7 @@ fn upgraded(mut draft: Draft) -> Draft {
 /// Stores the draft (or, with `None`, forgets it); false when the device
 /// could not store it.
 fn save_draft(draft: Option<&Draft>) -> bool {
-    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+    let Some(storage) = storage() else {
         return false;
     };
     match draft.map(serde_json::to_string) {
@@ -212,21 +212,37 @@ fn save_draft(draft: Option<&Draft>) -> bool {
 const TAKEN_KEY: &str = "linli.survey.taken";
 
 fn taken_back() -> Vec<String> {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
+    storage()
         .and_then(|s| s.get_item(TAKEN_KEY).ok().flatten())
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default()
 }
 
 fn set_taken_back(ids: &[String]) {
-    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+    if let Some(s) = storage() {
         let _ = if ids.is_empty() {
             s.remove_item(TAKEN_KEY)
         } else {
             s.set_item(TAKEN_KEY, &serde_json::to_string(ids).unwrap_or_default())
         };
     }
+}
+
+/// Removes the answers taken back from the outbox (again, after a failed
+/// write or a tab closed before it), and gives the ids still there, which
+/// are never offered again.
+async fn clear_taken_back() -> Vec<String> {
+    let taken = taken_back();
+    let mut still = Vec::new();
+    for id in &taken {
+        if crate::outbox::remove(id).await.is_err() {
+            still.push(id.clone());
+        }
+    }
+    if still.len() != taken.len() {
+        set_taken_back(&still);
+    }
+    still
 }
 
 /// Where this page stands with the draft lock ([`with_draft_lock`]).
@@ -389,19 +405,7 @@ pub fn SurveyPage(
             w.track();
         }
         leptos::task::spawn_local(async move {
-            // Answers taken back whose removal from the outbox did not
-            // happen (a failed write, the tab closed) are removed now, and
-            // never offered twice.
-            let taken = taken_back();
-            let mut still = Vec::new();
-            for id in &taken {
-                if crate::outbox::remove(id).await.is_err() {
-                    still.push(id.clone());
-                }
-            }
-            if still.len() != taken.len() {
-                set_taken_back(&still);
-            }
+            let taken = clear_taken_back().await;
             let first = crate::outbox::refused_surveys()
                 .await
                 .ok()
@@ -515,7 +519,7 @@ pub fn SurveyPage(
             return;
         }
         let mut ids = taken_back();
-        ids.push(id.clone());
+        ids.push(id);
         set_taken_back(&ids);
         let at = taken.step;
         draft.set(taken);
@@ -524,16 +528,9 @@ pub fn SurveyPage(
         returned.set(None);
         history::replace_step(at, shown_depth.get_value());
         leptos::task::spawn_local(async move {
-            if crate::outbox::remove(&id).await.is_ok() {
-                set_taken_back(
-                    &taken_back()
-                        .into_iter()
-                        .filter(|x| *x != id)
-                        .collect::<Vec<_>>(),
-                );
-                // The header's count follows.
-                crate::outbox::kick();
-            }
+            clear_taken_back().await;
+            // The header's count follows.
+            crate::outbox::kick();
         });
         crate::focus_when_drawn("#survey-step-heading");
     };

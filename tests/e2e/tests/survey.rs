@@ -379,16 +379,19 @@ async fn refused_answers_are_offered_back_and_sent_again() {
     with_setup(Setup::default(), |page| async move {
         page.click(".survey-link").await;
         page.fill_survey(15).await;
+        // The answers the device keeps as its draft.
+        let draft_answers = || async {
+            page.client
+                .execute(
+                    "return JSON.parse(localStorage.getItem('linli.survey.draft')).response;",
+                    vec![],
+                )
+                .await
+                .unwrap()
+        };
         // Other answers are stored under this survey's id first, so the
         // collector refuses these (409).
-        let draft = page
-            .client
-            .execute(
-                "return JSON.parse(localStorage.getItem('linli.survey.draft')).response;",
-                vec![],
-            )
-            .await
-            .unwrap();
+        let draft = draft_answers().await;
         let first_id = draft["id"].as_str().unwrap().to_owned();
         let mut other = draft.clone();
         other["walk_minutes"] = json!(30);
@@ -420,14 +423,7 @@ async fn refused_answers_are_offered_back_and_sent_again() {
             problem.starts_with("区里的服务器没有接收这份答卷"),
             "{problem}"
         );
-        let taken: Value = page
-            .client
-            .execute(
-                "return JSON.parse(localStorage.getItem('linli.survey.draft')).response;",
-                vec![],
-            )
-            .await
-            .unwrap();
+        let taken = draft_answers().await;
         assert_ne!(taken["id"], json!(first_id), "a new id");
         assert_eq!(taken["walk_minutes"], 15, "the answers given");
         assert_eq!(taken["household"], draft["household"]);
