@@ -404,6 +404,17 @@ fn amount_text(yuan: f64) -> String {
 }
 
 pub fn price_line(p: &Price, lang: Lang) -> String {
+    let (price, note, rest) = price_parts(p, lang);
+    match note {
+        Some(note) => format!("{price}{note}{rest}"),
+        None => format!("{price}{rest}"),
+    }
+}
+
+/// `price_line` in three pieces: the amount with the note's opening
+/// bracket, the note (the publisher's Chinese free text, marked `zh-CN` on
+/// English pages) and what follows it, so that no piece needs parsing.
+fn price_parts(p: &Price, lang: Lang) -> (String, Option<String>, String) {
     let amount = amount_text(p.amount_yuan);
     let mut price = match (lang, p.amount_yuan == 0.0) {
         (Lang::Zh, true) => "免费".to_owned(),
@@ -414,22 +425,18 @@ pub fn price_line(p: &Price, lang: Lang) -> String {
     // The publisher's note goes with the amount it explains. It is free
     // text, and can name whom the price is for ("签约居民"), so a price
     // with a note is not also said to be for everyone.
-    if let Some(note) = &p.note {
-        price = match lang {
-            Lang::Zh => format!("{price}（{note}）"),
-            Lang::En => format!("{price} ({note})"),
-        };
+    let mut rest = lang.pick("）", ")").to_owned();
+    if p.note.is_some() {
+        price.push_str(lang.pick("（", " ("));
+    } else {
+        rest.clear();
     }
     if !p.eligible.is_empty() {
-        format!(
-            "{price} · {}",
-            crate::rows::eligible_text(&p.eligible, lang)
-        )
+        rest = format!("{rest} · {}", crate::rows::eligible_text(&p.eligible, lang));
     } else if p.note.is_none() {
-        format!("{price} · {}", lang.pick("所有人", "everyone"))
-    } else {
-        price
+        rest = format!(" · {}", lang.pick("所有人", "everyone"));
     }
+    (price, p.note.clone(), rest)
 }
 
 fn category_label(c: Category, lang: Lang) -> &'static str {
@@ -691,10 +698,9 @@ fn service_card(
                             view! {
                                 <tr class:today=today aria-current=if today { Some("date") } else { None }>
                                     <th scope="row">
-                                        {{
-                                            let l = lang;
-                                            format!("{} {}/{}", weekday_label(date.weekday(), l), date.month(), date.day())
-                                        }}
+                                        {weekday_label(date.weekday(), lang)}" "
+                                        // "11月29日" never split over two lines.
+                                        <span class="date">{crate::i18n::short_date(date, lang)}</span>
                                         {today.then(|| view! { <span class="today-mark">{lang.pick(" 今天", " today")}</span> })}
                                     </th>
                                     <td>
@@ -711,9 +717,9 @@ fn service_card(
                                                     .iter()
                                                     .enumerate()
                                                     .map(|(i, s)| {
-                                                        let comma = if i + 1 < spans.len() { "," } else { "" };
+                                                        let comma = if i + 1 < spans.len() { l.pick("，", ",") } else { "" };
                                                         view! {
-                                                            {(i > 0).then_some(" ")}
+                                                            {(i > 0 && l == Lang::En).then_some(" ")}
                                                             <span class="span">{format!("{s}{comma}")}</span>
                                                         }
                                                     })
@@ -769,7 +775,14 @@ fn service_card(
             })}
             {(!prices.is_empty()).then(|| view! {
                 <ul class="prices">
-                    {prices.into_iter().map(|p| view! { <li>{price_line(&p, lang)}</li> }).collect_view()}
+                    {prices
+                        .into_iter()
+                        .map(|p| {
+                            let (price, note, rest) = price_parts(&p, lang);
+                            let note = note.map(|n| view! { <span lang="zh-CN">{n}</span> });
+                            view! { <li>{price}{note}{rest}</li> }
+                        })
+                        .collect_view()}
                 </ul>
             })}
             {capacity.map(|c| {
@@ -1055,6 +1068,15 @@ mod tests {
             note: Some("签约居民".to_owned()),
         };
         assert_eq!(price_line(&signed, Lang::Zh), "免费（签约居民）");
+        // On an English page the note is its own piece, marked Chinese.
+        assert_eq!(
+            price_parts(&signed, Lang::En),
+            (
+                "Free (".to_owned(),
+                Some("签约居民".to_owned()),
+                ")".to_owned()
+            )
+        );
         let plain = Price {
             note: None,
             ..signed

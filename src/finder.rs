@@ -164,6 +164,13 @@ pub fn Finder(
         if previous.as_ref().is_some_and(|p| *p != now) {
             // The facility page takes the focus once its data is drawn.
             if let Some(opened) = &now {
+                // Forward again onto a page first opened from the list
+                // (after Back): the entry before it is still the list's.
+                if RETURN_TO.with_borrow(Option::is_none) {
+                    let again = LAST_FROM_LIST
+                        .with_borrow(|l| l.clone().filter(|(id, _)| *id == opened.id));
+                    RETURN_TO.set(again);
+                }
                 // From the list: the way back returns to where it was.
                 let from_list =
                     RETURN_TO.with_borrow(|r| r.as_ref().is_some_and(|(id, _)| *id == opened.id));
@@ -172,6 +179,11 @@ pub fn Finder(
                     RETURN_TO.set(None);
                 }
                 OPENED_FROM_LIST.set(from_list);
+                LAST_FROM_LIST.set(if from_list {
+                    RETURN_TO.with_borrow(Clone::clone)
+                } else {
+                    None
+                });
                 request_focus("facility-heading");
             } else if state.with_untracked(|s| s.page) != Page::Finder {
                 // Away to the survey: the list, drawn later, starts afresh.
@@ -480,6 +492,10 @@ thread_local! {
     static RETURN_TO: std::cell::RefCell<Option<(String, f64)>> = const { std::cell::RefCell::new(None) };
     /// Whether the facility page shown was opened from the list.
     static OPENED_FROM_LIST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The last facility page opened from the list, as `RETURN_TO` had
+    /// it: browser Forward onto that page again (after Back) is still from
+    /// the list, and its way back still returns to the row.
+    static LAST_FROM_LIST: std::cell::RefCell<Option<(String, f64)>> = const { std::cell::RefCell::new(None) };
 }
 
 /// How many rows the list shows so that the row at `rank` (from 0) is on

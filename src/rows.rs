@@ -403,12 +403,20 @@ pub fn hours_text(
     match (&line.today, other_day) {
         (None, _) => Msg::HoursUnknown.text(lang).to_owned(),
         (Some(spans), None) if spans.is_empty() => Msg::ClosedToday.text(lang).to_owned(),
-        (Some(spans), None) => format!("{} {}", Msg::Today.text(lang), spans.join(", ")),
+        (Some(spans), None) => format!(
+            "{} {}",
+            Msg::Today.text(lang),
+            spans.join(lang.pick("，", ", "))
+        ),
         (Some(spans), Some(day)) if spans.is_empty() => match lang {
             Lang::Zh => format!("{}休息", short_date(day, lang)),
             Lang::En => format!("Closed {}", short_date(day, lang)),
         },
-        (Some(spans), Some(day)) => format!("{} {}", short_date(day, lang), spans.join(", ")),
+        (Some(spans), Some(day)) => format!(
+            "{} {}",
+            short_date(day, lang),
+            spans.join(lang.pick("，", ", "))
+        ),
     }
 }
 
@@ -521,13 +529,7 @@ fn eligibility_label(e: Eligibility, lang: Lang) -> &'static str {
 }
 
 pub fn unit_en(unit: PriceUnit) -> &'static str {
-    match unit {
-        PriceUnit::PerMeal => "meal",
-        PriceUnit::PerDay => "day",
-        PriceUnit::PerMonth => "month",
-        PriceUnit::PerHour => "hour",
-        PriceUnit::PerSession => "session",
-    }
+    unit.label_en()
 }
 
 /// "空余托位 4/40（2026年11月18日统计）", with a warning when the count is
@@ -684,7 +686,7 @@ mod tests {
         let today = sunday.date();
         assert_eq!(
             hours_text(line, row.at, today, Lang::Zh),
-            format!("10月14日 {}", line.today.as_ref().unwrap().join(", "))
+            format!("10月14日 {}", line.today.as_ref().unwrap().join("，"))
         );
         assert!(hours_text(line, row.at, today, Lang::En).starts_with("14 Oct 1"));
         // The same time as now is now: today's words.

@@ -383,6 +383,17 @@ impl PriceUnit {
             PriceUnit::PerSession => "次",
         }
     }
+
+    /// The English unit, as in "¥15 per meal".
+    pub fn label_en(self) -> &'static str {
+        match self {
+            PriceUnit::PerMeal => "meal",
+            PriceUnit::PerDay => "day",
+            PriceUnit::PerMonth => "month",
+            PriceUnit::PerHour => "hour",
+            PriceUnit::PerSession => "session",
+        }
+    }
 }
 
 /// A group of people a reduced price applies to.

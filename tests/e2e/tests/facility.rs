@@ -73,7 +73,7 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         let tables = first.services.iter().filter(|s| s.opening_hours.is_some()).count();
         assert_eq!(today.as_array().unwrap().len(), tables);
         for t in today.as_array().unwrap() {
-            assert_eq!(t.as_str().unwrap(), "周一 9/28 今天");
+            assert_eq!(t.as_str().unwrap(), "周一 9月28日 今天");
         }
         // The next holiday's effect is named for the services with a PH rule.
         let holidays = page.client.find_all(Locator::Css(".holiday")).await.unwrap();
@@ -109,6 +109,14 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         assert_eq!(entries, after, "no entry added");
         page.client.forward().await.unwrap();
         page.wait_for_text("#facility-heading", &first.name.zh).await;
+        // After Back and Forward the page is still the list's: its back
+        // button goes back again instead of adding an entry.
+        page.click(".back").await;
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.url_when("no facility in the URL", |u| !u.contains("fac="))
+            .await;
+        let again = page.client.execute("return history.length", vec![]).await.unwrap();
+        assert_eq!(entries, again, "no entry added after Forward");
     })
     .await;
 }
