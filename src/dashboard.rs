@@ -708,12 +708,39 @@ fn BarChart(title: String, bars: Vec<Bar>, unit: &'static str) -> impl IntoView 
     }
 }
 
+/// A gap score as the gap map's dots, tap line and table say it.
+fn score_text(score: Option<f64>, lang: Lang) -> String {
+    match score {
+        Some(s) => crate::num::fixed(s, 2),
+        None => lang.pick("数据不足", "not enough data").to_owned(),
+    }
+}
+
+/// The gap ranking's free places: a number; "no facility" when none in
+/// reach offers the service; "not reported"; or, for a service that
+/// counts no places or beds (meals, health, …), "not counted".
+pub fn free_places_cell(
+    n: Option<u32>,
+    function: ServiceFunction,
+    facilities: u32,
+    lang: Lang,
+) -> String {
+    match (n, function.capacity_kind()) {
+        (_, None) => lang.pick("不计名额", "not counted").to_owned(),
+        (Some(n), Some(_)) => n.to_string(),
+        (None, Some(_)) if facilities == 0 => lang.pick("无设施", "no facility").to_owned(),
+        (None, Some(_)) => lang.pick("未报告", "not reported").to_owned(),
+    }
+}
+
 #[component]
 fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> impl IntoView {
     let (subdistrict, set_subdistrict) = signal(None::<String>);
     let (function, set_function) = signal(ServiceFunction::ElderCare);
     let (comments, set_comments) = signal(false);
     let (download_problem, set_download_problem) = signal(None::<String>);
+    // The community whose dot was last tapped on the gap map, by name.
+    let (picked, set_picked) = signal(None::<String>);
     let doc = StoredValue::new(doc);
     let name = doc.with_value(|d| match lang {
         Lang::Zh => d.district.name_zh.clone(),
@@ -827,7 +854,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                                         <td data-label=lang.pick("服务", "Service")>{function_label(g.function, lang)}</td>
                                         <td class="num" data-label=lang.pick("需要/受访户数", "Needing / answered")>{format!("{} / {}", g.needing, g.respondents)}</td>
                                         <td data-label=lang.pick("步行可达设施", "Facilities in reach")>{reach}</td>
-                                        <td class="num" data-label=lang.pick("空余位", "Free places")>{g.free_places.map_or_else(|| lang.pick("未报告", "not reported").to_owned(), |n| n.to_string())}</td>
+                                        <td class="num" data-label=lang.pick("空余位", "Free places")>{free_places_cell(g.free_places, g.function, g.facilities, lang)}</td>
                                         <td class="num" data-label=lang.pick("缺口分", "Gap score")>{crate::num::fixed(g.score, 2)}</td>
                                     </tr>
                                 }
@@ -857,21 +884,65 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                 Lang::Zh => format!("各社区{}缺口地图：颜色越深缺口越大，空心圆为数据不足", function_label(f, lang)),
                 Lang::En => format!("Map of the {} gap by community: darker is a larger gap; hollow circles lack data", function_label(f, lang)),
             };
+            // What a tap finds and what the table below says: each dot's
+            // community and score, in the order drawn.
+            let dots: Vec<(f64, f64, String, Option<f64>)> = points
+                .iter()
+                .map(|p| (p.x, p.y, p.community.clone(), p.score))
+                .collect();
+            let mut listed: Vec<&MapPoint> = points.iter().collect();
+            listed.sort_by(|a, b| b.score.unwrap_or(-1.0).total_cmp(&a.score.unwrap_or(-1.0)));
+            let table_rows: Vec<(String, String)> = listed
+                .into_iter()
+                .map(|p| (p.community.clone(), score_text(p.score, lang)))
+                .collect();
+            let tap_dots: Vec<(f64, f64, String)> = dots.iter().map(|(x, y, n, _)| (*x, *y, n.clone())).collect();
+            // A tap chooses the dot nearest the finger within 24 CSS px
+            // (the dots are drawn smaller than a finger), or none.
+            let on_tap = move |ev: web_sys::MouseEvent| {
+                let Some(svg) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+                    return;
+                };
+                let r = svg.get_bounding_client_rect();
+                if r.width() <= 0.0 {
+                    return;
+                }
+                // The canvas keeps its shape (`height: auto`): one scale.
+                let k = crate::map::WIDTH / r.width();
+                let tap = ((f64::from(ev.client_x()) - r.left()) * k, (f64::from(ev.client_y()) - r.top()) * k);
+                let hit = crate::map::marker_near(tap, tap_dots.iter().map(|(x, y, _)| (*x, *y)), 24.0 * k);
+                set_picked.set(hit.map(|i| tap_dots[i].2.clone()));
+            };
+            let picked_line = {
+                let dots = dots.clone();
+                move || {
+                    let name = picked.get()?;
+                    let (.., community, score) = dots.iter().find(|d| d.2 == name)?;
+                    Some(match score {
+                        Some(_) => format!("{community}{}{}", lang.pick("：缺口分 ", ": gap score "), score_text(*score, lang)),
+                        None => format!("{community}{}{}", lang.pick("：", ": "), score_text(None, lang)),
+                    })
+                }
+            };
             view! {
-                <svg class="gap-map" viewBox=format!("0 0 {} {}", crate::map::WIDTH, height) role="img" aria-label=label>
-                    {points
+                <svg class="gap-map" viewBox=format!("0 0 {} {}", crate::map::WIDTH, height) role="img" aria-label=label on:click=on_tap>
+                    {dots
                         .into_iter()
-                        .map(|MapPoint { x, y, community: name, score }| {
+                        .map(|(x, y, name, score)| {
                             let class = match shade(score) {
                                 Some(s) => format!("shade{s}"),
                                 None => "no-data".to_owned(),
                             };
-                            let title = match score {
-                                Some(s) => format!("{name} {}", crate::num::fixed(s, 2)),
-                                None => format!("{name} {}", lang.pick("数据不足", "not enough data")),
-                            };
+                            let title = format!("{name} {}", score_text(score, lang));
+                            let this = name.clone();
                             view! {
-                                <circle cx=crate::num::fixed(x, 1) cy=crate::num::fixed(y, 1) r=if score.is_some() { published_r.clone() } else { hollow_r.clone() } class=class>
+                                <circle
+                                    cx=crate::num::fixed(x, 1)
+                                    cy=crate::num::fixed(y, 1)
+                                    r=if score.is_some() { published_r.clone() } else { hollow_r.clone() }
+                                    class=class
+                                    class:picked=move || picked.with(|p| p.as_deref() == Some(this.as_str()))
+                                >
                                     <title>{title}</title>
                                 </circle>
                             }
@@ -879,6 +950,8 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                         .collect_view()}
                     {crate::map::scale_bar(&fitted, height)}
                 </svg>
+                <p class="hint">{lang.pick("点按圆点可查看社区名称和缺口分；下方“地图数据”列出全部社区。", "Tap a dot for its community and gap score; “Map data” below lists every community.")}</p>
+                <p class="picked-dot" aria-live="polite">{picked_line}</p>
                 <p class="legend">
                     {lang.pick("缺口分：", "Gap score: ")}
                     {SHADE_LABELS
@@ -890,6 +963,25 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                         .collect_view()}
                     <span class="item"><span class="key no-data"></span>{lang.pick("数据不足", "not enough data")}</span>
                 </p>
+                // The map's content for the keyboard and screen readers,
+                // to whom the map itself is one image.
+                <details class="map-data">
+                    <summary>{lang.pick("地图数据（表格）", "Map data (table)")}</summary>
+                    <table>
+                        <thead>
+                            <tr>
+                                <th scope="col">{lang.pick("社区", "Community")}</th>
+                                <th scope="col">{lang.pick("缺口分", "Gap score")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {table_rows
+                                .into_iter()
+                                .map(|(name, score)| view! { <tr><th scope="row">{name}</th><td class="num">{score}</td></tr> })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </details>
             }
             .into_any()
         })
@@ -901,6 +993,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
     enum Download {
         Demand(FileFormat),
         Answers,
+        Codebook,
     }
     let download = move |want: Download| {
         let token = token.clone();
@@ -916,6 +1009,11 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                         FileFormat::Csv,
                     )
                 }
+                Download::Codebook => (
+                    format!("{API}/codebook.csv"),
+                    "linli-codebook.csv".to_owned(),
+                    FileFormat::Csv,
+                ),
                 Download::Demand(FileFormat::Csv) => (
                     format!("{API}/districts/{code}/demand.csv"),
                     format!("linli-demand-{code}.csv"),
@@ -936,6 +1034,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
     };
     let download_json = download.clone();
     let download_raw = download.clone();
+    let download_book = download.clone();
 
     view! {
         <h2>{name}</h2>
@@ -993,7 +1092,11 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                     {lang.pick("包含居民留言", "Include residents' comments")}
                 </label>
             })}
-            <p class="hint">{lang.pick("每次下载都会记录在案。", "Every download is logged.")}</p>
+            <button type="button" on:click=move |_| download_book(Download::Codebook)>{lang.pick("下载编码说明（CSV）", "Download the codebook (CSV)")}</button>
+            <p class="hint">{lang.pick(
+                "编码说明列出各列的取值和空白格的含义（如“已隐藏”）。每次下载需求表或答卷都会记录在案。",
+                "The codebook says what each column's values and empty cells mean (e.g. withheld). Every download of the demand table or the answers is logged.",
+            )}</p>
             <p role="alert" class="field-problem">{move || download_problem.get()}</p>
         </div>
     }
@@ -1002,6 +1105,22 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn free_places_are_not_counted_where_a_service_counts_none() {
+        let zh = |n, f, facilities| free_places_cell(n, f, facilities, Lang::Zh);
+        assert_eq!(zh(Some(12), ServiceFunction::ElderCare, 2), "12");
+        assert_eq!(zh(Some(0), ServiceFunction::InfantCare, 1), "0");
+        assert_eq!(zh(None, ServiceFunction::ChildCare, 3), "未报告");
+        // Nothing in reach: no places to report.
+        assert_eq!(zh(None, ServiceFunction::InfantCare, 0), "无设施");
+        // Meals count no places: never "not reported".
+        assert_eq!(zh(None, ServiceFunction::Meals, 4), "不计名额");
+        assert_eq!(
+            free_places_cell(None, ServiceFunction::Health, 0, Lang::En),
+            "not counted"
+        );
+    }
 
     #[test]
     fn bars_scale_to_the_largest_published_value_and_keep_withheld_cells() {

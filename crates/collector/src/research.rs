@@ -10,6 +10,9 @@
 //! - `GET /api/v1/districts/{code}/responses.csv[?comments=1]`: the raw
 //!   answers, for the district's own token only, without free-text comments
 //!   unless asked, with the day of arrival but not the time.
+//! - `GET /api/v1/codebook.csv`: what the two CSV files' codes and empty
+//!   cells mean (pay bands, priorities, withheld cells, the supply's
+//!   source). It holds no answers, so it needs no token and is not logged.
 //!
 //! Every district endpoint takes the district from the token: a token that
 //! may not read `{code}` gets the same 404 as a district that does not
@@ -162,6 +165,7 @@ pub fn router(db: Db, atlas: Arc<Result<Atlas, String>>) -> Router {
         )
         .route("/api/v1/districts/{code}/demand.csv", get(demand_csv))
         .route("/api/v1/districts/{code}/responses.csv", get(responses_csv))
+        .route("/api/v1/codebook.csv", get(codebook_csv))
         .with_state(Research { db, atlas })
 }
 
@@ -505,7 +509,19 @@ fn demand_header() -> Vec<String> {
     for f in ServiceFunction::ALL {
         h.push(format!("{}缺口分 gap_{}", f.label_zh(), f.code()));
     }
+    h.push("供给数据 supply_data".to_owned());
     h
+}
+
+/// What the supply columns come from, said on every line of demand.csv so
+/// that no copy of a line loses it: the published dataset, SAMPLE data
+/// (not real facilities), or none (no dataset loaded, so no supply).
+fn supply_data_cell(atlas: Option<&Atlas>) -> &'static str {
+    match atlas {
+        Some(a) if a.sample => "示例数据 sample",
+        Some(_) => "正式数据 published",
+        None => "无 none",
+    }
 }
 
 fn row_cells(
@@ -558,13 +574,14 @@ fn supply_cells(supply: Option<&Supply>, gaps: &[&Gap]) -> Vec<String> {
     cells
 }
 
-fn demand_table(c: &Computed) -> String {
+fn demand_table(c: &Computed, supply_data: &str) -> String {
     let mut out = String::new();
     let header = demand_header();
     let width = header.len();
     line(&mut out, &header);
     let pad = |mut cells: Vec<String>| {
-        cells.resize(width, String::new());
+        cells.resize(width - 1, String::new());
+        cells.push(supply_data.to_owned());
         cells
     };
     let d = &c.demand;
@@ -625,9 +642,166 @@ async fn demand_csv(
     let c = district(&r, &code).await?;
     log(&r, &access, &code, "demand.csv", false, c.responses).await?;
     Ok(csv_response(
-        &demand_table(&c),
+        &demand_table(&c, supply_data_cell(r.atlas.as_ref().as_ref().ok())),
         &format!("linli-demand-{code}.csv"),
     ))
+}
+
+/// The codebook of demand.csv and responses.csv, one line per code or
+/// kind of empty cell: file, column, value, meaning in Chinese, in English.
+fn codebook_table() -> String {
+    let mut out = String::new();
+    let mut row = |file: &str, column: &str, value: &str, zh: &str, en: &str| {
+        line(&mut out, &[file, column, value, zh, en].map(str::to_owned));
+    };
+    row("文件 file", "列 column", "取值 value", "含义", "meaning");
+    let (demand, responses) = ("demand.csv", "responses.csv");
+    let withheld_zh = format!(
+        "已隐藏：少于 {MIN_COUNT} 户，或该行受访不足 {MIN_COUNT} 户，或可由合计推算出这样的数字"
+    );
+    let withheld_en = format!(
+        "withheld: under {MIN_COUNT} households, a row that fewer than {MIN_COUNT} households answered, or a cell that would reveal such a count"
+    );
+    row(
+        demand,
+        "respondents … pay_*",
+        "（空 empty）",
+        &withheld_zh,
+        &withheld_en,
+    );
+    row(
+        demand,
+        "respondents … pay_*",
+        "0",
+        "确实为零（已公布）",
+        "a true, published zero",
+    );
+    row(
+        demand,
+        "households_*, need_*, first_*, time_*, walk_*, pay_*_*",
+        "n",
+        "选择该项的受访户数",
+        "number of answering households that chose it",
+    );
+    row(
+        demand,
+        "reach_minutes … gap_*",
+        "（空 empty，区和街道行 district and sub-district lines）",
+        "不适用：供给只按社区计算",
+        "not applicable: supply is counted per community",
+    );
+    row(
+        demand,
+        "facilities_*",
+        "n",
+        "社区中心步行 reach_minutes 分钟内（标准步速）提供该服务的设施数",
+        "facilities offering the service within reach_minutes' walk of the community's centre (standard speed)",
+    );
+    row(
+        demand,
+        "free_places_*",
+        "（空 empty）",
+        "未报告，步行范围内没有提供该服务的设施，或该服务不计名额（助餐、健康等）",
+        "not reported, no facility in reach offers the service, or the service counts no places (meals, health, …)",
+    );
+    row(
+        demand,
+        "gap_*",
+        "（空 empty）",
+        "未公布：需求为隐藏数字",
+        "not published: the need is withheld",
+    );
+    row(
+        demand,
+        "gap_*",
+        "x",
+        "缺口分 = 需要该服务的受访户比例 ÷（1 + 可达设施数）",
+        "gap score = share of answering households needing the service ÷ (1 + facilities in reach)",
+    );
+    row(
+        demand,
+        "supply_data",
+        "示例数据 sample",
+        "供给来自示例数据，并非真实设施",
+        "supply comes from SAMPLE data, not real facilities",
+    );
+    row(
+        demand,
+        "supply_data",
+        "正式数据 published",
+        "供给来自发布的设施数据",
+        "supply comes from the published facility dataset",
+    );
+    row(
+        demand,
+        "supply_data",
+        "无 none",
+        "服务器未载入设施数据，无供给",
+        "no facility data loaded on the server: no supply",
+    );
+    for (p, zh, en) in linli_survey::questionnaire::PRIORITY_LABELS {
+        row(responses, "priority_*", &p.to_string(), zh, en);
+    }
+    row(
+        responses,
+        "priority_*",
+        "（空 empty）",
+        "不需要该服务",
+        "service not needed",
+    );
+    row(
+        responses,
+        "time_*",
+        "1",
+        "需要在该时段",
+        "needed at that time",
+    );
+    row(
+        responses,
+        "time_*",
+        "0",
+        "不需要在该时段",
+        "not needed at that time",
+    );
+    for f in ServiceFunction::ALL {
+        let scale = pay_scale(f);
+        let column = format!("pay_{}", f.code());
+        for b in 0..PAY_BANDS {
+            row(
+                responses,
+                &column,
+                &b.to_string(),
+                &scale.band_zh(b),
+                &scale.band_en(b),
+            );
+        }
+        row(
+            responses,
+            &column,
+            "（空 empty）",
+            "未回答（只问所需的服务，且可不答）",
+            "not answered (asked only for a needed service, and optional)",
+        );
+    }
+    row(
+        responses,
+        "age_*",
+        "n",
+        "户内该年龄段人数",
+        "household members of that age band",
+    );
+    row(
+        responses,
+        "walk_minutes",
+        "5, 10, 15, 20, 30",
+        "可接受的步行分钟数",
+        "acceptable walk, in minutes",
+    );
+    out
+}
+
+async fn codebook_csv() -> Response {
+    csv_response(&codebook_table(), "linli-codebook.csv")
 }
 
 /// `?comments=1` includes the free-text comments.
@@ -779,6 +953,37 @@ mod tests {
             None,
         );
         let supply = supply_cells(None, &[]);
-        assert_eq!(header.len(), row.len() + supply.len());
+        // And the supply's source, last.
+        assert_eq!(header.len(), row.len() + supply.len() + 1);
+        assert_eq!(header.last().unwrap(), "供给数据 supply_data");
+    }
+
+    #[test]
+    fn the_codebook_explains_every_code_the_files_write() {
+        let book = codebook_table();
+        let lines: Vec<&str> = book.lines().collect();
+        let has = |column: &str, value: &str| {
+            lines
+                .iter()
+                .any(|l| l.contains(&format!(",{column},{value},")))
+        };
+        for f in ServiceFunction::ALL {
+            let column = format!("pay_{}", f.code());
+            for b in 0..PAY_BANDS {
+                assert!(has(&column, &b.to_string()), "{column} = {b}");
+            }
+        }
+        for p in linli_survey::questionnaire::PRIORITIES {
+            assert!(has("priority_*", &p.to_string()));
+        }
+        for source in [
+            supply_data_cell(None),
+            "示例数据 sample",
+            "正式数据 published",
+        ] {
+            assert!(has("supply_data", source), "{source}");
+        }
+        // Bands read as the survey asked them, in both languages.
+        assert!(book.contains(",pay_meals,1,不超过 10 元/餐,Up to 10 yuan per meal\r\n"));
     }
 }

@@ -306,6 +306,17 @@ async fn a_community_of_three_cannot_be_recovered_from_any_export() {
         .map(split_csv)
         .collect();
     let header_row = &lines[0];
+    // Every line says where its supply comes from: the published sample.
+    assert_eq!(header_row.last().unwrap(), "供给数据 supply_data");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.last().unwrap() == "示例数据 sample")
+    );
+    // What the codes and empty cells mean, for anyone, without a token.
+    let (status, book, _) = get(&r, "/api/v1/codebook.csv", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(book.contains("supply_data,示例数据 sample,"), "{book}");
     let respondents = header_row
         .iter()
         .position(|h| h.ends_with(" respondents"))

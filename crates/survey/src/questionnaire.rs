@@ -23,6 +23,14 @@ pub const WALK_MINUTES: [u8; 5] = [5, 10, 15, 20, 30];
 /// Priorities: 1 is the most needed.
 pub const PRIORITIES: [u8; 3] = [1, 2, 3];
 
+/// What each priority means, as the survey offers it and the codebook
+/// explains it: `(priority, Chinese, English)`.
+pub const PRIORITY_LABELS: [(u8, &str, &str); 3] = [
+    (1, "最迫切", "most urgent"),
+    (2, "比较需要", "quite needed"),
+    (3, "一般", "would be useful"),
+];
+
 /// The age bands of household members, in the order asked, as
 /// `(field, Chinese label, English label)`.
 pub const AGE_BANDS: [(&str, &str, &str); 7] = [
@@ -73,6 +81,19 @@ impl PayScale {
             0 => "只接受免费".to_owned(),
             1 => format!("不超过 {} {unit}", l[0]),
             b if b >= 5 => format!("{} {unit}以上", l[3]),
+            b => format!("{}–{} {unit}", l[usize::from(b) - 2], l[usize::from(b) - 1]),
+        }
+    }
+
+    /// [`PayScale::band_zh`] in English: "Only if free", "Up to 10 yuan
+    /// per meal", "10–20 yuan per meal", "Over 40 yuan per meal".
+    pub fn band_en(&self, band: u8) -> String {
+        let unit = format!("yuan per {}", self.unit.label_en());
+        let l = self.limits_yuan;
+        match band {
+            0 => "Only if free".to_owned(),
+            1 => format!("Up to {} {unit}", l[0]),
+            b if b >= 5 => format!("Over {} {unit}", l[3]),
             b => format!("{}–{} {unit}", l[usize::from(b) - 2], l[usize::from(b) - 1]),
         }
     }
@@ -143,6 +164,11 @@ mod tests {
                 "40 元/餐以上"
             ]
         );
+        let care = pay_scale(ServiceFunction::InfantCare);
+        assert_eq!(care.band_en(0), "Only if free");
+        assert_eq!(care.band_en(1), "Up to 1000 yuan per month");
+        assert_eq!(care.band_en(3), "2000–3000 yuan per month");
+        assert_eq!(care.band_en(5), "Over 4000 yuan per month");
     }
 
     #[test]

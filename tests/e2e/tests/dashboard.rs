@@ -256,6 +256,43 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
             .unwrap();
         let scale = scale.as_str().unwrap_or_default();
         assert!(scale.ends_with(" km") || scale.ends_with(" m"), "{scale:?}");
+        // A tap on a dot names its community and score below the map (the
+        // dots' titles show only on hover).
+        let title = circles[0]
+            .find(Locator::Css("title"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap_or_default();
+        let tapped = page
+            .client
+            .execute(
+                "const c = document.querySelector('.gap-map circle');
+                 const t = c.querySelector('title').textContent;
+                 const r = c.getBoundingClientRect();
+                 c.dispatchEvent(new MouseEvent('click', { bubbles: true,
+                   clientX: r.x + r.width / 2, clientY: r.y + r.height / 2 }));
+                 return t;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let tapped = tapped.as_str().unwrap().to_owned();
+        assert!(title.is_empty() || title == tapped, "{title} / {tapped}");
+        let community = tapped.rsplit_once(' ').unwrap().0.to_owned();
+        page.wait_for_text(".picked-dot", &community).await;
+        // Every dot is also a line of the map's table, for the keyboard
+        // and screen readers; the small community lacks data.
+        page.click(".map-data summary").await;
+        let lines = page
+            .client
+            .find_all(Locator::Css(".map-data tbody tr"))
+            .await
+            .unwrap();
+        assert_eq!(lines.len(), communities);
+        let table = page.text_of(".map-data").await.unwrap();
+        assert!(table.contains(small.as_str()), "{table}");
         // One sub-district: its own total; the small community's is hidden.
         page.select("staff-subdistrict", &first_sub).await;
         page.wait_for_text(".respondents", "受访 40 户").await;
@@ -286,6 +323,23 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         assert!(csv.starts_with('\u{feff}'), "a BOM for Excel");
         assert!(csv.contains("受访户数 respondents"));
         assert!(csv.contains(&small));
+        // Each line says its supply is the sample's.
+        let first_line = csv.lines().nth(1).unwrap();
+        assert!(first_line.ends_with(",示例数据 sample"), "{first_line}");
+        // What the codes and empty cells mean.
+        page.click_button("下载编码说明（CSV）").await;
+        let file = downloads_dir.join("linli-codebook.csv");
+        let book = page
+            .eventually("the downloaded codebook", || async {
+                std::fs::read_to_string(&file)
+                    .ok()
+                    .filter(|t| t.ends_with('\n'))
+            })
+            .await;
+        assert!(
+            book.contains("pay_meals,1,不超过 10 元/餐,Up to 10 yuan per meal"),
+            "{book}"
+        );
         // The same tables as JSON, for research tools: no BOM, the small
         // community's cells withheld (null).
         page.click_button("下载需求表（JSON）").await;
@@ -368,7 +422,7 @@ async fn the_city_chooses_a_district_and_large_text_still_reads() {
             .unwrap();
         assert_eq!(
             buttons,
-            json!(["下载需求表（CSV）", "下载需求表（JSON）"]),
+            json!(["下载需求表（CSV）", "下载需求表（JSON）", "下载编码说明（CSV）"]),
             "the published tables, not the answers"
         );
         assert_eq!(page.axe_violations().await, Vec::<String>::new());
