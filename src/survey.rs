@@ -13,7 +13,8 @@ use leptos::prelude::*;
 use linli_facilities::model::ServiceFunction;
 use linli_facilities::places::Place;
 use linli_survey::questionnaire::{
-    AGE_BANDS, MAX_COMMENT_CHARS, MAX_PER_BAND, PAY_BANDS, Step, TIMES, WALK_MINUTES, pay_scale,
+    AGE_BANDS, MAX_COMMENT_CHARS, MAX_PER_BAND, PAY_BANDS, PRIORITY_LABELS, Step, TIMES,
+    WALK_MINUTES, pay_scale,
 };
 use linli_survey::response::CommunityRef;
 use linli_survey::{
@@ -972,14 +973,11 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                                     <option value="" prop:selected=move || draft.with(|d| d.response.needs.iter().any(|n| n.function == f && n.priority == NO_PRIORITY))>
                                         {lang.pick("迫切程度？", "How much?")}
                                     </option>
-                                    {[1u8, 2, 3]
+                                    {PRIORITY_LABELS
                                         .into_iter()
-                                        .map(|p| view! {
+                                        .map(|(p, zh, en)| view! {
                                             <option value=p.to_string() prop:selected=move || draft.with(|d| d.response.needs.iter().any(|n| n.function == f && n.priority == p))>
-                                                {match (lang, p) {
-                                                    (Lang::Zh, 1) => "1 最迫切", (Lang::Zh, 2) => "2 比较需要", (Lang::Zh, _) => "3 一般",
-                                                    (Lang::En, 1) => "1 most urgent", (Lang::En, 2) => "2 quite needed", (Lang::En, _) => "3 would be useful",
-                                                }}
+                                                {format!("{p} {}", lang.pick(zh, en))}
                                             </option>
                                         })
                                         .collect_view()}
@@ -1095,8 +1093,110 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                     draft.update(|d| d.response.comment = (!text.trim().is_empty()).then_some(text));
                 }
             ></textarea>
+            // Answers cannot be told apart once sent (the notice says so),
+            // so the last step shows them for checking. They cannot change
+            // here: read once.
+            <section class="review" aria-labelledby="survey-review-heading">
+                <h4 id="survey-review-heading">{lang.pick("提交前请核对您的回答", "Check your answers before sending")}</h4>
+                <dl>
+                    {draft
+                        .with_untracked(|d| review(&d.response, lang))
+                        .into_iter()
+                        .map(|(term, answer)| view! { <dt>{term}</dt><dd>{answer}</dd> })
+                        .collect_view()}
+                </dl>
+                <p class="hint">{lang.pick("如需修改，请点“上一步”回到那一步。", "To change an answer, go back with “Back”.")}</p>
+            </section>
         }.into_any(),
     }
+}
+
+/// The answers as the last step shows them for checking: one line per
+/// question, in the order asked, with "未填" for a question left empty.
+pub fn review(r: &Response, lang: Lang) -> Vec<(&'static str, String)> {
+    let sep = lang.pick("、", ", ");
+    let none = || lang.pick("未填", "Not answered").to_owned();
+    let or_none = |items: Vec<String>, sep: &str| {
+        if items.is_empty() {
+            none()
+        } else {
+            items.join(sep)
+        }
+    };
+    let c = &r.community;
+    let place = if c.community.is_empty() {
+        none()
+    } else {
+        format!("{} {}", c.subdistrict, c.community)
+    };
+    let household = r
+        .household
+        .counts()
+        .iter()
+        .zip(AGE_BANDS)
+        .filter(|(n, _)| **n > 0)
+        .map(|(n, (_, zh, en))| match lang {
+            // "60–79 岁 2 人" kept on one line (`keep-all` breaks at "、").
+            Lang::Zh => format!("{zh} {n} 人").replace(' ', "\u{a0}"),
+            Lang::En => format!("{en}: {n}"),
+        })
+        .collect();
+    let needs = r
+        .needs
+        .iter()
+        .map(|n| {
+            let label = PRIORITY_LABELS
+                .iter()
+                .find(|(p, ..)| *p == n.priority)
+                .map_or("", |(_, zh, en)| lang.pick(zh, en));
+            match lang {
+                Lang::Zh => format!("{}（{label}）", function_label(n.function, lang)),
+                Lang::En => format!("{} ({label})", function_label(n.function, lang)),
+            }
+        })
+        .collect();
+    let times = TIMES
+        .iter()
+        .zip([
+            TimeNeed::WeekdayDaytime,
+            TimeNeed::WeekdayEvening,
+            TimeNeed::Weekend,
+            TimeNeed::SchoolHolidays,
+        ])
+        .filter(|(_, t)| r.times.contains(t))
+        .map(|((_, zh, en), _)| lang.pick(zh, en).to_owned())
+        .collect();
+    let pay = r
+        .pay
+        .iter()
+        .map(|p| {
+            format!(
+                "{}{}{}",
+                function_label(p.function, lang),
+                lang.pick("：", ": "),
+                pay_label(p.function, p.band, lang)
+            )
+        })
+        .collect();
+    let walk = match (lang, r.walk_minutes) {
+        (_, 0) => none(),
+        (Lang::Zh, m) => format!("{m} 分钟"),
+        (Lang::En, m) => format!("{m} minutes"),
+    };
+    vec![
+        (lang.pick("社区", "Community"), place),
+        (lang.pick("家庭成员", "Household"), or_none(household, sep)),
+        (
+            lang.pick("需要的服务", "Services needed"),
+            or_none(needs, sep),
+        ),
+        (lang.pick("需要的时间", "When"), or_none(times, sep)),
+        (
+            lang.pick("愿意支付", "Would pay"),
+            or_none(pay, lang.pick("；", "; ")),
+        ),
+        (lang.pick("最多步行", "Longest walk"), walk),
+    ]
 }
 
 fn set_band(h: &mut Household, i: usize, n: u8) {
@@ -1133,16 +1233,9 @@ pub fn toggle_need(r: &mut Response, f: ServiceFunction, on: bool) {
 /// A pay band's label, e.g. "10–20 元/餐".
 pub fn pay_label(f: ServiceFunction, band: u8, lang: Lang) -> String {
     let scale = pay_scale(f);
-    let Lang::En = lang else {
-        return scale.band_zh(band);
-    };
-    let unit = format!("yuan per {}", crate::rows::unit_en(scale.unit));
-    let l = scale.limits_yuan;
-    match band {
-        0 => "Only if free".to_owned(),
-        1 => format!("Up to {} {unit}", l[0]),
-        b if b >= 5 => format!("Over {} {unit}", l[3]),
-        b => format!("{}–{} {unit}", l[b as usize - 2], l[b as usize - 1]),
+    match lang {
+        Lang::Zh => scale.band_zh(band),
+        Lang::En => scale.band_en(band),
     }
 }
 
@@ -1202,6 +1295,54 @@ mod tests {
         // Nothing a step asks for: the last step, to submit again.
         assert_eq!(at("HTTP 409: id: already used"), *steps.last().unwrap());
         assert_eq!(at("HTTP 415: unsupported"), *steps.last().unwrap());
+    }
+
+    #[test]
+    fn the_last_step_shows_every_answer_for_checking() {
+        let mut d = Draft::new("5b0e4f1c-3d2a-4c8e-9f10-2a3b4c5d6e7f".to_owned());
+        // Nothing answered yet: every line says so.
+        assert!(
+            review(&d.response, Lang::Zh)
+                .iter()
+                .all(|(_, a)| a == "未填")
+        );
+        d.response.community = CommunityRef {
+            district_code: "110101".into(),
+            subdistrict: "东四街道".into(),
+            community: "示例第7社区".into(),
+        };
+        set_band(&mut d.response.household, 5, 2);
+        set_band(&mut d.response.household, 6, 1);
+        toggle_need(&mut d.response, ServiceFunction::Meals, true);
+        d.response.needs[0].priority = 1;
+        toggle_need(&mut d.response, ServiceFunction::ElderCare, true);
+        d.response.needs[1].priority = 3;
+        d.response.pay.push(PayAnswer {
+            function: ServiceFunction::Meals,
+            band: 2,
+        });
+        d.response.times.push(TimeNeed::Weekend);
+        d.response.times.push(TimeNeed::WeekdayDaytime);
+        d.response.walk_minutes = 10;
+        let zh: Vec<String> = review(&d.response, Lang::Zh)
+            .into_iter()
+            .map(|(t, a)| format!("{t}：{a}"))
+            .collect();
+        assert_eq!(
+            zh,
+            [
+                "社区：东四街道 示例第7社区",
+                "家庭成员：60–79\u{a0}岁\u{a0}2\u{a0}人、80\u{a0}岁及以上\u{a0}1\u{a0}人",
+                "需要的服务：社区助餐（最迫切）、养老服务（一般）",
+                // In the order asked, not the order ticked.
+                "需要的时间：工作日白天、周末",
+                "愿意支付：社区助餐：10–20 元/餐",
+                "最多步行：10 分钟",
+            ]
+        );
+        let en = review(&d.response, Lang::En);
+        assert_eq!(en[1].1, "60–79 years: 2, 80 and over: 1");
+        assert_eq!(en[4].1, "Community meals: 10–20 yuan per meal");
     }
 
     #[test]

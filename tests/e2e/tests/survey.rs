@@ -84,6 +84,22 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         page.click("#walk-10").await;
         page.survey_next().await;
         page.survey_heading("还有什么想说的？").await;
+        // The last step shows the answers to check before sending.
+        let review = page
+            .text_of(".review")
+            .await
+            .expect("the answers to check")
+            .replace('\u{a0}', " ");
+        for answer in [
+            "东四街道",
+            "60–79 岁 2 人",
+            "社区助餐（最迫切）、养老服务（比较需要）",
+            "工作日白天",
+            "社区助餐：10–20 元/餐",
+            "10 分钟",
+        ] {
+            assert!(review.contains(answer), "{answer} in {review}");
+        }
         // Offline from here: the answers must wait on the device.
         page.set_offline(true).await;
         page.click(".survey-nav .submit").await;
