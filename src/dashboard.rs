@@ -968,6 +968,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                 <details class="map-data">
                     <summary>{lang.pick("地图数据（表格）", "Map data (table)")}</summary>
                     <table>
+                        <caption class="visually-hidden">{lang.pick("各社区缺口分（地图数据）", "Gap score by community (the map's data)")}</caption>
                         <thead>
                             <tr>
                                 <th scope="col">{lang.pick("社区", "Community")}</th>

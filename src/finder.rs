@@ -164,12 +164,15 @@ pub fn Finder(
         if previous.as_ref().is_some_and(|p| *p != now) {
             // The facility page takes the focus once its data is drawn.
             if let Some(opened) = &now {
-                // Forward again onto a page first opened from the list
-                // (after Back): the entry before it is still the list's.
-                if RETURN_TO.with_borrow(Option::is_none) {
+                // Back or Forward onto a page opened from the list: its
+                // history entry says so (the entry before it is the
+                // list's), and the way back returns to the row as before.
+                if RETURN_TO.with_borrow(Option::is_none)
+                    && crate::url_state::entry_from_list(&opened.id)
+                {
                     let again = LAST_FROM_LIST
                         .with_borrow(|l| l.clone().filter(|(id, _)| *id == opened.id));
-                    RETURN_TO.set(again);
+                    RETURN_TO.set(Some(again.unwrap_or_else(|| (opened.id.clone(), 0.0))));
                 }
                 // From the list: the way back returns to where it was.
                 let from_list =
@@ -493,8 +496,8 @@ thread_local! {
     /// Whether the facility page shown was opened from the list.
     static OPENED_FROM_LIST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// The last facility page opened from the list, as `RETURN_TO` had
-    /// it: browser Forward onto that page again (after Back) is still from
-    /// the list, and its way back still returns to the row.
+    /// it: Back or Forward onto its entry again (marked by
+    /// `url_state::opening_from_list`) returns to the row where it was.
     static LAST_FROM_LIST: std::cell::RefCell<Option<(String, f64)>> = const { std::cell::RefCell::new(None) };
 }
 
@@ -1273,6 +1276,7 @@ fn ResultItem(
             .get_bounding_client_rect()
             .top();
         RETURN_TO.with(|r| r.replace(Some((target.id.clone(), top))));
+        crate::url_state::opening_from_list(&target.id);
         state.update(|s| s.facility = Some(target));
     };
     let is_selected = move || {

@@ -1141,8 +1141,10 @@ pub fn review(r: &Response, lang: Lang) -> Vec<(&'static str, String)> {
             Lang::En => format!("{en}: {n}"),
         })
         .collect();
-    let needs = r
-        .needs
+    // Services in the order the questionnaire lists them, not as ticked.
+    let mut needed: Vec<&Need> = r.needs.iter().collect();
+    needed.sort_by_key(|n| ServiceFunction::ALL.iter().position(|&f| f == n.function));
+    let needs = needed
         .iter()
         .map(|n| {
             let label = PRIORITY_LABELS
@@ -1166,15 +1168,19 @@ pub fn review(r: &Response, lang: Lang) -> Vec<(&'static str, String)> {
         .filter(|(_, t)| r.times.contains(t))
         .map(|((_, zh, en), _)| lang.pick(zh, en).to_owned())
         .collect();
-    let pay = r
-        .pay
+    // Every needed service, as the pay step asked: its band, or 不确定.
+    let pay = needed
         .iter()
-        .map(|p| {
+        .map(|n| {
+            let band = r.pay.iter().find(|p| p.function == n.function);
             format!(
                 "{}{}{}",
-                function_label(p.function, lang),
+                function_label(n.function, lang),
                 lang.pick("：", ": "),
-                pay_label(p.function, p.band, lang)
+                band.map_or_else(
+                    || lang.pick("不确定", "Not sure").to_owned(),
+                    |p| pay_label(p.function, p.band, lang)
+                )
             )
         })
         .collect();
@@ -1333,16 +1339,20 @@ mod tests {
             [
                 "社区：东四街道 示例第7社区",
                 "家庭成员：60–79\u{a0}岁\u{a0}2\u{a0}人、80\u{a0}岁及以上\u{a0}1\u{a0}人",
-                "需要的服务：社区助餐（最迫切）、养老服务（一般）",
+                // In the order asked, not the order ticked.
+                "需要的服务：养老服务（一般）、社区助餐（最迫切）",
                 // In the order asked, not the order ticked.
                 "需要的时间：工作日白天、周末",
-                "愿意支付：社区助餐：10–20 元/餐",
+                "愿意支付：养老服务：不确定；社区助餐：10–20 元/餐",
                 "最多步行：10 分钟",
             ]
         );
         let en = review(&d.response, Lang::En);
         assert_eq!(en[1].1, "60–79 years: 2, 80 and over: 1");
-        assert_eq!(en[4].1, "Community meals: 10–20 yuan per meal");
+        assert_eq!(
+            en[4].1,
+            "Elder care: Not sure; Community meals: 10–20 yuan per meal"
+        );
     }
 
     #[test]

@@ -499,6 +499,31 @@ thread_local! {
     /// When an arrow key (or Home, End, Page Up, Page Down) was last
     /// pressed.
     static KEY_MS: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+    /// The facility whose page the list is opening: the history entry
+    /// pushed for it is marked as opened from the list.
+    static FROM_LIST: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The key of the history entry's state object that marks a facility page
+/// opened from the list.
+const FROM_LIST_KEY: &str = "linliFromList";
+
+/// Marks the entry about to be pushed for facility `id`'s page as opened
+/// from the list, so that Back or Forward onto it again knows the entry
+/// before it is the list's ([`entry_from_list`]).
+pub fn opening_from_list(id: &str) {
+    FROM_LIST.set(Some(id.to_owned()));
+}
+
+/// Whether the history entry shown was pushed for facility `id`'s page
+/// opened from the list (browser adapter).
+pub fn entry_from_list(id: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.history().ok())
+        .and_then(|h| h.state().ok())
+        .and_then(|state| js_sys::Reflect::get(&state, &FROM_LIST_KEY.into()).ok())
+        .and_then(|v| v.as_string())
+        .is_some_and(|marked| marked == id)
 }
 
 /// Notes a key press on a choice (a select or a radio button, whose arrow
@@ -597,7 +622,21 @@ pub fn push_query(query: &str, first: bool) {
         at_ms: now,
         before: shown_state.to_query(),
     }));
-    let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    // A facility page opened from the list says so in its entry.
+    let from_list = FROM_LIST.take().filter(|id| {
+        FinderState::from_query(query)
+            .facility
+            .is_some_and(|f| f.id == *id)
+    });
+    let state = match from_list {
+        Some(id) => {
+            let marked = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&marked, &FROM_LIST_KEY.into(), &id.into());
+            marked.into()
+        }
+        None => wasm_bindgen::JsValue::NULL,
+    };
+    let _ = history.push_state_with_url(&state, "", Some(&url));
 }
 
 #[cfg(test)]

@@ -676,19 +676,46 @@ fn codebook_table() -> String {
         "确实为零（已公布）",
         "a true, published zero",
     );
-    row(
-        demand,
-        "households_*, need_*, first_*, time_*, walk_*, pay_*_*",
-        "n",
-        "选择该项的受访户数",
-        "number of answering households that chose it",
-    );
+    for (column, zh, en) in [
+        (
+            "households_*",
+            "有该年龄段成员的受访户数",
+            "answering households with a member of that age band",
+        ),
+        (
+            "need_*",
+            "需要该服务的受访户数",
+            "answering households that need the service",
+        ),
+        (
+            "first_*",
+            "把该服务列为最迫切（优先级 1）的受访户数",
+            "answering households that gave the service priority 1 (most urgent)",
+        ),
+        (
+            "time_*",
+            "需要在该时段的受访户数",
+            "answering households that need services at that time",
+        ),
+        (
+            "walk_*",
+            "可接受步行正好为该分钟数的受访户数",
+            "answering households whose acceptable walk is exactly that many minutes",
+        ),
+        (
+            "pay_*_*",
+            "为该服务选择该付费档的受访户数",
+            "answering households that chose that pay band for the service",
+        ),
+    ] {
+        row(demand, column, "n", zh, en);
+    }
     row(
         demand,
         "reach_minutes … gap_*",
-        "（空 empty，区和街道行 district and sub-district lines）",
-        "不适用：供给只按社区计算",
-        "not applicable: supply is counted per community",
+        "（空 empty）",
+        "无供给：区和街道行（供给只按社区计算），或服务器未载入设施数据（supply_data 为“无”），或该社区在设施数据中没有位置",
+        "no supply: district and sub-district lines (supply is counted per community), no facility data loaded (supply_data is none), or a community without a place in the facility data",
     );
     row(
         demand,
@@ -708,8 +735,8 @@ fn codebook_table() -> String {
         demand,
         "gap_*",
         "（空 empty）",
-        "未公布：需求为隐藏数字",
-        "not published: the need is withheld",
+        "不排名：需要该服务的户数为 0 或已隐藏，或无供给",
+        "not ranked: no household needs the service, the need is withheld, or there is no supply",
     );
     row(
         demand,
@@ -779,8 +806,8 @@ fn codebook_table() -> String {
             responses,
             &column,
             "（空 empty）",
-            "未回答（只问所需的服务，且可不答）",
-            "not answered (asked only for a needed service, and optional)",
+            "不确定或未填；不需要该服务时也为空",
+            "not sure or not answered; also empty when the service is not needed",
         );
     }
     row(
@@ -982,6 +1009,25 @@ mod tests {
             "正式数据 published",
         ] {
             assert!(has("supply_data", source), "{source}");
+        }
+        for column in [
+            "time_*",
+            "households_*",
+            "need_*",
+            "first_*",
+            "walk_*",
+            "pay_*_*",
+        ] {
+            assert!(
+                lines.iter().any(|l| l.contains(&format!(",{column},"))),
+                "{column}"
+            );
+        }
+        for column in ["age_*", "walk_minutes"] {
+            assert!(
+                lines.iter().any(|l| l.contains(&format!("{column},"))),
+                "{column}"
+            );
         }
         // Bands read as the survey asked them, in both languages.
         assert!(book.contains(",pay_meals,1,不超过 10 元/餐,Up to 10 yuan per meal\r\n"));

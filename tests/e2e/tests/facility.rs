@@ -122,6 +122,49 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
 }
 
 #[tokio::test]
+async fn a_shared_links_page_is_not_taken_for_one_opened_from_the_list() {
+    let near = expected_names(None, 15);
+    let first = facility_named(&near[0]);
+    with_finder(move |page| async move {
+        let base = page.url().await;
+        let base = base.split(['?', '#']).next().unwrap().to_owned();
+        page.open(&format!(
+            "{base}?fac={}&fd={}",
+            first.id, first.district_code
+        ))
+        .await;
+        page.wait_for_text("#facility-heading", &first.name.zh)
+            .await;
+        let length = "return history.length";
+        // Its back button opens the list as a new entry; the same page
+        // opened from the list is its own entry after it.
+        page.click(".back").await;
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        assert_eq!(open_first(&page).await, first.name.zh);
+        page.url_when("the facility in the URL", |u| u.contains("fac="))
+            .await;
+        let entries = page.client.execute(length, vec![]).await.unwrap();
+        // Back twice: the shared link's entry, whose back button still
+        // opens the list (a new entry) rather than leave for the page
+        // before it, as it would if it took itself for the list's.
+        page.client.back().await.unwrap();
+        page.url_when("the list", |u| !u.contains("fac=")).await;
+        page.client.back().await.unwrap();
+        page.wait_for_text("#facility-heading", &first.name.zh)
+            .await;
+        page.click(".back").await;
+        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        let now = page.client.execute(length, vec![]).await.unwrap();
+        assert_eq!(
+            now.as_u64().unwrap(),
+            entries.as_u64().unwrap() - 1,
+            "the entries after the shared link's replaced by the list"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_shared_link_opens_the_page_and_a_bad_one_says_so() {
     let near = expected_names(None, 15);
     let first = facility_named(&near[0]);

@@ -93,7 +93,7 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         for answer in [
             "东四街道",
             "60–79 岁 2 人",
-            "社区助餐（最迫切）、养老服务（比较需要）",
+            "养老服务（比较需要）、社区助餐（最迫切）",
             "工作日白天",
             "社区助餐：10–20 元/餐",
             "10 分钟",
