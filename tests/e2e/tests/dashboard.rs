@@ -280,8 +280,12 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
             .unwrap();
         let tapped = tapped.as_str().unwrap().to_owned();
         assert!(title.is_empty() || title == tapped, "{title} / {tapped}");
-        let community = tapped.rsplit_once(' ').unwrap().0.to_owned();
-        page.wait_for_text(".picked-dot", &community).await;
+        let (community, score) = tapped.rsplit_once(' ').unwrap();
+        let said = match score {
+            "数据不足" => format!("{community}：数据不足"),
+            score => format!("{community}：缺口分 {score}"),
+        };
+        page.wait_for_text(".picked-dot", &said).await;
         // Every dot is also a line of the map's table, for the keyboard
         // and screen readers; the small community lacks data.
         page.click(".map-data summary").await;
