@@ -14,7 +14,9 @@
 // - Pages are fetched from the network first and fall back to the cached
 //   index.html, so a shared link opens offline too.
 // - The API is never cached: survey answers wait in the page's IndexedDB
-//   outbox, which sends them when the connection returns.
+//   outbox, which sends them when the connection returns; a page hidden or
+//   closed with answers waiting asks for a Background Sync, and this worker
+//   sends them then (below).
 
 const VERSION = "__LINLI_VERSION__";
 const SHELL = __LINLI_SHELL__;
@@ -95,4 +97,79 @@ self.addEventListener("fetch", (event) => {
       caches.match(request, { cacheName: SHELL_CACHE }).then((hit) => hit || fetch(request)),
     );
   }
+});
+
+// Background Sync: the page asks for a sync ("linli-outbox") when it is
+// hidden or closed with answers waiting in its IndexedDB outbox, and the
+// browser fires it once the device is online, even if Linli is no longer
+// open. The worker then sends what waits, as the page's sender does, and
+// removes a record only on the collector's own confirmation (200 or 201
+// naming the record, not redirected). Anything else stays for the page,
+// which reads refusals; a failure to reach the collector, or an answer
+// from it meaning "later", rejects, so that the browser tries again.
+const OUTBOX_DB = "linli";
+const OUTBOX = "outbox";
+
+function idbRequest(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function openOutbox() {
+  const request = indexedDB.open(OUTBOX_DB, 1);
+  request.onupgradeneeded = () => {
+    if (!request.result.objectStoreNames.contains(OUTBOX)) {
+      request.result.createObjectStore(OUTBOX, { keyPath: "id" });
+    }
+  };
+  return idbRequest(request);
+}
+
+async function sendOutbox() {
+  const db = await openOutbox();
+  try {
+    const records = await idbRequest(db.transaction(OUTBOX).objectStore(OUTBOX).getAll());
+    let again = false;
+    for (const record of records) {
+      if (record.refused) continue;
+      let response;
+      try {
+        response = await fetch(new URL(record.path, self.registration.scope), {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: record.body,
+        });
+      } catch (_) {
+        again = true;
+        break;
+      }
+      const text = await response.text().catch(() => "");
+      let named = null;
+      try {
+        named = JSON.parse(text).id;
+      } catch (_) {}
+      if (!response.redirected && (response.status === 200 || response.status === 201) && named === record.id) {
+        const tx = db.transaction(OUTBOX, "readwrite");
+        tx.objectStore(OUTBOX).delete(record.id);
+        await new Promise((resolve, reject) => {
+          tx.oncomplete = resolve;
+          tx.onerror = () => reject(tx.error);
+        });
+        const pages = await self.clients.matchAll({ type: "window" });
+        for (const page of pages) page.postMessage({ linliDelivered: record.id });
+      } else if (response.status === 429 || response.status >= 500) {
+        again = true;
+        break;
+      }
+    }
+    if (again) throw new Error("the collector could not be reached; the browser will try again");
+  } finally {
+    db.close();
+  }
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "linli-outbox") event.waitUntil(sendOutbox());
 });

@@ -79,3 +79,58 @@ fn data_urls() -> js_sys::Array {
     }
     urls
 }
+
+/// Asks the browser to fire the service worker's `linli-outbox` sync once
+/// the device is online (Background Sync, where the browser has it), so
+/// that answers left waiting when Linli is hidden or closed are sent even
+/// if it is not opened again soon; the worker sends as the page's sender
+/// does. Elsewhere they wait for the next visit.
+pub fn request_outbox_sync() {
+    let Some(ready) = workers().and_then(|w| w.ready().ok()) else {
+        return;
+    };
+    let register = Closure::once(move |registration: JsValue| {
+        let Ok(sync) = js_sys::Reflect::get(&registration, &"sync".into()) else {
+            return;
+        };
+        let register = js_sys::Reflect::get(&sync, &"register".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        if let Some(register) = register
+            && let Ok(promise) = register.call1(&sync, &OUTBOX_SYNC.into())
+            && let Ok(promise) = promise.dyn_into::<js_sys::Promise>()
+        {
+            // Refused (no permission, or the worker is gone): the answers
+            // wait for the next visit, as without Background Sync.
+            let ignore = Closure::once(|_: JsValue| {});
+            let _ = promise.catch(&ignore);
+            ignore.forget();
+        }
+    });
+    let _ = ready.then(&register);
+    register.forget();
+}
+
+/// The tag of the service worker's sync event that sends the outbox
+/// (`public/sw.js`).
+const OUTBOX_SYNC: &str = "linli-outbox";
+
+/// Calls `delivered` with the id of each record the service worker's sync
+/// delivered while this page was open (its message `{linliDelivered: id}`).
+pub fn on_worker_delivery(delivered: impl Fn(String) + 'static) {
+    let Some(container) = workers() else {
+        return;
+    };
+    let listener = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+        let id = js_sys::Reflect::get(&event, &"data".into())
+            .and_then(|data| js_sys::Reflect::get(&data, &"linliDelivered".into()))
+            .ok()
+            .and_then(|v| v.as_string());
+        if let Some(id) = id {
+            delivered(id);
+        }
+    });
+    let _ =
+        container.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+    listener.forget();
+}

@@ -456,3 +456,43 @@ async fn refused_answers_are_offered_back_and_sent_again() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn answers_left_waiting_are_sent_by_the_service_worker_once_linli_is_left() {
+    let setup = Setup {
+        query: "p=survey".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, |page| async move {
+        let base = page.url().await;
+        let base = base.split(['?', '#']).next().unwrap().to_owned();
+        page.eventually_js(
+            "the service worker in control",
+            "return navigator.serviceWorker.controller ? true : null",
+        )
+        .await;
+        page.fill_survey(10).await;
+        // The page cannot reach the collector: the answers wait.
+        page.set_offline(true).await;
+        page.click(".survey-nav .submit").await;
+        page.wait_for_text(".outbox-status", "1 条信息等待发送")
+            .await;
+        let waiting = page.outbox().await;
+        assert_eq!(waiting.len(), 1);
+        // The resident leaves Linli with them waiting: the browser is asked
+        // for a sync, and the service worker (which the page's emulated
+        // outage does not reach, as a device that comes back online) sends
+        // them with no page of Linli open.
+        page.open("about:blank").await;
+        // Back in Linli, still offline: nothing waits, so the worker sent it.
+        page.open(&base).await;
+        page.wait_for_empty_outbox().await;
+        // Online again: the collector already has it, exactly as sent.
+        page.set_offline(false).await;
+        let status = page
+            .post_from_page("api/v1/surveys", waiting[0]["body"].as_str().unwrap())
+            .await;
+        assert_eq!(status, 200, "already stored by the worker's send");
+    })
+    .await;
+}
