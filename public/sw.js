@@ -100,7 +100,7 @@ self.addEventListener("fetch", (event) => {
 });
 
 // Background Sync: the page asks for a sync ("linli-outbox") when it is
-// hidden or closed with answers waiting in its IndexedDB outbox, and the
+// hidden with answers waiting in its IndexedDB outbox, and the
 // browser fires it once the device is online, even if Linli is no longer
 // open. The worker then sends what waits, as the page's sender does, and
 // removes a record only on the collector's own confirmation (200 or 201

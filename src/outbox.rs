@@ -14,7 +14,7 @@
 //! record back after a failed attempt only if it is still there
 //! ([`update`]), so a record another tab delivered meanwhile does not come
 //! back. Problem reports and the needs survey's answers use it. A page
-//! hidden or closed with records waiting asks for a Background Sync, and
+//! hidden with records waiting asks for a Background Sync, and
 //! the service worker (`public/sw.js`) then sends them the same way,
 //! removing a record only on the collector's confirmation.
 
@@ -469,9 +469,11 @@ pub fn start(waiting: RwSignal<Waiting>) {
     KICK.with(|k| *k.borrow_mut() = Some(tx));
     // Back online: try at once. The listener lives as long as the page.
     let _listening = window_event_listener(leptos::ev::online, |_| kick());
-    // Hidden or closed with something waiting: the browser is asked to
-    // have the service worker send it once online, even if Linli is gone by
-    // then; a record it delivers while this page is open is said here too.
+    // Hidden with something waiting (another app or tab; a tab being
+    // closed too, where the browser lets the request through): the browser
+    // is asked to have the service worker send it once online, even if
+    // Linli is gone by then; a record it delivers while this page is open
+    // is said here too.
     let _hidden = window_event_listener_untyped("visibilitychange", move |_| {
         let hidden = web_sys::window()
             .and_then(|w| w.document())
@@ -480,6 +482,7 @@ pub fn start(waiting: RwSignal<Waiting>) {
             crate::pwa::request_outbox_sync();
         }
     });
+    crate::pwa::keep_registration();
     crate::pwa::on_worker_delivery(|id| {
         DELIVERED.with_borrow_mut(|d| d.push(id));
         kick();

@@ -80,35 +80,52 @@ fn data_urls() -> js_sys::Array {
     urls
 }
 
-/// Asks the browser to fire the service worker's `linli-outbox` sync once
-/// the device is online (Background Sync, where the browser has it), so
-/// that answers left waiting when Linli is hidden or closed are sent even
-/// if it is not opened again soon; the worker sends as the page's sender
-/// does. Elsewhere they wait for the next visit.
-pub fn request_outbox_sync() {
+thread_local! {
+    /// The service worker's registration, once ready: a page being closed
+    /// asks for the sync at once, in its `visibilitychange` handler, since
+    /// a promise's callback may never run while the page is torn down.
+    static REGISTRATION: std::cell::RefCell<Option<JsValue>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the service worker's registration for [`request_outbox_sync`],
+/// once the worker is ready.
+pub fn keep_registration() {
     let Some(ready) = workers().and_then(|w| w.ready().ok()) else {
         return;
     };
-    let register = Closure::once(move |registration: JsValue| {
-        let Ok(sync) = js_sys::Reflect::get(&registration, &"sync".into()) else {
-            return;
-        };
-        let register = js_sys::Reflect::get(&sync, &"register".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-        if let Some(register) = register
-            && let Ok(promise) = register.call1(&sync, &OUTBOX_SYNC.into())
-            && let Ok(promise) = promise.dyn_into::<js_sys::Promise>()
-        {
-            // Refused (no permission, or the worker is gone): the answers
-            // wait for the next visit, as without Background Sync.
-            let ignore = Closure::once(|_: JsValue| {});
-            let _ = promise.catch(&ignore);
-            ignore.forget();
-        }
+    let keep = Closure::once(move |registration: JsValue| {
+        REGISTRATION.set(Some(registration));
     });
-    let _ = ready.then(&register);
-    register.forget();
+    let _ = ready.then(&keep);
+    keep.forget();
+}
+
+/// Asks the browser to fire the service worker's `linli-outbox` sync once
+/// the device is online (Background Sync, where the browser has it), so
+/// that answers left waiting when Linli goes out of sight are sent even
+/// if it is closed then and not opened again soon; the worker sends as the page's sender
+/// does. Elsewhere, or before the worker is ready ([`keep_registration`]),
+/// they wait for the next visit.
+pub fn request_outbox_sync() {
+    let Some(registration) = REGISTRATION.with_borrow(Clone::clone) else {
+        return;
+    };
+    let Ok(sync) = js_sys::Reflect::get(&registration, &"sync".into()) else {
+        return;
+    };
+    let register = js_sys::Reflect::get(&sync, &"register".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(register) = register
+        && let Ok(promise) = register.call1(&sync, &OUTBOX_SYNC.into())
+        && let Ok(promise) = promise.dyn_into::<js_sys::Promise>()
+    {
+        // Refused (no permission, or the worker is gone): the answers wait
+        // for the next visit, as without Background Sync.
+        let ignore = Closure::once(|_: JsValue| {});
+        let _ = promise.catch(&ignore);
+        ignore.forget();
+    }
 }
 
 /// The tag of the service worker's sync event that sends the outbox

@@ -458,14 +458,12 @@ async fn refused_answers_are_offered_back_and_sent_again() {
 }
 
 #[tokio::test]
-async fn answers_left_waiting_are_sent_by_the_service_worker_once_linli_is_left() {
+async fn answers_left_waiting_are_sent_by_the_service_worker_once_linli_is_hidden() {
     let setup = Setup {
         query: "p=survey".to_owned(),
         ..Setup::default()
     };
     with_setup(setup, |page| async move {
-        let base = page.url().await;
-        let base = base.split(['?', '#']).next().unwrap().to_owned();
         page.eventually_js(
             "the service worker in control",
             "return navigator.serviceWorker.controller ? true : null",
@@ -479,14 +477,21 @@ async fn answers_left_waiting_are_sent_by_the_service_worker_once_linli_is_left(
             .await;
         let waiting = page.outbox().await;
         assert_eq!(waiting.len(), 1);
-        // The resident leaves Linli with them waiting: the browser is asked
-        // for a sync, and the service worker (which the page's emulated
-        // outage does not reach, as a device that comes back online) sends
-        // them with no page of Linli open.
-        page.open("about:blank").await;
-        // Back in Linli, still offline: nothing waits, so the worker sent it.
-        page.open(&base).await;
+        // The resident turns to another tab with them waiting: the page,
+        // hidden, asks the browser for a sync, and the service worker
+        // (which the page's emulated outage does not reach, as a device
+        // back online) sends them while Linli is out of sight.
+        let linli = page.client.window().await.unwrap();
+        let other = page.client.new_window(true).await.unwrap();
+        page.client.switch_to_window(other.handle).await.unwrap();
+        page.client.goto("about:blank").await.unwrap();
+        page.client.close_window().await.unwrap();
+        page.client.switch_to_window(linli).await.unwrap();
+        // Back in Linli, still offline: nothing waits, and the thanks say
+        // the answers arrived, as the worker told the page.
         page.wait_for_empty_outbox().await;
+        page.wait_for_text(".thanks p", "谢谢！您的答卷已送达区里。")
+            .await;
         // Online again: the collector already has it, exactly as sent.
         page.set_offline(false).await;
         let status = page
