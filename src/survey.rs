@@ -1102,10 +1102,15 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                     {draft
                         .with_untracked(|d| review(&d.response, lang))
                         .into_iter()
-                        .map(|(term, answer)| view! { <dt>{term}</dt><dd>{answer}</dd> })
+                        .enumerate()
+                        // The community's name is Chinese in English too.
+                        .map(|(i, (term, answer))| view! {
+                            <dt>{term}</dt>
+                            <dd lang=(i == 0 && lang == Lang::En).then_some("zh-CN")>{answer}</dd>
+                        })
                         .collect_view()}
                 </dl>
-                <p class="hint">{lang.pick("如需修改，请点“上一步”回到那一步。", "To change an answer, go back with “Back”.")}</p>
+                <p class="hint">{lang.pick("如需修改，请点“上一步”回到那一步。", "To change an answer, use Back to return to its step.")}</p>
             </section>
         }.into_any(),
     }

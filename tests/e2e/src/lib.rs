@@ -268,6 +268,43 @@ pub struct FinderPage {
 }
 
 impl FinderPage {
+    /// What does not fit: the elements whose right edge passes the viewport's,
+    /// as `tag.class left..right`; those whose content is wider than their own
+    /// box and spills out of it (a word longer than its button), as
+    /// `tag.class "text" content > box`; and the document's scroll width
+    /// against its client width when they differ. Form fields, which scroll
+    /// their own text, and the map's SVG are not boxes of this kind; the
+    /// shapes inside an SVG are clipped to it, so only the SVG is measured.
+    pub async fn past_the_edge(&self) -> Vec<String> {
+        let found = self
+            .client
+            .execute(
+                "const w = document.documentElement.clientWidth;
+                 const out = [];
+                 for (const e of document.querySelectorAll('body *')) {
+                   const b = e.getBoundingClientRect();
+                   // What an SVG draws is clipped to the SVG (the map's canvas
+                   // is cut off at the sides on phones): the SVG itself counts.
+                   if (b.width === 0 || out.length >= 8 || e.parentElement.closest('svg')) continue;
+                   const name = `${e.tagName.toLowerCase()}.${(e.getAttribute('class') || '').split(' ')[0]}`;
+                   if (b.right > w + 0.5) {
+                     out.push(`${name} ${Math.round(b.left)}..${Math.round(b.right)}`);
+                   } else if (!(e instanceof SVGElement) && !e.matches('input, select, textarea')
+                       && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
+                       && getComputedStyle(e).overflowX === 'visible') {
+                     out.push(`${name} \"${e.textContent.trim().slice(0, 24)}\" ${e.scrollWidth} > ${e.clientWidth}`);
+                   }
+                 }
+                 const sw = document.documentElement.scrollWidth;
+                 if (sw > w) out.push(`scroll width ${sw} > ${w}`);
+                 return out;",
+                vec![],
+            )
+            .await
+            .expect("measure the page");
+        serde_json::from_value(found).expect("a list of strings")
+    }
+
     /// Presses and releases `key` (a WebDriver key code, e.g. `'\u{E004}'`
     /// for Tab) as a keyboard sends it, to the focused element.
     pub async fn press(&self, key: char) {

@@ -82,43 +82,6 @@ async fn no_violations_in_elder_mode() {
     every_page(true).await;
 }
 
-/// What does not fit: the elements whose right edge passes the viewport's,
-/// as `tag.class left..right`; those whose content is wider than their own
-/// box and spills out of it (a word longer than its button), as
-/// `tag.class "text" content > box`; and the document's scroll width
-/// against its client width when they differ. Form fields, which scroll
-/// their own text, and the map's SVG are not boxes of this kind; the
-/// shapes inside an SVG are clipped to it, so only the SVG is measured.
-async fn past_the_edge(page: &FinderPage) -> Vec<String> {
-    let found = page
-        .client
-        .execute(
-            "const w = document.documentElement.clientWidth;
-             const out = [];
-             for (const e of document.querySelectorAll('body *')) {
-               const b = e.getBoundingClientRect();
-               // What an SVG draws is clipped to the SVG (the map's canvas
-               // is cut off at the sides on phones): the SVG itself counts.
-               if (b.width === 0 || out.length >= 8 || e.parentElement.closest('svg')) continue;
-               const name = `${e.tagName.toLowerCase()}.${(e.getAttribute('class') || '').split(' ')[0]}`;
-               if (b.right > w + 0.5) {
-                 out.push(`${name} ${Math.round(b.left)}..${Math.round(b.right)}`);
-               } else if (!(e instanceof SVGElement) && !e.matches('input, select, textarea')
-                   && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
-                   && getComputedStyle(e).overflowX === 'visible') {
-                 out.push(`${name} \"${e.textContent.trim().slice(0, 24)}\" ${e.scrollWidth} > ${e.clientWidth}`);
-               }
-             }
-             const sw = document.documentElement.scrollWidth;
-             if (sw > w) out.push(`scroll width ${sw} > ${w}`);
-             return out;",
-            vec![],
-        )
-        .await
-        .expect("measure the page");
-    serde_json::from_value(found).expect("a list of strings")
-}
-
 /// Checks the finder with its results, a facility page and the survey on
 /// a phone `width` CSS pixels wide, in Chinese or in English.
 async fn reflows_at(width: u32, elder: bool, english: bool) {
@@ -156,11 +119,11 @@ async fn reflows_on(width: u32, elder: bool, english: bool, phone: bool) {
         };
         let at = format!("{width} px, {mode}, English {english}, phone {phone}");
         page.wait_for_text(".count", &count).await;
-        let over = past_the_edge(&page).await;
+        let over = page.past_the_edge().await;
         assert!(over.is_empty(), "finder with results, {at}: {over:?}");
         page.click(".result .name a").await;
         page.wait_for_text("#facility-heading", &heading).await;
-        let over = past_the_edge(&page).await;
+        let over = page.past_the_edge().await;
         assert!(over.is_empty(), "facility page, {at}: {over:?}");
         // From 360 px on, a stretch of a day's hours keeps to one line,
         // today's bold one too.
@@ -177,7 +140,7 @@ async fn reflows_on(width: u32, elder: bool, english: bool, phone: bool) {
         }
         page.click(".survey-link").await;
         page.wait_for_text("#survey-step-heading", consent).await;
-        let over = past_the_edge(&page).await;
+        let over = page.past_the_edge().await;
         assert!(over.is_empty(), "survey, {at}: {over:?}");
         // The staff app's token form, in the same mode and language.
         let app = std::env::var("LINLI_APP_URL").expect("LINLI_APP_URL");
@@ -189,7 +152,7 @@ async fn reflows_on(width: u32, elder: bool, english: bool, phone: bool) {
                 .ok()
         })
         .await;
-        let over = past_the_edge(&page).await;
+        let over = page.past_the_edge().await;
         assert!(over.is_empty(), "staff token form, {at}: {over:?}");
     })
     .await;
@@ -302,7 +265,7 @@ async fn facility_pages_reflow_with_text_at_200_percent() {
                 .await
                 .unwrap();
             page.wait_for_text("#facility-heading", name).await;
-            let over = past_the_edge(&page).await;
+            let over = page.past_the_edge().await;
             assert!(over.is_empty(), "{name} at 200 % text: {over:?}");
             page.client.back().await.expect("back to the list");
             page.wait_for_text(".count", &format!("共 {} 处", near.len()))

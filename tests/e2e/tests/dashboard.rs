@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use fantoccini::Locator;
-use linli_e2e::{FinderPage, Setup, cdp, with_setup};
+use linli_e2e::{FinderPage, Setup, cdp, phone_screen, with_setup};
 use linli_facilities::places::{Place, PlaceList};
 use serde_json::json;
 
@@ -435,6 +435,11 @@ async fn the_city_chooses_a_district_and_large_text_still_reads() {
         page.click_button("English").await;
         page.wait_for_text("#dashboard-title", "District demand research")
             .await;
+        // On a narrow phone in large English text, every table still fits
+        // (a long service name once ran past the edge of the ranking).
+        phone_screen(&page.client, 320, 640, 1.0).await;
+        page.wait_for_text(".dashboard h2", "Haidian").await;
+        assert_eq!(page.past_the_edge().await, Vec::<String>::new());
         page.open(&env("LINLI_APP_URL")).await;
         page.wait_for_text(".elder-switch", "Large text").await;
     })
