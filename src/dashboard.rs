@@ -884,21 +884,9 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                 Lang::Zh => format!("各社区{}缺口地图：颜色越深缺口越大，空心圆为数据不足", function_label(f, lang)),
                 Lang::En => format!("Map of the {} gap by community: darker is a larger gap; hollow circles lack data", function_label(f, lang)),
             };
-            // What a tap finds and what the table below says: each dot's
-            // community and score, in the order drawn.
-            let dots: Vec<(f64, f64, String, Option<f64>)> = points
-                .iter()
-                .map(|p| (p.x, p.y, p.community.clone(), p.score))
-                .collect();
-            let mut listed: Vec<&MapPoint> = points.iter().collect();
-            listed.sort_by(|a, b| b.score.unwrap_or(-1.0).total_cmp(&a.score.unwrap_or(-1.0)));
-            let table_rows: Vec<(String, String)> = listed
-                .into_iter()
-                .map(|p| (p.community.clone(), score_text(p.score, lang)))
-                .collect();
-            let tap_dots: Vec<(f64, f64, String)> = dots.iter().map(|(x, y, n, _)| (*x, *y, n.clone())).collect();
             // A tap chooses the dot nearest the finger within 24 CSS px
             // (the dots are drawn smaller than a finger), or none.
+            let tapped = points.clone();
             let on_tap = move |ev: web_sys::MouseEvent| {
                 let Some(svg) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
                     return;
@@ -910,25 +898,30 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                 // The canvas keeps its shape (`height: auto`): one scale.
                 let k = crate::map::WIDTH / r.width();
                 let tap = ((f64::from(ev.client_x()) - r.left()) * k, (f64::from(ev.client_y()) - r.top()) * k);
-                let hit = crate::map::marker_near(tap, tap_dots.iter().map(|(x, y, _)| (*x, *y)), 24.0 * k);
-                set_picked.set(hit.map(|i| tap_dots[i].2.clone()));
+                let hit = crate::map::marker_near(tap, tapped.iter().map(|p| (p.x, p.y)), 24.0 * k);
+                set_picked.set(hit.map(|i| tapped[i].community.clone()));
             };
             let picked_line = {
-                let dots = dots.clone();
+                let points = points.clone();
                 move || {
                     let name = picked.get()?;
-                    let (.., community, score) = dots.iter().find(|d| d.2 == name)?;
-                    Some(match score {
-                        Some(_) => format!("{community}{}{}", lang.pick("：缺口分 ", ": gap score "), score_text(*score, lang)),
-                        None => format!("{community}{}{}", lang.pick("：", ": "), score_text(None, lang)),
-                    })
+                    let p = points.iter().find(|p| p.community == name)?;
+                    let gap = if p.score.is_some() { lang.pick("缺口分 ", "gap score ") } else { "" };
+                    Some(format!("{}{}{gap}{}", p.community, lang.pick("：", ": "), score_text(p.score, lang)))
                 }
             };
+            // The table lists the dots largest gap first: the drawing order
+            // (no data, then the smallest gap) reversed.
+            let table_rows: Vec<(String, String)> = points
+                .iter()
+                .rev()
+                .map(|p| (p.community.clone(), score_text(p.score, lang)))
+                .collect();
             view! {
                 <svg class="gap-map" viewBox=format!("0 0 {} {}", crate::map::WIDTH, height) role="img" aria-label=label on:click=on_tap>
-                    {dots
+                    {points
                         .into_iter()
-                        .map(|(x, y, name, score)| {
+                        .map(|MapPoint { x, y, community: name, score }| {
                             let class = match shade(score) {
                                 Some(s) => format!("shade{s}"),
                                 None => "no-data".to_owned(),

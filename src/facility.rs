@@ -393,7 +393,6 @@ pub fn ages_text(ages: AgeRange, lang: Lang) -> Option<String> {
     })
 }
 
-/// One price, e.g. "15 元/餐 · 80周岁及以上 · 一荤两素".
 /// An amount in yuan as written: whole amounts without a fraction.
 fn amount_text(yuan: f64) -> String {
     if yuan.fract() == 0.0 {
@@ -403,15 +402,8 @@ fn amount_text(yuan: f64) -> String {
     }
 }
 
-pub fn price_line(p: &Price, lang: Lang) -> String {
-    let (price, note, rest) = price_parts(p, lang);
-    match note {
-        Some(note) => format!("{price}{note}{rest}"),
-        None => format!("{price}{rest}"),
-    }
-}
-
-/// `price_line` in three pieces: the amount with the note's opening
+/// One price, e.g. "18 元/餐（一荤两素）" or "15 元/餐 · 适用：80周岁及以上",
+/// in three pieces: the amount with the note's opening
 /// bracket, the note (the publisher's Chinese free text, marked `zh-CN` on
 /// English pages) and what follows it, so that no piece needs parsing.
 fn price_parts(p: &Price, lang: Lang) -> (String, Option<String>, String) {
@@ -425,11 +417,10 @@ fn price_parts(p: &Price, lang: Lang) -> (String, Option<String>, String) {
     // The publisher's note goes with the amount it explains. It is free
     // text, and can name whom the price is for ("签约居民"), so a price
     // with a note is not also said to be for everyone.
-    let mut rest = lang.pick("）", ")").to_owned();
+    let mut rest = String::new();
     if p.note.is_some() {
         price.push_str(lang.pick("（", " ("));
-    } else {
-        rest.clear();
+        rest.push_str(lang.pick("）", ")"));
     }
     if !p.eligible.is_empty() {
         rest = format!("{rest} · {}", crate::rows::eligible_text(&p.eligible, lang));
@@ -1043,6 +1034,12 @@ mod tests {
             f.services[0].ages.and_then(|a| ages_text(a, Lang::Zh)),
             Some("适用年龄：1–3 岁".to_owned())
         );
+    }
+
+    /// A price as one line of text: its three pieces joined.
+    fn price_line(p: &Price, lang: Lang) -> String {
+        let (price, note, rest) = price_parts(p, lang);
+        format!("{price}{}{rest}", note.unwrap_or_default())
     }
 
     #[test]

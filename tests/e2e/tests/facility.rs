@@ -6,10 +6,26 @@ use fantoccini::Locator;
 use linli_e2e::{
     FinderPage, Setup, expected_names, facility_named, phone_screen, with_finder, with_setup,
 };
+use linli_facilities::model::Facility;
 use serde_json::{Value, json};
 
 async fn wait_for_count(page: &FinderPage, count: &str) {
     page.wait_for_text(".count", count).await;
+}
+
+/// Opens `facility`'s page through a shared link and returns the app's
+/// address without query or fragment.
+async fn open_shared_link(page: &FinderPage, facility: &Facility) -> String {
+    let base = page.url().await;
+    let base = base.split(['?', '#']).next().unwrap().to_owned();
+    page.open(&format!(
+        "{base}?fac={}&fd={}",
+        facility.id, facility.district_code
+    ))
+    .await;
+    page.wait_for_text("#facility-heading", &facility.name.zh)
+        .await;
+    base
 }
 
 /// Opens the first result's page and returns its name.
@@ -126,15 +142,7 @@ async fn a_shared_links_page_is_not_taken_for_one_opened_from_the_list() {
     let near = expected_names(None, 15);
     let first = facility_named(&near[0]);
     with_finder(move |page| async move {
-        let base = page.url().await;
-        let base = base.split(['?', '#']).next().unwrap().to_owned();
-        page.open(&format!(
-            "{base}?fac={}&fd={}",
-            first.id, first.district_code
-        ))
-        .await;
-        page.wait_for_text("#facility-heading", &first.name.zh)
-            .await;
+        open_shared_link(&page, &first).await;
         let length = "return history.length";
         // Its back button opens the list as a new entry; the same page
         // opened from the list is its own entry after it.
@@ -169,15 +177,7 @@ async fn a_shared_link_opens_the_page_and_a_bad_one_says_so() {
     let near = expected_names(None, 15);
     let first = facility_named(&near[0]);
     with_finder(move |page| async move {
-        let base = page.url().await;
-        let base = base.split(['?', '#']).next().unwrap().to_owned();
-        page.open(&format!(
-            "{base}?fac={}&fd={}",
-            first.id, first.district_code
-        ))
-        .await;
-        page.wait_for_text("#facility-heading", &first.name.zh)
-            .await;
+        let base = open_shared_link(&page, &first).await;
         assert!(
             page.text_of(".sample-banner")
                 .await
