@@ -274,7 +274,10 @@ impl Fit {
 /// map's box (a layout breakpoint, a scroll bar appearing), not only a
 /// resized window. Set through the CSS object model: the content security
 /// policy refuses `style` attributes.
-fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>, fit_now: RwSignal<Fit>) {
+///
+/// `text_now` is kept at [`page_text_scale`], read at the same moments: a
+/// change of the browser's text size reflows the page around the map.
+fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>, fit_now: RwSignal<Fit>, text_now: RwSignal<f64>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     svg_ref.on_load(move |svg| {
@@ -299,6 +302,10 @@ fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>, fit_now: RwSignal<Fit>) {
                 {
                     fit_now.set(fit);
                 }
+                let text = page_text_scale();
+                if (text / text_now.get_untracked() - 1.0).abs() > 0.01 {
+                    text_now.set(text);
+                }
             }
         });
         let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) else {
@@ -310,10 +317,53 @@ fn keep_fit(svg_ref: NodeRef<leptos::svg::Svg>, fit_now: RwSignal<Fit>) {
     });
 }
 
-/// A marker's radius on screen, in CSS pixels (the CSS draws its circle
-/// `r` 14, or 17 in 长辈模式, scaled by `--u`).
+/// A marker's radius on screen, in CSS pixels at the browser's default
+/// text size (the CSS draws its circle `r` 14 px, or 17 px in 长辈模式, in
+/// `rem`, scaled by `--u`); multiply by [`user_text_scale`] for the size
+/// at the resident's own text size.
 pub fn marker_radius_px(elder: bool) -> f64 {
     if elder { 17.0 } else { 14.0 }
+}
+
+/// The root font size at the browser's default text size (16 px), in CSS
+/// pixels: 112.5 % of it (`html` in style/main.css).
+pub const ROOT_PX: f64 = 18.0;
+
+/// The same in 长辈模式: 140.625 % (`html.elder` in style/main.css).
+pub const ELDER_ROOT_PX: f64 = 22.5;
+
+/// How much larger than the default the resident has set the browser's
+/// text (1.0 at the default, 2.0 at 200 %), from the root element's font
+/// size `root_px` (CSS pixels) read in the mode `elder` says: the markers'
+/// numbers are sized in `rem` and grow with the text, so their size on
+/// screen, the room they are set apart by and a tap's reach grow by this
+/// factor too. A size that cannot be read counts as the default.
+pub fn user_text_scale(root_px: f64, elder: bool) -> f64 {
+    let base = if elder { ELDER_ROOT_PX } else { ROOT_PX };
+    if root_px.is_finite() && root_px > 0.0 {
+        (root_px / base).clamp(0.5, 4.0)
+    } else {
+        1.0
+    }
+}
+
+/// [`user_text_scale`] of the page as drawn now (browser adapter: reads the
+/// root element's computed font size and its `elder` class together).
+fn page_text_scale() -> f64 {
+    let Some(window) = web_sys::window() else {
+        return 1.0;
+    };
+    let Some(root) = window.document().and_then(|d| d.document_element()) else {
+        return 1.0;
+    };
+    let px = window
+        .get_computed_style(&root)
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_property_value("font-size").ok())
+        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        .unwrap_or(f64::NAN);
+    user_text_scale(px, root.class_list().contains("elder"))
 }
 
 /// Points on the canvas by grid cells `size` canvas units wide (points off
@@ -479,8 +529,10 @@ pub fn spread(at: &[(f64, f64)], crowd: f64, gap: f64) -> Vec<(f64, f64)> {
 /// The most rounds in which [`spread`] pushes overlapping markers apart.
 const SPREAD_ROUNDS: usize = 8;
 
-/// How far from a marker's centre a tap still chooses it, in CSS pixels:
-/// half of a 24 px target (WCAG 2.5.8), or of a 48 px one in 长辈模式.
+/// How far from a marker's centre a tap still chooses it, in CSS pixels
+/// at the browser's default text size (times [`user_text_scale`], as the
+/// markers grow): half of a 24 px target (WCAG 2.5.8), or of a 48 px one
+/// in 长辈模式.
 pub fn touch_radius_px(elder: bool) -> f64 {
     if elder { 24.0 } else { 12.0 }
 }
@@ -618,7 +670,9 @@ pub fn Map(
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     // Where the canvas lies in the map's box, measured once it is laid out.
     let fit = RwSignal::new(Fit::of_box(WIDTH, HEIGHT));
-    keep_fit(svg_ref, fit);
+    // The browser's text size against its default: markers grow with it.
+    let text = RwSignal::new(1.0);
+    keep_fit(svg_ref, fit, text);
     // Each result's place on the canvas and where its marker is drawn:
     // markers that would overlap (centres closer than a marker's width)
     // are set apart, a marker's width and 4 px between centres, and kept
@@ -626,7 +680,7 @@ pub fn Map(
     let placed = Memo::new(move |_| {
         let v = view.get();
         let f = fit.get();
-        let radius = marker_radius_px(elder.get()) * f.units_per_px;
+        let radius = marker_radius_px(elder.get()) * text.get() * f.units_per_px;
         rows.with(|rows| {
             let at: Vec<(f64, f64)> = rows.iter().map(|row| v.to_canvas(row.position())).collect();
             let mut drawn = spread(&at, 2.0 * radius, 2.0 * radius + 4.0 * f.units_per_px);
@@ -648,7 +702,8 @@ pub fn Map(
             f64::from(ev.client_x()) - rect.left(),
             f64::from(ev.client_y()) - rect.top(),
         );
-        let reach = touch_radius_px(elder.get_untracked()) * fit.units_per_px;
+        let reach =
+            touch_radius_px(elder.get_untracked()) * text.get_untracked() * fit.units_per_px;
         let near = placed.with_untracked(|p| marker_near((x, y), p.iter().map(|m| m.1), reach));
         match near.and_then(|rank| rows.with_untracked(|rows| Some(rows.get(rank)?.id.clone()))) {
             Some(id) => selected.set(Some(id)),
@@ -742,7 +797,7 @@ pub fn Map(
                 }
             >
                 <circle r="14" />
-                <text y="5">{rank + 1}</text>
+                <text dy="0.35em">{rank + 1}</text>
             </g>
         }
     };
@@ -765,7 +820,7 @@ pub fn Map(
                 }
             >
                 <circle r="14" />
-                <text y="5">"1"</text>
+                <text dy="0.35em">"1"</text>
             </g>
         })
     };
@@ -782,7 +837,7 @@ pub fn Map(
                 transform=format!("translate({} {})", x.round() as i32, y.round() as i32)
             >
                 <circle r="17" />
-                <text y="5">{rank + 1}</text>
+                <text dy="0.35em">{rank + 1}</text>
             </g>
         })
     };
@@ -899,6 +954,21 @@ mod tests {
         assert_eq!(marker_near((300.0, 324.1), at, 24.0), None);
         assert_eq!(marker_near((0.0, 0.0), [], 24.0), None);
         assert_eq!(touch_radius_px(true), 2.0 * touch_radius_px(false));
+    }
+
+    #[test]
+    fn the_text_scale_is_the_browsers_size_against_its_default_in_either_mode() {
+        assert_eq!(user_text_scale(ROOT_PX, false), 1.0);
+        assert_eq!(user_text_scale(ELDER_ROOT_PX, true), 1.0);
+        // The browser's text at 200 %: a root of 36 px, or 45 px in 长辈模式.
+        assert_eq!(user_text_scale(36.0, false), 2.0);
+        assert_eq!(user_text_scale(45.0, true), 2.0);
+        // Small text shrinks the markers, but not past half their size.
+        assert_eq!(user_text_scale(13.5, false), 0.75);
+        assert_eq!(user_text_scale(4.0, false), 0.5);
+        // A size that cannot be read counts as the default.
+        assert_eq!(user_text_scale(f64::NAN, true), 1.0);
+        assert_eq!(user_text_scale(0.0, false), 1.0);
     }
 
     fn no_two_closer(points: &[(f64, f64)], min: f64) {
