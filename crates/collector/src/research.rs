@@ -657,10 +657,10 @@ fn codebook_table() -> String {
     row("文件 file", "列 column", "取值 value", "含义", "meaning");
     let (demand, responses) = ("demand.csv", "responses.csv");
     let withheld_zh = format!(
-        "已隐藏：少于 {MIN_COUNT} 户，或该行受访不足 {MIN_COUNT} 户，或可由合计推算出这样的数字"
+        "已隐藏：少于 {MIN_COUNT} 户，或该行受访不足 {MIN_COUNT} 户，或可由合计或同行相减推算出这样的数字"
     );
     let withheld_en = format!(
-        "withheld: under {MIN_COUNT} households, a row that fewer than {MIN_COUNT} households answered, or a cell that would reveal such a count"
+        "withheld: under {MIN_COUNT} households, a row that fewer than {MIN_COUNT} households answered, or a cell that would reveal such a count through a total or by subtraction within the row"
     );
     row(
         demand,
@@ -710,6 +710,31 @@ fn codebook_table() -> String {
     ] {
         row(demand, column, "n", zh, en);
     }
+    row(
+        demand,
+        "median_walk_minutes",
+        "n",
+        "该行受访户可接受步行时间的中位数（分钟）",
+        "the median acceptable walk of the row's answering households, in minutes",
+    );
+    row(
+        demand,
+        "median_walk_minutes",
+        "（空 empty）",
+        &format!("不公布：该行受访不足 {MIN_COUNT} 户"),
+        &format!("not published: fewer than {MIN_COUNT} households answered the row"),
+    );
+    row(
+        demand,
+        "reach_minutes",
+        "n",
+        &format!(
+            "计算供给所用的步行分钟：该社区的可接受步行中位数；社区受访不足 {MIN_COUNT} 户时用所在街道的，再不然用全区的，都没有时为 15（15 分钟生活圈）"
+        ),
+        &format!(
+            "the walk supply is counted within, in minutes: the community's median acceptable walk; its sub-district's when fewer than {MIN_COUNT} households of the community answered, else the district's, else 15 (the 15-minute life circle)"
+        ),
+    );
     row(
         demand,
         "reach_minutes … gap_*",
@@ -1028,6 +1053,26 @@ mod tests {
                 lines.iter().any(|l| l.contains(&format!("{column},"))),
                 "{column}"
             );
+        }
+        // Every column of demand.csv past the row's place is explained,
+        // by its code or a pattern of codes (`need_*`, `respondents …
+        // pay_*`: a range of columns).
+        let columns: Vec<&str> = lines
+            .iter()
+            .skip(1)
+            .filter_map(|l| l.split(',').nth(1))
+            .collect();
+        let explained = |code: &str| {
+            columns.iter().any(|c| {
+                c.split(" … ").any(|p| match p.split_once('*') {
+                    Some((start, _)) => code.starts_with(start) && code.len() > start.len(),
+                    None => p == code,
+                })
+            })
+        };
+        for label in demand_header().iter().skip(3) {
+            let code = label.rsplit(' ').next().unwrap();
+            assert!(explained(code), "{label} is not in the codebook");
         }
         // Bands read as the survey asked them, in both languages.
         assert!(book.contains(",pay_meals,1,不超过 10 元/餐,Up to 10 yuan per meal\r\n"));

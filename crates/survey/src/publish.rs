@@ -13,8 +13,21 @@
 //! sub-districts, column by column; in every row the walk answers add up
 //! to the respondents (each response has exactly one). These are the
 //! relations a reader can use, and the ones the suppression protects
-//! against. Needs at second and third priority are not published, so the
-//! any-priority and first-priority columns are not tied by a relation.
+//! against.
+//!
+//! A reader can also subtract within a row ([`differences`]): respondents
+//! minus the households with a member in a band, needing a function or
+//! needing a time are the households without; a function's need minus its
+//! first priority are those who gave it second or third; its need minus
+//! its pay bands are those who left its pay open. None of these is
+//! published, but each follows exactly when all its cells are shown or
+//! can be worked out. No relation above ties two of the columns it
+//! subtracts (respondents and the walk answers aside, which no difference
+//! mixes), so a difference follows exactly when each of its cells does.
+//! Where a difference is small (two households of a district with no
+//! member aged 18 to 59), the cheapest of its subtracted cells is
+//! therefore withheld as a primary cell, which the suppression keeps from
+//! being worked out.
 
 use std::collections::BTreeMap;
 
@@ -134,6 +147,9 @@ pub fn publish(
                 primary[i] = true;
             }
         }
+        for j in small_differences(&level.values, k) {
+            primary[level.cells[j]] = true;
+        }
     }
     let withheld = suppress_marked(&published, &primary);
     let row = |level: &Level| {
@@ -222,6 +238,42 @@ fn cells_of(row: &Row) -> [Cell; COLUMNS] {
     c
 }
 
+/// The differences a reader can form within a row, as (column, columns
+/// subtracted from it), none of them published (see the module
+/// documentation): respondents minus each age band, each need and each
+/// time; each need minus its first priority, and minus its pay bands.
+fn differences() -> impl Iterator<Item = (usize, std::ops::Range<usize>)> {
+    let from_respondents = (HOUSEHOLDS..FIRST)
+        .chain(TIMES..PAY)
+        .map(|j| (RESPONDENTS, j..j + 1));
+    let from_needs = (0..9).flat_map(|f| {
+        [
+            (NEEDS + f, FIRST + f..FIRST + f + 1),
+            (NEEDS + f, PAY + f * BANDS..PAY + (f + 1) * BANDS),
+        ]
+    });
+    from_respondents.chain(from_needs)
+}
+
+/// A row's difference `from − Σ minus` (`None` where the parts exceed the
+/// whole, as answers outside the questionnaire could make them).
+fn difference(values: &[u32; COLUMNS], from: usize, minus: std::ops::Range<usize>) -> Option<u32> {
+    values[from].checked_sub(values[minus].iter().sum())
+}
+
+/// For each difference of a row with `0 < value < k`, the column to
+/// withhold so that it cannot be worked out: the subtracted cell with the
+/// smallest value (non-zero before zero), never the whole it is taken
+/// from (the respondents or a need, which say more).
+fn small_differences(values: &[u32; COLUMNS], k: u32) -> Vec<usize> {
+    differences()
+        .filter(|(from, minus)| {
+            difference(values, *from, minus.clone()).is_some_and(|d| (1..k).contains(&d))
+        })
+        .filter_map(|(_, minus)| minus.min_by_key(|&j| (values[j] == 0, values[j])))
+        .collect()
+}
+
 /// The name of column `j`, e.g. `needs[3]`.
 fn column_name(j: usize) -> String {
     match j {
@@ -273,10 +325,40 @@ pub fn recoverable(d: &DistrictDemand) -> Vec<String> {
         p.relate_unchecked(total[j], subs.iter().map(|c| c[j]).collect());
     }
     let withheld: Vec<bool> = names.iter().map(|(_, w)| *w).collect();
-    determined(&p, &withheld)
+    let mut found: Vec<String> = determined(&p, &withheld)
         .into_iter()
         .map(|i| names[i].0.clone())
-        .collect()
+        .collect();
+    // A difference within a row whose cells are all shown; one with a
+    // withheld cell follows only if that cell does, found above.
+    let rows = std::iter::once((&d.total, "district".to_owned())).chain(
+        d.subdistricts.iter().flat_map(|sub| {
+            std::iter::once((&sub.row, sub.name.clone())).chain(
+                sub.communities
+                    .iter()
+                    .map(|c| (&c.row, format!("{}/{}", sub.name, c.name))),
+            )
+        }),
+    );
+    for (row, name) in rows {
+        let cells = cells_of(row);
+        for (from, minus) in differences() {
+            let shown: Option<u32> = minus.clone().map(|j| cells[j]).sum();
+            if let (Some(whole), Some(parts)) = (cells[from], shown)
+                && whole
+                    .checked_sub(parts)
+                    .is_some_and(|v| (1..d.min_count).contains(&v))
+            {
+                let subtracted: Vec<String> = minus.map(column_name).collect();
+                found.push(format!(
+                    "{name} {} − {}",
+                    column_name(from),
+                    subtracted.join(" − ")
+                ));
+            }
+        }
+    }
+    found
 }
 
 /// The median walk (minutes) of a group, published only from `k`
@@ -424,9 +506,12 @@ mod tests {
         for slot in &mut d.times {
             *slot = draw(rng);
         }
-        for row in &mut d.pay {
+        // Pay is asked only for a needed service: a function's bands add
+        // up to at most its need.
+        for (row, by_priority) in d.pay.iter_mut().zip(&d.needs) {
+            let need: u32 = by_priority.iter().sum();
             for slot in row {
-                *slot = draw(rng) / 6;
+                *slot = rng.below(u64::from(need / 6) + 1) as u32;
             }
         }
         for _ in 0..respondents {
@@ -540,6 +625,21 @@ mod tests {
         let withheld: Vec<bool> = shown.iter().map(Option::is_none).collect();
         let leaked = determined_by_rank(&relations, &withheld);
         assert!(leaked.is_empty(), "cells {leaked:?} can be worked out");
+        // No cell follows, so a difference within a row follows only when
+        // all its cells are shown: then it must not be small.
+        for at in (0..shown.len()).step_by(width) {
+            let values: [u32; COLUMNS] = std::array::from_fn(|j| actual[at + j]);
+            for (from, minus) in differences() {
+                let all_shown = std::iter::once(from)
+                    .chain(minus.clone())
+                    .all(|j| shown[at + j].is_some());
+                let value = difference(&values, from, minus.clone()).expect("parts within whole");
+                assert!(
+                    !all_shown || !(1..k).contains(&value),
+                    "row at {at}: {from} − {minus:?} = {value} can be worked out"
+                );
+            }
+        }
     }
 
     fn sample(rng: &mut SplitMix64, small: u32) -> BTreeMap<CommunityKey, Demand> {
@@ -616,6 +716,52 @@ mod tests {
     }
 
     #[test]
+    fn households_without_an_answer_are_not_worked_out_by_subtraction() {
+        // Every household of 东四街道 has a member aged 18 to 59 but two
+        // of one community; all of them need meals, and one gives it first
+        // priority and pay bands but for three and four households.
+        let mut rng = SplitMix64::new(5);
+        let mut input = BTreeMap::new();
+        for (name, n) in [("甲社区", 93), ("乙社区", 40), ("丙社区", 25)] {
+            let mut d = demand(&mut rng, n);
+            d.households_with_band[2] = if name == "甲社区" { n - 2 } else { n };
+            d.needs[0] = if name == "乙社区" {
+                [37, 3, 0]
+            } else {
+                [n, 0, 0]
+            };
+            d.pay[0] = if name == "乙社区" {
+                [10, 10, 10, 6, 0, 0]
+            } else {
+                [n, 0, 0, 0, 0, 0]
+            };
+            input.insert(key("东四街道", name), d);
+        }
+        let out = publish("110101", &input, 10);
+        audit(&out, &input);
+        assert_eq!(recoverable(&out), Vec::<String>::new());
+        let sub = &out.subdistricts[0];
+        let community = |name: &str| &sub.communities.iter().find(|c| c.name == name).unwrap().row;
+        // The respondents stay shown; the band is withheld where two lack it.
+        for row in [&out.total, &sub.row, community("甲社区")] {
+            assert!(row.respondents.is_some());
+            assert_eq!(row.households_with_band[2], None);
+        }
+        assert_eq!(community("乙社区").first_priority[0], None);
+        assert!(community("乙社区").needs[0].is_some());
+        // Shown, the withheld band makes the difference of two readable.
+        let mut leaky = out.clone();
+        leaky.total.households_with_band[2] = Some(156);
+        let found = recoverable(&leaky);
+        assert!(
+            found
+                .iter()
+                .any(|n| n == "district respondents − households_with_band[2]"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn random_districts_pass_the_audit() {
         let mut rng = SplitMix64::new(11);
         for _ in 0..12 {
@@ -649,7 +795,9 @@ mod tests {
                 ..Demand::default()
             };
             d.needs[2] = [10 + seed, 0, 11];
-            d.pay[2][3] = 15;
+            // Ten or more of the needing households leave their pay open:
+            // fewer would be a small difference.
+            d.pay[2][3] = 11;
             d
         };
         let mut input = BTreeMap::new();
