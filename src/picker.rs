@@ -99,6 +99,11 @@ fn PickerBody(
             </p>
         })
     };
+    // The line follows the way the community was chosen: below the search's
+    // matches after a tap on one, below the steps after the last step, so
+    // that it shows where the resident is looking.
+    let (via_search, set_via_search) = signal(false);
+    let chosen = move || results.and_then(|(_, chosen)| chosen.get());
     let (query, set_query) = signal(String::new());
     let (district, set_district) = signal(None::<String>);
     let (subdistrict, set_subdistrict) = signal(None::<String>);
@@ -187,10 +192,23 @@ fn PickerBody(
                     children=move |p| {
                         let pick = pick_search.clone();
                         let label = p.label();
+                        let is_chosen = {
+                            let label = label.clone();
+                            move || chosen().as_deref() == Some(label.as_str())
+                        };
                         view! {
                             <li>
                                 // The names are Chinese in either language.
-                                <button type="button" class="match" lang="zh-CN" on:click=move |_| pick(p.clone())>
+                                <button
+                                    type="button"
+                                    class="match"
+                                    class:chosen=is_chosen
+                                    lang="zh-CN"
+                                    on:click=move |_| {
+                                        set_via_search.set(true);
+                                        pick(p.clone());
+                                    }
+                                >
                                     {label}
                                 </button>
                             </li>
@@ -198,6 +216,7 @@ fn PickerBody(
                     }
                 />
             </ul>
+            {move || if via_search.get() { picked_line() } else { None }}
             <fieldset class="cascade">
                 <legend>{lang.pick("或逐级选择", "Or step by step")}</legend>
                 <label for="pick-district">{lang.pick("区", "District")}</label>
@@ -246,6 +265,7 @@ fn PickerBody(
                         move |ev| {
                             let v = event_target_value(&ev);
                             if let Some(p) = communities.with(|c| c.iter().find(|p| p.community == v).cloned()) {
+                                set_via_search.set(false);
                                 on_pick(p);
                             }
                         }
@@ -261,7 +281,7 @@ fn PickerBody(
                     }}
                 </select>
             </fieldset>
-            {picked_line}
+            {move || if via_search.get() { None } else { picked_line() }}
         </div>
     }
 }
