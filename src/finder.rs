@@ -22,8 +22,8 @@ use crate::num::{fixed, hm, parse_hm, parse_ymd, ymd};
 use crate::picker::CommunityPicker;
 use crate::prefs;
 use crate::rows::{
-    OpenNow, ResultRow, STALE_AFTER_DAYS, ServiceLine, ServiceState, hours_text, places_text,
-    price_pieces, result_rows,
+    OpenNow, Relief, ResultRow, STALE_AFTER_DAYS, ServiceLine, ServiceState, hours_text,
+    places_text, price_pieces, result_rows,
 };
 use crate::survey::SurveyPage;
 use crate::url_state::{
@@ -872,7 +872,9 @@ fn ServiceItem(
     };
     let class = match state {
         ServiceState::Open => "service-state open",
-        ServiceState::OpeningSoon | ServiceState::ClosingSoon => "service-state soon",
+        ServiceState::OpeningSoon
+        | ServiceState::ClosingSoon
+        | ServiceState::ClosesBeforeArrival => "service-state soon",
         ServiceState::Closed => "service-state closed",
         ServiceState::Unknown | ServiceState::HolidaysUnlisted => "service-state unknown",
     };
@@ -979,11 +981,22 @@ fn ResultList(
         let year = chrono::Datelike::year(&at);
         (!calendar_of.calendar.covers_year(year)).then_some(year)
     });
+    let relief_of = Arc::clone(&loaded);
     let rows = Memo::new(move |_| {
         tick();
         let now = beijing_now();
         let filters = state.with(|s| s.filters(now));
         result_rows(&loaded, origin.get(), &filters, now)
+    });
+    // What would find something when nothing is found: worked out only
+    // then (a few more searches), so that the empty list offers only what
+    // helps.
+    let relief = Memo::new(move |_| {
+        if nothing_near || rows.with(|r| !r.is_empty()) {
+            return Relief::default();
+        }
+        let now = beijing_now();
+        state.with(|s| crate::rows::relief(&relief_of, origin.get(), s, now))
     });
     // A change of the filters that keeps the count is said too, since the
     // count's own live region says nothing when its text stays: "still 5".
@@ -1117,7 +1130,6 @@ fn ResultList(
             s.source = Some(Source::Map);
         });
     };
-    let widen = move || state.with(|s| WALK_MINUTES.into_iter().find(|&m| m > s.walk_minutes));
     view! {
         <Show when=move || sample>
             <p class="sample-banner" role="note">{Msg::SampleBanner.text(lang)}</p>
@@ -1160,30 +1172,41 @@ fn ResultList(
                             "这个位置不在数据覆盖范围内：数据只包括北京市各区。请点“选择社区”，选一个北京的社区。",
                             "This place is outside the data, which covers Beijing's districts only. Use “Choose a community” to pick one in Beijing.",
                         )
-                        .to_owned()
+                        .into_any()
                     } else if nothing_near {
                         let longest = WALK_MINUTES[WALK_MINUTES.len() - 1];
                         match lang {
                             Lang::Zh => format!("步行 {longest} 分钟内没有设施。可以选择其他社区，或点按地图上别的位置。"),
                             Lang::En => format!("No facility is within a {longest}-minute walk. Choose another community, or tap another place on the map."),
                         }
+                        .into_any()
                     } else {
-                        Msg::NoResults.text(lang).to_owned()
+                        (move || relief.get().message(state.with(|s| s.open)).text(lang)).into_any()
                     }}</p>
-                    {move || widen().filter(|_| !nothing_near).map(|m| view! {
-                        <button type="button" class="widen" on:click=move |_| {
-                            state.update(|s| s.walk_minutes = m);
+                    {move || relief.get().any_time.map(|n| view! {
+                        <button type="button" class="any-time" on:click=move |_| {
+                            state.update(|s| s.open = OpenChoice::Any);
                             // The button goes with the empty list.
                             crate::focus_when_drawn("#results-heading");
                         }>
                             {match lang {
-                                Lang::Zh => format!("扩大到步行 {m} 分钟"),
-                                Lang::En => format!("Widen to a {m}-minute walk"),
+                                Lang::Zh => format!("不限开放时间（{n} 个）"),
+                                Lang::En => format!("Any opening time ({n} found)"),
                             }}
                         </button>
                     })}
-                    // Offered only when there is something to clear.
-                    <Show when=move || !nothing_near && state.with(|s| *s != s.without_other_filters())>
+                    {move || relief.get().walk.map(|(m, n)| view! {
+                        <button type="button" class="widen" on:click=move |_| {
+                            state.update(|s| s.walk_minutes = m);
+                            crate::focus_when_drawn("#results-heading");
+                        }>
+                            {match lang {
+                                Lang::Zh => format!("扩大到步行 {m} 分钟（{n} 个）"),
+                                Lang::En => format!("Widen to a {m}-minute walk ({n} found)"),
+                            }}
+                        </button>
+                    })}
+                    {move || relief.get().fewer_filters.map(|n| view! {
                         <button
                             type="button"
                             class="clear-filters"
@@ -1192,9 +1215,12 @@ fn ResultList(
                                 crate::focus_when_drawn("#results-heading");
                             }
                         >
-                            {lang.pick("清除其他筛选条件", "Clear the other filters")}
+                            {match lang {
+                                Lang::Zh => format!("清除其他筛选条件（{n} 个）"),
+                                Lang::En => format!("Clear the other filters ({n} found)"),
+                            }}
                         </button>
-                    </Show>
+                    })}
                 </div>
             }
         >

@@ -57,7 +57,14 @@ pub enum Msg {
     Loading,
     LoadFailed,
     Retry,
+    /// An empty list; what would find something is offered below it.
     NoResults,
+    /// An empty list that a time asked for empties.
+    NothingOpenNow,
+    NothingOpenThen,
+    /// An empty list that neither a longer walk, any time nor fewer
+    /// filters would fill.
+    NothingFarther,
     SkippedRecords,
     StraightLine,
     WalkAbout,
@@ -106,6 +113,9 @@ pub enum Msg {
     ClosedThen,
     OpeningSoonThen,
     ClosingSoonThen,
+    /// Open, but closed by the end of the walk there.
+    ClosesBeforeArrival,
+    ClosesBeforeArrivalThen,
 }
 
 impl Msg {
@@ -131,8 +141,20 @@ impl Msg {
             LoadFailed => lang.pick("设施数据加载失败", "Could not load the facility data"),
             Retry => lang.pick("重试", "Try again"),
             NoResults => lang.pick(
-                "步行范围内没有符合条件的设施。可以延长步行时间，或选择其他服务类型。",
-                "No facility within this walk matches. Try a longer walk or another service.",
+                "步行范围内没有符合条件的设施。下面的办法能找到一些：",
+                "No facility within this walk matches. One of these finds some:",
+            ),
+            NothingOpenNow => lang.pick(
+                "步行范围内现在没有正在营业的符合条件的设施。",
+                "Nothing within this walk that matches is open now.",
+            ),
+            NothingOpenThen => lang.pick(
+                "步行范围内在所选时间没有营业的符合条件的设施。",
+                "Nothing within this walk that matches is open at the chosen time.",
+            ),
+            NothingFarther => lang.pick(
+                "步行 30 分钟内也没有符合条件的设施。可以选择其他服务类型，或换一个社区。",
+                "Nothing matches within a 30-minute walk either. Try another service or another community.",
             ),
             SkippedRecords => lang.pick("条记录有误，已跳过", "records were invalid and skipped"),
             StraightLine => lang.pick("直线", "straight line"),
@@ -182,6 +204,8 @@ impl Msg {
             ClosedThen => lang.pick("届时未营业", "Closed then"),
             OpeningSoonThen => lang.pick("届时即将营业", "Opening soon then"),
             ClosingSoonThen => lang.pick("届时即将结束营业", "Closing soon then"),
+            ClosesBeforeArrival => lang.pick("走到时已结束营业", "Closed by the time you walk there"),
+            ClosesBeforeArrivalThen => lang.pick("那时出发，走到时已结束营业", "Closed by the time you would walk there"),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use linli_facilities::calendar::DayKind;
-use linli_facilities::finder::{Filters, OpenAt, comparable_price, find_near};
+use linli_facilities::finder::{Filters, OpenAt, WALK_MINUTES, comparable_price, find_near};
 use linli_facilities::geometry::LonLat;
 use linli_facilities::hours::{Hours, State};
 use linli_facilities::model::{
@@ -12,6 +12,7 @@ use linli_facilities::model::{
 
 use crate::data::Loaded;
 use crate::i18n::{Lang, Msg, function_label, short_date};
+use crate::url_state::{FinderState, OpenChoice};
 
 /// Whether a facility's matching services are open now, taken together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -137,6 +138,9 @@ pub enum ServiceState {
     /// Open now, and closing before the resident, walking there, would have
     /// [`CLOSING_SOON_MINUTES`] of it left.
     ClosingSoon,
+    /// Open now, but closing before the walk there ends: it will be closed
+    /// when the resident arrives.
+    ClosesBeforeArrival,
     /// Closed now, opening within [`OPENING_SOON_MINUTES`].
     OpeningSoon,
     /// Closed now.
@@ -157,6 +161,8 @@ impl ServiceState {
             (ServiceState::Open, true) => Msg::OpenThen,
             (ServiceState::ClosingSoon, false) => Msg::ClosingSoon,
             (ServiceState::ClosingSoon, true) => Msg::ClosingSoonThen,
+            (ServiceState::ClosesBeforeArrival, false) => Msg::ClosesBeforeArrival,
+            (ServiceState::ClosesBeforeArrival, true) => Msg::ClosesBeforeArrivalThen,
             (ServiceState::OpeningSoon, false) => Msg::OpeningSoon,
             (ServiceState::OpeningSoon, true) => Msg::OpeningSoonThen,
             (ServiceState::Closed, false) => Msg::ClosedNow,
@@ -206,6 +212,72 @@ impl ServiceLine {
             (Some(spans), ServiceState::Closed) => !spans.is_empty(),
             _ => true,
         }
+    }
+}
+
+/// What would turn an empty search into a list, each with how many
+/// facilities it would find: an empty list offers only what helps (no
+/// longer walk when nothing is open anywhere at that hour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Relief {
+    /// The shortest longer walk that finds something, in minutes, and what
+    /// it finds.
+    pub walk: Option<(u32, usize)>,
+    /// What the same search finds at any time, when a time was asked and
+    /// that finds something.
+    pub any_time: Option<usize>,
+    /// What the search finds with only its service, walk and speed
+    /// ([`FinderState::without_other_filters`]), when filters other than
+    /// the time are set and that finds something.
+    pub fewer_filters: Option<usize>,
+}
+
+impl Relief {
+    /// What an empty list says for a search with the time choice `open`:
+    /// that nothing is open at the time asked when any time would find
+    /// some, that nothing is found farther either when nothing would, else
+    /// that the offers below it find some.
+    pub fn message(&self, open: OpenChoice) -> Msg {
+        match (open, self.any_time, self.walk, self.fewer_filters) {
+            (OpenChoice::Now, Some(_), _, _) => Msg::NothingOpenNow,
+            (OpenChoice::At(_), Some(_), _, _) => Msg::NothingOpenThen,
+            (_, _, None, None) => Msg::NothingFarther,
+            _ => Msg::NoResults,
+        }
+    }
+}
+
+/// [`Relief`] for the resident's search `state` from `origin` at local time
+/// `now` (Beijing).
+pub fn relief(loaded: &Loaded, origin: LonLat, state: &FinderState, now: NaiveDateTime) -> Relief {
+    let found = |s: &FinderState| result_rows(loaded, origin, &s.filters(now), now).len();
+    let walk = WALK_MINUTES
+        .into_iter()
+        .filter(|&m| m > state.walk_minutes)
+        .map(|m| {
+            let longer = FinderState {
+                walk_minutes: m,
+                ..state.clone()
+            };
+            (m, found(&longer))
+        })
+        .find(|&(_, n)| n > 0);
+    let at_any_time = FinderState {
+        open: OpenChoice::Any,
+        ..state.clone()
+    };
+    let any_time = (at_any_time != *state)
+        .then(|| found(&at_any_time))
+        .filter(|&n| n > 0);
+    // Not offered twice when the time is the only other filter.
+    let fewer = state.without_other_filters();
+    let fewer_filters = (fewer != *state && fewer != at_any_time)
+        .then(|| found(&fewer))
+        .filter(|&n| n > 0);
+    Relief {
+        walk,
+        any_time,
+        fewer_filters,
     }
 }
 
@@ -260,11 +332,17 @@ pub fn result_rows(
                     let unlisted = holidays_unlisted
                         && m.status.state == State::Unknown
                         && hours.is_some_and(Hours::uses_public_holidays);
+                    // Whole minutes of the walk there, rounded up.
+                    let walk = hit.walk_minutes.ceil() as i64;
                     let state = match (m.status.state, m.status.next_change) {
                         _ if unlisted => ServiceState::HolidaysUnlisted,
                         (State::Open, Some((when, State::Closed)))
-                            if (when - at).num_minutes()
-                                < hit.walk_minutes.ceil() as i64 + CLOSING_SOON_MINUTES =>
+                            if (when - at).num_minutes() < walk =>
+                        {
+                            ServiceState::ClosesBeforeArrival
+                        }
+                        (State::Open, Some((when, State::Closed)))
+                            if (when - at).num_minutes() < walk + CLOSING_SOON_MINUTES =>
                         {
                             ServiceState::ClosingSoon
                         }
@@ -303,8 +381,16 @@ pub fn result_rows(
                 })
                 .collect();
             let states: Vec<ServiceState> = service_lines.iter().map(|l| l.state).collect();
-            let is_open =
-                |s: &ServiceState| matches!(s, ServiceState::Open | ServiceState::ClosingSoon);
+            // Open now, as the filter asked: the line says when it closes
+            // before the resident gets there.
+            let is_open = |s: &ServiceState| {
+                matches!(
+                    s,
+                    ServiceState::Open
+                        | ServiceState::ClosingSoon
+                        | ServiceState::ClosesBeforeArrival
+                )
+            };
             let open = if !states.is_empty() && states.iter().all(is_open) {
                 OpenNow::Open
             } else if states.iter().any(is_open) {
@@ -971,6 +1057,17 @@ mod tests {
             ServiceState::ClosingSoon.message(false).text(Lang::Zh),
             "即将结束营业"
         );
+        // A minute before it closes at 13:00 it is open, but closed by the
+        // time the walk there ends; the row is still open now.
+        let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T12:59"));
+        assert_eq!(rows[0].services[0].state, ServiceState::ClosesBeforeArrival);
+        assert_eq!(rows[0].open, OpenNow::Open);
+        assert_eq!(
+            ServiceState::ClosesBeforeArrival
+                .message(false)
+                .text(Lang::Zh),
+            "走到时已结束营业"
+        );
         // At 09:00 the opening is two hours away: just closed.
         let rows = result_rows(&data, SAMPLE_ORIGIN, &meals, at("2026-10-14T09:00"));
         assert_eq!(rows[0].services[0].state, ServiceState::Closed);
@@ -1078,5 +1175,73 @@ mod tests {
         // Said once, not twice.
         assert_eq!(row.services[0].today, None);
         assert!(!row.services[0].state_adds_to_today());
+    }
+
+    #[test]
+    fn an_empty_list_offers_only_what_finds_something() {
+        let data = loaded();
+        let meals_now = |walk_minutes: u32| FinderState {
+            function: Some(ServiceFunction::Meals),
+            walk_minutes,
+            open: OpenChoice::Now,
+            ..FinderState::default()
+        };
+        let found =
+            |s: &FinderState, now| result_rows(&data, SAMPLE_ORIGIN, &s.filters(now), now).len();
+        // Wednesday 09:00: no canteen is open within any walk, so no longer
+        // walk is offered; at any time, one is within 15 minutes.
+        let nine = at("2026-10-14T09:00");
+        assert_eq!(found(&meals_now(15), nine), 0);
+        let r = relief(&data, SAMPLE_ORIGIN, &meals_now(15), nine);
+        assert_eq!(r.walk, None);
+        assert_eq!(r.any_time, Some(1));
+        assert_eq!(r.message(OpenChoice::Now), Msg::NothingOpenNow);
+        assert_eq!(
+            r.message(OpenChoice::At(nine)).text(Lang::Zh),
+            "步行范围内在所选时间没有营业的符合条件的设施。"
+        );
+        // The time is the only other filter: not offered twice.
+        assert_eq!(r.fewer_filters, None);
+        let free_too = FinderState {
+            free_places: true,
+            ..meals_now(15)
+        };
+        let r = relief(&data, SAMPLE_ORIGIN, &free_too, nine);
+        assert_eq!(
+            (r.any_time, r.fewer_filters),
+            (None, Some(1)),
+            "meals count no places"
+        );
+        // At 12:00 with a 5-minute walk: the first walk that reaches an
+        // open canteen, and what it finds.
+        let noon = at("2026-10-14T12:00");
+        let r = relief(&data, SAMPLE_ORIGIN, &meals_now(5), noon);
+        let (m, n) = r.walk.expect("a longer walk finds one");
+        assert!(m > 5 && n > 0);
+        assert_eq!(found(&meals_now(m), noon), n);
+        for shorter in WALK_MINUTES.into_iter().filter(|&w| w > 5 && w < m) {
+            assert_eq!(found(&meals_now(shorter), noon), 0, "{shorter} minutes");
+        }
+        // Nothing to relax: no time asked, no other filter.
+        let plain = FinderState {
+            function: Some(ServiceFunction::Meals),
+            walk_minutes: 5,
+            ..FinderState::default()
+        };
+        let r = relief(&data, SAMPLE_ORIGIN, &plain, noon);
+        assert_eq!((r.any_time, r.fewer_filters), (None, None));
+        assert!(r.walk.is_some());
+        assert_eq!(r.message(OpenChoice::Any), Msg::NoResults);
+        // Nothing helps: said so, rather than offering a walk that finds
+        // nothing more.
+        assert_eq!(
+            Relief::default().message(OpenChoice::Any),
+            Msg::NothingFarther
+        );
+        assert!(
+            Msg::NothingFarther
+                .text(Lang::Zh)
+                .contains(&format!("步行 {} 分钟内也没有", WALK_MINUTES[4]))
+        );
     }
 }

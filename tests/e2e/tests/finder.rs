@@ -359,7 +359,11 @@ async fn free_places_and_price_narrow_the_list() {
         wait_for_count(&page, "共 0 处").await;
         page.wait_for_text(".field-problem", "").await;
         let empty = page.text_of(".empty").await.unwrap();
-        assert!(empty.contains("延长步行时间"), "{empty}");
+        assert!(empty.starts_with("步行范围内没有符合条件的设施。下面的办法能找到一些："), "{empty}");
+        // No longer walk finds infant care at 1 yuan, so none is offered;
+        // clearing the other filters says what it finds.
+        let offers = page.texts_of(".empty button").await;
+        assert_eq!(offers, [format!("清除其他筛选条件（{} 个）", all.len())]);
         // Clearing the other filters keeps the service and the walk: the
         // infant care within the walk is listed again.
         page.click(".clear-filters").await;
@@ -715,6 +719,48 @@ async fn open_now_at(time: &'static str, what: &'static str) -> Vec<String> {
     })
     .await;
     open
+}
+
+/// At three in the morning nothing is open: the empty list says so, offers
+/// any opening time with what it finds, and no longer walk (none would
+/// find an open canteen).
+#[tokio::test]
+async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
+    let now = chrono::NaiveDateTime::parse_from_str("2026-10-14T03:00", "%Y-%m-%dT%H:%M").unwrap();
+    let meals = |walk_minutes, open| Filters {
+        functions: vec![ServiceFunction::Meals],
+        walk_minutes,
+        open,
+        ..Filters::default()
+    };
+    for walk in linli_facilities::finder::WALK_MINUTES {
+        let open = expected_from(linli::SAMPLE_ORIGIN, &meals(walk, OpenAt::At(now)), now);
+        assert!(
+            open.is_empty(),
+            "the sample suits this test: {walk} minutes, {open:?}"
+        );
+    }
+    let any_time = expected_from(linli::SAMPLE_ORIGIN, &meals(15, OpenAt::Any), now);
+    assert!(!any_time.is_empty(), "the sample suits this test");
+    let setup = Setup {
+        beijing_time: Some("2026-10-14T03:00:00".to_owned()),
+        query: "svc=meals&open=now".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        wait_for_count(&page, "共 0 处").await;
+        let empty = page.text_of(".empty p").await.unwrap();
+        assert_eq!(empty, "步行范围内现在没有正在营业的符合条件的设施。");
+        let offers = page.texts_of(".empty button").await;
+        assert_eq!(offers, [format!("不限开放时间（{} 个）", any_time.len())]);
+        page.click(".empty .any-time").await;
+        wait_for_count(&page, &format!("共 {} 处", any_time.len())).await;
+        assert_eq!(page.result_names().await, any_time);
+        page.wait_for_focus_on("results-heading").await;
+        page.url_when("no time in the URL", |u| !u.contains("open="))
+            .await;
+    })
+    .await;
 }
 
 /// A list of what is open now stays true while the page stays open: at
