@@ -1243,5 +1243,14 @@ mod tests {
                 .text(Lang::Zh)
                 .contains(&format!("步行 {} 分钟内也没有", WALK_MINUTES[4]))
         );
+        // The sample's sports are all beyond a 30-minute walk.
+        let sports = FinderState {
+            function: Some(ServiceFunction::Sports),
+            ..FinderState::default()
+        };
+        assert_eq!(
+            relief(&data, SAMPLE_ORIGIN, &sports, noon),
+            Relief::default()
+        );
     }
 }
