@@ -223,6 +223,11 @@ impl PlaceList {
     /// matches on the sub-district or district only. An empty query matches
     /// nothing.
     ///
+    /// When nothing matches so, the query's characters are looked for in
+    /// order with others between them ("东四第7" for 东城区东四街道示例第7社区,
+    /// as a resident shortens names), each word within the joined names;
+    /// the communities where they lie closest together come first.
+    ///
     /// ```
     /// use linli_facilities::places::{Place, PlaceList};
     /// let place = |sub: &str, community: &str| Place {
@@ -271,7 +276,21 @@ impl PlaceList {
             };
             by_rank[rank].push(p);
         }
-        by_rank.into_iter().flatten().take(limit).collect()
+        let found: Vec<&Place> = by_rank.into_iter().flatten().take(limit).collect();
+        if !found.is_empty() {
+            return found;
+        }
+        let mut loose: Vec<(usize, &Place)> = self
+            .places
+            .iter()
+            .filter_map(|p| {
+                let joined = format!("{}{}{}", p.district_name, p.subdistrict, p.community);
+                let spans = words.iter().map(|w| spread_of(&joined, w));
+                Some((spans.sum::<Option<usize>>()?, p))
+            })
+            .collect();
+        crate::sort_short_by(&mut loose, |a, b| a.0 < b.0);
+        loose.into_iter().take(limit).map(|(_, p)| p).collect()
     }
 
     /// The districts in the list, by code, with their names.
@@ -357,6 +376,27 @@ fn natural_cmp_parts(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
+/// How far apart the characters of `word` lie in `text` when they occur
+/// there in order, others allowed between them: the characters spanned
+/// from the first to the last, at the closest start; `None` when they do
+/// not all occur in order.
+fn spread_of(text: &str, word: &str) -> Option<usize> {
+    let text: Vec<char> = text.chars().collect();
+    let mut wanted = word.chars();
+    let first = wanted.next()?;
+    let rest: Vec<char> = wanted.collect();
+    (0..text.len())
+        .filter(|&start| text[start] == first)
+        .filter_map(|start| {
+            let mut at = start;
+            for &c in &rest {
+                at += 1 + text.get(at + 1..)?.iter().position(|&t| t == c)?;
+            }
+            Some(at - start + 1)
+        })
+        .min()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,6 +477,50 @@ mod tests {
                 .all(|p| p.subdistrict == first.subdistrict)
         );
         assert!(!list.search(&district_first, 50).is_empty());
+    }
+
+    #[test]
+    fn shortened_names_are_found_when_nothing_matches_as_typed() {
+        let text = include_str!("../tests/fixtures/sample.geojson");
+        let one = parse_feature_collection(text).unwrap().facilities.remove(0);
+        let facilities: Vec<Facility> = [
+            ("东四街道", "示例第7社区"),
+            ("东四街道", "示例第17社区"),
+            ("交道口街道", "示例第7社区"),
+        ]
+        .into_iter()
+        .map(|(sub, c)| Facility {
+            subdistrict: sub.to_owned(),
+            community: c.to_owned(),
+            ..one.clone()
+        })
+        .collect();
+        let list = PlaceList::from_facilities(&facilities, true);
+        let found = |q: &str| -> Vec<String> {
+            list.search(q, 10)
+                .iter()
+                .map(|p| format!("{}{}", p.subdistrict, p.community))
+                .collect()
+        };
+        // 东四 for 东四街道, no space: the closest first (第7 before 第17).
+        assert_eq!(
+            found("东四第7"),
+            ["东四街道示例第7社区", "东四街道示例第17社区"]
+        );
+        assert_eq!(
+            found("东四 7"),
+            ["东四街道示例第7社区", "东四街道示例第17社区"]
+        );
+        // Matches as typed are not mixed with loose ones.
+        assert_eq!(
+            found("第7"),
+            ["东四街道示例第7社区", "交道口街道示例第7社区"]
+        );
+        // Characters out of order do not match.
+        assert!(found("7第东四").is_empty());
+        assert_eq!(spread_of("东四街道示例第7社区", "东四第7"), Some(8));
+        assert_eq!(spread_of("ab", "ba"), None);
+        assert_eq!(spread_of("xaxab", "ab"), Some(2));
     }
 
     #[test]
