@@ -253,19 +253,24 @@ pub fn walk_text(origin: LonLat, walking: WalkingModel, to: LonLat, lang: Lang) 
     )
 }
 
-/// The facts read aloud: name, address, phone, and each service's hours
-/// today, the price anyone pays and free places or beds, in `lang`.
+/// The facts read aloud: name, the walk there (`walk_minutes`, when the
+/// resident's position is known), address, phone, and each service's hours
+/// today, the price anyone pays and free places or beds (said to be
+/// perhaps out of date when counted over [`STALE_AFTER_DAYS`] days before
+/// `today`, as the page shows), in `lang`.
 pub fn key_facts(
     f: &Facility,
     calendar: &HolidayCalendar,
     book: &mut HoursBook,
     today: NaiveDate,
+    walk_minutes: Option<u32>,
     lang: Lang,
 ) -> String {
     let mut out = Vec::new();
     match lang {
         Lang::Zh => {
             out.push(f.name.zh.clone());
+            out.extend(walk_minutes.map(|m| format!("步行约 {m} 分钟")));
             out.push(format!("地址：{}", f.address));
             if let Some(phone) = &f.phone {
                 out.push(format!("电话：{phone}"));
@@ -273,6 +278,7 @@ pub fn key_facts(
         }
         Lang::En => {
             out.push(f.name.en.clone().unwrap_or_else(|| f.name.zh.clone()));
+            out.extend(walk_minutes.map(|m| format!("About {m} minutes' walk")));
             out.push(format!("Address: {}", f.address));
             if let Some(phone) = &f.phone {
                 out.push(format!("Phone: {phone}"));
@@ -344,6 +350,9 @@ pub fn key_facts(
                     format!("{n} childcare places free on {when}")
                 }
             };
+            if (today - c.updated).num_days() > STALE_AFTER_DAYS {
+                said += lang.pick("，数据可能已过时", ", which may be out of date");
+            }
         }
         out.push(said);
     }
@@ -547,12 +556,17 @@ pub fn FacilityPage(
     let place = format!("{} {} {}", f.district_name, f.subdistrict, f.community);
     let address = f.address.clone();
     let record = f.clone();
+    let walk_minutes = from.map(|(origin, walking)| {
+        let straight_m = origin.distance_m(position);
+        crate::rows::shown_walk(walking.minutes(straight_m), straight_m).0
+    });
     let facts = move |l: Lang| {
         key_facts(
             &record,
             &loaded.calendar,
             &mut HoursBook::default(),
             today,
+            walk_minutes,
             l,
         )
     };
@@ -927,7 +941,7 @@ mod tests {
         let f = facility("lc-sample-001");
         let cal = calendar();
         let facts = |f: &Facility, day: NaiveDate, lang: Lang| {
-            key_facts(f, &cal, &mut HoursBook::default(), day, lang)
+            key_facts(f, &cal, &mut HoursBook::default(), day, None, lang)
         };
         let zh = facts(&f, date("2026-10-14"), Lang::Zh);
         assert!(
@@ -941,7 +955,38 @@ mod tests {
             ),
             "{zh}"
         );
-        assert!(zh.contains("空余床位 3 张，11月20日统计"), "{zh}");
+        assert!(zh.contains("空余床位 3 张，11月20日统计。"), "{zh}");
+        // The walk there when the position is known; a count over a month
+        // old said to be perhaps out of date, as the page marks it.
+        let walked = key_facts(
+            &f,
+            &cal,
+            &mut HoursBook::default(),
+            date("2026-12-22"),
+            Some(7),
+            Lang::Zh,
+        );
+        assert!(
+            walked.contains("东四街道社区综合服务中心。步行约 7 分钟。地址："),
+            "{walked}"
+        );
+        assert!(
+            walked.contains("空余床位 3 张，11月20日统计，数据可能已过时"),
+            "{walked}"
+        );
+        let walked = key_facts(
+            &f,
+            &cal,
+            &mut HoursBook::default(),
+            date("2026-12-22"),
+            Some(7),
+            Lang::En,
+        );
+        assert!(
+            walked.contains("About 7 minutes' walk. Address:"),
+            "{walked}"
+        );
+        assert!(walked.contains(", which may be out of date"), "{walked}");
         // Past the calendar's years: an ordinary day's hours, said so.
         let monday = (4..=10)
             .map(|d| NaiveDate::from_ymd_opt(cal.last_year().unwrap() + 1, 1, d).unwrap())

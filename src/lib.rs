@@ -79,6 +79,25 @@ pub fn focus_when_drawn(selector: impl Into<String>) {
     });
 }
 
+/// Scrolls the element `selector` finds, once drawn, just into view when
+/// its bottom is below the window's (a line that answers a tap, drawn
+/// under the finger's reach on a phone in 长辈模式); nothing moves when it
+/// is in view already.
+pub fn reveal_when_drawn(selector: &'static str) {
+    request_animation_frame(move || {
+        if let Ok(Some(el)) = document().query_selector(selector) {
+            let below = window()
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .is_some_and(|h| el.get_bounding_client_rect().bottom() > h);
+            if below {
+                el.scroll_into_view_with_bool(false);
+            }
+        }
+    });
+}
+
 /// Whether the element a focus event reached shows its focus ring
 /// (`:focus-visible`: focused from the keyboard, or moved there after a key
 /// press, not by a tap or a click).

@@ -207,6 +207,7 @@ fn PickerBody(
                                     on:click=move |_| {
                                         set_via_search.set(true);
                                         pick(p.clone());
+                                        crate::reveal_when_drawn(".picked");
                                     }
                                 >
                                     {label}

@@ -381,7 +381,19 @@ async fn key_facts_are_read_aloud_in_a_chinese_voice() {
                 s.as_str().map(str::to_owned)
             })
             .await;
-        assert!(spoken.starts_with(&format!("{name}。地址：")), "{spoken}");
+        // The walk there as the page shows it ("步行约 7 分钟 · 直线 …"),
+        // without the straight line.
+        let walk = match page.text_of(".facility .walk").await {
+            Some(shown) => {
+                let minutes = shown.split(" · ").next().unwrap().to_owned();
+                format!("{minutes}。")
+            }
+            None => String::new(),
+        };
+        assert!(
+            spoken.starts_with(&format!("{name}。{walk}地址：")),
+            "{spoken}"
+        );
         // While it reads, the button stops it (the icon is not read as
         // part of its name).
         let label = page

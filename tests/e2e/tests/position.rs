@@ -185,6 +185,21 @@ async fn choosing_a_community_searches_from_it() {
         // The choice is said where it was made, with a way to the list.
         page.wait_for_text(".picked", &format!("已选择：{label}查看附近设施"))
             .await;
+        // Right below the matches, where the tap was, with the chosen one
+        // marked, and on screen.
+        let line = page
+            .client
+            .execute(
+                "const p = document.querySelector('.picked'); const r = p.getBoundingClientRect();
+                 return [p.previousElementSibling.className, document.querySelector('.match.chosen').textContent,
+                         r.top >= 0 && r.bottom <= innerHeight];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(line[0], "matches", "{line}");
+        assert_eq!(line[1], label.as_str(), "{line}");
+        assert_eq!(line[2], true, "{line}");
         page.click(".picked .to-results").await;
         page.wait_for_focus_on("results-heading").await;
         page.url_when("the community in the URL", |u| u.contains("near="))
