@@ -958,30 +958,20 @@ mod tests {
         assert!(zh.contains("空余床位 3 张，11月20日统计。"), "{zh}");
         // The walk there when the position is known; a count over a month
         // old said to be perhaps out of date, as the page marks it.
-        let walked = key_facts(
-            &f,
-            &cal,
-            &mut HoursBook::default(),
-            date("2026-12-22"),
-            Some(7),
-            Lang::Zh,
+        let walked = |lang| {
+            let day = date("2026-12-22");
+            key_facts(&f, &cal, &mut HoursBook::default(), day, Some(7), lang)
+        };
+        let zh_walked = walked(Lang::Zh);
+        assert!(
+            zh_walked.contains("东四街道社区综合服务中心。步行约 7 分钟。地址："),
+            "{zh_walked}"
         );
         assert!(
-            walked.contains("东四街道社区综合服务中心。步行约 7 分钟。地址："),
-            "{walked}"
+            zh_walked.contains("空余床位 3 张，11月20日统计，数据可能已过时"),
+            "{zh_walked}"
         );
-        assert!(
-            walked.contains("空余床位 3 张，11月20日统计，数据可能已过时"),
-            "{walked}"
-        );
-        let walked = key_facts(
-            &f,
-            &cal,
-            &mut HoursBook::default(),
-            date("2026-12-22"),
-            Some(7),
-            Lang::En,
-        );
+        let walked = walked(Lang::En);
         assert!(
             walked.contains("About 7 minutes' walk. Address:"),
             "{walked}"
