@@ -278,7 +278,7 @@ pub fn key_facts(
         }
         Lang::En => {
             out.push(f.name.en.clone().unwrap_or_else(|| f.name.zh.clone()));
-            out.extend(walk_minutes.map(|m| format!("About {m} minutes' walk")));
+            out.extend(walk_minutes.map(|m| format!("On foot, about {m} min")));
             out.push(format!("Address: {}", f.address));
             if let Some(phone) = &f.phone {
                 out.push(format!("Phone: {phone}"));
@@ -973,7 +973,7 @@ mod tests {
         );
         let walked = walked(Lang::En);
         assert!(
-            walked.contains("About 7 minutes' walk. Address:"),
+            walked.contains("On foot, about 7 min. Address:"),
             "{walked}"
         );
         assert!(walked.contains(", which may be out of date"), "{walked}");

@@ -995,6 +995,9 @@ fn ResultList(
         if nothing_near || rows.with(|r| !r.is_empty()) {
             return Relief::default();
         }
+        // Each minute again while the list stays empty (which does not
+        // change the rows): a canteen opening 20 minutes away is offered.
+        tick();
         let now = beijing_now();
         state.with(|s| crate::rows::relief(&relief_of, origin.get(), s, now))
     });

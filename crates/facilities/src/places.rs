@@ -280,17 +280,26 @@ impl PlaceList {
         if !found.is_empty() {
             return found;
         }
-        let mut loose: Vec<(usize, &Place)> = self
-            .places
-            .iter()
-            .filter_map(|p| {
-                let joined = format!("{}{}{}", p.district_name, p.subdistrict, p.community);
-                let spans = words.iter().map(|w| spread_of(&joined, w));
-                Some((spans.sum::<Option<usize>>()?, p))
-            })
-            .collect();
-        crate::sort_short_by(&mut loose, |a, b| a.0 < b.0);
-        loose.into_iter().take(limit).map(|(_, p)| p).collect()
+        // The `limit` closest, kept in order as the places are read (a
+        // short query can match thousands: no sort of them all); of equal
+        // spans, the first in the list.
+        let mut loose: Vec<(usize, &Place)> = Vec::with_capacity(limit + 1);
+        for p in &self.places {
+            let joined = format!("{}{}{}", p.district_name, p.subdistrict, p.community);
+            let Some(span) = words
+                .iter()
+                .map(|w| spread_of(&joined, w))
+                .sum::<Option<usize>>()
+            else {
+                continue;
+            };
+            let at = loose.partition_point(|&(s, _)| s <= span);
+            if at < limit {
+                loose.insert(at, (span, p));
+                loose.truncate(limit);
+            }
+        }
+        loose.into_iter().map(|(_, p)| p).collect()
     }
 
     /// The districts in the list, by code, with their names.

@@ -16,8 +16,9 @@
 //! against.
 //!
 //! A reader can also subtract within a row ([`differences`]): respondents
-//! minus the households with a member in a band, needing a function or
-//! needing a time are the households without; a function's need minus its
+//! minus the households with a member in a band, needing a function,
+//! giving it first priority, needing a time or choosing one of its pay
+//! bands are the households without; a function's need minus its
 //! first priority are those who gave it second or third; its need minus
 //! its pay bands are those who left its pay open. None of these is
 //! published, but each follows exactly when all its cells are shown or
@@ -25,9 +26,9 @@
 //! subtracts (respondents and the walk answers aside, which no difference
 //! mixes), so a difference follows exactly when each of its cells does.
 //! Where a difference is small (two households of a district with no
-//! member aged 18 to 59), the cheapest of its subtracted cells is
-//! therefore withheld as a primary cell, which the suppression keeps from
-//! being worked out.
+//! member aged 18 to 59) and its whole is not (a small whole is withheld
+//! already), the cheapest of its subtracted cells is therefore withheld as
+//! a primary cell, which the suppression keeps from being worked out.
 
 use std::collections::BTreeMap;
 
@@ -240,16 +241,17 @@ fn cells_of(row: &Row) -> [Cell; COLUMNS] {
 
 /// The differences a reader can form within a row, as (column, columns
 /// subtracted from it), none of them published (see the module
-/// documentation): respondents minus each age band, each need and each
-/// time; each need minus its first priority, and minus its pay bands.
+/// documentation): respondents minus each age band, each need, each first
+/// priority, each time and each function's pay bands together; each need
+/// minus its first priority, and minus its pay bands.
 fn differences() -> impl Iterator<Item = (usize, std::ops::Range<usize>)> {
-    let from_respondents = (HOUSEHOLDS..FIRST)
-        .chain(TIMES..PAY)
-        .map(|j| (RESPONDENTS, j..j + 1));
+    let from_respondents = (HOUSEHOLDS..PAY).map(|j| (RESPONDENTS, j..j + 1));
     let from_needs = (0..9).flat_map(|f| {
+        let pay = PAY + f * BANDS..PAY + (f + 1) * BANDS;
         [
+            (RESPONDENTS, pay.clone()),
             (NEEDS + f, FIRST + f..FIRST + f + 1),
-            (NEEDS + f, PAY + f * BANDS..PAY + (f + 1) * BANDS),
+            (NEEDS + f, pay),
         ]
     });
     from_respondents.chain(from_needs)
@@ -263,12 +265,16 @@ fn difference(values: &[u32; COLUMNS], from: usize, minus: std::ops::Range<usize
 
 /// For each difference of a row with `0 < value < k`, the column to
 /// withhold so that it cannot be worked out: the subtracted cell with the
-/// smallest value (non-zero before zero), never the whole it is taken
-/// from (the respondents or a need, which say more).
+/// smallest value, never the whole it is taken from (the respondents, or a
+/// need that its first priority or pay bands are taken from). A whole that
+/// is small itself is withheld already, which protects the difference; so
+/// the cell chosen is never a zero (a difference whose subtracted cells are
+/// all zero is its whole).
 fn small_differences(values: &[u32; COLUMNS], k: u32) -> Vec<usize> {
     differences()
         .filter(|(from, minus)| {
-            difference(values, *from, minus.clone()).is_some_and(|d| (1..k).contains(&d))
+            !(1..k).contains(&values[*from])
+                && difference(values, *from, minus.clone()).is_some_and(|d| (1..k).contains(&d))
         })
         .filter_map(|(_, minus)| minus.min_by_key(|&j| (values[j] == 0, values[j])))
         .collect()
@@ -287,14 +293,16 @@ fn column_name(j: usize) -> String {
     }
 }
 
-/// The withheld cells of a publication that a reader could work out from
-/// what it shows and the relations it states, named as
-/// `sub-district/community column`; empty when the publication is safe.
+/// What a reader could work out from a publication: the withheld cells
+/// that follow from what it shows and the relations it states, named as
+/// `sub-district/community column`, and the small differences within a
+/// row whose cells are all shown, named as `row whole − part − …`; empty
+/// when the publication is safe.
 ///
 /// This reads only the publication, as an outsider would: it rebuilds the
 /// relations (sums up the hierarchy, walk answers adding up to the
 /// respondents) from the rows and asks [`determined`] which withheld cells
-/// follow.
+/// follow, then subtracts within each row ([`differences`]).
 pub fn recoverable(d: &DistrictDemand) -> Vec<String> {
     let mut p = Published::new();
     let mut names = Vec::new();
@@ -749,6 +757,8 @@ mod tests {
         }
         assert_eq!(community("乙社区").first_priority[0], None);
         assert!(community("乙社区").needs[0].is_some());
+        // 丙社区: all 25 need meals, first priority: nothing small there.
+        assert!(community("丙社区").first_priority[0].is_some());
         // Shown, the withheld band makes the difference of two readable.
         let mut leaky = out.clone();
         leaky.total.households_with_band[2] = Some(156);
@@ -758,6 +768,32 @@ mod tests {
                 .iter()
                 .any(|n| n == "district respondents − households_with_band[2]"),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn first_priorities_and_pay_answers_are_taken_from_the_respondents_too() {
+        // 48 of 50 give meals first priority and a pay band: the two who do
+        // not must not be read off the respondents.
+        let mut rng = SplitMix64::new(3);
+        let mut input = BTreeMap::new();
+        for (name, n) in [("甲社区", 50), ("乙社区", 60)] {
+            let mut d = demand(&mut rng, n);
+            d.needs[0] = [n - 2, 0, 0];
+            d.pay[0] = [n - 2, 0, 0, 0, 0, 0];
+            input.insert(key("东四街道", name), d);
+        }
+        let out = publish("110101", &input, 10);
+        audit(&out, &input);
+        assert_eq!(recoverable(&out), Vec::<String>::new());
+        let row = &out.subdistricts[0].communities[0].row;
+        assert!(row.respondents.is_some());
+        // Respondents shown, so the first priority and the pay band are
+        // withheld (with the need, taken from the respondents in the same
+        // way).
+        assert_eq!(
+            (row.needs[0], row.first_priority[0], row.pay[0][0]),
+            (None, None, None)
         );
     }
 
