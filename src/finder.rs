@@ -897,6 +897,25 @@ fn ServiceItem(
     }
 }
 
+/// One of an empty list's offers ([`Relief`]): a button that changes the
+/// search by `apply` and, as it goes with the empty list, takes the focus
+/// to the results' heading.
+fn offer(
+    class: &'static str,
+    label: String,
+    state: RwSignal<FinderState>,
+    apply: impl Fn(&mut FinderState) + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <button type="button" class=class on:click=move |_| {
+            state.update(|s| apply(s));
+            crate::focus_when_drawn("#results-heading");
+        }>
+            {label}
+        </button>
+    }
+}
+
 /// The free-places filter's label: places for childcare, beds for elder
 /// care, either when no service is chosen.
 fn free_places_label(function: Option<ServiceFunction>, lang: Lang) -> &'static str {
@@ -1186,43 +1205,26 @@ fn ResultList(
                     } else {
                         (move || relief.get().message(state.with(|s| s.open)).text(lang)).into_any()
                     }}</p>
-                    {move || relief.get().any_time.map(|n| view! {
-                        <button type="button" class="any-time" on:click=move |_| {
-                            state.update(|s| s.open = OpenChoice::Any);
-                            // The button goes with the empty list.
-                            crate::focus_when_drawn("#results-heading");
-                        }>
-                            {match lang {
-                                Lang::Zh => format!("不限开放时间（{n} 个）"),
-                                Lang::En => format!("Any opening time ({n} found)"),
-                            }}
-                        </button>
+                    {move || relief.get().any_time.map(|n| {
+                        let label = match lang {
+                            Lang::Zh => format!("不限开放时间（{n} 个）"),
+                            Lang::En => format!("Any opening time ({n} found)"),
+                        };
+                        offer("any-time", label, state, |s| s.open = OpenChoice::Any)
                     })}
-                    {move || relief.get().walk.map(|(m, n)| view! {
-                        <button type="button" class="widen" on:click=move |_| {
-                            state.update(|s| s.walk_minutes = m);
-                            crate::focus_when_drawn("#results-heading");
-                        }>
-                            {match lang {
-                                Lang::Zh => format!("扩大到步行 {m} 分钟（{n} 个）"),
-                                Lang::En => format!("Widen to a {m}-minute walk ({n} found)"),
-                            }}
-                        </button>
+                    {move || relief.get().walk.map(|(m, n)| {
+                        let label = match lang {
+                            Lang::Zh => format!("扩大到步行 {m} 分钟（{n} 个）"),
+                            Lang::En => format!("Widen to a {m}-minute walk ({n} found)"),
+                        };
+                        offer("widen", label, state, move |s| s.walk_minutes = m)
                     })}
-                    {move || relief.get().fewer_filters.map(|n| view! {
-                        <button
-                            type="button"
-                            class="clear-filters"
-                            on:click=move |_| {
-                                state.update(|s| *s = s.without_other_filters());
-                                crate::focus_when_drawn("#results-heading");
-                            }
-                        >
-                            {match lang {
-                                Lang::Zh => format!("清除其他筛选条件（{n} 个）"),
-                                Lang::En => format!("Clear the other filters ({n} found)"),
-                            }}
-                        </button>
+                    {move || relief.get().fewer_filters.map(|n| {
+                        let label = match lang {
+                            Lang::Zh => format!("清除其他筛选条件（{n} 个）"),
+                            Lang::En => format!("Clear the other filters ({n} found)"),
+                        };
+                        offer("clear-filters", label, state, |s| *s = s.without_other_filters())
                     })}
                 </div>
             }

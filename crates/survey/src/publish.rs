@@ -306,8 +306,27 @@ fn column_name(j: usize) -> String {
 pub fn recoverable(d: &DistrictDemand) -> Vec<String> {
     let mut p = Published::new();
     let mut names = Vec::new();
+    // Small differences within a row whose cells are all shown; one with a
+    // withheld cell follows only if that cell does, which `determined`
+    // finds.
+    let mut small = Vec::new();
     let mut add = |p: &mut Published, row: &Row, name: String| {
         let cells = cells_of(row);
+        for (from, minus) in differences() {
+            let shown: Option<u32> = minus.clone().map(|j| cells[j]).sum();
+            if let (Some(whole), Some(parts)) = (cells[from], shown)
+                && whole
+                    .checked_sub(parts)
+                    .is_some_and(|v| (1..d.min_count).contains(&v))
+            {
+                let subtracted: Vec<String> = minus.map(column_name).collect();
+                small.push(format!(
+                    "{name} {} − {}",
+                    column_name(from),
+                    subtracted.join(" − ")
+                ));
+            }
+        }
         let index: [usize; COLUMNS] = std::array::from_fn(|j| {
             names.push((format!("{name} {}", column_name(j)), cells[j].is_none()));
             p.cell(cells[j].unwrap_or(0))
@@ -337,35 +356,7 @@ pub fn recoverable(d: &DistrictDemand) -> Vec<String> {
         .into_iter()
         .map(|i| names[i].0.clone())
         .collect();
-    // A difference within a row whose cells are all shown; one with a
-    // withheld cell follows only if that cell does, found above.
-    let rows = std::iter::once((&d.total, "district".to_owned())).chain(
-        d.subdistricts.iter().flat_map(|sub| {
-            std::iter::once((&sub.row, sub.name.clone())).chain(
-                sub.communities
-                    .iter()
-                    .map(|c| (&c.row, format!("{}/{}", sub.name, c.name))),
-            )
-        }),
-    );
-    for (row, name) in rows {
-        let cells = cells_of(row);
-        for (from, minus) in differences() {
-            let shown: Option<u32> = minus.clone().map(|j| cells[j]).sum();
-            if let (Some(whole), Some(parts)) = (cells[from], shown)
-                && whole
-                    .checked_sub(parts)
-                    .is_some_and(|v| (1..d.min_count).contains(&v))
-            {
-                let subtracted: Vec<String> = minus.map(column_name).collect();
-                found.push(format!(
-                    "{name} {} − {}",
-                    column_name(from),
-                    subtracted.join(" − ")
-                ));
-            }
-        }
-    }
+    found.append(&mut small);
     found
 }
 
