@@ -240,23 +240,29 @@ async fn the_way_back_returns_to_the_row_that_was_opened() {
             .await
             .unwrap();
         let link = format!("li.result[data-id=\"{}\"] .name a", twelfth.id);
-        page.client
-            .execute(
-                "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });",
-                vec![json!(link)],
-            )
-            .await
-            .unwrap();
-        let top = page
-            .client
-            .execute(
-                "return document.querySelector(arguments[0]).getBoundingClientRect().top;",
-                vec![json!(link)],
-            )
-            .await
-            .unwrap()
-            .as_f64()
-            .unwrap();
+        // Where the row settles: the rows added by "show more" are read
+        // and drawn over a few tasks, so the position is taken once two
+        // readings a quarter second apart agree.
+        let mut top = f64::NAN;
+        for _ in 0..20 {
+            let now = page
+                .client
+                .execute(
+                    "const a = document.querySelector(arguments[0]);
+                     a.scrollIntoView({ block: 'center' });
+                     await new Promise((done) => setTimeout(done, 250));
+                     return a.getBoundingClientRect().top;",
+                    vec![json!(link)],
+                )
+                .await
+                .unwrap()
+                .as_f64()
+                .unwrap();
+            if (now - top).abs() < 0.5 {
+                break;
+            }
+            top = now;
+        }
         assert!(top > 100.0, "the row is well down the screen: {top}");
         page.click(&link).await;
         page.wait_for_text("#facility-heading", &twelfth.name.zh)
