@@ -132,6 +132,15 @@ pub fn bars(labels: Vec<String>, values: &[Option<u32>]) -> Vec<Bar> {
         .collect()
 }
 
+/// Households that need a service and left its price open: the need less
+/// its pay bands, when all of them are published (the published cells
+/// already tell it, and disclosure control keeps it from being 1 to 9);
+/// withheld when any of them is.
+pub fn pay_left_open(need: Option<u32>, pay: &[Option<u32>]) -> Option<u32> {
+    let answered = pay.iter().copied().sum::<Option<u32>>()?;
+    need?.checked_sub(answered)
+}
+
 /// The row for the chosen sub-district, or the district's when `None`.
 pub fn row_for<'a>(demand: &'a DistrictDemand, subdistrict: Option<&str>) -> Option<&'a Row> {
     match subdistrict {
@@ -774,10 +783,17 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                 AGE_BANDS.iter().map(|b| lang.pick(b.1, b.2).to_owned()).collect(),
                 &row.households_with_band,
             );
-            let pay = bars(
-                (0..PAY_BANDS).map(|b| pay_label(f, b, lang)).collect(),
-                &row.pay[slot],
-            );
+            // Then those who left the price open, so that the bars add up
+            // to the households needing the service; left out when it
+            // cannot be worked out from the cells shown ("—" would say it
+            // was withheld).
+            let mut pay_labels: Vec<String> = (0..PAY_BANDS).map(|b| pay_label(f, b, lang)).collect();
+            let mut pay_values = row.pay[slot].to_vec();
+            if let Some(open) = pay_left_open(row.needs[slot], &row.pay[slot]) {
+                pay_labels.push(lang.pick("未回答价格", "Price left open").to_owned());
+                pay_values.push(Some(open));
+            }
+            let pay = bars(pay_labels, &pay_values);
             let respondents = match row.respondents {
                 Some(n) => match lang {
                     Lang::Zh => format!("受访 {n} 户"),
@@ -1127,6 +1143,20 @@ mod tests {
         assert_eq!(b[1].share, 0.0);
         assert_eq!(b[2].share, 0.25);
         assert!(bars(vec!["a".into()], &[Some(0)])[0].share == 0.0);
+    }
+
+    #[test]
+    fn the_price_left_open_is_the_need_less_its_pay_bands_when_all_are_shown() {
+        let bands = [Some(10), Some(0), Some(12), Some(0), Some(0), Some(0)];
+        assert_eq!(pay_left_open(Some(40), &bands), Some(18));
+        assert_eq!(pay_left_open(Some(22), &bands), Some(0));
+        // A withheld band or need withholds it too.
+        let mut withheld = bands;
+        withheld[1] = None;
+        assert_eq!(pay_left_open(Some(40), &withheld), None);
+        assert_eq!(pay_left_open(None, &bands), None);
+        // Published cells that do not add up say nothing rather than wrap.
+        assert_eq!(pay_left_open(Some(5), &bands), None);
     }
 
     fn community(sub: &str, name: &str, lon: f64, lat: f64) -> CommunitySupply {

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Datelike, Duration, NaiveDate};
 use leptos::prelude::*;
 use linli_facilities::calendar::{DayKind, HolidayCalendar};
 use linli_facilities::finder::{HoursBook, comparable_price};
@@ -20,7 +20,7 @@ use linli_facilities::model::{
 };
 
 use crate::data::{Loaded, beijing_now};
-use crate::i18n::{Lang, Msg, function_label};
+use crate::i18n::{Lang, Msg, function_label, weekday_label};
 use crate::icons::FunctionIcon;
 use crate::num::fixed;
 use crate::reports::ReportForm;
@@ -470,14 +470,6 @@ fn accessibility_en(a: Accessibility) -> &'static str {
     }
 }
 
-fn weekday_label(d: Weekday, lang: Lang) -> &'static str {
-    let i = d.num_days_from_monday() as usize;
-    match lang {
-        Lang::Zh => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][i],
-        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
-    }
-}
-
 /// The page of the facility `id` in `loaded`, or a clear message when it
 /// is not there.
 #[component]
@@ -805,6 +797,7 @@ fn service_card(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Weekday;
     use linli_facilities::dataset::parse_feature_collection;
 
     fn calendar() -> HolidayCalendar {

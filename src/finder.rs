@@ -1205,6 +1205,22 @@ fn ResultList(
                     } else {
                         (move || relief.get().message(state.with(|s| s.open)).text(lang)).into_any()
                     }}</p>
+                    // When the time emptied the list: when the first of
+                    // what any time finds opens, and which it is.
+                    {move || relief.get().first_opening.map(|first| {
+                        let when = first.when_text(lang);
+                        // A Chinese name in English is marked as Chinese.
+                        let (name, chinese) = match (lang, first.name.en) {
+                            (Lang::En, Some(en)) => (en, false),
+                            (Lang::En, None) => (first.name.zh, true),
+                            (Lang::Zh, _) => (first.name.zh, false),
+                        };
+                        let name = view! { <span lang=chinese.then_some("zh-CN")>{name}</span> };
+                        match lang {
+                            Lang::Zh => view! { <p class="first-opening">"最早开始营业的是"{name}"（"{when}"）。"</p> },
+                            Lang::En => view! { <p class="first-opening">"First to open: "{name}", "{when}"."</p> },
+                        }
+                    })}
                     {move || relief.get().any_time.map(|n| {
                         let label = match lang {
                             Lang::Zh => format!("不限开放时间（{n} 个）"),

@@ -222,6 +222,15 @@ pub fn short_date(d: chrono::NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// A weekday's short name: "周四", "Thu".
+pub fn weekday_label(d: chrono::Weekday, lang: Lang) -> &'static str {
+    let i = d.num_days_from_monday() as usize;
+    match lang {
+        Lang::Zh => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][i],
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+    }
+}
+
 /// Formats "N results" in `lang`.
 pub fn result_count(lang: Lang, n: usize) -> String {
     match lang {

@@ -1,9 +1,11 @@
 //! What a result row shows, computed from the loaded data by a plain
 //! function with native tests, so that the components stay thin.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use linli_facilities::calendar::DayKind;
-use linli_facilities::finder::{Filters, OpenAt, WALK_MINUTES, comparable_price, find_near};
+use linli_facilities::finder::{
+    Filters, HoursBook, OpenAt, WALK_MINUTES, comparable_price, find_near,
+};
 use linli_facilities::geometry::LonLat;
 use linli_facilities::hours::{Hours, State};
 use linli_facilities::model::{
@@ -11,7 +13,7 @@ use linli_facilities::model::{
 };
 
 use crate::data::Loaded;
-use crate::i18n::{Lang, Msg, function_label, short_date};
+use crate::i18n::{Lang, Msg, function_label, short_date, weekday_label};
 use crate::url_state::{FinderState, OpenChoice};
 
 /// Whether a facility's matching services are open now, taken together.
@@ -218,7 +220,7 @@ impl ServiceLine {
 /// What would turn an empty search into a list, each with how many
 /// facilities it would find: an empty list offers only what helps (no
 /// longer walk when nothing is open anywhere at that hour).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Relief {
     /// The shortest longer walk that finds something, in minutes, and what
     /// it finds.
@@ -230,6 +232,62 @@ pub struct Relief {
     /// ([`FinderState::without_other_filters`]), when filters other than
     /// the time are set and that finds something.
     pub fewer_filters: Option<usize>,
+    /// When the time asked empties the list: the first of the facilities
+    /// found at any time to open after it, so that a resident looking for
+    /// a canteen at night learns when to go.
+    pub first_opening: Option<FirstOpening>,
+}
+
+/// The first opening after the time asked among the facilities a search
+/// finds at any time ([`Relief::first_opening`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstOpening {
+    /// When it opens (Beijing local time).
+    pub at: NaiveDateTime,
+    /// The facility that opens then (the nearest, of several).
+    pub name: Name,
+    /// The time asked about, which the days are counted from.
+    pub asked: NaiveDateTime,
+    /// Whether that is now rather than a chosen time.
+    pub now: bool,
+}
+
+impl FirstOpening {
+    /// When it opens, said from the time asked about: "今天 17:00" (or
+    /// "当天" for a chosen time), "明天 07:00" ("次日"), or "10月8日（周四）
+    /// 07:00"; "tomorrow at 07:00", "Thu 8 Oct at 07:00".
+    pub fn when_text(&self, lang: Lang) -> String {
+        let (asked, now) = (self.asked, self.now);
+        let days = (self.at.date() - asked.date()).num_days();
+        let time = hhmm((self.at.hour() * 60 + self.at.minute()) as u16);
+        let day = match (days, now, lang) {
+            (0, true, Lang::Zh) => "今天".to_owned(),
+            (0, false, Lang::Zh) => "当天".to_owned(),
+            (1, true, Lang::Zh) => "明天".to_owned(),
+            (1, false, Lang::Zh) => "次日".to_owned(),
+            (0, true, Lang::En) => "today".to_owned(),
+            (0, false, Lang::En) => "that day".to_owned(),
+            (1, true, Lang::En) => "tomorrow".to_owned(),
+            (1, false, Lang::En) => "the next day".to_owned(),
+            // No space after the bracket: "10月8日（周四）07:00".
+            (_, _, Lang::Zh) => {
+                return format!(
+                    "{}（{}）{time}",
+                    short_date(self.at.date(), lang),
+                    weekday_label(self.at.weekday(), lang)
+                );
+            }
+            (_, _, Lang::En) => format!(
+                "{} {}",
+                weekday_label(self.at.weekday(), lang),
+                short_date(self.at.date(), lang)
+            ),
+        };
+        match lang {
+            Lang::Zh => format!("{day} {time}"),
+            Lang::En => format!("{day} at {time}"),
+        }
+    }
 }
 
 impl Relief {
@@ -274,11 +332,77 @@ pub fn relief(loaded: &Loaded, origin: LonLat, state: &FinderState, now: NaiveDa
     let fewer_filters = (fewer != *state && fewer != at_any_time)
         .then(|| found(&fewer))
         .filter(|&n| n > 0);
+    let first_opening = any_time.and_then(|_| {
+        let (asked, is_now) = match state.open {
+            OpenChoice::At(t) => (t, false),
+            OpenChoice::Any | OpenChoice::Now => (now, true),
+        };
+        let (at, name) = first_opening(loaded, origin, &at_any_time.filters(now), asked)?;
+        Some(FirstOpening {
+            at,
+            name,
+            asked,
+            now: is_now,
+        })
+    });
     Relief {
         walk,
         any_time,
         fewer_filters,
+        first_opening,
     }
+}
+
+/// The loaded data's parsed hours, for one search. A poisoned lock only
+/// means an earlier search panicked mid-way; the book holds nothing
+/// half-written that a search could misread.
+fn hours_book(loaded: &Loaded) -> std::sync::MutexGuard<'_, HoursBook> {
+    loaded
+        .hours
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The first time after `asked` that a service of the facilities found by
+/// `filters` (with no time asked) opens, within the hours' look-ahead
+/// ([`linli_facilities::hours::LOOKAHEAD_DAYS`]), and the name of the
+/// facility whose it is: of several opening then, the nearest. Services
+/// whose state is unknown then say nothing.
+fn first_opening(
+    loaded: &Loaded,
+    origin: LonLat,
+    filters: &Filters,
+    asked: NaiveDateTime,
+) -> Option<(NaiveDateTime, Name)> {
+    let mut book = hours_book(loaded);
+    // With no time filter the states are those at the `now` passed.
+    let hits = find_near(
+        &loaded.index,
+        origin,
+        filters,
+        asked,
+        &loaded.calendar,
+        &mut book,
+    );
+    drop(book);
+    // Nearest first, and `min_by_key` keeps the first of equals. Each
+    // facility's first opening, then the first of those, so that a record
+    // the list would leave out ([`Loaded::facility`]) names nothing.
+    hits.iter()
+        .filter_map(|hit| {
+            let when = hit
+                .services
+                .iter()
+                .filter_map(|m| match (m.status.state, m.status.next_change) {
+                    (State::Closed, Some((when, State::Open))) => Some(when),
+                    _ => None,
+                })
+                .min()?;
+            Some((when, hit.index))
+        })
+        .filter(|&(_, index)| loaded.facility(index).is_some())
+        .min_by_key(|&(when, _)| when)
+        .and_then(|(when, index)| Some((when, loaded.facility(index)?.name.clone())))
 }
 
 /// Runs the resident's search over `loaded` for `origin` at local time `now`
@@ -296,12 +420,7 @@ pub fn result_rows(
         OpenAt::At(t) => t,
         OpenAt::Any => now,
     };
-    // A poisoned lock only means an earlier search panicked mid-way; the
-    // book holds nothing half-written that a search could misread.
-    let mut book = loaded
-        .hours
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut book = hours_book(loaded);
     let hits = find_near(
         &loaded.index,
         origin,
@@ -1252,5 +1371,93 @@ mod tests {
             relief(&data, SAMPLE_ORIGIN, &sports, noon),
             Relief::default()
         );
+    }
+
+    #[test]
+    fn an_empty_list_at_a_closed_hour_says_when_the_first_one_opens() {
+        let data = loaded();
+        let meals = |open| FinderState {
+            function: Some(ServiceFunction::Meals),
+            open,
+            ..FinderState::default()
+        };
+        let found = |s: &FinderState, now| result_rows(&data, SAMPLE_ORIGIN, &s.filters(now), now);
+        // A weekday morning and night, and National Day afternoon and
+        // night (the canteens of the sample keep their hours on holidays).
+        let asks = [
+            "2026-10-14T09:00",
+            "2026-10-14T21:30",
+            "2026-10-01T14:00",
+            "2026-10-01T19:00",
+        ];
+        for asked in asks {
+            let asked = at(asked);
+            let r = relief(&data, SAMPLE_ORIGIN, &meals(OpenChoice::Now), asked);
+            assert!(r.any_time.is_some(), "{asked}: found at any time");
+            let first = r.first_opening.expect("one opens within the look-ahead");
+            assert!(first.at > asked);
+            assert_eq!((first.asked, first.now), (asked, true));
+            // Open at that minute, the one named the nearest of them, and
+            // none open at any minute between.
+            let then = found(&meals(OpenChoice::At(first.at)), asked);
+            assert_eq!(
+                then.first().map(|row| &row.name),
+                Some(&first.name),
+                "{asked}"
+            );
+            let mut t = asked;
+            while t < first.at {
+                assert!(found(&meals(OpenChoice::At(t)), asked).is_empty(), "{t}");
+                t += chrono::Duration::minutes(1);
+            }
+            // Asked about a chosen time, the same opening, said from it.
+            let chosen = relief(&data, SAMPLE_ORIGIN, &meals(OpenChoice::At(asked)), asked);
+            assert_eq!(
+                chosen.first_opening,
+                Some(FirstOpening {
+                    now: false,
+                    ..first
+                })
+            );
+        }
+        // No time asked: no opening to say.
+        let noon = at("2026-10-14T12:00");
+        let plain = meals(OpenChoice::Any);
+        assert_eq!(
+            relief(&data, SAMPLE_ORIGIN, &plain, noon).first_opening,
+            None
+        );
+        let nine = at("2026-10-14T09:00");
+        let first = |when: &str, now| FirstOpening {
+            at: at(when),
+            name: Name {
+                zh: String::new(),
+                en: None,
+            },
+            asked: nine,
+            now,
+        };
+        let cases = [
+            ("2026-10-14T17:00", true, "今天 17:00", "today at 17:00"),
+            ("2026-10-14T17:00", false, "当天 17:00", "that day at 17:00"),
+            ("2026-10-15T07:30", true, "明天 07:30", "tomorrow at 07:30"),
+            (
+                "2026-10-15T07:30",
+                false,
+                "次日 07:30",
+                "the next day at 07:30",
+            ),
+            (
+                "2026-10-22T08:00",
+                true,
+                "10月22日（周四）08:00",
+                "Thu 22 Oct at 08:00",
+            ),
+        ];
+        for (when, now, zh, en) in cases {
+            let f = first(when, now);
+            assert_eq!(f.when_text(Lang::Zh), zh);
+            assert_eq!(f.when_text(Lang::En), en);
+        }
     }
 }

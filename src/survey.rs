@@ -828,6 +828,67 @@ mod history {
     }
 }
 
+/// The community the finder searches from, when one from the list is
+/// remembered on this device, offered in one tap while the step has no
+/// answer: offered, not filled in, since a resident may search near a
+/// parent's home (or have opened a shared link) and live elsewhere. The
+/// list is read again on the tap, so that the answer is the list's
+/// community, not a remembered label.
+#[component]
+fn FinderCommunity(draft: RwSignal<Draft>, lang: Lang, manifest_url: String) -> impl IntoView {
+    let Some(crate::url_state::Source::Community(label)) = crate::prefs::source() else {
+        return None;
+    };
+    // What went wrong on the tap: the list could not be read (offline
+    // before it was ever loaded), or it no longer has the community.
+    let (problem, set_problem) = signal(None::<&'static str>);
+    let unanswered = move || draft.with(|d| d.response.community.community.is_empty());
+    let shown_label = label.clone();
+    let take = move |_| {
+        let (label, url) = (label.clone(), manifest_url.clone());
+        leptos::task::spawn_local(async move {
+            let problem = match crate::data::load_places(url).await {
+                Err(_) => lang.pick(
+                    "社区列表没能载入，请检查网络后再试，或在下面选择。",
+                    "The community list could not be loaded: check the connection and try again, or choose below.",
+                ),
+                Ok(list) => {
+                    let place = list.and_then(|l| l.places.iter().find(|p| p.label() == label).cloned());
+                    let Some(p) = place else {
+                        set_problem.set(Some(lang.pick(
+                            "社区列表里已没有这个社区，请在下面选择。",
+                            "That community is no longer in the list: please choose below.",
+                        )));
+                        crate::focus_when_drawn(".survey .picker summary");
+                        return;
+                    };
+                    draft.update(|d| {
+                        d.response.community = CommunityRef {
+                            district_code: p.district_code,
+                            subdistrict: p.subdistrict,
+                            community: p.community,
+                        };
+                    });
+                    // The button is gone: on to "Next", the chosen line
+                    // (a status) having said the choice.
+                    crate::focus_when_drawn(".survey-nav .next");
+                    return;
+                }
+            };
+            set_problem.set(Some(problem));
+        });
+    };
+    Some(view! {
+        <Show when=unanswered>
+            <button type="button" class="finder-community" on:click=take.clone()>
+                {lang.pick("我住在：", "I live in: ")}
+                <span lang="zh-CN">{shown_label.clone()}</span>
+            </button>
+            <p class="finder-community-problem" role="alert">{move || problem.get()}</p>
+        </Show>
+    })
+}
+
 /// The fields of one step.
 fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: String) -> AnyView {
     let heading = |zh: &'static str, en: &'static str| {
@@ -866,7 +927,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
         }.into_any(),
         Step::Community => view! {
             {heading("您住在哪个社区？", "Which community do you live in?")}
-            <p class="chosen">
+            <p class="chosen" role="status">
                 {move || draft.with(|d| {
                     let c = &d.response.community;
                     if c.community.is_empty() {
@@ -884,6 +945,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                     }
                 })}
             </p>
+            <FinderCommunity draft lang manifest_url=manifest_url.clone() />
             <CommunityPicker
                 manifest_url
                 lang

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use fantoccini::Locator;
 use linli_e2e::{FinderPage, Setup, cdp, phone_screen, with_setup};
 use linli_facilities::places::{Place, PlaceList};
-use serde_json::json;
+use serde_json::{Value, json};
 
 const DISTRICT: &str = "110108";
 
@@ -305,6 +305,21 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         page.select("staff-function", "社区助餐").await;
         page.wait_for_text(".chart:nth-child(3) figcaption", "社区助餐：愿意支付的价格")
             .await;
+        // The pay chart ends with those who left the price open: here all
+        // 30 households need meals and none answered its price.
+        let pay: Value = page
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.chart:nth-child(3) tr')]
+                   .map((r) => [r.querySelector('th').textContent, r.querySelector('.num').textContent]);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let cells: Vec<(String, String)> = serde_json::from_value(pay.clone()).unwrap();
+        let values: Vec<&str> = cells.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(values, ["0 户", "0 户", "0 户", "0 户", "0 户", "0 户", "30 户"], "{pay}");
+        assert_eq!(cells[6].0, "未回答价格", "{pay}");
         assert_eq!(page.axe_violations().await, Vec::<String>::new());
 
         // Downloads land as files: the demand table with a BOM.
@@ -348,7 +363,7 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         // community's cells withheld (null).
         page.click_button("下载需求表（JSON）").await;
         let file = downloads_dir.join(format!("linli-demand-{DISTRICT}.json"));
-        let published: serde_json::Value = page
+        let published: Value = page
             .eventually("the downloaded JSON", || async {
                 let text = std::fs::read_to_string(&file).ok()?;
                 serde_json::from_str(&text).ok()
@@ -356,7 +371,7 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
             .await;
         assert_eq!(published["district"]["code"], DISTRICT);
         assert_eq!(published["demand"]["total"]["respondents"], 70);
-        let communities: Vec<&serde_json::Value> = published["demand"]["subdistricts"]
+        let communities: Vec<&Value> = published["demand"]["subdistricts"]
             .as_array()
             .expect("sub-districts")
             .iter()

@@ -742,6 +742,27 @@ async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
     }
     let any_time = expected_from(linli::SAMPLE_ORIGIN, &meals(15, OpenAt::Any), now);
     assert!(!any_time.is_empty(), "the sample suits this test");
+    // The first minute that a canteen within the walk is open, found by
+    // quarter hours and then minute by minute, and the nearest open then.
+    let open_at = |t| expected_from(linli::SAMPLE_ORIGIN, &meals(15, OpenAt::At(t)), now);
+    let quarter = chrono::Duration::minutes(15);
+    let mut first = now;
+    while open_at(first + quarter).is_empty() {
+        first += quarter;
+        assert_eq!(
+            first.date(),
+            now.date(),
+            "the sample suits this test: one opens today"
+        );
+    }
+    while open_at(first).is_empty() {
+        first += chrono::Duration::minutes(1);
+    }
+    let first_line = format!(
+        "最早开始营业的是{}（今天 {}）。",
+        open_at(first)[0],
+        first.format("%H:%M")
+    );
     let setup = Setup {
         beijing_time: Some("2026-10-14T03:00:00".to_owned()),
         query: "svc=meals&open=now".to_owned(),
@@ -751,6 +772,10 @@ async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
         wait_for_count(&page, "共 0 处").await;
         let empty = page.text_of(".empty p").await.unwrap();
         assert_eq!(empty, "步行范围内现在没有正在营业的符合条件的设施。");
+        assert_eq!(
+            page.text_of(".empty .first-opening").await.unwrap(),
+            first_line
+        );
         let offers = page.texts_of(".empty button").await;
         assert_eq!(offers, [format!("不限开放时间（{} 个）", any_time.len())]);
         page.click(".empty .any-time").await;

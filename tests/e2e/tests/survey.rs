@@ -2,6 +2,7 @@
 //! browser restart, answers made offline that wait in the device's outbox,
 //! and arrive exactly once when the connection returns.
 
+use fantoccini::Locator;
 use linli_e2e::{Outage, Setup, first_place, with_setup};
 use linli_facilities::districts::by_code;
 use serde_json::{Value, json};
@@ -186,6 +187,9 @@ async fn choosing_a_community_clears_the_problem_and_keeps_the_picker() {
         page.survey_next().await;
         page.wait_for_text(".step-problem", "请选择您居住的社区。")
             .await;
+        // No community was chosen in the finder on this device: none is
+        // offered.
+        assert!(page.text_of(".finder-community").await.is_none());
         page.choose_survey_community("东四").await;
         let place = first_place("东四");
         let district = by_code(&place.district_code).expect("a Beijing district");
@@ -216,6 +220,47 @@ async fn choosing_a_community_clears_the_problem_and_keeps_the_picker() {
             "the community step after a choice"
         );
         // The answer is kept when the resident moves on.
+        page.survey_next().await;
+        page.survey_heading("家里各年龄段各有几人？").await;
+    })
+    .await;
+}
+
+/// A community chosen in the finder is offered in one tap on the survey's
+/// community step (never filled in unasked), and the choice is the list's.
+#[tokio::test]
+async fn the_community_searched_from_is_offered_on_the_survey() {
+    let place = first_place("交道口");
+    let district = by_code(&place.district_code).expect("a Beijing district");
+    with_setup(Setup::default(), move |page| async move {
+        page.click(".picker summary").await;
+        let search = page
+            .eventually("the community search", || async {
+                page.client.find(Locator::Id("community-search")).await.ok()
+            })
+            .await;
+        search.send_keys("交道口").await.unwrap();
+        page.click(".matches .match").await;
+        page.wait_for_text(
+            ".position-name",
+            &format!("{}（社区中心附近）", place.label()),
+        )
+        .await;
+        page.click(".survey-link").await;
+        page.survey_consent().await;
+        page.wait_for_text(".survey .chosen", "尚未选择").await;
+        page.wait_for_text(".finder-community", &format!("我住在：{}", place.label()))
+            .await;
+        page.click(".finder-community").await;
+        page.wait_for_text(
+            ".survey .chosen",
+            &format!(
+                "已选择：{} {} {}",
+                district.name_zh, place.subdistrict, place.community
+            ),
+        )
+        .await;
+        assert!(page.text_of(".finder-community").await.is_none());
         page.survey_next().await;
         page.survey_heading("家里各年龄段各有几人？").await;
     })
