@@ -123,6 +123,30 @@ async fn switches_to_english_and_keeps_the_filters() {
             .await
             .unwrap();
         assert_eq!(lang, "en");
+        // English is set in a Latin font, so a quotation mark is narrow,
+        // while text marked Chinese keeps a Chinese font (a full-width
+        // mark): widths in ems.
+        let widths = page
+            .client
+            .execute(
+                "const width = (lang) => {
+                   const p = document.createElement('p');
+                   if (lang) p.lang = lang;
+                   p.textContent = '“';
+                   document.querySelector('main').append(p);
+                   const r = document.createRange();
+                   r.selectNodeContents(p);
+                   const w = r.getBoundingClientRect().width / parseFloat(getComputedStyle(p).fontSize);
+                   p.remove();
+                   return w;
+                 };
+                 return [width(null), width('zh-CN')];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (latin, chinese) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+        assert!(latin < 0.6 && chinese > 0.8, "{widths}");
         // The device remembers the choice: the next visit is in English.
         let address = page
             .url_when("the filters in the URL", |u| u.contains("svc=meals"))
