@@ -1052,8 +1052,8 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             <p class="sample-banner">{lang.pick("供给数字来自示例数据，并非真实设施。", "Supply figures come from SAMPLE data, not real facilities.")}</p>
         })}
         <p class="privacy-note">{match lang {
-            Lang::Zh => format!("为保护受访居民，少于 {min_count} 户的数字、受访不足 {min_count} 户的社区或街道的全部数字，以及可由合计或相减推算出它们的数字（例如受访户数减去有某年龄段成员的户数），均以“—”隐藏。"),
-            Lang::En => format!("To protect respondents, counts under {min_count}, every figure of a community or sub-district that fewer than {min_count} households answered, and any count that would reveal one, through a total or by subtraction (respondents minus the households with a member in an age band, say), are withheld as \"—\"."),
+            Lang::Zh => format!("为保护受访居民，少于 {min_count} 户的数字、受访不足 {min_count} 户的社区或街道的全部数字，以及可由合计、相减（例如受访户数减去有某年龄段成员的户数）或几个隐藏社区之和推算出它们的数字，均以“—”隐藏。"),
+            Lang::En => format!("To protect respondents, counts under {min_count}, every figure of a community or sub-district that fewer than {min_count} households answered, and any count that would reveal one, through a total, by subtraction (respondents minus the households with a member in an age band, say) or as what several withheld communities add up to, are withheld as \"—\"."),
         }}</p>
         <div class="staff-controls">
             <label for="staff-subdistrict">{lang.pick("街道", "Sub-district")}</label>

@@ -228,9 +228,11 @@ mod tests {
         by_community.insert(key("乙社区"), demand(40, 20));
         by_community.insert(key("丙社区"), demand(40, 10));
         // Too few respondents: withheld, so never ranked. Two of them, so
-        // that neither can be worked out from the sub-district total.
-        by_community.insert(key("丁社区"), demand(3, 3));
-        by_community.insert(key("戊社区"), demand(4, 3));
+        // that neither can be worked out from the sub-district total, and
+        // together ten households, so that the pair read as one group is
+        // not a small one either.
+        by_community.insert(key("丁社区"), demand(6, 6));
+        by_community.insert(key("戊社区"), demand(4, 4));
         let published = publish("110101", &by_community, 10);
         let meals = ServiceFunction::ALL
             .iter()

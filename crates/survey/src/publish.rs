@@ -29,6 +29,12 @@
 //! member aged 18 to 59) and its whole is not (a small whole is withheld
 //! already), the cheapest of its subtracted cells is therefore withheld as
 //! a primary cell, which the suppression keeps from being worked out.
+//!
+//! And a reader can read the children a parent withholds as one group
+//! ([`group_leaks`]): in a column whose parent cell is shown, the withheld
+//! children add up to the parent less the shown ones. Such a group must
+//! not be small either, nor a difference within its row; each one that is
+//! withholds one more cell, and the suppression runs again.
 
 use std::collections::BTreeMap;
 
@@ -152,7 +158,29 @@ pub fn publish(
             primary[level.cells[j]] = true;
         }
     }
-    let withheld = suppress_marked(&published, &primary);
+    // Then groups: what a parent row's withheld children add up to is
+    // known (the parent less its shown children), so it must not be small
+    // either, nor a difference within it; each leak withholds one more
+    // cell, and the suppression runs again, until none is left.
+    let withheld = loop {
+        let withheld = suppress_marked(&published, &primary);
+        let shown = |l: &Level| -> [Cell; COLUMNS] {
+            std::array::from_fn(|j| (!withheld[l.cells[j]]).then_some(l.values[j]))
+        };
+        let mut more = Vec::new();
+        for (parent, children) in layout.families() {
+            let shown_children: Vec<[Cell; COLUMNS]> = children.iter().map(|c| shown(c)).collect();
+            for leak in group_leaks(&shown(parent), &shown_children, k) {
+                more.push(to_withhold(&leak, parent, &children, &withheld));
+            }
+        }
+        if more.is_empty() {
+            break withheld;
+        }
+        for i in more {
+            primary[i] = true;
+        }
+    };
     let row = |level: &Level| {
         let cells = level
             .cells
@@ -280,6 +308,91 @@ fn small_differences(values: &[u32; COLUMNS], k: u32) -> Vec<usize> {
         .collect()
 }
 
+/// A count of a group of households that a reader can work out from a
+/// parent row (a sub-district, or the district) and its children: in a
+/// column whose parent cell is shown, the children withheld there add up
+/// to the parent less the children shown. Two communities withheld as a
+/// pair are then one group of households with a row of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum GroupLeak {
+    /// The withheld children of column `j` add up to a small count.
+    Sum(usize),
+    /// A difference within the group's row ([`differences`]) is small:
+    /// every column of it has the same withheld children, so it counts the
+    /// households of one group.
+    Difference(usize, std::ops::Range<usize>),
+}
+
+/// The group counts of `parent` and its `children` (their shown cells)
+/// with `0 < n < k`.
+fn group_leaks(parent: &[Cell; COLUMNS], children: &[[Cell; COLUMNS]], k: u32) -> Vec<GroupLeak> {
+    // Per column, with the parent shown: the group's value and which
+    // children it holds.
+    let group: Vec<Option<(u32, Vec<bool>)>> = (0..COLUMNS)
+        .map(|j| {
+            let shown: u32 = children.iter().filter_map(|c| c[j]).sum();
+            let members = children.iter().map(|c| c[j].is_none()).collect();
+            Some((parent[j]?.checked_sub(shown)?, members))
+        })
+        .collect();
+    let mut leaks: Vec<GroupLeak> = group
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.as_ref().is_some_and(|(v, _)| (1..k).contains(v)))
+        .map(|(j, _)| GroupLeak::Sum(j))
+        .collect();
+    for (from, minus) in differences() {
+        let Some((whole, members)) = &group[from] else {
+            continue;
+        };
+        let parts: Option<u32> = minus
+            .clone()
+            .map(|m| match &group[m] {
+                Some((v, w)) if w == members => Some(*v),
+                _ => None,
+            })
+            .sum();
+        if members.contains(&true)
+            && parts
+                .and_then(|p| whole.checked_sub(p))
+                .is_some_and(|d| (1..k).contains(&d))
+        {
+            leaks.push(GroupLeak::Difference(from, minus));
+        }
+    }
+    leaks
+}
+
+/// The cell to withhold for a group `leak` of `parent` and `children`: a
+/// shown child's cell of the column (for a difference, of a subtracted
+/// column), the smallest that is not zero, which takes it into the group
+/// (a sum then reaches `k`, since a shown count is at least `k`; a
+/// difference no longer has the same children in every column); or, with
+/// no such child, the parent's cell.
+fn to_withhold(leak: &GroupLeak, parent: &Level, children: &[&Level], withheld: &[bool]) -> usize {
+    let columns: Vec<usize> = match leak {
+        GroupLeak::Sum(j) => vec![*j],
+        GroupLeak::Difference(_, minus) => minus.clone().collect(),
+    };
+    columns
+        .iter()
+        .flat_map(|&j| children.iter().map(move |c| (c.values[j], c.cells[j])))
+        .filter(|&(v, i)| v > 0 && !withheld[i])
+        .min_by_key(|&(v, _)| v)
+        .map_or_else(
+            || {
+                let j = columns
+                    .iter()
+                    .copied()
+                    .filter(|&j| !withheld[parent.cells[j]])
+                    .min_by_key(|&j| parent.values[j])
+                    .unwrap_or(columns[0]);
+                parent.cells[j]
+            },
+            |(_, i)| i,
+        )
+}
+
 /// The name of column `j`, e.g. `needs[3]`.
 fn column_name(j: usize) -> String {
     match j {
@@ -295,9 +408,10 @@ fn column_name(j: usize) -> String {
 
 /// What a reader could work out from a publication: the withheld cells
 /// that follow from what it shows and the relations it states, named as
-/// `sub-district/community column`, and the small differences within a
-/// row whose cells are all shown, named as `row whole − part − …`; empty
-/// when the publication is safe.
+/// `sub-district/community column`, the small differences within a row
+/// whose cells are all shown, named as `row whole − part − …`, and the
+/// small counts of the children a row withholds, read as one group
+/// ([`group_leaks`]); empty when the publication is safe.
 ///
 /// This reads only the publication, as an outsider would: it rebuilds the
 /// relations (sums up the hierarchy, walk answers adding up to the
@@ -334,6 +448,33 @@ pub fn recoverable(d: &DistrictDemand) -> Vec<String> {
         p.relate_unchecked(index[RESPONDENTS], index[WALK..COLUMNS].to_vec());
         index
     };
+    // Counts of groups: what a row's withheld children add up to.
+    let mut groups = Vec::new();
+    let mut family = |name: &str, parent: &Row, children: Vec<&Row>| {
+        let shown: Vec<[Cell; COLUMNS]> = children.into_iter().map(cells_of).collect();
+        for leak in group_leaks(&cells_of(parent), &shown, d.min_count) {
+            groups.push(match leak {
+                GroupLeak::Sum(j) => format!("{name}, its withheld parts: {}", column_name(j)),
+                GroupLeak::Difference(from, minus) => format!(
+                    "{name}, its withheld parts: {} − {}",
+                    column_name(from),
+                    minus.map(column_name).collect::<Vec<_>>().join(" − ")
+                ),
+            });
+        }
+    };
+    family(
+        "district",
+        &d.total,
+        d.subdistricts.iter().map(|s| &s.row).collect(),
+    );
+    for sub in &d.subdistricts {
+        family(
+            &sub.name,
+            &sub.row,
+            sub.communities.iter().map(|c| &c.row).collect(),
+        );
+    }
     let total = add(&mut p, &d.total, "district".to_owned());
     let mut subs = Vec::new();
     for sub in &d.subdistricts {
@@ -357,6 +498,7 @@ pub fn recoverable(d: &DistrictDemand) -> Vec<String> {
         .map(|i| names[i].0.clone())
         .collect();
     found.append(&mut small);
+    found.append(&mut groups);
     found
 }
 
@@ -399,6 +541,20 @@ struct Layout {
 }
 
 impl Layout {
+    /// Every parent row with its children: the district with its
+    /// sub-districts, then each sub-district with its communities.
+    fn families(&self) -> impl Iterator<Item = (&Level, Vec<&Level>)> {
+        std::iter::once((
+            &self.district,
+            self.subdistricts.iter().map(|s| &s.level).collect(),
+        ))
+        .chain(
+            self.subdistricts
+                .iter()
+                .map(|s| (&s.level, s.communities.iter().map(|(_, l)| l).collect())),
+        )
+    }
+
     /// Every row: the district's, then each sub-district's and its
     /// communities'.
     fn levels(&self) -> impl Iterator<Item = &Level> {
@@ -788,6 +944,58 @@ mod tests {
         );
     }
 
+    /// Two small communities withheld whole, beside six large ones: the
+    /// sub-district less the six is the pair's own row (14 households),
+    /// whose small counts, and small differences, must not be readable
+    /// either (a walkthrough read "1 household of the two needs meals").
+    #[test]
+    fn a_pair_of_withheld_communities_is_not_a_readable_group() {
+        let mut leaked_before = 0;
+        for seed in 0..8 {
+            let mut rng = SplitMix64::new(100 + seed);
+            let mut input = BTreeMap::new();
+            for (c, n) in [26, 24, 18, 20, 16, 18].into_iter().enumerate() {
+                input.insert(
+                    key("东花市街道", &format!("示例第{c}社区")),
+                    demand(&mut rng, n),
+                );
+            }
+            input.insert(key("东花市街道", "示例第17社区"), demand(&mut rng, 7));
+            input.insert(key("东花市街道", "示例第22社区"), demand(&mut rng, 7));
+            input.insert(key("天坛街道", "示例第30社区"), demand(&mut rng, 40));
+            let out = publish("110101", &input, 10);
+            audit(&out, &input);
+            assert_eq!(recoverable(&out), Vec::<String>::new(), "seed {seed}");
+            // The same publication with the small communities withheld and
+            // nothing more would leak through the group.
+            let (published, layout) = build("110101", &input);
+            let mut primary = small_cells(&published, 10);
+            for level in layout.levels() {
+                if (1..10).contains(&level.values[RESPONDENTS]) {
+                    for &i in &level.cells {
+                        primary[i] = true;
+                    }
+                }
+                for j in small_differences(&level.values, 10) {
+                    primary[level.cells[j]] = true;
+                }
+            }
+            let withheld = suppress_marked(&published, &primary);
+            let sub = layout
+                .subdistricts
+                .iter()
+                .find(|s| s.name == "东花市街道")
+                .unwrap();
+            let shown = |l: &Level| -> [Cell; COLUMNS] {
+                std::array::from_fn(|j| (!withheld[l.cells[j]]).then_some(l.values[j]))
+            };
+            let children: Vec<[Cell; COLUMNS]> =
+                sub.communities.iter().map(|(_, l)| shown(l)).collect();
+            leaked_before += group_leaks(&shown(&sub.level), &children, 10).len();
+        }
+        assert!(leaked_before > 0, "the cases exercise the group check");
+    }
+
     #[test]
     fn random_districts_pass_the_audit() {
         let mut rng = SplitMix64::new(11);
@@ -808,6 +1016,7 @@ mod tests {
             }
             let out = publish("110101", &input, 10);
             audit(&out, &input);
+            assert_eq!(recoverable(&out), Vec::<String>::new());
         }
     }
 
