@@ -141,6 +141,24 @@ pub fn pay_left_open(need: Option<u32>, pay: &[Option<u32>]) -> Option<u32> {
     need?.checked_sub(answered)
 }
 
+/// The pay chart's note: of the `need` households needing the service,
+/// how many left the price open (`open`, from [`pay_left_open`]), or that
+/// this cannot be shown while some of the counts are withheld.
+pub fn pay_note(need: Option<u32>, open: Option<u32>, lang: Lang) -> Option<String> {
+    Some(match (need?, open, lang) {
+        (need, Some(open), Lang::Zh) => {
+            format!("需要这项服务的 {need} 户中，另有 {open} 户未回答价格（不在上表中）。")
+        }
+        (need, Some(open), Lang::En) => format!(
+            "Of the {need} households needing it, {open} left the price open (not in the table above)."
+        ),
+        (_, None, Lang::Zh) => "未回答价格的户数不能公布：部分数字已隐藏。".to_owned(),
+        (_, None, Lang::En) => {
+            "How many left the price open cannot be shown: some counts are withheld.".to_owned()
+        }
+    })
+}
+
 /// The row for the chosen sub-district, or the district's when `None`.
 pub fn row_for<'a>(demand: &'a DistrictDemand, subdistrict: Option<&str>) -> Option<&'a Row> {
     match subdistrict {
@@ -455,12 +473,42 @@ fn cell_text(value: Option<u32>) -> String {
     value.map_or_else(|| "—".to_owned(), |n| n.to_string())
 }
 
+/// What the staff member chose and what was read for them, kept across a
+/// change of language (which draws the page again), so that switching it
+/// neither resets the sub-district and service nor reads the district's
+/// data again (each read is in the export log). Provided by [`StaffApp`];
+/// a dashboard mounted alone keeps its own.
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    /// The district chosen with a city token, by code.
+    district: RwSignal<Option<String>>,
+    subdistrict: RwSignal<Option<String>>,
+    function: RwSignal<ServiceFunction>,
+    /// The access document, with the token it was read with.
+    access: StoredValue<Option<(String, AccessDoc)>>,
+    /// Demand documents read, by token and district code.
+    demand: StoredValue<Vec<(String, String, DemandDoc)>>,
+}
+
+impl Kept {
+    fn new() -> Kept {
+        Kept {
+            district: RwSignal::new(None),
+            subdistrict: RwSignal::new(None),
+            function: RwSignal::new(ServiceFunction::ElderCare),
+            access: StoredValue::new(None),
+            demand: StoredValue::new(Vec::new()),
+        }
+    }
+}
+
 /// The staff app: the page header (language, elder mode) and the
 /// dashboard. Mounted by the `staff` binary.
 #[component]
 pub fn StaffApp() -> impl IntoView {
     // The same display choices as the resident app's.
     let display = crate::display::Display::from_device();
+    provide_context(Kept::new());
     let back = || {
         if let Some(w) = web_sys::window() {
             let _ = w.location().assign("../");
@@ -492,13 +540,24 @@ pub fn StaffApp() -> impl IntoView {
 #[component]
 pub fn Dashboard(lang: Lang, on_close: impl Fn() + Send + Sync + Clone + 'static) -> impl IntoView {
     let (token, set_token) = signal(stored_token());
+    let kept = use_context::<Kept>().unwrap_or_else(Kept::new);
     let access = LocalResource::new(move || {
         let token = token.get();
         async move {
-            match token {
-                Some(t) => Some(get_json::<AccessDoc>(format!("{API}/access"), t).await),
-                None => None,
+            let t = token?;
+            let known = kept.access.with_value(|a| {
+                a.as_ref()
+                    .filter(|(with, _)| *with == t)
+                    .map(|(_, doc)| doc.clone())
+            });
+            if let Some(doc) = known {
+                return Some(Ok(doc));
             }
+            let read = get_json::<AccessDoc>(format!("{API}/access"), t.clone()).await;
+            if let Ok(doc) = &read {
+                kept.access.set_value(Some((t, doc.clone())));
+            }
+            Some(read)
         }
     });
     // Set when the staff member has just entered a token, so that the
@@ -507,6 +566,9 @@ pub fn Dashboard(lang: Lang, on_close: impl Fn() + Send + Sync + Clone + 'static
     let (entered, set_entered) = signal(false);
     let sign_out = move || {
         store_token(None);
+        // What was read with the token goes with it.
+        kept.access.set_value(None);
+        kept.demand.set_value(Vec::new());
         set_token.set(None);
         crate::focus_when_drawn("#staff-token");
     };
@@ -624,6 +686,7 @@ fn District(
     lang: Lang,
     on_sign_out: impl Fn() + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
+    let kept = use_context::<Kept>().unwrap_or_else(Kept::new);
     let first = access
         .districts
         .iter()
@@ -631,12 +694,35 @@ fn District(
         .or(access.districts.first())
         .map(|d| d.code.clone())
         .unwrap_or_default();
-    let (district, set_district) = signal(first);
+    // The district chosen before a change of language, if this token has it.
+    let chosen = kept
+        .district
+        .get_untracked()
+        .filter(|c| access.districts.iter().any(|d| d.code == *c))
+        .unwrap_or(first);
+    let (district, set_district) = signal(chosen);
     let data_token = token.clone();
     let demand = LocalResource::new(move || {
         let code = district.get();
         let token = data_token.clone();
-        async move { get_json::<DemandDoc>(format!("{API}/districts/{code}/demand"), token).await }
+        async move {
+            let known = kept.demand.with_value(|docs| {
+                docs.iter()
+                    .find(|(t, c, _)| *t == token && *c == code)
+                    .map(|(_, _, doc)| doc.clone())
+            });
+            if let Some(doc) = known {
+                return Ok(doc);
+            }
+            let read =
+                get_json::<DemandDoc>(format!("{API}/districts/{code}/demand"), token.clone())
+                    .await;
+            if let Ok(doc) = &read {
+                kept.demand
+                    .update_value(|docs| docs.push((token, code, doc.clone())));
+            }
+            read
+        }
     });
     let city = access.scope == "city";
     let raw_export = access.raw_export;
@@ -644,7 +730,12 @@ fn District(
     let chooser = city.then(|| {
         view! {
             <label for="staff-district">{lang.pick("区", "District")}</label>
-            <select id="staff-district" on:change=move |ev| set_district.set(event_target_value(&ev))>
+            <select id="staff-district" on:change=move |ev| {
+                let code = event_target_value(&ev);
+                kept.district.set(Some(code.clone()));
+                kept.subdistrict.set(None);
+                set_district.set(code);
+            }>
                 {districts
                     .into_iter()
                     .map(|d| {
@@ -681,7 +772,14 @@ fn District(
 }
 
 #[component]
-fn BarChart(title: String, bars: Vec<Bar>, unit: &'static str) -> impl IntoView {
+fn BarChart(
+    title: String,
+    bars: Vec<Bar>,
+    unit: &'static str,
+    /// A line below the table.
+    #[prop(default = None)]
+    note: Option<String>,
+) -> impl IntoView {
     view! {
         <figure class="chart">
             <figcaption>{title}</figcaption>
@@ -713,6 +811,7 @@ fn BarChart(title: String, bars: Vec<Bar>, unit: &'static str) -> impl IntoView 
                         .collect_view()}
                 </tbody>
             </table>
+            {note.map(|n| view! { <p class="chart-note">{n}</p> })}
         </figure>
     }
 }
@@ -744,8 +843,10 @@ pub fn free_places_cell(
 
 #[component]
 fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> impl IntoView {
-    let (subdistrict, set_subdistrict) = signal(None::<String>);
-    let (function, set_function) = signal(ServiceFunction::ElderCare);
+    // Kept across a change of language; a sub-district of another
+    // district is forgotten.
+    let kept = use_context::<Kept>().unwrap_or_else(Kept::new);
+    let (function, set_function) = kept.function.split();
     let (comments, set_comments) = signal(false);
     let (download_problem, set_download_problem) = signal(None::<String>);
     // The community whose dot was last tapped on the gap map, by name.
@@ -764,6 +865,13 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             .map(|s| s.name.clone())
             .collect()
     });
+    if kept
+        .subdistrict
+        .with_untracked(|s| s.as_ref().is_some_and(|s| !subdistricts.contains(s)))
+    {
+        kept.subdistrict.set(None);
+    }
+    let (subdistrict, set_subdistrict) = kept.subdistrict.split();
     let sample = doc.with_value(|d| d.supply.as_ref().is_some_and(|s| s.sample));
     let unit = lang.pick(" 户", "");
 
@@ -783,17 +891,11 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                 AGE_BANDS.iter().map(|b| lang.pick(b.1, b.2).to_owned()).collect(),
                 &row.households_with_band,
             );
-            // Then those who left the price open, so that the bars add up
-            // to the households needing the service; left out when it
-            // cannot be worked out from the cells shown ("—" would say it
-            // was withheld).
-            let mut pay_labels: Vec<String> = (0..PAY_BANDS).map(|b| pay_label(f, b, lang)).collect();
-            let mut pay_values = row.pay[slot].to_vec();
-            if let Some(open) = pay_left_open(row.needs[slot], &row.pay[slot]) {
-                pay_labels.push(lang.pick("未回答价格", "Price left open").to_owned());
-                pay_values.push(Some(open));
-            }
-            let pay = bars(pay_labels, &pay_values);
+            let pay = bars((0..PAY_BANDS).map(|b| pay_label(f, b, lang)).collect(), &row.pay[slot]);
+            // Below the bands, those who needed the service and left the
+            // price open (often the most; as a bar they would shrink the
+            // bands to stubs), or why that cannot be said.
+            let pay_note = pay_note(row.needs[slot], pay_left_open(row.needs[slot], &row.pay[slot]), lang);
             let respondents = match row.respondents {
                 Some(n) => match lang {
                     Lang::Zh => format!("受访 {n} 户"),
@@ -818,6 +920,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                         }
                         bars=pay
                         unit
+                        note=pay_note
                     />
                 </div>
             }
@@ -1062,7 +1165,13 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                 set_subdistrict.set((!v.is_empty()).then_some(v));
             }>
                 <option value="">{lang.pick("全区", "Whole district")}</option>
-                {subdistricts.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                {subdistricts
+                    .into_iter()
+                    .map(|s| {
+                        let selected = subdistrict.with_untracked(|c| c.as_ref() == Some(&s));
+                        view! { <option value=s.clone() selected=selected>{s.clone()}</option> }
+                    })
+                    .collect_view()}
             </select>
             <label for="staff-function">{lang.pick("服务", "Service")}</label>
             <select id="staff-function" on:change=move |ev| {
@@ -1073,7 +1182,10 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             }>
                 {ServiceFunction::ALL
                     .into_iter()
-                    .map(|f| view! { <option value=f.code()>{function_label(f, lang)}</option> })
+                    .map(|f| {
+                        let selected = function.get_untracked() == f;
+                        view! { <option value=f.code() selected=selected>{function_label(f, lang)}</option> }
+                    })
                     .collect_view()}
             </select>
         </div>
@@ -1157,6 +1269,16 @@ mod tests {
         assert_eq!(pay_left_open(None, &bands), None);
         // Published cells that do not add up say nothing rather than wrap.
         assert_eq!(pay_left_open(Some(5), &bands), None);
+        // What the chart says below the bands.
+        assert_eq!(
+            pay_note(Some(40), Some(18), Lang::Zh).unwrap(),
+            "需要这项服务的 40 户中，另有 18 户未回答价格（不在上表中）。"
+        );
+        assert_eq!(
+            pay_note(Some(40), None, Lang::En).unwrap(),
+            "How many left the price open cannot be shown: some counts are withheld."
+        );
+        assert_eq!(pay_note(None, None, Lang::Zh), None);
     }
 
     fn community(sub: &str, name: &str, lon: f64, lat: f64) -> CommunitySupply {

@@ -656,11 +656,41 @@ fn codebook_table() -> String {
     };
     row("文件 file", "列 column", "取值 value", "含义", "meaning");
     let (demand, responses) = ("demand.csv", "responses.csv");
+    let walking = WalkingModel::STANDARD;
+    let (speed, detour) = (walking.speed_m_per_min, walking.detour_factor);
     let withheld_zh = format!(
         "已隐藏：少于 {MIN_COUNT} 户，或该行受访不足 {MIN_COUNT} 户，或可由合计或同行相减推算出这样的数字"
     );
     let withheld_en = format!(
         "withheld: under {MIN_COUNT} households, a row that fewer than {MIN_COUNT} households answered, or a cell that would reveal such a count through a total or by subtraction within the row"
+    );
+    row(
+        demand,
+        "level",
+        "区 district / 街道 subdistrict / 社区 community",
+        "该行是全区、一个街道还是一个社区；街道行是其社区之和，全区行是各街道之和",
+        "whether the line is the district, a sub-district or a community; a sub-district line is the sum of its communities, the district line the sum of its sub-districts",
+    );
+    row(
+        demand,
+        "subdistrict",
+        "名称 name",
+        "街道名称，与设施数据的社区列表一致；全区行为空",
+        "the sub-district's name, as in the facility data's community list; empty on the district line",
+    );
+    row(
+        demand,
+        "community",
+        "名称 name",
+        "社区名称，与设施数据的社区列表一致；全区行和街道行为空",
+        "the community's name, as in the facility data's community list; empty on the district and sub-district lines",
+    );
+    row(
+        demand,
+        "respondents",
+        "n",
+        "该行的受访户数（每户一份答卷）",
+        "households that answered, in the line's area (one answer per household)",
     );
     row(
         demand,
@@ -746,8 +776,19 @@ fn codebook_table() -> String {
         demand,
         "facilities_*",
         "n",
-        "社区中心步行 reach_minutes 分钟内（标准步速）提供该服务的设施数",
-        "facilities offering the service within reach_minutes' walk of the community's centre (standard speed)",
+        &format!(
+            "社区中心步行 reach_minutes 分钟内（标准步速：每分钟 {speed} 米，绕行系数 {detour}）提供该服务的设施数"
+        ),
+        &format!(
+            "facilities offering the service within reach_minutes' walk of the community's centre (standard speed: {speed} m a minute, detour factor {detour})"
+        ),
+    );
+    row(
+        demand,
+        "free_places_*",
+        "n",
+        "这些设施报告的空余托位或床位之和（托育、托管、养老），按各设施最近一次统计",
+        "free childcare places or elder-care beds those facilities report, added up (infant care, after-school care, elder care), each as last counted",
     );
     row(
         demand,
@@ -790,6 +831,48 @@ fn codebook_table() -> String {
         "无 none",
         "服务器未载入设施数据，无供给",
         "no facility data loaded on the server: no supply",
+    );
+    row(
+        responses,
+        "id",
+        "UUID",
+        "答卷编号，由居民的设备生成，不含个人信息",
+        "the answer's id, made on the resident's device; it holds nothing about the person",
+    );
+    row(
+        responses,
+        "received_day",
+        "YYYY-MM-DD",
+        "服务器收到答卷的日期（北京时间）",
+        "the day the collector received the answer (Beijing time)",
+    );
+    row(
+        responses,
+        "questionnaire",
+        "n",
+        "问卷版本",
+        "the questionnaire's version",
+    );
+    row(
+        responses,
+        "subdistrict",
+        "名称 name",
+        "居民所住的街道",
+        "the sub-district the household lives in",
+    );
+    row(
+        responses,
+        "community",
+        "名称 name",
+        "居民所住的社区",
+        "the community the household lives in",
+    );
+    row(
+        responses,
+        "comment",
+        "文字 text",
+        "居民的留言（只在要求时导出；含 11 位数字的留言在提交时即被拒绝）",
+        "the household's comment (exported only when asked for; a comment holding an 11-digit number is refused when sent)",
     );
     for (p, zh, en) in linli_survey::questionnaire::PRIORITY_LABELS {
         row(responses, "priority_*", &p.to_string(), zh, en);
@@ -870,8 +953,8 @@ fn beijing_day(seconds: i64) -> String {
         .unwrap_or_default()
 }
 
-fn responses_table(surveys: &[StoredSurvey], comments: bool) -> (String, usize) {
-    let mut out = String::new();
+/// The columns of `responses.csv`, the comment last when asked for.
+fn responses_header(comments: bool) -> Vec<String> {
     let mut header: Vec<String> = [
         "编号 id",
         "收到日期 received_day",
@@ -897,7 +980,12 @@ fn responses_table(surveys: &[StoredSurvey], comments: bool) -> (String, usize) 
     if comments {
         header.push("留言 comment".to_owned());
     }
-    line(&mut out, &header);
+    header
+}
+
+fn responses_table(surveys: &[StoredSurvey], comments: bool) -> (String, usize) {
+    let mut out = String::new();
+    line(&mut out, &responses_header(comments));
     let mut written = 0;
     for s in surveys {
         let Ok(r) = serde_json::from_str::<SurveyResponse>(&s.body) else {
@@ -1070,7 +1158,7 @@ mod tests {
                 })
             })
         };
-        for label in demand_header().iter().skip(3) {
+        for label in demand_header().iter().chain(&responses_header(true)) {
             let code = label.rsplit(' ').next().unwrap();
             assert!(explained(code), "{label} is not in the codebook");
         }
