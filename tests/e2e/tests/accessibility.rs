@@ -275,6 +275,47 @@ async fn facility_pages_reflow_with_text_at_200_percent() {
     .await;
 }
 
+/// 长辈模式 in English with the browser's text at 200 % (the root at 45 px
+/// rather than 22.5 px) on a 390 px phone: selects as wide as their
+/// longest option and long words ("Housekeeping") once made the finder
+/// 486 px wide. The finder, a facility page and the survey's first steps
+/// fit.
+#[tokio::test]
+async fn english_large_text_in_elder_mode_fits_a_phone() {
+    let (near, setup, _) = in_mode(true);
+    with_setup(setup, move |page| async move {
+        phone_screen(&page.client, 390, 800, 2.0).await;
+        page.client.refresh().await.expect("reload");
+        page.wait_for_text(".count", &format!("共 {} 处", near.len()))
+            .await;
+        page.click_button("English").await;
+        page.wait_for_text(".count", &format!("{} facilities", near.len()))
+            .await;
+        let large = "document.documentElement.style.fontSize = '45px';";
+        page.client.execute(large, vec![]).await.unwrap();
+        page.open_more_filters().await;
+        let over = page.past_the_edge().await;
+        assert!(over.is_empty(), "finder: {over:?}");
+        page.click(".result .name a").await;
+        page.wait_for_text(".facility .back", "← Back to the results")
+            .await;
+        let over = page.past_the_edge().await;
+        assert!(over.is_empty(), "facility page: {over:?}");
+        page.click(".facility .back").await;
+        page.click(".survey-link").await;
+        page.eventually("the survey", || async {
+            page.client
+                .find(fantoccini::Locator::Id("survey-consent"))
+                .await
+                .ok()
+        })
+        .await;
+        let over = page.past_the_edge().await;
+        assert!(over.is_empty(), "survey: {over:?}");
+    })
+    .await;
+}
+
 /// Every row of the list is in the accessibility tree, those below the
 /// screen too, so that a screen reader's list of headings names them all.
 #[tokio::test]

@@ -123,9 +123,9 @@ async fn switches_to_english_and_keeps_the_filters() {
             .await
             .unwrap();
         assert_eq!(lang, "en");
-        // English is set in a Latin font, so a quotation mark is narrow,
-        // while text marked Chinese keeps a Chinese font (a full-width
-        // mark): widths in ems.
+        // In English a quotation mark comes from a Latin font and is
+        // narrow, while text marked Chinese keeps the Chinese font's
+        // full-width mark: widths in ems.
         let widths = page
             .client
             .execute(
