@@ -1215,7 +1215,24 @@ fn ResultList(
                             (Lang::En, None) => (first.name.zh, true),
                             (Lang::Zh, _) => (first.name.zh, false),
                         };
-                        let name = view! { <span lang=chinese.then_some("zh-CN")>{name}</span> };
+                        // A link to its page, as a row's name is.
+                        let target = FacilityRef { id: first.id, district: first.district };
+                        let href = {
+                            let mut s = state.get_untracked();
+                            s.facility = Some(target.clone());
+                            href_for(&s.to_query())
+                        };
+                        let open = move |ev: leptos::ev::MouseEvent| {
+                            if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
+                                return;
+                            }
+                            ev.prevent_default();
+                            crate::url_state::opening_from_list(&target.id);
+                            state.update(|s| s.facility = Some(target.clone()));
+                        };
+                        let name = view! {
+                            <a href=href lang=chinese.then_some("zh-CN") on:click=open>{name}</a>
+                        };
                         match lang {
                             Lang::Zh => view! { <p class="first-opening">"最早开始营业的是"{name}"（"{when}"）。"</p> },
                             Lang::En => view! { <p class="first-opening">"First to open: "{name}", "{when}"."</p> },
@@ -1223,21 +1240,21 @@ fn ResultList(
                     })}
                     {move || relief.get().any_time.map(|n| {
                         let label = match lang {
-                            Lang::Zh => format!("不限开放时间（{n} 个）"),
+                            Lang::Zh => format!("不限开放时间（{n} 处）"),
                             Lang::En => format!("Any opening time ({n} found)"),
                         };
                         offer("any-time", label, state, |s| s.open = OpenChoice::Any)
                     })}
                     {move || relief.get().walk.map(|(m, n)| {
                         let label = match lang {
-                            Lang::Zh => format!("扩大到步行 {m} 分钟（{n} 个）"),
+                            Lang::Zh => format!("扩大到步行 {m} 分钟（{n} 处）"),
                             Lang::En => format!("Widen to a {m}-minute walk ({n} found)"),
                         };
                         offer("widen", label, state, move |s| s.walk_minutes = m)
                     })}
                     {move || relief.get().fewer_filters.map(|n| {
                         let label = match lang {
-                            Lang::Zh => format!("清除其他筛选条件（{n} 个）"),
+                            Lang::Zh => format!("清除其他筛选条件（{n} 处）"),
                             Lang::En => format!("Clear the other filters ({n} found)"),
                         };
                         offer("clear-filters", label, state, |s| *s = s.without_other_filters())
@@ -1269,7 +1286,7 @@ fn ResultList(
                         {move || {
                             let rest = rows.with(Vec::len).saturating_sub(shown.get());
                             match lang {
-                                Lang::Zh => format!("显示更多（还有 {rest} 个）"),
+                                Lang::Zh => format!("显示更多（还有 {rest} 处）"),
                                 Lang::En => format!("Show more ({rest} more)"),
                             }
                         }}

@@ -9,7 +9,8 @@ use linli_facilities::finder::{
 use linli_facilities::geometry::LonLat;
 use linli_facilities::hours::{Hours, State};
 use linli_facilities::model::{
-    AgeRange, CapacityKind, Category, Eligibility, Name, Price, PriceUnit, Service, ServiceFunction,
+    AgeRange, CapacityKind, Category, Eligibility, Facility, Name, Price, PriceUnit, Service,
+    ServiceFunction,
 };
 
 use crate::data::Loaded;
@@ -246,6 +247,9 @@ pub struct FirstOpening {
     pub at: NaiveDateTime,
     /// The facility that opens then (the nearest, of several).
     pub name: Name,
+    /// Its id and its shard's district code, for a link to its page.
+    pub id: String,
+    pub district: String,
     /// The time asked about, which the days are counted from.
     pub asked: NaiveDateTime,
     /// Whether that is now rather than a chosen time.
@@ -254,7 +258,7 @@ pub struct FirstOpening {
 
 impl FirstOpening {
     /// When it opens, said from the time asked about: "今天 17:00" (or
-    /// "当天" for a chosen time), "明天 07:00" ("次日"), or "10月8日（周四）
+    /// "当天" for a chosen time), "明天 07:00" ("次日"), or "10月8日 周四
     /// 07:00"; "tomorrow at 07:00", "Thu 8 Oct at 07:00".
     pub fn when_text(&self, lang: Lang) -> String {
         let (asked, now) = (self.asked, self.now);
@@ -269,14 +273,12 @@ impl FirstOpening {
             (0, false, Lang::En) => "that day".to_owned(),
             (1, true, Lang::En) => "tomorrow".to_owned(),
             (1, false, Lang::En) => "the next day".to_owned(),
-            // No space after the bracket: "10月8日（周四）07:00".
-            (_, _, Lang::Zh) => {
-                return format!(
-                    "{}（{}）{time}",
-                    short_date(self.at.date(), lang),
-                    weekday_label(self.at.weekday(), lang)
-                );
-            }
+            // Said in brackets itself, so none of its own.
+            (_, _, Lang::Zh) => format!(
+                "{} {}",
+                short_date(self.at.date(), lang),
+                weekday_label(self.at.weekday(), lang)
+            ),
             (_, _, Lang::En) => format!(
                 "{} {}",
                 weekday_label(self.at.weekday(), lang),
@@ -337,10 +339,12 @@ pub fn relief(loaded: &Loaded, origin: LonLat, state: &FinderState, now: NaiveDa
             OpenChoice::At(t) => (t, false),
             OpenChoice::Any | OpenChoice::Now => (now, true),
         };
-        let (at, name) = first_opening(loaded, origin, &at_any_time.filters(now), asked)?;
+        let (at, f) = first_opening(loaded, origin, &at_any_time.filters(now), asked)?;
         Some(FirstOpening {
             at,
-            name,
+            name: f.name.clone(),
+            id: f.id.clone(),
+            district: f.district_code.clone(),
             asked,
             now: is_now,
         })
@@ -365,15 +369,15 @@ fn hours_book(loaded: &Loaded) -> std::sync::MutexGuard<'_, HoursBook> {
 
 /// The first time after `asked` that a service of the facilities found by
 /// `filters` (with no time asked) opens, within the hours' look-ahead
-/// ([`linli_facilities::hours::LOOKAHEAD_DAYS`]), and the name of the
-/// facility whose it is: of several opening then, the nearest. Services
-/// whose state is unknown then say nothing.
-fn first_opening(
-    loaded: &Loaded,
+/// ([`linli_facilities::hours::LOOKAHEAD_DAYS`]), and the facility whose
+/// it is: of several opening then, the nearest. Services whose state is
+/// unknown then say nothing.
+fn first_opening<'a>(
+    loaded: &'a Loaded,
     origin: LonLat,
     filters: &Filters,
     asked: NaiveDateTime,
-) -> Option<(NaiveDateTime, Name)> {
+) -> Option<(NaiveDateTime, &'a Facility)> {
     let mut book = hours_book(loaded);
     // With no time filter the states are those at the `now` passed.
     let hits = find_near(
@@ -402,7 +406,7 @@ fn first_opening(
         })
         .filter(|&(_, index)| loaded.facility(index).is_some())
         .min_by_key(|&(when, _)| when)
-        .and_then(|(when, index)| Some((when, loaded.facility(index)?.name.clone())))
+        .and_then(|(when, index)| Some((when, loaded.facility(index)?)))
 }
 
 /// Runs the resident's search over `loaded` for `origin` at local time `now`
@@ -1434,6 +1438,8 @@ mod tests {
                 zh: String::new(),
                 en: None,
             },
+            id: String::new(),
+            district: String::new(),
             asked: nine,
             now,
         };
@@ -1450,7 +1456,7 @@ mod tests {
             (
                 "2026-10-22T08:00",
                 true,
-                "10月22日（周四）08:00",
+                "10月22日 周四 08:00",
                 "Thu 22 Oct at 08:00",
             ),
         ];

@@ -387,7 +387,7 @@ async fn free_places_and_price_narrow_the_list() {
         // No longer walk finds infant care at 1 yuan, so none is offered;
         // clearing the other filters says what it finds.
         let offers = page.texts_of(".empty button").await;
-        assert_eq!(offers, [format!("清除其他筛选条件（{} 个）", all.len())]);
+        assert_eq!(offers, [format!("清除其他筛选条件（{} 处）", all.len())]);
         // Clearing the other filters keeps the service and the walk: the
         // infant care within the walk is listed again.
         page.click(".clear-filters").await;
@@ -782,9 +782,9 @@ async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
     while open_at(first).is_empty() {
         first += chrono::Duration::minutes(1);
     }
+    let first_name = open_at(first)[0].clone();
     let first_line = format!(
-        "最早开始营业的是{}（今天 {}）。",
-        open_at(first)[0],
+        "最早开始营业的是{first_name}（今天 {}）。",
         first.format("%H:%M")
     );
     let setup = Setup {
@@ -800,8 +800,13 @@ async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
             page.text_of(".empty .first-opening").await.unwrap(),
             first_line
         );
+        // Its name opens its page, and the way back is to the empty list.
+        page.click(".empty .first-opening a").await;
+        page.wait_for_text("#facility-heading", &first_name).await;
+        page.click(".facility .back").await;
+        wait_for_count(&page, "共 0 处").await;
         let offers = page.texts_of(".empty button").await;
-        assert_eq!(offers, [format!("不限开放时间（{} 个）", any_time.len())]);
+        assert_eq!(offers, [format!("不限开放时间（{} 处）", any_time.len())]);
         page.click(".empty .any-time").await;
         wait_for_count(&page, &format!("共 {} 处", any_time.len())).await;
         assert_eq!(page.result_names().await, any_time);
