@@ -179,7 +179,7 @@ fn PickerBody(
                         (false, 0, Lang::En) => "Nothing found; try other characters.".to_owned(),
                         (false, n, Lang::Zh) if n > MAX_MATCHES => format!("找到 {MAX_MATCHES} 个以上，可再输入几个字缩小范围"),
                         (false, n, Lang::Zh) => format!("找到 {n} 个"),
-                        (false, n, Lang::En) if n > MAX_MATCHES => format!("Over {MAX_MATCHES} found; type more to narrow them"),
+                        (false, n, Lang::En) if n > MAX_MATCHES => format!("More than {MAX_MATCHES} match; type more to narrow them"),
                         (false, 1, Lang::En) => "1 found".to_owned(),
                         (false, n, Lang::En) => format!("{n} found"),
                     }

@@ -1191,10 +1191,15 @@ pub fn review(r: &Response, lang: Lang) -> Vec<(&'static str, String)> {
         }
     };
     let c = &r.community;
+    // With its district, as the community step says it.
     let place = if c.community.is_empty() {
         none()
     } else {
-        format!("{} {}", c.subdistrict, c.community)
+        let district = linli_facilities::districts::by_code(&c.district_code)
+            .map_or(c.district_code.as_str(), |d| {
+                lang.pick(d.name_zh, d.name_en)
+            });
+        format!("{district} {} {}", c.subdistrict, c.community)
     };
     let household = r
         .household
@@ -1220,7 +1225,8 @@ pub fn review(r: &Response, lang: Lang) -> Vec<(&'static str, String)> {
                 .map_or("", |(_, zh, en)| lang.pick(zh, en));
             match lang {
                 Lang::Zh => format!("{}（{label}）", function_label(n.function, lang)),
-                Lang::En => format!("{} ({label})", function_label(n.function, lang)),
+                // "Infant care (under 3): most urgent", not two brackets.
+                Lang::En => format!("{}: {label}", function_label(n.function, lang)),
             }
         })
         .collect();
@@ -1404,7 +1410,7 @@ mod tests {
         assert_eq!(
             zh,
             [
-                "社区：东四街道 示例第7社区",
+                "社区：东城区 东四街道 示例第7社区",
                 "家庭成员：60–79\u{a0}岁\u{a0}2\u{a0}人、80\u{a0}岁及以上\u{a0}1\u{a0}人",
                 // In the order asked, not the order ticked.
                 "需要的服务：养老服务（一般）、社区助餐（最迫切）",
