@@ -8,12 +8,12 @@
 
 use std::sync::Arc;
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use leptos::prelude::*;
 use linli_facilities::calendar::{DayKind, HolidayCalendar};
 use linli_facilities::finder::{HoursBook, comparable_price};
 use linli_facilities::geometry::{LonLat, WalkingModel};
-use linli_facilities::hours::{DaySchedule, Hours, State};
+use linli_facilities::hours::{DaySchedule, Hours, State, Status};
 use linli_facilities::model::{
     Accessibility, AgeRange, CapacityKind, Category, Facility, OperatingModel, Price, Service,
     ServiceFunction,
@@ -538,7 +538,7 @@ pub fn FacilityPage(
     let services = f
         .services
         .iter()
-        .map(|s| service_card(s, &loaded.calendar, &mut book, today, lang))
+        .map(|s| service_card(s, &loaded.calendar, &mut book, now, lang))
         .collect_view();
     let accessibility = f.accessibility.clone();
     let operator = f.operator.clone();
@@ -657,13 +657,15 @@ fn service_card(
     s: &Service,
     calendar: &HolidayCalendar,
     book: &mut HoursBook,
-    today: NaiveDate,
+    now: NaiveDateTime,
     lang: Lang,
 ) -> impl IntoView + use<> {
+    let today = now.date();
     let function = s.function;
     let category = s.category;
     let name = s.name.clone();
     let hours = book.hours(calendar, s);
+    let now_line = hours.and_then(|h| now_text(&h.status(calendar, now), now, lang));
     let week = hours.map(|h| week_rows(h, calendar, today));
     // The first day shown in a year whose holidays are not listed yet.
     let unlisted = week.as_ref().and_then(|days| {
@@ -759,6 +761,7 @@ fn service_card(
             {no_fixed_site.then(|| view! {
                 <p class="no-site">{lang.pick("上门或送餐服务，地址为服务站点。", "Delivered to you; the address is the service base.")}</p>
             })}
+            {now_line.map(|t| view! { <p class="now-state">{t}</p> })}
             {week_view}
             {holiday.map(|note| view! { <p class="holiday">{holiday_text(&note, lang)}</p> })}
             {unlisted.map(|year| view! {
@@ -794,10 +797,69 @@ fn service_card(
     }
 }
 
+/// Whether a service is open now, and when that changes, as its page says
+/// it above the week: "现在营业中，今天 18:30 结束营业", "现在未营业，明天
+/// 10:30 开始营业", or open or closed with no change in the hours'
+/// look-ahead; `None` when nobody can tell (the week says so).
+pub fn now_text(status: &Status, now: NaiveDateTime, lang: Lang) -> Option<String> {
+    let when = |at| crate::rows::when_text(at, now, true, lang);
+    Some(match (status.state, status.next_change, lang) {
+        (State::Unknown, ..) => return None,
+        (State::Open, Some((at, State::Closed)), Lang::Zh) => {
+            format!("现在营业中，{} 结束营业", when(at))
+        }
+        (State::Open, Some((at, State::Closed)), Lang::En) => {
+            format!("Open now; closes {}", when(at))
+        }
+        (State::Open, _, Lang::Zh) => "现在营业中".to_owned(),
+        (State::Open, _, Lang::En) => "Open now".to_owned(),
+        (State::Closed, Some((at, State::Open)), Lang::Zh) => {
+            format!("现在未营业，{} 开始营业", when(at))
+        }
+        (State::Closed, Some((at, State::Open)), Lang::En) => {
+            format!("Closed now; opens {}", when(at))
+        }
+        (State::Closed, _, Lang::Zh) => "现在未营业".to_owned(),
+        (State::Closed, _, Lang::En) => "Closed now".to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::Weekday;
+
+    #[test]
+    fn the_page_says_whether_a_service_is_open_now_and_until_when() {
+        let calendar = calendar();
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap();
+        let meals = Hours::parse("Mo-Su 10:30-13:00,16:30-18:30", &calendar).unwrap();
+        let said = |t: &str, lang| now_text(&meals.status(&calendar, at(t)), at(t), lang);
+        assert_eq!(
+            said("2026-10-14T12:00", Lang::Zh).unwrap(),
+            "现在营业中，今天 13:00 结束营业"
+        );
+        assert_eq!(
+            said("2026-10-14T21:30", Lang::Zh).unwrap(),
+            "现在未营业，明天 10:30 开始营业"
+        );
+        assert_eq!(
+            said("2026-10-14T21:30", Lang::En).unwrap(),
+            "Closed now; opens tomorrow at 10:30"
+        );
+        let always = Hours::parse("24/7", &calendar).unwrap();
+        let t = at("2026-10-14T03:00");
+        assert_eq!(
+            now_text(&always.status(&calendar, t), t, Lang::Zh).unwrap(),
+            "现在营业中"
+        );
+        let unknown = Status {
+            state: State::Unknown,
+            next_change: None,
+            comment: None,
+        };
+        assert_eq!(now_text(&unknown, t, Lang::Zh), None);
+    }
     use linli_facilities::dataset::parse_feature_collection;
 
     fn calendar() -> HolidayCalendar {

@@ -261,34 +261,41 @@ impl FirstOpening {
     /// "当天" for a chosen time), "明天 07:00" ("次日"), or "10月8日 周四
     /// 07:00"; "tomorrow at 07:00", "Thu 8 Oct at 07:00".
     pub fn when_text(&self, lang: Lang) -> String {
-        let (asked, now) = (self.asked, self.now);
-        let days = (self.at.date() - asked.date()).num_days();
-        let time = hhmm((self.at.hour() * 60 + self.at.minute()) as u16);
-        let day = match (days, now, lang) {
-            (0, true, Lang::Zh) => "今天".to_owned(),
-            (0, false, Lang::Zh) => "当天".to_owned(),
-            (1, true, Lang::Zh) => "明天".to_owned(),
-            (1, false, Lang::Zh) => "次日".to_owned(),
-            (0, true, Lang::En) => "today".to_owned(),
-            (0, false, Lang::En) => "that day".to_owned(),
-            (1, true, Lang::En) => "tomorrow".to_owned(),
-            (1, false, Lang::En) => "the next day".to_owned(),
-            // Said in brackets itself, so none of its own.
-            (_, _, Lang::Zh) => format!(
-                "{} {}",
-                short_date(self.at.date(), lang),
-                weekday_label(self.at.weekday(), lang)
-            ),
-            (_, _, Lang::En) => format!(
-                "{} {}",
-                weekday_label(self.at.weekday(), lang),
-                short_date(self.at.date(), lang)
-            ),
-        };
-        match lang {
-            Lang::Zh => format!("{day} {time}"),
-            Lang::En => format!("{day} at {time}"),
-        }
+        when_text(self.at, self.asked, self.now, lang)
+    }
+}
+
+/// A time `at` said from the time `asked` about: "今天 17:00" (or "当天"
+/// when `asked` is a chosen time rather than `now`), "明天 07:00"
+/// ("次日"), or "10月8日 周四 07:00"; "today at 17:00", "tomorrow at
+/// 07:00", "Thu 8 Oct at 07:00".
+pub fn when_text(at: NaiveDateTime, asked: NaiveDateTime, now: bool, lang: Lang) -> String {
+    let days = (at.date() - asked.date()).num_days();
+    let time = hhmm((at.hour() * 60 + at.minute()) as u16);
+    let day = match (days, now, lang) {
+        (0, true, Lang::Zh) => "今天".to_owned(),
+        (0, false, Lang::Zh) => "当天".to_owned(),
+        (1, true, Lang::Zh) => "明天".to_owned(),
+        (1, false, Lang::Zh) => "次日".to_owned(),
+        (0, true, Lang::En) => "today".to_owned(),
+        (0, false, Lang::En) => "that day".to_owned(),
+        (1, true, Lang::En) => "tomorrow".to_owned(),
+        (1, false, Lang::En) => "the next day".to_owned(),
+        // Said in brackets itself, so none of its own.
+        (_, _, Lang::Zh) => format!(
+            "{} {}",
+            short_date(at.date(), lang),
+            weekday_label(at.weekday(), lang)
+        ),
+        (_, _, Lang::En) => format!(
+            "{} {}",
+            weekday_label(at.weekday(), lang),
+            short_date(at.date(), lang)
+        ),
+    };
+    match lang {
+        Lang::Zh => format!("{day} {time}"),
+        Lang::En => format!("{day} at {time}"),
     }
 }
 

@@ -91,6 +91,23 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         for t in today.as_array().unwrap() {
             assert_eq!(t.as_str().unwrap(), "周一 9月28日 今天");
         }
+        // Above each week, whether the service is open now and until when.
+        let calendar = linli_facilities::calendar::HolidayCalendar::from_json(include_str!(
+            "../../../public/data/holidays.json"
+        ))
+        .unwrap();
+        let at = chrono::NaiveDateTime::parse_from_str("2026-09-28T10:00", "%Y-%m-%dT%H:%M").unwrap();
+        let expected: Vec<String> = first
+            .services
+            .iter()
+            .filter_map(|s| {
+                let hours = linli_facilities::hours::Hours::parse(s.opening_hours.as_deref()?, &calendar).ok()?;
+                linli::facility::now_text(&hours.status(&calendar, at), at, linli::i18n::Lang::Zh)
+            })
+            .collect();
+        assert!(!expected.is_empty(), "the sample suits this test");
+        assert!(expected.iter().all(|t| t.starts_with("现在")), "{expected:?}");
+        assert_eq!(page.texts_of(".service-card .now-state").await, expected);
         // The next holiday's effect is named for the services with a PH rule.
         let holidays = page.client.find_all(Locator::Css(".holiday")).await.unwrap();
         assert_eq!(holidays.len(), with_holiday_rule);
