@@ -309,7 +309,11 @@ pub fn key_facts(
                     let row = day_row(h, calendar, today, today);
                     (row.hours, row.note)
                 });
+        // Said as a person would: "全天开放", not "00:00–24:00".
+        let all_day = matches!(&today_hours, DayHours::Open(spans) if spans.len() == 1 && spans[0] == "00:00–24:00");
         let mut said = match (lang, &today_hours) {
+            (Lang::Zh, DayHours::Open(_)) if all_day => format!("{label}今天全天开放"),
+            (Lang::En, DayHours::Open(_)) if all_day => format!("{label}: open all day today"),
             (Lang::Zh, DayHours::Open(spans)) => format!("{label}今天 {}", spans.join("，")),
             (Lang::Zh, DayHours::Closed) => format!("{label}今天不开放"),
             (Lang::Zh, DayHours::Unknown) => format!("{label}开放时间未知"),
@@ -1011,6 +1015,11 @@ mod tests {
             "{zh}"
         );
         assert!(zh.contains("空余床位 3 张，11月20日统计。"), "{zh}");
+        // A service open around the clock is said to be open all day.
+        assert!(zh.contains("24小时自助药柜，今天全天开放"), "{zh}");
+        assert!(!zh.contains("00:00–24:00"), "{zh}");
+        let en = facts(&f, date("2026-10-14"), Lang::En);
+        assert!(en.contains("open all day today"), "{en}");
         // The walk there when the position is known; a count over a month
         // old said to be perhaps out of date, as the page marks it.
         let walked = |lang| {
