@@ -476,8 +476,9 @@ fn cell_text(value: Option<u32>) -> String {
 /// What the staff member chose and what was read for them, kept across a
 /// change of language (which draws the page again), so that switching it
 /// neither resets the sub-district and service nor reads the district's
-/// data again (each read is in the export log). Provided by [`StaffApp`];
-/// a dashboard mounted alone keeps its own.
+/// data again (each read is in the export log). Provided by [`StaffApp`],
+/// above the language's redraw; a dashboard mounted alone provides its
+/// own ([`Kept::get`]).
 #[derive(Debug, Clone, Copy)]
 struct Kept {
     /// The district chosen with a city token, by code.
@@ -491,6 +492,15 @@ struct Kept {
 }
 
 impl Kept {
+    /// The one provided above, or a new one provided from here down.
+    fn get() -> Kept {
+        use_context::<Kept>().unwrap_or_else(|| {
+            let kept = Kept::new();
+            provide_context(kept);
+            kept
+        })
+    }
+
     fn new() -> Kept {
         Kept {
             district: RwSignal::new(None),
@@ -540,7 +550,7 @@ pub fn StaffApp() -> impl IntoView {
 #[component]
 pub fn Dashboard(lang: Lang, on_close: impl Fn() + Send + Sync + Clone + 'static) -> impl IntoView {
     let (token, set_token) = signal(stored_token());
-    let kept = use_context::<Kept>().unwrap_or_else(Kept::new);
+    let kept = Kept::get();
     let access = LocalResource::new(move || {
         let token = token.get();
         async move {
@@ -686,7 +696,7 @@ fn District(
     lang: Lang,
     on_sign_out: impl Fn() + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
-    let kept = use_context::<Kept>().unwrap_or_else(Kept::new);
+    let kept = Kept::get();
     let first = access
         .districts
         .iter()
@@ -845,7 +855,7 @@ pub fn free_places_cell(
 fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> impl IntoView {
     // Kept across a change of language; a sub-district of another
     // district is forgotten.
-    let kept = use_context::<Kept>().unwrap_or_else(Kept::new);
+    let kept = Kept::get();
     let (function, set_function) = kept.function.split();
     let (comments, set_comments) = signal(false);
     let (download_problem, set_download_problem) = signal(None::<String>);

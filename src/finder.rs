@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use leptos::prelude::*;
 use linli_facilities::finder::WALK_MINUTES;
 use linli_facilities::geometry::LonLat;
-use linli_facilities::model::{CapacityKind, ServiceFunction};
+use linli_facilities::model::{CapacityKind, Name, ServiceFunction};
 use linli_facilities::places::Place;
 
 use crate::data::{LoadError, Loaded, Want, beijing_now, load, load_near};
@@ -897,6 +897,37 @@ fn ServiceItem(
     }
 }
 
+/// A facility's name as the page shows it in `lang` (its English name in
+/// English, when it has one), and whether that is Chinese in English, to
+/// be marked so.
+fn shown_name(name: &Name, lang: Lang) -> (String, bool) {
+    match (lang, &name.en) {
+        (Lang::En, Some(en)) => (en.clone(), false),
+        (Lang::En, None) => (name.zh.clone(), true),
+        (Lang::Zh, _) => (name.zh.clone(), false),
+    }
+}
+
+/// The address of facility `target`'s page opened from the search `s`.
+fn facility_href(s: &FinderState, target: FacilityRef) -> String {
+    let mut s = s.clone();
+    s.facility = Some(target);
+    href_for(&s.to_query())
+}
+
+/// Whether a click on a facility's link opens its page in place: not with
+/// a modifier key or another button, which the browser handles (a new tab).
+fn plain_click(ev: &leptos::ev::MouseEvent) -> bool {
+    !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0)
+}
+
+/// Opens facility `target`'s page from the list, in a history entry marked
+/// as such, so that the way back is to the list.
+fn open_facility(state: RwSignal<FinderState>, target: FacilityRef) {
+    crate::url_state::opening_from_list(&target.id);
+    state.update(|s| s.facility = Some(target));
+}
+
 /// One of an empty list's offers ([`Relief`]): a button that changes the
 /// search by `apply` and, as it goes with the empty list, takes the focus
 /// to the results' heading.
@@ -1210,25 +1241,15 @@ fn ResultList(
                     {move || relief.get().first_opening.map(|first| {
                         let when = first.when_text(lang);
                         // A Chinese name in English is marked as Chinese.
-                        let (name, chinese) = match (lang, first.name.en) {
-                            (Lang::En, Some(en)) => (en, false),
-                            (Lang::En, None) => (first.name.zh, true),
-                            (Lang::Zh, _) => (first.name.zh, false),
-                        };
+                        let (name, chinese) = shown_name(&first.name, lang);
                         // A link to its page, as a row's name is.
                         let target = FacilityRef { id: first.id, district: first.district };
-                        let href = {
-                            let mut s = state.get_untracked();
-                            s.facility = Some(target.clone());
-                            href_for(&s.to_query())
-                        };
+                        let href = state.with_untracked(|s| facility_href(s, target.clone()));
                         let open = move |ev: leptos::ev::MouseEvent| {
-                            if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
-                                return;
+                            if plain_click(&ev) {
+                                ev.prevent_default();
+                                open_facility(state, target.clone());
                             }
-                            ev.prevent_default();
-                            crate::url_state::opening_from_list(&target.id);
-                            state.update(|s| s.facility = Some(target.clone()));
                         };
                         let name = view! {
                             <a href=href lang=chinese.then_some("zh-CN") on:click=open>{name}</a>
@@ -1321,16 +1342,15 @@ fn ResultItem(
     let href = move || {
         row.with(|r| {
             let r = r.as_ref()?;
-            let mut s = state.get();
-            s.facility = Some(FacilityRef {
+            let target = FacilityRef {
                 id: r.id.clone(),
                 district: r.district.clone(),
-            });
-            Some(href_for(&s.to_query()))
+            };
+            Some(state.with(|s| facility_href(s, target)))
         })
     };
     let open_page = move |ev: leptos::ev::MouseEvent| {
-        if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
+        if !plain_click(&ev) {
             return;
         }
         let Some(target) = target() else { return };
@@ -1340,8 +1360,7 @@ fn ResultItem(
             .get_bounding_client_rect()
             .top();
         RETURN_TO.with(|r| r.replace(Some((target.id.clone(), top))));
-        crate::url_state::opening_from_list(&target.id);
-        state.update(|s| s.facility = Some(target));
+        open_facility(state, target);
     };
     let is_selected = move || {
         row.with(|r| {
@@ -1351,10 +1370,10 @@ fn ResultItem(
     };
     let id = move || row.with(|r| r.as_ref().map(|r| r.id.clone()));
     let name = move || {
-        row.with(|r| match (lang, r) {
-            (_, None) => String::new(),
-            (Lang::En, Some(r)) => r.name.en.clone().unwrap_or_else(|| r.name.zh.clone()),
-            (Lang::Zh, Some(r)) => r.name.zh.clone(),
+        row.with(|r| {
+            r.as_ref()
+                .map(|r| shown_name(&r.name, lang).0)
+                .unwrap_or_default()
         })
     };
     let details = move || {
@@ -1385,8 +1404,7 @@ fn ResultItem(
                 <a
                     href=href
                     lang=move || {
-                        let chinese = lang == Lang::En
-                            && row.with(|r| r.as_ref().is_some_and(|r| r.name.en.is_none()));
+                        let chinese = row.with(|r| r.as_ref().is_some_and(|r| shown_name(&r.name, lang).1));
                         chinese.then_some("zh-CN")
                     }
                     on:click=open_page

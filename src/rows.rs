@@ -281,7 +281,7 @@ pub fn when_text(at: NaiveDateTime, asked: NaiveDateTime, now: bool, lang: Lang)
         (0, false, Lang::En) => "that day".to_owned(),
         (1, true, Lang::En) => "tomorrow".to_owned(),
         (1, false, Lang::En) => "the next day".to_owned(),
-        // Said in brackets itself, so none of its own.
+        // No brackets of its own: the empty list puts it in brackets.
         (_, _, Lang::Zh) => format!(
             "{} {}",
             short_date(at.date(), lang),
@@ -396,10 +396,9 @@ fn first_opening<'a>(
         &mut book,
     );
     drop(book);
-    // Nearest first, and `min_by_key` keeps the first of equals. Each
-    // facility's first opening, then the first of those, so that a record
-    // the list would leave out ([`Loaded::facility`]) names nothing.
-    hits.iter()
+    // Each facility's first opening, nearest first.
+    let mut openings: Vec<(NaiveDateTime, usize)> = hits
+        .iter()
         .filter_map(|hit| {
             let when = hit
                 .services
@@ -411,9 +410,17 @@ fn first_opening<'a>(
                 .min()?;
             Some((when, hit.index))
         })
-        .filter(|&(_, index)| loaded.facility(index).is_some())
-        .min_by_key(|&(when, _)| when)
-        .and_then(|(when, index)| Some((when, loaded.facility(index)?)))
+        .collect();
+    // The first of them (`min_by_key` keeps the nearest of equals) whose
+    // record reads: one the list would leave out ([`Loaded::facility`])
+    // names nothing. Only the records named are read.
+    while let Some(i) = (0..openings.len()).min_by_key(|&i| openings[i].0) {
+        let (when, index) = openings.remove(i);
+        if let Some(f) = loaded.facility(index) {
+            return Some((when, f));
+        }
+    }
+    None
 }
 
 /// Runs the resident's search over `loaded` for `origin` at local time `now`

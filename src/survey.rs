@@ -847,35 +847,29 @@ fn FinderCommunity(draft: RwSignal<Draft>, lang: Lang, manifest_url: String) -> 
     let take = move |_| {
         let (label, url) = (label.clone(), manifest_url.clone());
         leptos::task::spawn_local(async move {
-            let problem = match crate::data::load_places(url).await {
-                Err(_) => lang.pick(
+            let Ok(list) = crate::data::load_places(url).await else {
+                // The button keeps the focus, to try again.
+                set_problem.set(Some(lang.pick(
                     "社区列表没能载入，请检查网络后再试，或在下面选择。",
                     "The community list could not be loaded: check the connection and try again, or choose below.",
-                ),
-                Ok(list) => {
-                    let place = list.and_then(|l| l.places.iter().find(|p| p.label() == label).cloned());
-                    let Some(p) = place else {
-                        set_problem.set(Some(lang.pick(
-                            "社区列表里已没有这个社区，请在下面选择。",
-                            "That community is no longer in the list: please choose below.",
-                        )));
-                        crate::focus_when_drawn(".survey .picker summary");
-                        return;
-                    };
-                    draft.update(|d| {
-                        d.response.community = CommunityRef {
-                            district_code: p.district_code,
-                            subdistrict: p.subdistrict,
-                            community: p.community,
-                        };
-                    });
+                )));
+                return;
+            };
+            match list.and_then(|l| l.places.iter().find(|p| p.label() == label).cloned()) {
+                Some(p) => {
+                    draft.update(|d| d.response.community = community_ref(p));
                     // The button is gone: on to "Next", the chosen line
                     // (a status) having said the choice.
                     crate::focus_when_drawn(".survey-nav .next");
-                    return;
                 }
-            };
-            set_problem.set(Some(problem));
+                None => {
+                    set_problem.set(Some(lang.pick(
+                        "社区列表里已没有这个社区，请在下面选择。",
+                        "That community is no longer in the list: please choose below.",
+                    )));
+                    crate::focus_when_drawn(".survey .picker summary");
+                }
+            }
         });
     };
     Some(view! {
@@ -886,6 +880,23 @@ fn FinderCommunity(draft: RwSignal<Draft>, lang: Lang, manifest_url: String) -> 
             </button>
             <p class="finder-community-problem" role="alert">{move || problem.get()}</p>
         </Show>
+    })
+}
+
+/// The survey's answer for a community chosen from the list.
+fn community_ref(p: Place) -> CommunityRef {
+    CommunityRef {
+        district_code: p.district_code,
+        subdistrict: p.subdistrict,
+        community: p.community,
+    }
+}
+
+/// The district of an answer's community, named in `lang` (its code when
+/// it is not a Beijing district).
+fn district_name(c: &CommunityRef, lang: Lang) -> &str {
+    linli_facilities::districts::by_code(&c.district_code).map_or(c.district_code.as_str(), |d| {
+        lang.pick(d.name_zh, d.name_en)
     })
 }
 
@@ -933,8 +944,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                     if c.community.is_empty() {
                         lang.pick("尚未选择", "Not chosen yet").into_any()
                     } else {
-                        let district = linli_facilities::districts::by_code(&c.district_code)
-                            .map_or(c.district_code.as_str(), |d| lang.pick(d.name_zh, d.name_en));
+                        let district = district_name(c, lang);
                         // The sub-district and community are Chinese in
                         // either language.
                         view! {
@@ -949,13 +959,7 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
             <CommunityPicker
                 manifest_url
                 lang
-                on_pick=move |p: Place| draft.update(|d| {
-                    d.response.community = CommunityRef {
-                        district_code: p.district_code,
-                        subdistrict: p.subdistrict,
-                        community: p.community,
-                    };
-                })
+                on_pick=move |p: Place| draft.update(|d| d.response.community = community_ref(p))
             />
         }.into_any(),
         Step::Household => view! {
@@ -1195,11 +1199,12 @@ pub fn review(r: &Response, lang: Lang) -> Vec<(&'static str, String)> {
     let place = if c.community.is_empty() {
         none()
     } else {
-        let district = linli_facilities::districts::by_code(&c.district_code)
-            .map_or(c.district_code.as_str(), |d| {
-                lang.pick(d.name_zh, d.name_en)
-            });
-        format!("{district} {} {}", c.subdistrict, c.community)
+        format!(
+            "{} {} {}",
+            district_name(c, lang),
+            c.subdistrict,
+            c.community
+        )
     };
     let household = r
         .household

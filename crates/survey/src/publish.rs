@@ -147,33 +147,14 @@ pub fn publish(
     k: u32,
 ) -> DistrictDemand {
     let (published, layout) = build(district_code, communities);
-    let mut primary = small_cells(&published, k);
-    for level in layout.levels() {
-        if (1..k).contains(&level.values[RESPONDENTS]) {
-            for &i in &level.cells {
-                primary[i] = true;
-            }
-        }
-        for j in small_differences(&level.values, k) {
-            primary[level.cells[j]] = true;
-        }
-    }
+    let mut primary = primary_cells(&published, &layout, k);
     // Then groups: what a parent row's withheld children add up to is
     // known (the parent less its shown children), so it must not be small
     // either, nor a difference within it; each leak withholds one more
     // cell, and the suppression runs again, until none is left.
     let withheld = loop {
         let withheld = suppress_marked(&published, &primary);
-        let shown = |l: &Level| -> [Cell; COLUMNS] {
-            std::array::from_fn(|j| (!withheld[l.cells[j]]).then_some(l.values[j]))
-        };
-        let mut more = Vec::new();
-        for (parent, children) in layout.families() {
-            let shown_children: Vec<[Cell; COLUMNS]> = children.iter().map(|c| shown(c)).collect();
-            for leak in group_leaks(&shown(parent), &shown_children, k) {
-                more.push(to_withhold(&leak, parent, &children, &withheld));
-            }
-        }
+        let more = group_cells(&layout, &withheld, k);
         if more.is_empty() {
             break withheld;
         }
@@ -181,12 +162,7 @@ pub fn publish(
             primary[i] = true;
         }
     };
-    let row = |level: &Level| {
-        let cells = level
-            .cells
-            .map(|i| (!withheld[i]).then(|| published.value(i)));
-        to_row(&cells)
-    };
+    let row = |level: &Level| to_row(&level.shown(&withheld));
     let median = |level: &Level| median_walk(&level.values, k);
     DistrictDemand {
         district_code: district_code.to_owned(),
@@ -306,6 +282,38 @@ fn small_differences(values: &[u32; COLUMNS], k: u32) -> Vec<usize> {
         })
         .filter_map(|(_, minus)| minus.min_by_key(|&j| (values[j] == 0, values[j])))
         .collect()
+}
+
+/// The primary cells: every count with `0 < n < k`, every cell of a row
+/// answered by fewer than `k` households, and the cell each small
+/// difference within a row withholds ([`small_differences`]).
+fn primary_cells(published: &Published, layout: &Layout, k: u32) -> Vec<bool> {
+    let mut primary = small_cells(published, k);
+    for level in layout.levels() {
+        if (1..k).contains(&level.values[RESPONDENTS]) {
+            for &i in &level.cells {
+                primary[i] = true;
+            }
+        }
+        for j in small_differences(&level.values, k) {
+            primary[level.cells[j]] = true;
+        }
+    }
+    primary
+}
+
+/// The cells to withhold for the small groups ([`group_leaks`]) of every
+/// parent row in `layout` with `withheld` withheld; empty when there is
+/// none.
+fn group_cells(layout: &Layout, withheld: &[bool], k: u32) -> Vec<usize> {
+    let mut more = Vec::new();
+    for (parent, children) in layout.families() {
+        let shown: Vec<[Cell; COLUMNS]> = children.iter().map(|c| c.shown(withheld)).collect();
+        for leak in group_leaks(&parent.shown(withheld), &shown, k) {
+            more.push(to_withhold(&leak, parent, &children, withheld));
+        }
+    }
+    more
 }
 
 /// A count of a group of households that a reader can work out from a
@@ -522,6 +530,13 @@ fn median_walk(values: &[u32; COLUMNS], k: u32) -> Option<u8> {
 struct Level {
     values: [u32; COLUMNS],
     cells: [usize; COLUMNS],
+}
+
+impl Level {
+    /// The row as published with `withheld` withheld.
+    fn shown(&self, withheld: &[bool]) -> [Cell; COLUMNS] {
+        std::array::from_fn(|j| (!withheld[self.cells[j]]).then_some(self.values[j]))
+    }
 }
 
 /// A sub-district's row and its communities' rows, with their names.
@@ -969,29 +984,8 @@ mod tests {
             // The same publication with the small communities withheld and
             // nothing more would leak through the group.
             let (published, layout) = build("110101", &input);
-            let mut primary = small_cells(&published, 10);
-            for level in layout.levels() {
-                if (1..10).contains(&level.values[RESPONDENTS]) {
-                    for &i in &level.cells {
-                        primary[i] = true;
-                    }
-                }
-                for j in small_differences(&level.values, 10) {
-                    primary[level.cells[j]] = true;
-                }
-            }
-            let withheld = suppress_marked(&published, &primary);
-            let sub = layout
-                .subdistricts
-                .iter()
-                .find(|s| s.name == "东花市街道")
-                .unwrap();
-            let shown = |l: &Level| -> [Cell; COLUMNS] {
-                std::array::from_fn(|j| (!withheld[l.cells[j]]).then_some(l.values[j]))
-            };
-            let children: Vec<[Cell; COLUMNS]> =
-                sub.communities.iter().map(|(_, l)| shown(l)).collect();
-            leaked_before += group_leaks(&shown(&sub.level), &children, 10).len();
+            let withheld = suppress_marked(&published, &primary_cells(&published, &layout, 10));
+            leaked_before += group_cells(&layout, &withheld, 10).len();
         }
         assert!(leaked_before > 0, "the cases exercise the group check");
     }

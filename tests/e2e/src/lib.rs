@@ -660,7 +660,19 @@ impl FinderPage {
     /// Chooses, in the survey, the first community the picker lists for
     /// `query`.
     pub async fn choose_survey_community(&self, query: &str) {
-        self.click(".survey .picker summary").await;
+        self.pick_first_community(".survey .picker", query).await;
+        self.eventually("the chosen community", || async {
+            self.text_of(".survey .chosen")
+                .await
+                .filter(|t| t.starts_with("已选择："))
+        })
+        .await;
+    }
+
+    /// Opens the community picker at `picker` (a CSS selector), searches
+    /// for `query` and taps the first match.
+    pub async fn pick_first_community(&self, picker: &str, query: &str) {
+        self.click(&format!("{picker} summary")).await;
         let search = self
             .eventually("the community search", || async {
                 self.client.find(Locator::Id("community-search")).await.ok()
@@ -668,12 +680,6 @@ impl FinderPage {
             .await;
         search.send_keys(query).await.unwrap();
         self.click(".matches .match").await;
-        self.eventually("the chosen community", || async {
-            self.text_of(".survey .chosen")
-                .await
-                .filter(|t| t.starts_with("已选择："))
-        })
-        .await;
     }
 
     /// Types `n` people into age band `band` (0 to 6) of the household

@@ -2,9 +2,9 @@
 //! browser restart, answers made offline that wait in the device's outbox,
 //! and arrive exactly once when the connection returns.
 
-use fantoccini::Locator;
 use linli_e2e::{Outage, Setup, first_place, with_setup};
 use linli_facilities::districts::by_code;
+use linli_facilities::places::Place;
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -191,16 +191,8 @@ async fn choosing_a_community_clears_the_problem_and_keeps_the_picker() {
         // offered.
         assert!(page.text_of(".finder-community").await.is_none());
         page.choose_survey_community("东四").await;
-        let place = first_place("东四");
-        let district = by_code(&place.district_code).expect("a Beijing district");
-        page.wait_for_text(
-            ".survey .chosen",
-            &format!(
-                "已选择：{} {} {}",
-                district.name_zh, place.subdistrict, place.community
-            ),
-        )
-        .await;
+        page.wait_for_text(".survey .chosen", &chosen_line(&first_place("东四")))
+            .await;
         let after: Value = page
             .client
             .execute(
@@ -226,21 +218,22 @@ async fn choosing_a_community_clears_the_problem_and_keeps_the_picker() {
     .await;
 }
 
+/// What the community step says once `place` is chosen.
+fn chosen_line(place: &Place) -> String {
+    let district = by_code(&place.district_code).expect("a Beijing district");
+    format!(
+        "已选择：{} {} {}",
+        district.name_zh, place.subdistrict, place.community
+    )
+}
+
 /// A community chosen in the finder is offered in one tap on the survey's
 /// community step (never filled in unasked), and the choice is the list's.
 #[tokio::test]
 async fn the_community_searched_from_is_offered_on_the_survey() {
     let place = first_place("交道口");
-    let district = by_code(&place.district_code).expect("a Beijing district");
     with_setup(Setup::default(), move |page| async move {
-        page.click(".picker summary").await;
-        let search = page
-            .eventually("the community search", || async {
-                page.client.find(Locator::Id("community-search")).await.ok()
-            })
-            .await;
-        search.send_keys("交道口").await.unwrap();
-        page.click(".matches .match").await;
+        page.pick_first_community(".picker", "交道口").await;
         page.wait_for_text(
             ".position-name",
             &format!("{}（社区中心附近）", place.label()),
@@ -252,14 +245,8 @@ async fn the_community_searched_from_is_offered_on_the_survey() {
         page.wait_for_text(".finder-community", &format!("我住在：{}", place.label()))
             .await;
         page.click(".finder-community").await;
-        page.wait_for_text(
-            ".survey .chosen",
-            &format!(
-                "已选择：{} {} {}",
-                district.name_zh, place.subdistrict, place.community
-            ),
-        )
-        .await;
+        page.wait_for_text(".survey .chosen", &chosen_line(&place))
+            .await;
         assert!(page.text_of(".finder-community").await.is_none());
         page.survey_next().await;
         page.survey_heading("家里各年龄段各有几人？").await;
