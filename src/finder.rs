@@ -1203,19 +1203,11 @@ fn ResultList(
         </p>
         <p class="visually-hidden same-count" role="status" aria-live="polite">{same_count}</p>
         <div class="results-body">
-        <Map
-            origin=Signal::derive(move || origin.get())
-            radius_m=radius
-            rows
-            selected
-            lang
-            elder=elder.into()
-            tiles=configured_tiles()
-            on_pick=pick_on_map
-        />
-        <Show
-            when=move || rows.with(|r| !r.is_empty())
-            fallback=move || view! {
+        // An empty list's explanation and offers come before the map, so
+        // that a phone (one column) shows them first rather than below a
+        // map with nothing on it; the map keeps its place, so it is not
+        // drawn again when the list empties or fills.
+        <Show when=move || rows.with(Vec::is_empty)>
                 <div class="empty">
                     <p>{if outside {
                         lang.pick(
@@ -1281,8 +1273,18 @@ fn ResultList(
                         offer("clear-filters", label, state, |s| *s = s.without_other_filters())
                     })}
                 </div>
-            }
-        >
+        </Show>
+        <Map
+            origin=Signal::derive(move || origin.get())
+            radius_m=radius
+            rows
+            selected
+            lang
+            elder=elder.into()
+            tiles=configured_tiles()
+            on_pick=pick_on_map
+        />
+        <Show when=move || rows.with(|r| !r.is_empty())>
             // The list and its "show more" stay one column beside the map.
             <div class="result-column">
                 // One slot per rank: a change of filters rewrites what the

@@ -796,6 +796,23 @@ async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
         wait_for_count(&page, "共 0 处").await;
         let empty = page.text_of(".empty p").await.unwrap();
         assert_eq!(empty, "步行范围内现在没有正在营业的符合条件的设施。");
+        // On a phone (one column) the explanation comes before the map,
+        // which has nothing on it, rather than a screen or more below.
+        phone_screen(&page.client, 390, 844, 2.0).await;
+        let edges = page
+            .client
+            .execute(
+                "return [document.querySelector('.empty').getBoundingClientRect().bottom,
+                         document.querySelector('.results-body .map').getBoundingClientRect().top];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (bottom, top) = (edges[0].as_f64().unwrap(), edges[1].as_f64().unwrap());
+        assert!(bottom <= top, "the explanation ends at {bottom}, the map starts at {top}");
+        cdp(&page.client, "Emulation.clearDeviceMetricsOverride", serde_json::json!({}))
+            .await
+            .unwrap();
         assert_eq!(
             page.text_of(".empty .first-opening").await.unwrap(),
             first_line
