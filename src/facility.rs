@@ -255,17 +255,20 @@ pub fn walk_text(origin: LonLat, walking: WalkingModel, to: LonLat, lang: Lang) 
 
 /// The facts read aloud: name, the walk there (`walk_minutes`, when the
 /// resident's position is known), address, phone, and each service's hours
-/// today, the price anyone pays and free places or beds (said to be
-/// perhaps out of date when counted over [`STALE_AFTER_DAYS`] days before
-/// `today`, as the page shows), in `lang`.
+/// today with whether it is open at `now` and until when, or when it opens
+/// ([`now_text`], as the page says above each week), the price anyone pays
+/// and free places or beds (said to be perhaps out of date when counted
+/// over [`STALE_AFTER_DAYS`] days before `now`, as the page shows), in
+/// `lang`.
 pub fn key_facts(
     f: &Facility,
     calendar: &HolidayCalendar,
     book: &mut HoursBook,
-    today: NaiveDate,
+    now: NaiveDateTime,
     walk_minutes: Option<u32>,
     lang: Lang,
 ) -> String {
+    let today = now.date();
     let mut out = Vec::new();
     match lang {
         Lang::Zh => {
@@ -303,12 +306,11 @@ pub fn key_facts(
         // Today as the table shows it: past the calendar's years, an
         // ordinary day's hours, said to hold unless the day turns out
         // otherwise ([`unlisted_note`]).
-        let (today_hours, note) =
-            book.hours(calendar, service)
-                .map_or((DayHours::Unknown, DayNote::Ordinary), |h| {
-                    let row = day_row(h, calendar, today, today);
-                    (row.hours, row.note)
-                });
+        let hours = book.hours(calendar, service);
+        let (today_hours, note) = hours.map_or((DayHours::Unknown, DayNote::Ordinary), |h| {
+            let row = day_row(h, calendar, today, today);
+            (row.hours, row.note)
+        });
         // Said as a person would: "全天开放", not "00:00–24:00".
         let all_day = matches!(&today_hours, DayHours::Open(spans) if spans.len() == 1 && spans[0] == "00:00–24:00");
         let mut said = match (lang, &today_hours) {
@@ -324,9 +326,28 @@ pub fn key_facts(
         if note == DayNote::HolidaysUnlisted {
             said += unlisted_note(&today_hours, lang);
         }
+        // Then whether it is open now: "今天 10:30–13:00" alone does not
+        // tell a listener at 13:10 that the canteen has closed. Open all
+        // day says so already.
+        let sep = lang.pick("，", ", ");
+        if !all_day
+            && let Some(state) = hours.and_then(|h| now_text(&h.status(calendar, now), now, lang))
+        {
+            said += sep;
+            // Mid-sentence in English: "…, open now; closes today at 13:00".
+            match lang {
+                Lang::Zh => said += &state,
+                Lang::En => said.extend(
+                    state.chars().enumerate().map(
+                        |(i, c)| {
+                            if i == 0 { c.to_ascii_lowercase() } else { c }
+                        },
+                    ),
+                ),
+            }
+        }
         // What decides whether to go: the price anyone pays, and free
         // places or beds (said as words, not "3/20").
-        let sep = lang.pick("，", ", ");
         if let Some(price) = comparable_price(service) {
             let (yuan, unit) = (price.amount_yuan, price.unit);
             said += sep;
@@ -561,7 +582,7 @@ pub fn FacilityPage(
             &record,
             &loaded.calendar,
             &mut HoursBook::default(),
-            today,
+            beijing_now(),
             walk_minutes,
             l,
         )
@@ -669,7 +690,20 @@ fn service_card(
     let category = s.category;
     let name = s.name.clone();
     let hours = book.hours(calendar, s);
-    let now_line = hours.and_then(|h| now_text(&h.status(calendar, now), now, lang));
+    // Follows the page's minute clock, as the list's states do: a page
+    // left open past 13:00 says the canteen has closed.
+    let now_line = hours.cloned().map(|h| {
+        let calendar = calendar.clone();
+        let minute = use_context::<crate::data::Minute>();
+        move || {
+            if let Some(crate::data::Minute(m)) = minute {
+                m.track();
+            }
+            let now = beijing_now();
+            now_text(&h.status(&calendar, now), now, lang)
+                .map(|t| view! { <p class="now-state">{t}</p> })
+        }
+    });
     let week = hours.map(|h| week_rows(h, calendar, today));
     // The first day shown in a year whose holidays are not listed yet.
     let unlisted = week.as_ref().and_then(|days| {
@@ -765,7 +799,7 @@ fn service_card(
             {no_fixed_site.then(|| view! {
                 <p class="no-site">{lang.pick("上门或送餐服务，地址为服务站点。", "Delivered to you; the address is the service base.")}</p>
             })}
-            {now_line.map(|t| view! { <p class="now-state">{t}</p> })}
+            {now_line}
             {week_view}
             {holiday.map(|note| view! { <p class="holiday">{holiday_text(&note, lang)}</p> })}
             {unlisted.map(|year| view! {
@@ -1000,7 +1034,8 @@ mod tests {
         let f = facility("lc-sample-001");
         let cal = calendar();
         let facts = |f: &Facility, day: NaiveDate, lang: Lang| {
-            key_facts(f, &cal, &mut HoursBook::default(), day, None, lang)
+            let noon = day.and_hms_opt(12, 0, 0).unwrap();
+            key_facts(f, &cal, &mut HoursBook::default(), noon, None, lang)
         };
         let zh = facts(&f, date("2026-10-14"), Lang::Zh);
         assert!(
@@ -1010,7 +1045,7 @@ mod tests {
         assert!(zh.contains("电话：010-0000001"), "{zh}");
         assert!(
             zh.contains(
-                "社区助餐，长者食堂，今天 11:00–13:00，17:00–18:30，每餐 18 元（一荤两素）。"
+                "社区助餐，长者食堂，今天 11:00–13:00，17:00–18:30，现在营业中，今天 13:00 结束营业，每餐 18 元（一荤两素）。"
             ),
             "{zh}"
         );
@@ -1023,7 +1058,7 @@ mod tests {
         // The walk there when the position is known; a count over a month
         // old said to be perhaps out of date, as the page marks it.
         let walked = |lang| {
-            let day = date("2026-12-22");
+            let day = date("2026-12-22").and_hms_opt(12, 0, 0).unwrap();
             key_facts(&f, &cal, &mut HoursBook::default(), day, Some(7), lang)
         };
         let zh_walked = walked(Lang::Zh);
@@ -1053,16 +1088,18 @@ mod tests {
         );
         let holiday = facts(&f, date("2026-10-01"), Lang::Zh);
         assert!(
-            holiday.contains("养老服务，日间照料，今天不开放"),
+            holiday.contains("养老服务，日间照料，今天不开放，现在未营业，"),
             "{holiday}"
         );
+        // Open around the clock: said once, not again as "open now".
+        assert!(!zh.contains("全天开放，现在营业中"), "{zh}");
         let en = facts(&f, date("2026-10-14"), Lang::En);
         assert!(
             en.starts_with("Sample Dongsi Community Service Centre. Address:"),
             "{en}"
         );
         assert!(
-            en.contains("Community meals: today 11:00–13:00, 17:00–18:30, 18 yuan per meal."),
+            en.contains("Community meals: today 11:00–13:00, 17:00–18:30, open now; closes today at 13:00, 18 yuan per meal."),
             "{en}"
         );
         // Two meal services: each is told apart.

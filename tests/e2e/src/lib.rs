@@ -833,6 +833,19 @@ pub fn first_place(query: &str) -> linli_facilities::places::Place {
         .expect("a community matches")
 }
 
+/// The names of the facilities with meals open at Beijing time `now`
+/// within a 30-minute walk of the sample origin, nearest first (what
+/// `walk=30&svc=meals&open=now` lists then).
+pub fn meals_open_at(now: chrono::NaiveDateTime) -> Vec<String> {
+    let filters = Filters {
+        functions: vec![ServiceFunction::Meals],
+        walk_minutes: 30,
+        open: linli_facilities::finder::OpenAt::At(now),
+        ..Filters::default()
+    };
+    expected_from(linli::SAMPLE_ORIGIN, &filters, now)
+}
+
 /// The names the finder should list from `origin` for `filters` at Beijing
 /// time `now`, nearest first, from the published files.
 pub fn expected_from(origin: LonLat, filters: &Filters, now: chrono::NaiveDateTime) -> Vec<String> {

@@ -522,3 +522,47 @@ async fn the_service_searched_for_comes_first() {
     })
     .await;
 }
+
+/// A facility page left open follows the clock, as the list does: at 13:00
+/// a canteen's line changes from when it closes to when it opens again.
+#[tokio::test]
+async fn a_facility_page_left_open_says_when_a_service_has_closed() {
+    use linli_e2e::meals_open_at;
+    let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").unwrap();
+    let after = meals_open_at(at("2026-10-14T13:00"));
+    let closing = meals_open_at(at("2026-10-14T12:59"))
+        .into_iter()
+        .find(|name| !after.contains(name))
+        .expect("the sample suits this test: a canteen closes at 13:00");
+    let facility = facility_named(&closing);
+    let setup = Setup {
+        beijing_time: Some("2026-10-14T12:59:30".to_owned()),
+        query: format!("fac={}&fd={}", facility.id, facility.district_code),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        page.wait_for_text("#facility-heading", &facility.name.zh)
+            .await;
+        let meals_line = || async {
+            page.texts_of(".service-card[data-function=meals] .now-state")
+                .await
+                .into_iter()
+                .next()
+        };
+        assert_eq!(
+            meals_line().await.as_deref(),
+            Some("现在营业中，今天 13:00 结束营业")
+        );
+        // The page's clock reaches 13:00 within 30 s of the load.
+        let mut waited = 0;
+        while meals_line().await.as_deref() == Some("现在营业中，今天 13:00 结束营业") {
+            assert!(waited < 400, "still open after 40 s");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            waited += 1;
+        }
+        let line = meals_line().await.unwrap();
+        assert!(line.starts_with("现在未营业，今天 "), "{line}");
+        assert!(line.ends_with(" 开始营业"), "{line}");
+    })
+    .await;
+}

@@ -3,8 +3,8 @@
 
 use fantoccini::Locator;
 use linli_e2e::{
-    FinderPage, Setup, cdp, expected, expected_from, expected_names, phone_screen, with_finder,
-    with_setup,
+    FinderPage, Setup, cdp, expected, expected_from, expected_names, meals_open_at, phone_screen,
+    with_finder, with_setup,
 };
 use linli_facilities::finder::{AgeBand, Filters, OpenAt};
 use linli_facilities::model::{Category, ServiceFunction};
@@ -839,17 +839,8 @@ async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
 #[tokio::test]
 async fn open_now_follows_the_clock_while_the_page_is_open() {
     let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").unwrap();
-    let meals_open = |now| {
-        let filters = Filters {
-            functions: vec![ServiceFunction::Meals],
-            walk_minutes: 30,
-            open: OpenAt::At(now),
-            ..Filters::default()
-        };
-        expected_from(linli::SAMPLE_ORIGIN, &filters, now)
-    };
-    let before = meals_open(at("2026-10-14T12:59"));
-    let after = meals_open(at("2026-10-14T13:00"));
+    let before = meals_open_at(at("2026-10-14T12:59"));
+    let after = meals_open_at(at("2026-10-14T13:00"));
     assert!(
         after.len() < before.len(),
         "the sample suits this test: {before:?} then {after:?}"
