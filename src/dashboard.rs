@@ -184,15 +184,23 @@ pub fn gaps_for<'a>(
         .collect()
 }
 
-/// The shade step (0 to 4) of a gap score: 0 is below 0.1, 4 is 0.4 and
-/// over; `None` when the community has no published gap.
+/// The lower bounds of shade steps 1 to 4. Each step doubles the last: a
+/// gap score is a share divided by one more than a count of facilities,
+/// so most scores are small (a tenth of households needing a service with
+/// one facility in reach scores 0.05), and steps of a tenth drew nearly
+/// every community in the lightest shade. The steps are the same for every
+/// service, sub-district and district, so maps compare with each other.
+pub const SHADE_BOUNDS: [f64; 4] = [0.025, 0.05, 0.1, 0.2];
+
+/// The shade step (0 to 4) of a gap score: 0 is below 0.025, 4 is 0.2 and
+/// over ([`SHADE_BOUNDS`]); `None` when the community has no published gap.
 pub fn shade(score: Option<f64>) -> Option<u8> {
-    score.map(|s| (s * 10.0).floor().clamp(0.0, 4.0) as u8)
+    score.map(|s| SHADE_BOUNDS.iter().filter(|&&b| s >= b).count() as u8)
 }
 
 /// The legend's label of each shade step (0 to 4), as [`shade`] divides
 /// gap scores; each range includes its lower bound.
-pub const SHADE_LABELS: [&str; 5] = ["<0.1", "0.1–0.2", "0.2–0.3", "0.3–0.4", "≥0.4"];
+pub const SHADE_LABELS: [&str; 5] = ["<0.025", "0.025–0.05", "0.05–0.1", "0.1–0.2", "≥0.2"];
 
 /// The radius of a community's dot on the gap map, in canvas units: 10,
 /// or less where communities lie close together (0.45 of the median
@@ -1383,10 +1391,12 @@ mod tests {
     }
 
     #[test]
-    fn shades_step_by_a_tenth() {
+    fn shades_double_from_step_to_step() {
         assert_eq!(shade(None), None);
-        assert_eq!(shade(Some(0.05)), Some(0));
-        assert_eq!(shade(Some(0.25)), Some(2));
+        assert_eq!(shade(Some(0.0)), Some(0));
+        assert_eq!(shade(Some(0.03)), Some(1));
+        assert_eq!(shade(Some(0.05)), Some(2));
+        assert_eq!(shade(Some(0.15)), Some(3));
         assert_eq!(shade(Some(0.9)), Some(4));
     }
 
@@ -1394,17 +1404,18 @@ mod tests {
     fn the_legend_names_every_shade_with_its_range() {
         // Each label's range holds the scores of its own step: its lower
         // bound and its middle.
+        let number = |b: f64| format!("{b}");
         for (step, label) in SHADE_LABELS.iter().enumerate() {
-            let low = step as f64 / 10.0;
-            assert_eq!(shade(Some(low + 0.05)), Some(step as u8), "{label}");
-            if step > 0 {
-                assert_eq!(shade(Some(low)), Some(step as u8), "{label}");
-            }
+            let low = step.checked_sub(1).map_or(0.0, |i| SHADE_BOUNDS[i]);
+            let high = SHADE_BOUNDS.get(step).copied();
+            let middle = high.map_or(low * 2.0, |h| (low + h) / 2.0);
+            assert_eq!(shade(Some(middle)), Some(step as u8), "{label}");
+            assert_eq!(shade(Some(low)), Some(step as u8), "{label}");
             // The label's bounds are the step's.
-            match step {
-                0 => assert_eq!(*label, "<0.1"),
-                4 => assert_eq!(*label, "≥0.4"),
-                _ => assert_eq!(*label, format!("{low:.1}–{:.1}", low + 0.1)),
+            match (step, high) {
+                (0, Some(h)) => assert_eq!(*label, format!("<{}", number(h))),
+                (_, None) => assert_eq!(*label, format!("≥{}", number(low))),
+                (_, Some(h)) => assert_eq!(*label, format!("{}–{}", number(low), number(h))),
             }
         }
     }

@@ -243,7 +243,14 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         );
         // The legend names every shade, and a scale bar gives the distance.
         let legend = page.text_of(".legend").await.expect("the legend");
-        for label in ["<0.1", "0.1–0.2", "0.2–0.3", "0.3–0.4", "≥0.4", "数据不足"] {
+        for label in [
+            "<0.025",
+            "0.025–0.05",
+            "0.05–0.1",
+            "0.1–0.2",
+            "≥0.2",
+            "数据不足",
+        ] {
             assert!(legend.contains(label), "{label} in {legend}");
         }
         let scale = page
