@@ -453,6 +453,42 @@ pub fn SurveyPage(
             show_step(from.saturating_sub(1));
         }
     };
+    // "修改" on the review opens that step as Next would open a step (a
+    // history entry of its own: Back, like "上一步", then passes the
+    // review to the step before it); "返回核对页" then goes straight back
+    // to the review, stopping at a step that an answer changed since has
+    // left incomplete (a service added needs its price), which says its
+    // problem.
+    let (from_review, set_from_review) = signal(false);
+    let change = Callback::new(move |asked_at: Step| {
+        let Some(to) = steps.iter().position(|&s| s == asked_at) else {
+            return;
+        };
+        let from = draft.with_untracked(|d| d.step);
+        set_from_review.set(true);
+        show_step(to);
+        if let Some(depth) = history::push_step(from, to) {
+            shown_depth.set_value(depth);
+        }
+    });
+    let to_review = move || {
+        let from = draft.with_untracked(|d| d.step);
+        let last = steps.len() - 1;
+        let to = draft.with_untracked(|d| {
+            step_after_history(last, from, |s| {
+                steps
+                    .get(s)
+                    .is_some_and(|&s| step_problem(&d.response, s, lang).is_none())
+            })
+        });
+        if to != from {
+            show_step(to);
+            if let Some(depth) = history::push_step(from, to) {
+                shown_depth.set_value(depth);
+            }
+        }
+        set_checked.set(to != last);
+    };
     // The browser's Back and Forward within the survey's entries: Back
     // shows the step of the entry it reaches, passing entries that would
     // show no other step (a step made again after a refusal); Forward only
@@ -609,6 +645,7 @@ pub fn SurveyPage(
                 // Back from the thanks leaves the survey, past the sent
                 // answers' steps.
                 history::rewind_steps();
+                set_from_review.set(false);
                 shown_depth.set_value(0);
                 let _ = save_draft(None);
                 draft.set(Draft::new(new_id()));
@@ -670,12 +707,19 @@ pub fn SurveyPage(
                                 }}
                             </p>
                             <form class="survey-step" on:submit=move |ev| ev.prevent_default() novalidate>
-                                {move || step_view(step(), draft, lang, manifest_url.clone())}
+                                {move || step_view(step(), draft, lang, manifest_url.clone(), change)}
                                 <p class="step-problem" id="survey-step-problem" role="alert">{shown_problem}</p>
                                 <div class="survey-nav">
                                     <Show when=move || draft.with(|d| d.step > 0)>
                                         <button type="button" class="prev" on:click=move |_| go(-1)>
                                             {lang.pick("上一步", "Back")}
+                                        </button>
+                                    </Show>
+                                    // After a "修改" from the review, straight
+                                    // back to it, past the steps in between.
+                                    <Show when=move || from_review.get() && draft.with(|d| d.step + 1 < steps.len())>
+                                        <button type="button" class="to-review" on:click=move |_| to_review()>
+                                            {lang.pick("返回核对页", "Back to checking")}
                                         </button>
                                     </Show>
                                     <Show
@@ -901,7 +945,15 @@ fn district_name(c: &CommunityRef, lang: Lang) -> &str {
 }
 
 /// The fields of one step.
-fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: String) -> AnyView {
+/// The fields of `step`; the last step's review of the answers calls
+/// `on_change` with the step of an answer to change.
+fn step_view(
+    step: Step,
+    draft: RwSignal<Draft>,
+    lang: Lang,
+    manifest_url: String,
+    on_change: Callback<Step>,
+) -> AnyView {
     let heading = |zh: &'static str, en: &'static str| {
         // Focused on each step: its description says which step of how
         // many, and what is missing after a refused "Next".
@@ -1160,31 +1212,42 @@ fn step_view(step: Step, draft: RwSignal<Draft>, lang: Lang, manifest_url: Strin
                 }
             ></textarea>
             // Answers cannot be told apart once sent (the notice says so),
-            // so the last step shows them for checking. They cannot change
-            // here: read once.
+            // so the last step shows them for checking, each with a way to
+            // its step. They cannot change here: read once.
             <section class="review" aria-labelledby="survey-review-heading">
                 <h4 id="survey-review-heading">{lang.pick("提交前请核对您的回答", "Check your answers before sending")}</h4>
                 <dl>
                     {draft
                         .with_untracked(|d| review(&d.response, lang))
                         .into_iter()
-                        .enumerate()
-                        // The community's name is Chinese in English too.
-                        .map(|(i, (term, answer))| view! {
-                            <dt>{term}</dt>
-                            <dd lang=(i == 0 && lang == Lang::En).then_some("zh-CN")>{answer}</dd>
+                        // The button on the question's line, where it is
+                        // the same width for every answer.
+                        .map(|(asked_at, term, answer)| view! {
+                            <dt>
+                                <span>{term}</span>
+                                <button
+                                    type="button"
+                                    class="change"
+                                    aria-label=format!("{}{term}", lang.pick("修改：", "Change: "))
+                                    on:click=move |_| on_change.run(asked_at)
+                                >
+                                    {lang.pick("修改", "Change")}
+                                </button>
+                            </dt>
+                            // The community's name is Chinese in English too.
+                            <dd lang=(asked_at == Step::Community && lang == Lang::En).then_some("zh-CN")>{answer}</dd>
                         })
                         .collect_view()}
                 </dl>
-                <p class="hint">{lang.pick("如需修改，请点“上一步”回到那一步。", "To change an answer, use Back to return to its step.")}</p>
             </section>
         }.into_any(),
     }
 }
 
 /// The answers as the last step shows them for checking: one line per
-/// question, in the order asked, with "未填" for a question left empty.
-pub fn review(r: &Response, lang: Lang) -> Vec<(&'static str, String)> {
+/// question, in the order asked, with the step that asks it and "未填" for
+/// a question left empty.
+pub fn review(r: &Response, lang: Lang) -> Vec<(Step, &'static str, String)> {
     let sep = lang.pick("、", ", ");
     let none = || lang.pick("未填", "Not answered").to_owned();
     let or_none = |items: Vec<String>, sep: &str| {
@@ -1213,8 +1276,11 @@ pub fn review(r: &Response, lang: Lang) -> Vec<(&'static str, String)> {
         .zip(AGE_BANDS)
         .filter(|(n, _)| **n > 0)
         .map(|(n, (_, zh, en))| match lang {
-            // "60–79 岁 2 人" kept on one line (`keep-all` breaks at "、").
-            Lang::Zh => format!("{zh} {n} 人").replace(' ', "\u{a0}"),
+            // "60–79 岁 2 人" kept on one line (`keep-all` breaks at "、"):
+            // no break at its spaces, nor after its dash.
+            Lang::Zh => format!("{zh} {n} 人")
+                .replace(' ', "\u{a0}")
+                .replace('–', "–\u{2060}"),
             Lang::En => format!("{en}: {n}"),
         })
         .collect();
@@ -1268,18 +1334,28 @@ pub fn review(r: &Response, lang: Lang) -> Vec<(&'static str, String)> {
         (Lang::En, m) => format!("{m} minutes"),
     };
     vec![
-        (lang.pick("社区", "Community"), place),
-        (lang.pick("家庭成员", "Household"), or_none(household, sep)),
+        (Step::Community, lang.pick("社区", "Community"), place),
         (
+            Step::Household,
+            lang.pick("家庭成员", "Household"),
+            or_none(household, sep),
+        ),
+        (
+            Step::Needs,
             lang.pick("需要的服务", "Services needed"),
             or_none(needs, sep),
         ),
-        (lang.pick("需要的时间", "When"), or_none(times, sep)),
         (
+            Step::Times,
+            lang.pick("需要的时间", "When"),
+            or_none(times, sep),
+        ),
+        (
+            Step::Pay,
             lang.pick("愿意支付", "Would pay"),
             or_none(pay, lang.pick("；", "; ")),
         ),
-        (lang.pick("最多步行", "Longest walk"), walk),
+        (Step::Walk, lang.pick("最多步行", "Longest walk"), walk),
     ]
 }
 
@@ -1388,7 +1464,7 @@ mod tests {
         assert!(
             review(&d.response, Lang::Zh)
                 .iter()
-                .all(|(_, a)| a == "未填")
+                .all(|(_, _, a)| a == "未填")
         );
         d.response.community = CommunityRef {
             district_code: "110101".into(),
@@ -1410,13 +1486,13 @@ mod tests {
         d.response.walk_minutes = 10;
         let zh: Vec<String> = review(&d.response, Lang::Zh)
             .into_iter()
-            .map(|(t, a)| format!("{t}：{a}"))
+            .map(|(_, t, a)| format!("{t}：{a}"))
             .collect();
         assert_eq!(
             zh,
             [
                 "社区：东城区 东四街道 示例第7社区",
-                "家庭成员：60–79\u{a0}岁\u{a0}2\u{a0}人、80\u{a0}岁及以上\u{a0}1\u{a0}人",
+                "家庭成员：60–\u{2060}79\u{a0}岁\u{a0}2\u{a0}人、80\u{a0}岁及以上\u{a0}1\u{a0}人",
                 // In the order asked, not the order ticked.
                 "需要的服务：养老服务（一般）、社区助餐（最迫切）",
                 // In the order asked, not the order ticked.
@@ -1425,10 +1501,26 @@ mod tests {
                 "最多步行：10 分钟",
             ]
         );
-        let en = review(&d.response, Lang::En);
-        assert_eq!(en[1].1, "60–79 years: 2, 80 and over: 1");
+        // Each line's "修改" opens the step that asks it.
+        let asked_at: Vec<Step> = review(&d.response, Lang::Zh)
+            .into_iter()
+            .map(|(s, ..)| s)
+            .collect();
         assert_eq!(
-            en[4].1,
+            asked_at,
+            [
+                Step::Community,
+                Step::Household,
+                Step::Needs,
+                Step::Times,
+                Step::Pay,
+                Step::Walk
+            ]
+        );
+        let en = review(&d.response, Lang::En);
+        assert_eq!(en[1].2, "60–79 years: 2, 80 and over: 1");
+        assert_eq!(
+            en[4].2,
             "Elder care: Not sure; Community meals: 10–20 yuan per meal"
         );
     }

@@ -90,7 +90,8 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
             .text_of(".review")
             .await
             .expect("the answers to check")
-            .replace('\u{a0}', " ");
+            .replace('\u{a0}', " ")
+            .replace('\u{2060}', "");
         for answer in [
             "东四街道",
             "60–79 岁 2 人",
@@ -101,6 +102,24 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         ] {
             assert!(review.contains(answer), "{answer} in {review}");
         }
+        // Each answer has a way to its step; Back from there is the step
+        // before it, and "返回核对页" goes straight back to the review.
+        page.click(".review button[aria-label='修改：需要的时间']")
+            .await;
+        page.survey_heading("什么时候需要？").await;
+        page.click(".survey-nav .prev").await;
+        page.survey_heading("需要哪些服务？").await;
+        page.survey_next().await;
+        page.survey_heading("什么时候需要？").await;
+        page.click("#time-weekend").await;
+        page.click(".survey-nav .to-review").await;
+        page.survey_heading("还有什么想说的？").await;
+        page.eventually("the changed times in the review", || async {
+            page.text_of(".review")
+                .await
+                .filter(|r| r.contains("工作日白天、周末"))
+        })
+        .await;
         // Offline from here: the answers must wait on the device.
         page.set_offline(true).await;
         page.click(".survey-nav .submit").await;
@@ -118,6 +137,7 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         assert_eq!(body["needs"].as_array().unwrap().len(), 2);
         assert_eq!(body["pay"], json!([{"function": "meals", "band": 2}]));
         assert_eq!(body["walk_minutes"], 10);
+        assert_eq!(body["times"], json!(["weekday_daytime", "weekend"]));
         let said = page.text_of(".thanks p").await.unwrap();
         assert!(said.contains("正在发送"), "{said}");
         // Online again: sent once, the outbox empties, and the thanks say
