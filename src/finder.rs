@@ -1272,6 +1272,16 @@ fn ResultList(
                         };
                         offer("clear-filters", label, state, |s| *s = s.without_other_filters())
                     })}
+                    {move || relief.get().wider.map(|wider| {
+                        let (m, n) = (wider.minutes, wider.found);
+                        let label = match (lang, wider.fewer_filters) {
+                            (Lang::Zh, false) => format!("扩大到步行 {m} 分钟，并不限开放时间（{n} 处）"),
+                            (Lang::Zh, true) => format!("扩大到步行 {m} 分钟，并清除其他筛选条件（{n} 处）"),
+                            (Lang::En, false) => format!("Widen to a {m}-minute walk at any opening time ({n} found)"),
+                            (Lang::En, true) => format!("Widen to a {m}-minute walk and clear the other filters ({n} found)"),
+                        };
+                        offer("wider", label, state, move |s| wider.apply(s))
+                    })}
                 </div>
         </Show>
         <Map

@@ -237,6 +237,35 @@ pub struct Relief {
     /// found at any time to open after it, so that a resident looking for
     /// a canteen at night learns when to go.
     pub first_opening: Option<FirstOpening>,
+    /// When no one of the changes above finds anything: a longer walk
+    /// together with any opening time or, failing that, with only the
+    /// service, so that the list is never a dead end while something
+    /// within the longest walk would match.
+    pub wider: Option<Wider>,
+}
+
+/// A longer walk with a filter let go ([`Relief::wider`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wider {
+    /// The shortest longer walk that finds something so, in minutes.
+    pub minutes: u32,
+    /// Whether the other filters go too ([`FinderState::without_other_filters`]),
+    /// or only the time.
+    pub fewer_filters: bool,
+    /// How many facilities it finds.
+    pub found: usize,
+}
+
+impl Wider {
+    /// The search it makes of `state`.
+    pub fn apply(self, state: &mut FinderState) {
+        if self.fewer_filters {
+            *state = state.without_other_filters();
+        } else {
+            state.open = OpenChoice::Any;
+        }
+        state.walk_minutes = self.minutes;
+    }
 }
 
 /// The first opening after the time asked among the facilities a search
@@ -305,10 +334,16 @@ impl Relief {
     /// some, that nothing is found farther either when nothing would, else
     /// that the offers below it find some.
     pub fn message(&self, open: OpenChoice) -> Msg {
-        match (open, self.any_time, self.walk, self.fewer_filters) {
-            (OpenChoice::Now, Some(_), _, _) => Msg::NothingOpenNow,
-            (OpenChoice::At(_), Some(_), _, _) => Msg::NothingOpenThen,
-            (_, _, None, None) => Msg::NothingFarther,
+        match (
+            open,
+            self.any_time,
+            self.walk,
+            self.fewer_filters,
+            self.wider,
+        ) {
+            (OpenChoice::Now, Some(_), ..) => Msg::NothingOpenNow,
+            (OpenChoice::At(_), Some(_), ..) => Msg::NothingOpenThen,
+            (_, _, None, None, None) => Msg::NothingFarther,
             _ => Msg::NoResults,
         }
     }
@@ -318,29 +353,47 @@ impl Relief {
 /// `now` (Beijing).
 pub fn relief(loaded: &Loaded, origin: LonLat, state: &FinderState, now: NaiveDateTime) -> Relief {
     let found = |s: &FinderState| result_rows(loaded, origin, &s.filters(now), now).len();
-    let walk = WALK_MINUTES
-        .into_iter()
-        .filter(|&m| m > state.walk_minutes)
-        .map(|m| {
-            let longer = FinderState {
-                walk_minutes: m,
-                ..state.clone()
-            };
-            (m, found(&longer))
-        })
-        .find(|&(_, n)| n > 0);
+    // The first walk longer than the one asked that finds something with
+    // `base`'s other choices, and how many it finds.
+    let first_longer = |base: &FinderState| {
+        WALK_MINUTES
+            .into_iter()
+            .filter(|&m| m > state.walk_minutes)
+            .map(|m| {
+                let longer = FinderState {
+                    walk_minutes: m,
+                    ..base.clone()
+                };
+                (m, found(&longer))
+            })
+            .find(|&(_, n)| n > 0)
+    };
+    let walk = first_longer(state);
     let at_any_time = FinderState {
         open: OpenChoice::Any,
         ..state.clone()
     };
-    let any_time = (at_any_time != *state)
-        .then(|| found(&at_any_time))
-        .filter(|&n| n > 0);
+    let time_asked = at_any_time != *state;
+    let any_time = time_asked.then(|| found(&at_any_time)).filter(|&n| n > 0);
     // Not offered twice when the time is the only other filter.
     let fewer = state.without_other_filters();
-    let fewer_filters = (fewer != *state && fewer != at_any_time)
-        .then(|| found(&fewer))
-        .filter(|&n| n > 0);
+    let other_filters = fewer != *state && fewer != at_any_time;
+    let fewer_filters = other_filters.then(|| found(&fewer)).filter(|&n| n > 0);
+    let wider = (walk.is_none() && any_time.is_none() && fewer_filters.is_none())
+        .then(|| {
+            let widened = |base: &FinderState, fewer_filters| {
+                first_longer(base).map(|(minutes, found)| Wider {
+                    minutes,
+                    fewer_filters,
+                    found,
+                })
+            };
+            time_asked
+                .then(|| widened(&at_any_time, false))
+                .flatten()
+                .or_else(|| other_filters.then(|| widened(&fewer, true)).flatten())
+        })
+        .flatten();
     let first_opening = any_time.and_then(|_| {
         let (asked, is_now) = match state.open {
             OpenChoice::At(t) => (t, false),
@@ -361,6 +414,7 @@ pub fn relief(loaded: &Loaded, origin: LonLat, state: &FinderState, now: NaiveDa
         any_time,
         fewer_filters,
         first_opening,
+        wider,
     }
 }
 
@@ -1369,6 +1423,56 @@ mod tests {
         assert_eq!((r.any_time, r.fewer_filters), (None, None));
         assert!(r.walk.is_some());
         assert_eq!(r.message(OpenChoice::Any), Msg::NoResults);
+        // No one change helps: after-school care open at 09:00 is nowhere
+        // (it opens after school), and none is within 5 minutes at any
+        // time. A longer walk at any time is offered, the shortest that
+        // finds one.
+        let care_now = |walk_minutes| FinderState {
+            function: Some(ServiceFunction::ChildCare),
+            ..meals_now(walk_minutes)
+        };
+        let any_time = |walk_minutes| FinderState {
+            open: OpenChoice::Any,
+            ..care_now(walk_minutes)
+        };
+        assert_eq!(found(&any_time(5), nine), 0, "the sample suits this test");
+        for walk in WALK_MINUTES {
+            assert_eq!(
+                found(&care_now(walk), nine),
+                0,
+                "the sample suits this test"
+            );
+        }
+        let r = relief(&data, SAMPLE_ORIGIN, &care_now(5), nine);
+        assert_eq!((r.walk, r.any_time, r.fewer_filters), (None, None, None));
+        let wider = r.wider.expect("a longer walk at any time finds one");
+        assert!(!wider.fewer_filters);
+        assert_eq!(found(&any_time(wider.minutes), nine), wider.found);
+        for shorter in WALK_MINUTES
+            .into_iter()
+            .filter(|&w| w > 5 && w < wider.minutes)
+        {
+            assert_eq!(found(&any_time(shorter), nine), 0, "{shorter} minutes");
+        }
+        let mut taken = care_now(5);
+        wider.apply(&mut taken);
+        assert_eq!(taken, any_time(wider.minutes));
+        assert_eq!(r.message(OpenChoice::Now), Msg::NoResults);
+        // The other filters go too when letting the time go is not enough:
+        // a category no care within the walk has.
+        let free_now = FinderState {
+            categories: vec![Category::Commercial],
+            ..care_now(5)
+        };
+        let r = relief(&data, SAMPLE_ORIGIN, &free_now, nine);
+        assert_eq!((r.walk, r.any_time, r.fewer_filters), (None, None, None));
+        let wider = r
+            .wider
+            .expect("a longer walk with only the service finds one");
+        assert!(wider.fewer_filters);
+        let mut taken = free_now.clone();
+        wider.apply(&mut taken);
+        assert_eq!(taken, any_time(wider.minutes));
         // Nothing helps: said so, rather than offering a walk that finds
         // nothing more.
         assert_eq!(

@@ -834,6 +834,57 @@ async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
     .await;
 }
 
+/// No one change finds infant care open at 03:00 within 5 minutes (none
+/// is open at night, and none is within 5 minutes): the empty list offers
+/// a longer walk at any time, the shortest that finds some, rather than
+/// saying nothing is within 30 minutes.
+#[tokio::test]
+async fn an_empty_list_offers_a_longer_walk_at_any_time_when_nothing_else_helps() {
+    let night =
+        chrono::NaiveDateTime::parse_from_str("2026-10-14T03:00", "%Y-%m-%dT%H:%M").unwrap();
+    let care = |walk_minutes| Filters {
+        functions: vec![ServiceFunction::InfantCare],
+        walk_minutes,
+        open: OpenAt::Any,
+        ..Filters::default()
+    };
+    let minutes = linli_facilities::finder::WALK_MINUTES
+        .into_iter()
+        .find(|&m| !expected_from(linli::SAMPLE_ORIGIN, &care(m), night).is_empty())
+        .expect("the sample suits this test");
+    assert!(minutes > 5, "the sample suits this test");
+    let found = expected_from(linli::SAMPLE_ORIGIN, &care(minutes), night);
+    let open_then = Filters {
+        open: OpenAt::At(night),
+        ..care(30)
+    };
+    assert!(
+        expected_from(linli::SAMPLE_ORIGIN, &open_then, night).is_empty(),
+        "the sample suits this test"
+    );
+    let setup = Setup {
+        beijing_time: Some("2026-10-14T03:00:00".to_owned()),
+        query: "svc=infant_care&open=now&walk=5".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        wait_for_count(&page, "共 0 处").await;
+        assert_eq!(
+            page.texts_of(".empty button").await,
+            [format!(
+                "扩大到步行 {minutes} 分钟，并不限开放时间（{} 处）",
+                found.len()
+            )]
+        );
+        page.click(".empty .wider").await;
+        wait_for_count(&page, &format!("共 {} 处", found.len())).await;
+        assert_eq!(page.result_names().await, found);
+        page.url_when("no time in the URL", |u| !u.contains("open="))
+            .await;
+    })
+    .await;
+}
+
 /// A list of what is open now stays true while the page stays open: at
 /// 13:00 the meals that close then leave it, with no touch.
 #[tokio::test]
