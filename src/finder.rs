@@ -35,6 +35,10 @@ use crate::{Later, SAMPLE_ORIGIN, after_next_paint, search_radius_m};
 /// How many results a page of the list shows; "show more" adds as many.
 pub const PAGE_SIZE: usize = 10;
 
+/// How long a pause in typing the maximum price applies it, in
+/// milliseconds.
+const PRICE_PAUSE_MS: u32 = 800;
+
 /// The finder page: language switch, the filters (kept in the URL) and the
 /// ranked list of facilities from the shards near the resident; or, when
 /// the URL names one, a facility's page.
@@ -263,7 +267,10 @@ pub fn Finder(
                             <p class="locate-status" role="status" aria-live="polite">
                                 {move || locating.get().map(|r| locate_message(r, lang))}
                             </p>
-                            <p class="hint">{lang.pick("位置只保存在本机。也可以点按地图选择位置。", "Your position stays on this device. You can also tap the map.")}</p>
+                            <p class="hint">{lang.pick(
+                                "位置只保存在本机，不会发送给服务器；分享本页网址时，网址里带有这个位置。也可以点按地图选择位置。",
+                                "Your position stays on this device and is never sent to a server; a link to this page that you share includes it. You can also tap the map.",
+                            )}</p>
                         </div>
                     </Later>
                     <Later><FunctionChoice state lang /></Later>
@@ -622,6 +629,36 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
     });
     // The maximum price typed cannot be read (3000.5, 0, -5).
     let (bad_price, set_bad_price) = signal(false);
+    // The maximum price from its field: a price that is not a whole number
+    // of yuan above 0 is said so, and the search keeps the maximum it had.
+    let apply_price = move |field: &web_sys::EventTarget| {
+        let read = |key: &str| js_sys::Reflect::get(field, &key.into()).ok();
+        let typed = read("value")
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        // A number field gives "" for what it cannot read ("1e", "-"),
+        // which is not an empty field.
+        let unreadable = read("validity")
+            .and_then(|v| js_sys::Reflect::get(&v, &"badInput".into()).ok())
+            .and_then(|b| b.as_bool())
+            .unwrap_or(false);
+        let max = match typed.trim() {
+            _ if unreadable => Err(()),
+            "" => Ok(None),
+            t => t.parse::<u32>().ok().filter(|&m| m > 0).map(Some).ok_or(()),
+        };
+        set_bad_price.set(max.is_err());
+        if let Ok(max) = max
+            && state.with_untracked(|s| s.max_price_yuan) != max
+        {
+            state.update(|s| s.max_price_yuan = max);
+        }
+    };
+    // The pause in typing that applies the price, until it ends.
+    let typing = std::rc::Rc::new(std::cell::RefCell::new(
+        None::<gloo_timers::callback::Timeout>,
+    ));
+    let typing_input = typing.clone();
     // Gone when the maximum changes otherwise (cleared with the other
     // filters, a step back).
     let max_price = Memo::new(move |_| state.with(|s| s.max_price_yuan));
@@ -636,7 +673,7 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                     (Lang::Zh, 0) => "更多筛选".to_owned(),
                     (Lang::Zh, n) => format!("更多筛选（已选 {n} 项）"),
                     (Lang::En, 0) => "More filters".to_owned(),
-                    (Lang::En, n) => format!("More filters ({n} set)"),
+                    (Lang::En, n) => format!("More filters ({n} chosen)"),
                 }}
             </summary>
             <div class="field">
@@ -700,8 +737,6 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                     },
                     None => text(Msg::MaxPrice).to_owned(),
                 }}</label>
-                // A price that is not a whole number of yuan above 0 is
-                // said so, and the search keeps the maximum it had.
                 <input
                     id="price-filter"
                     type="number"
@@ -711,24 +746,22 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                     aria-describedby="price-filter-hint price-filter-problem"
                     aria-invalid=move || bad_price.get().then_some("true")
                     prop:value=move || state.with(|s| s.max_price_yuan.map(|m| m.to_string()).unwrap_or_default())
+                    // Applied when the field is left or Enter pressed, and
+                    // after a pause in typing, so that a price typed on a
+                    // phone (where nothing else is tapped) changes the list
+                    // without a search for each digit.
+                    on:input=move |ev| {
+                        if let Some(field) = ev.target() {
+                            let pause = gloo_timers::callback::Timeout::new(PRICE_PAUSE_MS, move || {
+                                apply_price(&field);
+                            });
+                            typing_input.replace(Some(pause));
+                        }
+                    }
                     on:change=move |ev| {
-                        let typed = event_target_value(&ev);
-                        // A number field gives "" for what it cannot read
-                        // ("1e", "-"), which is not an empty field.
-                        let unreadable = ev
-                            .target()
-                            .and_then(|t| js_sys::Reflect::get(&t, &"validity".into()).ok())
-                            .and_then(|v| js_sys::Reflect::get(&v, &"badInput".into()).ok())
-                            .and_then(|b| b.as_bool())
-                            .unwrap_or(false);
-                        let max = match typed.trim() {
-                            _ if unreadable => Err(()),
-                            "" => Ok(None),
-                            t => t.parse::<u32>().ok().filter(|&m| m > 0).map(Some).ok_or(()),
-                        };
-                        set_bad_price.set(max.is_err());
-                        if let Ok(max) = max {
-                            state.update(|s| s.max_price_yuan = max);
+                        typing.take();
+                        if let Some(field) = ev.target() {
+                            apply_price(&field);
                         }
                     }
                 />

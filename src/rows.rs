@@ -698,11 +698,13 @@ pub fn hours_text(
 }
 
 /// A walk as the rows and the facility page show it: minutes rounded up,
-/// straight-line metres to the nearest 10.
+/// straight-line metres to the nearest 10, and at least 1 minute and 10 m
+/// (a place at the resident's own position is still a short walk, not
+/// "步行约 0 分钟 · 直线 0 米").
 pub fn shown_walk(minutes: f64, straight_m: f64) -> (u32, u32) {
     (
-        minutes.ceil() as u32,
-        ((straight_m / 10.0).round() * 10.0) as u32,
+        minutes.ceil().max(1.0) as u32,
+        ((straight_m / 10.0).round() * 10.0).max(10.0) as u32,
     )
 }
 
@@ -809,9 +811,10 @@ pub fn unit_en(unit: PriceUnit) -> &'static str {
     unit.label_en()
 }
 
-/// "空余托位 4/40（2026年11月18日统计）", with a warning when the count is
-/// old, and with the service's `function` when it is given
-/// ("空余托位 4/40（婴幼儿托育，2026年11月18日统计）").
+/// "空余托位 4 个，共 40 个（2026年11月18日统计）" (not "4/40", which
+/// reads as a date next to one), with a warning when the count is old, and
+/// with the service's `function` when it is given ("空余托位 4 个，共 40
+/// 个（婴幼儿托育，2026年11月18日统计）").
 pub fn places_text(
     kind: CapacityKind,
     available: u32,
@@ -825,9 +828,9 @@ pub fn places_text(
     let of = function.map(|f| function_label(f, lang));
     match lang {
         Lang::Zh => {
-            let what = match kind {
-                CapacityKind::ChildcarePlaces => "空余托位",
-                CapacityKind::ElderBeds => "空余床位",
+            let (what, counter) = match kind {
+                CapacityKind::ChildcarePlaces => ("空余托位", "个"),
+                CapacityKind::ElderBeds => ("空余床位", "张"),
             };
             let note = if stale {
                 "，数据可能已过时"
@@ -836,7 +839,7 @@ pub fn places_text(
             };
             let of = of.map(|f| format!("{f}，")).unwrap_or_default();
             format!(
-                "{what} {available}/{total}（{of}{}年{m}月{d}日统计{note}）",
+                "{what} {available} {counter}，共 {total} {counter}（{of}{}年{m}月{d}日统计{note}）",
                 updated.year()
             )
         }
@@ -1190,7 +1193,7 @@ mod tests {
             None,
             Lang::Zh,
         );
-        assert_eq!(text, "空余托位 4/40（2026年11月18日统计）");
+        assert_eq!(text, "空余托位 4 个，共 40 个（2026年11月18日统计）");
         // Among every service, the places name theirs, as the price does.
         let named = places_text(
             CapacityKind::ChildcarePlaces,
@@ -1201,7 +1204,10 @@ mod tests {
             Some(ServiceFunction::InfantCare),
             Lang::Zh,
         );
-        assert_eq!(named, "空余托位 4/40（婴幼儿托育，2026年11月18日统计）");
+        assert_eq!(
+            named,
+            "空余托位 4 个，共 40 个（婴幼儿托育，2026年11月18日统计）"
+        );
         let old = places_text(
             CapacityKind::ElderBeds,
             0,
@@ -1215,6 +1221,13 @@ mod tests {
             old,
             "0 of 20 beds free (counted 2026-11-18; may be out of date)"
         );
+    }
+
+    #[test]
+    fn a_walk_is_at_least_a_minute_and_ten_metres() {
+        assert_eq!(shown_walk(0.0, 0.0), (1, 10));
+        assert_eq!(shown_walk(6.2, 283.0), (7, 280));
+        assert_eq!(shown_walk(1.0, 66.0), (1, 70));
     }
 
     #[test]

@@ -227,7 +227,7 @@ async fn lists_what_is_within_a_walk_nearest_first_and_filters() {
     assert_eq!(texts(&page, ".result .price"), ["最低 1200 元/月"]);
     assert_eq!(
         texts(&page, ".result .places"),
-        ["空余托位 0/25（2026年9月1日统计，数据可能已过时）"]
+        ["空余托位 0 个，共 25 个（2026年9月1日统计，数据可能已过时）"]
     );
     assert!(page.query_selector(".places.stale").unwrap().is_some());
 

@@ -239,16 +239,22 @@ async fn filters_live_in_the_url_for_links_and_back() {
     .await;
 }
 
-/// Types `text` into the emptied maximum price and leaves the field, as a
-/// resident does. Emptied without a change event: WebDriver's clear sends
-/// one, which would remove the maximum before the new one is typed.
-async fn type_price(page: &FinderPage, text: &str) {
+/// Types `text` into the emptied maximum price, staying in the field.
+/// Emptied without a change event: WebDriver's clear sends one, which would
+/// remove the maximum before the new one is typed.
+async fn type_into_price(page: &FinderPage, text: &str) {
     page.client
         .execute("document.getElementById('price-filter').value = ''", vec![])
         .await
         .unwrap();
     let price = page.client.find(Locator::Id("price-filter")).await.unwrap();
     price.send_keys(text).await.unwrap();
+}
+
+/// Types `text` into the emptied maximum price and leaves the field, as a
+/// resident does.
+async fn type_price(page: &FinderPage, text: &str) {
+    type_into_price(page, text).await;
     page.client
         .execute(
             "document.getElementById('price-filter').dispatchEvent(new Event('change'))",
@@ -287,6 +293,11 @@ async fn free_places_and_price_narrow_the_list() {
         capped.len(),
         with_places.len()
     );
+    let capped_any = expected(&Filters {
+        max_price_yuan: Some(f64::from(capped_at)),
+        ..infant.clone()
+    });
+    assert!(capped_any.len() < all.len(), "the sample suits this test");
     with_finder(move |page| async move {
         page.choose_walk("30 分钟以内").await;
         page.choose_service("婴幼儿托育").await;
@@ -399,6 +410,12 @@ async fn free_places_and_price_narrow_the_list() {
             u.contains("svc=infant_care") && !u.contains("free=1") && !u.contains("max=")
         })
         .await;
+        // Typed with nothing else tapped (a phone's keyboard still open),
+        // the maximum applies after a pause.
+        type_into_price(&page, &capped_at.to_string()).await;
+        wait_for_count(&page, &format!("共 {} 处", capped_any.len())).await;
+        type_price(&page, "").await;
+        wait_for_count(&page, &format!("共 {} 处", all.len())).await;
         // Meals count no places: the filter is not offered for them.
         page.choose_service("社区助餐").await;
         page.eventually_js(
