@@ -266,6 +266,11 @@ pub struct MapPoint {
     /// Its gap score for the chosen function: 0 where its households'
     /// need of it is a published zero; `None` when unpublished.
     pub score: Option<f64>,
+    /// With no score: whether enough households answered (its respondents
+    /// or its median walk is published, which takes 10) and the counts the
+    /// score needs are withheld to protect smaller ones, rather than too
+    /// few answered.
+    pub hidden: bool,
 }
 
 /// The gap map's canvas: [`crate::map::WIDTH`] units wide and `height`
@@ -294,19 +299,24 @@ pub fn map_points(
     subdistrict: Option<&str>,
 ) -> GapMap {
     let slot = ServiceFunction::ALL.iter().position(|&f| f == function);
-    // A community with published respondents whose need of the function
-    // is a published zero has no gap, which is known: not "no data".
-    let no_need = |c: &CommunitySupply| {
-        let row = &demand
+    let published = |c: &CommunitySupply| {
+        demand
             .subdistricts
             .iter()
             .find(|s| s.name == c.subdistrict)?
             .communities
             .iter()
-            .find(|x| x.name == c.community)?
-            .row;
+            .find(|x| x.name == c.community)
+    };
+    // A community with published respondents whose need of the function
+    // is a published zero has no gap, which is known: not "no data".
+    let no_need = |c: &CommunitySupply| {
+        let row = &published(c)?.row;
         (row.respondents.is_some_and(|n| n > 0) && slot.and_then(|f| row.needs[f]) == Some(0))
             .then_some(0.0)
+    };
+    let answered_enough = |c: &CommunitySupply| {
+        published(c).is_some_and(|x| x.row.respondents.is_some() || x.median_walk_minutes.is_some())
     };
     use linli_facilities::geometry::LonLat;
     let shown: Vec<&CommunitySupply> = communities
@@ -351,6 +361,7 @@ pub fn map_points(
                 y,
                 community: format!("{}（{}）", c.community, c.subdistrict),
                 score,
+                hidden: score.is_none() && answered_enough(c),
             }
         })
         .collect();
@@ -835,9 +846,23 @@ fn BarChart(
 }
 
 /// A gap score as the gap map's dots, tap line and table say it.
-fn score_text(score: Option<f64>, lang: Lang) -> String {
-    match score {
-        Some(s) => crate::num::fixed(s, 2),
+/// A gap score as the ranking and the map say it: to 3 decimals, as the
+/// map's shade steps ([`SHADE_BOUNDS`]) and the CSV have it, so that a
+/// label never names one step while its dot is drawn in the next.
+fn score_text(score: f64) -> String {
+    crate::num::fixed(score, 3)
+}
+
+/// A map dot's score, or why it has none: no household needs the service
+/// (a published zero), its counts are withheld to protect smaller ones,
+/// or too few households answered.
+fn dot_text(p: &MapPoint, lang: Lang) -> String {
+    match p.score {
+        Some(0.0) => lang.pick("0（无人需要）", "0 (nobody needs it)").to_owned(),
+        Some(s) => score_text(s),
+        None if p.hidden => lang
+            .pick("已隐藏（保护隐私）", "withheld (privacy)")
+            .to_owned(),
         None => lang.pick("数据不足", "not enough data").to_owned(),
     }
 }
@@ -874,6 +899,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
         Lang::Zh => d.district.name_zh.clone(),
         Lang::En => d.district.name_en.clone(),
     });
+    let district_name = name.clone();
     let code = doc.with_value(|d| d.district.code.clone());
     let min_count = doc.with_value(|d| d.min_count);
     let subdistricts: Vec<String> = doc.with_value(|d| {
@@ -914,16 +940,19 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             // price open (often the most; as a bar they would shrink the
             // bands to stubs), or why that cannot be said.
             let pay_note = pay_note(row.needs[slot], pay_left_open(row.needs[slot], &row.pay[slot]), lang);
+            // The area named, so that the charts (or a screenshot of them
+            // for a briefing) say whose they are.
+            let area = sub.clone().unwrap_or_else(|| district_name.clone());
             let respondents = match row.respondents {
                 Some(n) => match lang {
-                    Lang::Zh => format!("受访 {n} 户"),
-                    Lang::En => format!("{n} households answered"),
+                    Lang::Zh => format!("{area}：受访 {n} 户"),
+                    Lang::En => format!("{area}: {n} households answered"),
                 },
                 // Withheld because fewer than `min_count` answered, or
                 // because it would let a reader work out a small count.
                 None => match lang {
-                    Lang::Zh => format!("受访户数已隐藏（不足 {min_count} 户，或可由它推算出不足 {min_count} 户的数字）"),
-                    Lang::En => format!("Number of households withheld (under {min_count}, or it would reveal a count under {min_count})"),
+                    Lang::Zh => format!("{area}：受访户数已隐藏（不足 {min_count} 户，或可由它推算出不足 {min_count} 户的数字）"),
+                    Lang::En => format!("{area}: number of households withheld (under {min_count}, or it would reveal a count under {min_count})"),
                 },
             };
             view! {
@@ -946,10 +975,13 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
         })
     };
 
+    // The gaps of the service chosen above, as the map's: a ranking of
+    // every service put a canteen's best site below the twentieth line.
     let ranking = move || {
         let sub = subdistrict.get();
+        let f = function.get();
         doc.with_value(|d| {
-            let gaps = gaps_for(&d.gaps, None, sub.as_deref());
+            let gaps = gaps_for(&d.gaps, Some(f), sub.as_deref());
             if gaps.is_empty() {
                 return view! { <p>{match lang {
                     Lang::Zh => format!("还没有可发布的缺口：一个社区要受访满 {min_count} 户，且需要某项服务的户数也满 {min_count} 户（且公布后不会让人推算出少于 {min_count} 户的数字），才公布这项服务的缺口。"),
@@ -992,7 +1024,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                                         <td class="num" data-label=lang.pick("需要/受访户数", "Needing / answered")>{format!("{} / {}", g.needing, g.respondents)}</td>
                                         <td data-label=lang.pick("步行可达设施", "Facilities in reach")>{reach}</td>
                                         <td class="num" data-label=lang.pick("空余位", "Free places")>{free_places_cell(g.free_places, g.function, g.facilities, lang)}</td>
-                                        <td class="num" data-label=lang.pick("缺口分", "Gap score")>{crate::num::fixed(g.score, 2)}</td>
+                                        <td class="num" data-label=lang.pick("缺口分", "Gap score")>{score_text(g.score)}</td>
                                     </tr>
                                 }
                             })
@@ -1018,8 +1050,8 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             // Hollow dots (too few answers to publish) are smaller.
             let (published_r, hollow_r) = (crate::num::fixed(radius, 1), crate::num::fixed((radius * 0.6).max(3.0), 1));
             let label = match lang {
-                Lang::Zh => format!("各社区{}缺口地图：颜色越深缺口越大，空心圆为数据不足", function_label(f, lang)),
-                Lang::En => format!("Map of the {} gap by community: darker is a larger gap; hollow circles lack data", function_label(f, lang)),
+                Lang::Zh => format!("各社区{}缺口地图：颜色越深缺口越大，空心圆为数据不足或已隐藏", function_label(f, lang)),
+                Lang::En => format!("Map of the {} gap by community: darker is a larger gap; hollow circles lack data or are withheld", function_label(f, lang)),
             };
             // A tap chooses the dot nearest the finger within 24 CSS px
             // (the dots are drawn smaller than a finger), or none.
@@ -1044,7 +1076,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                     let name = picked.get()?;
                     let p = points.iter().find(|p| p.community == name)?;
                     let gap = if p.score.is_some() { lang.pick("缺口分 ", "gap score ") } else { "" };
-                    Some(format!("{}{}{gap}{}", p.community, lang.pick("：", ": "), score_text(p.score, lang)))
+                    Some(format!("{}{}{gap}{}", p.community, lang.pick("：", ": "), dot_text(p, lang)))
                 }
             };
             // The table lists the dots largest gap first: the drawing order
@@ -1052,18 +1084,19 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             let table_rows: Vec<(String, String)> = points
                 .iter()
                 .rev()
-                .map(|p| (p.community.clone(), score_text(p.score, lang)))
+                .map(|p| (p.community.clone(), dot_text(p, lang)))
                 .collect();
             view! {
                 <svg class="gap-map" viewBox=format!("0 0 {} {}", crate::map::WIDTH, height) role="img" aria-label=label on:click=on_tap>
                     {points
                         .into_iter()
-                        .map(|MapPoint { x, y, community: name, score }| {
-                            let class = match shade(score) {
+                        .map(|p| {
+                            let class = match shade(p.score) {
                                 Some(s) => format!("shade{s}"),
                                 None => "no-data".to_owned(),
                             };
-                            let title = format!("{name} {}", score_text(score, lang));
+                            let title = format!("{} {}", p.community, dot_text(&p, lang));
+                            let MapPoint { x, y, community: name, score, .. } = p;
                             let this = name.clone();
                             view! {
                                 <circle
@@ -1091,7 +1124,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                             <span class="item"><span class=format!("key shade{step}")></span>{*label}</span>
                         })
                         .collect_view()}
-                    <span class="item"><span class="key no-data"></span>{lang.pick("数据不足", "not enough data")}</span>
+                    <span class="item"><span class="key no-data"></span>{lang.pick("数据不足或已隐藏", "not enough data, or withheld")}</span>
                 </p>
                 // The map's content for the keyboard and screen readers,
                 // to whom the map itself is one image.
@@ -1208,12 +1241,13 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             </select>
         </div>
         {charts}
-        // Every service: the service chosen above is the charts' and the
-        // map's.
-        <h2>{lang.pick("需求与供给缺口排名（所有服务）", "Gap between demand and supply, ranked (every service)")}</h2>
+        <h2>{move || match lang {
+            Lang::Zh => format!("需求与供给缺口排名：{}", function_label(function.get(), lang)),
+            Lang::En => format!("Gap between demand and supply, ranked: {}", function_label(function.get(), lang)),
+        }}</h2>
         <p class="hint">{lang.pick(
-            "缺口分 = 需要该服务的受访户比例 ÷（1 + 受访者可接受步行时间内提供该服务的设施数）。",
-            "Gap score = share of answering households needing the service ÷ (1 + facilities offering it within the respondents' acceptable walk).",
+            "缺口分 = 需要该服务的受访户比例 ÷（1 + 受访者可接受步行时间内提供该服务的设施数）。例如 0.2：五分之一的受访户需要，步行范围内没有这项服务。各项服务的缺口都在下载的需求表中。",
+            "Gap score = share of answering households needing the service ÷ (1 + facilities offering it within the respondents' acceptable walk). For example, 0.2: a fifth of households need it and nothing in reach offers it. The downloaded demand table has the gaps of every service.",
         )}</p>
         {ranking}
         <h2>{move || match lang {
@@ -1362,6 +1396,7 @@ mod tests {
         assert!(all[2].x > all[0].x && all[2].y < all[0].y);
         assert_eq!(all[1].score, Some(0.5));
         assert_eq!(all[0].score, None);
+        assert!(!all[0].hidden, "nobody there answered");
         assert_eq!(
             all[2].score, None,
             "a need without a gap of its own is unknown"
@@ -1388,6 +1423,25 @@ mod tests {
         .points;
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].community, "三社区（乙街道）");
+    }
+
+    #[test]
+    fn a_dot_says_its_score_or_why_it_has_none() {
+        let dot = |score, hidden| MapPoint {
+            x: 0.0,
+            y: 0.0,
+            community: "一社区（甲街道）".to_owned(),
+            score,
+            hidden,
+        };
+        let said = |p: MapPoint| dot_text(&p, Lang::Zh);
+        // As many decimals as the shade steps: 0.046 is not "0.05", which
+        // is the next step's.
+        assert_eq!(said(dot(Some(0.046), false)), "0.046");
+        assert_eq!(shade(Some(0.046)), Some(1));
+        assert_eq!(said(dot(Some(0.0), false)), "0（无人需要）");
+        assert_eq!(said(dot(None, true)), "已隐藏（保护隐私）");
+        assert_eq!(said(dot(None, false)), "数据不足");
     }
 
     #[test]

@@ -186,7 +186,7 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
             (focused(&page).await == "dashboard-title").then_some(())
         })
         .await;
-        page.wait_for_text(".respondents", "受访 70 户").await;
+        page.wait_for_text(".respondents", "海淀区：受访 70 户").await;
         let captions: Vec<String> = {
             let mut out = Vec::new();
             for e in page
@@ -249,7 +249,7 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
             "0.05–0.1",
             "0.1–0.2",
             "≥0.2",
-            "数据不足",
+            "数据不足或已隐藏",
         ] {
             assert!(legend.contains(label), "{label} in {legend}");
         }
@@ -289,7 +289,7 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         assert!(title.is_empty() || title == tapped, "{title} / {tapped}");
         let (community, score) = tapped.rsplit_once(' ').unwrap();
         let said = match score {
-            "数据不足" => format!("{community}：数据不足"),
+            "数据不足" | "已隐藏（保护隐私）" => format!("{community}：{score}"),
             score => format!("{community}：缺口分 {score}"),
         };
         page.wait_for_text(".picked-dot", &said).await;
@@ -306,12 +306,19 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         assert!(table.contains(small.as_str()), "{table}");
         // One sub-district: its own total; the small community's is hidden.
         page.select("staff-subdistrict", &first_sub).await;
-        page.wait_for_text(".respondents", "受访 40 户").await;
+        page.wait_for_text(".respondents", &format!("{first_sub}：受访 40 户")).await;
         page.select("staff-subdistrict", &second_sub).await;
-        page.wait_for_text(".respondents", "受访 30 户").await;
+        page.wait_for_text(".respondents", &format!("{second_sub}：受访 30 户")).await;
         page.select("staff-function", "社区助餐").await;
         page.wait_for_text(".chart:nth-child(3) figcaption", "社区助餐：愿意支付的价格")
             .await;
+        // The ranking follows the service chosen, as the map does.
+        page.eventually_js(
+            "a ranking of meals alone",
+            "const s = [...document.querySelectorAll('.gap-table td[data-label=服务]')].map(t => t.textContent);
+             return s.length > 0 && s.every(t => t === '社区助餐') ? true : null;",
+        )
+        .await;
         // Below the pay chart, those who left the price open: here all 30
         // households need meals and none answered its price.
         page.wait_for_text(
@@ -463,6 +470,13 @@ async fn the_city_chooses_a_district_and_large_text_still_reads() {
         page.select("staff-function", "社区助餐").await;
         page.wait_for_text(".chart:nth-child(3) figcaption", "社区助餐：愿意支付的价格")
             .await;
+        // The ranking follows the service chosen, as the map does.
+        page.eventually_js(
+            "a ranking of meals alone",
+            "const s = [...document.querySelectorAll('.gap-table td[data-label=服务]')].map(t => t.textContent);
+             return s.length > 0 && s.every(t => t === '社区助餐') ? true : null;",
+        )
+        .await;
         let reads = "return performance.getEntriesByType('resource')
                        .filter((e) => e.name.includes('/api/v1/access') || e.name.includes('/api/v1/districts/')).length";
         let before = page.client.execute(reads, vec![]).await.unwrap();
