@@ -805,6 +805,7 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
         OpenChoice::At(t) => Some(t),
         _ => None,
     };
+    let minute = use_context::<crate::data::Minute>();
     let set_at = move |date: Option<NaiveDate>, time: Option<NaiveTime>| {
         let base = chosen_at().unwrap_or_else(next_hour);
         let t = NaiveDateTime::new(date.unwrap_or(base.date()), time.unwrap_or(base.time()));
@@ -840,6 +841,7 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                     <input
                         id="open-date"
                         type="date"
+                        min=ymd(beijing_now().date())
                         prop:value=move || chosen_at().map(|t| ymd(t.date())).unwrap_or_default()
                         on:change=move |ev| {
                             if let Some(d) = parse_ymd(&event_target_value(&ev)) {
@@ -860,6 +862,17 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                         }
                     />
                 </div>
+                // A shared link's time, or one chosen earlier, may be over:
+                // said, since the list then shows what was open then.
+                <p class="hint past-time" role="status">{move || {
+                    if let Some(crate::data::Minute(m)) = minute {
+                        m.track();
+                    }
+                    chosen_at().filter(|&t| t < beijing_now() - chrono::Duration::minutes(1)).map(|_| lang.pick(
+                        "这个时间已经过去，列出的是那时开放的设施。要看现在开放的，请选“只看现在营业的”。",
+                        "This time has passed: the list shows what was open then. For what is open now, choose “Open now only”.",
+                    ))
+                }}</p>
             </Show>
         </div>
     }

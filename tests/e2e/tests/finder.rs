@@ -1008,6 +1008,7 @@ async fn open_at_a_chosen_day_and_time() {
             .await
             .unwrap();
         assert_eq!(time, "10:00");
+        assert_eq!(page.text_of(".past-time").await.as_deref(), Some(""));
         page.client
             .execute(
                 "for (const [id, v] of [['open-date', '2026-10-01'], ['open-time', '12:00']]) {
@@ -1020,6 +1021,12 @@ async fn open_at_a_chosen_day_and_time() {
         assert_eq!(page.result_names().await, open);
         page.url_when("the chosen time in the URL", |u| u.contains("open=2026-10-01T12"))
             .await;
+        // A time already over is said to be so (a shared link's, say).
+        page.wait_for_text(
+            ".past-time",
+            "这个时间已经过去，列出的是那时开放的设施。要看现在开放的，请选“只看现在营业的”。",
+        )
+        .await;
         // Each row says it is open then, not now, and gives the hours of
         // 1 October, not of today.
         let said: serde_json::Value = page
