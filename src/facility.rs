@@ -357,11 +357,18 @@ pub fn key_facts(
                 (Lang::Zh, false) => format!("每{} {} 元", unit.label_zh(), amount_text(yuan)),
                 (Lang::En, false) => format!("{} yuan per {}", amount_text(yuan), unit_en(unit)),
             };
-            // Its note ("签约居民", "一荤两素"), in Chinese, so only in a
-            // Chinese voice.
+            // Its note ("签约居民", "一荤两素"): in Chinese in a Chinese
+            // voice, and in English only where it is a common one (an
+            // English voice cannot read Chinese).
             let note = price.note.as_deref().filter(|n| !n.trim().is_empty());
-            if let (Lang::Zh, Some(note)) = (lang, note) {
-                said += &format!("（{note}）");
+            match (lang, note) {
+                (Lang::Zh, Some(note)) => said += &format!("（{note}）"),
+                (Lang::En, Some(note)) => {
+                    if let Some(en) = crate::i18n::price_note_en(note) {
+                        said += &format!(" ({en})");
+                    }
+                }
+                (_, None) => {}
             }
         }
         if let Some(c) = &service.capacity {
@@ -462,6 +469,16 @@ fn price_parts(p: &Price, lang: Lang) -> (String, Option<String>, String) {
         rest = format!(" · {}", lang.pick("所有人", "everyone"));
     }
     (price, p.note.clone(), rest)
+}
+
+/// A price's note as a page shows it: in English, a note publishers
+/// write often in English ([`crate::i18n::price_note_en`]); any other as
+/// written, marked as Chinese.
+pub fn price_note_view(note: String, lang: Lang) -> AnyView {
+    match (lang, crate::i18n::price_note_en(&note)) {
+        (Lang::En, Some(en)) => en.into_any(),
+        _ => view! { <span lang="zh-CN">{note}</span> }.into_any(),
+    }
 }
 
 fn category_label(c: Category, lang: Lang) -> &'static str {
@@ -817,7 +834,7 @@ fn service_card(
                         .into_iter()
                         .map(|p| {
                             let (price, note, rest) = price_parts(&p, lang);
-                            let note = note.map(|n| view! { <span lang="zh-CN">{n}</span> });
+                            let note = note.map(|n| price_note_view(n, lang));
                             view! { <li>{price}{note}{rest}</li> }
                         })
                         .collect_view()}
@@ -1099,7 +1116,7 @@ mod tests {
             "{en}"
         );
         assert!(
-            en.contains("Community meals: today 11:00–13:00, 17:00–18:30, open now; closes today at 13:00, 18 yuan per meal."),
+            en.contains("Community meals: today 11:00–13:00, 17:00–18:30, open now; closes today at 13:00, 18 yuan per meal (one meat and two vegetable dishes)."),
             "{en}"
         );
         // Two meal services: each is told apart.

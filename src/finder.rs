@@ -1500,13 +1500,14 @@ fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView +
         <p class=open_class>{open_msg.text(lang)}</p>
         // Among every service, the price names its service: the free gym
         // of a care home does not make the care free.
-        // The note is Chinese in either language, and marked so.
+        // The note is the publisher's Chinese, in English where it is a
+        // common one.
         {row.lowest_price.as_ref().map(|price| {
             let p = price_pieces(price, searched.is_none(), lang);
             view! {
                 <p class="price">
                     {p.before}
-                    {p.note.map(|n| view! { <span lang="zh-CN">{n}</span> })}
+                    {p.note.map(|n| crate::facility::price_note_view(n, lang))}
                     {p.after}
                 </p>
             }

@@ -265,6 +265,25 @@ pub fn walk_option(minutes: u32, lang: Lang) -> String {
 }
 
 /// The label of a service function in `lang`.
+/// An English reading of a price note that publishers write often (the
+/// notes are free Chinese text: what a price covers or whom it is for),
+/// for English pages; `None` for any other note, which is then shown as
+/// written.
+pub fn price_note_en(note: &str) -> Option<&'static str> {
+    Some(match note.trim() {
+        "全日托" => "full day",
+        "半日托" => "half day",
+        "计时托" => "by the hour",
+        "一荤两素" => "one meat and two vegetable dishes",
+        "含配送费" => "delivery included",
+        "签约居民" => "residents signed up with a family doctor",
+        "轮椅租赁" => "wheelchair hire",
+        "兴趣课程" => "interest classes",
+        "健康咨询、文娱活动" => "health advice and recreation",
+        _ => return None,
+    })
+}
+
 pub fn function_label(f: ServiceFunction, lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => f.label_zh(),
@@ -288,5 +307,31 @@ mod tests {
         assert_eq!(Lang::default(), Lang::Zh);
         assert_eq!(Lang::Zh.other().other(), Lang::Zh);
         assert_eq!(Msg::SwitchLanguage.text(Lang::Zh), "English");
+    }
+
+    #[test]
+    fn common_price_notes_read_in_english() {
+        // Every note of the published sample has an English reading.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/data");
+        let mut notes = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "geojson") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let shard = linli_facilities::dataset::parse_feature_collection(&text).unwrap();
+                for f in shard.facilities {
+                    for s in f.services {
+                        notes.extend(s.prices.into_iter().filter_map(|p| p.note));
+                    }
+                }
+            }
+        }
+        assert!(!notes.is_empty());
+        for note in &notes {
+            assert!(price_note_en(note).is_some(), "{note}");
+        }
+        assert_eq!(price_note_en(" 全日托 "), Some("full day"));
+        // Any other note is shown as written.
+        assert_eq!(price_note_en("周末加收 10 元"), None);
     }
 }
