@@ -1265,6 +1265,11 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                     <input type="checkbox" on:change=move |ev| set_comments.set(event_target_checked(&ev)) />
                     {lang.pick("包含居民留言", "Include residents' comments")}
                 </label>
+                // Every small count can be worked out from the answers.
+                <p class="hint raw-note">{lang.pick(
+                    "原始答卷中的数字没有做隐藏处理，只供本区内部分析，不得公开或转给他人。",
+                    "Nothing is withheld in the raw answers: they are for the district's own analysis, not to be published or passed on.",
+                )}</p>
             })}
             <button type="button" on:click=move |_| download_book(Download::Codebook)>{lang.pick("下载编码说明（CSV）", "Download the codebook (CSV)")}</button>
             <p class="hint">{lang.pick(
