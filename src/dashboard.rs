@@ -67,6 +67,10 @@ pub struct DemandDoc {
     pub supply: Option<SupplyDoc>,
     /// The gap ranking, largest first.
     pub gaps: Vec<Gap>,
+    /// When the page read it (Beijing time): answers keep arriving, so a
+    /// figure, or a screenshot of it for a briefing, is as of then.
+    #[serde(skip)]
+    pub read_at: Option<chrono::NaiveDateTime>,
 }
 
 /// The district's names.
@@ -745,7 +749,11 @@ fn District(
             }
             let read =
                 get_json::<DemandDoc>(format!("{API}/districts/{code}/demand"), token.clone())
-                    .await;
+                    .await
+                    .map(|doc| DemandDoc {
+                        read_at: Some(crate::data::beijing_now()),
+                        ..doc
+                    });
             if let Ok(doc) = &read {
                 kept.demand
                     .update_value(|docs| docs.push((token, code, doc.clone())));
@@ -1200,8 +1208,21 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
     let download_raw = download.clone();
     let download_book = download.clone();
 
+    let read_at = doc.with_value(|d| d.read_at).map(|t| {
+        use chrono::{Datelike, Timelike};
+        let (h, m) = (t.hour(), t.minute());
+        let at = match lang {
+            Lang::Zh => format!("{}年{}月{}日 {h:02}:{m:02}", t.year(), t.month(), t.day()),
+            Lang::En => format!("{} {} {h:02}:{m:02}", crate::i18n::short_date(t.date(), lang), t.year()),
+        };
+        match lang {
+            Lang::Zh => format!("以下数字读取于 {at}（北京时间）。答卷陆续收到，数字会随之变化。"),
+            Lang::En => format!("Figures as read at {at} (Beijing time). Answers keep arriving, and the figures change with them."),
+        }
+    });
     view! {
         <h2>{name}</h2>
+        {read_at.map(|t| view! { <p class="hint read-at">{t}</p> })}
         {sample.then(|| view! {
             <p class="sample-banner">{lang.pick("供给数字来自示例数据，并非真实设施。", "Supply figures come from SAMPLE data, not real facilities.")}</p>
         })}

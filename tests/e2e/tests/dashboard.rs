@@ -187,6 +187,12 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         })
         .await;
         page.wait_for_text(".respondents", "海淀区：受访 70 户").await;
+        // The figures say when they were read: answers keep arriving.
+        let read_at = page.text_of(".read-at").await.unwrap_or_default();
+        assert!(
+            read_at.starts_with("以下数字读取于 ") && read_at.contains("（北京时间）"),
+            "{read_at}"
+        );
         let captions: Vec<String> = {
             let mut out = Vec::new();
             for e in page
