@@ -198,8 +198,17 @@ pub const SHADE_BOUNDS: [f64; 4] = [0.025, 0.05, 0.1, 0.2];
 
 /// The shade step (0 to 4) of a gap score: 0 is below 0.025, 4 is 0.2 and
 /// over ([`SHADE_BOUNDS`]); `None` when the community has no published gap.
+/// The score is taken to 3 decimals, as its label says it: 12 of 20
+/// households with 2 facilities in reach compute to 0.19999999999999998,
+/// which reads "0.200" and is in the step of 0.2.
 pub fn shade(score: Option<f64>) -> Option<u8> {
-    score.map(|s| SHADE_BOUNDS.iter().filter(|&&b| s >= b).count() as u8)
+    let thousandths = |x: f64| (x * 1000.0).round() as i64;
+    score.map(|s| {
+        SHADE_BOUNDS
+            .iter()
+            .filter(|&&b| thousandths(s) >= thousandths(b))
+            .count() as u8
+    })
 }
 
 /// The legend's label of each shade step (0 to 4), as [`shade`] divides
@@ -853,7 +862,6 @@ fn BarChart(
     }
 }
 
-/// A gap score as the gap map's dots, tap line and table say it.
 /// A gap score as the ranking and the map say it: to 3 decimals, as the
 /// map's shade steps ([`SHADE_BOUNDS`]) and the CSV have it, so that a
 /// label never names one step while its dot is drawn in the next.
@@ -950,21 +958,23 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             let pay_note = pay_note(row.needs[slot], pay_left_open(row.needs[slot], &row.pay[slot]), lang);
             // The area named, so that the charts (or a screenshot of them
             // for a briefing) say whose they are.
+            // A sub-district's name is Chinese in English too.
+            let chinese = lang == Lang::En && sub.is_some();
             let area = sub.clone().unwrap_or_else(|| district_name.clone());
             let respondents = match row.respondents {
                 Some(n) => match lang {
-                    Lang::Zh => format!("{area}：受访 {n} 户"),
-                    Lang::En => format!("{area}: {n} households answered"),
+                    Lang::Zh => format!("：受访 {n} 户"),
+                    Lang::En => format!(": {n} households answered"),
                 },
                 // Withheld because fewer than `min_count` answered, or
                 // because it would let a reader work out a small count.
                 None => match lang {
-                    Lang::Zh => format!("{area}：受访户数已隐藏（不足 {min_count} 户，或可由它推算出不足 {min_count} 户的数字）"),
-                    Lang::En => format!("{area}: number of households withheld (under {min_count}, or it would reveal a count under {min_count})"),
+                    Lang::Zh => format!("：受访户数已隐藏（不足 {min_count} 户，或可由它推算出不足 {min_count} 户的数字）"),
+                    Lang::En => format!(": number of households withheld (under {min_count}, or it would reveal a count under {min_count})"),
                 },
             };
             view! {
-                <p class="respondents">{respondents}</p>
+                <p class="respondents"><span lang=chinese.then_some("zh-CN")>{area}</span>{respondents}</p>
                 <div class="charts">
                     <BarChart title=lang.pick("各类服务的需求户数", "Households needing each service").to_owned() bars=by_function unit />
                     <BarChart title=lang.pick("有各年龄段成员的户数", "Households with members of each age").to_owned() bars=by_age unit />
@@ -1465,6 +1475,15 @@ mod tests {
         // is the next step's.
         assert_eq!(said(dot(Some(0.046), false)), "0.046");
         assert_eq!(shade(Some(0.046)), Some(1));
+        // A score a hair below a step, as floating point computes it, is
+        // in the step its label names.
+        let score = 12.0 / 20.0 / 3.0;
+        assert!(score < 0.2);
+        assert_eq!(said(dot(Some(score), false)), "0.200");
+        assert_eq!(shade(Some(score)), Some(4));
+        let score = 10.0 / 51.0 / 8.0;
+        assert_eq!(said(dot(Some(score), false)), "0.025");
+        assert_eq!(shade(Some(score)), Some(1));
         assert_eq!(said(dot(Some(0.0), false)), "0（无人需要）");
         assert_eq!(said(dot(None, true)), "已隐藏（保护隐私）");
         assert_eq!(said(dot(None, false)), "数据不足");

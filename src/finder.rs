@@ -37,7 +37,7 @@ pub const PAGE_SIZE: usize = 10;
 
 /// How long a pause in typing the maximum price applies it, in
 /// milliseconds.
-const PRICE_PAUSE_MS: u32 = 800;
+const PRICE_PAUSE_MS: u32 = 1500;
 
 /// The finder page: language switch, the filters (kept in the URL) and the
 /// ranked list of facilities from the shards near the resident; or, when
@@ -268,8 +268,8 @@ pub fn Finder(
                                 {move || locating.get().map(|r| locate_message(r, lang))}
                             </p>
                             <p class="hint">{lang.pick(
-                                "位置只保存在本机，不会发送给服务器；分享本页网址时，网址里带有这个位置。也可以点按地图选择位置。",
-                                "Your position stays on this device and is never sent to a server; a link to this page that you share includes it. You can also tap the map.",
+                                "位置坐标只保存在本机，不会上传；分享本页网址时，网址里带有这个位置。也可以点按地图选择位置。",
+                                "Your position's coordinates stay on this device and are not uploaded; a link to this page that you share includes them. You can also tap the map.",
                             )}</p>
                         </div>
                     </Later>
@@ -752,8 +752,12 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                     // without a search for each digit.
                     on:input=move |ev| {
                         if let Some(field) = ev.target() {
+                            // Not over a search changed meanwhile (Back).
+                            let typed_into = state.get_untracked();
                             let pause = gloo_timers::callback::Timeout::new(PRICE_PAUSE_MS, move || {
-                                apply_price(&field);
+                                if state.try_with_untracked(|s| *s == typed_into) == Some(true) {
+                                    apply_price(&field);
+                                }
                             });
                             typing_input.replace(Some(pause));
                         }

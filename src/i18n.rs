@@ -264,7 +264,6 @@ pub fn walk_option(minutes: u32, lang: Lang) -> String {
     }
 }
 
-/// The label of a service function in `lang`.
 /// An English reading of a price note that publishers write often (the
 /// notes are free Chinese text: what a price covers or whom it is for),
 /// for English pages; `None` for any other note, which is then shown as
@@ -284,6 +283,7 @@ pub fn price_note_en(note: &str) -> Option<&'static str> {
     })
 }
 
+/// The label of a service function in `lang`.
 pub fn function_label(f: ServiceFunction, lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => f.label_zh(),

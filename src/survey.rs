@@ -435,6 +435,9 @@ pub fn SurveyPage(
     // "Next" makes a history entry, so that the browser's Back button (an
     // Android phone's back gesture) goes to the step before rather than out
     // of the survey; "Back" goes back through those entries where it can.
+    // The step "上一步" goes to, while the browser goes back through the
+    // entries to it (see the popstate listener).
+    let stepping_back = StoredValue::new(None::<usize>);
     let go = move |delta: isize| {
         let from = draft.with_untracked(|d| d.step);
         if delta > 0 {
@@ -449,27 +452,36 @@ pub fn SurveyPage(
             if let Some(depth) = history::push_step(from, draft.with_untracked(|d| d.step)) {
                 shown_depth.set_value(depth);
             }
-        } else if !history::back_to_step_before(from) {
-            show_step(from.saturating_sub(1));
+        } else {
+            let want = from.saturating_sub(1);
+            stepping_back.set_value(Some(want));
+            if !history::back_to_step_before(from) {
+                stepping_back.set_value(None);
+                show_step(want);
+            }
         }
     };
-    // "修改" on the review opens that step as Next would open a step (a
-    // history entry of its own: Back, like "上一步", then passes the
-    // review to the step before it); "返回核对页" then goes straight back
-    // to the review, stopping at a step that an answer changed since has
-    // left incomplete (a service added needs its price), which says its
-    // problem.
+    // "修改" on the review opens that step in the review's history entry,
+    // which then says that step; "返回核对页" goes straight back to the
+    // review in the same way, stopping at a step that an answer changed
+    // since has left incomplete (a service added needs its price), which
+    // says its problem. The entries before need not then be the steps
+    // before: "上一步" still goes to the step before (see the popstate
+    // listener), and the browser's Back to the entry before.
     let (from_review, set_from_review) = signal(false);
+    // Back at the review (by any way), the way straight back is done.
+    Effect::new(move |_| {
+        if step_index.get() + 1 == steps.len() {
+            set_from_review.set(false);
+        }
+    });
     let change = Callback::new(move |asked_at: Step| {
         let Some(to) = steps.iter().position(|&s| s == asked_at) else {
             return;
         };
-        let from = draft.with_untracked(|d| d.step);
         set_from_review.set(true);
         show_step(to);
-        if let Some(depth) = history::push_step(from, to) {
-            shown_depth.set_value(depth);
-        }
+        history::replace_step(to, shown_depth.get_value());
     });
     let to_review = move || {
         let from = draft.with_untracked(|d| d.step);
@@ -483,9 +495,7 @@ pub fn SurveyPage(
         });
         if to != from {
             show_step(to);
-            if let Some(depth) = history::push_step(from, to) {
-                shown_depth.set_value(depth);
-            }
+            history::replace_step(to, shown_depth.get_value());
         }
         set_checked.set(to != last);
     };
@@ -508,13 +518,31 @@ pub fn SurveyPage(
         shown_depth.set_value(entry.depth);
         let from = draft.with_untracked(|d| d.step);
         if back {
-            if entry.step >= from && entry.depth > 0 {
-                history::back();
-            } else if entry.step != from {
-                show_step(entry.step);
+            // "上一步": entries of later steps are passed; the first that
+            // is not (or the survey's first entry) shows the step before,
+            // and says so.
+            let want = stepping_back
+                .get_value()
+                .or_else(|| (entry.step >= from && entry.depth == 0 && from > 0).then(|| from - 1));
+            match want {
+                Some(want) if entry.step > want && entry.depth > 0 => history::back(),
+                Some(want) => {
+                    stepping_back.set_value(None);
+                    show_step(want);
+                    if entry.step != want {
+                        history::replace_step(want, entry.depth);
+                    }
+                }
+                // The browser's Back: the step of the entry reached, past
+                // entries that would show no other step (a step made again
+                // after a refusal).
+                None if entry.step < from => show_step(entry.step),
+                None if entry.depth > 0 => history::back(),
+                None => {}
             }
             return;
         }
+        stepping_back.set_value(None);
         let to = draft.with_untracked(|d| {
             step_after_history(entry.step, from, |s| {
                 steps
@@ -645,7 +673,6 @@ pub fn SurveyPage(
                 // Back from the thanks leaves the survey, past the sent
                 // answers' steps.
                 history::rewind_steps();
-                set_from_review.set(false);
                 shown_depth.set_value(0);
                 let _ = save_draft(None);
                 draft.set(Draft::new(new_id()));
@@ -719,7 +746,7 @@ pub fn SurveyPage(
                                     // back to it, past the steps in between.
                                     <Show when=move || from_review.get() && draft.with(|d| d.step + 1 < steps.len())>
                                         <button type="button" class="to-review" on:click=move |_| to_review()>
-                                            {lang.pick("返回核对页", "Back to checking")}
+                                            {lang.pick("返回核对页", "Back to your answers")}
                                         </button>
                                     </Show>
                                     <Show
@@ -944,7 +971,6 @@ fn district_name(c: &CommunityRef, lang: Lang) -> &str {
     })
 }
 
-/// The fields of one step.
 /// The fields of `step`; the last step's review of the answers calls
 /// `on_change` with the step of an answer to change.
 fn step_view(

@@ -120,6 +120,23 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
                 .filter(|r| r.contains("工作日白天、周末"))
         })
         .await;
+        // Back from a step opened from the review is the step before it,
+        // also past the first entry of this browser session's survey
+        // (which began at the services).
+        page.click(".review button[aria-label='修改：家庭成员']")
+            .await;
+        page.survey_heading("家里各年龄段各有几人？").await;
+        page.click(".survey-nav .prev").await;
+        page.survey_heading("您住在哪个社区？").await;
+        page.survey_next().await;
+        page.survey_heading("家里各年龄段各有几人？").await;
+        page.click(".survey-nav .to-review").await;
+        page.survey_heading("还有什么想说的？").await;
+        // Back from the review is the step before it.
+        page.click(".survey-nav .prev").await;
+        page.survey_heading("最多愿意走多久？").await;
+        page.survey_next().await;
+        page.survey_heading("还有什么想说的？").await;
         // Offline from here: the answers must wait on the device.
         page.set_offline(true).await;
         page.click(".survey-nav .submit").await;
