@@ -276,7 +276,7 @@ pub fn key_facts(
             out.extend(walk_minutes.map(|m| format!("步行约 {m} 分钟")));
             out.push(format!("地址：{}", f.address));
             if let Some(phone) = &f.phone {
-                out.push(format!("电话：{phone}"));
+                out.push(format!("电话：{}", spoken_phone(phone, lang)));
             }
         }
         Lang::En => {
@@ -284,7 +284,7 @@ pub fn key_facts(
             out.extend(walk_minutes.map(|m| format!("On foot, about {m} min")));
             out.push(format!("Address: {}", f.address));
             if let Some(phone) = &f.phone {
-                out.push(format!("Phone: {phone}"));
+                out.push(format!("Phone: {}", spoken_phone(phone, lang)));
             }
         }
     }
@@ -390,6 +390,38 @@ pub fn key_facts(
     }
     let end = if lang == Lang::Zh { "。" } else { ". " };
     out.join(end) + end.trim_end()
+}
+
+/// A phone number as read aloud: digit by digit, a pause between its
+/// groups ("010-64001234" → "0 1 0，6 4 0 0，1 2 3 4"), since a voice
+/// reads "64001234" as one large number.
+fn spoken_phone(phone: &str, lang: Lang) -> String {
+    let digits = |group: &str| {
+        group
+            .chars()
+            .filter(char::is_ascii_digit)
+            .map(String::from)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let groups: Vec<String> = phone
+        .split(['-', ' '])
+        .map(digits)
+        .filter(|g| !g.is_empty())
+        .collect();
+    // A long group in fours, as people say it.
+    let groups: Vec<String> = groups
+        .into_iter()
+        .flat_map(|g| {
+            let d: Vec<&str> = g.split(' ').collect();
+            if d.len() > 4 {
+                d.chunks(4).map(|c| c.join(" ")).collect::<Vec<_>>()
+            } else {
+                vec![g]
+            }
+        })
+        .collect();
+    groups.join(lang.pick("，", ", "))
 }
 
 /// The ages a service accepts, e.g. "适用年龄：6 个月–3 岁", "Ages 60
@@ -717,8 +749,10 @@ fn service_card(
                 m.track();
             }
             let now = beijing_now();
-            now_text(&h.status(&calendar, now), now, lang)
-                .map(|t| view! { <p class="now-state">{t}</p> })
+            let status = h.status(&calendar, now);
+            let open = status.state == State::Open;
+            now_text(&status, now, lang)
+                .map(|t| view! { <p class="now-state" class:open=open>{t}</p> })
         }
     });
     let week = hours.map(|h| week_rows(h, calendar, today));
@@ -1059,7 +1093,13 @@ mod tests {
             zh.starts_with("【示例】东四街道社区综合服务中心。地址："),
             "{zh}"
         );
-        assert!(zh.contains("电话：010-0000001"), "{zh}");
+        // Digit by digit, in groups, not as one large number.
+        assert!(zh.contains("电话：0 1 0，0 0 0 0，0 0 1。"), "{zh}");
+        assert_eq!(
+            spoken_phone("010-64001234", Lang::En),
+            "0 1 0, 6 4 0 0, 1 2 3 4"
+        );
+        assert_eq!(spoken_phone("12345", Lang::Zh), "1 2 3 4，5");
         assert!(
             zh.contains(
                 "社区助餐，长者食堂，今天 11:00–13:00，17:00–18:30，现在营业中，今天 13:00 结束营业，每餐 18 元（一荤两素）。"

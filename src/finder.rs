@@ -37,7 +37,7 @@ pub const PAGE_SIZE: usize = 10;
 
 /// How long a pause in typing the maximum price applies it, in
 /// milliseconds.
-const PRICE_PAUSE_MS: u32 = 1500;
+const PRICE_PAUSE_MS: u32 = 2000;
 
 /// The finder page: language switch, the filters (kept in the URL) and the
 /// ranked list of facilities from the shards near the resident; or, when
@@ -153,7 +153,14 @@ pub fn Finder(
     });
 
     // "Open now" and today's hours follow the clock.
-    provide_context(crate::data::minute_clock());
+    let minute = crate::data::minute_clock();
+    provide_context(minute);
+    // The date, for what is drawn per day: a facility page left open past
+    // midnight is drawn again, since its week starts from today.
+    let today = Memo::new(move |_| {
+        minute.0.track();
+        beijing_now().date()
+    });
     // What the device still has to send to the collector.
     let waiting = RwSignal::new(crate::outbox::Waiting::default());
     crate::outbox::start(waiting);
@@ -337,6 +344,9 @@ pub fn Finder(
         }
     };
     let facility_view = move |lang: Lang| {
+        // Read, not only tracked: a memo never read never runs, and so
+        // never hears the clock.
+        let _ = today.get();
         let text = move |msg: Msg| msg.text(lang);
         // Opened from the list, the entry before is the list: going back to
         // it, rather than adding one after, leaves the browser's Back
@@ -1315,20 +1325,28 @@ fn ResultList(
                         };
                         offer("widen", label, state, move |s| s.walk_minutes = m)
                     })}
+                    // Clearing the other filters clears the time too: said
+                    // when one is set.
                     {move || relief.get().fewer_filters.map(|n| {
-                        let label = match lang {
-                            Lang::Zh => format!("清除其他筛选条件（{n} 处）"),
-                            Lang::En => format!("Clear the other filters ({n} found)"),
+                        let timed = state.with(|s| s.open != OpenChoice::Any);
+                        let label = match (lang, timed) {
+                            (Lang::Zh, false) => format!("清除其他筛选条件（{n} 处）"),
+                            (Lang::Zh, true) => format!("清除其他筛选条件和开放时间（{n} 处）"),
+                            (Lang::En, false) => format!("Clear the other filters ({n} found)"),
+                            (Lang::En, true) => format!("Clear the other filters and the time ({n} found)"),
                         };
                         offer("clear-filters", label, state, |s| *s = s.without_other_filters())
                     })}
                     {move || relief.get().wider.map(|wider| {
                         let (m, n) = (wider.minutes, wider.found);
-                        let label = match (lang, wider.fewer_filters) {
-                            (Lang::Zh, false) => format!("扩大到步行 {m} 分钟，并不限开放时间（{n} 处）"),
-                            (Lang::Zh, true) => format!("扩大到步行 {m} 分钟，并清除其他筛选条件（{n} 处）"),
-                            (Lang::En, false) => format!("Widen to a {m}-minute walk at any opening time ({n} found)"),
-                            (Lang::En, true) => format!("Widen to a {m}-minute walk and clear the other filters ({n} found)"),
+                        let timed = state.with(|s| s.open != OpenChoice::Any);
+                        let label = match (lang, wider.fewer_filters, timed) {
+                            (Lang::Zh, false, _) => format!("扩大到步行 {m} 分钟，并不限开放时间（{n} 处）"),
+                            (Lang::Zh, true, false) => format!("扩大到步行 {m} 分钟，并清除其他筛选条件（{n} 处）"),
+                            (Lang::Zh, true, true) => format!("扩大到步行 {m} 分钟，并清除其他筛选条件和开放时间（{n} 处）"),
+                            (Lang::En, false, _) => format!("Widen to a {m}-minute walk at any opening time ({n} found)"),
+                            (Lang::En, true, false) => format!("Widen to a {m}-minute walk and clear the other filters ({n} found)"),
+                            (Lang::En, true, true) => format!("Widen to a {m}-minute walk and clear the other filters and the time ({n} found)"),
                         };
                         offer("wider", label, state, move |s| wider.apply(s))
                     })}

@@ -566,3 +566,33 @@ async fn a_facility_page_left_open_says_when_a_service_has_closed() {
     })
     .await;
 }
+
+/// A facility page left open past midnight starts its week from the new
+/// day: "今天" moves on, as the line above it does.
+#[tokio::test]
+async fn a_facility_page_left_open_past_midnight_marks_the_new_day() {
+    let facility = facility_named(&expected_names(None, 15)[0]);
+    assert!(
+        facility.services.iter().any(|s| s.opening_hours.is_some()),
+        "the sample suits this test"
+    );
+    let setup = Setup {
+        beijing_time: Some("2026-10-14T23:59:30".to_owned()),
+        query: format!("fac={}&fd={}", facility.id, facility.district_code),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        page.wait_for_text("#facility-heading", &facility.name.zh)
+            .await;
+        let today = || async { page.texts_of(".week tr.today th").await.into_iter().next() };
+        assert_eq!(today().await.as_deref(), Some("周三 10月14日 今天"));
+        // The page's clock reaches midnight within 30 s of the load.
+        let mut waited = 0;
+        while today().await.as_deref() != Some("周四 10月15日 今天") {
+            assert!(waited < 400, "still {:?} after 40 s", today().await);
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            waited += 1;
+        }
+    })
+    .await;
+}
