@@ -41,6 +41,11 @@ pub struct Draft {
     pub step: usize,
     /// The answers, with the UUID made when the survey started.
     pub response: Response,
+    /// Whether the step on show was opened with "修改" from the review,
+    /// which then offers the way straight back; kept with the draft so
+    /// that a reload keeps it too.
+    #[serde(default)]
+    pub from_review: bool,
 }
 
 impl Draft {
@@ -48,6 +53,7 @@ impl Draft {
     pub fn new(id: String) -> Draft {
         Draft {
             step: 0,
+            from_review: false,
             response: Response {
                 id,
                 questionnaire: VERSION,
@@ -468,18 +474,18 @@ pub fn SurveyPage(
     // says its problem. The entries before need not then be the steps
     // before: "上一步" still goes to the step before (see the popstate
     // listener), and the browser's Back to the entry before.
-    let (from_review, set_from_review) = signal(false);
+    let from_review = move || draft.with(|d| d.from_review);
     // Back at the review (by any way), the way straight back is done.
     Effect::new(move |_| {
-        if step_index.get() + 1 == steps.len() {
-            set_from_review.set(false);
+        if step_index.get() + 1 == steps.len() && draft.with_untracked(|d| d.from_review) {
+            draft.update(|d| d.from_review = false);
         }
     });
     let change = Callback::new(move |asked_at: Step| {
         let Some(to) = steps.iter().position(|&s| s == asked_at) else {
             return;
         };
-        set_from_review.set(true);
+        draft.update(|d| d.from_review = true);
         show_step(to);
         history::replace_step(to, shown_depth.get_value());
     });
@@ -577,6 +583,7 @@ pub fn SurveyPage(
         let taken = upgraded(Draft {
             step: refused_step(&reason, &steps),
             response,
+            from_review: false,
         });
         // Only once the draft is stored do the answers leave the outbox;
         // until they have left, their id is kept as taken back.
@@ -744,7 +751,7 @@ pub fn SurveyPage(
                                     </Show>
                                     // After a "修改" from the review, straight
                                     // back to it, past the steps in between.
-                                    <Show when=move || from_review.get() && draft.with(|d| d.step + 1 < steps.len())>
+                                    <Show when=move || from_review() && draft.with(|d| d.step + 1 < steps.len())>
                                         <button type="button" class="to-review" on:click=move |_| to_review()>
                                             {lang.pick("返回核对页", "Back to your answers")}
                                         </button>
@@ -1481,6 +1488,16 @@ mod tests {
         // Nothing a step asks for: the last step, to submit again.
         assert_eq!(at("HTTP 409: id: already used"), *steps.last().unwrap());
         assert_eq!(at("HTTP 415: unsupported"), *steps.last().unwrap());
+    }
+
+    #[test]
+    fn a_draft_stored_before_the_review_s_changes_still_loads() {
+        let mut stored =
+            serde_json::to_value(Draft::new("5b0e4f1c-3d2a-4c8e-9f10-2a3b4c5d6e7f".into()))
+                .unwrap();
+        stored.as_object_mut().unwrap().remove("from_review");
+        let draft: Draft = serde_json::from_value(stored).unwrap();
+        assert!(!draft.from_review);
     }
 
     #[test]

@@ -126,6 +126,14 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         page.click(".review button[aria-label='修改：家庭成员']")
             .await;
         page.survey_heading("家里各年龄段各有几人？").await;
+        // A reload keeps the way straight back to the review.
+        page.client.refresh().await.unwrap();
+        page.survey_heading("家里各年龄段各有几人？").await;
+        page.eventually_js(
+            "the way back to the review after a reload",
+            "return document.querySelector('.survey-nav .to-review') ? true : null",
+        )
+        .await;
         page.click(".survey-nav .prev").await;
         page.survey_heading("您住在哪个社区？").await;
         page.survey_next().await;
