@@ -654,6 +654,19 @@ pub fn minute_clock() -> Minute {
 #[derive(Debug, Clone, Copy)]
 pub struct Minute(pub leptos::prelude::RwSignal<i64>);
 
+/// A function that, called in reactive code, makes that code run again
+/// each minute of the page's [`minute_clock`] (when one is provided above),
+/// for what says what is open now. The clock is looked up once, here.
+pub fn clock_follower() -> impl Fn() + Copy + Send + Sync + 'static {
+    use leptos::prelude::*;
+    let minute = use_context::<Minute>();
+    move || {
+        if let Some(Minute(m)) = minute {
+            m.track();
+        }
+    }
+}
+
 /// The current local time in Beijing (UTC+8, no daylight saving), from the
 /// browser's clock. Only the app's edge reads the clock; domain code takes
 /// the time as an argument.

@@ -334,17 +334,11 @@ pub fn key_facts(
             && let Some(state) = hours.and_then(|h| now_text(&h.status(calendar, now), now, lang))
         {
             said += sep;
-            // Mid-sentence in English: "…, open now; closes today at 13:00".
-            match lang {
-                Lang::Zh => said += &state,
-                Lang::En => said.extend(
-                    state.chars().enumerate().map(
-                        |(i, c)| {
-                            if i == 0 { c.to_ascii_lowercase() } else { c }
-                        },
-                    ),
-                ),
-            }
+            // Mid-sentence: "…, open now; closes today at 13:00" (the
+            // Chinese has no case).
+            let mut chars = state.chars();
+            said.extend(chars.next().map(|c| c.to_ascii_lowercase()));
+            said += chars.as_str();
         }
         // What decides whether to go: the price anyone pays, and free
         // places or beds (said as words, not "3/20").
@@ -396,31 +390,16 @@ pub fn key_facts(
 /// groups ("010-64001234" → "0 1 0，6 4 0 0，1 2 3 4"), since a voice
 /// reads "64001234" as one large number.
 fn spoken_phone(phone: &str, lang: Lang) -> String {
-    let digits = |group: &str| {
-        group
+    let mut groups = Vec::new();
+    for group in phone.split(['-', ' ']) {
+        let digits: Vec<String> = group
             .chars()
             .filter(char::is_ascii_digit)
             .map(String::from)
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let groups: Vec<String> = phone
-        .split(['-', ' '])
-        .map(digits)
-        .filter(|g| !g.is_empty())
-        .collect();
-    // A long group in fours, as people say it.
-    let groups: Vec<String> = groups
-        .into_iter()
-        .flat_map(|g| {
-            let d: Vec<&str> = g.split(' ').collect();
-            if d.len() > 4 {
-                d.chunks(4).map(|c| c.join(" ")).collect::<Vec<_>>()
-            } else {
-                vec![g]
-            }
-        })
-        .collect();
+            .collect();
+        // A long group in fours, as people say it.
+        groups.extend(digits.chunks(4).map(|c| c.join(" ")));
+    }
     groups.join(lang.pick("，", ", "))
 }
 
@@ -743,11 +722,9 @@ fn service_card(
     // left open past 13:00 says the canteen has closed.
     let now_line = hours.cloned().map(|h| {
         let calendar = calendar.clone();
-        let minute = use_context::<crate::data::Minute>();
+        let tick = crate::data::clock_follower();
         move || {
-            if let Some(crate::data::Minute(m)) = minute {
-                m.track();
-            }
+            tick();
             let now = beijing_now();
             let status = h.status(&calendar, now);
             let open = status.state == State::Open;

@@ -819,7 +819,7 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
         OpenChoice::At(t) => Some(t),
         _ => None,
     };
-    let minute = use_context::<crate::data::Minute>();
+    let tick = crate::data::clock_follower();
     let set_at = move |date: Option<NaiveDate>, time: Option<NaiveTime>| {
         let base = chosen_at().unwrap_or_else(next_hour);
         let t = NaiveDateTime::new(date.unwrap_or(base.date()), time.unwrap_or(base.time()));
@@ -879,9 +879,7 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                 // A shared link's time, or one chosen earlier, may be over:
                 // said, since the list then shows what was open then.
                 <p class="hint past-time" role="status">{move || {
-                    if let Some(crate::data::Minute(m)) = minute {
-                        m.track();
-                    }
+                    tick();
                     chosen_at().filter(|&t| t < beijing_now() - chrono::Duration::minutes(1)).map(|_| lang.pick(
                         "这个时间已经过去，列出的是那时开放的设施。要看现在开放的，请选“只看现在营业的”。",
                         "This time has passed: the list shows what was open then. For what is open now, choose “Open now only”.",
@@ -1076,12 +1074,7 @@ fn ResultList(
     // Each minute the rows are worked out again, so that "open now" and
     // each row's state stay true while the page stays open; the list is
     // redrawn only where that changes something.
-    let minute = use_context::<crate::data::Minute>();
-    let tick = move || {
-        if let Some(crate::data::Minute(m)) = minute {
-            m.track();
-        }
-    };
+    let tick = crate::data::clock_follower();
     let unlisted_year = Memo::new(move |_| {
         tick();
         let at = match state.with(|s| s.open) {

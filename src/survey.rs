@@ -441,6 +441,17 @@ pub fn SurveyPage(
     // "Next" makes a history entry, so that the browser's Back button (an
     // Android phone's back gesture) goes to the step before rather than out
     // of the survey; "Back" goes back through those entries where it can.
+    // The step a move to `target` from `from` shows ([`step_after_history`]
+    // with the answers as they are).
+    let reach = move |target: usize, from: usize| {
+        draft.with_untracked(|d| {
+            step_after_history(target, from, |s| {
+                steps
+                    .get(s)
+                    .is_some_and(|&s| step_problem(&d.response, s, lang).is_none())
+            })
+        })
+    };
     // The step "上一步" goes to, while the browser goes back through the
     // entries to it (see the popstate listener).
     let stepping_back = StoredValue::new(None::<usize>);
@@ -492,13 +503,7 @@ pub fn SurveyPage(
     let to_review = move || {
         let from = draft.with_untracked(|d| d.step);
         let last = steps.len() - 1;
-        let to = draft.with_untracked(|d| {
-            step_after_history(last, from, |s| {
-                steps
-                    .get(s)
-                    .is_some_and(|&s| step_problem(&d.response, s, lang).is_none())
-            })
-        });
+        let to = reach(last, from);
         if to != from {
             show_step(to);
             history::replace_step(to, shown_depth.get_value());
@@ -549,13 +554,7 @@ pub fn SurveyPage(
             return;
         }
         stepping_back.set_value(None);
-        let to = draft.with_untracked(|d| {
-            step_after_history(entry.step, from, |s| {
-                steps
-                    .get(s)
-                    .is_some_and(|&s| step_problem(&d.response, s, lang).is_none())
-            })
-        });
+        let to = reach(entry.step, from);
         if to != from {
             show_step(to);
         }

@@ -320,12 +320,32 @@ impl FinderPage {
 
     /// Waits until `probe` returns `Some`, polling; panics with `what` after
     /// [`PATIENCE`].
-    pub async fn eventually<T, P, Fut>(&self, what: &str, mut probe: P) -> T
+    pub async fn eventually<T, P, Fut>(&self, what: &str, probe: P) -> T
     where
         P: FnMut() -> Fut,
         Fut: Future<Output = Option<T>>,
     {
-        let deadline = Instant::now() + PATIENCE;
+        self.eventually_within(PATIENCE, what, probe).await
+    }
+
+    /// As [`FinderPage::eventually`], for what changes when the page's
+    /// clock (started at most 30 s before the minute, as the tests that
+    /// use it set it) reaches the next minute: 40 s.
+    pub async fn after_the_minute<T, P, Fut>(&self, what: &str, probe: P) -> T
+    where
+        P: FnMut() -> Fut,
+        Fut: Future<Output = Option<T>>,
+    {
+        self.eventually_within(Duration::from_secs(40), what, probe)
+            .await
+    }
+
+    async fn eventually_within<T, P, Fut>(&self, patience: Duration, what: &str, mut probe: P) -> T
+    where
+        P: FnMut() -> Fut,
+        Fut: Future<Output = Option<T>>,
+    {
+        let deadline = Instant::now() + patience;
         loop {
             if let Some(value) = probe().await {
                 return value;
@@ -338,7 +358,7 @@ impl FinderPage {
                     .await
                     .unwrap_or_default();
                 panic!(
-                    "timed out after {PATIENCE:?} waiting for {what}\nurl: {url:?}\npage text: {text}"
+                    "timed out after {patience:?} waiting for {what}\nurl: {url:?}\npage text: {text}"
                 );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

@@ -101,6 +101,19 @@ async fn sign_in(page: &FinderPage, token: &str) {
     page.click(".token-form button[type=submit]").await;
 }
 
+/// Waits until the gap ranking lists `service` alone: it follows the
+/// service chosen, as the map does.
+async fn wait_for_ranking_of(page: &FinderPage, service: &str) {
+    page.eventually_js(
+        &format!("a ranking of {service} alone"),
+        &format!(
+            "const s = [...document.querySelectorAll('.gap-table td[data-label=服务]')].map(t => t.textContent);
+             return s.length > 0 && s.every(t => t === '{service}') ? true : null;"
+        ),
+    )
+    .await;
+}
+
 /// The id of the element that has the focus, or its tag name.
 async fn focused(page: &FinderPage) -> String {
     page.client
@@ -186,7 +199,8 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
             (focused(&page).await == "dashboard-title").then_some(())
         })
         .await;
-        page.wait_for_text(".respondents", "海淀区：受访 70 户").await;
+        page.wait_for_text(".respondents", "海淀区：受访 70 户")
+            .await;
         // The figures say when they were read: answers keep arriving.
         let read_at = page.text_of(".read-at").await.unwrap_or_default();
         assert!(
@@ -312,19 +326,15 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         assert!(table.contains(small.as_str()), "{table}");
         // One sub-district: its own total; the small community's is hidden.
         page.select("staff-subdistrict", &first_sub).await;
-        page.wait_for_text(".respondents", &format!("{first_sub}：受访 40 户")).await;
+        page.wait_for_text(".respondents", &format!("{first_sub}：受访 40 户"))
+            .await;
         page.select("staff-subdistrict", &second_sub).await;
-        page.wait_for_text(".respondents", &format!("{second_sub}：受访 30 户")).await;
+        page.wait_for_text(".respondents", &format!("{second_sub}：受访 30 户"))
+            .await;
         page.select("staff-function", "社区助餐").await;
         page.wait_for_text(".chart:nth-child(3) figcaption", "社区助餐：愿意支付的价格")
             .await;
-        // The ranking follows the service chosen, as the map does.
-        page.eventually_js(
-            "a ranking of meals alone",
-            "const s = [...document.querySelectorAll('.gap-table td[data-label=服务]')].map(t => t.textContent);
-             return s.length > 0 && s.every(t => t === '社区助餐') ? true : null;",
-        )
-        .await;
+        wait_for_ranking_of(&page, "社区助餐").await;
         // Below the pay chart, those who left the price open: here all 30
         // households need meals and none answered its price.
         page.wait_for_text(
@@ -476,13 +486,7 @@ async fn the_city_chooses_a_district_and_large_text_still_reads() {
         page.select("staff-function", "社区助餐").await;
         page.wait_for_text(".chart:nth-child(3) figcaption", "社区助餐：愿意支付的价格")
             .await;
-        // The ranking follows the service chosen, as the map does.
-        page.eventually_js(
-            "a ranking of meals alone",
-            "const s = [...document.querySelectorAll('.gap-table td[data-label=服务]')].map(t => t.textContent);
-             return s.length > 0 && s.every(t => t === '社区助餐') ? true : null;",
-        )
-        .await;
+        wait_for_ranking_of(&page, "社区助餐").await;
         let reads = "return performance.getEntriesByType('resource')
                        .filter((e) => e.name.includes('/api/v1/access') || e.name.includes('/api/v1/districts/')).length";
         let before = page.client.execute(reads, vec![]).await.unwrap();

@@ -553,14 +553,13 @@ async fn a_facility_page_left_open_says_when_a_service_has_closed() {
             meals_line().await.as_deref(),
             Some("现在营业中，今天 13:00 结束营业")
         );
-        // The page's clock reaches 13:00 within 30 s of the load.
-        let mut waited = 0;
-        while meals_line().await.as_deref() == Some("现在营业中，今天 13:00 结束营业") {
-            assert!(waited < 400, "still open after 40 s");
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            waited += 1;
-        }
-        let line = meals_line().await.unwrap();
+        let line = page
+            .after_the_minute("the line after 13:00", || async {
+                meals_line()
+                    .await
+                    .filter(|l| l != "现在营业中，今天 13:00 结束营业")
+            })
+            .await;
         assert!(line.starts_with("现在未营业，今天 "), "{line}");
         assert!(line.ends_with(" 开始营业"), "{line}");
     })
@@ -586,13 +585,10 @@ async fn a_facility_page_left_open_past_midnight_marks_the_new_day() {
             .await;
         let today = || async { page.texts_of(".week tr.today th").await.into_iter().next() };
         assert_eq!(today().await.as_deref(), Some("周三 10月14日 今天"));
-        // The page's clock reaches midnight within 30 s of the load.
-        let mut waited = 0;
-        while today().await.as_deref() != Some("周四 10月15日 今天") {
-            assert!(waited < 400, "still {:?} after 40 s", today().await);
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            waited += 1;
-        }
+        page.after_the_minute("the new day marked", || async {
+            today().await.filter(|t| t == "周四 10月15日 今天")
+        })
+        .await;
     })
     .await;
 }

@@ -921,17 +921,11 @@ async fn open_now_follows_the_clock_while_the_page_is_open() {
     with_setup(setup, move |page| async move {
         wait_for_count(&page, &format!("共 {} 处", before.len())).await;
         assert_eq!(page.result_names().await, before);
-        // The page's clock reaches 13:00 within 30 s of the load.
-        let mut waited = 0;
-        while page.count_text().await != Some(format!("共 {} 处", after.len())) {
-            assert!(
-                waited < 400,
-                "still {:?} after 40 s",
-                page.count_text().await
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            waited += 1;
-        }
+        let count = format!("共 {} 处", after.len());
+        page.after_the_minute("the count after 13:00", || async {
+            page.count_text().await.filter(|c| *c == count)
+        })
+        .await;
         assert_eq!(page.result_names().await, after);
     })
     .await;
