@@ -1230,6 +1230,33 @@ fn ResultList(
             .walking
             .reach_m(f64::from(state.with(|s| s.walk_minutes)))
     });
+    // The map follows the list a frame later: a change of the search
+    // draws the list in the first frame after it and the markers and the
+    // walking range in the next, so that on a slow phone what the
+    // resident reads first is not held back by the map (docs/benchmarks.md,
+    // repaint). The map reads its own copy of the rows, position and
+    // range, taken together, so it is never half old and half new.
+    let map_now = Trigger::new();
+    Effect::new(move |first: Option<()>| {
+        rows.track();
+        origin.track();
+        radius.track();
+        if first.is_some() {
+            after_next_paint(move || map_now.notify());
+        }
+    });
+    let map_rows = Memo::new(move |_| {
+        map_now.track();
+        rows.get_untracked()
+    });
+    let map_origin = Memo::new(move |_| {
+        map_now.track();
+        origin.get_untracked()
+    });
+    let map_radius = Memo::new(move |_| {
+        map_now.track();
+        radius.get_untracked()
+    });
     let pick_on_map = move |p: LonLat| {
         state.update(|s| {
             s.position = Some(p);
@@ -1346,9 +1373,9 @@ fn ResultList(
                 </div>
         </Show>
         <Map
-            origin=Signal::derive(move || origin.get())
-            radius_m=radius
-            rows
+            origin=map_origin.into()
+            radius_m=map_radius.into()
+            rows=map_rows
             selected
             lang
             elder=elder.into()
