@@ -534,6 +534,15 @@ fn result_element(id: &str, inner: &str) -> Option<web_sys::Element> {
         .flatten()
 }
 
+/// Focuses the name link of the row of facility `id`, if the list shows
+/// it; whether it did.
+pub fn focus_row_link(id: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    result_element(id, ".name a")
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|link| link.focus().is_ok())
+}
+
 /// Asks the page that will show heading `id` to focus it when drawn.
 fn request_focus(id: &'static str) {
     FOCUS_REQUEST.with(|f| f.set(Some(id)));

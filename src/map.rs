@@ -794,6 +794,18 @@ pub fn Map(
                     } else if let Some(to) = marker_key_target(&key, rank, rows.with_untracked(Vec::len)) {
                         ev.prevent_default();
                         focus_marker(to);
+                    } else if key == "Tab" && !ev.shift_key() {
+                        // Tab from the chosen marker goes on to its row, not
+                        // to the list's first: what was just chosen is read
+                        // next.
+                        let chosen = shown.with_untracked(|m| {
+                            m.as_ref().map(|m| m.id.clone()).filter(|id| {
+                                selected.with_untracked(|s| s.as_ref() == Some(id))
+                            })
+                        });
+                        if chosen.is_some_and(|id| crate::finder::focus_row_link(&id)) {
+                            ev.prevent_default();
+                        }
                     }
                 }
             >

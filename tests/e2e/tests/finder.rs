@@ -1464,14 +1464,26 @@ async fn markers_are_one_tab_stop_and_wide_targets_in_elder_mode() {
             )
             .await;
         assert_eq!(ring, "rgb(26, 86, 196)", "the chosen copy shows the focus ring");
-        // Tab leaves the map for the list's first row.
+        // Tab leaves the map for the chosen marker's row: the second,
+        // chosen with Enter, is read next, not the list's first row.
+        page.press('\u{E014}').await;
+        page.press('\u{E007}').await;
+        let second_id = page
+            .eventually_js(
+                "the second marker chosen",
+                "const m = document.querySelector('.map g.marker.selected[tabindex]'); return (m && m === document.activeElement && m.dataset.id) || null",
+            )
+            .await;
         page.press('\u{E004}').await;
         let after_tab = page
             .client
-            .execute("return !!document.activeElement.closest('.result-list')", vec![])
+            .execute(
+                "const a = document.activeElement; const li = a.closest('.result-list > li.result'); return li && [li.dataset.id, a.matches('.name a')]",
+                vec![],
+            )
             .await
             .unwrap();
-        assert_eq!(after_tab, true, "Tab from the map goes to the list");
+        assert_eq!(after_tab, serde_json::json!([second_id, true]), "Tab from the chosen marker goes to its row's link");
         // A tap 22 CSS px right of a marker chooses the marker nearest to
         // where it landed, which is within 24 px of it.
         let tap = page
