@@ -26,6 +26,9 @@ const TOKEN_KEY: &str = "linli.staff.token";
 const API: &str = "../api/v1";
 /// How many gaps the ranking table lists; the downloads have them all.
 const SHOWN_GAPS: usize = 20;
+/// How many of them it lists until asked for the rest: on a phone each
+/// gap is a card, and twenty of them put the map screens further down.
+const FIRST_GAPS: usize = 5;
 
 /// `GET /api/v1/access`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -862,6 +865,88 @@ fn BarChart(
     }
 }
 
+/// The gap ranking's table: the first [`FIRST_GAPS`] gaps, and on request
+/// the rest of the [`SHOWN_GAPS`] largest, with a caption when more exist.
+/// `gaps` are those of one service, largest first.
+#[component]
+pub fn GapRanking(gaps: Vec<Gap>, lang: Lang) -> impl IntoView {
+    // Whether the table lists all it can, not only its first gaps.
+    let (all_gaps, set_all_gaps) = signal(false);
+    move || {
+        let listed = gaps.len().min(SHOWN_GAPS);
+        let shown = if all_gaps.get() {
+            listed
+        } else {
+            listed.min(FIRST_GAPS)
+        };
+        let caption = (gaps.len() > shown).then(|| match lang {
+            Lang::Zh => format!(
+                "显示缺口最大的 {shown} 项，共 {} 项；全部见下载的需求表。",
+                gaps.len()
+            ),
+            Lang::En => format!(
+                "The {shown} largest gaps of {}; the downloaded demand table has them all.",
+                gaps.len()
+            ),
+        });
+        // The rest of the twenty, on request; the focus goes to the
+        // first row added, since the button goes away.
+        let more = (listed > shown).then(|| {
+            let label = match lang {
+                Lang::Zh => format!("显示缺口最大的 {listed} 项（再显示 {} 项）", listed - shown),
+                Lang::En => format!("Show the {listed} largest gaps ({} more)", listed - shown),
+            };
+            view! {
+                <button type="button" class="show-more" on:click=move |_| {
+                    set_all_gaps.set(true);
+                    crate::focus_when_drawn(format!(".gap-table tbody tr:nth-child({}) th", shown + 1));
+                }>{label}</button>
+            }
+        });
+        view! {
+            {caption.map(|c| view! { <p class="hint">{c}</p> })}
+            <table class="gap-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{lang.pick("排名", "Rank")}</th>
+                        <th scope="col">{lang.pick("社区", "Community")}</th>
+                        <th scope="col">{lang.pick("服务", "Service")}</th>
+                        <th scope="col">{lang.pick("需要/受访户数", "Needing / answered")}</th>
+                        <th scope="col">{lang.pick("步行可达设施", "Facilities in reach")}</th>
+                        <th scope="col">{lang.pick("空余位", "Free places")}</th>
+                        <th scope="col">{lang.pick("缺口分", "Gap score")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {gaps
+                        .iter()
+                        .take(shown)
+                        .enumerate()
+                        .map(|(i, g)| {
+                            let reach = match lang {
+                                Lang::Zh => format!("{} 家（{} 分钟内）", g.facilities, g.reach_minutes),
+                                Lang::En => format!("{} within {} min", g.facilities, g.reach_minutes),
+                            };
+                            view! {
+                                <tr>
+                                    <td class="num" data-label=lang.pick("排名", "Rank")>{i + 1}</td>
+                                    <th scope="row" tabindex="-1">{g.community.clone()}<span class="sub">{g.subdistrict.clone()}</span></th>
+                                    <td data-label=lang.pick("服务", "Service")>{function_label(g.function, lang)}</td>
+                                    <td class="num" data-label=lang.pick("需要/受访户数", "Needing / answered")>{format!("{} / {}", g.needing, g.respondents)}</td>
+                                    <td data-label=lang.pick("步行可达设施", "Facilities in reach")>{reach}</td>
+                                    <td class="num" data-label=lang.pick("空余位", "Free places")>{free_places_cell(g.free_places, g.function, g.facilities, lang)}</td>
+                                    <td class="num" data-label=lang.pick("缺口分", "Gap score")>{score_text(g.score)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            {more}
+        }
+    }
+}
+
 /// A gap score as the ranking and the map say it: to 3 decimals, as the
 /// map's shade steps ([`SHADE_BOUNDS`]) and the CSV have it, so that a
 /// label never names one step while its dot is drawn in the next.
@@ -1006,51 +1091,8 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                     Lang::En => format!("No gap can be published yet: a community's gap for a service is published only when at least {min_count} households answered and at least {min_count} need the service (and publishing that count reveals no smaller one)."),
                 }}</p> }.into_any();
             }
-            let caption = (gaps.len() > SHOWN_GAPS).then(|| match lang {
-                Lang::Zh => format!("显示缺口最大的 {SHOWN_GAPS} 项，共 {} 项；全部见下载的需求表。", gaps.len()),
-                Lang::En => format!("The {SHOWN_GAPS} largest gaps of {}; the downloaded demand table has them all.", gaps.len()),
-            });
-            view! {
-                {caption.map(|c| view! { <p class="hint">{c}</p> })}
-                <table class="gap-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{lang.pick("排名", "Rank")}</th>
-                            <th scope="col">{lang.pick("社区", "Community")}</th>
-                            <th scope="col">{lang.pick("服务", "Service")}</th>
-                            <th scope="col">{lang.pick("需要/受访户数", "Needing / answered")}</th>
-                            <th scope="col">{lang.pick("步行可达设施", "Facilities in reach")}</th>
-                            <th scope="col">{lang.pick("空余位", "Free places")}</th>
-                            <th scope="col">{lang.pick("缺口分", "Gap score")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {gaps
-                            .into_iter()
-                            .take(SHOWN_GAPS)
-                            .enumerate()
-                            .map(|(i, g)| {
-                                let reach = match lang {
-                                    Lang::Zh => format!("{} 家（{} 分钟内）", g.facilities, g.reach_minutes),
-                                    Lang::En => format!("{} within {} min", g.facilities, g.reach_minutes),
-                                };
-                                view! {
-                                    <tr>
-                                        <td class="num" data-label=lang.pick("排名", "Rank")>{i + 1}</td>
-                                        <th scope="row">{g.community.clone()}<span class="sub">{g.subdistrict.clone()}</span></th>
-                                        <td data-label=lang.pick("服务", "Service")>{function_label(g.function, lang)}</td>
-                                        <td class="num" data-label=lang.pick("需要/受访户数", "Needing / answered")>{format!("{} / {}", g.needing, g.respondents)}</td>
-                                        <td data-label=lang.pick("步行可达设施", "Facilities in reach")>{reach}</td>
-                                        <td class="num" data-label=lang.pick("空余位", "Free places")>{free_places_cell(g.free_places, g.function, g.facilities, lang)}</td>
-                                        <td class="num" data-label=lang.pick("缺口分", "Gap score")>{score_text(g.score)}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            }
-            .into_any()
+            let gaps: Vec<Gap> = gaps.into_iter().cloned().collect();
+            view! { <GapRanking gaps lang /> }.into_any()
         })
     };
 

@@ -624,3 +624,70 @@ async fn a_failed_attempt_never_brings_back_a_record_that_left_the_outbox() {
     outbox::update(&tried).await.unwrap();
     assert_eq!(attempts_of(outbox::all().await.unwrap()), None);
 }
+
+/// The staff ranking lists its five largest gaps first (on a phone each
+/// is a card, and twenty put the map screens down), then on request the
+/// rest of the twenty, with the focus on the first added.
+#[wasm_bindgen_test]
+async fn the_gap_ranking_shows_five_then_the_twenty_largest() {
+    use linli::dashboard::GapRanking;
+    use linli::i18n::Lang;
+    use linli_facilities::model::ServiceFunction;
+    use linli_survey::gap::Gap;
+    let gaps: Vec<Gap> = (0..25)
+        .map(|i| Gap {
+            subdistrict: "甲街道".to_owned(),
+            community: format!("{i}号社区"),
+            function: ServiceFunction::Meals,
+            respondents: 40,
+            needing: 30 - i,
+            reach_minutes: 15,
+            facilities: 0,
+            free_places: None,
+            score: f64::from(30 - i) / 40.0,
+        })
+        .collect();
+    let document = document();
+    let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    mount_to(
+        container.clone(),
+        move || view! { <GapRanking gaps lang=Lang::Zh /> },
+    )
+    .forget();
+    let rows = || texts(&container, ".gap-table tbody th");
+    assert_eq!(
+        rows(),
+        [
+            "0号社区甲街道",
+            "1号社区甲街道",
+            "2号社区甲街道",
+            "3号社区甲街道",
+            "4号社区甲街道"
+        ]
+    );
+    assert_eq!(
+        texts(&container, ".hint"),
+        ["显示缺口最大的 5 项，共 25 项；全部见下载的需求表。"]
+    );
+    assert_eq!(
+        texts(&container, "button"),
+        ["显示缺口最大的 20 项（再显示 15 项）"]
+    );
+    click(&container, "button");
+    until(&container, "twenty rows", |_| rows().len() == 20).await;
+    assert_eq!(rows()[19], "19号社区甲街道");
+    assert_eq!(
+        texts(&container, ".hint"),
+        ["显示缺口最大的 20 项，共 25 项；全部见下载的需求表。"]
+    );
+    assert!(
+        texts(&container, "button").is_empty(),
+        "nothing more to show"
+    );
+    // The focus moves after the next frame.
+    gloo_timers::future::sleep(Duration::from_millis(100)).await;
+    let focused = document.active_element().unwrap().text_content().unwrap();
+    assert_eq!(focused, "5号社区甲街道");
+    container.remove();
+}
