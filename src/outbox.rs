@@ -370,7 +370,38 @@ pub fn kick() {
 pub async fn enqueue(record: Record) -> Result<(), String> {
     put(&record).await?;
     kick();
+    ask_to_persist();
     Ok(())
+}
+
+/// Asks the browser, once per page, to keep this site's storage when the
+/// device runs short of space (`navigator.storage.persist()`), so that an
+/// answer waiting in the outbox is not cleared with the caches. The
+/// browser decides without asking the resident (Chromium grants it to an
+/// installed app or a site used often) and may decline: nothing waits for
+/// the answer.
+fn ask_to_persist() {
+    thread_local!(static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if ASKED.with(|a| a.replace(true)) {
+        return;
+    }
+    let storage = js_sys::Reflect::get(&window().navigator(), &"storage".into()).ok();
+    let asked = storage.and_then(|storage| {
+        let persist: js_sys::Function = js_sys::Reflect::get(&storage, &"persist".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        persist
+            .call0(&storage)
+            .ok()?
+            .dyn_into::<js_sys::Promise>()
+            .ok()
+    });
+    if let Some(promise) = asked {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = JsFuture::from(promise).await;
+        });
+    }
 }
 
 /// Moves reports kept in localStorage by earlier versions into the outbox,

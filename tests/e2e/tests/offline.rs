@@ -84,10 +84,22 @@ async fn after_one_visit_the_finder_and_the_survey_work_offline() {
             "{served:?}"
         );
 
-        // A survey, start to end, offline: it waits on the device.
+        // A survey, start to end, offline: it waits on the device, and
+        // the app asks the browser to keep the site's storage (counted by
+        // wrapping the browser's own call).
+        page.client
+            .execute(
+                "window.persistAsked = 0; const s = navigator.storage; const own = s.persist.bind(s);
+                 s.persist = () => { window.persistAsked += 1; return own(); };",
+                vec![],
+            )
+            .await
+            .unwrap();
         page.click(".survey-link").await;
         page.fill_and_submit_survey(10).await;
         page.wait_for_text(".outbox-status", "1 条信息等待发送").await;
+        let asked = page.client.execute("return window.persistAsked", vec![]).await.unwrap();
+        assert_eq!(asked, 1, "the outbox asks once to keep the site's storage");
 
         // The server is back and the browser online: the answer is sent.
         held.lock().await.up().await;
