@@ -318,6 +318,20 @@ impl FinderPage {
             .expect("press a key");
     }
 
+    /// Presses `key` with Shift held (Shift+Tab goes back).
+    pub async fn press_with_shift(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let keys = KeyActions::new("keys".to_owned())
+            .then(KeyAction::Down { value: '\u{E008}' })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: '\u{E008}' });
+        self.client
+            .perform_actions(keys)
+            .await
+            .expect("press a key with Shift");
+    }
+
     /// Waits until `probe` returns `Some`, polling; panics with `what` after
     /// [`PATIENCE`].
     pub async fn eventually<T, P, Fut>(&self, what: &str, probe: P) -> T

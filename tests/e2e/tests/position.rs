@@ -308,13 +308,25 @@ async fn the_map_and_the_list_follow_each_other() {
             .await
             .unwrap();
         assert_eq!(selected_row, marker_id);
-        // Tabbing to the first row's link (from the map's markers, the tab
-        // stop before it) selects its marker: the keyboard's focus chooses.
+        // Tab from the chosen marker (the map's tab stop) goes to its row's
+        // link, and the choice stays.
         page.client
             .execute("document.querySelector('.map g.marker[tabindex=\"0\"]').focus()", vec![])
             .await
             .unwrap();
         page.press('\u{E004}').await;
+        let focused = page
+            .client
+            .execute(
+                "const a = document.activeElement; return [a.matches('.name a'), a.closest('.result').dataset.id, document.querySelector('.marker.selected').dataset.id]",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(focused, serde_json::json!([true, second_id, second_id]));
+        // Shift+Tab to the first row's link selects its marker: the
+        // keyboard's focus chooses.
+        page.press_with_shift('\u{E004}').await;
         let first_id = page
             .client
             .execute("return document.querySelector('.result').dataset.id", vec![])
