@@ -54,6 +54,19 @@ pub fn after_next_paint(f: impl FnOnce() + 'static) {
     request_animation_frame(move || set_timeout(f, Duration::ZERO));
 }
 
+/// Whether `ev`, an `input` event, comes in the middle of an input
+/// method's composition: pinyin typed but not yet turned into characters.
+/// Such text is neither searched nor stored (a search for "dongsi" finds
+/// nothing and says so on every key), and writing a field's value back
+/// during a composition can end it; the characters come with
+/// `compositionend`.
+pub fn composing(ev: &web_sys::Event) -> bool {
+    js_sys::Reflect::get(ev, &"isComposing".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
 /// Names the page in the browser's tab and history, as screen readers
 /// announce it: "`page` · 邻里", or the app's name and tagline when `page`
 /// is `None` (the finder).

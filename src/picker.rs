@@ -160,13 +160,18 @@ fn PickerBody(
             <Show when=move || sample>
                 <p class="note">{lang.pick("示例数据中的社区名称为虚构。", "Community names in the sample data are invented.")}</p>
             </Show>
-            <label for="community-search">{lang.pick("搜索社区或街道", "Search a community or sub-district")}</label>
+            <label for="community-search">{lang.pick("搜索社区或街道", "Search a community or sub-district (in Chinese characters)")}</label>
             <input
                 id="community-search"
                 type="search"
                 autocomplete="off"
                 prop:value=move || query.get()
-                on:input=move |ev| set_query.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    if !crate::composing(&ev) {
+                        set_query.set(event_target_value(&ev));
+                    }
+                }
+                on:compositionend=move |ev| set_query.set(event_target_value(&ev))
             />
             // One short status line says how many match (or that none
             // does), rather than the whole list read out on every key.
@@ -176,7 +181,7 @@ fn PickerBody(
                     match (query.with(|q| q.trim().is_empty()), n, lang) {
                         (true, _, _) => String::new(),
                         (false, 0, Lang::Zh) => "没有找到，换个字试试。".to_owned(),
-                        (false, 0, Lang::En) => "Nothing found; try other characters.".to_owned(),
+                        (false, 0, Lang::En) => "Nothing found; names are in Chinese characters, e.g. 东四.".to_owned(),
                         (false, n, Lang::Zh) if n > MAX_MATCHES => format!("找到 {MAX_MATCHES} 个以上，可再输入几个字缩小范围"),
                         (false, n, Lang::Zh) => format!("找到 {n} 个"),
                         (false, n, Lang::En) if n > MAX_MATCHES => format!("More than {MAX_MATCHES} match; type more to narrow them"),

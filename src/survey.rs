@@ -995,6 +995,10 @@ fn step_view(
             </h3>
         }
     };
+    // A comment is kept as typed, without the pinyin of a composition.
+    let set_comment = move |text: String| {
+        draft.update(|d| d.response.comment = (!text.trim().is_empty()).then_some(text));
+    };
     match step {
         Step::Consent => view! {
             {heading("个人信息处理说明", "How your answers are used")}
@@ -1239,9 +1243,11 @@ fn step_view(
                 maxlength=MAX_COMMENT_CHARS
                 prop:value=move || draft.with(|d| d.response.comment.clone().unwrap_or_default())
                 on:input=move |ev| {
-                    let text = event_target_value(&ev);
-                    draft.update(|d| d.response.comment = (!text.trim().is_empty()).then_some(text));
+                    if !crate::composing(&ev) {
+                        set_comment(event_target_value(&ev));
+                    }
                 }
+                on:compositionend=move |ev| set_comment(event_target_value(&ev))
             ></textarea>
             // Answers cannot be told apart once sent (the notice says so),
             // so the last step shows them for checking, each with a way to

@@ -149,7 +149,31 @@ async fn choosing_a_community_searches_from_it() {
             .await;
         // One status line says what the search found, for screen readers
         // too; the list itself is not read out on every key.
-        search.send_keys("喵喵喵").await.unwrap();
+        // Pinyin still being composed by an input method is not searched
+        // (it would find nothing, and say so, on every key): the
+        // characters are, when the composition ends.
+        let composing = page
+            .client
+            .execute(
+                "const s = document.getElementById('community-search');
+                 s.value = 'miaomiao';
+                 s.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true }));
+                 return new Promise((done) => requestAnimationFrame(() => setTimeout(
+                   () => done(document.querySelector('.match-count').textContent), 100)));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(composing, "", "pinyin being composed is not searched");
+        page.client
+            .execute(
+                "const s = document.getElementById('community-search');
+                 s.value = '喵喵喵';
+                 s.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '喵喵喵' }));",
+                vec![],
+            )
+            .await
+            .unwrap();
         page.wait_for_text(".match-count", "没有找到，换个字试试。")
             .await;
         search.clear().await.unwrap();

@@ -102,6 +102,34 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         ] {
             assert!(review.contains(answer), "{answer} in {review}");
         }
+        // A comment typed through an input method is kept as characters,
+        // never as the pinyin of a composition still under way: a reload
+        // (the draft) has nothing, then the characters.
+        let type_comment = |text: &str, composing: bool| {
+            let script = format!(
+                "const t = document.getElementById('survey-comment'); t.value = '{text}';
+                 t.dispatchEvent({});",
+                if composing {
+                    "new InputEvent('input', { bubbles: true, isComposing: true })".to_owned()
+                } else {
+                    format!("new CompositionEvent('compositionend', {{ bubbles: true, data: '{text}' }})")
+                }
+            );
+            let client = page.client.clone();
+            async move { client.execute(&script, vec![]).await.unwrap() }
+        };
+        for (text, composing, kept) in [("nihao", true, ""), ("你好", false, "你好")] {
+            type_comment(text, composing).await;
+            page.client.refresh().await.unwrap();
+            page.survey_heading("还有什么想说的？").await;
+            let comment = page
+                .client
+                .execute("return document.getElementById('survey-comment').value", vec![])
+                .await
+                .unwrap();
+            assert_eq!(comment, kept, "the comment kept after typing {text}");
+        }
+        type_comment("", false).await;
         // Each answer has a way to its step; Back from there is the step
         // before it, and "返回核对页" goes straight back to the review.
         page.click(".review button[aria-label='修改：需要的时间']")
