@@ -88,6 +88,60 @@ fn step_fields(step: Step) -> &'static str {
     }
 }
 
+/// The id of the first field at fault on `step`: where the focus goes after
+/// a refused "Next", marked invalid and described by the step's problem.
+/// `None` when the step is complete, or when its fault has no one field
+/// (the community, chosen in several ways): the step's heading, which the
+/// problem describes too, takes the focus then.
+pub fn fault_field(response: &Response, step: Step) -> Option<String> {
+    let errors = validate(response).err()?;
+    let first = errors
+        .iter()
+        .find(|e| e.field.starts_with(step_fields(step)))?;
+    let field = first.field.as_str();
+    let index =
+        |field: &str| -> Option<usize> { field.split_once('[')?.1.split_once(']')?.0.parse().ok() };
+    Some(match step {
+        Step::Consent => "survey-consent".to_owned(),
+        Step::Community => return None,
+        // A band over the limit, or the first band when nobody is counted.
+        Step::Household => {
+            let band = field
+                .strip_prefix("household.")
+                .and_then(|code| AGE_BANDS.iter().position(|&(c, _, _)| c == code));
+            format!("hh-{}", band.unwrap_or(0))
+        }
+        // An unrated need's priority, or the first service when none is
+        // ticked.
+        Step::Needs => match index(field).and_then(|i| response.needs.get(i)) {
+            Some(need) => format!("prio-{}", need.function.code()),
+            None => format!("need-{}", ServiceFunction::ALL[0].code()),
+        },
+        Step::Times => format!("time-{}", TIMES[0].0),
+        Step::Pay => {
+            let need = index(field).and_then(|i| response.pay.get(i))?;
+            format!("pay-{}", need.function.code())
+        }
+        Step::Walk => format!("walk-{}", WALK_MINUTES[0]),
+        Step::Comment => "survey-comment".to_owned(),
+    })
+}
+
+/// Marks the element `id` as the field at fault (`aria-invalid`, described
+/// by the step's problem), or clears that mark.
+fn set_fault_mark(id: Option<&str>, at_fault: bool) {
+    let Some(el) = id.and_then(|id| document().get_element_by_id(id)) else {
+        return;
+    };
+    if at_fault {
+        let _ = el.set_attribute("aria-invalid", "true");
+        let _ = el.set_attribute("aria-describedby", "survey-step-problem");
+    } else {
+        let _ = el.remove_attribute("aria-invalid");
+        let _ = el.remove_attribute("aria-describedby");
+    }
+}
+
 /// What is still wrong on `step`, as a sentence for the resident that
 /// names the field where there are several; `None` when the step is
 /// complete.
@@ -367,6 +421,13 @@ pub fn SurveyPage(
     // submit) until the step changes. What it says follows the answers, so
     // it goes as soon as the answer is there.
     let (checked, set_checked) = signal(false);
+    // Each refusal, counted: the focus goes to the field at fault each
+    // time, so that pressing "Next" again is never silent.
+    let (refusals, set_refusals) = signal(0_u32);
+    let refuse = move || {
+        set_checked.set(true);
+        set_refusals.update(|n| *n += 1);
+    };
     let steps = questionnaire();
     // The step alone, not the answers: the step's fields are drawn again
     // only when the step changes, never on an answer (which would close the
@@ -383,6 +444,44 @@ pub fn SurveyPage(
             .then(|| draft.with(|d| step_problem(&d.response, step(), lang)))
             .flatten()
     };
+    // The field at fault while the problem is shown: marked invalid and
+    // described by the problem (set on the element itself, once the step's
+    // fields are drawn), and focused after each refusal.
+    let fault = Memo::new(move |_| {
+        checked
+            .get()
+            .then(|| draft.with(|d| fault_field(&d.response, step())))
+            .flatten()
+    });
+    Effect::new(move |marked: Option<Option<String>>| {
+        let now = fault.get();
+        let (was, mark) = (marked.flatten(), now.clone());
+        crate::after_next_paint(move || {
+            set_fault_mark(was.as_deref(), false);
+            set_fault_mark(mark.as_deref(), true);
+        });
+        now
+    });
+    Effect::new(move |_| {
+        if refusals.get() == 0 {
+            return;
+        }
+        let target = fault.get_untracked();
+        crate::after_next_paint(move || {
+            let by_id = |id: &str| {
+                document()
+                    .get_element_by_id(id)
+                    .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+            };
+            if let Some(el) = target
+                .as_deref()
+                .and_then(by_id)
+                .or_else(|| by_id("survey-step-heading"))
+            {
+                let _ = el.focus();
+            }
+        });
+    });
     // The step's own problem, or else the collector's reasons on the step
     // they point to (in English, marked so).
     let shown_problem = move || {
@@ -462,7 +561,7 @@ pub fn SurveyPage(
                 .with(|d| step_problem(&d.response, step(), lang))
                 .is_some()
             {
-                set_checked.set(true);
+                refuse();
                 return;
             }
             show_step(from + 1);
@@ -508,7 +607,11 @@ pub fn SurveyPage(
             show_step(to);
             history::replace_step(to, shown_depth.get_value());
         }
-        set_checked.set(to != last);
+        if to == last {
+            set_checked.set(false);
+        } else {
+            refuse();
+        }
     };
     // The browser's Back and Forward within the survey's entries: Back
     // shows the step of the entry it reaches, passing entries that would
@@ -560,7 +663,7 @@ pub fn SurveyPage(
         }
         if to != entry.step {
             history::replace_step(to, entry.depth);
-            set_checked.set(true);
+            refuse();
         }
     });
     on_cleanup(move || popstate.remove());
@@ -654,7 +757,7 @@ pub fn SurveyPage(
             // The entry on show says so; Back passes the entries of the
             // steps after it.
             history::replace_step(first, shown_depth.get_value());
-            set_checked.set(true);
+            refuse();
             return;
         }
         let Ok(body) = serde_json::to_string(&response) else {
@@ -741,7 +844,7 @@ pub fn SurveyPage(
                             </p>
                             <form class="survey-step" on:submit=move |ev| ev.prevent_default() novalidate>
                                 {move || step_view(step(), draft, lang, manifest_url.clone(), change)}
-                                <p class="step-problem" id="survey-step-problem" role="alert">{shown_problem}</p>
+                                <p class="step-problem" id="survey-step-problem" role="status">{shown_problem}</p>
                                 <div class="survey-nav">
                                     <Show when=move || draft.with(|d| d.step > 0)>
                                         <button type="button" class="prev" on:click=move |_| go(-1)>
@@ -1571,6 +1674,34 @@ mod tests {
             en[4].2,
             "Elder care: Not sure; Community meals: 10–20 yuan per meal"
         );
+    }
+
+    #[test]
+    fn the_focus_after_a_refusal_goes_to_the_field_at_fault() {
+        let mut d = Draft::new("5b0e4f1c-3d2a-4c8e-9f10-2a3b4c5d6e7f".to_owned());
+        let fault = |d: &Draft, step| fault_field(&d.response, step);
+        assert_eq!(fault(&d, Step::Consent).as_deref(), Some("survey-consent"));
+        // The community is chosen in several ways: the heading, then.
+        assert_eq!(fault(&d, Step::Community), None);
+        assert_eq!(fault(&d, Step::Household).as_deref(), Some("hh-0"));
+        assert_eq!(fault(&d, Step::Needs).as_deref(), Some("need-elder_care"));
+        assert_eq!(
+            fault(&d, Step::Times).as_deref(),
+            Some("time-weekday_daytime")
+        );
+        assert_eq!(fault(&d, Step::Walk).as_deref(), Some("walk-5"));
+        assert_eq!(fault(&d, Step::Comment), None);
+        // The band over the limit, not the first.
+        set_band(&mut d.response.household, 1, 2);
+        set_band(&mut d.response.household, 5, 25);
+        assert_eq!(fault(&d, Step::Household).as_deref(), Some("hh-5"));
+        // The first service ticked without a priority.
+        toggle_need(&mut d.response, ServiceFunction::ElderCare, true);
+        toggle_need(&mut d.response, ServiceFunction::Meals, true);
+        d.response.needs[0].priority = 1;
+        assert_eq!(fault(&d, Step::Needs).as_deref(), Some("prio-meals"));
+        d.response.comment = Some("电话 13912345678".to_owned());
+        assert_eq!(fault(&d, Step::Comment).as_deref(), Some("survey-comment"));
     }
 
     #[test]

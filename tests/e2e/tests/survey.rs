@@ -21,10 +21,28 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
         page.survey_heading("个人信息处理说明").await;
         page.url_when("the survey in the URL", |u| u.contains("p=survey"))
             .await;
-        // Nothing moves on without consent.
+        // Nothing moves on without consent. The focus goes to the box,
+        // marked invalid and described by the problem, and again at each
+        // press: a second "Next" is never silent.
         page.survey_next().await;
         page.wait_for_text(".step-problem", "请阅读说明并勾选“同意”。")
             .await;
+        assert_eq!(
+            focus_at_fault(&page, "survey-consent").await,
+            "survey-step-problem"
+        );
+        page.client
+            .execute(
+                "document.querySelector('.survey-nav .next').focus()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        page.press('\u{E007}').await;
+        assert_eq!(
+            focus_at_fault(&page, "survey-consent").await,
+            "survey-step-problem"
+        );
         page.click("#survey-consent").await;
         page.survey_next().await;
         page.survey_heading("您住在哪个社区？").await;
@@ -60,7 +78,15 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
             "请为这些服务选择迫切程度：社区助餐、养老服务。",
         )
         .await;
+        assert_eq!(focus_at_fault(&page, "prio-meals").await, "survey-step-problem");
+        // Answered, the mark moves to the next field at fault.
         page.select("prio-meals", "1 最迫切").await;
+        page.eventually_js(
+            "the mark on the next priority",
+            "return document.querySelector('#prio-meals[aria-invalid]') === null
+                && document.querySelector('#prio-elder_care[aria-invalid=true]') !== null ? true : null",
+        )
+        .await;
         page.select("prio-elder_care", "2 比较需要").await;
         page.survey_next().await;
         page.survey_heading("什么时候需要？").await;
@@ -605,4 +631,17 @@ async fn answers_left_waiting_are_sent_by_the_service_worker_once_linli_is_hidde
         assert_eq!(status, 200, "already stored by the worker's send");
     })
     .await;
+}
+
+/// Waits until the focus is on the field `id`, marked invalid; its
+/// `aria-describedby`.
+async fn focus_at_fault(page: &linli_e2e::FinderPage, id: &str) -> String {
+    let script = format!(
+        "const a = document.activeElement;
+         return a.id === '{id}' && a.getAttribute('aria-invalid') === 'true' ? a.getAttribute('aria-describedby') : null"
+    );
+    let described = page
+        .eventually_js(&format!("the focus on #{id}, marked invalid"), &script)
+        .await;
+    described.as_str().unwrap_or_default().to_owned()
 }
