@@ -1162,6 +1162,7 @@ fn step_view(
                     .map(|(i, &(_, zh, en))| {
                         let id = format!("hh-{i}");
                         view! {
+                            <div class="band">
                             <label for=id.clone()>{lang.pick(zh, en)}</label>
                             <input
                                 id=id
@@ -1185,6 +1186,7 @@ fn step_view(
                                     draft.update(|d| set_band(&mut d.response.household, i, n));
                                 }
                             />
+                            </div>
                         }
                     })
                     .collect_view()}

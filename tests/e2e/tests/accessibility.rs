@@ -293,6 +293,20 @@ async fn english_large_text_in_elder_mode_fits_a_phone() {
             .await;
         let large = "document.documentElement.style.fontSize = '45px';";
         page.client.execute(large, vec![]).await.unwrap();
+        // A row's text keeps room for a line of words: its sides follow
+        // the screen, not the text (they had left 5 characters a line).
+        let chars = page
+            .client
+            .execute(
+                "const p = document.querySelector('.result .place');
+                 return p.getBoundingClientRect().width / parseFloat(getComputedStyle(p).fontSize);",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        assert!(chars >= 6.5, "a row's line holds {chars:.1} characters");
         page.open_more_filters().await;
         let over = page.past_the_edge().await;
         assert!(over.is_empty(), "finder: {over:?}");
@@ -312,6 +326,33 @@ async fn english_large_text_in_elder_mode_fits_a_phone() {
         .await;
         let over = page.past_the_edge().await;
         assert!(over.is_empty(), "survey: {over:?}");
+        // The household's age bands: each label at least four characters
+        // wide, its field below it where both do not fit on one line (they
+        // had been one character wide, "yea/rs").
+        page.click("#survey-consent").await;
+        page.survey_next().await;
+        page.pick_first_community(".survey .picker", "东四").await;
+        page.eventually("the chosen community", || async {
+            page.text_of(".survey .chosen").await.filter(|t| t.starts_with("Chosen: "))
+        })
+        .await;
+        page.survey_next().await;
+        page.survey_heading("How many people of each age live in your household?")
+            .await;
+        let narrowest = page
+            .client
+            .execute(
+                "return Math.min(...[...document.querySelectorAll('.household label')].map(
+                   (l) => l.getBoundingClientRect().width / parseFloat(getComputedStyle(l).fontSize)));",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        assert!(narrowest >= 4.0, "an age band's label {narrowest:.1} characters wide");
+        let over = page.past_the_edge().await;
+        assert!(over.is_empty(), "household step: {over:?}");
     })
     .await;
 }
