@@ -1266,6 +1266,53 @@ fn ResultList(
         map_now.track();
         radius.get_untracked()
     });
+    // Why the list is empty, shown above the offers and said with the
+    // count (the block that shows it is not a live region).
+    let empty_reason = move || -> String {
+        if outside {
+            lang.pick(
+                // The map shows only the walk around this place, so it
+                // cannot take the resident to Beijing: the community list
+                // can.
+                "这个位置不在数据覆盖范围内：数据只包括北京市各区。请点“选择社区”，选一个北京的社区。",
+                "This place is outside the data, which covers Beijing's districts only. Use “Choose a community” to pick one in Beijing.",
+            )
+            .to_owned()
+        } else if nothing_near {
+            let longest = WALK_MINUTES[WALK_MINUTES.len() - 1];
+            match lang {
+                Lang::Zh => format!(
+                    "步行 {longest} 分钟内没有设施。可以选择其他社区，或点按地图上别的位置。"
+                ),
+                Lang::En => format!(
+                    "No facility is within a {longest}-minute walk. Choose another community, or tap another place on the map."
+                ),
+            }
+        } else {
+            relief
+                .get()
+                .message(state.with(|s| s.open))
+                .text(lang)
+                .to_owned()
+        }
+    };
+    // What a screen reader hears when the list empties: the reason, and
+    // when the first place found at any time opens; the offers follow in
+    // the page.
+    let empty_said = move || {
+        rows.with(Vec::is_empty).then(|| {
+            let mut said = empty_reason();
+            if let Some(first) = relief.get().first_opening {
+                let when = first.when_text(lang);
+                let name = shown_name(&first.name, lang).0;
+                said.push_str(&match lang {
+                    Lang::Zh => format!("最早开始营业的是{name}（{when}）。"),
+                    Lang::En => format!(" First to open: {name}, {when}."),
+                });
+            }
+            said
+        })
+    };
     let pick_on_map = move |p: LonLat| {
         state.update(|s| {
             s.position = Some(p);
@@ -1291,6 +1338,7 @@ fn ResultList(
             {move || result_count(lang, rows.with(Vec::len))}
         </p>
         <p class="visually-hidden same-count" role="status" aria-live="polite">{same_count}</p>
+        <p class="visually-hidden empty-said" role="status" aria-live="polite">{empty_said}</p>
         <div class="results-body">
         // An empty list's explanation and offers come before the map, so
         // that a phone (one column) shows them first rather than below a
@@ -1298,25 +1346,7 @@ fn ResultList(
         // drawn again when the list empties or fills.
         <Show when=move || rows.with(Vec::is_empty)>
                 <div class="empty">
-                    <p>{if outside {
-                        lang.pick(
-                            // The map shows only the walk around this
-                            // place, so it cannot take the resident to
-                            // Beijing: the community list can.
-                            "这个位置不在数据覆盖范围内：数据只包括北京市各区。请点“选择社区”，选一个北京的社区。",
-                            "This place is outside the data, which covers Beijing's districts only. Use “Choose a community” to pick one in Beijing.",
-                        )
-                        .into_any()
-                    } else if nothing_near {
-                        let longest = WALK_MINUTES[WALK_MINUTES.len() - 1];
-                        match lang {
-                            Lang::Zh => format!("步行 {longest} 分钟内没有设施。可以选择其他社区，或点按地图上别的位置。"),
-                            Lang::En => format!("No facility is within a {longest}-minute walk. Choose another community, or tap another place on the map."),
-                        }
-                        .into_any()
-                    } else {
-                        (move || relief.get().message(state.with(|s| s.open)).text(lang)).into_any()
-                    }}</p>
+                    <p>{empty_reason}</p>
                     // When the time emptied the list: when the first of
                     // what any time finds opens, and which it is.
                     {move || relief.get().first_opening.map(|first| {

@@ -834,6 +834,20 @@ async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
             page.text_of(".empty .first-opening").await.unwrap(),
             first_line
         );
+        // A screen reader hears why, and when the first opens, with the
+        // count: the block above is not a live region.
+        let said = page
+            .client
+            .execute(
+                "const s = document.querySelector('.empty-said'); return [s.getAttribute('role'), s.textContent]",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            said,
+            serde_json::json!(["status", format!("步行范围内现在没有正在营业的符合条件的设施。{first_line}")])
+        );
         // Its name opens its page, and the way back is to the empty list.
         page.click(".empty .first-opening a").await;
         page.wait_for_text("#facility-heading", &first_name).await;
