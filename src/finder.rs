@@ -38,6 +38,9 @@ pub const PAGE_SIZE: usize = 10;
 /// How long a pause in typing the maximum price applies it, in
 /// milliseconds.
 const PRICE_PAUSE_MS: u32 = 2000;
+/// The pause in typing a chosen date or time after which it is searched,
+/// in milliseconds: a time's digits come quicker than a price's.
+const WHEN_PAUSE_MS: u32 = 1200;
 
 /// The finder page: language switch, the filters (kept in the URL) and the
 /// ranked list of facilities from the shards near the resident; or, when
@@ -832,7 +835,40 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
     let set_at = move |date: Option<NaiveDate>, time: Option<NaiveTime>| {
         let base = chosen_at().unwrap_or_else(next_hour);
         let t = NaiveDateTime::new(date.unwrap_or(base.date()), time.unwrap_or(base.time()));
-        state.update(|s| s.open = OpenChoice::At(t));
+        if state.with_untracked(|s| s.open != OpenChoice::At(t)) {
+            state.update(|s| s.open = OpenChoice::At(t));
+        }
+    };
+    // A date or time typed is searched after a pause in typing, or when
+    // its field is left: "09:30" is a whole time after each of its keys
+    // ("21:00", "21:03", "21:30"), and each would be a search, said
+    // aloud. Not over a search changed meanwhile (Back).
+    // Both fields at once, as they read: a date typed and then a time
+    // within the pause are one search.
+    let commit = move || {
+        let read = |id: &str| {
+            document()
+                .get_element_by_id(id)
+                .and_then(|field| js_sys::Reflect::get(&field, &"value".into()).ok())
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        set_at(parse_ymd(&read("open-date")), parse_hm(&read("open-time")));
+    };
+    let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    let typed = move |_: leptos::ev::Event| {
+        let typed_into = state.get_untracked();
+        let pause = gloo_timers::callback::Timeout::new(WHEN_PAUSE_MS, move || {
+            if state.try_with_untracked(|s| *s == typed_into) == Some(true) {
+                commit();
+            }
+        });
+        pending.set_value(Some(pause));
+    };
+    let left = move |_: leptos::ev::FocusEvent| {
+        if pending.try_update_value(Option::take).flatten().is_some() {
+            commit();
+        }
     };
     view! {
         <div class="field open-time">
@@ -866,11 +902,8 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                         type="date"
                         min=ymd(beijing_now().date())
                         prop:value=move || chosen_at().map(|t| ymd(t.date())).unwrap_or_default()
-                        on:change=move |ev| {
-                            if let Some(d) = parse_ymd(&event_target_value(&ev)) {
-                                set_at(Some(d), None);
-                            }
-                        }
+                        on:input=typed
+                        on:blur=left
                     />
                     <label for="open-time">{lang.pick("时间", "Time")}</label>
                     <input
@@ -878,11 +911,8 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                         type="time"
                         step="60"
                         prop:value=move || chosen_at().map(|t| hm(t.time())).unwrap_or_default()
-                        on:change=move |ev| {
-                            if let Some(t) = parse_hm(&event_target_value(&ev)) {
-                                set_at(None, Some(t));
-                            }
-                        }
+                        on:input=typed
+                        on:blur=left
                     />
                 </div>
                 // A shared link's time, or one chosen earlier, may be over:

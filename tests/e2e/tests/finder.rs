@@ -1017,10 +1017,15 @@ async fn open_at_a_chosen_day_and_time() {
             .unwrap();
         assert_eq!(time, "10:00");
         assert_eq!(page.text_of(".past-time").await.as_deref(), Some(""));
+        // Typed as a person types: the date, then the time, whose field
+        // holds a whole time after each key. One search, after the pause.
+        let before = page.client.execute("return history.length", vec![]).await.unwrap();
         page.client
             .execute(
-                "for (const [id, v] of [['open-date', '2026-10-01'], ['open-time', '12:00']]) {
-                   const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event('change')); }",
+                "for (const [id, v] of [['open-date', '2026-10-01'], ['open-time', '01:00'], ['open-time', '12:00']]) {
+                   const e = document.getElementById(id); e.value = v;
+                   e.dispatchEvent(new Event('input', { bubbles: true }));
+                   e.dispatchEvent(new Event('change', { bubbles: true })); }",
                 vec![],
             )
             .await
@@ -1029,6 +1034,8 @@ async fn open_at_a_chosen_day_and_time() {
         assert_eq!(page.result_names().await, open);
         page.url_when("the chosen time in the URL", |u| u.contains("open=2026-10-01T12"))
             .await;
+        let after = page.client.execute("return history.length", vec![]).await.unwrap();
+        assert_eq!(after.as_u64(), before.as_u64().map(|n| n + 1), "one search for what was typed");
         // A time already over is said to be so (a shared link's, say).
         page.wait_for_text(
             ".past-time",
