@@ -607,6 +607,14 @@ pub fn SurveyPage(
             show_step(to);
             history::replace_step(to, shown_depth.get_value());
         }
+        // Back at the review, the focus is where it left it: on the
+        // 修改 of the answer just changed.
+        if to == last {
+            crate::focus_when_drawn(format!(
+                ".review button[data-step=\"{}\"]",
+                step_fields(steps[from])
+            ));
+        }
         if to == last {
             set_checked.set(false);
         } else {
@@ -1371,6 +1379,7 @@ fn step_view(
                                 <button
                                     type="button"
                                     class="change"
+                                    data-step=step_fields(asked_at)
                                     aria-label=format!("{}{term}", lang.pick("修改：", "Change: "))
                                     on:click=move |_| on_change.run(asked_at)
                                 >

@@ -174,6 +174,12 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
                 .filter(|r| r.contains("工作日白天、周末"))
         })
         .await;
+        // The focus is back on the 修改 of the answer changed.
+        page.eventually_js(
+            "the focus on the times' 修改",
+            "return document.activeElement.getAttribute('aria-label') === '修改：需要的时间' ? true : null",
+        )
+        .await;
         // Back from a step opened from the review is the step before it,
         // also past the first entry of this browser session's survey
         // (which began at the services).
