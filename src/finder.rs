@@ -1255,8 +1255,14 @@ fn ResultList(
                     // Only a choice on the map scrolls the list: a row chosen
                     // in the list must not move under the finger, or the
                     // tap that chose it never becomes a click.
+                    // Nor a marker chosen from the keyboard: the map would
+                    // scroll away from the focus (a phone shows the list
+                    // below it); Tab goes on to the row.
                     let active = document().active_element();
-                    if !el.contains(active.as_ref().map(|a| a.as_ref())) {
+                    let keyed_marker = active
+                        .as_ref()
+                        .is_some_and(|a| a.matches(".map g.marker:focus-visible").unwrap_or(false));
+                    if !keyed_marker && !el.contains(active.as_ref().map(|a| a.as_ref())) {
                         el.scroll_into_view_with_bool(false);
                     }
                 }

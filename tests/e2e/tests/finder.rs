@@ -1495,6 +1495,17 @@ async fn markers_are_one_tab_stop_and_wide_targets_in_elder_mode() {
                 "const m = document.querySelector('.map g.marker.selected[tabindex]'); return (m && m === document.activeElement && m.dataset.id) || null",
             )
             .await;
+        // Chosen from the keyboard, the list does not scroll the focused
+        // marker off the screen (the phone's list is below the map).
+        let on_screen = page
+            .client
+            .execute(
+                "const r = document.activeElement.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(on_screen, true, "the focused marker stays on screen");
         page.press('\u{E004}').await;
         let after_tab = page
             .client
