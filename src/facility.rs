@@ -821,7 +821,7 @@ fn service_card(
                 {function_label(function, lang)}
                 // Chinese in English too: see the result rows.
                 {name.map(|n| view! { " · "<span lang="zh-CN">{n}</span> })}
-                <span class="category">{category_label(category, lang)}</span>
+                <span class="category">{crate::finder::chinese_term_marked(category_label(category, lang).to_owned(), lang)}</span>
             </h4>
             {ages.and_then(|a| ages_text(a, lang)).map(|text| view! { <p class="ages">{text}</p> })}
             {no_fixed_site.then(|| view! {

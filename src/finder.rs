@@ -985,12 +985,25 @@ fn ServiceItem(
                 {function_label(function, lang)}
                 {name.map(|n| view! { "·"<span lang="zh-CN">{n}</span> })}
             </span>
-            <span class="service-meta">{meta}</span>
+            <span class="service-meta">{chinese_term_marked(meta, lang)}</span>
             <span class="today">{hours}</span>
             // Always there, empty when it would repeat today's hours (and
             // then not shown): a row redrawn into its slot keeps its shape.
             <span class=class>{if badge { msg.text(lang) } else { "" }}</span>
         </li>
+    }
+}
+
+/// `text` with the Chinese term 普惠 marked as Chinese in English ("Affordable
+/// (普惠)"), so that a screen reader does not read it with an English voice.
+pub fn chinese_term_marked(text: String, lang: Lang) -> impl IntoView + use<> {
+    const TERM: &str = "普惠";
+    match text.split_once(TERM) {
+        Some((before, after)) if lang == Lang::En => {
+            let (before, after) = (before.to_owned(), after.to_owned());
+            view! { {before}<span lang="zh-CN">{TERM}</span>{after} }.into_any()
+        }
+        _ => text.into_any(),
     }
 }
 

@@ -822,8 +822,10 @@ pub fn SurveyPage(
                 None => view! { <p class="loading" role="status">{lang.pick("正在准备问卷…", "Preparing the survey…")}</p> }.into_any(),
                 Some(true) => match outcome.get() {
                     Some(Ok(id)) => view! {
-                        <div class="thanks" role="status">
-                            <p id="survey-thanks" tabindex="-1">{move || if crate::outbox::is_delivered(&id) {
+                        // The status is the sentence alone: its button is
+                        // not read as part of it.
+                        <div class="thanks">
+                            <p id="survey-thanks" role="status" tabindex="-1">{move || if crate::outbox::is_delivered(&id) {
                                 lang.pick("谢谢！您的答卷已送达区里。", "Thank you! Your answers have reached the district.")
                             } else if crate::outbox::is_refused(&id) {
                                 lang.pick("区里的服务器没有接收这份答卷，答卷仍保存在本机，见上方说明。",

@@ -407,6 +407,39 @@ async fn every_row_heading_is_in_the_accessibility_tree() {
             rows,
             "row headings exposed to a screen reader, of those on the page"
         );
+        // A service line's parts are said apart: a comma between them,
+        // generated and not shown.
+        let nodes = tree["nodes"].as_array().expect("nodes");
+        let commas = nodes
+            .iter()
+            .filter(|n| n["role"]["value"] == "StaticText" && n["name"]["value"] == "，")
+            .count();
+        assert!(
+            commas >= 2 * near.len().min(10),
+            "{commas} commas said between the parts of the rows' service lines"
+        );
+        // With a service searched, its tag among a row's services is said
+        // to be the one searched, not shown by colour alone.
+        page.choose_service("社区助餐").await;
+        page.eventually_js(
+            "a searched service's tag",
+            "return document.querySelector('.function.searched') ? true : null",
+        )
+        .await;
+        let tree = cdp(
+            &page.client,
+            "Accessibility.getFullAXTree",
+            serde_json::json!({}),
+        )
+        .await
+        .expect("the accessibility tree");
+        let said = tree["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .filter(|n| n["role"]["value"] == "StaticText" && n["name"]["value"] == "所查服务：")
+            .count();
+        assert!(said >= 1, "the searched tag is said as such");
     })
     .await;
 }
