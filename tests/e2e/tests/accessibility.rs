@@ -383,16 +383,8 @@ async fn every_row_heading_is_in_the_accessibility_tree() {
         cdp(&page.client, "Accessibility.enable", serde_json::json!({}))
             .await
             .expect("accessibility on");
-        let tree = cdp(
-            &page.client,
-            "Accessibility.getFullAXTree",
-            serde_json::json!({}),
-        )
-        .await
-        .expect("the accessibility tree");
-        let headings = tree["nodes"]
-            .as_array()
-            .expect("nodes")
+        let nodes = ax_nodes(&page).await;
+        let headings = nodes
             .iter()
             .filter(|n| n["role"]["value"] == "heading" && n["ignored"] != true)
             .filter(|n| {
@@ -409,11 +401,7 @@ async fn every_row_heading_is_in_the_accessibility_tree() {
         );
         // A service line's parts are said apart: a comma between them,
         // generated and not shown.
-        let nodes = tree["nodes"].as_array().expect("nodes");
-        let commas = nodes
-            .iter()
-            .filter(|n| n["role"]["value"] == "StaticText" && n["name"]["value"] == "，")
-            .count();
+        let commas = said_alone(&nodes, "，");
         assert!(
             commas >= 2 * near.len().min(10),
             "{commas} commas said between the parts of the rows' service lines"
@@ -426,20 +414,29 @@ async fn every_row_heading_is_in_the_accessibility_tree() {
             "return document.querySelector('.function.searched') ? true : null",
         )
         .await;
-        let tree = cdp(
-            &page.client,
-            "Accessibility.getFullAXTree",
-            serde_json::json!({}),
-        )
-        .await
-        .expect("the accessibility tree");
-        let said = tree["nodes"]
-            .as_array()
-            .expect("nodes")
-            .iter()
-            .filter(|n| n["role"]["value"] == "StaticText" && n["name"]["value"] == "所查服务：")
-            .count();
+        let said = said_alone(&ax_nodes(&page).await, "所查服务：");
         assert!(said >= 1, "the searched tag is said as such");
     })
     .await;
+}
+
+/// The page's accessibility tree, as a list of nodes.
+async fn ax_nodes(page: &linli_e2e::FinderPage) -> Vec<serde_json::Value> {
+    let tree = cdp(
+        &page.client,
+        "Accessibility.getFullAXTree",
+        serde_json::json!({}),
+    )
+    .await
+    .expect("the accessibility tree");
+    tree["nodes"].as_array().expect("nodes").clone()
+}
+
+/// How many pieces of text the accessibility tree holds that read exactly
+/// `text`.
+fn said_alone(nodes: &[serde_json::Value], text: &str) -> usize {
+    nodes
+        .iter()
+        .filter(|n| n["role"]["value"] == "StaticText" && n["name"]["value"] == text)
+        .count()
 }
