@@ -842,31 +842,54 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
     // A date or time typed is searched after a pause in typing, or when
     // its field is left: "09:30" is a whole time after each of its keys
     // ("21:00", "21:03", "21:30"), and each would be a search, said
-    // aloud. Not over a search changed meanwhile (Back).
-    // Both fields at once, as they read: a date typed and then a time
-    // within the pause are one search.
+    // aloud. Not over a search changed meanwhile (Back). Both fields at
+    // once, as they read: a date typed and then a time
+    // within the pause, or with the focus moved from one to the other, are
+    // one search. Only while a chosen time is asked for and both fields
+    // are there: a field taken away (Back to another choice) is "left" too
+    // in Chromium, and must not choose a time again.
     let commit = move || {
+        if !matches!(state.with_untracked(|s| s.open), OpenChoice::At(_)) {
+            return;
+        }
         let read = |id: &str| {
             document()
                 .get_element_by_id(id)
                 .and_then(|field| js_sys::Reflect::get(&field, &"value".into()).ok())
                 .and_then(|v| v.as_string())
-                .unwrap_or_default()
         };
-        set_at(parse_ymd(&read("open-date")), parse_hm(&read("open-time")));
+        if let (Some(date), Some(time)) = (read("open-date"), read("open-time")) {
+            set_at(parse_ymd(&date), parse_hm(&time));
+        }
     };
-    let pending = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    // Whether something typed waits for its search; the timer stays until
+    // the next key replaces it, or the field is left.
+    let typing = StoredValue::new_local(false);
+    let timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let typed = move |_: leptos::ev::Event| {
+        typing.set_value(true);
         let typed_into = state.get_untracked();
         let pause = gloo_timers::callback::Timeout::new(WHEN_PAUSE_MS, move || {
-            if state.try_with_untracked(|s| *s == typed_into) == Some(true) {
-                commit();
+            if typing.try_get_value() == Some(true) {
+                typing.set_value(false);
+                if state.try_with_untracked(|s| *s == typed_into) == Some(true) {
+                    commit();
+                }
             }
         });
-        pending.set_value(Some(pause));
+        timer.set_value(Some(pause));
     };
-    let left = move |_: leptos::ev::FocusEvent| {
-        if pending.try_update_value(Option::take).flatten().is_some() {
+    let left = move |ev: leptos::ev::FocusEvent| {
+        // To the other of the two fields: the pause goes on.
+        let to_other = ev
+            .related_target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.id().as_str(), "open-date" | "open-time"));
+        // Read with `try_`: a field taken away is left while the
+        // component goes.
+        if typing.try_get_value() == Some(true) && !to_other {
+            typing.try_set_value(false);
+            timer.try_set_value(None);
             commit();
         }
     };

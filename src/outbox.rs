@@ -376,32 +376,51 @@ pub async fn enqueue(record: Record) -> Result<(), String> {
 
 /// Asks the browser, once per page, to keep this site's storage when the
 /// device runs short of space (`navigator.storage.persist()`), so that an
-/// answer waiting in the outbox is not cleared with the caches. The
-/// browser decides without asking the resident (Chromium grants it to an
-/// installed app or a site used often) and may decline: nothing waits for
-/// the answer.
+/// answer waiting in the outbox is not cleared with the caches. Only when
+/// the browser would grant it without asking (the `persistent-storage`
+/// permission already reads "granted": Chromium decides so for an installed
+/// app or a site used often): Firefox asks the resident with a prompt
+/// otherwise, which must not follow a submitted answer. Nothing waits for
+/// it.
 fn ask_to_persist() {
     thread_local!(static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
     if ASKED.with(|a| a.replace(true)) {
         return;
     }
-    let storage = js_sys::Reflect::get(&window().navigator(), &"storage".into()).ok();
-    let asked = storage.and_then(|storage| {
-        let persist: js_sys::Function = js_sys::Reflect::get(&storage, &"persist".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        persist
-            .call0(&storage)
-            .ok()?
-            .dyn_into::<js_sys::Promise>()
-            .ok()
+    wasm_bindgen_futures::spawn_local(async {
+        let navigator: JsValue = window().navigator().into();
+        let get = |target: &JsValue, key: &str| {
+            js_sys::Reflect::get(target, &key.into())
+                .ok()
+                .filter(|v| !v.is_undefined())
+        };
+        let call = |target: &JsValue, key: &str, args: &js_sys::Array| {
+            let method: js_sys::Function = get(target, key)?.dyn_into().ok()?;
+            method
+                .apply(target, args)
+                .ok()?
+                .dyn_into::<js_sys::Promise>()
+                .ok()
+        };
+        let query = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&query, &"name".into(), &"persistent-storage".into());
+        let Some(asked) = get(&navigator, "permissions")
+            .and_then(|p| call(&p, "query", &js_sys::Array::of1(&query)))
+        else {
+            return;
+        };
+        let Ok(status) = JsFuture::from(asked).await else {
+            return;
+        };
+        if get(&status, "state").and_then(|s| s.as_string()).as_deref() != Some("granted") {
+            return;
+        }
+        if let Some(persist) =
+            get(&navigator, "storage").and_then(|s| call(&s, "persist", &js_sys::Array::new()))
+        {
+            let _ = JsFuture::from(persist).await;
+        }
     });
-    if let Some(promise) = asked {
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = JsFuture::from(promise).await;
-        });
-    }
 }
 
 /// Moves reports kept in localStorage by earlier versions into the outbox,

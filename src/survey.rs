@@ -127,14 +127,34 @@ pub fn fault_field(response: &Response, step: Step) -> Option<String> {
     })
 }
 
-/// Marks the element `id` as the field at fault (`aria-invalid`, described
-/// by the step's problem), or clears that mark.
-fn set_fault_mark(id: Option<&str>, at_fault: bool) {
-    let Some(el) = id.and_then(|id| document().get_element_by_id(id)) else {
+/// Where the fault whose focus goes to the field `focus` is marked: the
+/// field itself, or, where the fault is the group's (no time, no walk, no
+/// service ticked), the group, so that no one choice reads as wrong; and
+/// whether the mark may say invalid (a radio group may; a group of boxes
+/// and a list only take the problem as their description).
+pub fn fault_mark(focus: &str) -> (&str, bool) {
+    match focus.split_once('-') {
+        Some(("time", _)) => ("survey-times", false),
+        Some(("walk", _)) => ("survey-walk", true),
+        Some(("need", _)) => ("survey-needs", false),
+        _ => (focus, true),
+    }
+}
+
+/// Marks where the fault of the field `focus` is (see [`fault_mark`]):
+/// `aria-invalid` where allowed, described by the step's problem; or clears
+/// that mark.
+fn set_fault_mark(focus: Option<&str>, at_fault: bool) {
+    let Some((id, invalid)) = focus.map(fault_mark) else {
+        return;
+    };
+    let Some(el) = document().get_element_by_id(id) else {
         return;
     };
     if at_fault {
-        let _ = el.set_attribute("aria-invalid", "true");
+        if invalid {
+            let _ = el.set_attribute("aria-invalid", "true");
+        }
         let _ = el.set_attribute("aria-describedby", "survey-step-problem");
     } else {
         let _ = el.remove_attribute("aria-invalid");
@@ -852,9 +872,12 @@ pub fn SurveyPage(
                                     Lang::En => format!("Step {} of {}", draft.with(|d| d.step) + 1, steps.len()),
                                 }}
                             </p>
+                            // Above the step, not below its fields: on a
+                            // phone the keyboard that the focused field
+                            // brings up would cover it there.
+                            <p class="step-problem" id="survey-step-problem" role="status">{shown_problem}</p>
                             <form class="survey-step" on:submit=move |ev| ev.prevent_default() novalidate>
                                 {move || step_view(step(), draft, lang, manifest_url.clone(), change)}
-                                <p class="step-problem" id="survey-step-problem" role="status">{shown_problem}</p>
                                 <div class="survey-nav">
                                     <Show when=move || draft.with(|d| d.step > 0)>
                                         <button type="button" class="prev" on:click=move |_| go(-1)>
@@ -1205,7 +1228,7 @@ fn step_view(
         Step::Needs => view! {
             {heading("需要哪些服务？", "Which services do you need?")}
             <p class="hint">{lang.pick("勾选需要的服务，并为每一项选择迫切程度（1 最迫切）。", "Tick what you need, and say how much for each (1 is the most).")}</p>
-            <ul class="needs" aria-labelledby="survey-step-heading">
+            <ul class="needs" id="survey-needs" aria-labelledby="survey-step-heading">
                 {ServiceFunction::ALL
                     .into_iter()
                     .map(|f| {
@@ -1261,7 +1284,7 @@ fn step_view(
             {heading("什么时候需要？", "When do you need them?")}
             // The question names the group, so that a screen reader says
             // it with each box.
-            <div role="group" aria-labelledby="survey-step-heading">
+            <div id="survey-times" role="group" aria-labelledby="survey-step-heading">
             {TIMES
                 .iter()
                 .enumerate()
@@ -1326,7 +1349,7 @@ fn step_view(
         }.into_any(),
         Step::Walk => view! {
             {heading("最多愿意走多久？", "How far would you walk?")}
-            <div role="radiogroup" aria-labelledby="survey-step-heading">
+            <div id="survey-walk" role="radiogroup" aria-labelledby="survey-step-heading">
             {WALK_MINUTES
                 .into_iter()
                 .map(|m| view! {
@@ -1715,6 +1738,13 @@ mod tests {
         assert_eq!(fault(&d, Step::Needs).as_deref(), Some("prio-meals"));
         d.response.comment = Some("电话 13912345678".to_owned());
         assert_eq!(fault(&d, Step::Comment).as_deref(), Some("survey-comment"));
+        // A group's fault is the group's, marked invalid only where a
+        // group may be.
+        assert_eq!(fault_mark("time-weekday_daytime"), ("survey-times", false));
+        assert_eq!(fault_mark("walk-5"), ("survey-walk", true));
+        assert_eq!(fault_mark("need-elder_care"), ("survey-needs", false));
+        assert_eq!(fault_mark("prio-meals"), ("prio-meals", true));
+        assert_eq!(fault_mark("hh-5"), ("hh-5", true));
     }
 
     #[test]

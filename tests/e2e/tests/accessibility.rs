@@ -421,7 +421,7 @@ async fn every_row_heading_is_in_the_accessibility_tree() {
 }
 
 /// The page's accessibility tree, as a list of nodes.
-async fn ax_nodes(page: &linli_e2e::FinderPage) -> Vec<serde_json::Value> {
+async fn ax_nodes(page: &FinderPage) -> Vec<serde_json::Value> {
     let tree = cdp(
         &page.client,
         "Accessibility.getFullAXTree",

@@ -1019,17 +1019,29 @@ async fn open_at_a_chosen_day_and_time() {
         assert_eq!(page.text_of(".past-time").await.as_deref(), Some(""));
         // Typed as a person types: the date, then the time, whose field
         // holds a whole time after each key. One search, after the pause.
+        // Each key its own task, a moment apart, and the focus moved from
+        // the date to the time between them.
         let before = page.client.execute("return history.length", vec![]).await.unwrap();
-        page.client
-            .execute(
-                "for (const [id, v] of [['open-date', '2026-10-01'], ['open-time', '01:00'], ['open-time', '12:00']]) {
-                   const e = document.getElementById(id); e.value = v;
-                   e.dispatchEvent(new Event('input', { bubbles: true }));
-                   e.dispatchEvent(new Event('change', { bubbles: true })); }",
-                vec![],
-            )
-            .await
-            .unwrap();
+        let type_into = |id: &'static str, value: &'static str| {
+            let client = page.client.clone();
+            async move {
+                client
+                    .execute(
+                        &format!(
+                            "const e = document.getElementById('{id}'); e.focus(); e.value = '{value}';
+                             e.dispatchEvent(new Event('input', {{ bubbles: true }}));
+                             e.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+                        ),
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            }
+        };
+        type_into("open-date", "2026-10-01").await;
+        type_into("open-time", "01:00").await;
+        type_into("open-time", "12:00").await;
         wait_for_count(&page, &format!("共 {} 处", open.len())).await;
         assert_eq!(page.result_names().await, open);
         page.url_when("the chosen time in the URL", |u| u.contains("open=2026-10-01T12"))
@@ -1157,18 +1169,21 @@ async fn a_changed_list_keeps_the_choice_and_links_with_their_facility() {
         page.choose_service(function.label_zh()).await;
         wait_for_count(&page, &format!("共 {} 处", narrowed.len())).await;
         assert_eq!(page.result_names().await, narrowed);
-        // The choice stayed with the facility, in its new place.
+        // The choice stayed with the facility, in its new place, on the
+        // map too (which follows the list a frame later): one marker
+        // chosen, naming it, numbered as its row now is.
         page.wait_for_text(".result.selected .name", &name).await;
         let marked = page
-            .client
-            .execute(
-                "return [...document.querySelectorAll('g.marker.selected:not(.top)')].map(m => m.getAttribute('aria-label'));",
-                vec![],
+            .eventually_js(
+                "the chosen marker numbered as its row",
+                "const rows = [...document.querySelectorAll('.result-list > li.result')];
+                 const rank = rows.findIndex(r => r.classList.contains('selected')) + 1;
+                 const marked = [...document.querySelectorAll('g.marker.selected:not(.top)')];
+                 return marked.length === 1 && marked[0].querySelector('text').textContent === String(rank)
+                   ? marked.map(m => m.getAttribute('aria-label')) : null;",
             )
-            .await
-            .expect("selected markers");
+            .await;
         let marked: Vec<String> = serde_json::from_value(marked).unwrap();
-        assert_eq!(marked.len(), 1, "{marked:?}");
         assert!(marked[0].contains(&name), "{marked:?} should name {name}");
         // Every row's link opens the facility the row shows.
         let mismatched = page
@@ -1497,10 +1512,14 @@ async fn markers_are_one_tab_stop_and_wide_targets_in_elder_mode() {
             .await;
         // Chosen from the keyboard, the list does not scroll the focused
         // marker off the screen (the phone's list is below the map).
+        // Measured two frames on: the list scrolls in a frame callback.
         let on_screen = page
             .client
-            .execute(
-                "const r = document.activeElement.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight",
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => {
+                   const r = document.activeElement.getBoundingClientRect();
+                   done(r.top >= 0 && r.bottom <= innerHeight); }));",
                 vec![],
             )
             .await

@@ -3,7 +3,7 @@
 //! shards seen, and a survey can be filled in and waits on the device until
 //! the server is back.
 
-use linli_e2e::{Setup, Site, with_setup};
+use linli_e2e::{Setup, Site, cdp, with_setup};
 
 /// Resource timing says whether the service worker answered a request.
 const FROM_WORKER: &str = "return performance.getEntriesByType('resource')
@@ -86,7 +86,15 @@ async fn after_one_visit_the_finder_and_the_survey_work_offline() {
 
         // A survey, start to end, offline: it waits on the device, and
         // the app asks the browser to keep the site's storage (counted by
-        // wrapping the browser's own call).
+        // wrapping the browser's own call), as it would grant it without
+        // asking (as Chromium does for an installed app).
+        cdp(
+            &page.client,
+            "Browser.grantPermissions",
+            serde_json::json!({ "permissions": ["durableStorage"] }),
+        )
+        .await
+        .expect("persistent storage granted");
         page.client
             .execute(
                 "window.persistAsked = 0; const s = navigator.storage; const own = s.persist.bind(s);
