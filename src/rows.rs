@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use linli_facilities::calendar::DayKind;
 use linli_facilities::finder::{
-    Filters, HoursBook, OpenAt, WALK_MINUTES, comparable_price, find_near,
+    Filters, HoursBook, OpenAt, WALK_MINUTES, comparable_price, find_near, for_everyone_it_takes,
 };
 use linli_facilities::geometry::LonLat;
 use linli_facilities::hours::{Hours, State};
@@ -111,6 +111,18 @@ pub struct LowestPrice {
     /// ("一荤两素") or whom it is for ("签约居民"), shown with the price as
     /// the facility page shows it.
     pub note: Option<String>,
+    /// A lower price in the same unit for some groups only, when this one
+    /// is everyone's: said after it, with whom it is for.
+    pub reduced: Option<ReducedPrice>,
+}
+
+/// A price lower than everyone's, for the groups `eligible` only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReducedPrice {
+    /// The amount in fen (0.01 yuan); 0 is free.
+    pub fen: u64,
+    /// Who pays it (any one of the groups).
+    pub eligible: Vec<Eligibility>,
 }
 
 /// [`price_text`] around its note, so that a page can mark the note's
@@ -611,8 +623,9 @@ pub fn result_rows(
             let has_usual = |s: &Service| s.prices.iter().any(|p| usual(s, p));
             let row_usual = searched.is_some() && matched().any(has_usual);
             let capped = filters.max_price_yuan.is_some();
-            let lowest_price = matched()
-                .flat_map(|s| {
+            // The prices a row can name, each with its service.
+            let named = |capped: bool| {
+                matched().flat_map(move |s| {
                     let only_usual = row_usual || has_usual(s);
                     let compared = comparable_price(s);
                     s.prices
@@ -624,20 +637,45 @@ pub fn result_rows(
                                 !only_usual || usual(s, p)
                             }
                         })
-                        .map(move |p| (p, s.function))
+                        .map(move |p| (p, s))
                 })
-                .min_by(|(a, _), (b, _)| {
-                    a.amount_yuan
-                        .total_cmp(&b.amount_yuan)
-                        .then(a.eligible.len().cmp(&b.eligible.len()))
-                })
-                .map(|(p, function)| LowestPrice {
+            };
+            let cheaper = |a: &(&Price, &Service), b: &(&Price, &Service)| {
+                a.0.amount_yuan
+                    .total_cmp(&b.0.amount_yuan)
+                    .then(a.0.eligible.len().cmp(&b.0.eligible.len()))
+            };
+            // The lowest that everyone the service takes pays leads: a
+            // canteen's 6 yuan for low-income households is not the
+            // price of a 78-year-old who is not. A lower price for some
+            // follows it, with whom it is for; a service with no price for
+            // everyone gives its lowest, said to be theirs.
+            let headline = named(capped)
+                .filter(|(p, s)| for_everyone_it_takes(s, p))
+                .min_by(cheaper)
+                .or_else(|| named(capped).min_by(cheaper));
+            let lowest_price = headline.map(|(p, s)| {
+                let reduced = named(false)
+                    .filter(|(q, t)| {
+                        !for_everyone_it_takes(t, q)
+                            && q.unit == p.unit
+                            && q.amount_yuan < p.amount_yuan
+                    })
+                    .min_by(cheaper)
+                    .filter(|_| for_everyone_it_takes(s, p))
+                    .map(|(q, _)| ReducedPrice {
+                        fen: (q.amount_yuan * 100.0).round() as u64,
+                        eligible: q.eligible.clone(),
+                    });
+                LowestPrice {
                     fen: (p.amount_yuan * 100.0).round() as u64,
                     unit: p.unit,
-                    function,
+                    function: s.function,
                     eligible: p.eligible.clone(),
                     note: p.note.clone(),
-                });
+                    reduced,
+                }
+            });
             let places = matched()
                 .filter_map(|s| s.capacity.as_ref().map(|c| (c, s.function)))
                 .max_by_key(|(c, _)| c.available)
@@ -729,11 +767,7 @@ pub fn price_text(price: &LowestPrice, name_function: bool, lang: Lang) -> Strin
 /// The pieces of [`price_text`].
 pub fn price_pieces(price: &LowestPrice, name_function: bool, lang: Lang) -> PricePieces {
     let fen = price.fen;
-    let yuan = if fen.is_multiple_of(100) {
-        (fen / 100).to_string()
-    } else {
-        format!("{}.{:02}", fen / 100, fen % 100)
-    };
+    let yuan = yuan_text(fen);
     let head = match (fen, lang) {
         (0, Lang::Zh) => "免费".to_owned(),
         (0, Lang::En) => "Free".to_owned(),
@@ -769,10 +803,36 @@ pub fn price_pieces(price: &LowestPrice, name_function: bool, lang: Lang) -> Pri
         after.push_str(close);
     }
     after.push_str(&tail);
+    // A lower price for some, after everyone's: "；低保及低收入家庭、残疾人
+    // 6 元/餐", "; ¥6 for low-income households or people with
+    // disabilities".
+    if let Some(reduced) = &price.reduced {
+        let yuan = yuan_text(reduced.fen);
+        after.push_str(&match lang {
+            Lang::Zh => {
+                let who: Vec<&str> = reduced
+                    .eligible
+                    .iter()
+                    .map(|&e| eligibility_label(e, lang))
+                    .collect();
+                format!("；{} {yuan} 元/{}", who.join("、"), price.unit.label_zh())
+            }
+            Lang::En => format!("; ¥{yuan} {}", eligible_text(&reduced.eligible, lang)),
+        });
+    }
     PricePieces {
         before,
         note,
         after,
+    }
+}
+
+/// An amount of `fen` in yuan: "15", "12.50".
+fn yuan_text(fen: u64) -> String {
+    if fen.is_multiple_of(100) {
+        (fen / 100).to_string()
+    } else {
+        format!("{}.{:02}", fen / 100, fen % 100)
     }
 }
 
@@ -1075,6 +1135,49 @@ mod tests {
     }
 
     #[test]
+    fn a_row_leads_with_everyone_s_price_and_then_a_lower_one_for_some() {
+        let data = loaded();
+        let meals = Filters {
+            functions: vec![ServiceFunction::Meals],
+            walk_minutes: 30,
+            ..Filters::default()
+        };
+        let now = at("2026-11-26T10:00");
+        let price_of = |filters: &Filters| {
+            result_rows(&data, SAMPLE_ORIGIN, filters, now)
+                .into_iter()
+                .find(|r| r.id == "lc-sample-001")
+                .and_then(|r| r.lowest_price)
+                .expect("lc-sample-001 is within 30 minutes and has a price")
+        };
+        // 18 yuan for everyone; 15 for 80 and over, 12 for low-income
+        // households: the row leads with 18, then the lowest for some.
+        let price = price_of(&meals);
+        assert_eq!((price.fen, price.eligible.as_slice()), (1800, &[][..]));
+        assert_eq!(
+            price.reduced,
+            Some(ReducedPrice {
+                fen: 1200,
+                eligible: vec![Eligibility::LowIncome]
+            })
+        );
+        assert_eq!(
+            price_text(&price, false, Lang::Zh),
+            "最低 18 元/餐（一荤两素）；低保及低收入家庭 12 元/餐"
+        );
+        assert_eq!(
+            price_text(&price, false, Lang::En),
+            "From ¥18 per meal (一荤两素); ¥12 for low-income households"
+        );
+        // The same with a maximum price, which compares everyone's.
+        let capped = Filters {
+            max_price_yuan: Some(18.0),
+            ..meals.clone()
+        };
+        assert_eq!(price_of(&capped), price);
+    }
+
+    #[test]
     fn rows_carry_the_lowest_price_and_free_places() {
         let data = loaded();
         let infant = Filters {
@@ -1092,6 +1195,7 @@ mod tests {
             function: ServiceFunction::InfantCare,
             eligible: Vec::new(),
             note: Some("半日托".to_owned()),
+            reduced: None,
         };
         assert_eq!(rows[0].lowest_price, Some(per_month.clone()));
         assert_eq!(
@@ -1133,6 +1237,7 @@ mod tests {
             function: ServiceFunction::Health,
             eligible: Vec::new(),
             note: Some("签约居民".to_owned()),
+            reduced: None,
         };
         assert_eq!(price_text(&signed, false, Lang::Zh), "免费（签约居民）");
         assert_eq!(
@@ -1147,6 +1252,7 @@ mod tests {
             function: ServiceFunction::Sports,
             eligible: Vec::new(),
             note: None,
+            reduced: None,
         };
         assert_eq!(price_text(&gym, false, Lang::Zh), "免费");
         assert_eq!(price_text(&gym, true, Lang::Zh), "免费（体育健身）");
@@ -1156,6 +1262,7 @@ mod tests {
             function: ServiceFunction::Meals,
             eligible: Vec::new(),
             note: None,
+            reduced: None,
         };
         assert_eq!(
             price_text(&meal, true, Lang::En),

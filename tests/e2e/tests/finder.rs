@@ -235,6 +235,13 @@ async fn filters_live_in_the_url_for_links_and_back() {
             notes.as_array().is_some_and(|n| n.contains(&serde_json::json!("一荤两素"))),
             "{notes}"
         );
+        // A canteen's row leads with the price everyone pays, then the
+        // lower one for some, with whom it is for.
+        let prices = page.texts_of(".result .price").await;
+        assert!(
+            prices.iter().any(|p| p == "最低 13 元/餐（一荤两素）；低保及低收入家庭、残疾人 6 元/餐"),
+            "{prices:?}"
+        );
     })
     .await;
 }
