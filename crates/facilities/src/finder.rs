@@ -323,12 +323,19 @@ impl HoursBook {
 
 /// Whom a service is for when searching by age: its own age range, or,
 /// without one, 60 and over for elder care (养老服务 serves older people by
-/// definition) and for a service with a price for people of 60 or 80 and
-/// over (a 长者食堂, say, open to all with a price for older people).
-/// Other services without a range are for no particular age, and no age
-/// band lists them.
+/// definition), for a service with a price for people of 60 or 80 and
+/// over (a canteen open to all with a price for older people), and for one
+/// whose name says it is for older people ([`OLDER_PEOPLE_TERMS`]: a
+/// 长者食堂 or 老年餐桌 is a canteen for them, whatever its prices). Other
+/// services without a range are for no particular age, and no age band
+/// lists them.
 pub fn searched_ages(service: &Service) -> Option<AgeRange> {
+    let named_for_them = service
+        .name
+        .as_deref()
+        .is_some_and(|n| OLDER_PEOPLE_TERMS.iter().any(|t| n.contains(t)));
     let for_older_people = service.function == ServiceFunction::ElderCare
+        || named_for_them
         || service.prices.iter().any(|p| {
             p.eligible
                 .iter()
@@ -341,6 +348,10 @@ pub fn searched_ages(service: &Service) -> Option<AgeRange> {
         })
     })
 }
+
+/// Words in a service's name that say it is for older people: 长者 (长者
+///食堂), 老年 (老年餐桌), 助老 (助老餐), 养老 (养老助餐点).
+pub const OLDER_PEOPLE_TERMS: [&str; 4] = ["长者", "老年", "助老", "养老"];
 
 /// The price a maximum price is compared with, in yuan: the lowest that
 /// everyone the service takes pays, in the unit the function's prices

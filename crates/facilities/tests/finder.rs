@@ -6,12 +6,14 @@ use linli_facilities::calendar::HolidayCalendar;
 use linli_facilities::dataset::parse_feature_collection;
 use linli_facilities::finder::{
     AgeBand, Filters, HoursBook, Matches, OpenAt, SearchKeys, comparable_price_yuan, find,
-    find_near,
+    find_near, searched_ages,
 };
 use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::State;
 use linli_facilities::index::SpatialIndex;
-use linli_facilities::model::{Category, Facility, ServiceFunction};
+use linli_facilities::model::{
+    AgeRange, Category, Eligibility, Facility, Price, PriceUnit, Service, ServiceFunction,
+};
 use linli_facilities::seeded::SplitMix64;
 
 const SAMPLE: &str = include_str!("fixtures/sample.geojson");
@@ -309,6 +311,32 @@ fn free_places_ages_and_prices() {
         WEDNESDAY,
         &["lc-sample-001", "lc-sample-006"],
     );
+
+    // A canteen named for older people is theirs whatever its prices; one
+    // with no such name and no price for them is for no particular age.
+    let canteen = |name: &str| Service {
+        function: ServiceFunction::Meals,
+        category: Category::Affordable,
+        name: Some(name.to_owned()),
+        opening_hours: None,
+        hours_text: None,
+        prices: vec![Price {
+            amount_yuan: 13.0,
+            unit: PriceUnit::PerMeal,
+            eligible: vec![Eligibility::LowIncome],
+            note: None,
+        }],
+        capacity: None,
+        ages: None,
+        no_fixed_site: false,
+    };
+    let senior = Some(AgeRange {
+        min_months: AgeBand::Senior.months().0,
+        max_months: None,
+    });
+    assert_eq!(searched_ages(&canteen("长者食堂")), senior);
+    assert_eq!(searched_ages(&canteen("老年餐桌")), senior);
+    assert_eq!(searched_ages(&canteen("社区食堂")), None);
 
     // Meals: 001 at 18 yuan for anyone (15 for 80 and over, 12 for low
     // income), 006 at 15 (10 for 80 and over or living alone). A maximum
