@@ -1397,8 +1397,8 @@ fn ResultList(
         </Show>
         {move || unlisted_year.get().map(|year| view! {
             <p class="calendar-note" role="note">{match lang {
-                Lang::Zh => format!("{year}年的法定节假日和调休安排尚未收录：有节假日规则的开放时间按平日显示（元旦、劳动节和国庆节法定的假日已按节假日计），节假日当天可能不同，请致电确认。"),
-                Lang::En => format!("The public holidays of {year} are not listed yet: hours that change on holidays are shown as on an ordinary day (the fixed days off of New Year's Day, Labour Day and National Day are counted as holidays), and may differ on a holiday; please call to check."),
+                Lang::Zh => format!("本应用尚未收录{year}年的放假调休安排：元旦（1月1日）、劳动节（5月1日—2日）和国庆节（10月1日—3日）已按节假日计；春节、清明、端午、中秋等其他假日和调休上班日按平日显示，当天可能不同，请致电确认。"),
+                Lang::En => format!("This app does not list the holidays of {year} yet: New Year's Day (1 January), Labour Day (1–2 May) and National Day (1–3 October) are counted as holidays; the other holidays (Spring Festival, Qingming, Dragon Boat, Mid-Autumn) and working days in lieu are shown as ordinary days and may differ; please call to check."),
             }}</p>
         })}
         <Show when=move || { skipped.get() > 0 }>

@@ -991,6 +991,25 @@ async fn open_now_follows_weekdays_sundays_holidays_and_working_weekends() {
     );
 }
 
+/// A time in a year whose holiday notice the app does not list says which
+/// days are still counted as holidays, and which are not.
+#[tokio::test]
+async fn a_year_without_its_holiday_notice_says_what_is_counted() {
+    let setup = Setup {
+        beijing_time: Some("2026-10-14T09:30".to_owned()),
+        query: "walk=30&open=2027-02-08T12:00".to_owned(),
+        ..Setup::default()
+    };
+    with_setup(setup, |page| async move {
+        page.wait_for_text(
+            ".calendar-note",
+            "本应用尚未收录2027年的放假调休安排：元旦（1月1日）、劳动节（5月1日—2日）和国庆节（10月1日—3日）已按节假日计；春节、清明、端午、中秋等其他假日和调休上班日按平日显示，当天可能不同，请致电确认。",
+        )
+        .await;
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn open_at_a_chosen_day_and_time() {
     let at = chrono::NaiveDateTime::parse_from_str("2026-10-01T12:00", "%Y-%m-%dT%H:%M").unwrap();
