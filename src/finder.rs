@@ -596,7 +596,15 @@ fn FunctionChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                     name="function"
                     value=code
                     prop:checked=move || state.with(|s| s.function == f)
-                    on:change=move |_| state.update(|s| s.function = f)
+                    on:change=move |_| state.update(|s| {
+                        s.function = f;
+                        // Free places or beds mean nothing for a service
+                        // that counts none (meals, say): kept, the filter
+                        // would leave the list empty.
+                        if f.is_some_and(|f| f.capacity_kind().is_none()) {
+                            s.free_places = false;
+                        }
+                    })
                 />
                 {f.map(|function| view! { <FunctionIcon function /> })}
                 <span>

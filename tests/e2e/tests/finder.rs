@@ -430,25 +430,30 @@ async fn free_places_and_price_narrow_the_list() {
             "return document.getElementById('free-places') ? null : true",
         )
         .await;
-        // Ticked for infant care, it stays for meals while it is on, and
-        // after it is unticked there (keeping the focus), until the service
-        // changes.
+        // Ticked for infant care, it stays for elder care (which counts
+        // beds) and goes for meals (which count none, so it would leave
+        // the list empty).
         page.choose_service("婴幼儿托育").await;
         page.click("#free-places").await;
         page.url_when("free places in the URL", |u| u.contains("free=1"))
             .await;
+        page.choose_service("养老服务").await;
+        page.url_when("elder care with free beds in the URL", |u| {
+            u.contains("svc=elder_care") && u.contains("free=1")
+        })
+        .await;
+        page.wait_for_text("label:has(#free-places)", "只看有空余床位的")
+            .await;
         page.choose_service("社区助餐").await;
-        page.url_when("meals in the URL", |u| u.contains("svc=meals"))
-            .await;
-        page.click("#free-places").await;
-        page.url_when("free places off", |u| !u.contains("free=1"))
-            .await;
-        let focused = page
-            .client
-            .execute("return document.activeElement.id", vec![])
-            .await
-            .unwrap();
-        assert_eq!(focused, "free-places", "unticked, it stays with the focus");
+        page.url_when("meals without free places in the URL", |u| {
+            u.contains("svc=meals") && !u.contains("free=1")
+        })
+        .await;
+        page.eventually_js(
+            "no free-places filter for meals",
+            "return document.getElementById('free-places') ? null : true",
+        )
+        .await;
         page.choose_service("健康服务").await;
         page.eventually_js(
             "no free-places filter for health",
