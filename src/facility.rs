@@ -253,6 +253,46 @@ pub fn walk_text(origin: LonLat, walking: WalkingModel, to: LonLat, lang: Lang) 
     )
 }
 
+/// Where the walk a facility page says starts, and at which speed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WalkFrom {
+    /// The place: a community's name (Chinese in either language), or how
+    /// the position was set.
+    pub place: String,
+    /// Whether `place` is a community's name, marked Chinese in English.
+    pub community: bool,
+    /// The senior walking speed, not the standard one.
+    pub senior: bool,
+}
+
+impl WalkFrom {
+    /// "从示例第7社区出发，按长者步速（每分钟约45米）", "From 示例第7社区, at
+    /// the senior pace (about 45 m a minute)".
+    fn view(self, lang: Lang) -> impl IntoView + use<> {
+        let speed = if self.senior {
+            lang.pick(
+                "长者步速（每分钟约45米）",
+                "the senior pace (about 45 m a minute)",
+            )
+        } else {
+            lang.pick(
+                "一般步速（每分钟约60米）",
+                "the standard pace (about 60 m a minute)",
+            )
+        };
+        let chinese = self.community && lang == Lang::En;
+        let place = view! { <span lang=chinese.then_some("zh-CN")>{self.place}</span> };
+        match lang {
+            Lang::Zh => {
+                view! { <dd class="walk-from">"从"{place}"出发，按"{speed}</dd> }.into_any()
+            }
+            Lang::En => {
+                view! { <dd class="walk-from">"From "{place}", at "{speed}</dd> }.into_any()
+            }
+        }
+    }
+}
+
 /// The facts read aloud: name, the walk there (`walk_minutes`, when the
 /// resident's position is known), address, phone, and each service's hours
 /// today with whether it is open at `now` and until when, or when it opens
@@ -532,6 +572,9 @@ pub fn FacilityPage(
     /// The resident's position and walking speed, when known: the page
     /// says the walk, as the list does.
     from: Option<(LonLat, WalkingModel)>,
+    /// Where that walk starts and at which speed, said with it: one who
+    /// opens a shared link learns whose walk it is.
+    walk_from: Option<WalkFrom>,
     /// The service searched for, if one was: its cards come first, and
     /// read aloud says it first.
     searched: Option<ServiceFunction>,
@@ -651,6 +694,7 @@ pub fn FacilityPage(
                 {from.map(|(origin, walking)| view! {
                     <dt>{lang.pick("步行", "Walk")}</dt>
                     <dd class="walk">{walk_text(origin, walking, position, lang)}</dd>
+                    {walk_from.map(|w| w.view(lang))}
                 })}
                 <dt>{lang.pick("怎么去", "Directions")}</dt>
                 <dd class="directions">

@@ -380,8 +380,29 @@ pub fn Finder(
                 // sample one), at the chosen speed.
                 let from = state
                     .with_untracked(|s| s.position.map(|p| (p, s.filters(beijing_now()).walking)));
+                let walk_from = state.with_untracked(|s| {
+                    s.position.map(|_| {
+                        let (place, community) = match &s.source {
+                            Some(Source::Community(label)) => (label.clone(), true),
+                            Some(Source::Map) => (
+                                lang.pick("地图上选择的位置", "the place chosen on the map")
+                                    .to_owned(),
+                                false,
+                            ),
+                            Some(Source::Located) | None => {
+                                (lang.pick("我的位置", "my location").to_owned(), false)
+                            }
+                        };
+                        crate::facility::WalkFrom {
+                            place,
+                            community,
+                            senior: s.senior,
+                        }
+                    })
+                });
                 let searched = state.with_untracked(|s| s.function);
-                view! { <FacilityPage loaded id from searched lang on_back=back /> }.into_any()
+                view! { <FacilityPage loaded id from walk_from searched lang on_back=back /> }
+                    .into_any()
             }
         }
     };

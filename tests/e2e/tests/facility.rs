@@ -475,6 +475,13 @@ async fn the_page_says_the_walk_from_the_resident() {
         assert!(walk.starts_with("步行约 "), "{walk}");
         open_first(&page).await;
         page.wait_for_text(".facts .walk", &walk).await;
+        // From where, at which speed: a shared link's reader learns whose
+        // walk it is.
+        page.wait_for_text(
+            ".facts .walk-from",
+            "从地图上选择的位置出发，按一般步速（每分钟约60米）",
+        )
+        .await;
     })
     .await;
     with_setup(Setup::default(), |page| async move {
