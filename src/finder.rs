@@ -77,6 +77,14 @@ pub fn Finder(
             prefs::set_source(source.as_ref());
         });
     });
+    // The place before the map was tapped (a tap meant for a marker can
+    // move the search): offered back until the position is set otherwise.
+    let before_map = RwSignal::new(None::<(Option<LonLat>, Option<Source>)>);
+    Effect::new(move |_| {
+        if place.with(|(_, source)| *source != Some(Source::Map)) {
+            before_map.set(None);
+        }
+    });
     // Remembered when the resident changes it, not when a link sets it.
     let senior = Memo::new(move |_| state.with(|s| s.senior));
     Effect::new(move |first: Option<()>| {
@@ -268,6 +276,30 @@ pub fn Finder(
                                     {move || position_name(state.with(|s| s.source.clone()), state.with(|s| s.position.is_some()), lang)}
                                 </strong>
                             </p>
+                            {move || before_map.get().map(|(position, source)| {
+                                let name = match position {
+                                    Some(_) => view! {
+                                        {lang.pick("回到原来的位置：", "Back to the place before: ")}
+                                        {position_name(source.clone(), true, lang)}
+                                    }
+                                    .into_any(),
+                                    None => lang.pick("回到示例位置", "Back to the sample position").into_any(),
+                                };
+                                view! {
+                                    <button type="button" class="undo-map" on:click=move |_| {
+                                        state.update(|s| {
+                                            s.position = position;
+                                            s.source = source.clone();
+                                        });
+                                        // The button goes: the focus goes to
+                                        // the results, as for the other ways
+                                        // back.
+                                        focus_later("results-heading");
+                                    }>
+                                        {name}
+                                    </button>
+                                }
+                            })}
                             <div class="position-actions">
                                 <button type="button" class="locate" on:click=move |_| locate()>
                                     {text(Msg::UseMyLocation)}
@@ -340,7 +372,7 @@ pub fn Finder(
                     {move || match data.get() {
                         None => view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any(),
                         Some(Err(error)) => view! { <LoadErrorPanel error lang on_retry=move || data.refetch() /> }.into_any(),
-                        Some(Ok(loaded)) => view! { <ResultList loaded state origin lang elder=display.elder /> }.into_any(),
+                        Some(Ok(loaded)) => view! { <ResultList loaded state origin before_map lang elder=display.elder /> }.into_any(),
                     }}
                 </section>
             </Later>
@@ -1158,6 +1190,9 @@ fn ResultList(
     loaded: Arc<Loaded>,
     state: RwSignal<FinderState>,
     origin: Memo<LonLat>,
+    /// The place before the first of a run of taps on the map, kept for
+    /// the way back to it.
+    before_map: RwSignal<Option<(Option<LonLat>, Option<Source>)>>,
     lang: Lang,
     /// Whether 长辈模式 is on (the map's markers reach farther).
     elder: RwSignal<bool>,
@@ -1415,6 +1450,12 @@ fn ResultList(
         })
     };
     let pick_on_map = move |p: LonLat| {
+        if before_map.with_untracked(Option::is_none) {
+            let before = state.with_untracked(|s| (s.position, s.source.clone()));
+            if before.1 != Some(Source::Map) {
+                before_map.set(Some(before));
+            }
+        }
         state.update(|s| {
             s.position = Some(p);
             s.source = Some(Source::Map);

@@ -308,6 +308,7 @@ async fn the_map_and_the_list_follow_each_other() {
     assert!(near.len() >= 2);
     with_finder(move |page| async move {
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        let first_name = page.text_of(".position-name").await.unwrap();
         assert_eq!(
             page.wait_for_markers().await,
             near.len(),
@@ -379,6 +380,28 @@ async fn the_map_and_the_list_follow_each_other() {
         page.wait_for_text(".position-name", "地图上选择的位置").await;
         page.url_when("a map position in the URL", |u| u.contains("src=map"))
             .await;
+        // A tap meant for a marker can move the search: the place before
+        // the first of the taps is offered back, and the way back goes.
+        let before = page.text_of(".undo-map").await.expect("the way back");
+        page.client
+            .execute(
+                "const svg = document.querySelector('.map svg'); const r = svg.getBoundingClientRect();
+                 svg.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: r.right - 20, clientY: r.top + 20 }));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.text_of(".undo-map").await, Some(before.clone()));
+        assert_eq!(before, "回到示例位置", "none was chosen before the taps");
+        page.click(".undo-map").await;
+        page.url_when("no map position in the URL", |u| !u.contains("src=map"))
+            .await;
+        page.eventually_js(
+            "the way back gone",
+            "return document.querySelector('.undo-map') ? null : true",
+        )
+        .await;
+        assert_eq!(page.text_of(".position-name").await, Some(first_name));
     })
     .await;
 }
