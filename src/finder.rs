@@ -558,6 +558,9 @@ pub fn Finder(
 thread_local! {
     /// The heading to focus when the page that holds it is drawn.
     static FOCUS_REQUEST: std::cell::Cell<Option<&'static str>> = const { std::cell::Cell::new(None) };
+    /// Whether "more filters" was last left open or closed on this page:
+    /// the finder drawn again (back from a facility page) keeps it so.
+    static MORE_FILTERS_OPEN: std::cell::Cell<Option<bool>> = const { std::cell::Cell::new(None) };
 }
 
 thread_local! {
@@ -699,7 +702,9 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
             .count()
         })
     };
-    let initially_open = untrack(active) > 0;
+    let initially_open = MORE_FILTERS_OPEN
+        .with(std::cell::Cell::get)
+        .unwrap_or_else(|| untrack(active) > 0);
     // Whether the free-places filter stays shown for the service chosen:
     // it was on when the service was chosen.
     let function = Memo::new(move |_| state.with(|s| s.function));
@@ -750,7 +755,16 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
         set_bad_price.set(false);
     });
     view! {
-        <details class="more-filters" open=initially_open>
+        <details
+            class="more-filters"
+            open=initially_open
+            on:toggle=move |ev| {
+                let open = js_sys::Reflect::get(&event_target::<web_sys::Element>(&ev), &"open".into())
+                    .ok()
+                    .and_then(|v| v.as_bool());
+                MORE_FILTERS_OPEN.with(|m| m.set(open));
+            }
+        >
             <summary>
                 {move || match (lang, active()) {
                     (Lang::Zh, 0) => "更多筛选".to_owned(),

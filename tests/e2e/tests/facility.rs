@@ -458,6 +458,27 @@ async fn no_voice_no_read_aloud_button() {
     .await;
 }
 
+/// "More filters", opened with no filter chosen, is still open on the way
+/// back from a facility page (the finder is drawn again).
+#[tokio::test]
+async fn more_filters_stay_open_on_the_way_back() {
+    with_setup(Setup::default(), |page| async move {
+        page.wait_for_markers().await;
+        page.open_more_filters().await;
+        open_first(&page).await;
+        page.click(".facility .back").await;
+        page.wait_for_markers().await;
+        let open = page
+            .eventually_js(
+                "more filters drawn again",
+                "const d = document.querySelector('.more-filters'); return d ? d.open : null",
+            )
+            .await;
+        assert_eq!(open, true, "more filters kept open");
+    })
+    .await;
+}
+
 /// With the resident's position known, the facility page says the walk as
 /// the list did; from the sample position (none chosen), it says none.
 #[tokio::test]
