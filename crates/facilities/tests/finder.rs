@@ -518,9 +518,7 @@ fn a_book_shared_by_two_indexes_keeps_them_apart() {
 /// service that takes 60 and over.
 #[test]
 fn an_age_groups_price_counts_where_the_service_takes_only_that_age() {
-    let service = |json: &str| -> linli_facilities::model::Service {
-        serde_json::from_str(json).expect("a service")
-    };
+    let service = |json: &str| -> Service { serde_json::from_str(json).expect("a service") };
     let elder_free = service(
         r#"{"function": "elder_care", "category": "basic_public",
             "prices": [{"amount_yuan": 0, "unit": "per_day", "eligible": ["age_60_plus"]}]}"#,
