@@ -281,7 +281,12 @@ impl WalkFrom {
             )
         };
         let chinese = self.community && lang == Lang::En;
-        let place = view! { <span lang=chinese.then_some("zh-CN")>{self.place}</span> };
+        // Mid-sentence in English: "From the place chosen on the map".
+        let mut place = self.place;
+        if lang == Lang::En && !self.community {
+            place = place.to_lowercase();
+        }
+        let place = view! { <span lang=chinese.then_some("zh-CN")>{place}</span> };
         match lang {
             Lang::Zh => {
                 view! { <dd class="walk-from">"从"{place}"出发，按"{speed}</dd> }.into_any()

@@ -416,14 +416,7 @@ pub fn Finder(
                     s.position.map(|_| {
                         let (place, community) = match &s.source {
                             Some(Source::Community(label)) => (label.clone(), true),
-                            Some(Source::Map) => (
-                                lang.pick("地图上选择的位置", "the place chosen on the map")
-                                    .to_owned(),
-                                false,
-                            ),
-                            Some(Source::Located) | None => {
-                                (lang.pick("我的位置", "my location").to_owned(), false)
-                            }
+                            other => (set_place_name(other.as_ref(), lang).to_owned(), false),
                         };
                         crate::facility::WalkFrom {
                             place,
@@ -633,10 +626,16 @@ fn position_name(source: Option<Source>, chosen: bool, lang: Lang) -> AnyView {
             {lang.pick("（社区中心附近）", " (near the community centre)")}
         }
         .into_any(),
-        (Some(Source::Map), true) => lang
-            .pick("地图上选择的位置", "The place chosen on the map")
-            .into_any(),
-        (Some(Source::Located) | None, true) => Msg::MyPosition.text(lang).into_any(),
+        (other, true) => set_place_name(other.as_ref(), lang).into_any(),
+    }
+}
+
+/// The name of a position set on the map or by the device (a community's
+/// is its own): "地图上选择的位置", "我的位置".
+fn set_place_name(source: Option<&Source>, lang: Lang) -> &'static str {
+    match source {
+        Some(Source::Map) => lang.pick("地图上选择的位置", "The place chosen on the map"),
+        _ => Msg::MyPosition.text(lang),
     }
 }
 
@@ -918,11 +917,11 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
     // its field is left: "09:30" is a whole time after each of its keys
     // ("21:00", "21:03", "21:30"), and each would be a search, said
     // aloud. Not over a search changed meanwhile (Back). Both fields at
-    // once, as they read: a date typed and then a time
-    // within the pause, or with the focus moved from one to the other, are
-    // one search. Only while a chosen time is asked for and both fields
-    // are there: a field taken away (Back to another choice) is "left" too
-    // in Chromium, and must not choose a time again.
+    // once, as they read: a date typed and then a time within the pause,
+    // or with the focus moved from one to the other, are one search. Only
+    // while a chosen time is asked for and both fields are there: a field
+    // taken away (Back to another choice) is "left" too in Chromium, and
+    // must not choose a time again.
     let commit = move || {
         if !matches!(state.with_untracked(|s| s.open), OpenChoice::At(_)) {
             return;
@@ -1369,13 +1368,18 @@ fn ResultList(
                     // Only a choice on the map scrolls the list: a row chosen
                     // in the list must not move under the finger, or the
                     // tap that chose it never becomes a click.
-                    // Nor a marker chosen from the keyboard: the map would
-                    // scroll away from the focus (a phone shows the list
-                    // below it); Tab goes on to the row.
+                    // Nor a marker chosen from the keyboard where the list
+                    // is below the map (a phone): the map would scroll away
+                    // from the focus; Tab goes on to the row. Beside the
+                    // map, the list scrolls to it.
                     let active = document().active_element();
-                    let keyed_marker = active
-                        .as_ref()
-                        .is_some_and(|a| a.matches(".map g.marker:focus-visible").unwrap_or(false));
+                    let keyed_marker = active.as_ref().is_some_and(|a| {
+                        a.matches(".map g.marker:focus-visible").unwrap_or(false)
+                            && a.closest(".map").ok().flatten().is_some_and(|map| {
+                                el.get_bounding_client_rect().left()
+                                    < map.get_bounding_client_rect().right()
+                            })
+                    });
                     if !keyed_marker && !el.contains(active.as_ref().map(|a| a.as_ref())) {
                         el.scroll_into_view_with_bool(false);
                     }
