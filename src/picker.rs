@@ -155,6 +155,31 @@ fn PickerBody(
         _ => Vec::new(),
     });
     let sample = list.sample;
+    // The community select chooses on a tap or a click at once. Its arrow
+    // keys only browse, since each choice moves the search and is read out:
+    // Enter, or leaving the select, chooses the community it shows.
+    let browsing = Browsing {
+        keyed: StoredValue::new(false),
+        pending: StoredValue::new(false),
+    };
+    let choose = {
+        let on_pick = on_pick.clone();
+        move || {
+            let Some(select) = document()
+                .get_element_by_id("pick-community")
+                .and_then(|el| {
+                    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(el).ok()
+                })
+            else {
+                return;
+            };
+            let v = select.value();
+            if let Some(p) = communities.with(|c| c.iter().find(|p| p.community == v).cloned()) {
+                set_via_search.set(false);
+                on_pick(p);
+            }
+        }
+    };
     view! {
         <div class="picker-body">
             <Show when=move || sample>
@@ -265,14 +290,38 @@ fn PickerBody(
                 <select
                     id="pick-community"
                     lang="zh-CN"
+                    aria-describedby="pick-community-keys"
                     disabled=move || subdistrict.with(Option::is_none)
+                    on:keydown={
+                        let choose = choose.clone();
+                        move |ev: leptos::ev::KeyboardEvent| {
+                            if ev.key() == "Enter" {
+                                if browsing.take_pending() {
+                                    ev.prevent_default();
+                                    choose();
+                                }
+                                return;
+                            }
+                            browsing.keyed.set_value(!ev.alt_key() && is_browsing_key(&ev.key()));
+                        }
+                    }
+                    on:keyup=move |_| browsing.keyed.set_value(false)
+                    on:blur={
+                        let choose = choose.clone();
+                        move |_| {
+                            if browsing.take_pending() {
+                                choose();
+                            }
+                        }
+                    }
                     on:change={
-                        let on_pick = on_pick.clone();
-                        move |ev| {
-                            let v = event_target_value(&ev);
-                            if let Some(p) = communities.with(|c| c.iter().find(|p| p.community == v).cloned()) {
-                                set_via_search.set(false);
-                                on_pick(p);
+                        let choose = choose.clone();
+                        move |_| {
+                            if browsing.keyed.get_value() {
+                                browsing.pending.set_value(true);
+                            } else {
+                                browsing.pending.set_value(false);
+                                choose();
                             }
                         }
                     }
@@ -286,8 +335,35 @@ fn PickerBody(
                             .collect_view()
                     }}
                 </select>
+                <p id="pick-community-keys" class="visually-hidden">
+                    {lang.pick("用方向键浏览社区，按回车键选定。", "Browse the communities with the arrow keys; press Enter to choose one.")}
+                </p>
             </fieldset>
             {move || if via_search.get() { None } else { picked_line() }}
         </div>
     }
+}
+
+/// Arrow keys on the community select: whether the last key browses the
+/// options, and whether the select shows a community not chosen yet.
+#[derive(Clone, Copy)]
+struct Browsing {
+    keyed: StoredValue<bool>,
+    pending: StoredValue<bool>,
+}
+
+impl Browsing {
+    /// Whether a community was browsed to and not chosen; forgets it.
+    fn take_pending(self) -> bool {
+        self.pending
+            .try_update_value(std::mem::take)
+            .unwrap_or(false)
+    }
+}
+
+/// Keys that move a closed select to another option: those of
+/// [`steps_a_choice`](crate::url_state::steps_a_choice), and a character
+/// (the select goes to the option it begins).
+fn is_browsing_key(key: &str) -> bool {
+    crate::url_state::steps_a_choice(key) || key.chars().count() == 1
 }

@@ -430,7 +430,8 @@ pub fn current_query() -> String {
 
 /// A choice the arrow keys step through, each key press a change: the
 /// service (a row of radio buttons), the walk, the speed, the category,
-/// the age and "open" (selects), and the community from the list.
+/// the age and "open" (selects). The community list's arrow keys only
+/// browse (`picker.rs`), so a community is always a choice of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stepped {
     Function,
@@ -439,12 +440,10 @@ pub enum Stepped {
     Category,
     Age,
     Open,
-    Community,
 }
 
 /// The one choice a change from `shown` to `next` steps, when nothing
-/// else changed; or the community, when one was chosen from the list
-/// (whatever the position was before). Changes of one choice made within
+/// else changed. Changes of one choice made within
 /// [`STEP_WINDOW_MS`] of each other make one history entry rather than one
 /// per key press.
 pub fn stepped(shown: &FinderState, next: &FinderState) -> Option<Stepped> {
@@ -456,16 +455,7 @@ pub fn stepped(shown: &FinderState, next: &FinderState) -> Option<Stepped> {
         change(&mut s, next);
         s == *next
     };
-    let community = matches!(&next.source, Some(Source::Community(_)));
     [
-        (
-            Stepped::Community,
-            community
-                && with(|s, n| {
-                    s.position = n.position;
-                    s.source.clone_from(&n.source);
-                }),
-        ),
         (Stepped::Function, with(|s, n| s.function = n.function)),
         (Stepped::Walk, with(|s, n| s.walk_minutes = n.walk_minutes)),
         (Stepped::Speed, with(|s, n| s.senior = n.senior)),
@@ -531,19 +521,24 @@ pub fn entry_from_list(id: &str) -> bool {
 /// made within [`STEP_WINDOW_MS`] after it are steps. Any other key, or a
 /// tap or a click ([`pointer_pressed`]), ends that.
 pub fn key_pressed(key: &str, on_a_choice: bool) {
-    let stepping = on_a_choice
-        && matches!(
-            key,
-            "ArrowUp"
-                | "ArrowDown"
-                | "ArrowLeft"
-                | "ArrowRight"
-                | "Home"
-                | "End"
-                | "PageUp"
-                | "PageDown"
-        );
+    let stepping = on_a_choice && steps_a_choice(key);
     KEY_MS.set(if stepping { now_ms() } else { None });
+}
+
+/// Whether `key` (a `KeyboardEvent.key`) moves a select or a radio group
+/// to another option: the arrow keys, Home, End, Page Up and Page Down.
+pub fn steps_a_choice(key: &str) -> bool {
+    matches!(
+        key,
+        "ArrowUp"
+            | "ArrowDown"
+            | "ArrowLeft"
+            | "ArrowRight"
+            | "Home"
+            | "End"
+            | "PageUp"
+            | "PageDown"
+    )
 }
 
 /// A tap or a click: what follows is a choice of its own, not a step.
@@ -597,8 +592,8 @@ pub fn push_query(query: &str, first: bool) {
         replace();
         return;
     }
-    // Steps of one choice with the arrow keys (the services, a select, the
-    // community list) make one entry: the run's first step pushes, the
+    // Steps of one choice with the arrow keys (the services, a select)
+    // make one entry: the run's first step pushes, the
     // rest rewrite it, and a step back to where the run began goes back to
     // the entry before it rather than leave a copy of it.
     let now = now_ms().unwrap_or_default();
@@ -653,20 +648,20 @@ mod tests {
         let community = |n: u32| Source::Community(format!("东城区 交道口街道 示例第{n}社区"));
         let meals = ServiceFunction::Meals;
         let a = at(116.41, community(1), meals);
+        // Another community is a choice of its own, not a step.
         let b = at(116.42, community(2), meals);
-        assert_eq!(stepped(&a, &b), Some(Stepped::Community));
-        // Through the URL, as the page compares them.
-        let (a2, b2) = (
-            FinderState::from_query(&a.to_query()),
-            FinderState::from_query(&b.to_query()),
-        );
-        assert_eq!(stepped(&a2, &b2), Some(Stepped::Community));
-        // The first community chosen after a tap on the map starts a run.
-        let tapped = at(116.42, Source::Map, meals);
-        assert_eq!(stepped(&tapped, &b), Some(Stepped::Community));
-        // One choice alone: the service, the walk, "open".
+        assert_eq!(stepped(&a, &b), None);
+        // One choice alone: the service, the walk, "open", also through
+        // the URL, as the page compares them.
         let health = at(116.41, community(1), ServiceFunction::Health);
         assert_eq!(stepped(&a, &health), Some(Stepped::Function));
+        assert_eq!(
+            stepped(
+                &FinderState::from_query(&a.to_query()),
+                &FinderState::from_query(&health.to_query())
+            ),
+            Some(Stepped::Function)
+        );
         let longer = FinderState {
             walk_minutes: 30,
             ..a.clone()
@@ -685,6 +680,7 @@ mod tests {
             ..health.clone()
         };
         assert_eq!(stepped(&a, &both), None);
+        let tapped = at(116.42, Source::Map, meals);
         assert_eq!(stepped(&a, &tapped), None);
         assert_eq!(stepped(&a, &a), None);
     }

@@ -244,57 +244,86 @@ async fn choosing_a_community_searches_from_it() {
         let chosen_url = page
             .url_when("the community in the URL", |u| u.contains("near="))
             .await;
-        // Stepping through the list with the arrow keys chooses each
-        // community in turn: the steps make one history entry, and Back
-        // returns to the community chosen before them.
+        // The arrow keys on the community list browse without choosing
+        // (each choice moves the search and is read out); Enter chooses
+        // the community shown, in one history entry, and Back returns to
+        // the community chosen before.
         let history_length = || async {
             page.client
                 .execute("return history.length", vec![])
                 .await
                 .unwrap()
+                .as_u64()
+                .unwrap()
         };
-        let entries = history_length().await.as_u64().unwrap();
-        let others = page
+        let entries = history_length().await;
+        let neighbour = page
             .client
             .execute(
                 "const s = document.getElementById('pick-community');
-                 return [...s.options].filter(o => o.value && o.value !== arguments[0]).map(o => o.value).slice(0, 2);",
+                 const values = [...s.options].map(o => o.value).filter(v => v);
+                 const i = values.indexOf(arguments[0]);
+                 return i + 1 < values.length ? [values[i + 1], 'down'] : [values[i - 1], 'up'];",
                 vec![serde_json::json!(place.community)],
             )
             .await
             .unwrap();
-        let others: Vec<String> = serde_json::from_value(others).unwrap();
-        assert_eq!(others.len(), 2, "a sub-district with three communities");
-        let mut last_url = chosen_url.clone();
-        for other in &others {
-            // As an arrow key on the list does: the key, then the change
-            // (no click, which would make it a choice of its own).
-            page.client
-                .execute(
-                    "const s = document.getElementById('pick-community');
-                     s.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
-                     s.value = arguments[0];
-                     s.dispatchEvent(new Event('change', { bubbles: true }));",
-                    vec![serde_json::json!(other)],
-                )
-                .await
-                .unwrap();
-            page.eventually("the next community shown", || async {
-                page.text_of(".position-name")
-                    .await
-                    .filter(|t| t.contains(other.as_str()))
-            })
-            .await;
-            let before = last_url.clone();
-            last_url = page
-                .url_when("the community in the URL", |u| u != before)
-                .await;
-        }
+        let other = neighbour[0].as_str().unwrap().to_owned();
+        let key = if neighbour[1] == "down" { '\u{E015}' } else { '\u{E013}' };
+        page.client
+            .execute("document.getElementById('pick-community').focus()", vec![])
+            .await
+            .unwrap();
+        page.press(key).await;
+        // Two frames on, the list shows the other community and the search
+        // has not moved.
+        let after_key = page
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done([
+                   document.getElementById('pick-community').value,
+                   document.querySelector('.position-name').textContent,
+                   location.href])));",
+                vec![],
+            )
+            .await
+            .unwrap();
         assert_eq!(
-            history_length().await.as_u64().unwrap(),
-            entries + 1,
-            "one history entry for the steps through the list"
+            after_key,
+            serde_json::json!([other, format!("{label}（社区中心附近）"), chosen_url]),
+            "an arrow key browses the list and does not move the search"
         );
+        let described = page
+            .eventually_js(
+                "the select's key hint",
+                "const s = document.getElementById('pick-community'); const d = document.getElementById(s.getAttribute('aria-describedby')); return d && d.textContent",
+            )
+            .await;
+        assert_eq!(described, "用方向键浏览社区，按回车键选定。");
+        page.press('\u{E007}').await;
+        page.eventually("the browsed community chosen with Enter", || async {
+            page.text_of(".position-name")
+                .await
+                .filter(|t| t.contains(other.as_str()))
+        })
+        .await;
+        page.url_when("the new community in the URL", |u| u != chosen_url)
+            .await;
+        assert_eq!(history_length().await, entries + 1, "Enter makes one history entry");
+        // Browsed and left with Tab, the community shown is chosen too.
+        let back_key = if key == '\u{E015}' { '\u{E013}' } else { '\u{E015}' };
+        page.press(back_key).await;
+        page.press('\u{E004}').await;
+        page.wait_for_text(".position-name", &format!("{label}（社区中心附近）"))
+            .await;
+        page.client.back().await.unwrap();
+        page.eventually("Back to the community chosen with Enter", || async {
+            page.text_of(".position-name")
+                .await
+                .filter(|t| t.contains(other.as_str()))
+        })
+        .await;
         page.client.back().await.unwrap();
         page.wait_for_text(".position-name", &format!("{label}（社区中心附近）"))
             .await;
