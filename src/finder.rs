@@ -148,8 +148,35 @@ pub fn Finder(
     });
     on_cleanup(move || pointerdown.remove());
     let near_url = manifest_url.clone();
-    let data =
-        LocalResource::new(move || load_near(near_url.clone(), origin.get(), search_radius_m()));
+    let data = LocalResource::new(move || {
+        let (url, at) = (near_url.clone(), origin.get());
+        async move {
+            let loaded = load_near(url, at, search_radius_m()).await?;
+            Ok::<_, LoadError>(Near { origin: at, loaded })
+        }
+    });
+    // The list is drawn once the first data has come, and then follows
+    // each load: a new position keeps the rows of the last one until its
+    // own data is in, so that the list changes once (and its count is said
+    // once), never from rows of the old data around the new position.
+    let near = Memo::new_with_compare(
+        move |last: Option<&Option<Near>>| match data.get() {
+            Some(Ok(near)) => Some(near),
+            _ => last.cloned().flatten(),
+        },
+        |a, b| a.map(Option::as_ref) != b.map(Option::as_ref),
+    );
+    // The position changed and its data is still loading: the list shown
+    // is the last position's, and is marked so (dimmed after a moment).
+    let moving = Memo::new(move |_| {
+        let at = origin.get();
+        near.with(|n| n.as_ref().is_some_and(|n| n.origin != at))
+    });
+    let data_state = Memo::new(move |_| match data.get() {
+        None => None,
+        Some(Ok(_)) => Some(Ok(())),
+        Some(Err(error)) => Some(Err(error)),
+    });
     let facility_ref = Memo::new(move |_| state.with(|s| s.facility.clone()));
     let facility_url = manifest_url.clone();
     let facility_data = LocalResource::new(move || {
@@ -367,12 +394,16 @@ pub fn Finder(
                 </section>
             </Later>
             <Later>
-                <section class="results" aria-labelledby="results-heading">
+                <section
+                    class="results"
+                    aria-labelledby="results-heading"
+                    aria-busy=move || moving.get().then_some("true")
+                >
                     <h2 id="results-heading" tabindex="-1">{text(Msg::ResultsHeading)}</h2>
-                    {move || match data.get() {
+                    {move || match data_state.get() {
                         None => view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any(),
                         Some(Err(error)) => view! { <LoadErrorPanel error lang on_retry=move || data.refetch() /> }.into_any(),
-                        Some(Ok(loaded)) => view! { <ResultList loaded state origin before_map lang elder=display.elder /> }.into_any(),
+                        Some(Ok(())) => view! { <ResultList near state before_map lang elder=display.elder /> }.into_any(),
                     }}
                 </section>
             </Later>
@@ -1198,11 +1229,34 @@ fn LoadErrorPanel(
     }
 }
 
+/// The facilities loaded around a position, with that position.
+#[derive(Clone)]
+struct Near {
+    origin: LonLat,
+    loaded: Arc<Loaded>,
+}
+
+impl PartialEq for Near {
+    /// The same load: one position's data is compared by identity, not
+    /// record by record.
+    fn eq(&self, other: &Self) -> bool {
+        self.origin == other.origin && Arc::ptr_eq(&self.loaded, &other.loaded)
+    }
+}
+
+/// `f` of the data last loaded; the default before any has come (the list
+/// is drawn only once it has).
+fn loaded_with<R: Default>(near: Memo<Option<Near>>, f: impl FnOnce(&Loaded) -> R) -> R {
+    near.with(|n| n.as_ref().map(|n| f(&n.loaded)).unwrap_or_default())
+}
+
 #[component]
 fn ResultList(
-    loaded: Arc<Loaded>,
+    /// The data last loaded, with the position it was loaded around: the
+    /// list and the map are drawn from that position, not from one whose
+    /// data is still loading.
+    near: Memo<Option<Near>>,
     state: RwSignal<FinderState>,
-    origin: Memo<LonLat>,
     /// The place before the first of a run of taps on the map, kept for
     /// the way back to it.
     before_map: RwSignal<Option<(Option<LonLat>, Option<Source>)>>,
@@ -1210,19 +1264,20 @@ fn ResultList(
     /// Whether 长辈模式 is on (the map's markers reach farther).
     elder: RwSignal<bool>,
 ) -> impl IntoView {
-    let sample = loaded.sample;
+    let origin = Memo::new(move |_| near.with(|n| n.as_ref().map_or(SAMPLE_ORIGIN, |n| n.origin)));
+    let sample = Memo::new(move |_| loaded_with(near, |l| l.sample));
     // No shard reaches this far: nothing within the longest walk, and a
     // longer walk or fewer filters cannot help. Far from every district,
     // the place is outside the data.
-    let nothing_near = loaded.index.is_empty();
-    let outside = nothing_near
-        && !linli_facilities::districts::BEIJING
-            .iter()
-            .any(|d| d.contains(origin.get_untracked()));
-    let counted = Arc::clone(&loaded);
+    let nothing_near = Memo::new(move |_| loaded_with(near, |l| l.index.is_empty()));
+    let outside = Memo::new(move |_| {
+        nothing_near.get()
+            && !linli_facilities::districts::BEIJING
+                .iter()
+                .any(|d| d.contains(origin.get()))
+    });
     // The year asked about, when the holiday calendar does not list its
     // holidays yet: hours with a holiday rule cannot be judged then.
-    let calendar_of = Arc::clone(&loaded);
     // Each minute the rows are worked out again, so that "open now" and
     // each row's state stay true while the page stays open; the list is
     // redrawn only where that changes something.
@@ -1234,27 +1289,28 @@ fn ResultList(
             OpenChoice::Any | OpenChoice::Now => beijing_now(),
         };
         let year = chrono::Datelike::year(&at);
-        (!calendar_of.calendar.covers_year(year)).then_some(year)
+        loaded_with(near, |l| (!l.calendar.covers_year(year)).then_some(year))
     });
-    let relief_of = Arc::clone(&loaded);
     let rows = Memo::new(move |_| {
         tick();
         let now = beijing_now();
         let filters = state.with(|s| s.filters(now));
-        result_rows(&loaded, origin.get(), &filters, now)
+        loaded_with(near, |l| result_rows(l, origin.get(), &filters, now))
     });
     // What would find something when nothing is found: worked out only
     // then (a few more searches), so that the empty list offers only what
     // helps.
     let relief = Memo::new(move |_| {
-        if nothing_near || rows.with(|r| !r.is_empty()) {
+        if nothing_near.get() || rows.with(|r| !r.is_empty()) {
             return Relief::default();
         }
         // Each minute again while the list stays empty (which does not
         // change the rows): a canteen opening 20 minutes away is offered.
         tick();
         let now = beijing_now();
-        state.with(|s| crate::rows::relief(&relief_of, origin.get(), s, now))
+        loaded_with(near, |l| {
+            state.with(|s| crate::rows::relief(l, origin.get(), s, now))
+        })
     });
     // A change of the filters that keeps the count is said too, since the
     // count's own live region says nothing when its text stays: "still 5".
@@ -1304,7 +1360,7 @@ fn ResultList(
         rows.with(|_| ());
         state.track();
         let _ = origin.get();
-        counted.skipped()
+        loaded_with(near, |l| l.skipped())
     });
     let selected = RwSignal::new(None::<String>);
     // Back from a facility page opened here: its row is shown again (on
@@ -1423,7 +1479,7 @@ fn ResultList(
     // Why the list is empty, shown above the offers and said with the
     // count (the block that shows it is not a live region).
     let empty_reason = move || -> String {
-        if outside {
+        if outside.get() {
             lang.pick(
                 // The map shows only the walk around this place, so it
                 // cannot take the resident to Beijing: the community list
@@ -1432,7 +1488,7 @@ fn ResultList(
                 "This place is outside the data, which covers Beijing's districts only. Use “Choose a community” to pick one in Beijing.",
             )
             .to_owned()
-        } else if nothing_near {
+        } else if nothing_near.get() {
             let longest = WALK_MINUTES[WALK_MINUTES.len() - 1];
             match lang {
                 Lang::Zh => format!(
@@ -1480,7 +1536,7 @@ fn ResultList(
         });
     };
     view! {
-        <Show when=move || sample>
+        <Show when=move || sample.get()>
             <p class="sample-banner" role="note">{Msg::SampleBanner.text(lang)}</p>
         </Show>
         {move || unlisted_year.get().map(|year| view! {

@@ -201,10 +201,38 @@ async fn choosing_a_community_searches_from_it() {
             "{status}"
         );
         assert!(status[3].is_null(), "the list is not a live region");
+        // The count is said once for the new place: the list keeps the
+        // last place's rows until the new place's data is in, rather than
+        // showing (and saying) rows of the old data around the new place,
+        // and it is not drawn anew when the data comes.
+        page.client
+            .execute(
+                "const count = document.querySelector('.count');
+                 window.countSaid = [];
+                 window.countNode = count;
+                 new MutationObserver(() => window.countSaid.push(count.textContent))
+                   .observe(count, { subtree: true, childList: true, characterData: true });",
+                vec![],
+            )
+            .await
+            .unwrap();
         first.click().await.unwrap();
         page.wait_for_text(".position-name", &format!("{label}（社区中心附近）"))
             .await;
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        let said = page
+            .eventually_js(
+                "the new place's data in",
+                "return document.querySelector('.results[aria-busy]') ? null
+                   : new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() =>
+                       done([window.countSaid, window.countNode === document.querySelector('.count')]))));",
+            )
+            .await;
+        assert_eq!(
+            said,
+            serde_json::json!([[format!("共 {} 处", near.len())], true]),
+            "one change of the count, in the same element"
+        );
         assert_eq!(page.result_names().await, near);
         // The choice is said where it was made, with a way to the list.
         page.wait_for_text(".picked", &format!("已选择：{label}查看附近设施"))
