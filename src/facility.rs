@@ -375,9 +375,7 @@ pub fn key_facts(
         // tell a listener at 13:10 that the canteen has closed. Open all
         // day says so already.
         let sep = lang.pick("，", ", ");
-        if !all_day
-            && let Some(state) = hours.and_then(|h| now_text(&h.status(calendar, now), now, lang))
-        {
+        if !all_day && let Some((state, _)) = hours.and_then(|h| now_said(h, calendar, now, lang)) {
             said += sep;
             // Mid-sentence: "…, open now; closes today at 13:00" (the
             // Chinese has no case).
@@ -774,11 +772,8 @@ fn service_card(
         let tick = crate::data::clock_follower();
         move || {
             tick();
-            let now = beijing_now();
-            let status = h.status(&calendar, now);
-            let open = status.state == State::Open;
-            now_text(&status, now, lang)
-                .map(|t| view! { <p class="now-state" class:open=open>{t}</p> })
+            now_said(&h, &calendar, beijing_now(), lang)
+                .map(|(t, open)| view! { <p class="now-state" class:open=open>{t}</p> })
         }
     });
     let week = hours.map(|h| week_rows(h, calendar, today));
@@ -915,9 +910,27 @@ fn service_card(
 /// Whether a service is open now, and when that changes, as its page says
 /// it above the week: "现在营业中，今天 18:30 结束营业", "现在未营业，明天
 /// 10:30 开始营业", or open or closed with no change in the hours'
-/// look-ahead; `None` when nobody can tell (the week says so).
-pub fn now_text(status: &Status, now: NaiveDateTime, lang: Lang) -> Option<String> {
+/// look-ahead; `None` when nobody can tell (the week says so). Closed
+/// until days the calendar cannot judge, `as_ordinary` is when it would
+/// open if they are ordinary days, said as worked out so.
+pub fn now_text(
+    status: &Status,
+    as_ordinary: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+    lang: Lang,
+) -> Option<String> {
     let when = |at| crate::rows::when_text(at, now, true, lang);
+    if let (State::Closed, Some((_, State::Unknown)), Some(at)) =
+        (status.state, status.next_change, as_ordinary)
+    {
+        return Some(match lang {
+            Lang::Zh => format!("现在未营业，按平日推算 {} 开始营业，请致电确认", when(at)),
+            Lang::En => format!(
+                "Closed now; opens {} if the days until then are ordinary days; please call to check",
+                when(at)
+            ),
+        });
+    }
     Some(match (status.state, status.next_change, lang) {
         (State::Unknown, ..) => return None,
         (State::Open, Some((at, State::Closed)), Lang::Zh) => {
@@ -939,6 +952,21 @@ pub fn now_text(status: &Status, now: NaiveDateTime, lang: Lang) -> Option<Strin
     })
 }
 
+/// [`now_text`] of `hours` at `now`, and whether it is open then.
+pub fn now_said(
+    hours: &Hours,
+    calendar: &HolidayCalendar,
+    now: NaiveDateTime,
+    lang: Lang,
+) -> Option<(String, bool)> {
+    let status = hours.status(calendar, now);
+    let as_ordinary = match (status.state, status.next_change) {
+        (State::Closed, Some((_, State::Unknown))) => hours.opens_as_ordinary(calendar, now),
+        _ => None,
+    };
+    now_text(&status, as_ordinary, now, lang).map(|t| (t, status.state == State::Open))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -949,7 +977,7 @@ mod tests {
         let calendar = calendar();
         let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap();
         let meals = Hours::parse("Mo-Su 10:30-13:00,16:30-18:30", &calendar).unwrap();
-        let said = |t: &str, lang| now_text(&meals.status(&calendar, at(t)), at(t), lang);
+        let said = |t: &str, lang| now_said(&meals, &calendar, at(t), lang).map(|(t, _)| t);
         assert_eq!(
             said("2026-10-14T12:00", Lang::Zh).unwrap(),
             "现在营业中，今天 13:00 结束营业"
@@ -965,7 +993,7 @@ mod tests {
         let always = Hours::parse("24/7", &calendar).unwrap();
         let t = at("2026-10-14T03:00");
         assert_eq!(
-            now_text(&always.status(&calendar, t), t, Lang::Zh).unwrap(),
+            now_said(&always, &calendar, t, Lang::Zh).unwrap().0,
             "现在营业中"
         );
         let unknown = Status {
@@ -973,7 +1001,23 @@ mod tests {
             next_change: None,
             comment: None,
         };
-        assert_eq!(now_text(&unknown, t, Lang::Zh), None);
+        assert_eq!(now_text(&unknown, None, t, Lang::Zh), None);
+        // On 元旦 of a year whose notice is not out, a workday schedule
+        // reopens on Monday if the days between are ordinary ones.
+        let offices = Hours::parse("Mo-Fr 08:00-17:00; PH off", &calendar).unwrap();
+        assert_eq!(
+            now_said(&offices, &calendar, at("2027-01-01T10:00"), Lang::Zh).unwrap(),
+            (
+                "现在未营业，按平日推算 1月4日 周一 08:00 开始营业，请致电确认".to_owned(),
+                false
+            )
+        );
+        assert_eq!(
+            now_said(&offices, &calendar, at("2027-01-01T10:00"), Lang::En)
+                .unwrap()
+                .0,
+            "Closed now; opens Mon 4 Jan at 08:00 if the days until then are ordinary days; please call to check"
+        );
     }
     use linli_facilities::dataset::parse_feature_collection;
 

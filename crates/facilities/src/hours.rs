@@ -360,6 +360,44 @@ impl Hours {
         }
     }
 
+    /// When the schedule would next open after `at`, taking each day the
+    /// calendar cannot judge as an ordinary day, within [`LOOKAHEAD_DAYS`]:
+    /// what can be said of a service closed on 元旦 of a year whose notice
+    /// is not out yet, whose [`Hours::status`] changes into the unknown.
+    /// `None` when it is open at `at` or would not open in that time.
+    pub fn opens_as_ordinary(
+        &self,
+        calendar: &HolidayCalendar,
+        at: NaiveDateTime,
+    ) -> Option<NaiveDateTime> {
+        let minute = minutes_between(at.date().and_time(NaiveTime::MIN), at);
+        (0..=LOOKAHEAD_DAYS)
+            .find_map(|offset| {
+                let date = at.date() + Duration::days(offset);
+                let known = self.day(calendar, date);
+                let schedule = if known.intervals.iter().any(|i| i.state == State::Unknown) {
+                    self.ordinary_day(date)
+                } else {
+                    known
+                };
+                let mut intervals = schedule.intervals.iter();
+                if offset == 0 {
+                    // Open at `at`: nothing to wait for.
+                    if intervals.clone().any(|i| {
+                        i.start_min <= minute && minute < i.end_min && i.state == State::Open
+                    }) {
+                        return Some(None);
+                    }
+                }
+                intervals
+                    .find(|i| i.state == State::Open && (offset > 0 || i.start_min > minute))
+                    .map(|i| {
+                        Some(date.and_time(NaiveTime::MIN) + Duration::minutes(i.start_min.into()))
+                    })
+            })
+            .flatten()
+    }
+
     /// The next holiday period on or after `date` whose hours differ from
     /// what the same weekdays would otherwise have, with the effect: for
     /// example 国庆节 2026-10-01..10-07 closed. `None` when the schedule has

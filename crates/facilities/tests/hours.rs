@@ -291,6 +291,20 @@ fn holiday_rules_past_the_calendar_are_unknown() {
     );
     // What it would be on an ordinary day can still be said.
     let hours = Hours::parse(WORKDAY_SCHEDULE, &calendar).unwrap();
+    // On 元旦 (a Friday), closed: as ordinary days, the weekend is closed
+    // too and Monday opens.
+    let opens = |when: &str| hours.opens_as_ordinary(&calendar, at(when));
+    assert_eq!(opens("2027-01-01T10:00"), Some(at("2027-01-04T08:00")));
+    // From a known day, the known days first: 2026-12-31 is a Thursday.
+    assert_eq!(opens("2026-12-31T07:00"), Some(at("2026-12-31T08:00")));
+    // Open now: nothing to wait for.
+    assert_eq!(opens("2026-12-31T10:00"), None);
+    // Never open: nothing to say.
+    let never = Hours::parse("PH off", &calendar).unwrap();
+    assert_eq!(
+        never.opens_as_ordinary(&calendar, at("2027-01-01T10:00")),
+        None
+    );
     let monday = hours.ordinary_day(at("2027-01-04T00:00").date());
     assert!(monday.open_intervals().count() > 0);
     assert_eq!(
