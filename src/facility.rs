@@ -711,6 +711,7 @@ pub fn FacilityPage(
             </dl>
             <h3>{lang.pick("服务", "Services")}</h3>
             <ul class="service-cards">{services}</ul>
+            <crate::finder::CategoriesExplained lang />
             <h3>{lang.pick("设施信息", "About the facility")}</h3>
             <dl class="facts about">
                 <dt>{lang.pick("无障碍设施", "Accessibility")}</dt>

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use leptos::prelude::*;
 use linli_facilities::finder::WALK_MINUTES;
 use linli_facilities::geometry::LonLat;
-use linli_facilities::model::{CapacityKind, Name, ServiceFunction};
+use linli_facilities::model::{CapacityKind, Category, Name, ServiceFunction};
 use linli_facilities::places::Place;
 
 use crate::data::{LoadError, Loaded, Want, beijing_now, load, load_near};
@@ -829,6 +829,7 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
+                <CategoriesExplained lang />
             </div>
             <div class="field">
                 <label for="age-filter" class="label">{text(Msg::AgeFilter)}</label>
@@ -1132,6 +1133,55 @@ pub fn chinese_term_marked(text: String, lang: Lang) -> impl IntoView + use<> {
             view! { {before}<span lang="zh-CN">{TERM}</span>{after} }.into_any()
         }
         _ => text.into_any(),
+    }
+}
+
+/// What the three categories of service mean, as article 8 of the city's
+/// draft measures defines them, folded under a question: beside the
+/// category filter and on a facility page.
+#[component]
+pub fn CategoriesExplained(lang: Lang) -> impl IntoView {
+    let meanings = [
+        (
+            Category::BasicPublic,
+            "列入北京市基本公共服务实施标准、由政府保障的服务，例如养老助老、扶残助残、儿童关爱、公共卫生、公共文化和公共体育服务。",
+            "Services in Beijing's standard for basic public services, guaranteed by the government: for example help for older and disabled people, care for children, public health, culture and sport.",
+        ),
+        (
+            Category::Affordable,
+            "即普惠非基本公共服务：价格可承受、质量有保障、方便可及，例如养老服务、婴幼儿托育和社区助餐。",
+            "Services beyond the basic ones at a price residents can afford, of assured quality and easy to reach: for example elder care, infant care and community meals.",
+        ),
+        (
+            Category::Commercial,
+            "多样化、品质化的商业服务，例如零售、儿童托管、家政、理发和餐饮。",
+            "Commercial services of many kinds and good quality: for example shops, after-school care, housekeeping, hairdressing and places to eat.",
+        ),
+    ];
+    view! {
+        <details class="categories-explained">
+            <summary>{lang.pick("这三类服务有什么不同？", "What do the three categories mean?")}</summary>
+            <dl>
+                {meanings
+                    .into_iter()
+                    .map(|(c, zh, en)| {
+                        let term = match lang {
+                            Lang::Zh => c.label_zh(),
+                            Lang::En => c.label_en(),
+                        };
+                        view! {
+                            <dt>{chinese_term_marked(term.to_owned(), lang)}</dt>
+                            <dd>{lang.pick(zh, en)}</dd>
+                        }
+                    })
+                    .collect_view()}
+            </dl>
+            <p class="source">
+                {lang.pick("据", "From article 8 of ")}
+                <span lang="zh-CN">"《北京市社区嵌入式服务设施试点项目建设运营管理办法（试行）》（征求意见稿）"</span>
+                {lang.pick("第八条。", ", Beijing's draft measures for community embedded service facilities.")}
+            </p>
+        </details>
     }
 }
 

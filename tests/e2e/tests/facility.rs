@@ -122,6 +122,11 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         // today marked.
         let cards = page.client.find_all(Locator::Css(".service-card")).await.unwrap();
         assert_eq!(cards.len(), first.services.len());
+        // Below them, what each card's category means.
+        assert_eq!(
+            page.text_of(".service-cards + .categories-explained summary").await.as_deref(),
+            Some("这三类服务有什么不同？")
+        );
         // A service for an age group says which ages.
         let ages = page.texts_of(".service-card .ages").await;
         let with_ages = first

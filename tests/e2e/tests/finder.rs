@@ -719,6 +719,23 @@ async fn category_and_age_narrow_the_list() {
         page.choose_walk("30 分钟以内").await;
         wait_for_count(&page, &format!("共 {} 处", all.len())).await;
         page.open_more_filters().await;
+        // What the categories mean is there to read, beside the filter.
+        page.click(".more-filters .categories-explained summary").await;
+        let meanings = page
+            .eventually_js(
+                "the categories explained",
+                "const d = document.querySelector('.more-filters .categories-explained[open]');
+                 return d && [...d.querySelectorAll('dt')].map(t => t.textContent + '：' + t.nextElementSibling.textContent.slice(0, 14));",
+            )
+            .await;
+        assert_eq!(
+            meanings,
+            serde_json::json!([
+                "基本公共服务：列入北京市基本公共服务实施标",
+                "普惠服务：即普惠非基本公共服务：价格可",
+                "便民商业：多样化、品质化的商业服务，例"
+            ])
+        );
         page.select("category-filter", "普惠服务").await;
         wait_for_count(&page, &format!("共 {} 处", affordable.len())).await;
         assert_eq!(page.result_names().await, affordable);
