@@ -876,7 +876,20 @@ pub fn SurveyPage(
                             // phone the keyboard that the focused field
                             // brings up would cover it there.
                             <p class="step-problem" id="survey-step-problem" role="status">{shown_problem}</p>
-                            <form class="survey-step" on:submit=move |ev| ev.prevent_default() novalidate>
+                            <form
+                                class="survey-step"
+                                on:submit=move |ev| ev.prevent_default()
+                                // The comment is checked when it is left,
+                                // not only on 提交: a phone number typed
+                                // in it is said at once (and the focus
+                                // stays where the resident took it).
+                                on:change=move |ev| {
+                                    if event_target::<web_sys::Element>(&ev).id() == "survey-comment" {
+                                        set_checked.set(true);
+                                    }
+                                }
+                                novalidate
+                            >
                                 {move || step_view(step(), draft, lang, manifest_url.clone(), change)}
                                 <div class="survey-nav">
                                     <Show when=move || draft.with(|d| d.step > 0)>
@@ -1162,6 +1175,12 @@ fn step_view(
         }.into_any(),
         Step::Community => view! {
             {heading("您住在哪个社区？", "Which community do you live in?")}
+            // The survey counts households: one filled in for a parent is
+            // the parent's.
+            <p class="hint">{lang.pick(
+                "替家人填写时，请选择家人居住的社区，后面的问题也按家人家里的情况回答。",
+                "Filling this in for a relative? Choose the community they live in, and answer the questions that follow for their household.",
+            )}</p>
             <p class="chosen" role="status">
                 {move || draft.with(|d| {
                     let c = &d.response.community;

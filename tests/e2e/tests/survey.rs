@@ -155,7 +155,24 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
                 .unwrap();
             assert_eq!(comment, kept, "the comment kept after typing {text}");
         }
+        // A phone number typed in the comment is said as soon as the field
+        // is left, not only on 提交, and the field is marked; the focus
+        // goes on where the resident took it.
+        let comment = page.client.find(fantoccini::Locator::Id("survey-comment")).await.unwrap();
+        comment.send_keys("请回电 13912345678").await.unwrap();
+        page.press('\u{E004}').await;
+        page.wait_for_text("#survey-step-problem", "意见里不能有电话号码或身份证号，请删去。")
+            .await;
+        let marked = page
+            .eventually_js(
+                "the comment marked",
+                "const t = document.getElementById('survey-comment');
+                 return t.getAttribute('aria-invalid') === 'true' ? [t.getAttribute('aria-describedby'), document.activeElement !== t] : null",
+            )
+            .await;
+        assert_eq!(marked, serde_json::json!(["survey-step-problem", true]));
         type_comment("", false).await;
+        page.wait_for_text("#survey-step-problem", "").await;
         // Each answer has a way to its step; Back from there is the step
         // before it, and "返回核对页" goes straight back to the review.
         page.click(".review button[aria-label='修改：需要的时间']")
@@ -289,6 +306,13 @@ async fn choosing_a_community_clears_the_problem_and_keeps_the_picker() {
     with_setup(Setup::default(), |page| async move {
         page.click(".survey-link").await;
         page.survey_consent().await;
+        // Someone filling it in for a parent answers for the parent's
+        // household.
+        page.wait_for_text(
+            ".survey-step .hint",
+            "替家人填写时，请选择家人居住的社区，后面的问题也按家人家里的情况回答。",
+        )
+        .await;
         page.survey_next().await;
         page.wait_for_text(".step-problem", "请选择您居住的社区。")
             .await;
