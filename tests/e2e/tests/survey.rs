@@ -306,6 +306,18 @@ async fn choosing_a_community_clears_the_problem_and_keeps_the_picker() {
     with_setup(Setup::default(), |page| async move {
         page.click(".survey-link").await;
         page.survey_consent().await;
+        // The header's link to the page one is on is underlined, not filled
+        // like the pressed 长辈模式 switch beside it.
+        let current = page
+            .client
+            .execute(
+                "const s = getComputedStyle(document.querySelector('.survey-link[aria-current=page]'));
+                 return [s.textDecorationLine, s.backgroundColor];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(current, serde_json::json!(["underline", "rgba(0, 0, 0, 0)"]));
         // Someone filling it in for a parent answers for the parent's
         // household.
         page.wait_for_text(
