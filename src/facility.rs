@@ -1019,6 +1019,17 @@ mod tests {
                 .0,
             "Closed now; opens Mon 4 Jan at 08:00 if the days until then are ordinary days; please call to check"
         );
+        // Hours unknown for another reason (by appointment) are not
+        // worked out as ordinary days.
+        let booked = Hours::parse(
+            r#"Mo-Fr 08:00-17:00; Sa 09:00-12:00 "预约制"; PH off"#,
+            &calendar,
+        )
+        .unwrap();
+        assert_eq!(
+            now_said(&booked, &calendar, at("2026-12-25T18:00"), Lang::Zh).unwrap(),
+            ("现在未营业".to_owned(), false)
+        );
     }
     use linli_facilities::dataset::parse_feature_collection;
 

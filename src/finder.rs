@@ -159,9 +159,12 @@ pub fn Finder(
     // each load: a new position keeps the rows of the last one until its
     // own data is in, so that the list changes once (and its count is said
     // once), never from rows of the old data around the new position.
+    // Only the data of the position shown: loads run one after another, so
+    // a position passed through (A, B, back to A) has its data come in
+    // too, and is not drawn.
     let near = Memo::new_with_compare(
         move |last: Option<&Option<Near>>| match data.get() {
-            Some(Ok(near)) => Some(near),
+            Some(Ok(near)) if near.origin == origin.get() => Some(near),
             _ => last.cloned().flatten(),
         },
         |a, b| a.map(Option::as_ref) != b.map(Option::as_ref),
@@ -177,6 +180,7 @@ pub fn Finder(
         Some(Ok(_)) => Some(Ok(())),
         Some(Err(error)) => Some(Err(error)),
     });
+    let failures = failures_in_a_row(move || matches!(data.get(), Some(Err(_))));
     let facility_ref = Memo::new(move |_| state.with(|s| s.facility.clone()));
     let facility_url = manifest_url.clone();
     let facility_data = LocalResource::new(move || {
@@ -189,6 +193,9 @@ pub fn Finder(
             }
         }
     });
+
+    let facility_failures =
+        failures_in_a_row(move || matches!(facility_data.get(), Some(Some(Err(_)))));
 
     // "Open now" and today's hours follow the clock.
     let minute = crate::data::minute_clock();
@@ -397,12 +404,15 @@ pub fn Finder(
                 <section
                     class="results"
                     aria-labelledby="results-heading"
-                    aria-busy=move || moving.get().then_some("true")
+                    // Not over a failed load's message, which must be said.
+                    aria-busy=move || {
+                        (moving.get() && data_state.with(|d| matches!(d, Some(Ok(()))))).then_some("true")
+                    }
                 >
                     <h2 id="results-heading" tabindex="-1">{text(Msg::ResultsHeading)}</h2>
                     {move || match data_state.get() {
                         None => view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any(),
-                        Some(Err(error)) => view! { <LoadErrorPanel error lang on_retry=move || data.refetch() /> }.into_any(),
+                        Some(Err(error)) => view! { <LoadErrorPanel error failures lang on_retry=move || data.refetch() /> }.into_any(),
                         Some(Ok(())) => view! { <ResultList near state before_map lang elder=display.elder /> }.into_any(),
                     }}
                 </section>
@@ -431,7 +441,7 @@ pub fn Finder(
                 view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any()
             }
             Some(Some(Err(error))) => {
-                view! { <LoadErrorPanel error lang on_retry=move || facility_data.refetch() /> }
+                view! { <LoadErrorPanel error failures=facility_failures lang on_retry=move || facility_data.refetch() /> }
                     .into_any()
             }
             Some(Some(Ok(loaded))) => {
@@ -1262,16 +1272,41 @@ fn locate_message(result: Result<f64, GeoError>, lang: Lang) -> String {
     }
 }
 
+/// Failed loads in a row, counted each time `failed` (which reads a
+/// resource) says the load it has now failed: a retry that fails the same
+/// way says so, rather than leave the message as it was.
+fn failures_in_a_row(failed: impl Fn() -> bool + 'static) -> RwSignal<u32> {
+    let failures = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        if failed() {
+            failures.update(|n| *n += 1);
+        } else {
+            failures.set(0);
+        }
+    });
+    failures
+}
+
 #[component]
 fn LoadErrorPanel(
     error: LoadError,
+    /// Failed loads in a row.
+    failures: RwSignal<u32>,
     lang: Lang,
     on_retry: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
+    let retried = move || {
+        let n = failures.get();
+        (n > 1).then(|| match lang {
+            Lang::Zh => format!("重试后仍未成功（已失败 {n} 次）。"),
+            Lang::En => format!("Trying again did not help ({n} attempts failed)."),
+        })
+    };
     view! {
         <div class="error" role="alert">
             <h3>{Msg::LoadFailed.text(lang)}</h3>
             <p class="error-detail">{error.describe(lang)}</p>
+            <p class="retried">{retried}</p>
             <button type="button" on:click=move |_| on_retry()>
                 {Msg::Retry.text(lang)}
             </button>
@@ -1362,9 +1397,10 @@ fn ResultList(
             state.with(|s| crate::rows::relief(l, origin.get(), s, now))
         })
     });
-    // A change of the filters that keeps the count is said too, since the
-    // count's own live region says nothing when its text stays: "still 5".
-    // Changes of position are said by the position line.
+    // A change of the filters, or of the place the list is from, that
+    // keeps the count is said too, since the count's own live region says
+    // nothing when its text stays: "still 5". (The position line says the
+    // new place.)
     let filters_only = Memo::new(move |_| {
         state.with(|s| FinderState {
             position: None,
@@ -1375,33 +1411,41 @@ fn ResultList(
         })
     });
     let (same_count, set_same_count) = signal(String::new());
-    Effect::new(move |before: Option<(FinderState, usize)>| {
-        let (filters, count) = (filters_only.get(), rows.with(Vec::len));
+    Effect::new(move |before: Option<(FinderState, LonLat, usize)>| {
+        let (filters, from, count) = (filters_only.get(), origin.get(), rows.with(Vec::len));
         if before
             .as_ref()
-            .is_some_and(|(_, was_count)| *was_count != count)
+            .is_some_and(|(_, _, was_count)| *was_count != count)
         {
             // A new count is said by the count itself; an old "still N"
             // left beside it would contradict it.
             set_same_count.set(String::new());
         }
-        if let Some((was, was_count)) = before
-            && was != filters
+        if let Some((was, was_from, was_count)) = before
+            && (was != filters || was_from != from)
             && was_count == count
         {
             // Said again when it repeats: a region whose text stays is not
             // read again, so every other time it ends in a no-break space.
             let again = same_count.with_untracked(|t| !t.ends_with('\u{a0}'));
-            let mut text = match lang {
-                Lang::Zh => format!("已按新条件查找，仍为共 {count} 处"),
-                Lang::En => format!("Searched again: still {}", result_count(lang, count)),
+            let moved = was_from != from;
+            let mut text = match (lang, moved) {
+                (Lang::Zh, false) => format!("已按新条件查找，仍为共 {count} 处"),
+                (Lang::Zh, true) => format!("已按新位置查找，仍为共 {count} 处"),
+                (Lang::En, false) => format!("Searched again: still {}", result_count(lang, count)),
+                (Lang::En, true) => {
+                    format!(
+                        "Searched from the new place: still {}",
+                        result_count(lang, count)
+                    )
+                }
             };
             if again {
                 text.push('\u{a0}');
             }
             set_same_count.set(text);
         }
-        (filters, count)
+        (filters, from, count)
     });
     // Records read as they are shown can turn out bad then: the count is
     // read after the rows are brought up to date, on every change of the

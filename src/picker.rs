@@ -157,10 +157,12 @@ fn PickerBody(
     let sample = list.sample;
     // The community select chooses on a tap or a click at once. Its arrow
     // keys only browse, since each choice moves the search and is read out:
-    // Enter, or leaving the select, chooses the community it shows.
+    // Enter, or leaving the select, chooses the community it shows, and
+    // Escape goes back to the one chosen before.
     let browsing = Browsing {
         keyed: StoredValue::new(false),
         pending: StoredValue::new(false),
+        before: StoredValue::new(String::new()),
     };
     let choose = {
         let on_pick = on_pick.clone();
@@ -295,20 +297,38 @@ fn PickerBody(
                     on:keydown={
                         let choose = choose.clone();
                         move |ev: leptos::ev::KeyboardEvent| {
-                            if ev.key() == "Enter" {
-                                if browsing.take_pending() {
+                            let select = event_target::<web_sys::HtmlSelectElement>(&ev);
+                            match ev.key().as_str() {
+                                "Enter" if browsing.take_pending() => {
                                     ev.prevent_default();
                                     choose();
                                 }
-                                return;
+                                "Escape" if browsing.take_pending() => {
+                                    ev.prevent_default();
+                                    select.set_value(&browsing.before.get_value());
+                                }
+                                "Enter" | "Escape" => {}
+                                key if !ev.alt_key() && is_browsing_key(key) => {
+                                    if !browsing.pending.get_value() {
+                                        browsing.before.set_value(select.value());
+                                    }
+                                    // A closed select's own change comes
+                                    // in this key's default action, within
+                                    // this task; a change after it (from
+                                    // a popup the key opened, where the
+                                    // keys do not reach the select) is a
+                                    // choice.
+                                    browsing.keyed.set_value(true);
+                                    set_timeout(move || browsing.keyed.set_value(false), std::time::Duration::ZERO);
+                                }
+                                _ => {}
                             }
-                            browsing.keyed.set_value(!ev.alt_key() && is_browsing_key(&ev.key()));
                         }
                     }
-                    on:keyup=move |_| browsing.keyed.set_value(false)
                     on:blur={
                         let choose = choose.clone();
                         move |_| {
+                            browsing.keyed.set_value(false);
                             if browsing.take_pending() {
                                 choose();
                             }
@@ -336,7 +356,10 @@ fn PickerBody(
                     }}
                 </select>
                 <p id="pick-community-keys" class="visually-hidden">
-                    {lang.pick("用方向键浏览社区，按回车键选定。", "Browse the communities with the arrow keys; press Enter to choose one.")}
+                    {lang.pick(
+                        "用方向键浏览社区，按回车键或离开列表即选定，按 Esc 键取消。",
+                        "Browse the communities with the arrow keys; Enter, or leaving the list, chooses the one shown, and Escape goes back.",
+                    )}
                 </p>
             </fieldset>
             {move || if via_search.get() { None } else { picked_line() }}
@@ -344,12 +367,14 @@ fn PickerBody(
     }
 }
 
-/// Arrow keys on the community select: whether the last key browses the
-/// options, and whether the select shows a community not chosen yet.
+/// Arrow keys on the community select: whether a key that browses the
+/// options is being handled, whether the select shows a community not
+/// chosen yet, and the select's value before the browsing began.
 #[derive(Clone, Copy)]
 struct Browsing {
     keyed: StoredValue<bool>,
     pending: StoredValue<bool>,
+    before: StoredValue<String>,
 }
 
 impl Browsing {
@@ -363,7 +388,8 @@ impl Browsing {
 
 /// Keys that move a closed select to another option: those of
 /// [`steps_a_choice`](crate::url_state::steps_a_choice), and a character
-/// (the select goes to the option it begins).
+/// (the select goes to the option it begins). Not Space, which opens the
+/// select's list, where a choice is made with Enter or a tap.
 fn is_browsing_key(key: &str) -> bool {
-    crate::url_state::steps_a_choice(key) || key.chars().count() == 1
+    crate::url_state::steps_a_choice(key) || (key.chars().count() == 1 && key != " ")
 }

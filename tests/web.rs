@@ -288,12 +288,22 @@ async fn malformed_shard_shows_where_it_broke() {
     let detail = texts(&page, ".error-detail").join("");
     assert!(detail.contains("数据格式错误"), "{detail}");
     assert!(detail.contains("line 2"), "{detail}");
-    assert!(
-        page.query_selector("[role=alert] button")
-            .unwrap()
-            .is_some(),
-        "a retry button"
-    );
+    let panel = page
+        .query_selector("[role=alert]")
+        .unwrap()
+        .expect("the panel");
+    let retry: web_sys::HtmlElement = page
+        .query_selector("[role=alert] button")
+        .unwrap()
+        .expect("a retry button")
+        .unchecked_into();
+    // A retry that fails the same way says so, in the alert.
+    retry.click();
+    until(&page, "the failed retry said", |t| {
+        t.contains("重试后仍未成功（已失败 2 次）。")
+    })
+    .await;
+    assert!(panel.is_connected(), "one alert, its text changed");
 }
 
 #[wasm_bindgen_test]

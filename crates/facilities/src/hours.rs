@@ -361,41 +361,46 @@ impl Hours {
     }
 
     /// When the schedule would next open after `at`, taking each day the
-    /// calendar cannot judge as an ordinary day, within [`LOOKAHEAD_DAYS`]:
-    /// what can be said of a service closed on 元旦 of a year whose notice
-    /// is not out yet, whose [`Hours::status`] changes into the unknown.
-    /// `None` when it is open at `at` or would not open in that time.
+    /// calendar cannot judge (a year whose notice is not out) as an
+    /// ordinary day, within [`LOOKAHEAD_DAYS`]: what can be said of a
+    /// service closed on 元旦 of such a year, whose [`Hours::status`]
+    /// changes into the unknown. `None` when the schedule has no `PH`
+    /// rule, is open at `at`, would not open in that time, or comes first
+    /// to hours unknown for another reason (a rule with only a comment).
     pub fn opens_as_ordinary(
         &self,
         calendar: &HolidayCalendar,
         at: NaiveDateTime,
     ) -> Option<NaiveDateTime> {
+        if !self.uses_ph {
+            return None;
+        }
         let minute = minutes_between(at.date().and_time(NaiveTime::MIN), at);
-        (0..=LOOKAHEAD_DAYS)
-            .find_map(|offset| {
-                let date = at.date() + Duration::days(offset);
-                let known = self.day(calendar, date);
-                let schedule = if known.intervals.iter().any(|i| i.state == State::Unknown) {
-                    self.ordinary_day(date)
-                } else {
-                    known
-                };
-                let mut intervals = schedule.intervals.iter();
-                if offset == 0 {
-                    // Open at `at`: nothing to wait for.
-                    if intervals.clone().any(|i| {
-                        i.start_min <= minute && minute < i.end_min && i.state == State::Open
-                    }) {
-                        return Some(None);
-                    }
+        for offset in 0..=LOOKAHEAD_DAYS {
+            let date = at.date() + Duration::days(offset);
+            let schedule = if calendar.day(date) == DayKind::Unknown {
+                self.ordinary_day(date)
+            } else {
+                self.day(calendar, date)
+            };
+            for interval in &schedule.intervals {
+                if offset == 0 && interval.end_min <= minute {
+                    continue;
                 }
-                intervals
-                    .find(|i| i.state == State::Open && (offset > 0 || i.start_min > minute))
-                    .map(|i| {
-                        Some(date.and_time(NaiveTime::MIN) + Duration::minutes(i.start_min.into()))
-                    })
-            })
-            .flatten()
+                match interval.state {
+                    State::Open if offset == 0 && interval.start_min <= minute => return None,
+                    State::Open => {
+                        return Some(
+                            date.and_time(NaiveTime::MIN)
+                                + Duration::minutes(interval.start_min.into()),
+                        );
+                    }
+                    State::Unknown => return None,
+                    State::Closed => {}
+                }
+            }
+        }
+        None
     }
 
     /// The next holiday period on or after `date` whose hours differ from

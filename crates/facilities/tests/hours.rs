@@ -305,6 +305,24 @@ fn holiday_rules_past_the_calendar_are_unknown() {
         never.opens_as_ordinary(&calendar, at("2027-01-01T10:00")),
         None
     );
+    // Without a PH rule the calendar has nothing to do with it.
+    let plain = Hours::parse("Mo-Fr 08:00-17:00", &calendar).unwrap();
+    assert_eq!(
+        plain.opens_as_ordinary(&calendar, at("2027-01-01T18:00")),
+        None
+    );
+    // Hours unknown on a day the calendar knows (a rule with only a
+    // comment) come first: nothing is worked out past them. Friday
+    // 2026-12-25 at 18:00; Saturday's morning is by appointment.
+    let booked = Hours::parse(
+        r#"Mo-Fr 08:00-17:00; Sa 09:00-12:00 "预约制"; PH off"#,
+        &calendar,
+    )
+    .unwrap();
+    assert_eq!(
+        booked.opens_as_ordinary(&calendar, at("2026-12-25T18:00")),
+        None
+    );
     let monday = hours.ordinary_day(at("2027-01-04T00:00").date());
     assert!(monday.open_intervals().count() > 0);
     assert_eq!(

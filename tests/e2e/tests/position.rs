@@ -328,7 +328,19 @@ async fn choosing_a_community_searches_from_it() {
                 "const s = document.getElementById('pick-community'); const d = document.getElementById(s.getAttribute('aria-describedby')); return d && d.textContent",
             )
             .await;
-        assert_eq!(described, "用方向键浏览社区，按回车键选定。");
+        assert_eq!(
+            described,
+            "用方向键浏览社区，按回车键或离开列表即选定，按 Esc 键取消。"
+        );
+        // Escape goes back to the community chosen before.
+        page.press('\u{E00C}').await;
+        let escaped = page
+            .client
+            .execute("return document.getElementById('pick-community').value", vec![])
+            .await
+            .unwrap();
+        assert_eq!(escaped, serde_json::json!(place.community), "Escape puts back the chosen community");
+        page.press(key).await;
         page.press('\u{E007}').await;
         page.eventually("the browsed community chosen with Enter", || async {
             page.text_of(".position-name")
@@ -355,6 +367,68 @@ async fn choosing_a_community_searches_from_it() {
         page.client.back().await.unwrap();
         page.wait_for_text(".position-name", &format!("{label}（社区中心附近）"))
             .await;
+    })
+    .await;
+}
+
+/// A new place whose list has as many places as the last is said so: the
+/// count's own text does not change, and would say nothing.
+#[tokio::test]
+async fn a_new_place_with_the_same_count_says_so() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/data");
+    let list = linli_facilities::places::PlaceList::from_json(
+        &std::fs::read_to_string(dir.join("places.json")).unwrap(),
+    )
+    .unwrap();
+    let count = |p: &linli_facilities::places::Place| {
+        expected_from(p.position(), &Filters::default(), any_time()).len()
+    };
+    // Two communities of one sub-district with the same, non-zero count.
+    let (a, b) = list
+        .districts()
+        .into_iter()
+        .flat_map(|(d, _)| list.subdistricts(d).into_iter().map(move |s| (d, s)))
+        .find_map(|(d, s)| {
+            let here = list.communities(d, s);
+            here.iter().enumerate().find_map(|(i, a)| {
+                let n = count(a);
+                here[i + 1..]
+                    .iter()
+                    .find(|b| n > 0 && count(b) == n)
+                    .map(|b| ((*a).clone(), (*b).clone()))
+            })
+        })
+        .expect("the sample has two such communities");
+    let n = count(&a);
+    with_finder(move |page| async move {
+        page.click(".picker summary").await;
+        page.eventually("the district list", || async {
+            page.client.find(Locator::Id("pick-district")).await.ok()
+        })
+        .await;
+        page.select("pick-district", &a.district_name).await;
+        page.select("pick-subdistrict", &a.subdistrict).await;
+        page.select("pick-community", &a.community).await;
+        page.wait_for_text(".position-name", &format!("{}（社区中心附近）", a.label()))
+            .await;
+        wait_for_count(&page, &format!("共 {n} 处")).await;
+        page.select("pick-community", &b.community).await;
+        page.wait_for_text(".position-name", &format!("{}（社区中心附近）", b.label()))
+            .await;
+        page.eventually("the same count said for the new place", || async {
+            page.client
+                .execute(
+                    "return document.querySelector('.same-count').textContent",
+                    vec![],
+                )
+                .await
+                .ok()
+                .filter(|t| {
+                    t.as_str().map(|t| t.trim_end_matches('\u{a0}'))
+                        == Some(&format!("已按新位置查找，仍为共 {n} 处"))
+                })
+        })
+        .await;
     })
     .await;
 }
