@@ -1030,7 +1030,7 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                     {Msg::OpenNowFilter.text(lang)}
                 </option>
                 <option value="at" prop:selected=move || chosen_at().is_some()>
-                    {lang.pick("在指定时间开放", "Open at a chosen time")}
+                    {lang.pick("在指定时间开放", "Chosen time")}
                 </option>
             </select>
             <Show when=move || chosen_at().is_some()>
@@ -1186,12 +1186,25 @@ pub fn CategoriesExplained(lang: Lang) -> impl IntoView {
                     })
                     .collect_view()}
             </dl>
+            <p>{lang.pick(
+                "同一种服务在不同设施可能属于不同类别（例如儿童托管），以各设施标注的类别为准。",
+                "One kind of service can be in different categories at different facilities (after-school care, for one): each facility's label says which.",
+            )}</p>
             <p class="source">
                 {lang.pick("据", "From article 8 of ")}
                 <span lang="zh-CN">"《北京市社区嵌入式服务设施试点项目建设运营管理办法（试行）》（征求意见稿）"</span>
                 {lang.pick("第八条。", ", Beijing's draft measures for community embedded service facilities.")}
             </p>
         </details>
+    }
+}
+
+/// The service of an empty list's first opening, as said in `lang`: its
+/// own name (Chinese, and marked so in English), or its function's.
+fn opening_service(first: &crate::rows::FirstOpening, lang: Lang) -> (String, bool) {
+    match &first.service {
+        Some(name) => (name.clone(), lang == Lang::En),
+        None => (function_label(first.function, lang).to_owned(), false),
     }
 }
 
@@ -1609,9 +1622,10 @@ fn ResultList(
             if let Some(first) = relief.get().first_opening {
                 let when = first.when_text(lang);
                 let name = shown_name(&first.name, lang).0;
+                let service = opening_service(&first, lang).0;
                 said.push_str(&match lang {
-                    Lang::Zh => format!("最早开始营业的是{name}（{when}）。"),
-                    Lang::En => format!(" First to open: {name}, {when}."),
+                    Lang::Zh => format!("最早开始营业的是{name}的{service}（{when}）。"),
+                    Lang::En => format!(" First to open: {service} at {name}, {when}."),
                 });
             }
             said
@@ -1661,6 +1675,10 @@ fn ResultList(
                     // what any time finds opens, and which it is.
                     {move || relief.get().first_opening.map(|first| {
                         let when = first.when_text(lang);
+                        // Which of its services: a canteen's delivery can
+                        // open before its dining room.
+                        let (service, service_chinese) = opening_service(&first, lang);
+                        let service = view! { <span lang=service_chinese.then_some("zh-CN")>{service}</span> };
                         // A Chinese name in English is marked as Chinese.
                         let (name, chinese) = shown_name(&first.name, lang);
                         // A link to its page, as a row's name is.
@@ -1676,8 +1694,8 @@ fn ResultList(
                             <a href=href lang=chinese.then_some("zh-CN") on:click=open>{name}</a>
                         };
                         match lang {
-                            Lang::Zh => view! { <p class="first-opening">"最早开始营业的是"{name}"（"{when}"）。"</p> },
-                            Lang::En => view! { <p class="first-opening">"First to open: "{name}", "{when}"."</p> },
+                            Lang::Zh => view! { <p class="first-opening">"最早开始营业的是"{name}"的"{service}"（"{when}"）。"</p> }.into_any(),
+                            Lang::En => view! { <p class="first-opening">"First to open: "{service}" at "{name}", "{when}"."</p> }.into_any(),
                         }
                     })}
                     {move || relief.get().any_time.map(|n| {

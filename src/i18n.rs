@@ -179,7 +179,7 @@ impl Msg {
             ),
             Filters => lang.pick("筛选条件", "Filters"),
             CategoryFilter => lang.pick("服务类别", "Category"),
-            AllCategories => lang.pick("全部类别", "All categories"),
+            AllCategories => lang.pick("全部类别", "Any category"),
             AgeFilter => lang.pick("服务对象年龄", "Age"),
             AnyAge => lang.pick("不限年龄", "Any age"),
             MaxPrice => lang.pick(

@@ -234,7 +234,10 @@ fn PickerBody(
                                 <button
                                     type="button"
                                     class="match"
-                                    class:chosen=is_chosen
+                                    class:chosen=is_chosen.clone()
+                                    // The tick is drawn; a screen reader
+                                    // hears the chosen state.
+                                    aria-current=move || is_chosen().then_some("true")
                                     lang="zh-CN"
                                     on:click=move |_| {
                                         set_via_search.set(true);

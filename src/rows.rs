@@ -288,6 +288,11 @@ pub struct FirstOpening {
     pub at: NaiveDateTime,
     /// The facility that opens then (the nearest, of several).
     pub name: Name,
+    /// The service of it that opens then: its own name ("助餐送餐上门"),
+    /// or `None` for one named only by its function.
+    pub service: Option<String>,
+    /// That service's function.
+    pub function: ServiceFunction,
     /// Its id and its shard's district code, for a link to its page.
     pub id: String,
     pub district: String,
@@ -411,10 +416,13 @@ pub fn relief(loaded: &Loaded, origin: LonLat, state: &FinderState, now: NaiveDa
             OpenChoice::At(t) => (t, false),
             OpenChoice::Any | OpenChoice::Now => (now, true),
         };
-        let (at, f) = first_opening(loaded, origin, &at_any_time.filters(now), asked)?;
+        let (at, f, service) = first_opening(loaded, origin, &at_any_time.filters(now), asked)?;
+        let service = &f.services[service];
         Some(FirstOpening {
             at,
             name: f.name.clone(),
+            service: service.name.clone(),
+            function: service.function,
             id: f.id.clone(),
             district: f.district_code.clone(),
             asked,
@@ -442,15 +450,16 @@ fn hours_book(loaded: &Loaded) -> std::sync::MutexGuard<'_, HoursBook> {
 
 /// The first time after `asked` that a service of the facilities found by
 /// `filters` (with no time asked) opens, within the hours' look-ahead
-/// ([`linli_facilities::hours::LOOKAHEAD_DAYS`]), and the facility whose
-/// it is: of several opening then, the nearest. Services whose state is
+/// ([`linli_facilities::hours::LOOKAHEAD_DAYS`]), the facility whose it
+/// is (of several opening then, the nearest) and which of its services
+/// opens (its index; of several, the first). Services whose state is
 /// unknown then say nothing.
 fn first_opening<'a>(
     loaded: &'a Loaded,
     origin: LonLat,
     filters: &Filters,
     asked: NaiveDateTime,
-) -> Option<(NaiveDateTime, &'a Facility)> {
+) -> Option<(NaiveDateTime, &'a Facility, usize)> {
     let mut book = hours_book(loaded);
     // With no time filter the states are those at the `now` passed.
     let hits = find_near(
@@ -463,27 +472,27 @@ fn first_opening<'a>(
     );
     drop(book);
     // Each facility's first opening, nearest first.
-    let mut openings: Vec<(NaiveDateTime, usize)> = hits
+    let mut openings: Vec<(NaiveDateTime, usize, usize)> = hits
         .iter()
         .filter_map(|hit| {
-            let when = hit
+            let (when, service) = hit
                 .services
                 .iter()
                 .filter_map(|m| match (m.status.state, m.status.next_change) {
-                    (State::Closed, Some((when, State::Open))) => Some(when),
+                    (State::Closed, Some((when, State::Open))) => Some((when, m.service)),
                     _ => None,
                 })
-                .min()?;
-            Some((when, hit.index))
+                .min_by_key(|&(when, _)| when)?;
+            Some((when, hit.index, service))
         })
         .collect();
     // The first of them (`min_by_key` keeps the nearest of equals) whose
     // record reads: one the list would leave out ([`Loaded::facility`])
     // names nothing. Only the records named are read.
     while let Some(i) = (0..openings.len()).min_by_key(|&i| openings[i].0) {
-        let (when, index) = openings.remove(i);
+        let (when, index, service) = openings.remove(i);
         if let Some(f) = loaded.facility(index) {
-            return Some((when, f));
+            return Some((when, f, service));
         }
     }
     None
@@ -1638,6 +1647,7 @@ mod tests {
             assert!(r.any_time.is_some(), "{asked}: found at any time");
             let first = r.first_opening.expect("one opens within the look-ahead");
             assert!(first.at > asked);
+            assert_eq!(first.function, ServiceFunction::Meals, "{asked}");
             assert_eq!((first.asked, first.now), (asked, true));
             // Open at that minute, the one named the nearest of them, and
             // none open at any minute between.
@@ -1676,6 +1686,8 @@ mod tests {
                 zh: String::new(),
                 en: None,
             },
+            service: None,
+            function: ServiceFunction::Meals,
             id: String::new(),
             district: String::new(),
             asked: nine,

@@ -829,8 +829,27 @@ async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
         first += chrono::Duration::minutes(1);
     }
     let first_name = open_at(first)[0].clone();
+    // Named with the service that opens then: of the facility's meal
+    // services, the first open at that minute.
+    let calendar = linli_facilities::calendar::HolidayCalendar::from_json(include_str!(
+        "../../../public/data/holidays.json"
+    ))
+    .unwrap();
+    let service = linli_e2e::facility_named(&first_name)
+        .services
+        .into_iter()
+        .filter(|s| s.function == ServiceFunction::Meals)
+        .find(|s| {
+            s.opening_hours.as_deref().is_some_and(|h| {
+                linli_facilities::hours::Hours::parse(h, &calendar).is_ok_and(|h| {
+                    h.status(&calendar, first).state == linli_facilities::hours::State::Open
+                })
+            })
+        })
+        .expect("a meal service opens then");
+    let service = service.name.unwrap_or_else(|| "社区助餐".to_owned());
     let first_line = format!(
-        "最早开始营业的是{first_name}（今天 {}）。",
+        "最早开始营业的是{first_name}的{service}（今天 {}）。",
         first.format("%H:%M")
     );
     let setup = Setup {
