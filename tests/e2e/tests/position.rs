@@ -238,12 +238,12 @@ async fn choosing_a_community_searches_from_it() {
         page.wait_for_text(".picked", &format!("已选择：{label}查看附近设施"))
             .await;
         // Right below the matches, where the tap was, with the chosen one
-        // marked, and on screen.
+        // marked (for screen readers too: aria-current), and on screen.
         let line = page
             .client
             .execute(
                 "const p = document.querySelector('.picked'); const r = p.getBoundingClientRect();
-                 return [p.previousElementSibling.className, document.querySelector('.match.chosen').textContent,
+                 return [p.previousElementSibling.className, document.querySelector('.match.chosen[aria-current=true]').textContent,
                          r.top >= 0 && r.bottom <= innerHeight];",
                 vec![],
             )
