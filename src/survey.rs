@@ -151,15 +151,32 @@ fn set_fault_mark(focus: Option<&str>, at_fault: bool) {
     let Some(el) = document().get_element_by_id(id) else {
         return;
     };
-    if at_fault {
+    // The problem first, before any description the field has of its own
+    // (the comment's room left), which stays.
+    const PROBLEM: &str = "survey-step-problem";
+    let own: Vec<String> = el
+        .get_attribute("aria-describedby")
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter(|id| *id != PROBLEM)
+        .map(str::to_owned)
+        .collect();
+    let described = if at_fault {
         if invalid {
             let _ = el.set_attribute("aria-invalid", "true");
         }
-        let _ = el.set_attribute("aria-describedby", "survey-step-problem");
+        std::iter::once(PROBLEM.to_owned())
+            .chain(own)
+            .collect::<Vec<_>>()
     } else {
         let _ = el.remove_attribute("aria-invalid");
-        let _ = el.remove_attribute("aria-describedby");
-    }
+        own
+    };
+    let _ = if described.is_empty() {
+        el.remove_attribute("aria-describedby")
+    } else {
+        el.set_attribute("aria-describedby", &described.join(" "))
+    };
 }
 
 /// What is still wrong on `step`, as a sentence for the resident that
@@ -1398,6 +1415,7 @@ fn step_view(
                 id="survey-comment"
                 rows="4"
                 maxlength=MAX_COMMENT_CHARS
+                aria-describedby="survey-comment-count"
                 prop:value=move || draft.with(|d| d.response.comment.clone().unwrap_or_default())
                 on:input=move |ev| {
                     if !crate::composing(&ev) {
@@ -1406,6 +1424,17 @@ fn step_view(
                 }
                 on:compositionend=move |ev| set_comment(event_target_value(&ev))
             ></textarea>
+            // How much room is left: the field takes no more than the
+            // limit, and text pasted past it would be cut without a word.
+            <p class="hint comment-count" id="survey-comment-count">
+                {move || {
+                    let n = draft.with(|d| d.response.comment.as_deref().map_or(0, |c| c.chars().count()));
+                    match lang {
+                        Lang::Zh => format!("已写 {n} 字，最多 {MAX_COMMENT_CHARS} 字"),
+                        Lang::En => format!("{n} of {MAX_COMMENT_CHARS} characters"),
+                    }
+                }}
+            </p>
             // Answers cannot be told apart once sent (the notice says so),
             // so the last step shows them for checking, each with a way to
             // its step. They cannot change here: read once.

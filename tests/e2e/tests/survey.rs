@@ -170,9 +170,31 @@ async fn a_survey_survives_a_restart_waits_offline_and_arrives_once() {
                  return t.getAttribute('aria-invalid') === 'true' ? [t.getAttribute('aria-describedby'), document.activeElement !== t] : null",
             )
             .await;
-        assert_eq!(marked, serde_json::json!(["survey-step-problem", true]));
+        assert_eq!(
+            marked,
+            serde_json::json!(["survey-step-problem survey-comment-count", true])
+        );
+        // The room left is said below the field, and read with it.
+        let count = page
+            .client
+            .execute(
+                "const t = document.getElementById('survey-comment');
+                 return document.getElementById(t.getAttribute('aria-describedby').split(' ')[1]).textContent;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        // "你好", kept from above, and what was typed.
+        assert_eq!(count, "已写 17 字，最多 500 字");
         type_comment("", false).await;
         page.wait_for_text("#survey-step-problem", "").await;
+        // Put right, the field keeps its own description, and only that.
+        page.eventually_js(
+            "the comment unmarked",
+            "const t = document.getElementById('survey-comment');
+             return !t.hasAttribute('aria-invalid') && t.getAttribute('aria-describedby') === 'survey-comment-count' || null",
+        )
+        .await;
         // Each answer has a way to its step; Back from there is the step
         // before it, and "返回核对页" goes straight back to the review.
         page.click(".review button[aria-label='修改：需要的时间']")
