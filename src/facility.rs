@@ -15,12 +15,12 @@ use linli_facilities::finder::{HoursBook, comparable_price};
 use linli_facilities::geometry::{LonLat, WalkingModel};
 use linli_facilities::hours::{DaySchedule, Hours, State, Status};
 use linli_facilities::model::{
-    Accessibility, AgeRange, CapacityKind, Category, Facility, OperatingModel, Price, Service,
+    Accessibility, AgeRange, CapacityKind, Facility, OperatingModel, Price, Service,
     ServiceFunction,
 };
 
 use crate::data::{Loaded, beijing_now};
-use crate::i18n::{Lang, Msg, function_label, weekday_label};
+use crate::i18n::{Lang, Msg, category_label, function_label, weekday_label};
 use crate::icons::FunctionIcon;
 use crate::num::fixed;
 use crate::reports::ReportForm;
@@ -535,13 +535,6 @@ pub fn price_note_view(note: String, lang: Lang) -> AnyView {
     }
 }
 
-fn category_label(c: Category, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => c.label_zh(),
-        Lang::En => c.label_en(),
-    }
-}
-
 fn model_en(m: OperatingModel) -> &'static str {
     match m {
         OperatingModel::PublicBuiltPrivateRun => "publicly built, privately run",
@@ -913,7 +906,8 @@ fn service_card(
 /// 10:30 开始营业", or open or closed with no change in the hours'
 /// look-ahead; `None` when nobody can tell (the week says so). Closed
 /// until days the calendar cannot judge, `as_ordinary` is when it would
-/// open if they are ordinary days, said as worked out so.
+/// open if they are ordinary days, said as worked out so ([`now_said`]
+/// works it out only then).
 pub fn now_text(
     status: &Status,
     as_ordinary: Option<NaiveDateTime>,
@@ -921,9 +915,7 @@ pub fn now_text(
     lang: Lang,
 ) -> Option<String> {
     let when = |at| crate::rows::when_text(at, now, true, lang);
-    if let (State::Closed, Some((_, State::Unknown)), Some(at)) =
-        (status.state, status.next_change, as_ordinary)
-    {
+    if let (State::Closed, Some(at)) = (status.state, as_ordinary) {
         return Some(match lang {
             Lang::Zh => format!("现在未营业，按平日推算 {} 开始营业，请致电确认", when(at)),
             Lang::En => format!(

@@ -15,7 +15,9 @@ use crate::data::{LoadError, Loaded, Want, beijing_now, load, load_near};
 use crate::display::{Display, DisplaySwitches};
 use crate::facility::FacilityPage;
 use crate::geo::{GeoError, current_position};
-use crate::i18n::{Lang, Msg, age_label, function_label, result_count, walk_option};
+use crate::i18n::{
+    Lang, Msg, age_label, category_label, function_label, result_count, walk_option,
+};
 use crate::icons::FunctionIcon;
 use crate::map::{Map, configured_tiles};
 use crate::num::{fixed, hm, parse_hm, parse_ymd, ymd};
@@ -175,8 +177,11 @@ pub fn Finder(
         let at = origin.get();
         near.with(|n| n.as_ref().is_some_and(|n| n.origin != at))
     });
+    // Loading until there is data for a position asked for: the first
+    // load's data can come in for a position already passed.
     let data_state = Memo::new(move |_| match data.get() {
         None => None,
+        Some(Ok(_)) if near.with(Option::is_none) => None,
         Some(Ok(_)) => Some(Ok(())),
         Some(Err(error)) => Some(Err(error)),
     });
@@ -830,10 +835,7 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                         .map(|c| {
                             view! {
                                 <option value=category_code(c) prop:selected=move || state.with(|s| s.categories == [c])>
-                                    {match lang {
-                                        Lang::Zh => c.label_zh(),
-                                        Lang::En => c.label_en(),
-                                    }}
+                                    {category_label(c, lang)}
                                 </option>
                             }
                         })
@@ -1096,10 +1098,7 @@ fn ServiceItem(
     } = line;
     // What a family weighs first: basic public service, 普惠 or
     // commercial, and the ages taken when the service says.
-    let meta = match lang {
-        Lang::Zh => category.label_zh(),
-        Lang::En => category.label_en(),
-    };
+    let meta = category_label(category, lang);
     let meta = match ages.and_then(|a| crate::facility::ages_text(a, lang)) {
         // "60 岁及以上" stays on one line (with `word-break: keep-all`).
         Some(ages) if lang == Lang::Zh => format!("{meta} · {}", ages.replace(' ', "\u{a0}")),
@@ -1175,12 +1174,8 @@ pub fn CategoriesExplained(lang: Lang) -> impl IntoView {
                 {meanings
                     .into_iter()
                     .map(|(c, zh, en)| {
-                        let term = match lang {
-                            Lang::Zh => c.label_zh(),
-                            Lang::En => c.label_en(),
-                        };
                         view! {
-                            <dt>{chinese_term_marked(term.to_owned(), lang)}</dt>
+                            <dt>{chinese_term_marked(category_label(c, lang).to_owned(), lang)}</dt>
                             <dd>{lang.pick(zh, en)}</dd>
                         }
                     })

@@ -5,7 +5,7 @@
 //! from `linli_facilities::model`.
 
 use linli_facilities::finder::AgeBand;
-use linli_facilities::model::ServiceFunction;
+use linli_facilities::model::{Category, ServiceFunction};
 
 /// The interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -288,6 +288,14 @@ pub fn function_label(f: ServiceFunction, lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => f.label_zh(),
         Lang::En => f.label_en(),
+    }
+}
+
+/// A category's label: "普惠服务", "Affordable (普惠)".
+pub fn category_label(c: Category, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => c.label_zh(),
+        Lang::En => c.label_en(),
     }
 }
 

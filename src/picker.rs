@@ -166,15 +166,7 @@ fn PickerBody(
     };
     let choose = {
         let on_pick = on_pick.clone();
-        move || {
-            let Some(select) = document()
-                .get_element_by_id("pick-community")
-                .and_then(|el| {
-                    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(el).ok()
-                })
-            else {
-                return;
-            };
+        move |select: &web_sys::HtmlSelectElement| {
             let v = select.value();
             if let Some(p) = communities.with(|c| c.iter().find(|p| p.community == v).cloned()) {
                 set_via_search.set(false);
@@ -304,7 +296,7 @@ fn PickerBody(
                             match ev.key().as_str() {
                                 "Enter" if browsing.take_pending() => {
                                     ev.prevent_default();
-                                    choose();
+                                    choose(&select);
                                 }
                                 "Escape" if browsing.take_pending() => {
                                     ev.prevent_default();
@@ -330,21 +322,21 @@ fn PickerBody(
                     }
                     on:blur={
                         let choose = choose.clone();
-                        move |_| {
+                        move |ev| {
                             browsing.keyed.set_value(false);
                             if browsing.take_pending() {
-                                choose();
+                                choose(&event_target(&ev));
                             }
                         }
                     }
                     on:change={
                         let choose = choose.clone();
-                        move |_| {
+                        move |ev| {
                             if browsing.keyed.get_value() {
                                 browsing.pending.set_value(true);
                             } else {
                                 browsing.pending.set_value(false);
-                                choose();
+                                choose(&event_target(&ev));
                             }
                         }
                     }
