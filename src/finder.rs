@@ -13,7 +13,6 @@ use linli_facilities::places::Place;
 
 use crate::data::{LoadError, Loaded, Want, beijing_now, load, load_near};
 use crate::display::{Display, DisplaySwitches};
-use crate::facility::FacilityPage;
 use crate::geo::{GeoError, current_position};
 use crate::i18n::{
     Lang, Msg, age_label, category_label, function_label, result_count, walk_option,
@@ -27,7 +26,7 @@ use crate::rows::{
     OpenNow, Relief, ResultRow, STALE_AFTER_DAYS, ServiceLine, ServiceState, hours_text,
     places_text, price_pieces, result_rows,
 };
-use crate::survey::SurveyPage;
+use crate::split::Fetched;
 use crate::url_state::{
     AGE_BANDS, CATEGORIES, FacilityRef, FinderState, OpenChoice, Page, Source, age_code,
     category_code, category_from_code, current_query, href_for, push_query,
@@ -273,7 +272,8 @@ pub fn Finder(
         let now = page.get();
         if previous.is_some_and(|p| p != now) {
             match now {
-                Page::Survey => focus_later("survey-heading"),
+                // The survey's code may still be on its way (`split`).
+                Page::Survey => focus_when_shown("survey-heading"),
                 Page::Finder if facility_ref.with_untracked(Option::is_none) => {
                     focus_later("results-heading");
                 }
@@ -472,8 +472,19 @@ pub fn Finder(
                     })
                 });
                 let searched = state.with_untracked(|s| s.function);
-                view! { <FacilityPage loaded id from walk_from searched lang on_back=back /> }
-                    .into_any()
+                let on_back: Arc<dyn Fn() + Send + Sync> = Arc::new(back);
+                let load = move || {
+                    crate::split::facility(crate::split::FacilityArgs {
+                        loaded: Arc::clone(&loaded),
+                        id: id.clone(),
+                        from,
+                        walk_from: walk_from.clone(),
+                        searched,
+                        lang,
+                        on_back: Arc::clone(&on_back),
+                    })
+                };
+                view! { <Fetched load lang /> }.into_any()
             }
         }
     };
@@ -571,7 +582,15 @@ pub fn Finder(
                 // nothing below the static first paint either.
                 if page.get() == Page::Survey {
                     let survey_url = survey_url.clone();
-                    view! { <Later><SurveyPage manifest_url=survey_url lang on_close=close /></Later> }.into_any()
+                    let on_close: Arc<dyn Fn() + Send + Sync> = Arc::new(close);
+                    let load = move || {
+                        crate::split::survey(crate::split::SurveyArgs {
+                            manifest_url: survey_url.clone(),
+                            lang,
+                            on_close: Arc::clone(&on_close),
+                        })
+                    };
+                    view! { <Later><Fetched load lang /></Later> }.into_any()
                 } else if facility_ref.with(Option::is_some) {
                     view! { <Later>{move || facility_view(lang)}</Later> }.into_any()
                 } else {
@@ -651,6 +670,18 @@ fn request_focus(id: &'static str) {
 pub fn take_focus_request() {
     if let Some(id) = FOCUS_REQUEST.with(std::cell::Cell::take) {
         focus_later(id);
+    }
+}
+
+/// Focuses heading `id` now if its page is drawn, or else when the page
+/// is drawn (a page whose code is still being fetched; see [`split`]).
+///
+/// [`split`]: crate::split
+fn focus_when_shown(id: &'static str) {
+    if document().get_element_by_id(id).is_some() {
+        focus_later(id);
+    } else {
+        request_focus(id);
     }
 }
 

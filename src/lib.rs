@@ -26,6 +26,7 @@ pub mod pwa;
 pub mod reports;
 pub mod rows;
 pub mod speech;
+pub mod split;
 pub mod survey;
 pub mod url_state;
 
@@ -140,6 +141,20 @@ pub fn when_idle(f: impl FnOnce() + 'static) {
         .is_err()
     {
         let _ = window().set_timeout_with_callback(callback.unchecked_ref());
+    }
+}
+
+/// Runs `f` once the page has loaded (its `load` event) and then the
+/// browser is idle ([`when_idle`]): for work that the first paint and the
+/// first results need the main thread and the network more than.
+pub fn when_loaded_and_idle(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    let loaded = document().ready_state() == "complete";
+    if loaded {
+        when_idle(f);
+    } else {
+        let later = wasm_bindgen::closure::Closure::once_into_js(move || when_idle(f));
+        let _ = window().add_event_listener_with_callback("load", later.unchecked_ref());
     }
 }
 
@@ -263,5 +278,6 @@ fn remove_static_paint() {
 #[component]
 pub fn App() -> impl IntoView {
     pwa::register_service_worker();
+    when_loaded_and_idle(split::preload);
     view! { <Finder manifest_url=MANIFEST_URL /> }
 }

@@ -12,19 +12,7 @@ use wasm_bindgen::prelude::*;
 /// more. Does nothing where service workers are unavailable (an insecure
 /// origin, an old browser); the app works without one, online.
 pub fn register_service_worker() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let loaded = window
-        .document()
-        .is_some_and(|d| d.ready_state() == "complete");
-    if loaded {
-        crate::when_idle(register_now);
-    } else {
-        let later = Closure::once(|| crate::when_idle(register_now));
-        let _ = window.add_event_listener_with_callback("load", later.as_ref().unchecked_ref());
-        later.forget();
-    }
+    crate::when_loaded_and_idle(register_now);
 }
 
 fn register_now() {

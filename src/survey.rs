@@ -441,6 +441,7 @@ pub fn SurveyPage(
     on_close: impl Fn() + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
     crate::set_title(Some(lang.pick("需求调查", "Needs survey")), lang);
+    crate::finder::take_focus_request();
     let draft = RwSignal::new(load_draft().unwrap_or_else(|| Draft::new(new_id())));
     let (lock, set_lock) = signal(None::<bool>);
     // A drawing of the survey replaced before the browser answers (a

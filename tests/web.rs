@@ -701,3 +701,59 @@ async fn the_gap_ranking_shows_five_then_the_twenty_largest() {
     assert_eq!(focused, "5号社区甲街道");
     container.remove();
 }
+
+/// A page fetched when first shown (`linli::split`) whose code cannot be
+/// fetched says so, counts failed tries, and is drawn once a retry works;
+/// until then a line says it is opening.
+#[wasm_bindgen_test]
+async fn a_page_whose_code_cannot_be_fetched_says_so_and_is_drawn_on_retry() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use linli::i18n::Lang;
+    use linli::split::{Fetched, Unavailable};
+
+    let document = document();
+    let container: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    // Fails twice, then gives the page, each after a pause (a download).
+    let tries = Arc::new(AtomicU32::new(0));
+    let load = {
+        let tries = Arc::clone(&tries);
+        move || {
+            let attempt = tries.fetch_add(1, Ordering::SeqCst);
+            async move {
+                gloo_timers::future::sleep(Duration::from_millis(100)).await;
+                if attempt < 2 {
+                    Err(Unavailable)
+                } else {
+                    Ok(view! { <h2>"调查问卷"</h2> }.into_any())
+                }
+            }
+        }
+    };
+    let handle = mount_to(
+        container.clone(),
+        move || view! { <Fetched load lang=Lang::Zh /> },
+    );
+    assert_eq!(texts(&container, "[role=status]"), ["正在打开…"]);
+    until(&container, "the failure", |t| t.contains("这一页未能打开")).await;
+    assert!(texts(&container, "[role=status]").is_empty());
+    assert!(!container.text_content().unwrap().contains("已失败"));
+    click(&container, "[role=alert] button");
+    // Trying again says so, in place of the message.
+    until(&container, "the retry", |t| {
+        t.contains("正在打开…") && !t.contains("这一页未能打开")
+    })
+    .await;
+    until(&container, "the second failure", |t| {
+        t.contains("重试后仍未成功（已失败 2 次）")
+    })
+    .await;
+    click(&container, "[role=alert] button");
+    until(&container, "the page", |t| t.contains("调查问卷")).await;
+    assert!(container.query_selector("[role=alert]").unwrap().is_none());
+    assert_eq!(tries.load(Ordering::SeqCst), 3);
+    drop(handle);
+    container.remove();
+}

@@ -19,6 +19,7 @@ mod lighthouse;
 mod postgres;
 mod pwa;
 mod serve;
+mod split;
 mod test;
 mod tools;
 mod util;
@@ -53,6 +54,8 @@ fn main() -> ExitCode {
         Some("serve") => serve::command(&project, &args[1..]),
         Some("test") => test::command(&project, &args[1..]),
         Some("bench") => bench::command(&project, &args[1..]),
+        // Not for people: trunk calls it as wasm-bindgen during `dist`.
+        Some("wasm-bindgen-shim") => split::shim(&args[1..]),
         Some("help" | "-h" | "--help") | None => {
             println!("{HELP}");
             Ok(())

@@ -2,7 +2,8 @@
 //! failure.
 //!
 //! 1. `fmt`: `cargo fmt --check`
-//! 2. `clippy`: native workspace, then the app for wasm32, `-D warnings`
+//! 2. `clippy`: native workspace, then the app for wasm32 (also with its
+//!    `split` feature, as `dist` builds it), `-D warnings`
 //! 3. `native`: `cargo test` for the workspace (unit, integration, doc)
 //! 4. `wasm`: the app's `tests/web.rs` in headless Chromium
 //! 5. `build`: the release build of the app with trunk
@@ -86,25 +87,19 @@ fn run_layer(project: &Project, tools: &Tools, layer: &str) -> Result<Option<Cou
         .map_err(|e| format!("{e}\nRun `cargo fmt --all` to fix the formatting."))
         .map(|()| None),
         "clippy" => {
-            run(project.command("cargo").args([
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]))?;
-            run(project.command("cargo").args([
-                "clippy",
-                "--package",
-                "linli",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]))?;
+            let clippy = |what: &[&str]| {
+                run(project
+                    .command("cargo")
+                    .arg("clippy")
+                    .args(what)
+                    .args(["--", "-D", "warnings"]))
+            };
+            clippy(&["--workspace", "--all-targets"])?;
+            let wasm = ["--package", "linli", "--target", "wasm32-unknown-unknown"];
+            clippy(&[&wasm[..], &["--all-targets"]].concat())?;
+            // The residents' app as `dist` builds it, with its split points
+            // (`src/split.rs`).
+            clippy(&[&wasm[..], &["--bin", "linli", "--features", "split"]].concat())?;
             Ok(None)
         }
         "native" => {

@@ -14,6 +14,10 @@ use crate::util::{Project, Result, probe, run};
 /// The trunk line we build with: 0.22 needs a newer rustc than we pin.
 const TRUNK_REQ: &str = "^0.21";
 const TRUNK_PREFIX: &str = "trunk 0.21.";
+/// The wasm-split tool that matches Leptos's `wasm_split_helpers` 0.2
+/// (the version `cargo leptos` 0.3 uses).
+const WASM_SPLIT_CRATE: &str = "wasm_split_cli_support";
+const WASM_SPLIT_VERSION: &str = "0.2.4";
 /// The wasm-opt version pinned by package-lock.json and Trunk.toml.
 const WASM_OPT_VERSION: &str = "version 132";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -35,6 +39,9 @@ pub struct Tools {
     pub chromedriver: PathBuf,
     /// Debian's chromium.
     pub chromium: PathBuf,
+    /// wasm-split-cli, which cuts the app's split pages out of its first
+    /// download (`split.rs`).
+    pub wasm_split: PathBuf,
 }
 
 /// Makes sure every tool is installed and returns where they are.
@@ -47,6 +54,7 @@ pub fn setup(project: &Project) -> Result<Tools> {
     check_trunk_pin(&project.root, &bindgen_version)?;
     let test_runner = ensure_wasm_bindgen(project, &bindgen_version)?;
     let trunk = ensure_trunk(project)?;
+    let wasm_split = ensure_wasm_split(project)?;
     eprintln!(
         "setup: all tools present ({:.1} s)",
         started.elapsed().as_secs_f64()
@@ -56,20 +64,26 @@ pub fn setup(project: &Project) -> Result<Tools> {
         test_runner,
         chromedriver,
         chromium,
+        wasm_split,
     })
 }
 
 /// Builds the release apps into `dist/` with trunk, offline (the
-/// residents' app at the top, the staff app in `dist/staff/`), writes the
+/// residents' app at the top, the staff app in `dist/staff/`), moves the
+/// residents' split pages in beside them (`split::link`), writes the
 /// service worker's file lists (`pwa::stamp`) and precompresses.
 pub fn dist(project: &Project, tools: &Tools) -> Result<()> {
-    run(project
-        .command(&tools.trunk)
+    let split = crate::split::Build::prepare(project)?;
+    run(split
+        .trunk(project, tools)
         .args(["build", "--release", "--offline"]))?;
+    crate::split::link(project, &project.dist(), &split)?;
     // The staff dashboard is its own app under /staff/, built after the
-    // residents' one (which replaces the whole of dist/).
-    run(project
-        .command(&tools.trunk)
+    // residents' one (which replaces the whole of dist/). The same
+    // compiler flags, so that the shared code is compiled once; it has no
+    // split pages, and the shim passes it through.
+    run(split
+        .trunk(project, tools)
         .args([
             "build",
             "staff.html",
@@ -93,7 +107,6 @@ pub fn dist(project: &Project, tools: &Tools) -> Result<()> {
 /// Only whitespace and local names change, so the hashed name still names
 /// one content.
 fn minify_glue(project: &Project, dir: &Path) -> Result<()> {
-    let esbuild = project.node_bin().join("esbuild");
     for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
         let Some(stem) = path
@@ -106,13 +119,18 @@ fn minify_glue(project: &Project, dir: &Path) -> Result<()> {
         if !dir.join(format!("{stem}_bg.wasm")).is_file() {
             continue;
         }
-        run(project
-            .command(&esbuild)
-            .arg(&path)
-            .args(["--minify", "--log-level=warning", "--allow-overwrite"])
-            .arg(format!("--outfile={}", path.display())))?;
+        minify_js(project, &path)?;
     }
     Ok(())
+}
+
+/// Minifies the JavaScript module at `path` in place with esbuild.
+pub fn minify_js(project: &Project, path: &Path) -> Result<()> {
+    run(project
+        .command(project.node_bin().join("esbuild"))
+        .arg(path)
+        .args(["--minify", "--log-level=warning", "--allow-overwrite"])
+        .arg(format!("--outfile={}", path.display())))
 }
 
 /// Writes a brotli (quality 11) and a gzip copy beside every text and
@@ -364,6 +382,48 @@ fn ensure_wasm_bindgen(project: &Project, version: &str) -> Result<PathBuf> {
     find_tool(project, "wasm-bindgen-test-runner", runner_ok)
         .map(|p| resolve(project, p))
         .ok_or_else(|| format!("{wanted} installed but wasm-bindgen-test-runner is not there"))
+}
+
+/// wasm-split-cli has no `--version`: what `cargo install --list` says was
+/// installed into the tools directory decides.
+fn ensure_wasm_split(project: &Project) -> Result<PathBuf> {
+    let wanted = format!("{WASM_SPLIT_CRATE} v{WASM_SPLIT_VERSION}:");
+    let binary = project.tools_bin().join("wasm-split-cli");
+    let installed = || {
+        binary.is_file()
+            && probe(
+                Command::new("cargo")
+                    .args(["install", "--list", "--root"])
+                    .arg(&project.tools_dir),
+            )
+            .is_some_and(|list| list.lines().any(|l| l.trim() == wanted))
+    };
+    if installed() {
+        eprintln!("setup: wasm-split-cli {WASM_SPLIT_VERSION} ✓");
+        return Ok(binary);
+    }
+    let exact = format!("={WASM_SPLIT_VERSION}");
+    cargo_install(
+        project,
+        &[
+            "--locked",
+            WASM_SPLIT_CRATE,
+            "--version",
+            &exact,
+            "--features",
+            "build-binary",
+            "--force",
+        ],
+        "wasm-split-cli",
+    )?;
+    if installed() {
+        Ok(binary)
+    } else {
+        Err(format!(
+            "{WASM_SPLIT_CRATE} {WASM_SPLIT_VERSION} installed, but {} is not there",
+            binary.display()
+        ))
+    }
 }
 
 fn ensure_trunk(project: &Project) -> Result<PathBuf> {

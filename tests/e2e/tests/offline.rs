@@ -84,6 +84,18 @@ async fn after_one_visit_the_finder_and_the_survey_work_offline() {
             "{served:?}"
         );
 
+        // A facility page opens offline too: its code, fetched when the
+        // page was first shown (`src/split.rs`), is in the worker's cache.
+        page.click("li.result .name a").await;
+        page.eventually("a facility page offline", || async {
+            page.text_of("#facility-heading")
+                .await
+                .filter(|t| !t.is_empty())
+        })
+        .await;
+        page.client.back().await.unwrap();
+        page.wait_for_text(".count", &count).await;
+
         // A survey, start to end, offline: it waits on the device, and
         // the app asks the browser to keep the site's storage (counted by
         // wrapping the browser's own call), as it would grant it without

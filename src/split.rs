@@ -1,0 +1,203 @@
+//! Pages fetched when first shown: the needs survey and the facility page.
+//!
+//! Most residents look for a place and never open the survey, and a page
+//! of results draws without a facility page. Their code is split out of
+//! the app's first download into wasm modules of their own, fetched the
+//! first time the page is drawn and then kept (the service worker caches
+//! them with the rest of the app, so they open offline too).
+//!
+//! The split is made by `cargo xtask dist`: trunk builds the residents'
+//! app with the `split` feature (`index.html`) and the linker's
+//! relocations kept (`build.rs`), and xtask cuts the
+//! functions marked here, with everything only they reach, into their own
+//! modules with `wasm_split_cli_support` (the tool behind
+//! `cargo leptos --split`) before wasm-bindgen runs. Every other build
+//! (native tests, wasm-bindgen tests, clippy) calls the same functions
+//! directly, so the pages behave the same either way: in a split build a
+//! page waits for its module, and says so if it cannot be fetched.
+//!
+//! The unsafe code allowed here is what the `wasm_split` attribute writes:
+//! the import through which the app calls into the split module and the
+//! matching export. Nothing in this module is written unsafe by hand.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use linli_facilities::geometry::{LonLat, WalkingModel};
+use linli_facilities::model::ServiceFunction;
+
+use crate::data::Loaded;
+use crate::facility::{FacilityPage, WalkFrom};
+use crate::i18n::{Lang, Msg};
+use crate::survey::SurveyPage;
+
+/// A split page's module could not be fetched (offline before it was
+/// cached, or a server error).
+#[derive(Debug, Clone, Copy)]
+pub struct Unavailable;
+
+impl From<leptos::wasm_split::SplitLoaderError> for Unavailable {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        Unavailable
+    }
+}
+
+/// What the survey page is drawn with (see [`SurveyPage`]).
+pub(crate) struct SurveyArgs {
+    pub manifest_url: String,
+    pub lang: Lang,
+    pub on_close: Arc<dyn Fn() + Send + Sync>,
+}
+
+/// What a facility page is drawn with (see [`FacilityPage`]).
+pub(crate) struct FacilityArgs {
+    pub loaded: Arc<Loaded>,
+    pub id: String,
+    pub from: Option<(LonLat, WalkingModel)>,
+    pub walk_from: Option<WalkFrom>,
+    pub searched: Option<ServiceFunction>,
+    pub lang: Lang,
+    pub on_back: Arc<dyn Fn() + Send + Sync>,
+}
+
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(survey, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+#[allow(clippy::unnecessary_wraps, clippy::needless_pass_by_value)]
+fn survey_page(args: SurveyArgs) -> Result<AnyView, Unavailable> {
+    let SurveyArgs {
+        manifest_url,
+        lang,
+        on_close,
+    } = args;
+    Ok(view! { <SurveyPage manifest_url lang on_close=move || on_close() /> }.into_any())
+}
+
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(facility, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+#[allow(clippy::unnecessary_wraps, clippy::needless_pass_by_value)]
+fn facility_page(args: FacilityArgs) -> Result<AnyView, Unavailable> {
+    let FacilityArgs {
+        loaded,
+        id,
+        from,
+        walk_from,
+        searched,
+        lang,
+        on_back,
+    } = args;
+    Ok(view! {
+        <FacilityPage loaded id from walk_from searched lang on_back=move || on_back() />
+    }
+    .into_any())
+}
+
+/// The survey page, once its module is there.
+pub(crate) async fn survey(args: SurveyArgs) -> Result<AnyView, Unavailable> {
+    #[cfg(feature = "split")]
+    return survey_page(args).await;
+    #[cfg(not(feature = "split"))]
+    return survey_page(args);
+}
+
+/// A facility page, once its module is there.
+pub(crate) async fn facility(args: FacilityArgs) -> Result<AnyView, Unavailable> {
+    #[cfg(feature = "split")]
+    return facility_page(args).await;
+    #[cfg(not(feature = "split"))]
+    return facility_page(args);
+}
+
+/// Fetches the split pages' modules without drawing them, so that the
+/// first facility page or survey opened draws at once, and both are in
+/// the service worker's cache before the resident goes offline. A failure
+/// is left for the page itself to report when it is opened.
+pub(crate) fn preload() {
+    #[cfg(feature = "split")]
+    leptos::task::spawn_local(async {
+        let _ = __wasm_split_preload_facility_page().await;
+        let _ = __wasm_split_preload_survey_page().await;
+    });
+}
+
+/// Draws the page `load` gives once its module is there: "正在打开…" until
+/// then, and a message with a retry button if it cannot be fetched. In a
+/// build without split modules the page is drawn at once.
+#[component]
+pub fn Fetched<F, Fut>(load: F, lang: Lang) -> impl IntoView
+where
+    F: Fn() -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<AnyView, Unavailable>> + 'static,
+{
+    let opening = RwSignal::new(true);
+    let failed = RwSignal::new(false);
+    let failures = RwSignal::new(0_u32);
+    let attempt = RwSignal::new(0_u32);
+    let page = move || {
+        attempt.track();
+        let load = load.clone();
+        Suspend::new(send_wrapper::SendWrapper::new(async move {
+            let page = load().await.ok();
+            if page.is_none() {
+                let _ = failures.try_update(|n| *n += 1);
+            }
+            let _ = failed.try_set(page.is_none());
+            let _ = opening.try_set(false);
+            page
+        }))
+    };
+    let retry = move || {
+        opening.set(true);
+        failed.set(false);
+        attempt.update(|n| *n += 1);
+    };
+    // After the page: drawn at once (a build without split modules, or a
+    // module already here), it has said it is open before this is built.
+    let status = move || {
+        if opening.get() {
+            view! {
+                <p class="loading" role="status">
+                    {lang.pick("正在打开…", "Opening…")}
+                </p>
+            }
+            .into_any()
+        } else if failed.get() {
+            unavailable(lang, failures.get_untracked(), retry)
+        } else {
+            ().into_any()
+        }
+    };
+    view! {
+        {page}
+        {status}
+    }
+}
+
+/// What a page whose module could not be fetched shows: why, what to do,
+/// and a button that tries again.
+fn unavailable(lang: Lang, failures: u32, retry: impl Fn() + 'static) -> AnyView {
+    let retried = (failures > 1).then(|| match lang {
+        Lang::Zh => format!("重试后仍未成功（已失败 {failures} 次）。"),
+        Lang::En => format!("Trying again did not help ({failures} attempts failed)."),
+    });
+    view! {
+        <div class="error" role="alert">
+            <h3>{lang.pick("这一页未能打开", "This page could not be opened")}</h3>
+            <p class="error-detail">
+                {lang.pick(
+                    "这一页的程序还没有下载到本机，下载没有成功，可能是网络不通。请检查网络后重试。",
+                    "This page's code is not on this device yet and could not be downloaded; the network may be down. Check the connection and try again.",
+                )}
+            </p>
+            <p class="retried">{retried}</p>
+            <button type="button" on:click=move |_| retry()>
+                {Msg::Retry.text(lang)}
+            </button>
+        </div>
+    }
+    .into_any()
+}
