@@ -1223,7 +1223,11 @@ fn step_view(
                 on_pick=move |p: Place| draft.update(|d| d.response.community = community_ref(p))
             />
         }.into_any(),
-        Step::Household => view! {
+        Step::Household => {
+            // What became of a number that is not a count, said below the
+            // bands (the field shows the count kept again).
+            let note = RwSignal::new(None::<String>);
+            view! {
             {heading("家里各年龄段各有几人？", "How many people of each age live in your household?")}
             <div class="household" role="group" aria-labelledby="survey-step-heading">
                 {AGE_BANDS
@@ -1240,7 +1244,11 @@ fn step_view(
                                 inputmode="numeric"
                                 min="0"
                                 max=MAX_PER_BAND
-                                prop:value=move || draft.with(|d| d.response.household.counts()[i].to_string())
+                                // Written when the step is drawn and when a
+                                // field is left, never while typing: a
+                                // value written back as "1." was typed
+                                // moved the caret, and "1.5" became "51".
+                                prop:value=draft.with_untracked(|d| d.response.household.counts()[i].to_string())
                                 // Saved as typed, so that a reload, or a
                                 // phone closing the tab, before the field
                                 // is left keeps the number; a field
@@ -1252,8 +1260,13 @@ fn step_view(
                                     }
                                 }
                                 on:change=move |ev| {
-                                    let n = event_target_value(&ev).trim().parse::<u8>().unwrap_or(0);
+                                    let field = event_target::<web_sys::HtmlInputElement>(&ev);
+                                    let typed = field.value();
+                                    let kept = draft.with_untracked(|d| d.response.household.counts()[i]);
+                                    let (n, said) = household_entry(typed.trim(), kept, lang.pick(zh, en), lang);
                                     draft.update(|d| set_band(&mut d.response.household, i, n));
+                                    field.set_value(&n.to_string());
+                                    note.set(said);
                                 }
                             />
                             </div>
@@ -1261,7 +1274,9 @@ fn step_view(
                     })
                     .collect_view()}
             </div>
-        }.into_any(),
+            <p class="hint household-note" role="status">{move || note.get()}</p>
+            }.into_any()
+        }
         Step::Needs => view! {
             {heading("需要哪些服务？", "Which services do you need?")}
             <p class="hint">{lang.pick("勾选需要的服务，并为每一项选择迫切程度（1 最迫切）。", "Tick what you need, and say how much for each (1 is the most).")}</p>
@@ -1585,6 +1600,30 @@ pub fn review(r: &Response, lang: Lang) -> Vec<(Step, &'static str, String)> {
     ]
 }
 
+/// What a household field left with `typed` in it counts (`kept` is the
+/// count it had): an empty field is 0, a whole number its count; anything
+/// else (1.5, -1, 1e2, a number too large) keeps `kept` and says so, naming
+/// the age band `band` and what was typed.
+fn household_entry(typed: &str, kept: u8, band: &str, lang: Lang) -> (u8, Option<String>) {
+    if typed.is_empty() {
+        return (0, None);
+    }
+    match typed.parse::<u8>() {
+        Ok(n) => (n, None),
+        Err(_) => (
+            kept,
+            Some(match lang {
+                Lang::Zh => format!(
+                    "{band}：“{typed}”不是人数，请填写 0 到 {MAX_PER_BAND} 之间的整数；仍按 {kept} 人。"
+                ),
+                Lang::En => format!(
+                    "{band}: \"{typed}\" is not a number of people; enter a whole number from 0 to {MAX_PER_BAND}. Still counted as {kept}."
+                ),
+            }),
+        ),
+    }
+}
+
 fn set_band(h: &mut Household, i: usize, n: u8) {
     let slot = match i {
         0 => &mut h.age_0_3,
@@ -1628,6 +1667,29 @@ pub fn pay_label(f: ServiceFunction, band: u8, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_household_field_keeps_its_count_unless_a_whole_number_is_typed() {
+        assert_eq!(household_entry("", 3, "18–59 岁", Lang::Zh), (0, None));
+        assert_eq!(household_entry("2", 1, "18–59 岁", Lang::Zh), (2, None));
+        // Over the band's limit is still a count: the step says what to change.
+        assert_eq!(household_entry("40", 1, "18–59 岁", Lang::Zh), (40, None));
+        for typed in ["1.5", "-1", "1e2", "300"] {
+            let (n, said) = household_entry(typed, 1, "18–59 岁", Lang::Zh);
+            assert_eq!(n, 1, "{typed}");
+            let said = said.unwrap();
+            assert!(said.starts_with("18–59 岁："), "{said}");
+            assert!(said.contains(&format!("“{typed}”")), "{said}");
+            assert!(said.ends_with("仍按 1 人。"), "{said}");
+        }
+        let (_, said) = household_entry("1.5", 0, "18–59", Lang::En);
+        assert_eq!(
+            said.unwrap(),
+            format!(
+                "18–59: \"1.5\" is not a number of people; enter a whole number from 0 to {MAX_PER_BAND}. Still counted as 0."
+            )
+        );
+    }
 
     #[test]
     fn history_goes_back_to_any_step_and_forward_only_across_complete_ones() {

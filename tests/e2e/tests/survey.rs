@@ -709,3 +709,70 @@ async fn focus_at_fault(page: &linli_e2e::FinderPage, id: &str) -> String {
         .await;
     described.as_str().unwrap_or_default().to_owned()
 }
+
+#[tokio::test]
+async fn a_count_typed_as_a_fraction_keeps_the_count_and_says_why() {
+    with_setup(Setup::default(), |page| async move {
+        page.click(".survey-link").await;
+        page.survey_consent().await;
+        page.choose_survey_community("交道口").await;
+        page.survey_next().await;
+        page.survey_heading("家里各年龄段各有几人？").await;
+        // Typed key by key: "1", then ".5". Writing the count back while
+        // typing had moved the caret, and the field ended as "51".
+        let field = page
+            .client
+            .find(fantoccini::Locator::Id("hh-4"))
+            .await
+            .unwrap();
+        // Emptied as selecting its "0" and typing over it would.
+        page.client
+            .execute("document.getElementById('hh-4').value = ''", vec![])
+            .await
+            .unwrap();
+        field.send_keys("1.5").await.unwrap();
+        // Left for the next band.
+        page.client
+            .find(fantoccini::Locator::Id("hh-5"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        page.wait_for_text(
+            ".household-note",
+            "18–59 岁：“1.5”不是人数，请填写 0 到 20 之间的整数；仍按 1 人。",
+        )
+        .await;
+        let value = page
+            .client
+            .execute("return document.getElementById('hh-4').value", vec![])
+            .await
+            .unwrap();
+        assert_eq!(value, "1");
+        // The draft on the device holds the count kept.
+        let draft = page
+            .client
+            .execute(
+                "return JSON.parse(localStorage.getItem('linli.survey.draft')).response.household.age_18_59",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(draft, 1);
+        // A whole number typed over it is taken, and the note goes.
+        field.clear().await.unwrap();
+        field.send_keys("2").await.unwrap();
+        page.client
+            .find(fantoccini::Locator::Id("hh-5"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        page.wait_for_text(".household-note", "").await;
+        page.survey_next().await;
+        page.survey_heading("需要哪些服务？").await;
+    })
+    .await;
+}
