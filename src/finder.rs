@@ -473,6 +473,7 @@ pub fn Finder(
                 });
                 let searched = state.with_untracked(|s| s.function);
                 let on_back: Arc<dyn Fn() + Send + Sync> = Arc::new(back);
+                let page_back = Arc::clone(&on_back);
                 let load = move || {
                     crate::split::facility(crate::split::FacilityArgs {
                         loaded: Arc::clone(&loaded),
@@ -481,10 +482,10 @@ pub fn Finder(
                         walk_from: walk_from.clone(),
                         searched,
                         lang,
-                        on_back: Arc::clone(&on_back),
+                        on_back: Arc::clone(&page_back),
                     })
                 };
-                view! { <Fetched load lang /> }.into_any()
+                view! { <Fetched load lang on_back /> }.into_any()
             }
         }
     };
@@ -583,14 +584,15 @@ pub fn Finder(
                 if page.get() == Page::Survey {
                     let survey_url = survey_url.clone();
                     let on_close: Arc<dyn Fn() + Send + Sync> = Arc::new(close);
+                    let page_close = Arc::clone(&on_close);
                     let load = move || {
                         crate::split::survey(crate::split::SurveyArgs {
                             manifest_url: survey_url.clone(),
                             lang,
-                            on_close: Arc::clone(&on_close),
+                            on_close: Arc::clone(&page_close),
                         })
                     };
-                    view! { <Later><Fetched load lang /></Later> }.into_any()
+                    view! { <Later><Fetched load lang on_back=on_close /></Later> }.into_any()
                 } else if facility_ref.with(Option::is_some) {
                     view! { <Later>{move || facility_view(lang)}</Later> }.into_any()
                 } else {

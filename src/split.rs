@@ -128,7 +128,13 @@ pub(crate) fn preload() {
 /// then, and a message with a retry button if it cannot be fetched. In a
 /// build without split modules the page is drawn at once.
 #[component]
-pub fn Fetched<F, Fut>(load: F, lang: Lang) -> impl IntoView
+pub fn Fetched<F, Fut>(
+    load: F,
+    lang: Lang,
+    /// Back to the list, offered beside the retry: the page's own way
+    /// back is part of what could not be fetched.
+    on_back: Arc<dyn Fn() + Send + Sync>,
+) -> impl IntoView
 where
     F: Fn() -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<AnyView, Unavailable>> + 'static,
@@ -166,7 +172,7 @@ where
             }
             .into_any()
         } else if failed.get() {
-            unavailable(lang, failures.get_untracked(), retry)
+            unavailable(lang, failures.get_untracked(), retry, Arc::clone(&on_back))
         } else {
             ().into_any()
         }
@@ -178,8 +184,13 @@ where
 }
 
 /// What a page whose module could not be fetched shows: why, what to do,
-/// and a button that tries again.
-fn unavailable(lang: Lang, failures: u32, retry: impl Fn() + 'static) -> AnyView {
+/// a button that tries again and one back to the search.
+fn unavailable(
+    lang: Lang,
+    failures: u32,
+    retry: impl Fn() + 'static,
+    back: Arc<dyn Fn() + Send + Sync>,
+) -> AnyView {
     let retried = (failures > 1).then(|| match lang {
         Lang::Zh => format!("重试后仍未成功（已失败 {failures} 次）。"),
         Lang::En => format!("Trying again did not help ({failures} attempts failed)."),
@@ -194,9 +205,14 @@ fn unavailable(lang: Lang, failures: u32, retry: impl Fn() + 'static) -> AnyView
                 )}
             </p>
             <p class="retried">{retried}</p>
-            <button type="button" on:click=move |_| retry()>
-                {Msg::Retry.text(lang)}
-            </button>
+            <div class="error-actions">
+                <button type="button" on:click=move |_| retry()>
+                    {Msg::Retry.text(lang)}
+                </button>
+                <button type="button" class="back" on:click=move |_| back()>
+                    {lang.pick("← 返回查找", "← Back to the search")}
+                </button>
+            </div>
         </div>
     }
     .into_any()

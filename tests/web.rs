@@ -732,14 +732,28 @@ async fn a_page_whose_code_cannot_be_fetched_says_so_and_is_drawn_on_retry() {
             }
         }
     };
+    let backs = Arc::new(AtomicU32::new(0));
+    let on_back: Arc<dyn Fn() + Send + Sync> = {
+        let backs = Arc::clone(&backs);
+        Arc::new(move || {
+            backs.fetch_add(1, Ordering::SeqCst);
+        })
+    };
     let handle = mount_to(
         container.clone(),
-        move || view! { <Fetched load lang=Lang::Zh /> },
+        move || view! { <Fetched load lang=Lang::Zh on_back /> },
     );
     assert_eq!(texts(&container, "[role=status]"), ["正在打开…"]);
     until(&container, "the failure", |t| t.contains("这一页未能打开")).await;
     assert!(texts(&container, "[role=status]").is_empty());
     assert!(!container.text_content().unwrap().contains("已失败"));
+    // The way back is offered beside the retry.
+    assert_eq!(
+        texts(&container, "[role=alert] button"),
+        ["重试", "← 返回查找"]
+    );
+    click(&container, "[role=alert] button.back");
+    assert_eq!(backs.load(Ordering::SeqCst), 1);
     click(&container, "[role=alert] button");
     // Trying again says so, in place of the message.
     until(&container, "the retry", |t| {

@@ -140,11 +140,19 @@ async fn a_page_whose_code_cannot_be_fetched_says_so_and_opens_on_retry() {
 
         // A facility page, in a page of its own (nothing fetched yet).
         block_split_modules(&page, true).await;
-        page.open(&format!(
-            "{base}?fac={}&fd={}",
-            facility.id, facility.district_code
-        ))
+        let link = format!("{base}?fac={}&fd={}", facility.id, facility.district_code);
+        page.open(&link).await;
+        page.wait_for_text("main [role=alert] h3", "这一页未能打开")
+            .await;
+        // The way back to the search is there too.
+        page.click("main [role=alert] button.back").await;
+        page.eventually("the list", || async {
+            page.text_of(".count")
+                .await
+                .filter(|t| t.starts_with("共 "))
+        })
         .await;
+        page.open(&link).await;
         page.wait_for_text("main [role=alert] h3", "这一页未能打开")
             .await;
         block_split_modules(&page, false).await;
