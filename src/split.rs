@@ -2,9 +2,10 @@
 //!
 //! Most residents look for a place and never open the survey, and a page
 //! of results draws without a facility page. Their code is split out of
-//! the app's first download into wasm modules of their own, fetched the
-//! first time the page is drawn and then kept (the service worker caches
-//! them with the rest of the app, so they open offline too).
+//! the app's first download into wasm modules of their own, fetched once
+//! the page has loaded and the browser is idle ([`preload`]), or when such
+//! a page is drawn before that (a shared link); the service worker caches
+//! them with the rest of the app, so they open offline too.
 //!
 //! The split is made by `cargo xtask dist`: trunk builds the residents'
 //! app with the `split` feature (`index.html`) and the linker's
@@ -13,8 +14,9 @@
 //! modules with `wasm_split_cli_support` (the tool behind
 //! `cargo leptos --split`) before wasm-bindgen runs. Every other build
 //! (native tests, wasm-bindgen tests, clippy) calls the same functions
-//! directly, so the pages behave the same either way: in a split build a
-//! page waits for its module, and says so if it cannot be fetched.
+//! directly (a plain `trunk build`, which asks for the feature but has no
+//! shim, leaves the app without its loader). In a split build a page
+//! waits for its module, and says so if it cannot be fetched.
 //!
 //! The unsafe code allowed here is what the `wasm_split` attribute writes:
 //! the import through which the app calls into the split module and the
@@ -150,6 +152,11 @@ where
             let page = load().await.ok();
             if page.is_none() {
                 let _ = failures.try_update(|n| *n += 1);
+                // The retry button pressed is gone: its successor takes
+                // the focus.
+                if attempt.get_untracked() > 0 {
+                    crate::focus_when_drawn("main .error-actions button");
+                }
             }
             let _ = failed.try_set(page.is_none());
             let _ = opening.try_set(false);
@@ -191,9 +198,13 @@ fn unavailable(
     retry: impl Fn() + 'static,
     back: Arc<dyn Fn() + Send + Sync>,
 ) -> AnyView {
+    // After a new release the old page's modules are gone from the server:
+    // reloading brings the new ones.
     let retried = (failures > 1).then(|| match lang {
-        Lang::Zh => format!("重试后仍未成功（已失败 {failures} 次）。"),
-        Lang::En => format!("Trying again did not help ({failures} attempts failed)."),
+        Lang::Zh => format!("重试后仍未成功（已失败 {failures} 次）。也可以刷新本页再试：邻里可能已经更新。"),
+        Lang::En => format!(
+            "Trying again did not help ({failures} attempts failed). You can also reload the page: Linli may have been updated."
+        ),
     });
     view! {
         <div class="error" role="alert">

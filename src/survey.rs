@@ -1235,6 +1235,10 @@ fn step_view(
                     .enumerate()
                     .map(|(i, &(_, zh, en))| {
                         let id = format!("hh-{i}");
+                        // The count when the field was entered: what a
+                        // number that is not a count leaves in place
+                        // (counts typed on the way are saved as typed).
+                        let before = StoredValue::new(0_u8);
                         view! {
                             <div class="band">
                             <label for=id.clone()>{lang.pick(zh, en)}</label>
@@ -1259,11 +1263,17 @@ fn step_view(
                                         draft.update(|d| set_band(&mut d.response.household, i, n));
                                     }
                                 }
+                                on:focus=move |_| {
+                                    before.set_value(draft.with_untracked(|d| d.response.household.counts()[i]));
+                                }
                                 on:change=move |ev| {
                                     let field = event_target::<web_sys::HtmlInputElement>(&ev);
+                                    // Text the browser cannot read as a
+                                    // number ("1..5") reads as empty.
                                     let typed = field.value();
-                                    let kept = draft.with_untracked(|d| d.response.household.counts()[i]);
-                                    let (n, said) = household_entry(typed.trim(), kept, lang.pick(zh, en), lang);
+                                    let typed = (!field.validity().bad_input()).then_some(typed.trim());
+                                    let (n, said) = household_entry(typed, before.get_value(), lang.pick(zh, en), lang);
+                                    before.set_value(n);
                                     draft.update(|d| set_band(&mut d.response.household, i, n));
                                     field.set_value(&n.to_string());
                                     note.set(said);
@@ -1601,10 +1611,24 @@ pub fn review(r: &Response, lang: Lang) -> Vec<(Step, &'static str, String)> {
 }
 
 /// What a household field left with `typed` in it counts (`kept` is the
-/// count it had): an empty field is 0, a whole number its count; anything
-/// else (1.5, -1, 1e2, a number too large) keeps `kept` and says so, naming
+/// count it had before): an empty field is 0, a whole number its count;
+/// anything else (1.5, -1, 1e2, a number too large, or text the browser
+/// could not read as a number, `None`) keeps `kept` and says so, naming
 /// the age band `band` and what was typed.
-fn household_entry(typed: &str, kept: u8, band: &str, lang: Lang) -> (u8, Option<String>) {
+fn household_entry(typed: Option<&str>, kept: u8, band: &str, lang: Lang) -> (u8, Option<String>) {
+    let Some(typed) = typed else {
+        return (
+            kept,
+            Some(match lang {
+                Lang::Zh => format!(
+                    "{band}：填写的不是人数，请填写 0 到 {MAX_PER_BAND} 之间的整数；仍按 {kept} 人。"
+                ),
+                Lang::En => format!(
+                    "{band}: that is not a number of people; enter a whole number from 0 to {MAX_PER_BAND}. Still counted as {kept}."
+                ),
+            }),
+        );
+    };
     if typed.is_empty() {
         return (0, None);
     }
@@ -1670,19 +1694,35 @@ mod tests {
 
     #[test]
     fn a_household_field_keeps_its_count_unless_a_whole_number_is_typed() {
-        assert_eq!(household_entry("", 3, "18–59 岁", Lang::Zh), (0, None));
-        assert_eq!(household_entry("2", 1, "18–59 岁", Lang::Zh), (2, None));
+        assert_eq!(
+            household_entry(Some(""), 3, "18–59 岁", Lang::Zh),
+            (0, None)
+        );
+        assert_eq!(
+            household_entry(Some("2"), 1, "18–59 岁", Lang::Zh),
+            (2, None)
+        );
         // Over the band's limit is still a count: the step says what to change.
-        assert_eq!(household_entry("40", 1, "18–59 岁", Lang::Zh), (40, None));
+        assert_eq!(
+            household_entry(Some("40"), 1, "18–59 岁", Lang::Zh),
+            (40, None)
+        );
         for typed in ["1.5", "-1", "1e2", "300"] {
-            let (n, said) = household_entry(typed, 1, "18–59 岁", Lang::Zh);
+            let (n, said) = household_entry(Some(typed), 1, "18–59 岁", Lang::Zh);
             assert_eq!(n, 1, "{typed}");
             let said = said.unwrap();
             assert!(said.starts_with("18–59 岁："), "{said}");
             assert!(said.contains(&format!("“{typed}”")), "{said}");
             assert!(said.ends_with("仍按 1 人。"), "{said}");
         }
-        let (_, said) = household_entry("1.5", 0, "18–59", Lang::En);
+        // Text the browser could not read as a number.
+        let (n, said) = household_entry(None, 2, "18–59 岁", Lang::Zh);
+        assert_eq!(n, 2);
+        assert_eq!(
+            said.unwrap(),
+            "18–59 岁：填写的不是人数，请填写 0 到 20 之间的整数；仍按 2 人。"
+        );
+        let (_, said) = household_entry(Some("1.5"), 0, "18–59", Lang::En);
         assert_eq!(
             said.unwrap(),
             format!(

@@ -761,7 +761,7 @@ async fn a_page_whose_code_cannot_be_fetched_says_so_and_is_drawn_on_retry() {
     })
     .await;
     until(&container, "the second failure", |t| {
-        t.contains("重试后仍未成功（已失败 2 次）")
+        t.contains("重试后仍未成功（已失败 2 次）。也可以刷新本页再试")
     })
     .await;
     click(&container, "[role=alert] button");

@@ -241,9 +241,14 @@ pub fn link(project: &Project, dist: &Path, build: &Build) -> Result<()> {
     let old_stem = glue.trim_end_matches(".js").to_owned();
     let mut glue_text = read(&dist.join(&glue))?;
 
-    // The glue and the loader import each other, so one name for both,
-    // from both contents (the loader's already names the split modules).
-    let hash = content_hash(&[glue_text.as_bytes(), loader.as_bytes()]);
+    // The glue and the loader import each other, so one name for both, and
+    // for the wasm beside the glue: from all three contents (the loader's
+    // already names the split modules). The wasm counts too, since the glue
+    // does not change with most changes to the app's code, and each name
+    // is served as never changing.
+    let wasm = std::fs::read(dist.join(format!("{old_stem}_bg.wasm")))
+        .map_err(|e| format!("{old_stem}_bg.wasm: {e}"))?;
+    let hash = content_hash(&[&wasm, glue_text.as_bytes(), loader.as_bytes()]);
     let new_stem = format!("{APP}-{hash}");
     let loader_name = format!("{APP}-split-{hash}.js");
     loader = replace_once(

@@ -81,6 +81,10 @@ pub fn with_site(api: Router, config: &WebConfig) -> Router {
         let site = Router::new()
             .fallback_service(static_files(dist))
             .layer(axum::middleware::from_fn(caching))
+            .layer(axum::middleware::from_fn_with_state(
+                std::sync::Arc::new(dist.clone()),
+                missing_files,
+            ))
             .layer(tower_http::compression::CompressionLayer::new());
         router = router.fallback_service(site);
     }
@@ -146,6 +150,29 @@ async fn caching(
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     response
+}
+
+/// Answers 404 for a file that `dist/` does not have (a path whose last
+/// part has an extension other than `.html`): the app's page in its place
+/// would make a wasm module or a script fail in a way nobody can read, and,
+/// under a hashed name, be kept for a year. An old release's split page
+/// module, asked for by a tab opened before a new release, is such a file.
+async fn missing_files(
+    axum::extract::State(dist): axum::extract::State<std::sync::Arc<PathBuf>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let path = request.uri().path();
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let names_a_file = name
+        .rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && ext != "html");
+    let inside = path.split('/').all(|part| part != ".." && part != ".");
+    if names_a_file && !(inside && dist.join(path.trim_start_matches('/')).is_file()) {
+        return (axum::http::StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    next.run(request).await
 }
 
 /// `dist/` with `index.html` for any path that is not a file, so that

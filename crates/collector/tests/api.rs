@@ -295,6 +295,27 @@ async fn health_headers_cors_and_the_app() {
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.into_body().collect().await.unwrap().to_bytes();
     assert!(String::from_utf8_lossy(&html).contains("import init"));
+    // A file the build does not have is a 404, not the page: a module of
+    // an older release, asked for by a tab opened before this one.
+    std::fs::write(dist.path().join("a.js"), "export default 1;").unwrap();
+    assert_eq!(get("/a.js", None).await.unwrap().status(), StatusCode::OK);
+    for missing in [
+        "/split_survey-0123456789abcdef.wasm",
+        "/linli-0123456789abcdef.js",
+        "/data/999999.geojson",
+        "/../index.html.br",
+    ] {
+        let response = get(missing, None).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{missing}");
+    }
+    // Pages still open the app, with or without a trailing file name.
+    for page in ["/staff/", "/some/page", "/index.html"] {
+        assert_eq!(
+            get(page, None).await.unwrap().status(),
+            StatusCode::OK,
+            "{page}"
+        );
+    }
     // CORS: the allowed origin is named back; another gets nothing.
     let allowed = get("/api/v1/health", Some("https://survey.example.org"))
         .await

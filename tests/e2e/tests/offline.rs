@@ -67,6 +67,27 @@ async fn after_one_visit_the_finder_and_the_survey_work_offline() {
         })
         .await;
 
+        // The split pages' modules (`src/split.rs`) are in the shell's
+        // cache, which the worker filled when it installed.
+        page.eventually("the split pages' modules in the worker's cache", || async {
+            let cached = page
+                .client
+                .execute_async(
+                    "const done = arguments[0];
+                     caches.keys()
+                       .then(ks => Promise.all(ks.filter(k => k.startsWith('linli-shell-'))
+                         .map(k => caches.open(k).then(c => c.keys()))))
+                       .then(l => done(l.flat().map(r => r.url)), () => done([]));",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            let cached: Vec<String> = serde_json::from_value(cached).ok()?;
+            let has = |name: &str| cached.iter().any(|u| u.contains(name));
+            (has("/split_survey-") && has("/split_facility-") && has("/chunk_")).then_some(())
+        })
+        .await;
+
         // The server is gone and the browser offline: a reload still works.
         held.lock().await.down();
         page.set_offline(true).await;

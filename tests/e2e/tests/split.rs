@@ -129,8 +129,17 @@ async fn a_page_whose_code_cannot_be_fetched_says_so_and_opens_on_retry() {
         page.click("main [role=alert] button").await;
         page.wait_for_text(
             "main [role=alert] .retried",
-            "重试后仍未成功（已失败 2 次）。",
+            "重试后仍未成功（已失败 2 次）。也可以刷新本页再试：邻里可能已经更新。",
         )
+        .await;
+        // The pressed button is gone; the new one has the focus.
+        page.eventually("the focus on the new retry button", || async {
+            page.client
+                .execute("return document.activeElement.textContent", vec![])
+                .await
+                .ok()
+                .filter(|v| v == "重试")
+        })
         .await;
         block_split_modules(&page, false).await;
         page.click("main [role=alert] button").await;

@@ -718,59 +718,71 @@ async fn a_count_typed_as_a_fraction_keeps_the_count_and_says_why() {
         page.choose_survey_community("交道口").await;
         page.survey_next().await;
         page.survey_heading("家里各年龄段各有几人？").await;
-        // Typed key by key: "1", then ".5". Writing the count back while
-        // typing had moved the caret, and the field ended as "51".
         let field = page
             .client
             .find(fantoccini::Locator::Id("hh-4"))
             .await
             .unwrap();
-        // Emptied as selecting its "0" and typing over it would.
-        page.client
-            .execute("document.getElementById('hh-4').value = ''", vec![])
-            .await
-            .unwrap();
-        field.send_keys("1.5").await.unwrap();
-        // Left for the next band.
-        page.client
-            .find(fantoccini::Locator::Id("hh-5"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        // Typed key by key over what the field holds, selected, then left
+        // for the next band.
+        let type_over = |text: &'static str| {
+            let page = page.clone();
+            let field = field.clone();
+            async move {
+                field.click().await.unwrap();
+                // Control+A selects what the field holds.
+                field.send_keys("\u{E009}a\u{E000}").await.unwrap();
+                field.send_keys(text).await.unwrap();
+                page.client
+                    .find(fantoccini::Locator::Id("hh-5"))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+            }
+        };
+        let shown = || async {
+            page.client
+                .execute("return document.getElementById('hh-4').value", vec![])
+                .await
+                .unwrap()
+        };
+        let kept = || async {
+            page.client
+                .execute(
+                    "return JSON.parse(localStorage.getItem('linli.survey.draft')).response.household.age_18_59",
+                    vec![],
+                )
+                .await
+                .unwrap()
+        };
+        type_over("2").await;
+        assert_eq!(shown().await, "2");
+        assert_eq!(page.text_of(".household-note").await.as_deref(), Some(""));
+        // "1.5": the count typed on the way ("1") is not kept, and writing
+        // it back while typing had moved the caret ("51").
+        type_over("1.5").await;
         page.wait_for_text(
             ".household-note",
-            "18–59 岁：“1.5”不是人数，请填写 0 到 20 之间的整数；仍按 1 人。",
+            "18–59 岁：“1.5”不是人数，请填写 0 到 20 之间的整数；仍按 2 人。",
         )
         .await;
-        let value = page
-            .client
-            .execute("return document.getElementById('hh-4').value", vec![])
-            .await
-            .unwrap();
-        assert_eq!(value, "1");
-        // The draft on the device holds the count kept.
-        let draft = page
-            .client
-            .execute(
-                "return JSON.parse(localStorage.getItem('linli.survey.draft')).response.household.age_18_59",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(draft, 1);
-        // A whole number typed over it is taken, and the note goes.
-        field.clear().await.unwrap();
-        field.send_keys("2").await.unwrap();
-        page.client
-            .find(fantoccini::Locator::Id("hh-5"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        assert_eq!(shown().await, "2");
+        assert_eq!(kept().await, 2);
+        // Text the browser cannot read as a number reads as empty: still
+        // not taken for 0.
+        type_over("1e").await;
+        page.wait_for_text(
+            ".household-note",
+            "18–59 岁：填写的不是人数，请填写 0 到 20 之间的整数；仍按 2 人。",
+        )
+        .await;
+        assert_eq!(kept().await, 2);
+        // A whole number is taken, and the note goes.
+        type_over("3").await;
         page.wait_for_text(".household-note", "").await;
+        assert_eq!(kept().await, 3);
         page.survey_next().await;
         page.survey_heading("需要哪些服务？").await;
     })
