@@ -93,6 +93,34 @@ fn step_fields(step: Step) -> &'static str {
 /// `None` when the step is complete, or when its fault has no one field
 /// (the community, chosen in several ways): the step's heading, which the
 /// problem describes too, takes the focus then.
+/// The kind of the step's first problem: its field with list positions
+/// left out (`needs[].priority`), so that answering one of several alike
+/// problems keeps the kind, and answering the last of one kind does not
+/// bring up the next kind at once.
+pub fn problem_kind(response: &Response, step: Step) -> Option<String> {
+    let errors = validate(response).err()?;
+    let first = errors
+        .iter()
+        .find(|e| e.field.starts_with(step_fields(step)))?;
+    let mut kind = String::with_capacity(first.field.len());
+    let mut in_brackets = false;
+    for c in first.field.chars() {
+        match c {
+            '[' => {
+                in_brackets = true;
+                kind.push('[');
+            }
+            ']' => {
+                in_brackets = false;
+                kind.push(']');
+            }
+            _ if in_brackets => {}
+            c => kind.push(c),
+        }
+    }
+    Some(kind)
+}
+
 pub fn fault_field(response: &Response, step: Step) -> Option<String> {
     let errors = validate(response).err()?;
     let first = errors
@@ -455,30 +483,46 @@ pub fn SurveyPage(
     });
     // The submitted answers' id, or why they could not be queued.
     let (outcome, set_outcome) = signal(None::<Result<String, String>>);
-    // Whether the step's problem is shown: from a refused "Next" (or
+    // The kind of problem shown (`problem_kind`): from a refused "Next" (or
     // submit) until the step changes. What it says follows the answers, so
-    // it goes as soon as the answer is there.
-    let (checked, set_checked) = signal(false);
+    // it goes as soon as the answer is there; a problem of another kind,
+    // which an answer can bring (a service ticked has no priority yet), is
+    // said at the next "Next", not while the resident is still answering.
+    let (checked, set_checked) = signal(None::<String>);
     // Each refusal, counted: the focus goes to the field at fault each
     // time, so that pressing "Next" again is never silent.
     let (refusals, set_refusals) = signal(0_u32);
-    let refuse = move || {
-        set_checked.set(true);
-        set_refusals.update(|n| *n += 1);
-    };
     let steps = questionnaire();
     // The step alone, not the answers: the step's fields are drawn again
     // only when the step changes, never on an answer (which would close the
     // community picker and lose the focus).
     let step_index = Memo::new(move |_| draft.with(|d| d.step).min(steps.len() - 1));
     let step = move || steps[step_index.get()];
+    let check_now = move || {
+        set_checked.set(Some(
+            draft
+                .with_untracked(|d| problem_kind(&d.response, steps[step_index.get_untracked()]))
+                .unwrap_or_default(),
+        ));
+    };
+    // Whether the problem there is now is of the kind checked.
+    let same_kind = move || {
+        checked.with(|kind| {
+            kind.as_deref().is_some_and(|kind| {
+                draft.with(|d| problem_kind(&d.response, step()).as_deref() == Some(kind))
+            })
+        })
+    };
+    let refuse = move || {
+        check_now();
+        set_refusals.update(|n| *n += 1);
+    };
     // Answers the collector refused, taken back into the draft: the step
     // its reasons point to, and the reasons, said on that step until the
     // answers are submitted again.
     let (returned_reason, set_returned_reason) = signal(None::<(usize, String)>);
     let local_problem = move || {
-        checked
-            .get()
+        same_kind()
             .then(|| draft.with(|d| step_problem(&d.response, step(), lang)))
             .flatten()
     };
@@ -486,8 +530,7 @@ pub fn SurveyPage(
     // described by the problem (set on the element itself, once the step's
     // fields are drawn), and focused after each refusal.
     let fault = Memo::new(move |_| {
-        checked
-            .get()
+        same_kind()
             .then(|| draft.with(|d| fault_field(&d.response, step())))
             .flatten()
     });
@@ -571,7 +614,7 @@ pub fn SurveyPage(
     // show, to tell Back from Forward.
     let shown_depth = StoredValue::new(history::entry().map_or(0, |e| e.depth));
     let show_step = move |n: usize| {
-        set_checked.set(false);
+        set_checked.set(None);
         draft.update(|d| d.step = n.min(steps.len() - 1));
         crate::focus_when_drawn("#survey-step-heading");
     };
@@ -654,7 +697,7 @@ pub fn SurveyPage(
             ));
         }
         if to == last {
-            set_checked.set(false);
+            set_checked.set(None);
         } else {
             refuse();
         }
@@ -832,7 +875,7 @@ pub fn SurveyPage(
                 let _ = save_draft(None);
                 draft.set(Draft::new(new_id()));
                 // The next household starts without the last one's problem.
-                set_checked.set(false);
+                set_checked.set(None);
                 // The form goes: the focus goes to the thanks that replace
                 // it, so that a keyboard or screen reader user is not left
                 // at the page's start.
@@ -903,7 +946,7 @@ pub fn SurveyPage(
                                 // stays where the resident took it).
                                 on:change=move |ev| {
                                     if event_target::<web_sys::Element>(&ev).id() == "survey-comment" {
-                                        set_checked.set(true);
+                                        check_now();
                                     }
                                 }
                                 novalidate
@@ -1896,6 +1939,23 @@ mod tests {
         assert_eq!(fault_mark("need-elder_care"), ("survey-needs", false));
         assert_eq!(fault_mark("prio-meals"), ("prio-meals", true));
         assert_eq!(fault_mark("hh-5"), ("hh-5", true));
+    }
+
+    #[test]
+    fn a_problem_of_another_kind_is_another_kind() {
+        let mut d = Draft::new("5b0e4f1c-3d2a-4c8e-9f10-2a3b4c5d6e7f".to_owned());
+        // Nothing ticked, then a service without its priority: two kinds.
+        let none = problem_kind(&d.response, Step::Needs).unwrap();
+        toggle_need(&mut d.response, ServiceFunction::Meals, true);
+        toggle_need(&mut d.response, ServiceFunction::ElderCare, true);
+        let unrated = problem_kind(&d.response, Step::Needs).unwrap();
+        assert_ne!(none, unrated);
+        assert!(!unrated.chars().any(|c| c.is_ascii_digit()), "{unrated}");
+        // The first answered, the second is the same kind.
+        d.response.needs[0].priority = 1;
+        assert_eq!(problem_kind(&d.response, Step::Needs), Some(unrated));
+        d.response.needs[1].priority = 2;
+        assert_eq!(problem_kind(&d.response, Step::Needs), None);
     }
 
     #[test]

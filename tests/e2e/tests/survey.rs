@@ -417,19 +417,25 @@ async fn the_community_searched_from_is_offered_on_the_survey() {
     .await;
 }
 
+/// Opens the survey and answers its first steps (a community found by
+/// `query`, `n` people in age band `band`), up to the services needed.
+async fn to_the_needs(page: &linli_e2e::FinderPage, query: &str, band: usize, n: u8) {
+    page.click(".survey-link").await;
+    page.survey_consent().await;
+    page.choose_survey_community(query).await;
+    page.survey_next().await;
+    page.survey_heading("家里各年龄段各有几人？").await;
+    page.set_household(band, n).await;
+    page.survey_next().await;
+    page.survey_heading("需要哪些服务？").await;
+}
+
 /// What a priority shows is what is kept, after the service is ticked
 /// again; and the next household starts clean, at the first step.
 #[tokio::test]
 async fn a_priority_shows_what_is_kept_and_the_next_household_starts_clean() {
     with_setup(Setup::default(), |page| async move {
-        page.click(".survey-link").await;
-        page.survey_consent().await;
-        page.choose_survey_community("东四").await;
-        page.survey_next().await;
-        page.survey_heading("家里各年龄段各有几人？").await;
-        page.set_household(3, 2).await;
-        page.survey_next().await;
-        page.survey_heading("需要哪些服务？").await;
+        to_the_needs(&page, "东四", 3, 2).await;
         page.click("#need-elder_care").await;
         page.select("prio-elder_care", "3 一般").await;
         // Unticked and ticked again: no priority until one is chosen, and
@@ -785,6 +791,41 @@ async fn a_count_typed_as_a_fraction_keeps_the_count_and_says_why() {
         assert_eq!(kept().await, 3);
         page.survey_next().await;
         page.survey_heading("需要哪些服务？").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_answer_that_brings_another_problem_is_not_told_off_before_next() {
+    with_setup(Setup::default(), |page| async move {
+        to_the_needs(&page, "交道口", 0, 1).await;
+        // Nothing ticked: refused.
+        page.survey_next().await;
+        page.wait_for_text(".step-problem", "请至少选择一项需要的服务。")
+            .await;
+        // Ticking a service answers that; its priority, not chosen yet, is
+        // not a problem until "Next" is pressed again.
+        page.click("#need-meals").await;
+        page.wait_for_text(".step-problem", "").await;
+        let marked = page
+            .client
+            .execute(
+                "return document.querySelectorAll('[aria-invalid=true]').length",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(marked, 0);
+        page.survey_next().await;
+        page.wait_for_text(".step-problem", "请为这些服务选择迫切程度：社区助餐。")
+            .await;
+        // Unticked again: a problem of another kind, which waits for "Next"
+        // too.
+        page.click("#need-meals").await;
+        page.wait_for_text(".step-problem", "").await;
+        page.survey_next().await;
+        page.wait_for_text(".step-problem", "请至少选择一项需要的服务。")
+            .await;
     })
     .await;
 }
