@@ -1336,13 +1336,7 @@ fn LoadErrorPanel(
     lang: Lang,
     on_retry: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
-    let retried = move || {
-        let n = failures.get();
-        (n > 1).then(|| match lang {
-            Lang::Zh => format!("重试后仍未成功（已失败 {n} 次）。"),
-            Lang::En => format!("Trying again did not help ({n} attempts failed)."),
-        })
-    };
+    let retried = move || crate::i18n::failed_again(failures.get(), lang);
     view! {
         <div class="error" role="alert">
             <h3>{Msg::LoadFailed.text(lang)}</h3>

@@ -231,6 +231,15 @@ pub fn weekday_label(d: chrono::Weekday, lang: Lang) -> &'static str {
     }
 }
 
+/// What a panel whose load has failed `failures` times in a row adds, from
+/// the second failure: a retry that fails the same way says so.
+pub fn failed_again(failures: u32, lang: Lang) -> Option<String> {
+    (failures > 1).then(|| match lang {
+        Lang::Zh => format!("重试后仍未成功（已失败 {failures} 次）。"),
+        Lang::En => format!("Trying again did not help ({failures} attempts failed)."),
+    })
+}
+
 /// Formats "N results" in `lang`.
 pub fn result_count(lang: Lang, n: usize) -> String {
     match lang {

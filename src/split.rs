@@ -200,11 +200,12 @@ fn unavailable(
 ) -> AnyView {
     // After a new release the old page's modules are gone from the server:
     // reloading brings the new ones.
-    let retried = (failures > 1).then(|| match lang {
-        Lang::Zh => format!("重试后仍未成功（已失败 {failures} 次）。也可以刷新本页再试：邻里可能已经更新。"),
-        Lang::En => format!(
-            "Trying again did not help ({failures} attempts failed). You can also reload the page: Linli may have been updated."
-        ),
+    let retried = crate::i18n::failed_again(failures, lang).map(|failed| {
+        failed
+            + lang.pick(
+                "也可以刷新本页再试：邻里可能已经更新。",
+                " You can also reload the page: Linli may have been updated.",
+            )
     });
     view! {
         <div class="error" role="alert">

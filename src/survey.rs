@@ -88,45 +88,41 @@ fn step_fields(step: Step) -> &'static str {
     }
 }
 
-/// The id of the first field at fault on `step`: where the focus goes after
-/// a refused "Next", marked invalid and described by the step's problem.
-/// `None` when the step is complete, or when its fault has no one field
-/// (the community, chosen in several ways): the step's heading, which the
-/// problem describes too, takes the focus then.
+/// The field of the first problem on `step` (`needs[1].priority`), if any.
+fn first_problem(response: &Response, step: Step) -> Option<String> {
+    validate(response)
+        .err()?
+        .into_iter()
+        .map(|e| e.field)
+        .find(|field| field.starts_with(step_fields(step)))
+}
+
 /// The kind of the step's first problem: its field with list positions
 /// left out (`needs[].priority`), so that answering one of several alike
 /// problems keeps the kind, and answering the last of one kind does not
 /// bring up the next kind at once.
 pub fn problem_kind(response: &Response, step: Step) -> Option<String> {
-    let errors = validate(response).err()?;
-    let first = errors
-        .iter()
-        .find(|e| e.field.starts_with(step_fields(step)))?;
-    let mut kind = String::with_capacity(first.field.len());
+    let field = first_problem(response, step)?;
     let mut in_brackets = false;
-    for c in first.field.chars() {
-        match c {
-            '[' => {
-                in_brackets = true;
-                kind.push('[');
-            }
-            ']' => {
-                in_brackets = false;
-                kind.push(']');
-            }
-            _ if in_brackets => {}
-            c => kind.push(c),
-        }
-    }
-    Some(kind)
+    Some(
+        field
+            .chars()
+            .filter(|&c| {
+                in_brackets = (in_brackets || c == '[') && c != ']';
+                !in_brackets || c == '['
+            })
+            .collect(),
+    )
 }
 
+/// The id of the first field at fault on `step`: where the focus goes after
+/// a refused "Next", marked invalid and described by the step's problem.
+/// `None` when the step is complete, or when its fault has no one field
+/// (the community, chosen in several ways): the step's heading, which the
+/// problem describes too, takes the focus then.
 pub fn fault_field(response: &Response, step: Step) -> Option<String> {
-    let errors = validate(response).err()?;
-    let first = errors
-        .iter()
-        .find(|e| e.field.starts_with(step_fields(step)))?;
-    let field = first.field.as_str();
+    let field = first_problem(response, step)?;
+    let field = field.as_str();
     let index =
         |field: &str| -> Option<usize> { field.split_once('[')?.1.split_once(']')?.0.parse().ok() };
     Some(match step {
@@ -505,14 +501,15 @@ pub fn SurveyPage(
                 .unwrap_or_default(),
         ));
     };
-    // Whether the problem there is now is of the kind checked.
-    let same_kind = move || {
+    // Whether the problem there is now is of the kind checked (read by the
+    // problem's line and by the field at fault).
+    let same_kind = Memo::new(move |_| {
         checked.with(|kind| {
             kind.as_deref().is_some_and(|kind| {
                 draft.with(|d| problem_kind(&d.response, step()).as_deref() == Some(kind))
             })
         })
-    };
+    });
     let refuse = move || {
         check_now();
         set_refusals.update(|n| *n += 1);
@@ -522,7 +519,8 @@ pub fn SurveyPage(
     // answers are submitted again.
     let (returned_reason, set_returned_reason) = signal(None::<(usize, String)>);
     let local_problem = move || {
-        same_kind()
+        same_kind
+            .get()
             .then(|| draft.with(|d| step_problem(&d.response, step(), lang)))
             .flatten()
     };
@@ -530,7 +528,8 @@ pub fn SurveyPage(
     // described by the problem (set on the element itself, once the step's
     // fields are drawn), and focused after each refusal.
     let fault = Memo::new(move |_| {
-        same_kind()
+        same_kind
+            .get()
             .then(|| draft.with(|d| fault_field(&d.response, step())))
             .flatten()
     });
@@ -1659,36 +1658,23 @@ pub fn review(r: &Response, lang: Lang) -> Vec<(Step, &'static str, String)> {
 /// could not read as a number, `None`) keeps `kept` and says so, naming
 /// the age band `band` and what was typed.
 fn household_entry(typed: Option<&str>, kept: u8, band: &str, lang: Lang) -> (u8, Option<String>) {
-    let Some(typed) = typed else {
-        return (
-            kept,
-            Some(match lang {
-                Lang::Zh => format!(
-                    "{band}：填写的不是人数，请填写 0 到 {MAX_PER_BAND} 之间的整数；仍按 {kept} 人。"
-                ),
-                Lang::En => format!(
-                    "{band}: that is not a number of people; enter a whole number from 0 to {MAX_PER_BAND}. Still counted as {kept}."
-                ),
-            }),
-        );
+    let what = match typed {
+        Some("") => return (0, None),
+        Some(typed) => match typed.parse::<u8>() {
+            Ok(n) => return (n, None),
+            Err(_) => lang.pick("“{}”", "\"{}\"").replace("{}", typed),
+        },
+        None => lang.pick("填写的", "that").to_owned(),
     };
-    if typed.is_empty() {
-        return (0, None);
-    }
-    match typed.parse::<u8>() {
-        Ok(n) => (n, None),
-        Err(_) => (
-            kept,
-            Some(match lang {
-                Lang::Zh => format!(
-                    "{band}：“{typed}”不是人数，请填写 0 到 {MAX_PER_BAND} 之间的整数；仍按 {kept} 人。"
-                ),
-                Lang::En => format!(
-                    "{band}: \"{typed}\" is not a number of people; enter a whole number from 0 to {MAX_PER_BAND}. Still counted as {kept}."
-                ),
-            }),
+    let said = match lang {
+        Lang::Zh => format!(
+            "{band}：{what}不是人数，请填写 0 到 {MAX_PER_BAND} 之间的整数；仍按 {kept} 人。"
         ),
-    }
+        Lang::En => format!(
+            "{band}: {what} is not a number of people; enter a whole number from 0 to {MAX_PER_BAND}. Still counted as {kept}."
+        ),
+    };
+    (kept, Some(said))
 }
 
 fn set_band(h: &mut Household, i: usize, n: u8) {
