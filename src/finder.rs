@@ -36,6 +36,13 @@ use crate::{Later, SAMPLE_ORIGIN, after_next_paint, search_radius_m};
 /// How many results a page of the list shows; "show more" adds as many.
 pub const PAGE_SIZE: usize = 10;
 
+/// How many of the list's first rows a change of the search redraws in the
+/// first frame after it; the rows below them follow in the next frame,
+/// with the map. A row is 240 to 550 px tall and the list starts below the
+/// filters (at about 800 px on a 1280 × 900 screen, 1,700 px on a phone),
+/// so where the filters are changed the rows past these are off screen.
+const FIRST_FRAME_ROWS: usize = 3;
+
 /// How long a pause in typing the maximum price applies it, in
 /// milliseconds.
 const PRICE_PAUSE_MS: u32 = 2000;
@@ -641,6 +648,22 @@ thread_local! {
 /// a page shown: whole pages of [`PAGE_SIZE`].
 fn shown_through(rank: usize) -> usize {
     (rank / PAGE_SIZE + 1) * PAGE_SIZE
+}
+
+/// How many row slots the list draws while a change of the search is on
+/// its way: `now` results in the new search, `before` in the copy the rows
+/// past [`FIRST_FRAME_ROWS`] still show (the last search until the frame
+/// after the change, then the same as `now`), at most `shown`. The first
+/// slots show the new rows at once; a slot past them shows the copy's row
+/// at its rank, so every slot drawn has a row to show, and none is built
+/// for the first frame only to be removed in the next.
+fn slots_drawn(now: usize, before: usize, shown: usize) -> usize {
+    let slots = if now <= FIRST_FRAME_ROWS {
+        now
+    } else {
+        before.max(FIRST_FRAME_ROWS)
+    };
+    slots.min(shown)
 }
 
 /// The result list's row for facility `id`, or the element matching the
@@ -1578,12 +1601,14 @@ fn ResultList(
             .walking
             .reach_m(f64::from(state.with(|s| s.walk_minutes)))
     });
-    // The map follows the list a frame later: a change of the search
-    // draws the list in the first frame after it and the markers and the
-    // walking range in the next, so that on a slow phone what the
-    // resident reads first is not held back by the map (docs/benchmarks.md,
-    // repaint). The map reads its own copy of the rows, position and
-    // range, taken together, so it is never half old and half new.
+    // The map and the list's rows past the first few follow a frame
+    // later: a change of the search draws the count and the first rows in
+    // the first frame after it, and the markers, the walking range and the
+    // rows below in the next, so that on a slow phone what the resident
+    // reads first is not held back by what is off screen or beside it
+    // (docs/benchmarks.md, repaint). The map reads its own copy of the
+    // rows, position and range, taken together, so it is never half old
+    // and half new; the later rows read the same copy of the rows.
     let map_now = Trigger::new();
     Effect::new(move |first: Option<()>| {
         rows.track();
@@ -1778,11 +1803,16 @@ fn ResultList(
                 // slots show in place (text and attributes) instead of
                 // building new rows, which keeps a change within a frame on
                 // slow phones.
+                // The first slots follow the search at once, the rest a
+                // frame later (`slots_drawn`).
                 <ol class="result-list">
                     <For
-                        each=move || 0..rows.with(Vec::len).min(shown.get())
+                        each=move || 0..slots_drawn(rows.with(Vec::len), map_rows.with(Vec::len), shown.get())
                         key=|rank| *rank
-                        children=move |rank| view! { <ResultItem rank rows state selected lang /> }
+                        children=move |rank| {
+                            let rows = if rank < FIRST_FRAME_ROWS { rows } else { map_rows };
+                            view! { <ResultItem rank rows state selected lang /> }
+                        }
                     />
                 </ol>
                 <Show when=move || { rows.with(Vec::len) > shown.get() }>
@@ -1975,5 +2005,41 @@ fn row_details(row: &ResultRow, today: NaiveDate, lang: Lang) -> impl IntoView +
                     .collect_view()}
             </ul>
         })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_list_is_drawn_whole_at_once() {
+        // A few new rows where there were nine: none waits.
+        assert_eq!(slots_drawn(2, 9, PAGE_SIZE), 2);
+        assert_eq!(
+            slots_drawn(FIRST_FRAME_ROWS, 9, PAGE_SIZE),
+            FIRST_FRAME_ROWS
+        );
+        assert_eq!(slots_drawn(0, 9, PAGE_SIZE), 0);
+    }
+
+    #[test]
+    fn the_slots_past_the_first_rows_wait_for_the_later_copy() {
+        // A longer list: the first frame draws the first rows (and keeps
+        // the slots the last search had); the next draws them all.
+        assert_eq!(slots_drawn(9, 2, PAGE_SIZE), FIRST_FRAME_ROWS);
+        assert_eq!(slots_drawn(9, 6, PAGE_SIZE), 6);
+        assert_eq!(slots_drawn(9, 9, PAGE_SIZE), 9);
+        // A shorter one keeps the copy's slots for that frame, each with
+        // a row to show, and drops them in the next.
+        assert_eq!(slots_drawn(5, 9, PAGE_SIZE), 9);
+        assert_eq!(slots_drawn(5, 5, PAGE_SIZE), 5);
+    }
+
+    #[test]
+    fn no_more_slots_than_the_pages_shown() {
+        assert_eq!(slots_drawn(40, 40, PAGE_SIZE), PAGE_SIZE);
+        assert_eq!(slots_drawn(40, 25, 2 * PAGE_SIZE), 2 * PAGE_SIZE);
+        assert_eq!(slots_drawn(2, 40, PAGE_SIZE), 2);
     }
 }

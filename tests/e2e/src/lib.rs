@@ -449,7 +449,11 @@ impl FinderPage {
     /// finding it and clicking there. And the list is not read element by
     /// element: when the data for a new position arrives, the list is drawn
     /// again, and elements found before that have gone (their text read as
-    /// empty), which once failed a run with a list of blank names.
+    /// empty), which once failed a run with a list of blank names. It is
+    /// read after a frame and the task after it: the rows past the first
+    /// three follow a change of the search in the task after the next
+    /// frame (`slots_drawn` in `src/finder.rs`), so a list whose count has
+    /// just changed is read whole.
     pub async fn result_names(&self) -> Vec<String> {
         let names = self
             .client
@@ -460,7 +464,7 @@ impl FinderPage {
                    if (more) { more.click(); setTimeout(step, 0); return; }
                    done([...document.querySelectorAll('.result .name')].map(n => n.textContent.trim()));
                  };
-                 step();",
+                 requestAnimationFrame(() => setTimeout(step, 0));",
                 vec![],
             )
             .await
