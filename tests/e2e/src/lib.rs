@@ -54,6 +54,10 @@ pub struct Setup {
     pub profile: Option<std::path::PathBuf>,
     /// Where the app is, instead of `LINLI_APP_URL` (ending in `/`).
     pub app_url: Option<String>,
+    /// The browser's default text size in CSS pixels (16 unless set), as
+    /// a resident sets it for larger text: the root's size and the `rem`
+    /// of media queries follow it.
+    pub text_size_px: Option<u32>,
 }
 
 /// A Chrome DevTools Protocol command sent through ChromeDriver.
@@ -171,7 +175,11 @@ where
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--window-size=1280,900",
                 format!("--user-data-dir={}", profile.display()),
-            ]
+            ],
+            "prefs": match setup.text_size_px {
+                Some(px) => json!({ "webkit": { "webprefs": { "default_font_size": px } } }),
+                None => json!({}),
+            }
         }
     });
     let Value::Object(capabilities) = capabilities else {

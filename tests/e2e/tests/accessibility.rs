@@ -440,3 +440,70 @@ fn said_alone(nodes: &[serde_json::Value], text: &str) -> usize {
         .filter(|n| n["role"]["value"] == "StaticText" && n["name"]["value"] == text)
         .count()
 }
+
+/// The browser's text set to twice its size (32 px) on a 390 px phone, in
+/// 长辈模式 and not: the community picker's selects are wide enough for
+/// the longest sub-district and community names of a district. A select
+/// cannot break its text onto a second line, so a name too wide is cut
+/// ("西长安街街", "示例第10社" once were, with the boxes around them each
+/// keeping a margin that grew with the text).
+#[tokio::test]
+async fn the_picker_shows_whole_names_at_twice_the_text_size() {
+    for elder in [true, false] {
+        let setup = Setup {
+            elder,
+            text_size_px: Some(32),
+            ..Setup::default()
+        };
+        with_setup(setup, move |page| async move {
+            phone_screen(&page.client, 390, 800, 2.0).await;
+            page.client.refresh().await.expect("reload");
+            page.eventually("the results", || async {
+                page.text_of(".count").await.filter(|t| t.starts_with("共 "))
+            })
+            .await;
+            page.click(".picker summary").await;
+            page.eventually("the picker's selects", || async {
+                page.client
+                    .find(fantoccini::Locator::Id("pick-district"))
+                    .await
+                    .ok()
+            })
+            .await;
+            page.select("pick-district", "西城区").await;
+            page.select("pick-subdistrict", "西长安街街道").await;
+            let longest = page
+                .client
+                .execute(
+                    "return [...document.getElementById('pick-community').options].map(o => o.text).sort((a, b) => b.length - a.length)[0];",
+                    vec![],
+                )
+                .await
+                .expect("the community names");
+            page.select("pick-community", longest.as_str().expect("a name"))
+                .await;
+            // Each select's text, measured in its own font, with its
+            // padding, its border and half an em for the arrow.
+            let cut = page
+                .client
+                .execute(
+                    "const c = document.createElement('canvas').getContext('2d');
+                     return [...document.querySelectorAll('.picker select')].flatMap(s => {
+                       const cs = getComputedStyle(s); c.font = cs.font;
+                       const text = s.selectedOptions[0].text;
+                       const need = c.measureText(text).width + parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight)
+                         + parseFloat(cs.borderLeftWidth) + parseFloat(cs.borderRightWidth) + 0.5 * parseFloat(cs.fontSize);
+                       const has = s.getBoundingClientRect().width;
+                       return need > has ? [[text, Math.round(need), Math.round(has)]] : [];
+                     });",
+                    vec![],
+                )
+                .await
+                .expect("measure the selects");
+            assert_eq!(cut, serde_json::json!([]), "names cut, elder mode {elder}: [name, px needed, px wide]");
+            let over = page.past_the_edge().await;
+            assert!(over.is_empty(), "the picker, elder mode {elder}: {over:?}");
+        })
+        .await;
+    }
+}
