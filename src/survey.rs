@@ -1281,6 +1281,7 @@ fn step_view(
                         // number that is not a count leaves in place
                         // (counts typed on the way are saved as typed).
                         let before = StoredValue::new(0_u8);
+                        let just_entered = StoredValue::new(false);
                         view! {
                             <div class="band">
                             <label for=id.clone()>{lang.pick(zh, en)}</label>
@@ -1305,9 +1306,24 @@ fn step_view(
                                         draft.update(|d| set_band(&mut d.response.household, i, n));
                                     }
                                 }
-                                on:focus=move |_| {
+                                // Entered, the count is selected, so that a
+                                // digit typed replaces it (not "0" then
+                                // "2" as "02"). A press's mouseup would
+                                // put the caret where it was pressed and
+                                // undo the selection, so the mouseup that
+                                // follows the focus is not acted on.
+                                on:focus=move |ev| {
                                     before.set_value(draft.with_untracked(|d| d.response.household.counts()[i]));
+                                    event_target::<web_sys::HtmlInputElement>(&ev).select();
+                                    just_entered.set_value(true);
                                 }
+                                on:mouseup=move |ev| {
+                                    if just_entered.get_value() {
+                                        ev.prevent_default();
+                                    }
+                                    just_entered.set_value(false);
+                                }
+                                on:keydown=move |_| just_entered.set_value(false)
                                 on:change=move |ev| {
                                     let field = event_target::<web_sys::HtmlInputElement>(&ev);
                                     // Text the browser cannot read as a

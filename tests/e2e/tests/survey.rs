@@ -789,6 +789,23 @@ async fn a_count_typed_as_a_fraction_keeps_the_count_and_says_why() {
         type_over("3").await;
         page.wait_for_text(".household-note", "").await;
         assert_eq!(kept().await, 3);
+        // A field entered with a click (the mouse's press and release) has
+        // its count selected, so that a digit typed replaces it: "0" then
+        // "1" had read "01" until the field was left.
+        let value = |id: &'static str| {
+            let page = page.clone();
+            async move {
+                page.client
+                    .execute("return document.getElementById(arguments[0]).value", vec![id.into()])
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(value("hh-6").await, "0");
+        let oldest = page.client.find(fantoccini::Locator::Id("hh-6")).await.unwrap();
+        oldest.click().await.unwrap();
+        oldest.send_keys("1").await.unwrap();
+        assert_eq!(value("hh-6").await, "1");
         page.survey_next().await;
         page.survey_heading("需要哪些服务？").await;
     })
