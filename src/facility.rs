@@ -229,12 +229,14 @@ pub fn baidu_url(f: &Facility) -> String {
 }
 
 /// What a day in a year whose holidays are not listed is shown with:
-/// open hours hold unless it is a holiday ("如非节假日"); a day off holds
-/// unless it is worked in lieu ("如非调休上班日").
+/// open hours hold except on a holiday ("节假日除外"); a day off holds
+/// except when it is worked in lieu ("调休上班日除外"). (These read more
+/// plainly than "如非节假日" and "如非调休上班日", which were hard to take
+/// in beside the hours.)
 fn unlisted_note(hours: &DayHours, lang: Lang) -> &'static str {
     match hours {
-        DayHours::Closed => lang.pick("（如非调休上班日）", " (unless a working day in lieu)"),
-        _ => lang.pick("（如非节假日）", " (unless a holiday)"),
+        DayHours::Closed => lang.pick("（调休上班日除外）", " (except on a working day in lieu)"),
+        _ => lang.pick("（节假日除外）", " (except on a holiday)"),
     }
 }
 
@@ -831,16 +833,24 @@ fn service_card(
                                                 DayHours::Unknown => l.pick("未知", "Unknown").into_any(),
                                             }
                                         }
+                                        // Kept on a line of its own rather than
+                                        // broken in the middle ("（节假 / 日除外）").
                                         {
                                             let note = note.clone();
-                                            match (&note, lang) {
+                                            let text = match (&note, lang) {
                                                 (DayNote::Ordinary, _) => String::new(),
                                                 (DayNote::Holiday(zh, _), Lang::Zh) => format!("（{zh}假期）"),
                                                 (DayNote::Holiday(_, en), Lang::En) => format!(" ({en} holiday)"),
                                                 (DayNote::Workday(zh, _), Lang::Zh) => format!("（{zh}调休上班）"),
                                                 (DayNote::Workday(_, en), Lang::En) => format!(" (working day for {en})"),
                                                 (DayNote::HolidaysUnlisted, _) => unlisted_note(&hours, lang).to_owned(),
-                                            }
+                                            };
+                                            // English's space goes before the box,
+                                            // where a line can break.
+                                            (!text.is_empty()).then(|| {
+                                                let gap = text.starts_with(' ').then_some(" ");
+                                                view! { {gap}<span class="day-note">{text.trim_start().to_owned()}</span> }
+                                            })
                                         }
                                     </td>
                                 </tr>
@@ -870,8 +880,8 @@ fn service_card(
             {holiday.map(|note| view! { <p class="holiday">{holiday_text(&note, lang)}</p> })}
             {unlisted.map(|year| view! {
                 <p class="holiday">{match lang {
-                    Lang::Zh => format!("{year}年的节假日和调休安排尚未收录：标有“如非节假日”或“如非调休上班日”的按平日计，节假日和调休上班日当天请致电确认。"),
-                    Lang::En => format!("The holidays of {year} are not listed yet: days marked “unless a holiday” or “unless a working day in lieu” are an ordinary day's; on such a day, please call to check."),
+                    Lang::Zh => format!("{year}年的节假日和调休安排尚未收录：标有“节假日除外”或“调休上班日除外”的按平日计，节假日和调休上班日当天请致电确认。"),
+                    Lang::En => format!("The holidays of {year} are not listed yet: days marked “except on a holiday” or “except on a working day in lieu” are an ordinary day's; on such a day, please call to check."),
                 }}</p>
             })}
             {hours_text.map(|t| view! {
@@ -1214,7 +1224,7 @@ mod tests {
             .unwrap();
         let unlisted = facts(&f, monday, Lang::Zh);
         assert!(
-            unlisted.contains("养老服务，日间照料，今天 08:00–17:30（如非节假日）"),
+            unlisted.contains("养老服务，日间照料，今天 08:00–17:30（节假日除外）"),
             "{unlisted}"
         );
         let holiday = facts(&f, date("2026-10-01"), Lang::Zh);

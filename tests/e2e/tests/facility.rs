@@ -83,6 +83,16 @@ async fn on_new_years_day_of_a_year_not_listed_the_page_says_when_a_service_woul
             "{expected:?}"
         );
         assert_eq!(page.texts_of(".service-card .now-state").await, expected);
+        // The week's days after 元旦 are ordinary days "except on a
+        // holiday", and the note says what that means.
+        let week = page.texts_of(".service-card .week td").await;
+        assert!(week.iter().any(|t| t.ends_with("（节假日除外）")), "{week:?}");
+        let notes = page.texts_of(".service-card .holiday").await;
+        assert!(
+            notes.iter().any(|t| t
+                == "2027年的节假日和调休安排尚未收录：标有“节假日除外”或“调休上班日除外”的按平日计，节假日和调休上班日当天请致电确认。"),
+            "{notes:?}"
+        );
     })
     .await;
 }
