@@ -968,6 +968,67 @@ fn dot_text(p: &MapPoint, lang: Lang) -> String {
     }
 }
 
+/// How many communities the supply table lists before "show all": those
+/// with the least in reach come first.
+pub const FIRST_SUPPLY_ROWS: usize = 10;
+
+/// One community's supply of one service, as the supply table lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplyRow {
+    /// Sub-district.
+    pub subdistrict: String,
+    /// Community.
+    pub community: String,
+    /// The walk counted from the community's centre, in minutes.
+    pub reach_minutes: u8,
+    /// Facilities offering the service within that walk.
+    pub facilities: u32,
+    /// Free places (childcare) or beds (elder care) those facilities
+    /// report; `None` where none of them reports a count.
+    pub free_places: Option<u32>,
+}
+
+/// The supply of `function` around each community (of `subdistrict`, when
+/// one is chosen): those with the fewest facilities in reach first, which
+/// is where a service is missing, then in the dataset's order of
+/// sub-districts and each sub-district's communities in counting order
+/// ("第9社区" before "第10社区").
+pub fn supply_rows(
+    communities: &[CommunitySupply],
+    function: ServiceFunction,
+    subdistrict: Option<&str>,
+) -> Vec<SupplyRow> {
+    let slot = ServiceFunction::ALL
+        .iter()
+        .position(|&f| f == function)
+        .expect("every function is in ALL");
+    let mut order: Vec<&str> = Vec::new();
+    for c in communities {
+        if !order.contains(&c.subdistrict.as_str()) {
+            order.push(&c.subdistrict);
+        }
+    }
+    let rank = |sub: &str| order.iter().position(|s| *s == sub);
+    let mut rows: Vec<SupplyRow> = communities
+        .iter()
+        .filter(|c| subdistrict.is_none_or(|s| c.subdistrict == s))
+        .map(|c| SupplyRow {
+            subdistrict: c.subdistrict.clone(),
+            community: c.community.clone(),
+            reach_minutes: c.supply.reach_minutes,
+            facilities: c.supply.facilities[slot],
+            free_places: c.supply.free_places[slot],
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.facilities
+            .cmp(&b.facilities)
+            .then_with(|| rank(&a.subdistrict).cmp(&rank(&b.subdistrict)))
+            .then_with(|| linli_facilities::places::natural_cmp(&a.community, &b.community))
+    });
+    rows
+}
+
 /// The gap ranking's free places: a number; "no facility" when none in
 /// reach offers the service; "not reported"; or, for a service that
 /// counts no places or beds (meals, health, …), "not counted".
@@ -1001,6 +1062,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
         Lang::En => d.district.name_en.clone(),
     });
     let district_name = name.clone();
+    let supply_area = name.clone();
     let code = doc.with_value(|d| d.district.code.clone());
     let min_count = doc.with_value(|d| d.min_count);
     let subdistricts: Vec<String> = doc.with_value(|d| {
@@ -1096,6 +1158,89 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
         })
     };
 
+    // What is within a walk of each community: public data, so listed for
+    // every community, answered or not.
+    let (all_supply, set_all_supply) = signal(false);
+    let supply_table = move || {
+        let sub = subdistrict.get();
+        let f = function.get();
+        doc.with_value(|d| {
+            let Some(supply) = &d.supply else {
+                return view! { <p>{lang.pick("服务器没有载入设施数据，无法计算供给。", "The server has no facility data loaded, so supply cannot be counted.")}</p> }.into_any();
+            };
+            let rows = supply_rows(&supply.communities, f, sub.as_deref());
+            let without = rows.iter().filter(|r| r.facilities == 0).count();
+            let area = sub.clone().unwrap_or_else(|| supply_area.clone());
+            let service = function_label(f, lang);
+            let summary = match lang {
+                Lang::Zh => format!("{area}的 {} 个社区中，{without} 个在步行范围内没有提供{service}的设施。", rows.len()),
+                Lang::En => format!("Of the {} communities of {area}, {without} have no facility offering {} within their walk.", rows.len(), service.to_lowercase()),
+            };
+            // The rest of a long list on request; the focus goes to the
+            // first row added, since the button goes away.
+            let listed = rows.len();
+            let more = (!all_supply.get() && listed > FIRST_SUPPLY_ROWS).then(|| {
+                let label = match lang {
+                    Lang::Zh => format!("显示全部 {listed} 个社区（再显示 {} 个）", listed - FIRST_SUPPLY_ROWS),
+                    Lang::En => format!("Show all {listed} communities ({} more)", listed - FIRST_SUPPLY_ROWS),
+                };
+                view! {
+                    <button type="button" class="show-more" on:click=move |_| {
+                        set_all_supply.set(true);
+                        crate::focus_when_drawn(format!(".supply-table tbody tr:nth-child({}) th", FIRST_SUPPLY_ROWS + 1));
+                    }>{label}</button>
+                }
+            });
+            let counted = f.capacity_kind().is_some();
+            let places_label = match f.capacity_kind() {
+                Some(linli_facilities::model::CapacityKind::ElderBeds) => lang.pick("空余床位", "Free beds"),
+                _ => lang.pick("空余托位", "Free places"),
+            };
+            view! {
+                <p class="supply-summary">{summary}</p>
+                <table class="supply-table">
+                    <caption class="visually-hidden">{match lang {
+                        Lang::Zh => format!("各社区步行范围内的{service}供给"),
+                        Lang::En => format!("{service} within a walk of each community"),
+                    }}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{lang.pick("社区", "Community")}</th>
+                            <th scope="col" class="num">{lang.pick("步行范围", "Walk counted")}</th>
+                            <th scope="col" class="num">{lang.pick("提供该服务的设施", "Facilities offering it")}</th>
+                            {counted.then(|| view! { <th scope="col" class="num">{places_label}</th> })}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows
+                            .into_iter()
+                            .take(if all_supply.get() { usize::MAX } else { FIRST_SUPPLY_ROWS })
+                            .map(|r| {
+                                let reach = match lang {
+                                    Lang::Zh => format!("{} 分钟", r.reach_minutes),
+                                    Lang::En => format!("{} min", r.reach_minutes),
+                                };
+                                let places = counted.then(|| view! {
+                                    <td class="num" data-label=places_label>{free_places_cell(r.free_places, f, r.facilities, lang)}</td>
+                                });
+                                view! {
+                                    <tr class:none=r.facilities == 0>
+                                        <th scope="row" tabindex="-1">{r.community}<span class="sub">{r.subdistrict}</span></th>
+                                        <td class="num" data-label=lang.pick("步行范围", "Walk counted")>{reach}</td>
+                                        <td class="num" data-label=lang.pick("提供该服务的设施", "Facilities offering it")>{r.facilities}</td>
+                                        {places}
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+                {more}
+            }
+            .into_any()
+        })
+    };
+
     let map = move || {
         let sub = subdistrict.get();
         let f = function.get();
@@ -1139,11 +1284,12 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                     Some(format!("{}{}{gap}{}", p.community, lang.pick("：", ": "), dot_text(p, lang)))
                 }
             };
-            // The table lists the dots largest gap first: the drawing order
-            // (no data, then the smallest gap) reversed.
-            let table_rows: Vec<(String, String)> = points
-                .iter()
-                .rev()
+            // The table lists the dots largest gap first, and those with
+            // the same (or none) in the dataset's order, as drawn.
+            let mut by_gap: Vec<&MapPoint> = points.iter().collect();
+            by_gap.sort_by(|a, b| b.score.partial_cmp(&a.score).unwrap_or(std::cmp::Ordering::Equal));
+            let table_rows: Vec<(String, String)> = by_gap
+                .into_iter()
                 .map(|p| (p.community.clone(), dot_text(p, lang)))
                 .collect();
             view! {
@@ -1315,6 +1461,15 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
         </div>
         {charts}
         <h2>{move || match lang {
+            Lang::Zh => format!("步行范围内的供给：{}", function_label(function.get(), lang)),
+            Lang::En => format!("Supply within a walk: {}", function_label(function.get(), lang)),
+        }}</h2>
+        <p class="hint">{match lang {
+            Lang::Zh => format!("从各社区中心步行，在受访者可接受的步行时间内（受访不足 {min_count} 户的社区按 15 分钟）提供这项服务的设施数，以及这些设施报告的空余名额。供给来自公开的设施数据，与答卷无关，所以列出每个社区；没有设施的社区排在前面。"),
+            Lang::En => format!("Facilities offering the service within the respondents' acceptable walk from each community's centre (15 minutes where fewer than {min_count} households answered), and the free places they report. Supply comes from the public facility data, not from the answers, so every community is listed, those without a facility first."),
+        }}</p>
+        {supply_table}
+        <h2>{move || match lang {
             Lang::Zh => format!("需求与供给缺口排名：{}", function_label(function.get(), lang)),
             Lang::En => format!("Gap between demand and supply, ranked: {}", function_label(function.get(), lang)),
         }}</h2>
@@ -1423,6 +1578,63 @@ mod tests {
                 free_places: [None; 9],
             },
         }
+    }
+
+    #[test]
+    fn supply_lists_the_communities_without_the_service_first_in_counting_order() {
+        let with = |mut c: CommunitySupply, elder: u32, beds: Option<u32>| {
+            c.supply.facilities[0] = elder;
+            c.supply.free_places[0] = beds;
+            c.supply.facilities[3] = 1;
+            c
+        };
+        let communities = [
+            with(
+                community("乙街道", "示例第10社区", 116.30, 39.95),
+                2,
+                Some(5),
+            ),
+            with(community("乙街道", "示例第9社区", 116.31, 39.95), 0, None),
+            with(community("甲街道", "示例第12社区", 116.32, 39.95), 1, None),
+            with(community("甲街道", "示例第2社区", 116.33, 39.95), 0, None),
+            with(
+                community("乙街道", "示例第1社区", 116.34, 39.95),
+                1,
+                Some(0),
+            ),
+        ];
+        let rows = supply_rows(&communities, ServiceFunction::ElderCare, None);
+        let listed: Vec<(&str, &str, u32, Option<u32>)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.subdistrict.as_str(),
+                    r.community.as_str(),
+                    r.facilities,
+                    r.free_places,
+                )
+            })
+            .collect();
+        // None in reach first; then by sub-district as the dataset lists
+        // them (乙 first here), and "第9" before "第10".
+        assert_eq!(
+            listed,
+            [
+                ("乙街道", "示例第9社区", 0, None),
+                ("甲街道", "示例第2社区", 0, None),
+                ("乙街道", "示例第1社区", 1, Some(0)),
+                ("甲街道", "示例第12社区", 1, None),
+                ("乙街道", "示例第10社区", 2, Some(5)),
+            ]
+        );
+        assert!(rows.iter().all(|r| r.reach_minutes == 15));
+        // One sub-district; another service's counts.
+        let rows = supply_rows(&communities, ServiceFunction::Meals, Some("甲街道"));
+        let listed: Vec<(&str, u32)> = rows
+            .iter()
+            .map(|r| (r.community.as_str(), r.facilities))
+            .collect();
+        assert_eq!(listed, [("示例第2社区", 1), ("示例第12社区", 1)]);
     }
 
     #[test]

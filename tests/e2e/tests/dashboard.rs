@@ -163,6 +163,7 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         ..Setup::default()
     };
     let first_sub = first_sub.clone();
+    let first_len = first.len();
     let second_sub = second_sub.clone();
     let downloads_dir = downloads.clone();
     with_setup(setup, |page| async move {
@@ -324,10 +325,47 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         assert_eq!(lines.len(), communities);
         let table = page.text_of(".map-data").await.unwrap();
         assert!(table.contains(small.as_str()), "{table}");
+        // Supply is public: every community is listed, answered or not,
+        // those with no facility offering the service in reach first, and
+        // the line above counts them.
+        let supply = |page: FinderPage| async move {
+            let found = page
+                .client
+                .execute(
+                    "return [...document.querySelectorAll('.supply-table tbody tr')].map(r => Number(r.children[2].textContent));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            serde_json::from_value::<Vec<u32>>(found).unwrap()
+        };
+        assert!(communities > 10, "the sample suits this test");
+        assert_eq!(supply(page.clone()).await.len(), 10);
+        page.click(".supply-table + .show-more").await;
+        page.eventually("the focus on the 11th community", || async {
+            page.client
+                .execute("return document.activeElement.matches('.supply-table tbody tr:nth-child(11) th')", vec![])
+                .await
+                .unwrap()
+                .as_bool()
+                .unwrap_or(false)
+                .then_some(())
+        })
+        .await;
+        let counts = supply(page.clone()).await;
+        assert_eq!(counts.len(), communities);
+        assert!(counts.is_sorted(), "{counts:?}");
+        let none = counts.iter().filter(|&&n| n == 0).count();
+        page.wait_for_text(
+            ".supply-summary",
+            &format!("海淀区的 {communities} 个社区中，{none} 个在步行范围内没有提供养老服务的设施。"),
+        )
+        .await;
         // One sub-district: its own total; the small community's is hidden.
         page.select("staff-subdistrict", &first_sub).await;
         page.wait_for_text(".respondents", &format!("{first_sub}：受访 40 户"))
             .await;
+        assert_eq!(supply(page.clone()).await.len(), first_len);
         page.select("staff-subdistrict", &second_sub).await;
         page.wait_for_text(".respondents", &format!("{second_sub}：受访 30 户"))
             .await;
