@@ -666,6 +666,71 @@ fn slots_drawn(now: usize, before: usize, shown: usize) -> usize {
     slots.min(shown)
 }
 
+/// The highest maximum price the finder takes, in yuan: above any price a
+/// community service asks (a month of residential care is some thousands).
+pub const MAX_PRICE_YUAN: u32 = 1_000_000;
+
+/// Why a maximum price typed is not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriceProblem {
+    /// Not a whole number ("1.5", "abc", or what the field cannot read).
+    NotWhole,
+    /// 0 or below.
+    NotAboveZero,
+    /// Above [`MAX_PRICE_YUAN`].
+    TooHigh,
+}
+
+/// The maximum price typed, in yuan: `None` for an empty field (any
+/// price). `unreadable` is the field's own verdict (a number field reads
+/// "1e" as empty).
+pub fn price_entry(typed: &str, unreadable: bool) -> Result<Option<u32>, PriceProblem> {
+    let typed = typed.trim();
+    if unreadable {
+        return Err(PriceProblem::NotWhole);
+    }
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    let digits = typed.strip_prefix('-').unwrap_or(typed);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(PriceProblem::NotWhole);
+    }
+    if typed.starts_with('-') || digits.bytes().all(|b| b == b'0') {
+        return Err(PriceProblem::NotAboveZero);
+    }
+    match digits.parse::<u32>() {
+        Ok(m) if m <= MAX_PRICE_YUAN => Ok(Some(m)),
+        _ => Err(PriceProblem::TooHigh),
+    }
+}
+
+/// What the price field says of `problem`, and the maximum the search
+/// keeps (`kept`, in yuan; `None` for any price).
+pub fn price_problem_text(problem: PriceProblem, kept: Option<u32>, lang: Lang) -> String {
+    let why = match problem {
+        PriceProblem::NotWhole => lang.pick(
+            "最高价格要填整数（元）",
+            "The maximum price is a whole number of yuan",
+        ),
+        PriceProblem::NotAboveZero => {
+            lang.pick("最高价格要大于 0 元", "The maximum price is above 0 yuan")
+        }
+        PriceProblem::TooHigh => lang.pick(
+            "最高价格不能超过 1000000 元",
+            "The maximum price is at most 1,000,000 yuan",
+        ),
+    };
+    match (kept, lang) {
+        (Some(m), Lang::Zh) => format!("{why}，或留空表示不限；仍按最高 {m} 元筛选。"),
+        (None, Lang::Zh) => format!("{why}，或留空表示不限；现在仍不限价格。"),
+        (Some(m), Lang::En) => {
+            format!("{why}, or empty for any price; still searching up to {m} yuan.")
+        }
+        (None, Lang::En) => format!("{why}, or empty for any price; still searching at any price."),
+    }
+}
+
 /// The result list's row for facility `id`, or the element matching the
 /// CSS selector `inner` within it (all of it when `inner` is empty).
 fn result_element(id: &str, inner: &str) -> Option<web_sys::Element> {
@@ -817,9 +882,11 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
         free_places_kept.set(state.with_untracked(|s| s.free_places));
     });
     // The maximum price typed cannot be read (3000.5, 0, -5).
-    let (bad_price, set_bad_price) = signal(false);
+    // What was wrong with the price typed last, said below its field.
+    let (bad_price, set_bad_price) = signal(None::<String>);
     // The maximum price from its field: a price that is not a whole number
-    // of yuan above 0 is said so, and the search keeps the maximum it had.
+    // of yuan from 1 to `MAX_PRICE_YUAN` is said so, with the maximum the
+    // search keeps.
     let apply_price = move |field: &web_sys::EventTarget| {
         let read = |key: &str| js_sys::Reflect::get(field, &key.into()).ok();
         let typed = read("value")
@@ -831,16 +898,17 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
             .and_then(|v| js_sys::Reflect::get(&v, &"badInput".into()).ok())
             .and_then(|b| b.as_bool())
             .unwrap_or(false);
-        let max = match typed.trim() {
-            _ if unreadable => Err(()),
-            "" => Ok(None),
-            t => t.parse::<u32>().ok().filter(|&m| m > 0).map(Some).ok_or(()),
-        };
-        set_bad_price.set(max.is_err());
-        if let Ok(max) = max
-            && state.with_untracked(|s| s.max_price_yuan) != max
-        {
-            state.update(|s| s.max_price_yuan = max);
+        match price_entry(&typed, unreadable) {
+            Ok(max) => {
+                set_bad_price.set(None);
+                if state.with_untracked(|s| s.max_price_yuan) != max {
+                    state.update(|s| s.max_price_yuan = max);
+                }
+            }
+            Err(problem) => {
+                let kept = state.with_untracked(|s| s.max_price_yuan);
+                set_bad_price.set(Some(price_problem_text(problem, kept, lang)));
+            }
         }
     };
     // The pause in typing that applies the price, until it ends.
@@ -853,7 +921,7 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
     let max_price = Memo::new(move |_| state.with(|s| s.max_price_yuan));
     Effect::new(move |_| {
         let _ = max_price.get();
-        set_bad_price.set(false);
+        set_bad_price.set(None);
     });
     view! {
         <details
@@ -940,7 +1008,7 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                     min="1"
                     step="1"
                     aria-describedby="price-filter-hint price-filter-problem"
-                    aria-invalid=move || bad_price.get().then_some("true")
+                    aria-invalid=move || bad_price.with(Option::is_some).then_some("true")
                     prop:value=move || state.with(|s| s.max_price_yuan.map(|m| m.to_string()).unwrap_or_default())
                     // Applied when the field is left or Enter pressed, and
                     // after a pause in typing, so that a price typed on a
@@ -967,10 +1035,7 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                 />
                 <p id="price-filter-hint" class="hint">{text(Msg::MaxPriceHint)}</p>
                 <p id="price-filter-problem" class="field-problem" role="alert">
-                    {move || bad_price.get().then(|| lang.pick(
-                        "请填写大于 0 的整数（元），或留空表示不限。",
-                        "Enter a whole number of yuan above 0, or leave it empty for any price.",
-                    ))}
+                    {move || bad_price.get()}
                 </p>
             </div>
             <OpenTimeChoice state lang />
@@ -2034,6 +2099,38 @@ mod tests {
         // a row to show, and drops them in the next.
         assert_eq!(slots_drawn(5, 9, PAGE_SIZE), 9);
         assert_eq!(slots_drawn(5, 5, PAGE_SIZE), 5);
+    }
+
+    #[test]
+    fn a_typed_price_is_a_whole_number_of_yuan_from_one_up_to_the_limit() {
+        assert_eq!(price_entry("", false), Ok(None));
+        assert_eq!(price_entry(" 3000 ", false), Ok(Some(3000)));
+        assert_eq!(price_entry("1000000", false), Ok(Some(MAX_PRICE_YUAN)));
+        assert_eq!(price_entry("1000001", false), Err(PriceProblem::TooHigh));
+        // Past what a u32 holds: too high, not "not a whole number".
+        assert_eq!(
+            price_entry("99999999999", false),
+            Err(PriceProblem::TooHigh)
+        );
+        assert_eq!(price_entry("0", false), Err(PriceProblem::NotAboveZero));
+        assert_eq!(price_entry("000", false), Err(PriceProblem::NotAboveZero));
+        assert_eq!(price_entry("-5", false), Err(PriceProblem::NotAboveZero));
+        assert_eq!(price_entry("2.5", false), Err(PriceProblem::NotWhole));
+        assert_eq!(price_entry("-", false), Err(PriceProblem::NotWhole));
+        // What the field could not read, which it gives as "".
+        assert_eq!(price_entry("", true), Err(PriceProblem::NotWhole));
+    }
+
+    #[test]
+    fn a_refused_price_says_what_the_search_keeps() {
+        assert_eq!(
+            price_problem_text(PriceProblem::NotAboveZero, Some(3000), Lang::Zh),
+            "最高价格要大于 0 元，或留空表示不限；仍按最高 3000 元筛选。"
+        );
+        assert_eq!(
+            price_problem_text(PriceProblem::TooHigh, None, Lang::En),
+            "The maximum price is at most 1,000,000 yuan, or empty for any price; still searching at any price."
+        );
     }
 
     #[test]

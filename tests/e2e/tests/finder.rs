@@ -355,14 +355,26 @@ async fn free_places_and_price_narrow_the_list() {
         assert_eq!(page.result_names().await, with_places);
         page.url_when("free=1 in the URL", |u| u.contains("free=1"))
             .await;
-        // A price that is not a whole number of yuan is said so, and the
-        // search keeps the maximum it had.
+        // A price that is not a whole number of yuan from 1 to a million
+        // is said so, with the maximum the search keeps.
         type_price(&page, &capped_at.to_string()).await;
         wait_for_count(&page, &format!("共 {} 处", capped.len())).await;
+        type_price(&page, "0").await;
+        page.wait_for_text(
+            ".field-problem",
+            &format!("最高价格要大于 0 元，或留空表示不限；仍按最高 {capped_at} 元筛选。"),
+        )
+        .await;
+        type_price(&page, "99999999999").await;
+        page.wait_for_text(
+            ".field-problem",
+            &format!("最高价格不能超过 1000000 元，或留空表示不限；仍按最高 {capped_at} 元筛选。"),
+        )
+        .await;
         type_price(&page, "2.5").await;
         page.wait_for_text(
             ".field-problem",
-            "请填写大于 0 的整数（元），或留空表示不限。",
+            &format!("最高价格要填整数（元），或留空表示不限；仍按最高 {capped_at} 元筛选。"),
         )
         .await;
         let invalid = page
