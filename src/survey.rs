@@ -203,6 +203,46 @@ fn set_fault_mark(focus: Option<&str>, at_fault: bool) {
     };
 }
 
+/// Scrolls the field at fault, just focused, into the middle of the
+/// screen unless it is already in sight below the step's problem, which
+/// stays at the top of the screen while there is one (`position: sticky`):
+/// the field then never lies under the problem, and both are in sight (a
+/// priority far down the list of services had been focused with its
+/// problem off screen above it).
+fn show_below_problem(el: &web_sys::HtmlElement) {
+    let win = window();
+    let Some(height) = win.inner_height().ok().and_then(|h| h.as_f64()) else {
+        return;
+    };
+    let clear_of = document()
+        .get_element_by_id("survey-step-problem")
+        .map_or(0.0, |p| p.get_bounding_client_rect().bottom().max(0.0));
+    let r = el.get_bounding_client_rect();
+    if r.top() >= clear_of && r.bottom() <= height {
+        return;
+    }
+    let room = (height - clear_of).max(0.0);
+    let to = clear_of + ((room - r.height()) / 2.0).max(0.0);
+    win.scroll_by_with_x_and_y(0.0, r.top() - to);
+}
+
+/// Sets the page's `scroll-padding-top` to `px` CSS pixels (and a margin),
+/// or removes it for 0.
+fn set_scroll_padding_top(px: f64) {
+    let Some(root) = document()
+        .document_element()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let style = root.style();
+    let _ = if px > 0.0 {
+        style.set_property("scroll-padding-top", &format!("{}px", (px + 8.0).round()))
+    } else {
+        style.remove_property("scroll-padding-top").map(drop)
+    };
+}
+
 /// What is still wrong on `step`, as a sentence for the resident that
 /// names the field where there are several; `None` when the step is
 /// complete.
@@ -558,7 +598,10 @@ pub fn SurveyPage(
                 .and_then(by_id)
                 .or_else(|| by_id("survey-step-heading"))
             {
-                let _ = el.focus();
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = el.focus_with_options(&options);
+                show_below_problem(&el);
             }
         });
     });
@@ -582,6 +625,23 @@ pub fn SurveyPage(
             })
             .into_any()
     };
+    // While the problem line stays at the top of the screen, the page
+    // scrolls fields that take the focus (Tab, Shift+Tab) to below it,
+    // not under it: the root's `scroll-padding-top`, set through the CSS
+    // object model (the content security policy refuses style attributes)
+    // to the line's height, whatever the text size.
+    Effect::new(move |_| {
+        let shown = local_problem().is_some()
+            || returned_reason.with(|r| r.as_ref().is_some_and(|(at, _)| *at == step_index.get()));
+        crate::after_next_paint(move || {
+            let height = shown
+                .then(|| document().get_element_by_id("survey-step-problem"))
+                .flatten()
+                .map_or(0.0, |p| p.get_bounding_client_rect().height());
+            set_scroll_padding_top(height);
+        });
+    });
+    on_cleanup(|| set_scroll_padding_top(0.0));
     // The first of this device's survey answers that the collector
     // refused for good, looked for again after each pass of the sender.
     let returned = RwSignal::new(None::<(String, String, Response)>);

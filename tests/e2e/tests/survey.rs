@@ -846,3 +846,37 @@ async fn an_answer_that_brings_another_problem_is_not_told_off_before_next() {
     })
     .await;
 }
+
+/// On a phone in 长辈模式, a refused 下一步 for a service far down the list
+/// (文化休闲, ticked without its priority): the focus goes to its priority,
+/// in sight, and the step's problem stays in sight above it, at the top of
+/// the screen, where it had been scrolled away.
+#[tokio::test]
+async fn a_refused_step_keeps_its_problem_in_sight_above_the_field_at_fault() {
+    let setup = Setup {
+        elder: true,
+        ..Setup::default()
+    };
+    with_setup(setup, |page| async move {
+        linli_e2e::phone_screen(&page.client, 390, 700, 2.0).await;
+        page.client.refresh().await.expect("reload");
+        to_the_needs(&page, "交道口", 0, 1).await;
+        page.click("#need-culture").await;
+        page.survey_next().await;
+        page.wait_for_text(".step-problem", "请为这些服务选择迫切程度：文化休闲。")
+            .await;
+        let placed = page
+            .eventually_js(
+                "the priority focused, in sight, below the problem",
+                "const f = document.activeElement;
+                 if (f.id !== 'prio-culture') return null;
+                 const p = document.getElementById('survey-step-problem').getBoundingClientRect();
+                 const r = f.getBoundingClientRect();
+                 return p.top >= 0 && p.bottom <= r.top && r.bottom <= innerHeight
+                   ? [Math.round(p.top), Math.round(p.bottom), Math.round(r.top), Math.round(r.bottom), innerHeight] : null;",
+            )
+            .await;
+        assert!(placed.is_array(), "{placed}");
+    })
+    .await;
+}
