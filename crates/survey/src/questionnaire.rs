@@ -32,12 +32,15 @@ pub const PRIORITY_LABELS: [(u8, &str, &str); 3] = [
 ];
 
 /// The age bands of household members, in the order asked, as
-/// `(field, Chinese label, English label)`.
+/// `(field, Chinese label, English label)`. The bands are whole years of
+/// age and do not overlap: a child of exactly 3 is counted in `age_3_6`
+/// ("3–5 岁"), as the labels say (they had read "0–3 岁" and "3–6 岁", so a
+/// 3-year-old fitted two).
 pub const AGE_BANDS: [(&str, &str, &str); 7] = [
-    ("age_0_3", "0–3 岁", "0–3 years"),
-    ("age_3_6", "3–6 岁", "3–6 years"),
-    ("age_6_12", "6–12 岁", "6–12 years"),
-    ("age_12_18", "12–18 岁", "12–18 years"),
+    ("age_0_3", "3 岁以下", "Under 3"),
+    ("age_3_6", "3–5 岁", "3–5 years"),
+    ("age_6_12", "6–11 岁", "6–11 years"),
+    ("age_12_18", "12–17 岁", "12–17 years"),
     ("age_18_59", "18–59 岁", "18–59 years"),
     ("age_60_79", "60–79 岁", "60–79 years"),
     ("age_80_plus", "80 岁及以上", "80 and over"),

@@ -54,13 +54,13 @@ pub struct CommunityRef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Household {
-    /// Under 3.
+    /// Under 3 years old.
     pub age_0_3: u8,
-    /// 3 to 6.
+    /// 3 to 5 (from the third birthday to the sixth).
     pub age_3_6: u8,
-    /// 6 to 12.
+    /// 6 to 11.
     pub age_6_12: u8,
-    /// 12 to 18.
+    /// 12 to 17.
     pub age_12_18: u8,
     /// 18 to 59.
     pub age_18_59: u8,

@@ -724,6 +724,12 @@ async fn a_count_typed_as_a_fraction_keeps_the_count_and_says_why() {
         page.choose_survey_community("交道口").await;
         page.survey_next().await;
         page.survey_heading("家里各年龄段各有几人？").await;
+        // Bands of whole years that do not share an age: a child of 3
+        // fits one of them.
+        assert_eq!(
+            page.texts_of(".household label").await,
+            ["3 岁以下", "3–5 岁", "6–11 岁", "12–17 岁", "18–59 岁", "60–79 岁", "80 岁及以上"]
+        );
         let field = page
             .client
             .find(fantoccini::Locator::Id("hh-4"))
