@@ -1153,7 +1153,7 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                     {Msg::OpenNowFilter.text(lang)}
                 </option>
                 <option value="at" prop:selected=move || chosen_at().is_some()>
-                    {lang.pick("在指定时间开放", "Chosen time")}
+                    {lang.pick("指定时间", "Chosen time")}
                 </option>
             </select>
             <Show when=move || chosen_at().is_some()>
@@ -1182,8 +1182,8 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
                 <p class="hint past-time" role="status">{move || {
                     tick();
                     chosen_at().filter(|&t| t < beijing_now() - chrono::Duration::minutes(1)).map(|_| lang.pick(
-                        "这个时间已经过去，列出的是那时开放的设施。要看现在开放的，请选“只看现在营业的”。",
-                        "This time has passed: the list shows what was open then. For what is open now, choose “Open now only”.",
+                        "这个时间已经过去，列出的是那时开放的设施。要看现在开放的，请选“现在营业”。",
+                        "This time has passed: the list shows what was open then. For what is open now, choose “Open now”.",
                     ))
                 }}</p>
             </Show>

@@ -190,7 +190,7 @@ impl Msg {
                 "按所有服务对象都适用的价格比较；针对部分人群的优惠价见各设施。",
                 "Compared with the price all of a service's users pay; reduced prices for some groups are on each facility's page.",
             ),
-            OpenNowFilter => lang.pick("只看现在营业的", "Open now only"),
+            OpenNowFilter => lang.pick("现在营业", "Open now"),
             FreePlacesFilter => lang.pick("只看有空余托位或床位的", "With free places only"),
             ElderMode => lang.pick("长辈模式", "Large text"),
             MyPosition => lang.pick("我的位置", "My location"),

@@ -442,11 +442,12 @@ fn said_alone(nodes: &[serde_json::Value], text: &str) -> usize {
 }
 
 /// The browser's text set to twice its size (32 px) on a 390 px phone, in
-/// 长辈模式 and not: the community picker's selects are wide enough for
-/// the longest sub-district and community names of a district. A select
-/// cannot break its text onto a second line, so a name too wide is cut
-/// ("西长安街街", "示例第10社" once were, with the boxes around them each
-/// keeping a margin that grew with the text).
+/// 长辈模式 and not: every select of the filters, the community picker's
+/// with a district's longest names among them, is wide enough for each of
+/// its options. A select cannot break its text onto a second line, so an
+/// option too wide is cut ("西长安街街", "示例第10社" and "在指定时间开放"
+/// once were, with the boxes around them each keeping a margin that grew
+/// with the text).
 #[tokio::test]
 async fn the_picker_shows_whole_names_at_twice_the_text_size() {
     for elder in [true, false] {
@@ -482,25 +483,31 @@ async fn the_picker_shows_whole_names_at_twice_the_text_size() {
                 .expect("the community names");
             page.select("pick-community", longest.as_str().expect("a name"))
                 .await;
-            // Each select's text, measured in its own font, with its
-            // padding, its border and half an em for the arrow.
+            // Every option of every select of the filters (the picker's
+            // too, but of its districts only the one chosen: 北京经济技术开发区,
+            // nine characters, cannot fit at this size), measured in the
+            // select's own font, with its padding, its border and a
+            // quarter of an em for the arrow (drawn about 8 px wide).
+            page.open_more_filters().await;
             let cut = page
                 .client
                 .execute(
                     "const c = document.createElement('canvas').getContext('2d');
-                     return [...document.querySelectorAll('.picker select')].flatMap(s => {
+                     return [...document.querySelectorAll('.controls select')].flatMap(s => {
                        const cs = getComputedStyle(s); c.font = cs.font;
-                       const text = s.selectedOptions[0].text;
-                       const need = c.measureText(text).width + parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight)
-                         + parseFloat(cs.borderLeftWidth) + parseFloat(cs.borderRightWidth) + 0.5 * parseFloat(cs.fontSize);
                        const has = s.getBoundingClientRect().width;
-                       return need > has ? [[text, Math.round(need), Math.round(has)]] : [];
+                       const options = s.id === 'pick-district' ? [s.selectedOptions[0]] : [...s.options];
+                       return options.flatMap(o => {
+                         const need = c.measureText(o.text).width + parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight)
+                           + parseFloat(cs.borderLeftWidth) + parseFloat(cs.borderRightWidth) + 0.25 * parseFloat(cs.fontSize);
+                         return need > has ? [[s.id, o.text, Math.round(need), Math.round(has)]] : [];
+                       });
                      });",
                     vec![],
                 )
                 .await
                 .expect("measure the selects");
-            assert_eq!(cut, serde_json::json!([]), "names cut, elder mode {elder}: [name, px needed, px wide]");
+            assert_eq!(cut, serde_json::json!([]), "options cut, elder mode {elder}: [select, option, px needed, px wide]");
             let over = page.past_the_edge().await;
             assert!(over.is_empty(), "the picker, elder mode {elder}: {over:?}");
         })

@@ -786,7 +786,7 @@ async fn open_now_at(time: &'static str, what: &'static str) -> Vec<String> {
     let shown = open.clone();
     with_setup(setup, move |page| async move {
         page.open_more_filters().await;
-        page.select("open-filter", "只看现在营业的").await;
+        page.select("open-filter", "现在营业").await;
         wait_for_count(&page, &format!("共 {} 处", shown.len())).await;
         assert_eq!(page.result_names().await, shown, "open on {what}");
         // Every service is shown, so a row may be open in part.
@@ -1079,7 +1079,7 @@ async fn open_at_a_chosen_day_and_time() {
     };
     with_setup(setup, move |page| async move {
         page.open_more_filters().await;
-        page.select("open-filter", "在指定时间开放").await;
+        page.select("open-filter", "指定时间").await;
         // The default is the next full hour.
         page.eventually("the date and time fields", || async {
             page.client
@@ -1130,7 +1130,7 @@ async fn open_at_a_chosen_day_and_time() {
         // A time already over is said to be so (a shared link's, say).
         page.wait_for_text(
             ".past-time",
-            "这个时间已经过去，列出的是那时开放的设施。要看现在开放的，请选“只看现在营业的”。",
+            "这个时间已经过去，列出的是那时开放的设施。要看现在开放的，请选“现在营业”。",
         )
         .await;
         // Each row says it is open then, not now, and gives the hours of
