@@ -659,10 +659,18 @@ pub fn result_rows(
             // price of a 78-year-old who is not. A lower price for some
             // follows it, with whom it is for; a service with no price for
             // everyone gives its lowest, said to be theirs.
+            // Among every service, and with no maximum (whose compared
+            // price must lead), a care or meal service's price leads
+            // where one has a price: a canteen's row names its meal, not
+            // its free gym.
+            let core_first =
+                searched.is_none() && !capped && named(false).any(|(_, s)| s.function.is_core());
+            let leads = |(_, s): &(&Price, &Service)| !core_first || s.function.is_core();
             let headline = named(capped)
+                .filter(leads)
                 .filter(|(p, s)| for_everyone_it_takes(s, p))
                 .min_by(cheaper)
-                .or_else(|| named(capped).min_by(cheaper));
+                .or_else(|| named(capped).filter(leads).min_by(cheaper));
             let lowest_price = headline.map(|(p, s)| {
                 let reduced = named(false)
                     .filter(|(q, t)| {
@@ -1184,6 +1192,46 @@ mod tests {
             ..meals.clone()
         };
         assert_eq!(price_of(&capped), price);
+    }
+
+    #[test]
+    fn among_every_service_a_care_or_meal_price_leads() {
+        let data = loaded();
+        let now = at("2026-11-26T10:00");
+        let price_of = |filters: &Filters| {
+            result_rows(&data, SAMPLE_ORIGIN, filters, now)
+                .into_iter()
+                .find(|r| r.id == "lc-sample-004")
+                .and_then(|r| r.lowest_price)
+                .expect("lc-sample-004 is within the walk and has a price")
+        };
+        let every = Filters {
+            walk_minutes: 60,
+            ..Filters::default()
+        };
+        // 004: elder care 180 a day, meals 16, infant care 2600 a month,
+        // and a free health consultation. The row names the meal, not the
+        // consultation, which is not what a resident comes to price.
+        let price = price_of(&every);
+        assert_eq!((price.fen, price.function), (1600, ServiceFunction::Meals));
+        assert_eq!(
+            price_text(&price, true, Lang::Zh),
+            "最低 16 元/餐（社区助餐）"
+        );
+        // Searched for, the consultation's own price.
+        let health = Filters {
+            functions: vec![ServiceFunction::Health],
+            ..every.clone()
+        };
+        assert_eq!(price_of(&health).fen, 0);
+        // Under a maximum, the price that it compared leads, whichever
+        // service's: the free one.
+        let capped = Filters {
+            max_price_yuan: Some(10.0),
+            ..every
+        };
+        let price = price_of(&capped);
+        assert_eq!((price.fen, price.function), (0, ServiceFunction::Health));
     }
 
     #[test]

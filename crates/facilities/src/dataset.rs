@@ -624,11 +624,8 @@ fn validate(f: &Facility, found: &mut Vec<Found>, hours_cache: &mut HoursCache) 
 /// among elder care, infant care, child care and meals, and in principle
 /// elder care or infant care among them. Returns what is broken.
 pub fn pilot_rule_breach(functions: &[ServiceFunction]) -> Option<String> {
-    use ServiceFunction::{ChildCare, ElderCare, InfantCare, Meals};
-    let core = functions
-        .iter()
-        .filter(|f| matches!(f, ElderCare | InfantCare | ChildCare | Meals))
-        .count();
+    use ServiceFunction::{ElderCare, InfantCare};
+    let core = functions.iter().filter(|f| f.is_core()).count();
     if functions.len() < 3 {
         Some(format!(
             "{} functions, at least 3 are required",

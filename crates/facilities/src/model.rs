@@ -67,6 +67,19 @@ impl ServiceFunction {
         }
     }
 
+    /// Whether the function is one of the four that 第八条 asks a pilot
+    /// site to offer at least two of: elder care, infant care, child care
+    /// and community meals, what most residents come for.
+    pub fn is_core(self) -> bool {
+        matches!(
+            self,
+            ServiceFunction::ElderCare
+                | ServiceFunction::InfantCare
+                | ServiceFunction::ChildCare
+                | ServiceFunction::Meals
+        )
+    }
+
     /// What the function's capacity counts, where the policy counts one:
     /// childcare places (托位) for infant and after-school care, beds (床位)
     /// for elder care. Other functions have none.
