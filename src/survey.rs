@@ -927,6 +927,9 @@ pub fn SurveyPage(
                 Lang::En => format!("Your answers could not be put in this device's queue for sending ({e}). They are still kept on this device; please press “Submit” again later."),
             });
             if result.is_ok() {
+                // Offered to the next household, as staff going from door
+                // to door in one community would want it.
+                LAST_COMMUNITY.with(|c| c.replace(Some(response.community.clone())));
                 // Back from the thanks leaves the survey, past the sent
                 // answers' steps.
                 history::rewind_steps();
@@ -1185,6 +1188,9 @@ fn FinderCommunity(draft: RwSignal<Draft>, lang: Lang, manifest_url: String) -> 
     let Some(crate::url_state::Source::Community(label)) = crate::prefs::source() else {
         return None;
     };
+    if LAST_COMMUNITY.with(|c| c.borrow().as_ref().is_some_and(|c| same_place(&label, c))) {
+        return None;
+    }
     // What went wrong on the tap: the list could not be read (offline
     // before it was ever loaded), or it no longer has the community.
     let (problem, set_problem) = signal(None::<&'static str>);
@@ -1227,6 +1233,54 @@ fn FinderCommunity(draft: RwSignal<Draft>, lang: Lang, manifest_url: String) -> 
             <p class="finder-community-problem" role="alert">{move || problem.get()}</p>
         </Show>
     })
+}
+
+thread_local! {
+    /// The community of the last household submitted from this page, kept
+    /// in memory only (until the page is closed or reloaded).
+    static LAST_COMMUNITY: std::cell::RefCell<Option<CommunityRef>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The last household's community, offered in one tap to the next while
+/// the step has no answer: staff going from door to door in one community
+/// had to choose it again for every household. Offered, not filled in, as
+/// the finder's is ([`FinderCommunity`], which is not offered as well when
+/// it is the same community).
+#[component]
+fn LastCommunity(draft: RwSignal<Draft>, lang: Lang) -> impl IntoView {
+    let last = LAST_COMMUNITY.with(|c| c.borrow().clone())?;
+    let unanswered = move || draft.with(|d| d.response.community.community.is_empty());
+    let district = district_name(&last, lang).to_owned();
+    let shown = format!("{} {}", last.subdistrict, last.community);
+    Some(view! {
+        <Show when=unanswered>
+            <button type="button" class="finder-community last-community" on:click={
+                let last = last.clone();
+                move |_| {
+                    draft.update(|d| d.response.community = last.clone());
+                    // The button is gone: on to "Next", the chosen line (a
+                    // status) having said the choice.
+                    crate::focus_when_drawn(".survey-nav .next");
+                }
+            }>
+                {lang.pick("与上一户相同：", "Same as the last household: ")}
+                {format!("{district} ")}
+                <span lang="zh-CN">{shown.clone()}</span>
+            </button>
+        </Show>
+    })
+}
+
+/// Whether the finder's remembered community (its label, "东城区 东四街道
+/// 示例第7社区", `Place::label`) is `c`, so that it is not offered twice.
+fn same_place(label: &str, c: &CommunityRef) -> bool {
+    label
+        == format!(
+            "{} {} {}",
+            district_name(c, Lang::Zh),
+            c.subdistrict,
+            c.community
+        )
 }
 
 /// The survey's answer for a community chosen from the list.
@@ -1318,6 +1372,7 @@ fn step_view(
                     }
                 })}
             </p>
+            <LastCommunity draft lang />
             <FinderCommunity draft lang manifest_url=manifest_url.clone() />
             <CommunityPicker
                 manifest_url
@@ -1966,6 +2021,18 @@ mod tests {
             en[4].2,
             "Elder care: Not sure; Community meals: 10–20 yuan per meal"
         );
+    }
+
+    #[test]
+    fn the_finder_s_community_is_not_offered_beside_the_same_last_one() {
+        let c = CommunityRef {
+            district_code: "110101".to_owned(),
+            subdistrict: "东四街道".to_owned(),
+            community: "示例第7社区".to_owned(),
+        };
+        assert!(same_place("东城区 东四街道 示例第7社区", &c));
+        assert!(!same_place("东城区 东四街道 示例第6社区", &c));
+        assert!(!same_place("西城区 东四街道 示例第7社区", &c));
     }
 
     #[test]

@@ -472,6 +472,22 @@ async fn a_priority_shows_what_is_kept_and_the_next_household_starts_clean() {
             .await
             .unwrap();
         assert_eq!(start, json!(["", "survey-step-heading"]));
+        // The last household's community is offered in one tap, not
+        // filled in unasked.
+        page.survey_consent().await;
+        page.wait_for_text(".survey .chosen", "尚未选择").await;
+        let offer = page.text_of(".last-community").await.unwrap();
+        assert!(offer.starts_with("与上一户相同：东城区 东四街道 "), "{offer}");
+        page.click(".last-community").await;
+        let place = offer.trim_start_matches("与上一户相同：").to_owned();
+        page.wait_for_text(".survey .chosen", &format!("已选择：{place}"))
+            .await;
+        page.eventually_js(
+            "the focus on Next",
+            "return document.activeElement.matches('.survey-nav .next') || null",
+        )
+        .await;
+        assert!(page.text_of(".last-community").await.is_none());
     })
     .await;
 }
