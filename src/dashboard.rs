@@ -536,15 +536,65 @@ impl Kept {
         })
     }
 
+    /// With the district, sub-district and service of the tab's last view
+    /// (`VIEW_KEY`), which it keeps as they change, so that a reload
+    /// returns to them. Each is checked against what the token can read
+    /// where it is used, as after a change of language.
     fn new() -> Kept {
-        Kept {
-            district: RwSignal::new(None),
-            subdistrict: RwSignal::new(None),
-            function: RwSignal::new(ServiceFunction::ElderCare),
+        let (district, subdistrict, function) = session()
+            .and_then(|s| s.get_item(VIEW_KEY).ok().flatten())
+            .map(|v| parse_view(&v))
+            .unwrap_or_default();
+        let kept = Kept {
+            district: RwSignal::new(district),
+            subdistrict: RwSignal::new(subdistrict),
+            function: RwSignal::new(function.unwrap_or(ServiceFunction::ElderCare)),
             access: StoredValue::new(None),
             demand: StoredValue::new(Vec::new()),
-        }
+        };
+        Effect::new(move |_| {
+            let view = view_text(
+                kept.district.get().as_deref(),
+                kept.subdistrict.get().as_deref(),
+                kept.function.get(),
+            );
+            if let Some(s) = session() {
+                let _ = s.set_item(VIEW_KEY, &view);
+            }
+        });
+        kept
     }
+}
+
+/// Where the staff app keeps the tab's last view (see [`Kept::new`]).
+const VIEW_KEY: &str = "linli.staff.view";
+
+/// A view as kept: district code, sub-district and service code, each on
+/// a line (a sub-district's name holds no line break); an empty line for
+/// none.
+fn view_text(
+    district: Option<&str>,
+    subdistrict: Option<&str>,
+    function: ServiceFunction,
+) -> String {
+    format!(
+        "{}\n{}\n{}",
+        district.unwrap_or_default(),
+        subdistrict.unwrap_or_default(),
+        function.code()
+    )
+}
+
+/// The view [`view_text`] wrote; parts it cannot read are `None`.
+fn parse_view(text: &str) -> (Option<String>, Option<String>, Option<ServiceFunction>) {
+    let mut parts = text.split('\n');
+    let mut part = || parts.next().filter(|p| !p.is_empty()).map(str::to_owned);
+    let (district, subdistrict, function) = (part(), part(), part());
+    (
+        district,
+        subdistrict,
+        function.as_deref().and_then(ServiceFunction::from_code),
+    )
 }
 
 /// The staff app: the page header (language, elder mode) and the
@@ -1578,6 +1628,29 @@ mod tests {
                 free_places: [None; 9],
             },
         }
+    }
+
+    #[test]
+    fn a_view_is_kept_and_read_back() {
+        let text = view_text(Some("110101"), Some("东四街道"), ServiceFunction::Meals);
+        assert_eq!(
+            parse_view(&text),
+            (
+                Some("110101".to_owned()),
+                Some("东四街道".to_owned()),
+                Some(ServiceFunction::Meals)
+            )
+        );
+        let whole = view_text(None, None, ServiceFunction::ElderCare);
+        assert_eq!(
+            parse_view(&whole),
+            (None, None, Some(ServiceFunction::ElderCare))
+        );
+        assert_eq!(
+            parse_view("110101\n\nnot_a_service"),
+            (Some("110101".to_owned()), None, None)
+        );
+        assert_eq!(parse_view(""), (None, None, None));
     }
 
     #[test]

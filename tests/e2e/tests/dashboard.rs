@@ -543,6 +543,19 @@ async fn the_city_chooses_a_district_and_large_text_still_reads() {
             .unwrap();
         assert_eq!(chosen, json!([sub, "meals"]));
         assert_eq!(page.client.execute(reads, vec![]).await.unwrap(), before);
+        // A reload keeps the district, sub-district and service chosen.
+        page.client.refresh().await.expect("reload");
+        page.wait_for_text(".chart:nth-child(3) figcaption", "Community meals: willingness to pay")
+            .await;
+        let chosen = page
+            .client
+            .execute(
+                "return [document.getElementById('staff-district').value, document.getElementById('staff-subdistrict').value, document.getElementById('staff-function').value]",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(chosen, json!([DISTRICT, sub, "meals"]));
         // On a narrow phone in large English text, every table still fits
         // (a long service name once ran past the edge of the ranking).
         phone_screen(&page.client, 320, 640, 1.0).await;
