@@ -101,6 +101,18 @@ pub fn Finder(
             prefs::set_senior_speed(on);
         }
     });
+    // 长辈模式 switched on brings the senior walking speed (45 m a minute
+    // rather than 60): who turns it on, or has it turned on for them,
+    // walks as the brief's older residents do. The speed stays a choice of
+    // its own, shown checked, and switching the mode off leaves it.
+    let elder_on = display.elder;
+    Effect::new(move |was: Option<bool>| {
+        let on = elder_on.get();
+        if was == Some(false) && on && !state.with_untracked(|s| s.senior) {
+            state.update(|s| s.senior = true);
+        }
+        on
+    });
     let locate = move || {
         set_locating.set(None);
         leptos::task::spawn_local(async move {

@@ -479,11 +479,28 @@ async fn free_places_and_price_narrow_the_list() {
 #[tokio::test]
 async fn elder_mode_enlarges_text_and_is_remembered() {
     let near = expected_names(None, 15);
+    // 长辈模式 brings the senior walking speed: fewer places within 15
+    // minutes.
+    let near_slowly = expected(&Filters {
+        walk_minutes: 15,
+        walking: linli_facilities::geometry::WalkingModel::SENIOR,
+        ..Filters::default()
+    });
+    assert!(near_slowly.len() < near.len(), "the sample suits this test");
     with_finder(move |page| async move {
         wait_for_count(&page, &format!("共 {} 处", near.len())).await;
         let size = "let s = getComputedStyle(document.body); return [parseFloat(s.fontSize), parseFloat(s.lineHeight)]";
         let before = page.client.execute(size, vec![]).await.unwrap();
         page.click_button("长辈模式").await;
+        wait_for_count(&page, &format!("共 {} 处", near_slowly.len())).await;
+        let checked = page
+            .client
+            .execute("return document.querySelector('input[name=speed]:checked').value", vec![])
+            .await
+            .unwrap();
+        assert_eq!(checked, "senior");
+        page.url_when("the senior speed in the URL", |u| u.contains("speed=senior"))
+            .await;
         page.eventually("larger text", || async {
             let after = page.client.execute(size, vec![]).await.ok()?;
             (after[0].as_f64()? >= 20.0).then_some(after)
@@ -509,7 +526,7 @@ async fn elder_mode_enlarges_text_and_is_remembered() {
         assert_eq!(chips, 0);
         // The device remembers it.
         page.client.refresh().await.unwrap();
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        wait_for_count(&page, &format!("共 {} 处", near_slowly.len())).await;
         let pressed = page
             .client
             .execute("return document.querySelector('.elder-switch').getAttribute('aria-pressed')", vec![])
