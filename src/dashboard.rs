@@ -661,6 +661,9 @@ pub fn Dashboard(lang: Lang, on_close: impl Fn() + Send + Sync + Clone + 'static
     let (entered, set_entered) = signal(false);
     let sign_out = move || {
         store_token(None);
+        if let Some(s) = session() {
+            let _ = s.remove_item(VIEW_KEY);
+        }
         // What was read with the token goes with it.
         kept.access.set_value(None);
         kept.demand.set_value(Vec::new());
@@ -1222,10 +1225,20 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             let without = rows.iter().filter(|r| r.facilities == 0).count();
             let area = sub.clone().unwrap_or_else(|| supply_area.clone());
             let service = function_label(f, lang);
-            let summary = match lang {
-                Lang::Zh => format!("{area}的 {} 个社区中，{without} 个在步行范围内没有提供{service}的设施。", rows.len()),
-                Lang::En => format!("Of the {} communities of {area}, {without} have no facility offering {} within their walk.", rows.len(), service.to_lowercase()),
+            // A sub-district's name is Chinese in either language.
+            let area_lang = (lang == Lang::En && sub.is_some()).then_some("zh-CN");
+            let (before, after) = match lang {
+                Lang::Zh => (String::new(), format!("的 {} 个社区中，{without} 个在步行范围内没有提供{service}的设施。", rows.len())),
+                Lang::En => (
+                    format!("Of the {} communities of ", rows.len()),
+                    format!(
+                        ", {without} {} no facility offering {} within their walk.",
+                        if without == 1 { "has" } else { "have" },
+                        service.to_lowercase()
+                    ),
+                ),
             };
+            let summary = view! { {before}<span lang=area_lang>{area}</span>{after} };
             // The rest of a long list on request; the focus goes to the
             // first row added, since the button goes away.
             let listed = rows.len();

@@ -106,9 +106,13 @@ pub fn Finder(
     // walks as the brief's older residents do. The speed stays a choice of
     // its own, shown checked, and switching the mode off leaves it.
     let elder_on = display.elder;
+    // Only on the finder's own page: on the survey or a facility page the
+    // change would write a history entry of the finder's over the page's
+    // own (a survey step's, a facility opened from the list).
     Effect::new(move |was: Option<bool>| {
         let on = elder_on.get();
-        if was == Some(false) && on && !state.with_untracked(|s| s.senior) {
+        let on_finder = state.with_untracked(|s| s.page == Page::Finder && s.facility.is_none());
+        if was == Some(false) && on && on_finder && !state.with_untracked(|s| s.senior) {
             state.update(|s| s.senior = true);
         }
         on
@@ -704,6 +708,11 @@ pub fn price_entry(typed: &str, unreadable: bool) -> Result<Option<u32>, PricePr
     if typed.is_empty() {
         return Ok(None);
     }
+    // "3000.0", as some keyboards give a whole number, is 3000.
+    let typed = match typed.split_once('.') {
+        Some((whole, zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => whole,
+        _ => typed,
+    };
     let digits = typed.strip_prefix('-').unwrap_or(typed);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(PriceProblem::NotWhole);
@@ -721,25 +730,25 @@ pub fn price_entry(typed: &str, unreadable: bool) -> Result<Option<u32>, PricePr
 /// keeps (`kept`, in yuan; `None` for any price).
 pub fn price_problem_text(problem: PriceProblem, kept: Option<u32>, lang: Lang) -> String {
     let why = match problem {
-        PriceProblem::NotWhole => lang.pick(
-            "最高价格要填整数（元）",
-            "The maximum price is a whole number of yuan",
-        ),
-        PriceProblem::NotAboveZero => {
-            lang.pick("最高价格要大于 0 元", "The maximum price is above 0 yuan")
+        PriceProblem::NotWhole => {
+            lang.pick("最高价格要填整数（元）", "Enter a whole number of yuan")
         }
-        PriceProblem::TooHigh => lang.pick(
-            "最高价格不能超过 1000000 元",
-            "The maximum price is at most 1,000,000 yuan",
-        ),
+        PriceProblem::NotAboveZero => {
+            lang.pick("最高价格要大于 0 元", "Enter a price above 0 yuan")
+        }
+        PriceProblem::TooHigh => {
+            lang.pick("最高价格不能超过 100 万元", "Enter at most 1,000,000 yuan")
+        }
     };
     match (kept, lang) {
         (Some(m), Lang::Zh) => format!("{why}，或留空表示不限；仍按最高 {m} 元筛选。"),
         (None, Lang::Zh) => format!("{why}，或留空表示不限；现在仍不限价格。"),
         (Some(m), Lang::En) => {
-            format!("{why}, or empty for any price; still searching up to {m} yuan.")
+            format!("{why}, or leave it empty for any price; still searching up to {m} yuan.")
         }
-        (None, Lang::En) => format!("{why}, or empty for any price; still searching at any price."),
+        (None, Lang::En) => {
+            format!("{why}, or leave it empty for any price; still searching at any price.")
+        }
     }
 }
 
@@ -1687,13 +1696,14 @@ fn ResultList(
     // rows, position and range, taken together, so it is never half old
     // and half new; the later rows read the same copy of the rows.
     let map_now = Trigger::new();
-    Effect::new(move |first: Option<()>| {
+    // Also after the first run: the rows could have changed between the
+    // copies' first reading and this effect's (each copy is a memo, so a
+    // copy that is already the same changes nothing).
+    Effect::new(move |_| {
         rows.track();
         origin.track();
         radius.track();
-        if first.is_some() {
-            after_next_paint(move || map_now.notify());
-        }
+        after_next_paint(move || map_now.notify());
     });
     let map_rows = Memo::new(move |_| {
         map_now.track();
@@ -2128,6 +2138,9 @@ mod tests {
         assert_eq!(price_entry("000", false), Err(PriceProblem::NotAboveZero));
         assert_eq!(price_entry("-5", false), Err(PriceProblem::NotAboveZero));
         assert_eq!(price_entry("2.5", false), Err(PriceProblem::NotWhole));
+        assert_eq!(price_entry("3000.0", false), Ok(Some(3000)));
+        assert_eq!(price_entry("3000.", false), Err(PriceProblem::NotWhole));
+        assert_eq!(price_entry(".0", false), Err(PriceProblem::NotWhole));
         assert_eq!(price_entry("-", false), Err(PriceProblem::NotWhole));
         // What the field could not read, which it gives as "".
         assert_eq!(price_entry("", true), Err(PriceProblem::NotWhole));
@@ -2141,7 +2154,7 @@ mod tests {
         );
         assert_eq!(
             price_problem_text(PriceProblem::TooHigh, None, Lang::En),
-            "The maximum price is at most 1,000,000 yuan, or empty for any price; still searching at any price."
+            "Enter at most 1,000,000 yuan, or leave it empty for any price; still searching at any price."
         );
     }
 

@@ -79,7 +79,8 @@ pub struct ResultRow {
     pub searched: Option<ServiceFunction>,
     /// Whether the matching services are open at the time asked.
     pub open: OpenNow,
-    /// The lowest price among the matching services.
+    /// The lowest price among the matching services (among every
+    /// service, a care or meal service's first: see `result_rows`).
     pub lowest_price: Option<LowestPrice>,
     /// Free places or beds of the matching service with the most free:
     /// kind, available, total, the day they were counted, and the
@@ -623,8 +624,9 @@ pub fn result_rows(
             // is a price in it, so that a childcare row says its monthly
             // fee, not an hourly one: with a service searched, the row's
             // (an elder-care row its daily price rather than a bath's);
-            // among every service, each service's (a free consultation
-            // stays the lowest price of the row).
+            // among every service, each service's (an elder-care row's
+            // free consultation stays its lowest price; a care or meal
+            // service's price leads a free gym's, below).
             // With a maximum price, the price it compared, which everyone
             // the service takes pays: a reduced price for 80 and over is
             // not what decided that the row is listed.
@@ -675,6 +677,7 @@ pub fn result_rows(
                 let reduced = named(false)
                     .filter(|(q, t)| {
                         !for_everyone_it_takes(t, q)
+                            && t.function == s.function
                             && q.unit == p.unit
                             && q.amount_yuan < p.amount_yuan
                     })

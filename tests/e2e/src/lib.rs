@@ -447,6 +447,20 @@ impl FinderPage {
         .await
     }
 
+    /// Waits for the next frame and the task after it: what the finder
+    /// leaves for the frame after a change of the search (the map, the
+    /// list's rows past the first three, `slots_drawn` in `src/finder.rs`)
+    /// is then drawn.
+    pub async fn after_next_frame(&self) {
+        self.client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => setTimeout(done, 0));",
+                vec![],
+            )
+            .await
+            .expect("wait for a frame");
+    }
+
     /// The names in the result list, top to bottom, after pressing "显示更多"
     /// (show more) until every result is listed.
     ///

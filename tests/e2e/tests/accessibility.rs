@@ -463,6 +463,13 @@ async fn the_picker_shows_whole_names_at_twice_the_text_size() {
                 page.text_of(".count").await.filter(|t| t.starts_with("共 "))
             })
             .await;
+            // The browser's text size took: the media queries' rem is 32 px.
+            let large = page
+                .client
+                .execute("return matchMedia('(min-width: 12rem) and (max-width: 12.5rem)').matches", vec![])
+                .await
+                .unwrap();
+            assert_eq!(large, true, "a 390 px screen is 12 to 12.5 rem of 32 px");
             page.click(".picker summary").await;
             page.eventually("the picker's selects", || async {
                 page.client

@@ -9,8 +9,11 @@ use linli_e2e::{
 use linli_facilities::model::Facility;
 use serde_json::{Value, json};
 
+/// Waits for the count line to read `count`, and for the list's rows
+/// past the first three, which follow a frame later.
 async fn wait_for_count(page: &FinderPage, count: &str) {
     page.wait_for_text(".count", count).await;
+    page.after_next_frame().await;
 }
 
 /// Opens `facility`'s page through a shared link and returns the app's

@@ -9,8 +9,11 @@ use linli_e2e::{
 use linli_facilities::finder::{AgeBand, Filters, OpenAt};
 use linli_facilities::model::{Category, ServiceFunction};
 
+/// Waits for the count line to read `count`, and for the list's rows
+/// past the first three, which follow a frame later.
 async fn wait_for_count(page: &FinderPage, count: &str) {
     page.wait_for_text(".count", count).await;
+    page.after_next_frame().await;
 }
 
 #[tokio::test]
@@ -368,7 +371,7 @@ async fn free_places_and_price_narrow_the_list() {
         type_price(&page, "99999999999").await;
         page.wait_for_text(
             ".field-problem",
-            &format!("最高价格不能超过 1000000 元，或留空表示不限；仍按最高 {capped_at} 元筛选。"),
+            &format!("最高价格不能超过 100 万元，或留空表示不限；仍按最高 {capped_at} 元筛选。"),
         )
         .await;
         type_price(&page, "2.5").await;

@@ -9,8 +9,11 @@ use linli_e2e::{
 use linli_facilities::finder::Filters;
 use linli_facilities::geometry::LonLat;
 
+/// Waits for the count line to read `count`, and for the list's rows
+/// past the first three, which follow a frame later.
 async fn wait_for_count(page: &FinderPage, count: &str) {
     page.wait_for_text(".count", count).await;
+    page.after_next_frame().await;
 }
 
 fn any_time() -> chrono::NaiveDateTime {
