@@ -1021,6 +1021,15 @@ fn dot_text(p: &MapPoint, lang: Lang) -> String {
     }
 }
 
+/// What the supply table and the gap map say when the collector has no
+/// facility data loaded.
+fn no_supply(lang: Lang) -> AnyView {
+    view! {
+        <p>{lang.pick("服务器没有载入设施数据，无法计算供给。", "The server has no facility data loaded, so supply cannot be counted.")}</p>
+    }
+    .into_any()
+}
+
 /// How many communities the supply table lists before "show all": those
 /// with the least in reach come first.
 pub const FIRST_SUPPLY_ROWS: usize = 10;
@@ -1219,7 +1228,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
         let f = function.get();
         doc.with_value(|d| {
             let Some(supply) = &d.supply else {
-                return view! { <p>{lang.pick("服务器没有载入设施数据，无法计算供给。", "The server has no facility data loaded, so supply cannot be counted.")}</p> }.into_any();
+                return no_supply(lang);
             };
             let rows = supply_rows(&supply.communities, f, sub.as_deref());
             let without = rows.iter().filter(|r| r.facilities == 0).count();
@@ -1254,11 +1263,11 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                     }>{label}</button>
                 }
             });
-            let counted = f.capacity_kind().is_some();
-            let places_label = match f.capacity_kind() {
-                Some(linli_facilities::model::CapacityKind::ElderBeds) => lang.pick("空余床位", "Free beds"),
-                _ => lang.pick("空余托位", "Free places"),
-            };
+            // A column of free places only for a service that counts them.
+            let places_label = f.capacity_kind().map(|kind| match kind {
+                linli_facilities::model::CapacityKind::ElderBeds => lang.pick("空余床位", "Free beds"),
+                linli_facilities::model::CapacityKind::ChildcarePlaces => lang.pick("空余托位", "Free places"),
+            });
             view! {
                 <p class="supply-summary">{summary}</p>
                 <table class="supply-table">
@@ -1271,7 +1280,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                             <th scope="col">{lang.pick("社区", "Community")}</th>
                             <th scope="col" class="num">{lang.pick("步行范围", "Walk counted")}</th>
                             <th scope="col" class="num">{lang.pick("提供该服务的设施", "Facilities offering it")}</th>
-                            {counted.then(|| view! { <th scope="col" class="num">{places_label}</th> })}
+                            {places_label.map(|label| view! { <th scope="col" class="num">{label}</th> })}
                         </tr>
                     </thead>
                     <tbody>
@@ -1283,8 +1292,8 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                                     Lang::Zh => format!("{} 分钟", r.reach_minutes),
                                     Lang::En => format!("{} min", r.reach_minutes),
                                 };
-                                let places = counted.then(|| view! {
-                                    <td class="num" data-label=places_label>{free_places_cell(r.free_places, f, r.facilities, lang)}</td>
+                                let places = places_label.map(|label| view! {
+                                    <td class="num" data-label=label>{free_places_cell(r.free_places, f, r.facilities, lang)}</td>
                                 });
                                 view! {
                                     <tr class:none=r.facilities == 0>
@@ -1309,7 +1318,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
         let f = function.get();
         doc.with_value(|d| {
             let Some(supply) = &d.supply else {
-                return view! { <p>{lang.pick("服务器没有载入设施数据，无法计算供给。", "The server has no facility data loaded, so supply cannot be counted.")}</p> }.into_any();
+                return no_supply(lang);
             };
             let GapMap { view: fitted, height, mut points } = map_points(&supply.communities, &d.demand, &d.gaps, f, sub.as_deref());
             // Communities with a published gap are drawn last, on top.

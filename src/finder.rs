@@ -104,11 +104,11 @@ pub fn Finder(
     // 长辈模式 switched on brings the senior walking speed (45 m a minute
     // rather than 60): who turns it on, or has it turned on for them,
     // walks as the brief's older residents do. The speed stays a choice of
-    // its own, shown checked, and switching the mode off leaves it.
-    let elder_on = display.elder;
-    // Only on the finder's own page: on the survey or a facility page the
+    // its own, shown checked, and switching the mode off leaves it. Only
+    // on the finder's own page: on the survey or a facility page the
     // change would write a history entry of the finder's over the page's
     // own (a survey step's, a facility opened from the list).
+    let elder_on = display.elder;
     Effect::new(move |was: Option<bool>| {
         let on = elder_on.get();
         let on_finder = state.with_untracked(|s| s.page == Page::Finder && s.facility.is_none());

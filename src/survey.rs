@@ -226,6 +226,30 @@ fn show_below_problem(el: &web_sys::HtmlElement) {
     win.scroll_by_with_x_and_y(0.0, r.top() - to);
 }
 
+/// Keeps the page's `scroll-padding-top` at the height of the element of
+/// `line` for as long as it is drawn: a `ResizeObserver` sees every change
+/// of its box (its text, the text size, a rotated phone), and it is
+/// removed with the element. Set through the CSS object model: the content
+/// security policy refuses `style` attributes.
+fn keep_clear_of(line: NodeRef<leptos::html::P>) {
+    line.on_load(move |p| {
+        let element: web_sys::Element = p.unchecked_into();
+        let measured = element.clone();
+        let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
+            set_scroll_padding_top(measured.get_bounding_client_rect().height());
+        });
+        let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) else {
+            return;
+        };
+        observer.observe(&element);
+        let kept = send_wrapper::SendWrapper::new((observer, on_resize));
+        on_cleanup(move || {
+            kept.0.disconnect();
+            set_scroll_padding_top(0.0);
+        });
+    });
+}
+
 /// Sets the page's `scroll-padding-top` to `px` CSS pixels (and a margin),
 /// or removes it for 0.
 fn set_scroll_padding_top(px: f64) {
@@ -627,21 +651,12 @@ pub fn SurveyPage(
     };
     // While the problem line stays at the top of the screen, the page
     // scrolls fields that take the focus (Tab, Shift+Tab) to below it,
-    // not under it: the root's `scroll-padding-top`, set through the CSS
-    // object model (the content security policy refuses style attributes)
-    // to the line's height, whatever the text size.
-    Effect::new(move |_| {
-        let shown = local_problem().is_some()
-            || returned_reason.with(|r| r.as_ref().is_some_and(|(at, _)| *at == step_index.get()));
-        crate::after_next_paint(move || {
-            let height = shown
-                .then(|| document().get_element_by_id("survey-step-problem"))
-                .flatten()
-                .map_or(0.0, |p| p.get_bounding_client_rect().height());
-            set_scroll_padding_top(height);
-        });
-    });
-    on_cleanup(|| set_scroll_padding_top(0.0));
+    // not under it: the root's `scroll-padding-top` follows the line's
+    // height (`keep_clear_of`), whatever the text size or the screen's
+    // width, and is 0 while there is no problem (the empty line is not
+    // drawn).
+    let problem_line = NodeRef::<leptos::html::P>::new();
+    keep_clear_of(problem_line);
     // The first of this device's survey answers that the collector
     // refused for good, looked for again after each pass of the sender.
     let returned = RwSignal::new(None::<(String, String, Response)>);
@@ -998,7 +1013,7 @@ pub fn SurveyPage(
                             // Above the step, not below its fields: on a
                             // phone the keyboard that the focused field
                             // brings up would cover it there.
-                            <p class="step-problem" id="survey-step-problem" role="status">{shown_problem}</p>
+                            <p class="step-problem" id="survey-step-problem" role="status" node_ref=problem_line>{shown_problem}</p>
                             <form
                                 class="survey-step"
                                 on:submit=move |ev| ev.prevent_default()

@@ -461,6 +461,13 @@ impl FinderPage {
             .expect("wait for a frame");
     }
 
+    /// Waits for the count line to read `count` ("共 8 处"), and for the
+    /// list's rows past the first three, which follow a frame later.
+    pub async fn wait_for_count(&self, count: &str) {
+        self.wait_for_text(".count", count).await;
+        self.after_next_frame().await;
+    }
+
     /// The names in the result list, top to bottom, after pressing "显示更多"
     /// (show more) until every result is listed.
     ///
@@ -477,6 +484,7 @@ impl FinderPage {
     /// frame (`slots_drawn` in `src/finder.rs`), so a list whose count has
     /// just changed is read whole.
     pub async fn result_names(&self) -> Vec<String> {
+        self.after_next_frame().await;
         let names = self
             .client
             .execute_async(
@@ -486,7 +494,7 @@ impl FinderPage {
                    if (more) { more.click(); setTimeout(step, 0); return; }
                    done([...document.querySelectorAll('.result .name')].map(n => n.textContent.trim()));
                  };
-                 requestAnimationFrame(() => setTimeout(step, 0));",
+                 step();",
                 vec![],
             )
             .await

@@ -9,13 +9,6 @@ use linli_e2e::{
 use linli_facilities::model::Facility;
 use serde_json::{Value, json};
 
-/// Waits for the count line to read `count`, and for the list's rows
-/// past the first three, which follow a frame later.
-async fn wait_for_count(page: &FinderPage, count: &str) {
-    page.wait_for_text(".count", count).await;
-    page.after_next_frame().await;
-}
-
 /// Opens `facility`'s page through a shared link and returns the app's
 /// address without query or fragment.
 async fn open_shared_link(page: &FinderPage, facility: &Facility) -> String {
@@ -115,7 +108,7 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         ..Setup::default()
     };
     with_setup(setup, move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         let name = open_first(&page).await;
         assert_eq!(name, first.name.zh);
         let wanted = format!("fac={}", first.id);
@@ -204,7 +197,7 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         // no entry is added, and Forward returns to the page.
         let entries = page.client.execute("return history.length", vec![]).await.unwrap();
         page.click(".back").await;
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         page.url_when("no facility in the URL", |u| !u.contains("fac="))
             .await;
         let after = page.client.execute("return history.length", vec![]).await.unwrap();
@@ -214,7 +207,7 @@ async fn a_result_opens_its_page_with_hours_prices_and_directions() {
         // After Back and Forward the page is still the list's: its back
         // button goes back again instead of adding an entry.
         page.click(".back").await;
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         page.url_when("no facility in the URL", |u| !u.contains("fac="))
             .await;
         let again = page.client.execute("return history.length", vec![]).await.unwrap();
@@ -233,7 +226,7 @@ async fn a_shared_links_page_is_not_taken_for_one_opened_from_the_list() {
         // Its back button opens the list as a new entry; the same page
         // opened from the list is its own entry after it.
         page.click(".back").await;
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         assert_eq!(open_first(&page).await, first.name.zh);
         page.url_when("the facility in the URL", |u| u.contains("fac="))
             .await;
@@ -247,7 +240,7 @@ async fn a_shared_links_page_is_not_taken_for_one_opened_from_the_list() {
         page.wait_for_text("#facility-heading", &first.name.zh)
             .await;
         page.click(".back").await;
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         let now = page.client.execute(length, vec![]).await.unwrap();
         assert_eq!(
             now.as_u64().unwrap(),
@@ -318,7 +311,8 @@ async fn the_way_back_returns_to_the_row_that_was_opened() {
     with_finder(move |page| async move {
         phone_screen(&page.client, 390, 700, 2.0).await;
         page.choose_walk("30 分钟以内").await;
-        wait_for_count(&page, &format!("共 {} 处", everything.len())).await;
+        page.wait_for_count(&format!("共 {} 处", everything.len()))
+            .await;
         // The twelfth result, on the list's second page.
         let twelfth = facility_named(&everything[11]);
         page.client
@@ -371,7 +365,7 @@ async fn the_way_back_returns_to_the_row_that_was_opened() {
 async fn a_problem_report_made_offline_reaches_the_collector_once() {
     let near = expected_names(None, 15);
     with_finder(move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         open_first(&page).await;
         page.set_offline(true).await;
         page.click(".report summary").await;
@@ -460,7 +454,7 @@ async fn key_facts_are_read_aloud_in_a_chinese_voice() {
         ..Setup::default()
     };
     with_setup(setup, move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         let name = open_first(&page).await;
         page.click_button("🔊 朗读要点").await;
         let spoken = page
@@ -515,7 +509,7 @@ async fn no_voice_no_read_aloud_button() {
         ..Setup::default()
     };
     with_setup(setup, move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         open_first(&page).await;
         let buttons = page
             .client
@@ -605,7 +599,7 @@ async fn the_service_searched_for_comes_first() {
         ..Setup::default()
     };
     with_setup(setup, move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", meals.len())).await;
+        page.wait_for_count(&format!("共 {} 处", meals.len())).await;
         page.client
             .execute(
                 "document.querySelectorAll('.result .name a')[arguments[0]].click();",

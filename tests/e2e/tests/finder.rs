@@ -9,13 +9,6 @@ use linli_e2e::{
 use linli_facilities::finder::{AgeBand, Filters, OpenAt};
 use linli_facilities::model::{Category, ServiceFunction};
 
-/// Waits for the count line to read `count`, and for the list's rows
-/// past the first three, which follow a frame later.
-async fn wait_for_count(page: &FinderPage, count: &str) {
-    page.wait_for_text(".count", count).await;
-    page.after_next_frame().await;
-}
-
 #[tokio::test]
 async fn lists_facilities_within_the_walk_nearest_first_and_filters() {
     let near = expected_names(None, 15);
@@ -29,7 +22,7 @@ async fn lists_facilities_within_the_walk_nearest_first_and_filters() {
 
     with_finder(move |page| async move {
         // A 15-minute walk is the default.
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         let banner = page.text_of(".sample-banner").await.expect("sample banner");
         assert!(banner.starts_with("示例数据"), "{banner}");
         assert_eq!(page.result_names().await, near);
@@ -45,11 +38,13 @@ async fn lists_facilities_within_the_walk_nearest_first_and_filters() {
         );
 
         page.choose_walk("30 分钟以内").await;
-        wait_for_count(&page, &format!("共 {} 处", everything.len())).await;
+        page.wait_for_count(&format!("共 {} 处", everything.len()))
+            .await;
         assert_eq!(page.result_names().await, everything);
 
         page.choose_service("婴幼儿托育").await;
-        wait_for_count(&page, &format!("共 {} 处", infant_care.len())).await;
+        page.wait_for_count(&format!("共 {} 处", infant_care.len()))
+            .await;
         assert_eq!(page.result_names().await, infant_care);
         for chips in page.result_functions().await {
             assert_eq!(
@@ -80,7 +75,8 @@ async fn lists_facilities_within_the_walk_nearest_first_and_filters() {
         }
 
         page.choose_service("全部服务").await;
-        wait_for_count(&page, &format!("共 {} 处", everything.len())).await;
+        page.wait_for_count(&format!("共 {} 处", everything.len()))
+            .await;
     })
     .await;
 }
@@ -92,9 +88,9 @@ async fn switches_to_english_and_keeps_the_filters() {
     with_finder(move |page| async move {
         page.choose_walk("30 分钟以内").await;
         page.choose_service("社区助餐").await;
-        wait_for_count(&page, &format!("共 {} 处", meals.len())).await;
+        page.wait_for_count(&format!("共 {} 处", meals.len())).await;
         page.click_button("English").await;
-        wait_for_count(&page, &format!("{} facilities", meals.len())).await;
+        page.wait_for_count(&format!("{} facilities", meals.len())).await;
         assert_eq!(
             page.text_of("h2").await.unwrap(),
             "Nearby facilities, nearest first"
@@ -155,9 +151,9 @@ async fn switches_to_english_and_keeps_the_filters() {
             .url_when("the filters in the URL", |u| u.contains("svc=meals"))
             .await;
         page.open(&address).await;
-        wait_for_count(&page, &format!("{} facilities", meals.len())).await;
+        page.wait_for_count(&format!("{} facilities", meals.len())).await;
         page.click_button("中文").await;
-        wait_for_count(&page, &format!("共 {} 处", meals.len())).await;
+        page.wait_for_count(&format!("共 {} 处", meals.len())).await;
         assert_eq!(page.result_names().await[0], meals[0]);
     })
     .await;
@@ -169,9 +165,9 @@ async fn filters_live_in_the_url_for_links_and_back() {
     let meals30 = expected_names(Some(ServiceFunction::Meals), 30);
     let near = expected_names(None, 15);
     with_finder(move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         page.choose_walk("30 分钟以内").await;
-        wait_for_count(&page, &format!("共 {} 处", all30.len())).await;
+        page.wait_for_count(&format!("共 {} 处", all30.len())).await;
         // Among every service, free places name their service, as the
         // price does.
         let places = page
@@ -193,7 +189,7 @@ async fn filters_live_in_the_url_for_links_and_back() {
             );
         }
         page.choose_service("社区助餐").await;
-        wait_for_count(&page, &format!("共 {} 处", meals30.len())).await;
+        page.wait_for_count(&format!("共 {} 处", meals30.len())).await;
         let link = page
             .url_when("the search in the URL", |u| u.ends_with("/?svc=meals&walk=30"))
             .await;
@@ -207,17 +203,17 @@ async fn filters_live_in_the_url_for_links_and_back() {
                 .unwrap()
         };
         page.client.back().await.unwrap();
-        wait_for_count(&page, &format!("共 {} 处", all30.len())).await;
+        page.wait_for_count(&format!("共 {} 处", all30.len())).await;
         page.client.back().await.unwrap();
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         assert_eq!(walk_shown().await, serde_json::json!("15"));
         page.client.forward().await.unwrap();
-        wait_for_count(&page, &format!("共 {} 处", all30.len())).await;
+        page.wait_for_count(&format!("共 {} 处", all30.len())).await;
         assert_eq!(walk_shown().await, serde_json::json!("30"));
 
         // A shared link reproduces the search, controls included.
         page.open(&link).await;
-        wait_for_count(&page, &format!("共 {} 处", meals30.len())).await;
+        page.wait_for_count(&format!("共 {} 处", meals30.len())).await;
         assert_eq!(page.result_names().await, meals30);
         let chosen = page
             .client
@@ -311,7 +307,7 @@ async fn free_places_and_price_narrow_the_list() {
     with_finder(move |page| async move {
         page.choose_walk("30 分钟以内").await;
         page.choose_service("婴幼儿托育").await;
-        wait_for_count(&page, &format!("共 {} 处", all.len())).await;
+        page.wait_for_count(&format!("共 {} 处", all.len())).await;
         // Each infant care says whether it is free, 普惠 or commercial, and
         // the ages it takes.
         let metas = page
@@ -354,14 +350,14 @@ async fn free_places_and_price_narrow_the_list() {
             .click()
             .await
             .unwrap();
-        wait_for_count(&page, &format!("共 {} 处", with_places.len())).await;
+        page.wait_for_count(&format!("共 {} 处", with_places.len())).await;
         assert_eq!(page.result_names().await, with_places);
         page.url_when("free=1 in the URL", |u| u.contains("free=1"))
             .await;
         // A price that is not a whole number of yuan from 1 to a million
         // is said so, with the maximum the search keeps.
         type_price(&page, &capped_at.to_string()).await;
-        wait_for_count(&page, &format!("共 {} 处", capped.len())).await;
+        page.wait_for_count(&format!("共 {} 处", capped.len())).await;
         type_price(&page, "0").await;
         page.wait_for_text(
             ".field-problem",
@@ -389,7 +385,7 @@ async fn free_places_and_price_narrow_the_list() {
             .await
             .unwrap();
         assert_eq!(invalid, "true");
-        wait_for_count(&page, &format!("共 {} 处", capped.len())).await;
+        page.wait_for_count(&format!("共 {} 处", capped.len())).await;
         // Each row says the price the maximum compared: one for everyone,
         // within it, in yuan a month.
         for price in page.texts_of(".result .price").await {
@@ -409,11 +405,11 @@ async fn free_places_and_price_narrow_the_list() {
         .await;
         // Back to the search before the maximum: the message goes with it.
         page.client.back().await.unwrap();
-        wait_for_count(&page, &format!("共 {} 处", with_places.len())).await;
+        page.wait_for_count(&format!("共 {} 处", with_places.len())).await;
         page.wait_for_text(".field-problem", "").await;
         // A price no infant care is offered at leaves an empty list, with advice.
         type_price(&page, "1").await;
-        wait_for_count(&page, "共 0 处").await;
+        page.wait_for_count("共 0 处").await;
         page.wait_for_text(".field-problem", "").await;
         let empty = page.text_of(".empty").await.unwrap();
         assert!(empty.starts_with("步行范围内没有符合条件的设施。下面的办法能找到一些："), "{empty}");
@@ -424,7 +420,7 @@ async fn free_places_and_price_narrow_the_list() {
         // Clearing the other filters keeps the service and the walk: the
         // infant care within the walk is listed again.
         page.click(".clear-filters").await;
-        wait_for_count(&page, &format!("共 {} 处", all.len())).await;
+        page.wait_for_count(&format!("共 {} 处", all.len())).await;
         // The button went with the empty list: the focus is on the
         // results' heading, not back at the page's start.
         page.wait_for_focus_on("results-heading").await;
@@ -435,9 +431,9 @@ async fn free_places_and_price_narrow_the_list() {
         // Typed with nothing else tapped (a phone's keyboard still open),
         // the maximum applies after a pause.
         type_into_price(&page, &capped_at.to_string()).await;
-        wait_for_count(&page, &format!("共 {} 处", capped_any.len())).await;
+        page.wait_for_count(&format!("共 {} 处", capped_any.len())).await;
         type_price(&page, "").await;
-        wait_for_count(&page, &format!("共 {} 处", all.len())).await;
+        page.wait_for_count(&format!("共 {} 处", all.len())).await;
         // Meals count no places: the filter is not offered for them.
         page.choose_service("社区助餐").await;
         page.eventually_js(
@@ -491,11 +487,11 @@ async fn elder_mode_enlarges_text_and_is_remembered() {
     });
     assert!(near_slowly.len() < near.len(), "the sample suits this test");
     with_finder(move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         let size = "let s = getComputedStyle(document.body); return [parseFloat(s.fontSize), parseFloat(s.lineHeight)]";
         let before = page.client.execute(size, vec![]).await.unwrap();
         page.click_button("长辈模式").await;
-        wait_for_count(&page, &format!("共 {} 处", near_slowly.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near_slowly.len())).await;
         let checked = page
             .client
             .execute("return document.querySelector('input[name=speed]:checked').value", vec![])
@@ -529,7 +525,7 @@ async fn elder_mode_enlarges_text_and_is_remembered() {
         assert_eq!(chips, 0);
         // The device remembers it.
         page.client.refresh().await.unwrap();
-        wait_for_count(&page, &format!("共 {} 处", near_slowly.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near_slowly.len())).await;
         let pressed = page
             .client
             .execute("return document.querySelector('.elder-switch').getAttribute('aria-pressed')", vec![])
@@ -749,7 +745,7 @@ async fn category_and_age_narrow_the_list() {
     assert!(!seniors.is_empty() && seniors != infants);
     with_finder(move |page| async move {
         page.choose_walk("30 分钟以内").await;
-        wait_for_count(&page, &format!("共 {} 处", all.len())).await;
+        page.wait_for_count(&format!("共 {} 处", all.len())).await;
         page.open_more_filters().await;
         // What the categories mean is there to read, beside the filter.
         page.click(".more-filters .categories-explained summary").await;
@@ -769,7 +765,7 @@ async fn category_and_age_narrow_the_list() {
             ])
         );
         page.select("category-filter", "普惠服务").await;
-        wait_for_count(&page, &format!("共 {} 处", affordable.len())).await;
+        page.wait_for_count(&format!("共 {} 处", affordable.len())).await;
         assert_eq!(page.result_names().await, affordable);
         page.url_when("cat=affordable in the URL", |u| {
             u.contains("cat=affordable")
@@ -777,10 +773,10 @@ async fn category_and_age_narrow_the_list() {
         .await;
         page.select("category-filter", "全部类别").await;
         page.select("age-filter", "0–3 岁（托育）").await;
-        wait_for_count(&page, &format!("共 {} 处", infants.len())).await;
+        page.wait_for_count(&format!("共 {} 处", infants.len())).await;
         assert_eq!(page.result_names().await, infants);
         page.select("age-filter", "60 岁及以上").await;
-        wait_for_count(&page, &format!("共 {} 处", seniors.len())).await;
+        page.wait_for_count(&format!("共 {} 处", seniors.len())).await;
         assert_eq!(page.result_names().await, seniors);
         let summary = page.text_of(".more-filters summary").await.unwrap();
         assert_eq!(summary, "更多筛选（已选 1 项）");
@@ -807,7 +803,7 @@ async fn open_now_at(time: &'static str, what: &'static str) -> Vec<String> {
     with_setup(setup, move |page| async move {
         page.open_more_filters().await;
         page.select("open-filter", "现在营业").await;
-        wait_for_count(&page, &format!("共 {} 处", shown.len())).await;
+        page.wait_for_count(&format!("共 {} 处", shown.len())).await;
         assert_eq!(page.result_names().await, shown, "open on {what}");
         // Every service is shown, so a row may be open in part.
         for state in page.texts_of(".result .open-state").await {
@@ -890,7 +886,7 @@ async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
         ..Setup::default()
     };
     with_setup(setup, move |page| async move {
-        wait_for_count(&page, "共 0 处").await;
+        page.wait_for_count("共 0 处").await;
         let empty = page.text_of(".empty p").await.unwrap();
         assert_eq!(empty, "步行范围内现在没有正在营业的符合条件的设施。");
         // On a phone (one column) the explanation comes before the map,
@@ -932,11 +928,11 @@ async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
         page.click(".empty .first-opening a").await;
         page.wait_for_text("#facility-heading", &first_name).await;
         page.click(".facility .back").await;
-        wait_for_count(&page, "共 0 处").await;
+        page.wait_for_count("共 0 处").await;
         let offers = page.texts_of(".empty button").await;
         assert_eq!(offers, [format!("不限开放时间（{} 处）", any_time.len())]);
         page.click(".empty .any-time").await;
-        wait_for_count(&page, &format!("共 {} 处", any_time.len())).await;
+        page.wait_for_count(&format!("共 {} 处", any_time.len())).await;
         assert_eq!(page.result_names().await, any_time);
         page.wait_for_focus_on("results-heading").await;
         page.url_when("no time in the URL", |u| !u.contains("open="))
@@ -979,7 +975,7 @@ async fn an_empty_list_offers_a_longer_walk_at_any_time_when_nothing_else_helps(
         ..Setup::default()
     };
     with_setup(setup, move |page| async move {
-        wait_for_count(&page, "共 0 处").await;
+        page.wait_for_count("共 0 处").await;
         assert_eq!(
             page.texts_of(".empty button").await,
             [format!(
@@ -988,7 +984,7 @@ async fn an_empty_list_offers_a_longer_walk_at_any_time_when_nothing_else_helps(
             )]
         );
         page.click(".empty .wider").await;
-        wait_for_count(&page, &format!("共 {} 处", found.len())).await;
+        page.wait_for_count(&format!("共 {} 处", found.len())).await;
         assert_eq!(page.result_names().await, found);
         page.url_when("no time in the URL", |u| !u.contains("open="))
             .await;
@@ -1013,7 +1009,8 @@ async fn open_now_follows_the_clock_while_the_page_is_open() {
         ..Setup::default()
     };
     with_setup(setup, move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", before.len())).await;
+        page.wait_for_count(&format!("共 {} 处", before.len()))
+            .await;
         assert_eq!(page.result_names().await, before);
         let count = format!("共 {} 处", after.len());
         page.after_the_minute("the count after 13:00", || async {
@@ -1141,7 +1138,7 @@ async fn open_at_a_chosen_day_and_time() {
         type_into("open-date", "2026-10-01").await;
         type_into("open-time", "01:00").await;
         type_into("open-time", "12:00").await;
-        wait_for_count(&page, &format!("共 {} 处", open.len())).await;
+        page.wait_for_count(&format!("共 {} 处", open.len())).await;
         assert_eq!(page.result_names().await, open);
         page.url_when("the chosen time in the URL", |u| u.contains("open=2026-10-01T12"))
             .await;
@@ -1189,7 +1186,7 @@ async fn the_map_stays_beside_a_long_list() {
     );
     with_finder(move |page| async move {
         page.choose_walk("30 分钟以内").await;
-        wait_for_count(&page, &format!("共 {} 处", all30.len())).await;
+        page.wait_for_count(&format!("共 {} 处", all30.len())).await;
         page.eventually("the show-more button", || async {
             page.text_of(".show-more").await
         })
@@ -1253,7 +1250,7 @@ async fn a_changed_list_keeps_the_choice_and_links_with_their_facility() {
 
     with_finder(move |page| async move {
         page.choose_walk("30 分钟以内").await;
-        wait_for_count(&page, &format!("共 {} 处", everything.len())).await;
+        page.wait_for_count(&format!("共 {} 处", everything.len())).await;
         page.wait_for_markers().await;
         // Choose the facility on the map.
         page.client
@@ -1266,7 +1263,7 @@ async fn a_changed_list_keeps_the_choice_and_links_with_their_facility() {
         page.wait_for_text(".result.selected .name", &name).await;
 
         page.choose_service(function.label_zh()).await;
-        wait_for_count(&page, &format!("共 {} 处", narrowed.len())).await;
+        page.wait_for_count(&format!("共 {} 处", narrowed.len())).await;
         assert_eq!(page.result_names().await, narrowed);
         // The choice stayed with the facility, in its new place, on the
         // map too (which follows the list a frame later): one marker
@@ -1692,7 +1689,7 @@ async fn arrow_keys_through_the_services_make_one_history_entry() {
     let near = expected_names(None, 15);
     let child_care = expected_names(Some(ServiceFunction::ChildCare), 15);
     with_finder(move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         let length = "return history.length";
         let before = page.client.execute(length, vec![]).await.unwrap();
         page.client
@@ -1710,7 +1707,8 @@ async fn arrow_keys_through_the_services_make_one_history_entry() {
             u.contains("svc=child_care")
         })
         .await;
-        wait_for_count(&page, &format!("共 {} 处", child_care.len())).await;
+        page.wait_for_count(&format!("共 {} 处", child_care.len()))
+            .await;
         let after = page.client.execute(length, vec![]).await.unwrap();
         assert_eq!(
             after.as_u64().unwrap(),
@@ -1718,7 +1716,7 @@ async fn arrow_keys_through_the_services_make_one_history_entry() {
             "one entry for three steps"
         );
         page.client.back().await.unwrap();
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         page.url_when("no service in the URL", |u| !u.contains("svc="))
             .await;
         // Clicks are choices of their own, however quick: Back from the
@@ -1783,7 +1781,7 @@ async fn a_filter_that_keeps_the_count_is_said() {
         .map(|(s, l, _)| (s, l))
         .expect("the sample suits this test: a filter that keeps the count");
     with_finder(move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         page.open_more_filters().await;
         page.select(select, label).await;
         page.url_when("the filter in the URL", |u| {

@@ -3,18 +3,9 @@
 //! the list following each other.
 
 use fantoccini::Locator;
-use linli_e2e::{
-    FinderPage, Setup, expected_from, expected_names, first_place, with_finder, with_setup,
-};
+use linli_e2e::{Setup, expected_from, expected_names, first_place, with_finder, with_setup};
 use linli_facilities::finder::Filters;
 use linli_facilities::geometry::LonLat;
-
-/// Waits for the count line to read `count`, and for the list's rows
-/// past the first three, which follow a frame later.
-async fn wait_for_count(page: &FinderPage, count: &str) {
-    page.wait_for_text(".count", count).await;
-    page.after_next_frame().await;
-}
 
 fn any_time() -> chrono::NaiveDateTime {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 26)
@@ -38,9 +29,11 @@ async fn a_granted_location_moves_the_search_there() {
         ..Setup::default()
     };
     with_setup(setup, move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near_sample.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near_sample.len()))
+            .await;
         page.click_button("使用我的位置").await;
-        wait_for_count(&page, &format!("共 {} 处", near_here.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near_here.len()))
+            .await;
         assert_eq!(page.result_names().await, near_here);
         page.wait_for_text(".locate-status", "已使用您的位置（误差约 25 米）。")
             .await;
@@ -53,7 +46,8 @@ async fn a_granted_location_moves_the_search_there() {
             .await;
         // The device remembers it: a plain visit starts from there.
         page.open(url.split(['?', '#']).next().unwrap()).await;
-        wait_for_count(&page, &format!("共 {} 处", near_here.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near_here.len()))
+            .await;
     })
     .await;
 }
@@ -68,14 +62,16 @@ async fn an_older_link_with_the_position_in_the_query_is_rewritten_in_place() {
     let near_here = expected_from(here, &Filters::default(), any_time());
     let near_sample = expected_names(None, 15);
     with_finder(move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near_sample.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near_sample.len()))
+            .await;
         let entries = "return history.length";
         let before = page.client.execute(entries, vec![]).await.unwrap();
         let app = page.url().await;
         let app = app.split(['?', '#']).next().unwrap().to_owned();
         page.open(&format!("{app}?pos=116.43000,39.92400&src=map"))
             .await;
-        wait_for_count(&page, &format!("共 {} 处", near_here.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near_here.len()))
+            .await;
         page.url_when("the position moved to the fragment", |u| {
             u.ends_with("/#pos=116.43000,39.92400&src=map")
         })
@@ -101,9 +97,10 @@ async fn a_place_outside_the_data_says_so() {
         ..Setup::default()
     };
     with_setup(setup, move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near_sample.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near_sample.len()))
+            .await;
         page.click_button("使用我的位置").await;
-        wait_for_count(&page, "共 0 处").await;
+        page.wait_for_count("共 0 处").await;
         let empty = page.text_of(".empty").await.unwrap();
         assert!(
             empty.starts_with("这个位置不在数据覆盖范围内：数据只包括北京市各区。"),
@@ -123,7 +120,8 @@ async fn a_refused_location_keeps_the_search_and_says_why() {
         ..Setup::default()
     };
     with_setup(setup, move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near_sample.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near_sample.len()))
+            .await;
         page.click_button("使用我的位置").await;
         page.eventually("the refusal message", || async {
             page.text_of(".locate-status")
@@ -222,7 +220,7 @@ async fn choosing_a_community_searches_from_it() {
         first.click().await.unwrap();
         page.wait_for_text(".position-name", &format!("{label}（社区中心附近）"))
             .await;
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         let said = page
             .eventually_js(
                 "the new place's data in",
@@ -414,7 +412,7 @@ async fn a_new_place_with_the_same_count_says_so() {
         page.select("pick-community", &a.community).await;
         page.wait_for_text(".position-name", &format!("{}（社区中心附近）", a.label()))
             .await;
-        wait_for_count(&page, &format!("共 {n} 处")).await;
+        page.wait_for_count(&format!("共 {n} 处")).await;
         page.select("pick-community", &b.community).await;
         page.wait_for_text(".position-name", &format!("{}（社区中心附近）", b.label()))
             .await;
@@ -441,7 +439,7 @@ async fn the_map_and_the_list_follow_each_other() {
     let near = expected_names(None, 15);
     assert!(near.len() >= 2);
     with_finder(move |page| async move {
-        wait_for_count(&page, &format!("共 {} 处", near.len())).await;
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
         let first_name = page.text_of(".position-name").await.unwrap();
         assert_eq!(
             page.wait_for_markers().await,

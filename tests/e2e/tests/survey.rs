@@ -899,6 +899,22 @@ async fn a_refused_step_keeps_its_problem_in_sight_above_the_field_at_fault() {
             )
             .await;
         assert!(placed.is_array(), "{placed}");
+        // Fields the focus reaches scroll to below the line: the page's
+        // scroll padding is its height, and goes with it.
+        page.eventually_js(
+            "the scroll padding at the problem's height",
+            "const h = document.getElementById('survey-step-problem').getBoundingClientRect().height;
+             const pad = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop);
+             return h > 0 && pad >= h ? pad : null;",
+        )
+        .await;
+        page.select("prio-culture", "1 最迫切").await;
+        page.wait_for_text(".step-problem", "").await;
+        page.eventually_js(
+            "no scroll padding without a problem",
+            "return getComputedStyle(document.documentElement).scrollPaddingTop === 'auto' || null;",
+        )
+        .await;
     })
     .await;
 }
