@@ -107,6 +107,21 @@ fn PickerBody(
     let (query, set_query) = signal(String::new());
     let (district, set_district) = signal(None::<String>);
     let (subdistrict, set_subdistrict) = signal(None::<String>);
+    // The community the steps show as chosen.
+    let (stepped_to, set_stepped_to) = signal(None::<String>);
+    // The steps show the community the search is from, however it was
+    // chosen (a search match, the steps, a link or Back), so that they
+    // never say 请选择 beside "已选择". A place on the map leaves them as
+    // they were.
+    let list_for_steps = list.clone();
+    Effect::new(move |_| {
+        let Some(label) = chosen() else { return };
+        if let Some(p) = list_for_steps.places.iter().find(|p| p.label() == label) {
+            set_district.set(Some(p.district_code.clone()));
+            set_subdistrict.set(Some(p.subdistrict.clone()));
+            set_stepped_to.set(Some(p.community.clone()));
+        }
+    });
     let list_for_search = list.clone();
     let matches = Memo::new(move |_| {
         query.with(|q| {
@@ -156,9 +171,13 @@ fn PickerBody(
     });
     let sample = list.sample;
     // The community select chooses on a tap or a click at once. Its arrow
-    // keys only browse, since each choice moves the search and is read out:
-    // Enter, or leaving the select, chooses the community it shows, and
-    // Escape goes back to the one chosen before.
+    // keys only browse, since each choice moves the search and is read out.
+    // A customizable select (style/main.css) does so by itself: an arrow
+    // key opens its list, Enter chooses, Escape closes it. A native closed
+    // select moves to the next option on an arrow key and says so with a
+    // change; that change is held (`Browsing`): Enter, or leaving the
+    // select, chooses the community it shows, and Escape goes back to the
+    // one chosen before.
     let browsing = Browsing {
         keyed: StoredValue::new(false),
         pending: StoredValue::new(false),
@@ -254,12 +273,20 @@ fn PickerBody(
                         let v = event_target_value(&ev);
                         set_district.set((!v.is_empty()).then_some(v));
                         set_subdistrict.set(None);
+                        set_stepped_to.set(None);
                     }
                 >
-                    <option value="">{lang.pick("请选择", "Choose")}</option>
+                    <option value="" prop:selected=move || district.with(Option::is_none)>{lang.pick("请选择", "Choose")}</option>
                     {districts
                         .into_iter()
-                        .map(|(code, name)| view! { <option value=code>{name}</option> })
+                        .map(|(code, name)| {
+                            let here = code.clone();
+                            view! {
+                                <option value=code prop:selected=move || district.with(|d| d.as_ref() == Some(&here))>
+                                    {name}
+                                </option>
+                            }
+                        })
                         .collect_view()}
                 </select>
                 <label for="pick-subdistrict">{lang.pick("街道（乡镇）", "Sub-district")}</label>
@@ -270,6 +297,7 @@ fn PickerBody(
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         set_subdistrict.set((!v.is_empty()).then_some(v));
+                        set_stepped_to.set(None);
                     }
                 >
                     <option value="" lang=lang.tag() prop:selected=move || subdistrict.with(Option::is_none)>
@@ -279,7 +307,14 @@ fn PickerBody(
                         subdistricts
                             .get()
                             .into_iter()
-                            .map(|s| view! { <option value=s.clone()>{s.clone()}</option> })
+                            .map(|s| {
+                                let here = s.clone();
+                                view! {
+                                    <option value=s prop:selected=move || subdistrict.with(|d| d.as_ref() == Some(&here))>
+                                        {here.clone()}
+                                    </option>
+                                }
+                            })
                             .collect_view()
                     }}
                 </select>
@@ -341,19 +376,28 @@ fn PickerBody(
                         }
                     }
                 >
-                    <option value="" lang=lang.tag()>{lang.pick("请选择", "Choose")}</option>
+                    <option value="" lang=lang.tag() prop:selected=move || stepped_to.with(Option::is_none)>
+                        {lang.pick("请选择", "Choose")}
+                    </option>
                     {move || {
                         communities
                             .get()
                             .into_iter()
-                            .map(|p| view! { <option value=p.community.clone()>{p.community.clone()}</option> })
+                            .map(|p| {
+                                let here = p.community.clone();
+                                view! {
+                                    <option value=p.community prop:selected=move || stepped_to.with(|c| c.as_ref() == Some(&here))>
+                                        {here.clone()}
+                                    </option>
+                                }
+                            })
                             .collect_view()
                     }}
                 </select>
                 <p id="pick-community-keys" class="visually-hidden">
                     {lang.pick(
-                        "用方向键浏览社区，按回车键或离开列表即选定，按 Esc 键取消。",
-                        "Browse the communities with the arrow keys; Enter, or leaving the list, chooses the one shown, and Escape goes back.",
+                        "用方向键浏览社区，按回车键选定，按 Esc 键取消。",
+                        "Browse the communities with the arrow keys; Enter chooses the one shown, and Escape goes back.",
                     )}
                 </p>
             </fieldset>

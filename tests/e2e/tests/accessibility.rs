@@ -442,12 +442,15 @@ fn said_alone(nodes: &[serde_json::Value], text: &str) -> usize {
 }
 
 /// The browser's text set to twice its size (32 px) on a 390 px phone, in
-/// 长辈模式 and not: every select of the filters, the community picker's
-/// with a district's longest names among them, is wide enough for each of
-/// its options. A select cannot break its text onto a second line, so an
-/// option too wide is cut ("西长安街街", "示例第10社" and "在指定时间开放"
-/// once were, with the boxes around them each keeping a margin that grew
-/// with the text).
+/// 长辈模式 and not, in Chinese and in English: every select of the filters
+/// and of the community picker shows each of its options whole. A native
+/// select cannot break its text onto a second line, so it cut options too
+/// wide ("西长安街街", "示例第10社", "在指定时间开放", "北京经济技术开" and,
+/// at any text size, "Beijing Economic-Technological Development Area").
+/// The selects are now customizable selects (`appearance: base-select`),
+/// whose text wraps: each option is shown in turn (without a change event,
+/// so the search stays as it is) and the select must not be wider inside
+/// than it is.
 #[tokio::test]
 async fn the_picker_shows_whole_names_at_twice_the_text_size() {
     for elder in [true, false] {
@@ -480,43 +483,40 @@ async fn the_picker_shows_whole_names_at_twice_the_text_size() {
             .await;
             page.select("pick-district", "西城区").await;
             page.select("pick-subdistrict", "西长安街街道").await;
-            let longest = page
-                .client
-                .execute(
-                    "return [...document.getElementById('pick-community').options].map(o => o.text).sort((a, b) => b.length - a.length)[0];",
-                    vec![],
-                )
-                .await
-                .expect("the community names");
-            page.select("pick-community", longest.as_str().expect("a name"))
-                .await;
-            // Every option of every select of the filters (the picker's
-            // too, but of its districts only the one chosen: 北京经济技术开发区,
-            // nine characters, cannot fit at this size), measured in the
-            // select's own font, with its padding, its border and a
-            // quarter of an em for the arrow (drawn about 8 px wide).
             page.open_more_filters().await;
-            let cut = page
-                .client
-                .execute(
-                    "const c = document.createElement('canvas').getContext('2d');
-                     return [...document.querySelectorAll('.controls select')].flatMap(s => {
-                       const cs = getComputedStyle(s); c.font = cs.font;
-                       const has = s.getBoundingClientRect().width;
-                       const options = s.id === 'pick-district' ? [s.selectedOptions[0]] : [...s.options];
-                       return options.flatMap(o => {
-                         const need = c.measureText(o.text).width + parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight)
-                           + parseFloat(cs.borderLeftWidth) + parseFloat(cs.borderRightWidth) + 0.25 * parseFloat(cs.fontSize);
-                         return need > has ? [[s.id, o.text, Math.round(need), Math.round(has)]] : [];
-                       });
-                     });",
-                    vec![],
-                )
-                .await
-                .expect("measure the selects");
-            assert_eq!(cut, serde_json::json!([]), "options cut, elder mode {elder}: [select, option, px needed, px wide]");
-            let over = page.past_the_edge().await;
-            assert!(over.is_empty(), "the picker, elder mode {elder}: {over:?}");
+            for lang in ["zh", "en"] {
+                if lang == "en" {
+                    page.click(".lang-switch").await;
+                    page.eventually("the English results", || async {
+                        page.text_of(".count").await.filter(|t| t.ends_with("facilities"))
+                    })
+                    .await;
+                }
+                let cut = page
+                    .client
+                    .execute(
+                        "return [...document.querySelectorAll('.controls select')].flatMap(s => {
+                           if (getComputedStyle(s).appearance !== 'base-select') return [[s.id, 'a native select']];
+                           const chosen = s.selectedIndex;
+                           const cut = [...s.options].flatMap((o, i) => {
+                             s.selectedIndex = i;
+                             return s.scrollWidth > s.clientWidth ? [[s.id, o.text, s.scrollWidth, s.clientWidth]] : [];
+                           });
+                           s.selectedIndex = chosen;
+                           return cut;
+                         });",
+                        vec![],
+                    )
+                    .await
+                    .expect("measure the selects");
+                assert_eq!(
+                    cut,
+                    serde_json::json!([]),
+                    "options cut, elder mode {elder}, {lang}: [select, option, px inside, px wide]"
+                );
+                let over = page.past_the_edge().await;
+                assert!(over.is_empty(), "the picker, elder mode {elder}, {lang}: {over:?}");
+            }
         })
         .await;
     }

@@ -253,6 +253,19 @@ async fn choosing_a_community_searches_from_it() {
         assert_eq!(line[0], "matches", "{line}");
         assert_eq!(line[1], label.as_str(), "{line}");
         assert_eq!(line[2], true, "{line}");
+        // The steps below show the same community, not 请选择 beside it.
+        let steps = page
+            .eventually_js(
+                "the steps at the chosen community",
+                "const shown = (id) => document.getElementById(id).selectedOptions[0].text;
+                 const steps = [shown('pick-district'), shown('pick-subdistrict'), shown('pick-community')];
+                 return steps[2] === '请选择' ? null : steps;",
+            )
+            .await;
+        assert_eq!(
+            steps,
+            serde_json::json!([place.district_name, place.subdistrict, place.community])
+        );
         page.click(".picked .to-results").await;
         page.wait_for_focus_on("results-heading").await;
         page.url_when("the community in the URL", |u| u.contains("near="))
@@ -276,7 +289,9 @@ async fn choosing_a_community_searches_from_it() {
         // The arrow keys on the community list browse without choosing
         // (each choice moves the search and is read out); Enter chooses
         // the community shown, in one history entry, and Back returns to
-        // the community chosen before.
+        // the community chosen before. The select is a customizable one
+        // (`appearance: base-select`, so that long names wrap): the first
+        // arrow key opens its list, the next moves through it.
         let history_length = || async {
             page.client
                 .execute("return history.length", vec![])
@@ -303,25 +318,36 @@ async fn choosing_a_community_searches_from_it() {
             .execute("document.getElementById('pick-community').focus()", vec![])
             .await
             .unwrap();
+        // What the list shows two frames on: whether it is open, the
+        // option with the focus, the select's value, the search's place
+        // and the URL.
+        let state = || async {
+            page.client
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     requestAnimationFrame(() => requestAnimationFrame(() => {
+                       const s = document.getElementById('pick-community');
+                       const a = document.activeElement;
+                       done([s.matches(':open'), a.tagName === 'OPTION' ? a.value : null, s.value,
+                             document.querySelector('.position-name').textContent, location.href]);
+                     }));",
+                    vec![],
+                )
+                .await
+                .unwrap()
+        };
+        let here = format!("{label}（社区中心附近）");
         page.press(key).await;
-        // Two frames on, the list shows the other community and the search
-        // has not moved.
-        let after_key = page
-            .client
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 requestAnimationFrame(() => requestAnimationFrame(() => done([
-                   document.getElementById('pick-community').value,
-                   document.querySelector('.position-name').textContent,
-                   location.href])));",
-                vec![],
-            )
-            .await
-            .unwrap();
         assert_eq!(
-            after_key,
-            serde_json::json!([other, format!("{label}（社区中心附近）"), chosen_url]),
-            "an arrow key browses the list and does not move the search"
+            state().await,
+            serde_json::json!([true, place.community, place.community, here, chosen_url]),
+            "an arrow key opens the list at the chosen community"
+        );
+        page.press(key).await;
+        assert_eq!(
+            state().await,
+            serde_json::json!([true, other, place.community, here, chosen_url]),
+            "the next arrow key browses the list and does not move the search"
         );
         let described = page
             .eventually_js(
@@ -329,19 +355,20 @@ async fn choosing_a_community_searches_from_it() {
                 "const s = document.getElementById('pick-community'); const d = document.getElementById(s.getAttribute('aria-describedby')); return d && d.textContent",
             )
             .await;
-        assert_eq!(
-            described,
-            "用方向键浏览社区，按回车键或离开列表即选定，按 Esc 键取消。"
-        );
-        // Escape goes back to the community chosen before.
+        assert_eq!(described, "用方向键浏览社区，按回车键选定，按 Esc 键取消。");
+        // Escape closes the list and keeps the community chosen before.
         page.press('\u{E00C}').await;
-        let escaped = page
-            .client
-            .execute("return document.getElementById('pick-community').value", vec![])
-            .await
-            .unwrap();
-        assert_eq!(escaped, serde_json::json!(place.community), "Escape puts back the chosen community");
+        assert_eq!(
+            state().await,
+            serde_json::json!([false, null, place.community, here, chosen_url]),
+            "Escape keeps the chosen community"
+        );
+        // Each key after the last has been answered, as a person looks
+        // before the next.
         page.press(key).await;
+        assert_eq!(state().await[0], true, "the list opens again");
+        page.press(key).await;
+        assert_eq!(state().await[1], other.as_str(), "the other community browsed to");
         page.press('\u{E007}').await;
         page.eventually("the browsed community chosen with Enter", || async {
             page.text_of(".position-name")
@@ -352,22 +379,8 @@ async fn choosing_a_community_searches_from_it() {
         page.url_when("the new community in the URL", |u| u != chosen_url)
             .await;
         assert_eq!(history_length().await, entries + 1, "Enter makes one history entry");
-        // Browsed and left with Tab, the community shown is chosen too.
-        let back_key = if key == '\u{E015}' { '\u{E013}' } else { '\u{E015}' };
-        page.press(back_key).await;
-        page.press('\u{E004}').await;
-        page.wait_for_text(".position-name", &format!("{label}（社区中心附近）"))
-            .await;
         page.client.back().await.unwrap();
-        page.eventually("Back to the community chosen with Enter", || async {
-            page.text_of(".position-name")
-                .await
-                .filter(|t| t.contains(other.as_str()))
-        })
-        .await;
-        page.client.back().await.unwrap();
-        page.wait_for_text(".position-name", &format!("{label}（社区中心附近）"))
-            .await;
+        page.wait_for_text(".position-name", &here).await;
     })
     .await;
 }
