@@ -1389,7 +1389,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                             }
                         })
                         .collect_view()}
-                    {crate::map::scale_bar(&fitted, height)}
+                    {crate::map::scale_bar(&fitted, height, lang)}
                 </svg>
                 <p class="hint">{lang.pick("点按圆点可查看社区名称和缺口分；下方“地图数据”列出全部社区。", "Tap a dot for its community and gap score. The map data, below, lists every community.")}</p>
                 <p class="picked-dot" aria-live="polite">{picked_line}</p>

@@ -12,6 +12,7 @@
 
 use leptos::prelude::*;
 use linli_facilities::geometry::LonLat;
+use wasm_bindgen::JsCast;
 
 use crate::Later;
 use crate::i18n::Lang;
@@ -575,7 +576,6 @@ pub fn marker_key_target(key: &str, rank: usize, count: usize) -> Option<usize> 
 /// Moves the focus to the marker at `rank` (browser adapter). Markers are
 /// drawn in rank order; the chosen one's copy on top has no tab index.
 fn focus_marker(rank: usize) {
-    use wasm_bindgen::JsCast;
     let marker = document()
         .query_selector_all(".map g.marker[tabindex]")
         .ok()
@@ -613,14 +613,15 @@ pub fn scale_bar_m(view: &View, max_px: f64) -> f64 {
 
 /// A scale bar of at most 120 canvas units in the bottom left corner of a
 /// canvas `height` units high, labelled in metres or, from 1 km, in whole
-/// kilometres (1, 2, 5, 10 …).
-pub fn scale_bar(view: &View, height: f64) -> impl IntoView + use<> {
+/// kilometres (1, 2, 5, 10 …), in the words the rows use ("200 米").
+pub fn scale_bar(view: &View, height: f64, lang: Lang) -> impl IntoView + use<> {
     let metres = scale_bar_m(view, 120.0);
     let px = view.px(metres);
-    let label = if metres >= 1000.0 {
-        format!("{} km", metres as u32 / 1000)
-    } else {
-        format!("{} m", metres as u32)
+    let label = match (metres >= 1000.0, lang) {
+        (true, Lang::Zh) => format!("{} 公里", metres as u32 / 1000),
+        (true, Lang::En) => format!("{} km", metres as u32 / 1000),
+        (false, Lang::Zh) => format!("{} 米", metres as u32),
+        (false, Lang::En) => format!("{} m", metres as u32),
     };
     view! {
         <g class="scale" transform=format!("translate(16 {})", height - 20.0)>
@@ -733,7 +734,7 @@ pub fn Map(
                 .collect_view(),
         )
     };
-    let scale = move || scale_bar(&view.get(), HEIGHT);
+    let scale = move || scale_bar(&view.get(), HEIGHT, lang);
     // The markers are one stop in the tab order, not one per result: the
     // chosen marker's (or the first's) is reachable by Tab, and the arrow
     // keys move between them, so that the list is one Tab away.
@@ -749,6 +750,12 @@ pub fn Map(
     // would hide its focus ring, so a copy of the focused marker draws the
     // ring too.
     let key_focus = RwSignal::new(None::<usize>);
+    // The result chosen on the map since the focus came to the markers:
+    // Tab from its marker goes on to its row. A marker that is the tab stop
+    // only because its row had the focus (a row with the focus is chosen)
+    // hands Tab on in the page's order, so that a second round of Tab
+    // reaches every row again.
+    let chosen_here = StoredValue::new(None::<String>);
     // One marker slot per rank, like the list's rows: a change moves and
     // relabels the markers in place instead of drawing new ones.
     let marker = move |rank: usize| {
@@ -765,6 +772,7 @@ pub fn Map(
         };
         let choose = move || {
             if let Some(id) = shown.with_untracked(|m| m.as_ref().map(|m| m.id.clone())) {
+                chosen_here.set_value(Some(id.clone()));
                 selected.set(Some(id));
             }
         };
@@ -784,6 +792,13 @@ pub fn Map(
                 }
                 on:focus=move |ev: leptos::ev::FocusEvent| {
                     key_focus.set(crate::shows_focus_ring(&ev).then_some(rank));
+                    let from_a_marker = ev
+                        .related_target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|e| e.class_list().contains("marker"));
+                    if !from_a_marker {
+                        chosen_here.set_value(None);
+                    }
                 }
                 on:blur=move |_| key_focus.set(None)
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| {
@@ -795,12 +810,13 @@ pub fn Map(
                         ev.prevent_default();
                         focus_marker(to);
                     } else if key == "Tab" && !ev.shift_key() {
-                        // Tab from the chosen marker goes on to its row, not
-                        // to the list's first: what was just chosen is read
-                        // next.
+                        // Tab from the marker just chosen goes on to its
+                        // row, not to the list's first: what was just chosen
+                        // is read next.
                         let chosen = shown.with_untracked(|m| {
                             m.as_ref().map(|m| m.id.clone()).filter(|id| {
                                 selected.with_untracked(|s| s.as_ref() == Some(id))
+                                    && chosen_here.with_value(|c| c.as_ref() == Some(id))
                             })
                         });
                         if chosen.is_some_and(|id| crate::finder::focus_row_link(&id)) {

@@ -283,7 +283,7 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
             .await
             .unwrap();
         let scale = scale.as_str().unwrap_or_default();
-        assert!(scale.ends_with(" km") || scale.ends_with(" m"), "{scale:?}");
+        assert!(scale.ends_with(" 公里") || scale.ends_with(" 米"), "{scale:?}");
         // A tap on a dot names its community and score below the map (the
         // dots' titles show only on hover).
         let title = circles[0]

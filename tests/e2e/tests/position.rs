@@ -3,7 +3,9 @@
 //! the list following each other.
 
 use fantoccini::Locator;
-use linli_e2e::{Setup, expected_from, expected_names, first_place, with_finder, with_setup};
+use linli_e2e::{
+    FinderPage, Setup, expected_from, expected_names, first_place, with_finder, with_setup,
+};
 use linli_facilities::finder::Filters;
 use linli_facilities::geometry::LonLat;
 
@@ -480,19 +482,7 @@ async fn the_map_and_the_list_follow_each_other() {
         assert_eq!(selected_row, marker_id);
         // Tab from the chosen marker (the map's tab stop) goes to its row's
         // link, and the choice stays.
-        page.client
-            .execute("document.querySelector('.map g.marker[tabindex=\"0\"]').focus()", vec![])
-            .await
-            .unwrap();
-        page.press('\u{E004}').await;
-        let focused = page
-            .client
-            .execute(
-                "const a = document.activeElement; return [a.matches('.name a'), a.closest('.result').dataset.id, document.querySelector('.marker.selected').dataset.id]",
-                vec![],
-            )
-            .await
-            .unwrap();
+        let focused = tab_from_the_maps_tab_stop(&page).await;
         assert_eq!(focused, serde_json::json!([true, second_id, second_id]));
         // Shift+Tab to the first row's link selects its marker: the
         // keyboard's focus chooses.
@@ -512,6 +502,31 @@ async fn the_map_and_the_list_follow_each_other() {
         })
         .await;
         assert_ne!(first_id, second_id);
+        // A second round of Tab: the focus on the last row chose it, and
+        // its marker is the map's tab stop; Tab from there, with nothing
+        // chosen on the map, goes on in the page's order, to the first
+        // row's link, so that no row is skipped.
+        page.client
+            .execute(
+                "const links = document.querySelectorAll('.result .name a'); links[links.length - 1].focus();",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let last_id = page
+            .eventually_js(
+                "the last marker the tab stop",
+                "const m = document.querySelector('.map g.marker[tabindex=\"0\"]'); const rows = document.querySelectorAll('.result');
+                 return m && m.classList.contains('selected') && m.dataset.id === rows[rows.length - 1].dataset.id ? m.dataset.id : null",
+            )
+            .await;
+        assert_ne!(last_id, first_id);
+        let focused = tab_from_the_maps_tab_stop(&page).await;
+        assert_eq!(
+            focused,
+            serde_json::json!([true, first_id, first_id]),
+            "Tab from a marker not chosen on the map"
+        );
         // A tap on the map, near its top left corner and away from the
         // markers, searches from there.
         page.client
@@ -549,6 +564,27 @@ async fn the_map_and_the_list_follow_each_other() {
         assert_eq!(page.text_of(".position-name").await, Some(first_name));
     })
     .await;
+}
+
+/// Focuses the map's tab stop and presses Tab: whether the focus is then
+/// on a row's link, that row's id and the chosen marker's id.
+async fn tab_from_the_maps_tab_stop(page: &FinderPage) -> serde_json::Value {
+    page.client
+        .execute(
+            "document.querySelector('.map g.marker[tabindex=\"0\"]').focus()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    page.press('\u{E004}').await;
+    page.client
+        .execute(
+            "const a = document.activeElement;
+             return [a.matches('.name a'), a.closest('.result')?.dataset.id, document.querySelector('.marker.selected')?.dataset.id]",
+            vec![],
+        )
+        .await
+        .unwrap()
 }
 
 /// The walking speed chosen last time is the one the app opens with from
