@@ -104,18 +104,30 @@ pub fn Finder(
     // 长辈模式 switched on brings the senior walking speed (45 m a minute
     // rather than 60): who turns it on, or has it turned on for them,
     // walks as the brief's older residents do. The speed stays a choice of
-    // its own, shown checked, and switching the mode off leaves it. Only
-    // on the finder's own page: on the survey or a facility page the
-    // change would write a history entry of the finder's over the page's
-    // own (a survey step's, a facility opened from the list).
+    // its own, shown checked, and switching the mode off leaves it. It is
+    // owed until the finder's own page shows: on the survey or a facility
+    // page the change would write a history entry of the finder's over the
+    // page's own (a survey step's, a facility opened from the list), so it
+    // comes when the resident is back at the list.
     let elder_on = display.elder;
+    let senior_owed = RwSignal::new(false);
     Effect::new(move |was: Option<bool>| {
         let on = elder_on.get();
-        let on_finder = state.with_untracked(|s| s.page == Page::Finder && s.facility.is_none());
-        if was == Some(false) && on && on_finder && !state.with_untracked(|s| s.senior) {
-            state.update(|s| s.senior = true);
+        if was == Some(false) && on {
+            senior_owed.set(true);
+        } else if !on {
+            senior_owed.set(false);
         }
         on
+    });
+    Effect::new(move |_| {
+        let on_finder = state.with(|s| s.page == Page::Finder && s.facility.is_none());
+        if on_finder && senior_owed.get() {
+            senior_owed.set(false);
+            if !state.with_untracked(|s| s.senior) {
+                state.update(|s| s.senior = true);
+            }
+        }
     });
     let locate = move || {
         set_locating.set(None);
@@ -1084,7 +1096,7 @@ fn MoreFilters(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
     }
 }
 
-/// "Open": any time, now, or at a chosen day and time.
+/// "Opening time": any time, now, or at a chosen day and time.
 #[component]
 fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
     let chosen_at = move || match state.with(|s| s.open) {
@@ -1155,7 +1167,7 @@ fn OpenTimeChoice(state: RwSignal<FinderState>, lang: Lang) -> impl IntoView {
     };
     view! {
         <div class="field open-time">
-            <label for="open-filter" class="label">{lang.pick("开放时间", "Open")}</label>
+            <label for="open-filter" class="label">{lang.pick("开放时间", "Opening time")}</label>
             <select
                 id="open-filter"
                 on:change=move |ev| {

@@ -477,29 +477,16 @@ async fn free_places_and_price_narrow_the_list() {
 
 #[tokio::test]
 async fn elder_mode_enlarges_text_and_is_remembered() {
-    let near = expected_names(None, 15);
     // 长辈模式 brings the senior walking speed: fewer places within 15
     // minutes.
-    let near_slowly = expected(&Filters {
-        walk_minutes: 15,
-        walking: linli_facilities::geometry::WalkingModel::SENIOR,
-        ..Filters::default()
-    });
-    assert!(near_slowly.len() < near.len(), "the sample suits this test");
+    let (near, near_slowly) = near_at_both_speeds();
     with_finder(move |page| async move {
         page.wait_for_count(&format!("共 {} 处", near.len())).await;
         let size = "let s = getComputedStyle(document.body); return [parseFloat(s.fontSize), parseFloat(s.lineHeight)]";
         let before = page.client.execute(size, vec![]).await.unwrap();
         page.click_button("长辈模式").await;
         page.wait_for_count(&format!("共 {} 处", near_slowly.len())).await;
-        let checked = page
-            .client
-            .execute("return document.querySelector('input[name=speed]:checked').value", vec![])
-            .await
-            .unwrap();
-        assert_eq!(checked, "senior");
-        page.url_when("the senior speed in the URL", |u| u.contains("speed=senior"))
-            .await;
+        assert_senior_speed(&page).await;
         page.eventually("larger text", || async {
             let after = page.client.execute(size, vec![]).await.ok()?;
             (after[0].as_f64()? >= 20.0).then_some(after)
@@ -532,6 +519,66 @@ async fn elder_mode_enlarges_text_and_is_remembered() {
             .await
             .unwrap();
         assert_eq!(pressed, "true");
+    })
+    .await;
+}
+
+/// 长辈模式 switched on from a facility page brings the senior walking
+/// speed when the resident is back at the list, not on the facility page
+/// (whose history entry the finder's change would overwrite).
+#[tokio::test]
+async fn elder_mode_switched_on_elsewhere_brings_the_senior_speed_back_at_the_list() {
+    let (near, near_slowly) = near_at_both_speeds();
+    with_finder(move |page| async move {
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
+        let name = page.text_of(".result .name").await.expect("a result");
+        page.click(".result .name a").await;
+        page.wait_for_text("#facility-heading", &name).await;
+        let facility_url = page.url().await;
+        page.click_button("长辈模式").await;
+        page.eventually_js(
+            "elder mode on",
+            "return document.documentElement.classList.contains('elder') || null",
+        )
+        .await;
+        assert_eq!(
+            page.url().await,
+            facility_url,
+            "the facility page's entry stays"
+        );
+        page.click_button("← 返回查找结果").await;
+        page.wait_for_count(&format!("共 {} 处", near_slowly.len()))
+            .await;
+        assert_senior_speed(&page).await;
+    })
+    .await;
+}
+
+/// The places within 15 minutes at the standard and at the senior speed.
+fn near_at_both_speeds() -> (Vec<String>, Vec<String>) {
+    let near = expected_names(None, 15);
+    let near_slowly = expected(&Filters {
+        walk_minutes: 15,
+        walking: linli_facilities::geometry::WalkingModel::SENIOR,
+        ..Filters::default()
+    });
+    assert!(near_slowly.len() < near.len(), "the sample suits this test");
+    (near, near_slowly)
+}
+
+/// The senior speed is checked, and in the URL.
+async fn assert_senior_speed(page: &FinderPage) {
+    let checked = page
+        .client
+        .execute(
+            "return document.querySelector('input[name=speed]:checked').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(checked, "senior");
+    page.url_when("the senior speed in the URL", |u| {
+        u.contains("speed=senior")
     })
     .await;
 }
