@@ -314,24 +314,36 @@ pub fn key_facts(
     now: NaiveDateTime,
     walk_minutes: Option<u32>,
     lang: Lang,
-) -> String {
+) -> Spoken {
     let today = now.date();
-    let mut out = Vec::new();
+    // Sentences, each of one or more pieces in their language.
+    let mut out: Vec<Vec<(Lang, String)>> = Vec::new();
     match lang {
         Lang::Zh => {
-            out.push(f.name.zh.clone());
-            out.extend(walk_minutes.map(|m| format!("步行约 {m} 分钟")));
-            out.push(format!("地址：{}", f.address));
+            out.push(vec![(lang, f.name.zh.clone())]);
+            out.extend(walk_minutes.map(|m| vec![(lang, format!("步行约 {m} 分钟"))]));
+            out.push(vec![(lang, format!("地址：{}", f.address))]);
             if let Some(phone) = &f.phone {
-                out.push(format!("电话：{}", spoken_phone(phone, lang)));
+                out.push(vec![(lang, format!("电话：{}", spoken_phone(phone, lang)))]);
             }
         }
         Lang::En => {
-            out.push(f.name.en.clone().unwrap_or_else(|| f.name.zh.clone()));
-            out.extend(walk_minutes.map(|m| format!("On foot, about {m} min")));
-            out.push(format!("Address: {}", f.address));
+            // The address, and a name without an English one, are Chinese:
+            // read by a Chinese voice.
+            out.push(vec![match &f.name.en {
+                Some(en) => (lang, en.clone()),
+                None => (Lang::Zh, f.name.zh.clone()),
+            }]);
+            out.extend(walk_minutes.map(|m| vec![(lang, format!("On foot, about {m} min"))]));
+            out.push(vec![
+                (lang, "Address: ".to_owned()),
+                (Lang::Zh, f.address.clone()),
+            ]);
             if let Some(phone) = &f.phone {
-                out.push(format!("Phone: {}", spoken_phone(phone, lang)));
+                out.push(vec![(
+                    lang,
+                    format!("Phone: {}", spoken_phone(phone, lang)),
+                )]);
             }
         }
     }
@@ -425,10 +437,44 @@ pub fn key_facts(
                 said += lang.pick("，数据可能已过时", ", which may be out of date");
             }
         }
-        out.push(said);
+        out.push(vec![(lang, said)]);
     }
     let end = if lang == Lang::Zh { "。" } else { ". " };
-    out.join(end) + end.trim_end()
+    let mut spoken = Spoken::default();
+    for (i, sentence) in out.into_iter().enumerate() {
+        if i > 0 {
+            spoken.push(lang, end);
+        }
+        for (piece_lang, text) in sentence {
+            spoken.push(piece_lang, &text);
+        }
+    }
+    spoken.push(lang, end.trim_end());
+    spoken
+}
+
+/// Text to be read aloud, in pieces of one language each, in order: an
+/// English reading has the Chinese address (and a name with no English
+/// one) as pieces of their own, for a Chinese voice.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Spoken {
+    /// Each piece's language and text; no two neighbours share a language.
+    pub pieces: Vec<(Lang, String)>,
+}
+
+impl Spoken {
+    /// Adds `text` in `lang`, to the last piece when that is in `lang`.
+    fn push(&mut self, lang: Lang, text: &str) {
+        match self.pieces.last_mut() {
+            Some((last, t)) if *last == lang => t.push_str(text),
+            _ => self.pieces.push((lang, text.to_owned())),
+        }
+    }
+
+    /// The whole text, pieces joined.
+    pub fn text(&self) -> String {
+        self.pieces.iter().map(|(_, t)| t.as_str()).collect()
+    }
 }
 
 /// A phone number as read aloud: digit by digit, a pause between its
@@ -1170,7 +1216,7 @@ mod tests {
         let cal = calendar();
         let facts = |f: &Facility, day: NaiveDate, lang: Lang| {
             let noon = day.and_hms_opt(12, 0, 0).unwrap();
-            key_facts(f, &cal, &mut HoursBook::default(), noon, None, lang)
+            key_facts(f, &cal, &mut HoursBook::default(), noon, None, lang).text()
         };
         let zh = facts(&f, date("2026-10-14"), Lang::Zh);
         assert!(
@@ -1196,11 +1242,27 @@ mod tests {
         assert!(!zh.contains("00:00–24:00"), "{zh}");
         let en = facts(&f, date("2026-10-14"), Lang::En);
         assert!(en.contains("open all day today"), "{en}");
+        // In English, the Chinese address is a piece of its own, for a
+        // Chinese voice; in Chinese, it is all one piece.
+        let pieces = |lang| {
+            let noon = date("2026-10-14").and_hms_opt(12, 0, 0).unwrap();
+            key_facts(&f, &cal, &mut HoursBook::default(), noon, None, lang).pieces
+        };
+        let en_pieces = pieces(Lang::En);
+        let langs: Vec<Lang> = en_pieces.iter().map(|(l, _)| *l).collect();
+        assert_eq!(langs, [Lang::En, Lang::Zh, Lang::En]);
+        assert!(en_pieces[0].1.ends_with("Address: "), "{en_pieces:?}");
+        assert_eq!(en_pieces[1].1, f.address);
+        assert!(
+            en_pieces[2].1.starts_with(". Phone: 0 1 0"),
+            "{en_pieces:?}"
+        );
+        assert_eq!(pieces(Lang::Zh).len(), 1);
         // The walk there when the position is known; a count over a month
         // old said to be perhaps out of date, as the page marks it.
         let walked = |lang| {
             let day = date("2026-12-22").and_hms_opt(12, 0, 0).unwrap();
-            key_facts(&f, &cal, &mut HoursBook::default(), day, Some(7), lang)
+            key_facts(&f, &cal, &mut HoursBook::default(), day, Some(7), lang).text()
         };
         let zh_walked = walked(Lang::Zh);
         assert!(

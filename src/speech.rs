@@ -31,26 +31,63 @@ pub fn voice_for(lang: Lang) -> Option<String> {
         .cloned()
 }
 
-/// Speaks `text` in the voice language `tag`, stopping anything already
-/// being read; `on_end` runs when it has been read, or stopped. False when
-/// nothing could be read.
-pub fn speak(text: &str, tag: &str, on_end: impl Fn() + 'static) -> bool {
+/// Speaks `pieces` in turn, each text in the voice language of its tag,
+/// stopping anything already being read; `on_end` runs when the last has
+/// been read, or on an error, or when stopped. False when nothing could be
+/// read.
+pub fn speak(pieces: &[(String, String)], on_end: impl Fn() + 'static) -> bool {
     let Some(synth) = synthesis() else {
         return false;
     };
-    let Ok(utterance) = web_sys::SpeechSynthesisUtterance::new_with_text(text) else {
+    let utterances: Vec<web_sys::SpeechSynthesisUtterance> = pieces
+        .iter()
+        .filter_map(|(tag, text)| {
+            let u = web_sys::SpeechSynthesisUtterance::new_with_text(text).ok()?;
+            u.set_lang(tag);
+            // A little slower than the default, for older listeners.
+            u.set_rate(0.9);
+            Some(u)
+        })
+        .collect();
+    let Some(last) = utterances.last() else {
         return false;
     };
-    utterance.set_lang(tag);
-    // A little slower than the default, for older listeners.
-    utterance.set_rate(0.9);
     // Lives until the page goes: one per press of the button.
     let ended = Closure::<dyn Fn()>::new(on_end).into_js_value();
-    utterance.set_onend(Some(ended.unchecked_ref()));
-    utterance.set_onerror(Some(ended.unchecked_ref()));
+    last.set_onend(Some(ended.unchecked_ref()));
     synth.cancel();
-    synth.speak(&utterance);
+    for u in &utterances {
+        u.set_onerror(Some(ended.unchecked_ref()));
+        synth.speak(u);
+    }
     true
+}
+
+/// What is read for `spoken` on a page in `lang`: each piece with the tag
+/// of a voice for its language; a piece in a language with no voice (the
+/// Chinese address on an English page, with no Chinese voice) is said to
+/// be shown in it instead. `voice` finds a voice's tag.
+pub fn voiced(
+    spoken: &crate::facility::Spoken,
+    lang: Lang,
+    voice: impl Fn(Lang) -> Option<String>,
+) -> Vec<(String, String)> {
+    let page_voice = voice(lang);
+    spoken
+        .pieces
+        .iter()
+        .filter_map(|(piece_lang, text)| match voice(*piece_lang) {
+            Some(tag) => Some((tag, text.clone())),
+            None => Some((
+                page_voice.clone()?,
+                match piece_lang {
+                    Lang::Zh => lang.pick("（中文，见屏幕）", "(in Chinese on the screen)"),
+                    Lang::En => lang.pick("（英文，见屏幕）", "(in English on the screen)"),
+                }
+                .to_owned(),
+            )),
+        })
+        .collect()
 }
 
 /// Stops whatever is being read.
@@ -63,7 +100,7 @@ pub fn stop() {
 /// "朗读" — reads `facts(lang)` aloud; hidden when no voice fits.
 #[component]
 pub fn ReadAloud(
-    facts: impl Fn(Lang) -> String + Send + Sync + 'static,
+    facts: impl Fn(Lang) -> crate::facility::Spoken + Send + Sync + 'static,
     lang: Lang,
 ) -> impl IntoView {
     // Voices often arrive after the page loads; look again when they do.
@@ -98,10 +135,11 @@ pub fn ReadAloud(
                         if reading.get_untracked() {
                             stop();
                             set_reading.set(false);
-                        } else if let Some(tag) = voice.get_untracked() {
+                        } else if voice.with_untracked(Option::is_some) {
                             readings.update_value(|n| *n += 1);
                             let this = readings.get_value();
-                            let started = speak(&facts(lang), &tag, move || {
+                            let pieces = voiced(&facts(lang), lang, voice_for);
+                            let started = speak(&pieces, move || {
                                 if readings.try_get_value() == Some(this) {
                                     let _ = set_reading.try_set(false);
                                 }
@@ -120,5 +158,37 @@ pub fn ReadAloud(
                 }}
             </button>
         </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facility::Spoken;
+
+    #[test]
+    fn each_piece_is_read_by_a_voice_of_its_language() {
+        let spoken = Spoken {
+            pieces: vec![
+                (Lang::En, "Address: ".to_owned()),
+                (Lang::Zh, "东四北大街".to_owned()),
+                (Lang::En, ". Phone: 1 2".to_owned()),
+            ],
+        };
+        let both = |l: Lang| Some(l.pick("zh-CN", "en-US").to_owned());
+        let tags: Vec<String> = voiced(&spoken, Lang::En, both)
+            .into_iter()
+            .map(|(tag, _)| tag)
+            .collect();
+        assert_eq!(tags, ["en-US", "zh-CN", "en-US"]);
+        // No Chinese voice: the English voice says where the address is
+        // instead of spelling out characters it cannot read.
+        let english_only = |l: Lang| (l == Lang::En).then(|| "en-GB".to_owned());
+        let read = voiced(&spoken, Lang::En, english_only);
+        assert_eq!(read.len(), 3);
+        assert!(read.iter().all(|(tag, _)| tag == "en-GB"));
+        assert_eq!(read[1].1, "(in Chinese on the screen)");
+        // No voice for the page's language: nothing is read.
+        assert!(voiced(&spoken, Lang::En, |_| None).is_empty());
     }
 }

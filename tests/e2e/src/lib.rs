@@ -42,8 +42,9 @@ pub struct Setup {
     pub position: Option<(f64, f64, f64)>,
     /// Whether the resident refuses to share the location.
     pub deny_location: bool,
-    /// A speech synthesis with one voice of this language (e.g. `zh-CN`)
-    /// that records what it is asked to say in `window.__spoken`.
+    /// A speech synthesis with a voice of each of these languages
+    /// (comma-separated, e.g. `zh-CN` or `en-US,zh-CN`) that records what
+    /// it is asked to say in `window.__spoken` and `window.__said`.
     pub voice: Option<String>,
     /// Elder mode already on, as the device remembers it.
     pub elder: bool,
@@ -129,13 +130,17 @@ fn clock_script(utc_ms: i64) -> String {
     )
 }
 
-/// A script that replaces speech synthesis with one voice of `lang` that
-/// records what it says.
-fn voice_script(lang: &str) -> String {
+/// A script that replaces speech synthesis with a voice of each language
+/// of `langs` (comma-separated) that records what it is asked to say since
+/// it was last stopped: the texts joined in `window.__spoken`, and each
+/// utterance's language and text in `window.__said`.
+fn voice_script(langs: &str) -> String {
     format!(
-        "(() => {{ const voice = {{ lang: '{lang}', name: 'Linli test voice', default: true }};
-          const synth = {{ getVoices: () => [voice], speak: (u) => {{ window.__spoken = u.text; }},
-            cancel: () => {{ window.__cancels = (window.__cancels || 0) + 1; }}, onvoiceschanged: null, speaking: false, pending: false, paused: false }};
+        "(() => {{ const voices = '{langs}'.split(',').map((lang) => ({{ lang, name: 'Linli test voice ' + lang, default: false }}));
+          const synth = {{ getVoices: () => voices,
+            speak: (u) => {{ window.__spoken = (window.__spoken || '') + u.text; (window.__said = window.__said || []).push([u.lang, u.text]); }},
+            cancel: () => {{ window.__cancels = (window.__cancels || 0) + 1; window.__spoken = ''; window.__said = []; }},
+            onvoiceschanged: null, speaking: false, pending: false, paused: false }};
           Object.defineProperty(window, 'speechSynthesis', {{ value: synth, configurable: true }}); }})();"
     )
 }

@@ -464,7 +464,7 @@ async fn key_facts_are_read_aloud_in_a_chinese_voice() {
                     .execute("return window.__spoken", vec![])
                     .await
                     .ok()?;
-                s.as_str().map(str::to_owned)
+                s.as_str().filter(|t| !t.is_empty()).map(str::to_owned)
             })
             .await;
         // The walk there as the page shows it ("步行约 7 分钟 · 直线 …"),
@@ -497,6 +497,60 @@ async fn key_facts_are_read_aloud_in_a_chinese_voice() {
         page.wait_for_text(".read-aloud", "🔊 朗读要点").await;
         let after = page.client.execute(cancels, vec![]).await.unwrap();
         assert_eq!(after.as_u64(), before.as_u64().map(|n| n + 1), "stopped");
+    })
+    .await;
+}
+
+/// In English, the facts are read by an English voice and the Chinese
+/// address by a Chinese one; an English voice is never given Chinese
+/// characters to spell out.
+#[tokio::test]
+async fn in_english_the_address_is_read_in_a_chinese_voice() {
+    let near = expected_names(None, 15);
+    let setup = Setup {
+        voice: Some("en-US,zh-CN".to_owned()),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        page.wait_for_count(&format!("共 {} 处", near.len())).await;
+        page.click(".lang-switch").await;
+        page.eventually("the English results", || async {
+            page.text_of(".count")
+                .await
+                .filter(|t| t.ends_with("facilities"))
+        })
+        .await;
+        page.click(".result .name a").await;
+        page.wait_for_focus_on("facility-heading").await;
+        page.click_button("🔊 Read aloud").await;
+        let said = page
+            .eventually_js(
+                "speech",
+                "return window.__said && window.__said.length ? window.__said : null",
+            )
+            .await;
+        let address = page
+            .client
+            .execute(
+                "return document.querySelector('.facility .address').firstChild.textContent",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let said = said.as_array().unwrap();
+        assert!(
+            said.iter().any(|u| u[0] == "zh-CN" && u[1] == address),
+            "the address in a Chinese voice: {said:?}"
+        );
+        let han = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        for u in said {
+            if u[0] == "en-US" {
+                assert!(
+                    !han(u[1].as_str().unwrap()),
+                    "Chinese for an English voice: {u}"
+                );
+            }
+        }
     })
     .await;
 }
