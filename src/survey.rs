@@ -1812,6 +1812,19 @@ fn household_entry(typed: Option<&str>, kept: u8, band: &str, lang: Lang) -> (u8
         },
         None => lang.pick("填写的", "that").to_owned(),
     };
+    // A whole number too large to keep ("300") is a number of people, only
+    // far too many: said so, not called "not a number".
+    if typed.is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit())) {
+        let said = match lang {
+            Lang::Zh => format!(
+                "{band}：{what}人太多了，每个年龄段最多 {MAX_PER_BAND} 人；仍按 {kept} 人。"
+            ),
+            Lang::En => format!(
+                "{band}: {what} is too many; at most {MAX_PER_BAND} people in each age band. Still counted as {kept}."
+            ),
+        };
+        return (kept, Some(said));
+    }
     let said = match lang {
         Lang::Zh => format!(
             "{band}：{what}不是人数，请填写 0 到 {MAX_PER_BAND} 之间的整数；仍按 {kept} 人。"
@@ -1882,7 +1895,13 @@ mod tests {
             household_entry(Some("40"), 1, "18–59 岁", Lang::Zh),
             (40, None)
         );
-        for typed in ["1.5", "-1", "1e2", "300"] {
+        let (n, said) = household_entry(Some("300"), 1, "18–59 岁", Lang::Zh);
+        assert_eq!(n, 1);
+        assert_eq!(
+            said.unwrap(),
+            "18–59 岁：“300”人太多了，每个年龄段最多 20 人；仍按 1 人。"
+        );
+        for typed in ["1.5", "-1", "1e2"] {
             let (n, said) = household_entry(Some(typed), 1, "18–59 岁", Lang::Zh);
             assert_eq!(n, 1, "{typed}");
             let said = said.unwrap();
