@@ -1127,13 +1127,25 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
     let supply_area = name.clone();
     let code = doc.with_value(|d| d.district.code.clone());
     let min_count = doc.with_value(|d| d.min_count);
-    let subdistricts: Vec<String> = doc.with_value(|d| {
-        d.demand
+    // The sub-districts with answers, then, in a group of their own, those
+    // with communities in the facility data and no answers yet: their
+    // supply is public, and staff plan there too.
+    let (answered, unanswered): (Vec<String>, Vec<String>) = doc.with_value(|d| {
+        let answered: Vec<String> = d
+            .demand
             .subdistricts
             .iter()
             .map(|s| s.name.clone())
-            .collect()
+            .collect();
+        let mut unanswered: Vec<String> = Vec::new();
+        for c in d.supply.iter().flat_map(|s| &s.communities) {
+            if !answered.contains(&c.subdistrict) && !unanswered.contains(&c.subdistrict) {
+                unanswered.push(c.subdistrict.clone());
+            }
+        }
+        (answered, unanswered)
     });
+    let subdistricts: Vec<String> = answered.iter().chain(&unanswered).cloned().collect();
     if kept
         .subdistrict
         .with_untracked(|s| s.as_ref().is_some_and(|s| !subdistricts.contains(s)))
@@ -1141,6 +1153,12 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
         kept.subdistrict.set(None);
     }
     let (subdistrict, set_subdistrict) = kept.subdistrict.split();
+    // A sub-district's name is Chinese in either language.
+    let subdistrict_option = move |s: String| {
+        let selected = subdistrict.with_untracked(|c| c.as_ref() == Some(&s));
+        let text = s.clone();
+        view! { <option value=s lang="zh-CN" selected=selected>{text}</option> }
+    };
     let sample = doc.with_value(|d| d.supply.as_ref().is_some_and(|s| s.sample));
     let unit = lang.pick(" 户", "");
 
@@ -1149,7 +1167,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
         let f = function.get();
         doc.with_value(|d| {
             let Some(row) = row_for(&d.demand, sub.as_deref()) else {
-                return view! { <p>{lang.pick("没有这个街道的数据。", "No data for this sub-district.")}</p> }.into_any();
+                return view! { <p class="no-answers">{lang.pick("这个街道还没有受访户的答卷。", "No household of this sub-district has answered yet.")}</p> }.into_any();
             };
             let slot = ServiceFunction::ALL.iter().position(|&x| x == f).unwrap_or(0);
             let by_function = bars(
@@ -1507,13 +1525,12 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                 set_subdistrict.set((!v.is_empty()).then_some(v));
             }>
                 <option value="">{lang.pick("全区", "Whole district")}</option>
-                {subdistricts
-                    .into_iter()
-                    .map(|s| {
-                        let selected = subdistrict.with_untracked(|c| c.as_ref() == Some(&s));
-                        view! { <option value=s.clone() selected=selected>{s.clone()}</option> }
-                    })
-                    .collect_view()}
+                {answered.into_iter().map(subdistrict_option).collect_view()}
+                {(!unanswered.is_empty()).then(|| view! {
+                    <optgroup label=lang.pick("尚无答卷（只有供给）", "No answers yet (supply only)")>
+                        {unanswered.into_iter().map(subdistrict_option).collect_view()}
+                    </optgroup>
+                })}
             </select>
             <label for="staff-function">{lang.pick("服务", "Service")}</label>
             <select id="staff-function" on:change=move |ev| {
@@ -1537,8 +1554,8 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
             Lang::En => format!("Supply within a walk: {}", function_label(function.get(), lang)),
         }}</h2>
         <p class="hint">{match lang {
-            Lang::Zh => format!("从各社区中心步行，在受访者可接受的步行时间内（受访不足 {min_count} 户的社区按 15 分钟）提供这项服务的设施数，以及这些设施报告的空余名额。供给来自公开的设施数据，与答卷无关，所以列出每个社区；没有设施的社区排在前面。"),
-            Lang::En => format!("Facilities offering the service within the respondents' acceptable walk from each community's centre (15 minutes where fewer than {min_count} households answered), and the free places they report. Supply comes from the public facility data, not from the answers, so every community is listed, those without a facility first."),
+            Lang::Zh => format!("从各社区中心步行，在受访者可接受步行时间的中位数内（受访不足 {min_count} 户的社区按所在街道的中位数，街道也不足时按全区的，全区也不足时按 15 分钟）提供这项服务的设施数，以及这些设施报告的空余名额。供给来自公开的设施数据，与答卷无关，所以列出每个社区；没有设施的社区排在前面。"),
+            Lang::En => format!("Facilities offering the service within the respondents' median acceptable walk from each community's centre (where fewer than {min_count} households answered, the sub-district's median, else the district's, else 15 minutes), and the free places they report. Supply comes from the public facility data, not from the answers, so every community is listed, those without a facility first."),
         }}</p>
         {supply_table}
         <h2>{move || match lang {

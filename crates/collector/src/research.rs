@@ -629,6 +629,29 @@ fn demand_table(c: &Computed, supply_data: &str) -> String {
             line(&mut out, &pad(cells));
         }
     }
+    // Then the communities of the facility data that no household has
+    // answered from: their supply is public, and where nobody has answered
+    // is where staff plan the next survey. Every count of theirs is a true
+    // zero (adding them changes no total, so it reveals nothing), and they
+    // have no median.
+    let demand_width = row_cells("", "", "", &d.total, None).len();
+    for s in &c.supply {
+        let answered = d.subdistricts.iter().any(|sub| {
+            sub.name == s.subdistrict && sub.communities.iter().any(|m| m.name == s.community)
+        });
+        if answered {
+            continue;
+        }
+        let mut cells = vec![
+            "社区 community".to_owned(),
+            s.subdistrict.clone(),
+            s.community.clone(),
+        ];
+        cells.resize(demand_width, "0".to_owned());
+        cells[4] = String::new();
+        cells.extend(supply_cells(Some(&s.supply), &[]));
+        line(&mut out, &pad(cells));
+    }
     out
 }
 
@@ -682,8 +705,8 @@ fn codebook_table() -> String {
         demand,
         "community",
         "名称 name",
-        "社区名称，与设施数据的社区列表一致；全区行和街道行为空",
-        "the community's name, as in the facility data's community list; empty on the district and sub-district lines",
+        "社区名称，与设施数据的社区列表一致；全区行和街道行为空。有答卷的社区在前；设施数据中还没有受访户的社区列在最后，受访户数等各项为 0，只有供给",
+        "the community's name, as in the facility data's community list; empty on the district and sub-district lines. Communities with answers come first; those of the facility data with no answering household yet come last, with 0 respondents and every count 0, for their supply",
     );
     row(
         demand,

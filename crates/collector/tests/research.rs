@@ -337,6 +337,7 @@ async fn a_community_of_three_cannot_be_recovered_from_any_export() {
     {
         assert!(cell.is_empty() || cell == "0", "{} = {cell}", header_row[i]);
     }
+    let mut unanswered = 0;
     for l in &lines[1..] {
         let level_row = match l[0].as_str() {
             "区 district" => Some(&demand.total),
@@ -352,7 +353,20 @@ async fn a_community_of_three_cannot_be_recovered_from_any_export() {
                 .and_then(|s| s.communities.iter().find(|c| c.name == l[2]))
                 .map(|c| &c.row),
         };
-        let cells = flatten(&serde_json::to_value(level_row.unwrap()).unwrap())
+        let Some(level_row) = level_row else {
+            // A community of the facility data no household has answered
+            // from: listed for its supply, every count a true zero, no
+            // median.
+            assert_eq!(l[0], "社区 community", "{l:?}");
+            for (i, cell) in l.iter().enumerate().take(demand_columns).skip(respondents) {
+                let want = if i == respondents + 1 { "" } else { "0" };
+                assert_eq!(cell, want, "{} in {l:?}", header_row[i]);
+            }
+            assert!(!l[demand_columns].is_empty(), "its reach: {l:?}");
+            unanswered += 1;
+            continue;
+        };
+        let cells = flatten(&serde_json::to_value(level_row).unwrap())
             .into_iter()
             .map(|v| v.as_u64().map(|n| n.to_string()).unwrap_or_default())
             .collect::<Vec<_>>();
@@ -360,6 +374,17 @@ async fn a_community_of_three_cannot_be_recovered_from_any_export() {
         csv_cells.extend(l[respondents + 2..demand_columns].iter().cloned());
         assert_eq!(csv_cells, cells, "{l:?}");
     }
+    assert!(unanswered > 0, "the sample has communities with no answers");
+    // Each community once.
+    let mut communities: Vec<(&str, &str)> = lines[1..]
+        .iter()
+        .filter(|l| l[0] == "社区 community")
+        .map(|l| (l[1].as_str(), l[2].as_str()))
+        .collect();
+    let listed = communities.len();
+    communities.sort_unstable();
+    communities.dedup();
+    assert_eq!(communities.len(), listed);
 }
 
 /// The numbers of a published row, in the CSV's column order.

@@ -366,6 +366,23 @@ async fn a_district_sees_demand_against_supply_with_small_counts_hidden_and_down
         page.wait_for_text(".respondents", &format!("{first_sub}：受访 40 户"))
             .await;
         assert_eq!(supply(page.clone()).await.len(), first_len);
+        // A sub-district nobody has answered from is listed apart, for
+        // its supply.
+        let unanswered = page
+            .client
+            .execute(
+                "const o = document.querySelector('#staff-subdistrict optgroup option'); return o && o.value",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let unanswered = unanswered.as_str().expect("a sub-district with no answers").to_owned();
+        page.select("staff-subdistrict", &unanswered).await;
+        page.wait_for_text(".no-answers", "这个街道还没有受访户的答卷。")
+            .await;
+        let summary = page.text_of(".supply-summary").await.unwrap_or_default();
+        assert!(summary.starts_with(&format!("{unanswered}的 ")), "{summary}");
+        assert!(!supply(page.clone()).await.is_empty());
         page.select("staff-subdistrict", &second_sub).await;
         page.wait_for_text(".respondents", &format!("{second_sub}：受访 30 户"))
             .await;
