@@ -111,6 +111,8 @@ pub fn Finder(
     // comes when the resident is back at the list.
     let elder_on = display.elder;
     let senior_owed = RwSignal::new(false);
+    // Whether the next URL written rewrites the entry instead of adding one.
+    let rewrite_next = StoredValue::new(false);
     Effect::new(move |was: Option<bool>| {
         let on = elder_on.get();
         if was == Some(false) && on {
@@ -125,6 +127,10 @@ pub fn Finder(
         if on_finder && senior_owed.get() {
             senior_owed.set(false);
             if !state.with_untracked(|s| s.senior) {
+                // Back at the list (often by the browser's Back): the
+                // entry is rewritten, so that Forward still goes to the
+                // page the mode was switched on on.
+                rewrite_next.set_value(true);
                 state.update(|s| s.senior = true);
             }
         }
@@ -153,10 +159,15 @@ pub fn Finder(
     Effect::new(move |written: Option<()>| {
         let query = state.with(FinderState::to_query);
         let generation = url_generation.get_value();
-        let first = written.is_none();
+        // The page's first state, or a change the resident did not make
+        // here (the senior speed owed to 长辈模式), rewrites the entry.
+        let rewrite = written.is_none()
+            || rewrite_next
+                .try_update_value(std::mem::take)
+                .unwrap_or(false);
         after_next_paint(move || {
             if url_generation.try_get_value() == Some(generation) {
-                push_query(&query, first);
+                push_query(&query, rewrite);
             }
         });
     });

@@ -558,9 +558,10 @@ fn now_ms() -> Option<f64> {
 /// Writes the state `query` to the address bar, [`href_for`]'s form, so
 /// that back and forward step through searches (browser adapter): a new
 /// history entry, unless the page already shows it, or rewritten in place
-/// for the page's `first` state (what a link and the device's remembered
-/// position make when the page opens is one search, not two).
-pub fn push_query(query: &str, first: bool) {
+/// when `rewrite`: for the page's first state (what a link and the device's
+/// remembered position make when the page opens is one search, not two),
+/// and for a change the resident did not make on this entry.
+pub fn push_query(query: &str, rewrite: bool) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -588,7 +589,7 @@ pub fn push_query(query: &str, first: bool) {
     // an unknown key): rewritten in place. A new entry would be pushed
     // again each time back returned to it, and back could never pass it.
     let shown_state = FinderState::from_query(&current_query());
-    if first || shown_state.to_query() == query {
+    if rewrite || shown_state.to_query() == query {
         replace();
         return;
     }

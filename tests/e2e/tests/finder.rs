@@ -546,10 +546,18 @@ async fn elder_mode_switched_on_elsewhere_brings_the_senior_speed_back_at_the_li
             facility_url,
             "the facility page's entry stays"
         );
+        let entries = "return history.length";
+        let before = page.client.execute(entries, vec![]).await.unwrap();
         page.click_button("← 返回查找结果").await;
         page.wait_for_count(&format!("共 {} 处", near_slowly.len()))
             .await;
         assert_senior_speed(&page).await;
+        // The list's entry was rewritten, not a new one added: Forward
+        // still goes to the facility page.
+        let after = page.client.execute(entries, vec![]).await.unwrap();
+        assert_eq!(after, before, "no entry added");
+        page.client.forward().await.unwrap();
+        page.wait_for_text("#facility-heading", &name).await;
     })
     .await;
 }
