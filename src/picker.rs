@@ -114,8 +114,14 @@ fn PickerBody(
     // never say 请选择 beside "已选择". A place on the map leaves them as
     // they were.
     let list_for_steps = list.clone();
+    // Only a change of the community itself moves the steps: the finder's
+    // state changes with every filter, and the steps must not snap back
+    // while the resident browses another district.
+    let searched_from = Memo::new(move |_| chosen());
     Effect::new(move |_| {
-        let Some(label) = chosen() else { return };
+        let Some(label) = searched_from.get() else {
+            return;
+        };
         if let Some(p) = list_for_steps.places.iter().find(|p| p.label() == label) {
             set_district.set(Some(p.district_code.clone()));
             set_subdistrict.set(Some(p.subdistrict.clone()));
@@ -395,15 +401,30 @@ fn PickerBody(
                     }}
                 </select>
                 <p id="pick-community-keys" class="visually-hidden">
-                    {lang.pick(
-                        "用方向键浏览社区，按回车键选定，按 Esc 键取消。",
-                        "Browse the communities with the arrow keys; Enter chooses the one shown, and Escape goes back.",
-                    )}
+                    {if customizable_selects() {
+                        lang.pick(
+                            "用方向键浏览社区，按回车键选定，按 Esc 键取消。",
+                            "Browse the communities with the arrow keys; Enter chooses the one shown, and Escape goes back.",
+                        )
+                    } else {
+                        lang.pick(
+                            "用方向键浏览社区，按回车键或离开列表即选定，按 Esc 键取消。",
+                            "Browse the communities with the arrow keys; Enter, or leaving the list, chooses the one shown, and Escape goes back.",
+                        )
+                    }}
                 </p>
             </fieldset>
             {move || if via_search.get() { None } else { picked_line() }}
         </div>
     }
+}
+
+/// Whether the browser draws selects as customizable selects (the CSS
+/// asks for `appearance: base-select`), whose list opens on an arrow key,
+/// rather than native ones, which move to the next option (browser
+/// adapter).
+fn customizable_selects() -> bool {
+    web_sys::css::supports_with_value("appearance", "base-select").unwrap_or(false)
 }
 
 /// Arrow keys on the community select: whether a key that browses the
