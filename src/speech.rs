@@ -33,7 +33,7 @@ pub fn voice_for(lang: Lang) -> Option<String> {
 
 /// Speaks `pieces` in turn, each text in the voice language of its tag,
 /// stopping anything already being read; `on_end` runs when the last has
-/// been read, or on an error, or when stopped. False when nothing could be
+/// been read or has failed, or when stopped. False when nothing could be
 /// read.
 pub fn speak(pieces: &[(String, String)], on_end: impl Fn() + 'static) -> bool {
     let Some(synth) = synthesis() else {
@@ -52,12 +52,14 @@ pub fn speak(pieces: &[(String, String)], on_end: impl Fn() + 'static) -> bool {
     let Some(last) = utterances.last() else {
         return false;
     };
-    // Lives until the page goes: one per press of the button.
+    // Lives until the page goes: one per press of the button. Only the last
+    // piece's end or error ends the reading: a piece before it that fails
+    // leaves the rest to be read, and stopping cancels the last one too.
     let ended = Closure::<dyn Fn()>::new(on_end).into_js_value();
     last.set_onend(Some(ended.unchecked_ref()));
+    last.set_onerror(Some(ended.unchecked_ref()));
     synth.cancel();
     for u in &utterances {
-        u.set_onerror(Some(ended.unchecked_ref()));
         synth.speak(u);
     }
     true
