@@ -633,23 +633,39 @@ fn demand_table(c: &Computed, supply_data: &str) -> String {
     // answered from: their supply is public, and where nobody has answered
     // is where staff plan the next survey. Every count of theirs is a true
     // zero (adding them changes no total, so it reveals nothing), and they
-    // have no median.
-    let demand_width = row_cells("", "", "", &d.total, None).len();
-    for s in &c.supply {
-        let answered = d.subdistricts.iter().any(|sub| {
-            sub.name == s.subdistrict && sub.communities.iter().any(|m| m.name == s.community)
-        });
-        if answered {
-            continue;
-        }
-        let mut cells = vec![
-            "社区 community".to_owned(),
-            s.subdistrict.clone(),
-            s.community.clone(),
-        ];
-        cells.resize(demand_width, "0".to_owned());
-        cells[4] = String::new();
-        cells.extend(supply_cells(Some(&s.supply), &[]));
+    // have no median. Unless some answers are from a community the facility
+    // data does not list (stored while it could not be read, or under a
+    // name since changed): then who answered where is not certain, and
+    // their counts are left empty.
+    let answered = |sub: &str, community: &str| {
+        d.subdistricts
+            .iter()
+            .any(|s| s.name == sub && s.communities.iter().any(|m| m.name == community))
+    };
+    let all_listed = d.subdistricts.iter().all(|s| {
+        s.communities.iter().all(|m| {
+            c.supply
+                .iter()
+                .any(|p| p.subdistrict == s.name && p.community == m.name)
+        })
+    });
+    let zero = all_listed.then_some(0);
+    let none = Row {
+        respondents: zero,
+        households_with_band: [zero; 7],
+        needs: [zero; 9],
+        first_priority: [zero; 9],
+        times: [zero; 4],
+        pay: [[zero; PAY_BANDS as usize]; 9],
+        walk: [zero; 5],
+    };
+    for p in c
+        .supply
+        .iter()
+        .filter(|p| !answered(&p.subdistrict, &p.community))
+    {
+        let mut cells = row_cells("社区 community", &p.subdistrict, &p.community, &none, None);
+        cells.extend(supply_cells(Some(&p.supply), &[]));
         line(&mut out, &pad(cells));
     }
     out
@@ -705,7 +721,7 @@ fn codebook_table() -> String {
         demand,
         "community",
         "名称 name",
-        "社区名称，与设施数据的社区列表一致；全区行和街道行为空。有答卷的社区在前；设施数据中还没有受访户的社区列在最后，受访户数等各项为 0，只有供给",
+        "社区名称，与设施数据的社区列表一致；全区行和街道行为空。有答卷的社区在前；设施数据中还没有受访户的社区列在最后，受访户数等各项为 0（若有答卷来自设施数据未列出的社区，则为空），只有供给",
         "the community's name, as in the facility data's community list; empty on the district and sub-district lines. Communities with answers come first; those of the facility data with no answering household yet come last, with 0 respondents and every count 0, for their supply",
     );
     row(
@@ -1083,6 +1099,77 @@ async fn responses_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The demand table's lines for `answered` communities (stored with no
+    /// readable answer: 0 respondents) and the facility data's `listed`
+    /// ones, all in 甲街道: each community line's name and respondents.
+    fn community_lines(answered: &[&str], listed: &[&str]) -> Vec<(String, String)> {
+        let communities: BTreeMap<CommunityKey, Demand> = answered
+            .iter()
+            .map(|&name| {
+                (
+                    ("110101".to_owned(), "甲街道".to_owned(), name.to_owned()),
+                    Demand::default(),
+                )
+            })
+            .collect();
+        let supply = listed
+            .iter()
+            .map(|&name| CommunitySupply {
+                subdistrict: "甲街道".to_owned(),
+                community: name.to_owned(),
+                lon: 116.4,
+                lat: 39.9,
+                supply: Supply {
+                    reach_minutes: 15,
+                    facilities: [1; 9],
+                    free_places: [None; 9],
+                },
+            })
+            .collect();
+        let c = Computed {
+            demand: publish("110101", &communities, MIN_COUNT),
+            supply,
+            gaps: Vec::new(),
+            responses: 0,
+            unreadable: 0,
+        };
+        let table = demand_table(&c, "示例数据 sample");
+        let header = demand_header();
+        let respondents = header
+            .iter()
+            .position(|h| h.ends_with(" respondents"))
+            .unwrap();
+        table
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').map(str::to_owned).collect::<Vec<_>>())
+            .filter(|cells| cells[0] == "社区 community")
+            .map(|cells| (cells[2].clone(), cells[respondents].clone()))
+            .collect()
+    }
+
+    #[test]
+    fn communities_nobody_answered_from_are_listed_with_zeros_only_when_certain() {
+        // 一社区 is among the answered; 二社区 has none: a true zero.
+        assert_eq!(
+            community_lines(&["一社区"], &["一社区", "二社区"]),
+            [
+                ("一社区".to_owned(), "0".to_owned()),
+                ("二社区".to_owned(), "0".to_owned())
+            ]
+        );
+        // Answers from a community the facility data does not list (a name
+        // since changed): whether 二社区's households answered under the old
+        // name is not known, so its counts are empty, not 0.
+        assert_eq!(
+            community_lines(&["旧名社区"], &["二社区"]),
+            [
+                ("旧名社区".to_owned(), "0".to_owned()),
+                ("二社区".to_owned(), String::new())
+            ]
+        );
+    }
 
     #[test]
     fn csv_fields_are_quoted_and_never_formulas() {
