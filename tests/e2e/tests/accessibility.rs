@@ -486,34 +486,54 @@ async fn the_picker_shows_whole_names_at_twice_the_text_size() {
             page.open_more_filters().await;
             for lang in ["zh", "en"] {
                 if lang == "en" {
+                    // The page is drawn again in English, with the picker
+                    // and the more filters folded.
                     page.click(".lang-switch").await;
                     page.eventually("the English results", || async {
                         page.text_of(".count").await.filter(|t| t.ends_with("facilities"))
                     })
                     .await;
+                    page.click(".picker summary").await;
+                    page.eventually("the picker's selects", || async {
+                        page.client
+                            .find(fantoccini::Locator::Id("pick-district"))
+                            .await
+                            .ok()
+                    })
+                    .await;
+                    page.open_more_filters().await;
                 }
-                let cut = page
+                let measured = page
                     .client
                     .execute(
-                        "return [...document.querySelectorAll('.controls select')].flatMap(s => {
-                           if (getComputedStyle(s).appearance !== 'base-select') return [[s.id, 'a native select']];
+                        "const cut = [], measured = [];
+                         for (const s of document.querySelectorAll('.controls select')) {
+                           if (getComputedStyle(s).appearance !== 'base-select') { cut.push([s.id, 'a native select']); continue; }
+                           if (s.clientWidth === 0) continue;
+                           measured.push(s.id);
                            const chosen = s.selectedIndex;
-                           const cut = [...s.options].flatMap((o, i) => {
+                           [...s.options].forEach((o, i) => {
                              s.selectedIndex = i;
-                             return s.scrollWidth > s.clientWidth ? [[s.id, o.text, s.scrollWidth, s.clientWidth]] : [];
+                             if (s.scrollWidth > s.clientWidth) cut.push([s.id, o.text, s.scrollWidth, s.clientWidth]);
                            });
                            s.selectedIndex = chosen;
-                           return cut;
-                         });",
+                         }
+                         return [cut, measured];",
                         vec![],
                     )
                     .await
                     .expect("measure the selects");
                 assert_eq!(
-                    cut,
+                    measured[0],
                     serde_json::json!([]),
                     "options cut, elder mode {elder}, {lang}: [select, option, px inside, px wide]"
                 );
+                for id in ["pick-district", "category-filter", "age-filter"] {
+                    assert!(
+                        measured[1].as_array().unwrap().iter().any(|m| m == id),
+                        "{id} measured, elder mode {elder}, {lang}: {measured}"
+                    );
+                }
                 let over = page.past_the_edge().await;
                 assert!(over.is_empty(), "the picker, elder mode {elder}, {lang}: {over:?}");
             }
