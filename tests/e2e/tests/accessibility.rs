@@ -35,14 +35,7 @@ async fn every_page(elder: bool) {
             .await;
         check(&page, &format!("finder with results, {mode}")).await;
         page.open_more_filters().await;
-        page.click(".picker summary").await;
-        page.eventually("the community search", || async {
-            page.client
-                .find(fantoccini::Locator::Id("community-search"))
-                .await
-                .ok()
-        })
-        .await;
+        open_picker(&page, "community-search").await;
         check(&page, &format!("filters and community picker open, {mode}")).await;
         page.click(".result .name a").await;
         page.wait_for_text("#facility-heading", &near[0]).await;
@@ -473,14 +466,7 @@ async fn the_picker_shows_whole_names_at_twice_the_text_size() {
                 .await
                 .unwrap();
             assert_eq!(large, true, "a 390 px screen is 12 to 12.5 rem of 32 px");
-            page.click(".picker summary").await;
-            page.eventually("the picker's selects", || async {
-                page.client
-                    .find(fantoccini::Locator::Id("pick-district"))
-                    .await
-                    .ok()
-            })
-            .await;
+            open_picker(&page, "pick-district").await;
             page.select("pick-district", "西城区").await;
             page.select("pick-subdistrict", "西长安街街道").await;
             page.open_more_filters().await;
@@ -493,14 +479,7 @@ async fn the_picker_shows_whole_names_at_twice_the_text_size() {
                         page.text_of(".count").await.filter(|t| t.ends_with("facilities"))
                     })
                     .await;
-                    page.click(".picker summary").await;
-                    page.eventually("the picker's selects", || async {
-                        page.client
-                            .find(fantoccini::Locator::Id("pick-district"))
-                            .await
-                            .ok()
-                    })
-                    .await;
+                    open_picker(&page, "pick-district").await;
                     page.open_more_filters().await;
                 }
                 let measured = page
@@ -540,4 +519,14 @@ async fn the_picker_shows_whole_names_at_twice_the_text_size() {
         })
         .await;
     }
+}
+
+/// Opens the community picker and waits for the element `id` in it (the
+/// list of communities is fetched when the picker is first opened).
+async fn open_picker(page: &FinderPage, id: &str) {
+    page.click(".picker summary").await;
+    page.eventually("the community picker", || async {
+        page.client.find(fantoccini::Locator::Id(id)).await.ok()
+    })
+    .await;
 }
