@@ -1807,13 +1807,14 @@ fn household_entry(typed: Option<&str>, kept: u8, band: &str, lang: Lang) -> (u8
     let what = match typed {
         Some("") => return (0, None),
         Some(typed) => match typed.parse::<u8>() {
-            Ok(n) => return (n, None),
-            Err(_) => lang.pick("“{}”", "\"{}\"").replace("{}", typed),
+            Ok(n) if n <= MAX_PER_BAND => return (n, None),
+            _ => lang.pick("“{}”", "\"{}\"").replace("{}", typed),
         },
         None => lang.pick("填写的", "that").to_owned(),
     };
-    // A whole number too large to keep ("300") is a number of people, only
-    // far too many: said so, not called "not a number".
+    // A whole number over the band's limit ("40", "300") is a number of
+    // people, only too many: said so when the field is left, as any refused
+    // entry is, not called "not a number".
     if typed.is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit())) {
         let said = match lang {
             Lang::Zh => format!(
@@ -1890,17 +1891,19 @@ mod tests {
             household_entry(Some("2"), 1, "18–59 岁", Lang::Zh),
             (2, None)
         );
-        // Over the band's limit is still a count: the step says what to change.
         assert_eq!(
-            household_entry(Some("40"), 1, "18–59 岁", Lang::Zh),
-            (40, None)
+            household_entry(Some("20"), 1, "18–59 岁", Lang::Zh),
+            (20, None)
         );
-        let (n, said) = household_entry(Some("300"), 1, "18–59 岁", Lang::Zh);
-        assert_eq!(n, 1);
-        assert_eq!(
-            said.unwrap(),
-            "18–59 岁：“300”人太多了，每个年龄段最多 20 人；仍按 1 人。"
-        );
+        // Over the band's limit, a little or far: too many, said at once.
+        for typed in ["21", "40", "300"] {
+            let (n, said) = household_entry(Some(typed), 1, "18–59 岁", Lang::Zh);
+            assert_eq!(n, 1);
+            assert_eq!(
+                said.unwrap(),
+                format!("18–59 岁：“{typed}”人太多了，每个年龄段最多 20 人；仍按 1 人。")
+            );
+        }
         for typed in ["1.5", "-1", "1e2"] {
             let (n, said) = household_entry(Some(typed), 1, "18–59 岁", Lang::Zh);
             assert_eq!(n, 1, "{typed}");
