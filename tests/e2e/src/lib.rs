@@ -424,6 +424,18 @@ impl FinderPage {
         self.text_of(".count").await
     }
 
+    /// Switches the page to English with its header switch and waits for
+    /// the results' count line in English ("… facilities").
+    pub async fn to_english(&self) {
+        self.click(".lang-switch").await;
+        self.eventually("the English results", || async {
+            self.count_text()
+                .await
+                .filter(|t| t.ends_with("facilities"))
+        })
+        .await;
+    }
+
     /// Waits until the map shows a marker for every result the count line
     /// names (a chosen marker's copy on top not counted), and returns how
     /// many. The map draws its markers in a task after the list's, so just

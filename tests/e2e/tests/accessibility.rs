@@ -453,12 +453,7 @@ async fn the_picker_shows_whole_names_at_twice_the_text_size() {
             ..Setup::default()
         };
         with_setup(setup, move |page| async move {
-            phone_screen(&page.client, 390, 800, 2.0).await;
-            page.client.refresh().await.expect("reload");
-            page.eventually("the results", || async {
-                page.text_of(".count").await.filter(|t| t.starts_with("共 "))
-            })
-            .await;
+            on_a_phone(&page, 800).await;
             // The browser's text size took: the media queries' rem is 32 px.
             let large = page
                 .client
@@ -474,11 +469,7 @@ async fn the_picker_shows_whole_names_at_twice_the_text_size() {
                 if lang == "en" {
                     // The page is drawn again in English, with the picker
                     // and the more filters folded.
-                    page.click(".lang-switch").await;
-                    page.eventually("the English results", || async {
-                        page.text_of(".count").await.filter(|t| t.ends_with("facilities"))
-                    })
-                    .await;
+                    page.to_english().await;
                     open_picker(&page, "pick-district").await;
                     page.open_more_filters().await;
                 }
@@ -519,6 +510,70 @@ async fn the_picker_shows_whole_names_at_twice_the_text_size() {
         })
         .await;
     }
+}
+
+/// 长辈模式 with the browser's text at twice its size (32 px) on a 390 by
+/// 844 px phone: the header (the name and its three controls, a row each
+/// at this size) leaves most of the first screen to the finder. It took
+/// 611 px, 72 % of the screen. The controls keep 长辈模式's touch targets
+/// (56 px) and line spacing (1.3 at least), in Chinese and in English.
+#[tokio::test]
+async fn the_header_leaves_the_first_screen_to_the_finder_at_twice_the_text_size() {
+    let setup = Setup {
+        elder: true,
+        text_size_px: Some(32),
+        ..Setup::default()
+    };
+    with_setup(setup, move |page| async move {
+        on_a_phone(&page, 844).await;
+        for lang in ["zh", "en"] {
+            if lang == "en" {
+                page.to_english().await;
+            }
+            let header = page
+                .client
+                .execute(
+                    "const h = document.querySelector('header.topbar');
+                     const controls = [...h.querySelectorAll('.header-actions > *')].map(e => {
+                       const s = getComputedStyle(e);
+                       return [e.textContent.trim(), e.getBoundingClientRect().height,
+                               parseFloat(s.lineHeight) / parseFloat(s.fontSize), parseFloat(s.fontSize)];
+                     });
+                     return [h.getBoundingClientRect().height, innerHeight, controls];",
+                    vec![],
+                )
+                .await
+                .expect("measure the header");
+            let (height, screen) = (header[0].as_f64().unwrap(), header[1].as_f64().unwrap());
+            assert!(
+                height <= screen / 2.0,
+                "{lang}: the header takes {height} of {screen} px: {header}"
+            );
+            let controls = header[2].as_array().unwrap();
+            assert_eq!(controls.len(), 3, "{lang}: {header}");
+            for c in controls {
+                let (tall, spacing, text) =
+                    (c[1].as_f64().unwrap(), c[2].as_f64().unwrap(), c[3].as_f64().unwrap());
+                assert!(tall >= 56.0 && spacing >= 1.3, "{lang}: {c}");
+                // 长辈模式's root (22.5 px at 16 px) at twice the size.
+                assert!(text >= 40.0, "{lang}: the text size did not take: {c}");
+            }
+        }
+    })
+    .await;
+}
+
+/// A 390 px phone `height` CSS pixels tall, the page loaded again in it
+/// and its results shown.
+async fn on_a_phone(page: &FinderPage, height: u32) {
+    phone_screen(&page.client, 390, height, 2.0).await;
+    page.client.refresh().await.expect("reload");
+    page.eventually("the results", || async {
+        page.text_of(".count")
+            .await
+            .filter(|t| t.starts_with("共 "))
+    })
+    .await;
 }
 
 /// Opens the community picker and waits for the element `id` in it (the

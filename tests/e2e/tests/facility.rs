@@ -513,13 +513,7 @@ async fn in_english_the_address_is_read_in_a_chinese_voice() {
     };
     with_setup(setup, move |page| async move {
         page.wait_for_count(&format!("共 {} 处", near.len())).await;
-        page.click(".lang-switch").await;
-        page.eventually("the English results", || async {
-            page.text_of(".count")
-                .await
-                .filter(|t| t.ends_with("facilities"))
-        })
-        .await;
+        page.to_english().await;
         page.click(".result .name a").await;
         page.wait_for_focus_on("facility-heading").await;
         page.click_button("🔊 Read aloud").await;
