@@ -721,7 +721,7 @@ pub fn Dashboard(lang: Lang, on_close: impl Fn() + Send + Sync + Clone + 'static
         <section class="dashboard" aria-labelledby="dashboard-title">
             <div class="page-head">
                 <button type="button" class="back" on:click=move |_| close()>
-                    {lang.pick("← 返回居民查找页", "← To the residents' finder")}
+                    <span aria-hidden="true">"← "</span>{lang.pick("返回居民查找页", "To the residents' finder")}
                 </button>
                 <h1 id="dashboard-title" tabindex="-1">{lang.pick("区级需求分析", "District demand research")}</h1>
             </div>

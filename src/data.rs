@@ -46,7 +46,34 @@ pub enum LoadError {
 }
 
 impl LoadError {
-    /// A sentence for the resident, naming what went wrong and where.
+    /// What a resident can make of it and do, in plain words: no address
+    /// and no browser message, which [`LoadError::describe`] gives.
+    pub fn advice(&self, lang: Lang) -> &'static str {
+        match self {
+            LoadError::Network { .. } => lang.pick(
+                "连不上服务器，可能是网络不通。请检查网络后重试。",
+                "Could not reach the server; the network may be down. Check your connection and try again.",
+            ),
+            LoadError::Http { status: 404 | 410, .. } => lang.pick(
+                "服务器上暂时没有这份数据，可能正在更新。请稍后重试。",
+                "The server does not have this data at the moment; it may be being updated. Try again later.",
+            ),
+            LoadError::Http { .. } => lang.pick(
+                "服务器暂时出了问题。请稍后重试。",
+                "The server has a problem at the moment. Try again later.",
+            ),
+            LoadError::Format { .. }
+            | LoadError::Calendar { .. }
+            | LoadError::Unreadable { .. }
+            | LoadError::NotText { .. } => lang.pick(
+                "服务器上的数据有误，暂时无法显示。请稍后重试。",
+                "The data on the server is faulty and cannot be shown. Try again later.",
+            ),
+        }
+    }
+
+    /// The technical detail, naming what went wrong and where (the
+    /// address, the line or byte, the browser's message).
     pub fn describe(&self, lang: Lang) -> String {
         match (self, lang) {
             (LoadError::Network { url, message }, Lang::Zh) => {

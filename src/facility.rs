@@ -705,7 +705,7 @@ pub fn FacilityPage(
     view! {
         <section class="facility" aria-labelledby="facility-heading" data-id=f.id.clone()>
             <button type="button" class="back" on:click=move |_| on_back()>
-                {lang.pick("← 返回查找结果", "← Back to the results")}
+                <span aria-hidden="true">"← "</span>{lang.pick("返回查找结果", "Back to the results")}
             </button>
             // In English without an English name, the Chinese name is
             // marked as such for screen readers.

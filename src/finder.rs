@@ -463,7 +463,14 @@ pub fn Finder(
                     <h2 id="results-heading" tabindex="-1">{text(Msg::ResultsHeading)}</h2>
                     {move || match data_state.get() {
                         None => view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any(),
-                        Some(Err(error)) => view! { <LoadErrorPanel error failures lang on_retry=move || data.refetch() /> }.into_any(),
+                        // The retry button goes with the panel: the focus goes to
+                        // the heading above, which stays.
+                        Some(Err(error)) => view! {
+                            <LoadErrorPanel error failures lang on_retry=move || {
+                                data.refetch();
+                                crate::focus_when_drawn("#results-heading");
+                            } />
+                        }.into_any(),
                         Some(Ok(())) => view! { <ResultList near state before_map lang elder=display.elder /> }.into_any(),
                     }}
                 </section>
@@ -492,8 +499,15 @@ pub fn Finder(
                 view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any()
             }
             Some(Some(Err(error))) => {
-                view! { <LoadErrorPanel error failures=facility_failures lang on_retry=move || facility_data.refetch() /> }
-                    .into_any()
+                // The page, once drawn, takes the focus from the retry
+                // button, which goes with the panel.
+                view! {
+                    <LoadErrorPanel error failures=facility_failures lang on_retry=move || {
+                        facility_data.refetch();
+                        request_focus("facility-heading");
+                    } />
+                }
+                .into_any()
             }
             Some(Some(Ok(loaded))) => {
                 let id = facility_ref
@@ -1472,12 +1486,25 @@ fn LoadErrorPanel(
     view! {
         <div class="error" role="alert">
             <h3>{Msg::LoadFailed.text(lang)}</h3>
-            <p class="error-detail">{error.describe(lang)}</p>
+            {load_error_text(&error, lang)}
             <p class="retried">{retried}</p>
             <button type="button" on:click=move |_| on_retry()>
                 {Msg::Retry.text(lang)}
             </button>
         </div>
+    }
+}
+
+/// A load error for residents: what to do, in plain words, and the
+/// technical detail (the address and the browser's message) folded
+/// beneath for whoever looks after the data.
+pub fn load_error_text(error: &LoadError, lang: Lang) -> impl IntoView + use<> {
+    view! {
+        <p class="error-advice">{error.advice(lang)}</p>
+        <details class="error-more">
+            <summary>{lang.pick("技术详情", "Technical details")}</summary>
+            <p class="error-detail">{error.describe(lang)}</p>
+        </details>
     }
 }
 
@@ -1827,7 +1854,9 @@ fn ResultList(
         // drawn again when the list empties or fills.
         <Show when=move || rows.with(Vec::is_empty)>
                 <div class="empty">
-                    <p>{empty_reason}</p>
+                    // Said by the live region above (with when the first
+                    // opens): read again here, it came twice.
+                    <p aria-hidden="true">{empty_reason}</p>
                     // When the time emptied the list: when the first of
                     // what any time finds opens, and which it is.
                     {move || relief.get().first_opening.map(|first| {

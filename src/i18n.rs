@@ -192,7 +192,7 @@ impl Msg {
             ),
             OpenNowFilter => lang.pick("现在营业", "Open now"),
             FreePlacesFilter => lang.pick("只看有空余托位或床位的", "With free places only"),
-            ElderMode => lang.pick("长辈模式", "Large text"),
+            ElderMode => lang.pick("长辈模式", "Senior mode"),
             MyPosition => lang.pick("我的位置", "My location"),
             UseMyLocation => lang.pick("使用我的位置", "Use my location"),
             OpeningSoon => lang.pick("即将营业", "Opening soon"),

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use linli_facilities::places::{Place, PlaceList};
 
 use crate::data::load_places;
+use crate::finder::load_error_text;
 use crate::i18n::Lang;
 
 /// How many search matches are listed.
@@ -38,6 +39,9 @@ pub fn CommunityPicker(
             }
         }
     });
+    // A retry's button goes with the error: the focus then goes to the
+    // search, the picker's first field, once the list has come.
+    let retried = StoredValue::new(false);
     let body = move || {
         let on_pick = on_pick.clone();
         match places.get() {
@@ -47,8 +51,13 @@ pub fn CommunityPicker(
             .into_any(),
             Some(Some(Err(e))) => view! {
                 <div class="error" role="alert">
-                    <p>{e.describe(lang)}</p>
-                    <button type="button" on:click=move |_| places.refetch()>
+                    {load_error_text(&e, lang)}
+                    // The button goes with the list's arrival: the focus
+                    // goes to the search, the picker's first field.
+                    <button type="button" on:click=move |_| {
+                        retried.set_value(true);
+                        places.refetch();
+                    }>
                         {lang.pick("重试", "Retry")}
                     </button>
                 </div>
@@ -58,7 +67,13 @@ pub fn CommunityPicker(
                 <p>{lang.pick("这份数据没有社区列表。", "This dataset has no community list.")}</p>
             }
             .into_any(),
-            Some(Some(Ok(Some(list)))) => view! { <PickerBody list lang on_pick results /> }.into_any(),
+            Some(Some(Ok(Some(list)))) => {
+                if retried.get_value() {
+                    retried.set_value(false);
+                    crate::focus_when_drawn("#community-search");
+                }
+                view! { <PickerBody list lang on_pick results /> }.into_any()
+            }
         }
     };
     view! {

@@ -222,7 +222,7 @@ fn unavailable(
                     {Msg::Retry.text(lang)}
                 </button>
                 <button type="button" class="back" on:click=move |_| back()>
-                    {lang.pick("← 返回查找", "← Back to the search")}
+                    <span aria-hidden="true">"← "</span>{lang.pick("返回查找", "Back to the search")}
                 </button>
             </div>
         </div>

@@ -965,7 +965,7 @@ pub fn SurveyPage(
     view! {
         <section class="survey" aria-labelledby="survey-heading">
             <button type="button" class="back" on:click=move |_| close()>
-                {lang.pick("← 返回查找", "← Back to the finder")}
+                <span aria-hidden="true">"← "</span>{lang.pick("返回查找", "Back to the finder")}
             </button>
             <h2 id="survey-heading" tabindex="-1">{lang.pick("社区服务需求调查", "Community service needs survey")}</h2>
             // Only the tab that holds the draft can take answers back.

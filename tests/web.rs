@@ -288,6 +288,10 @@ async fn malformed_shard_shows_where_it_broke() {
     let detail = texts(&page, ".error-detail").join("");
     assert!(detail.contains("数据格式错误"), "{detail}");
     assert!(detail.contains("line 2"), "{detail}");
+    assert_eq!(
+        texts(&page, ".error-advice"),
+        ["服务器上的数据有误，暂时无法显示。请稍后重试。"]
+    );
     let panel = page
         .query_selector("[role=alert]")
         .unwrap()
@@ -324,6 +328,17 @@ async fn a_missing_manifest_names_the_status_and_url() {
     let detail = texts(&page, ".error-detail").join("");
     assert!(detail.contains("HTTP 404"), "{detail}");
     assert!(detail.contains("data/does-not-exist.json"), "{detail}");
+    // The resident reads what to do, without the address or the status,
+    // which are folded under 技术详情.
+    assert_eq!(
+        texts(&page, ".error-advice"),
+        ["服务器上暂时没有这份数据，可能正在更新。请稍后重试。"]
+    );
+    assert!(
+        page.query_selector("details:not([open]) .error-detail")
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -482,7 +497,7 @@ async fn english_is_remembered_on_the_device() {
     until(&page, "the header", |t| t.contains("长辈模式")).await;
     let switch = element(&page, ".lang-switch");
     switch.click();
-    until(&page, "the English header", |t| t.contains("Large text")).await;
+    until(&page, "the English header", |t| t.contains("Senior mode")).await;
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     assert_eq!(
         storage.get_item("linli.lang").unwrap().as_deref(),
@@ -498,7 +513,7 @@ async fn english_is_remembered_on_the_device() {
         .unwrap();
     let again = mount_as_the_device_left_it(manifest(&[("110101", DONGCHENG, data_url(SAMPLE))]));
     until(&again, "the English header again", |t| {
-        t.contains("Large text")
+        t.contains("Senior mode")
     })
     .await;
     let root = document().document_element().unwrap();

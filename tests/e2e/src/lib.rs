@@ -424,6 +424,42 @@ impl FinderPage {
         self.text_of(".count").await
     }
 
+    /// Makes every later request whose address matches one of `patterns`
+    /// (`*` for any run of characters) fail as a network error does, or,
+    /// with none, lets every request through again. The service worker is
+    /// bypassed, so that its cache does not answer for the network.
+    pub async fn block_urls(&self, patterns: &[&str]) {
+        cdp(&self.client, "Network.enable", json!({}))
+            .await
+            .expect("network domain");
+        cdp(
+            &self.client,
+            "Network.setBypassServiceWorker",
+            json!({ "bypass": true }),
+        )
+        .await
+        .expect("bypass the worker");
+        cdp(
+            &self.client,
+            "Network.setBlockedURLs",
+            json!({ "urls": patterns }),
+        )
+        .await
+        .expect("block the addresses");
+    }
+
+    /// The page's accessibility tree, as a list of nodes (those a screen
+    /// reader skips marked `"ignored": true`).
+    pub async fn ax_nodes(&self) -> Vec<Value> {
+        cdp(&self.client, "Accessibility.enable", json!({}))
+            .await
+            .expect("accessibility on");
+        let tree = cdp(&self.client, "Accessibility.getFullAXTree", json!({}))
+            .await
+            .expect("the accessibility tree");
+        tree["nodes"].as_array().expect("nodes").clone()
+    }
+
     /// Switches the page to English with its header switch and waits for
     /// the results' count line in English ("… facilities").
     pub async fn to_english(&self) {

@@ -8,7 +8,7 @@
 //! functions' names keep to one line.
 
 use linli_e2e::{
-    FinderPage, Setup, cdp, expected_names, facility_named, phone_screen, with_setup,
+    FinderPage, Setup, expected_names, facility_named, phone_screen, with_setup,
     zoomed_desktop_screen,
 };
 
@@ -373,10 +373,7 @@ async fn every_row_heading_is_in_the_accessibility_tree() {
             )
             .await
             .unwrap();
-        cdp(&page.client, "Accessibility.enable", serde_json::json!({}))
-            .await
-            .expect("accessibility on");
-        let nodes = ax_nodes(&page).await;
+        let nodes = page.ax_nodes().await;
         let headings = nodes
             .iter()
             .filter(|n| n["role"]["value"] == "heading" && n["ignored"] != true)
@@ -407,22 +404,24 @@ async fn every_row_heading_is_in_the_accessibility_tree() {
             "return document.querySelector('.function.searched') ? true : null",
         )
         .await;
-        let said = said_alone(&ax_nodes(&page).await, "所查服务：");
+        let said = said_alone(&page.ax_nodes().await, "所查服务：");
         assert!(said >= 1, "the searched tag is said as such");
+        // The chosen service among the choices is marked by a shape too.
+        let marks = page
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.function-choice')].map(l =>
+                   [l.textContent.trim(), getComputedStyle(l, '::after').content]);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        for mark in marks.as_array().unwrap() {
+            let chosen = mark[0] == "社区助餐";
+            assert_eq!(mark[1].as_str().unwrap().contains('✓'), chosen, "{mark}");
+        }
     })
     .await;
-}
-
-/// The page's accessibility tree, as a list of nodes.
-async fn ax_nodes(page: &FinderPage) -> Vec<serde_json::Value> {
-    let tree = cdp(
-        &page.client,
-        "Accessibility.getFullAXTree",
-        serde_json::json!({}),
-    )
-    .await
-    .expect("the accessibility tree");
-    tree["nodes"].as_array().expect("nodes").clone()
 }
 
 /// How many pieces of text the accessibility tree holds that read exactly

@@ -579,7 +579,7 @@ async fn the_city_chooses_a_district_and_large_text_still_reads() {
         page.wait_for_text(".dashboard h2", "Haidian").await;
         assert_eq!(page.past_the_edge().await, Vec::<String>::new());
         page.open(&env("LINLI_APP_URL")).await;
-        page.wait_for_text(".elder-switch", "Large text").await;
+        page.wait_for_text(".elder-switch", "Senior mode").await;
     })
     .await;
 }

@@ -591,6 +591,58 @@ async fn assert_senior_speed(page: &FinderPage) {
     .await;
 }
 
+/// A load that failed says what to do in plain words, with the address
+/// and the browser's message folded under 技术详情. Its retry button goes
+/// with the panel: the focus, which had fallen to the page's body, now
+/// stays on the results' heading above it. The community picker's retry
+/// leaves it on the picker's search once the list has come.
+#[tokio::test]
+async fn a_failed_load_says_what_to_do_and_its_retry_keeps_the_focus() {
+    with_finder(|page| async move {
+        page.eventually("the results", || async {
+            page.count_text().await.filter(|t| t.starts_with("共 "))
+        })
+        .await;
+        let offline = "连不上服务器，可能是网络不通。请检查网络后重试。";
+        page.block_urls(&["*/data/110101*"]).await;
+        page.client.refresh().await.expect("reload");
+        page.wait_for_text("[role=alert] h3", "设施数据加载失败").await;
+        page.wait_for_text("[role=alert] .error-advice", offline).await;
+        let folded = page
+            .client
+            .execute(
+                "const d = document.querySelector('[role=alert] details');
+                 return [d.open, d.querySelector('summary').textContent, d.querySelector('.error-detail').textContent];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(folded[0], false, "{folded}");
+        assert_eq!(folded[1], "技术详情", "{folded}");
+        assert!(folded[2].as_str().unwrap().contains("110101"), "{folded}");
+        page.block_urls(&[]).await;
+        let retry = "document.querySelector('[role=alert] button').focus();";
+        page.client.execute(retry, vec![]).await.unwrap();
+        page.press('\u{E007}').await;
+        page.eventually("the results again", || async {
+            page.count_text().await.filter(|t| t.starts_with("共 "))
+        })
+        .await;
+        page.wait_for_focus_on("results-heading").await;
+
+        page.block_urls(&["*/data/places*"]).await;
+        page.click(".picker summary").await;
+        page.wait_for_text(".picker [role=alert] .error-advice", offline)
+            .await;
+        page.block_urls(&[]).await;
+        let retry = "document.querySelector('.picker [role=alert] button').focus();";
+        page.client.execute(retry, vec![]).await.unwrap();
+        page.press('\u{E007}').await;
+        page.wait_for_focus_on("community-search").await;
+    })
+    .await;
+}
+
 /// Reloads the page with the app's wasm blocked, so that only the static
 /// first paint of `index.html` and its inline script run, and returns what
 /// `probe` (a JavaScript array expression) reads from it.
@@ -651,7 +703,7 @@ async fn the_first_paint_is_in_english_for_who_chose_it() {
     with_finder(|page| async move {
         page.wait_for_text(".elder-switch", "长辈模式").await;
         page.click_button("English").await;
-        page.wait_for_text(".elder-switch", "Large text").await;
+        page.wait_for_text(".elder-switch", "Senior mode").await;
         let shown = first_paint_without_the_app(
             &page,
             "[document.documentElement.lang, document.querySelector('#boot h1').textContent, document.querySelector('.boot-status').textContent]",
@@ -944,6 +996,16 @@ async fn an_empty_list_at_night_says_nothing_is_open_and_offers_any_time() {
         page.wait_for_count("共 0 处").await;
         let empty = page.text_of(".empty p").await.unwrap();
         assert_eq!(empty, "步行范围内现在没有正在营业的符合条件的设施。");
+        // A screen reader reads it once, in the live region below, not
+        // again in the block.
+        let read = page
+            .ax_nodes()
+            .await
+            .iter()
+            .filter(|n| n["role"]["value"] == "StaticText" && n["ignored"] != true)
+            .filter(|n| n["name"]["value"].as_str().is_some_and(|t| t.contains(&empty)))
+            .count();
+        assert_eq!(read, 1, "the reason read {read} times");
         // On a phone (one column) the explanation comes before the map,
         // which has nothing on it, rather than a screen or more below.
         phone_screen(&page.client, 390, 844, 2.0).await;

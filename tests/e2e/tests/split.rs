@@ -3,8 +3,8 @@
 //! the first download leaves them out, they arrive once the page is idle,
 //! and a page whose code cannot be fetched says so and opens on retry.
 
-use linli_e2e::{FinderPage, cdp, expected_names, facility_named, with_finder};
-use serde_json::{Value, json};
+use linli_e2e::{FinderPage, expected_names, facility_named, with_finder};
+use serde_json::Value;
 
 /// The split modules' names among the files the page fetched, in order.
 const SPLIT_FETCHED: &str = "return performance.getEntriesByType('resource')
@@ -18,31 +18,14 @@ async fn base(page: &FinderPage) -> String {
 }
 
 /// Makes every later request for a split module fail, or (`false`) lets
-/// them through again. The service worker is bypassed, so that its cache
-/// does not answer for the network.
+/// them through again.
 async fn block_split_modules(page: &FinderPage, block: bool) {
-    cdp(&page.client, "Network.enable", json!({}))
-        .await
-        .expect("network domain");
-    cdp(
-        &page.client,
-        "Network.setBypassServiceWorker",
-        json!({ "bypass": true }),
-    )
-    .await
-    .expect("bypass the worker");
-    let urls: Vec<&str> = if block {
-        vec!["*/split_*", "*/chunk_*"]
+    let patterns: &[&str] = if block {
+        &["*/split_*", "*/chunk_*"]
     } else {
-        vec![]
+        &[]
     };
-    cdp(
-        &page.client,
-        "Network.setBlockedURLs",
-        json!({ "urls": urls }),
-    )
-    .await
-    .expect("block the split modules");
+    page.block_urls(patterns).await;
 }
 
 #[tokio::test]
