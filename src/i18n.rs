@@ -249,18 +249,20 @@ pub fn result_count(lang: Lang, n: usize) -> String {
     }
 }
 
-/// An age band's label, e.g. "0–3 岁".
+/// An age band's label, in whole years of age as the survey's are, e.g.
+/// "3–5 岁": the bands do not overlap, so a child of 6 fits one ("3–6 岁"
+/// and "6–12 岁" had both seemed to fit).
 pub fn age_label(band: AgeBand, lang: Lang) -> &'static str {
     match (band, lang) {
-        (AgeBand::Under3, Lang::Zh) => "0–3 岁（托育）",
-        (AgeBand::From3To6, Lang::Zh) => "3–6 岁",
-        (AgeBand::From6To12, Lang::Zh) => "6–12 岁",
-        (AgeBand::From12To18, Lang::Zh) => "12–18 岁",
+        (AgeBand::Under3, Lang::Zh) => "3 岁以下（托育）",
+        (AgeBand::From3To6, Lang::Zh) => "3–5 岁",
+        (AgeBand::From6To12, Lang::Zh) => "6–11 岁",
+        (AgeBand::From12To18, Lang::Zh) => "12–17 岁",
         (AgeBand::Senior, Lang::Zh) => "60 岁及以上",
-        (AgeBand::Under3, Lang::En) => "0–3 years (infant care)",
-        (AgeBand::From3To6, Lang::En) => "3–6 years",
-        (AgeBand::From6To12, Lang::En) => "6–12 years",
-        (AgeBand::From12To18, Lang::En) => "12–18 years",
+        (AgeBand::Under3, Lang::En) => "Under 3 (infant care)",
+        (AgeBand::From3To6, Lang::En) => "3–5 years",
+        (AgeBand::From6To12, Lang::En) => "6–11 years",
+        (AgeBand::From12To18, Lang::En) => "12–17 years",
         (AgeBand::Senior, Lang::En) => "60 and over",
     }
 }
@@ -317,6 +319,29 @@ mod tests {
         assert_eq!(result_count(Lang::Zh, 3), "共 3 处");
         assert_eq!(result_count(Lang::En, 1), "1 facility");
         assert_eq!(result_count(Lang::En, 0), "0 facilities");
+    }
+
+    #[test]
+    fn the_finders_age_bands_read_as_the_surveys_do() {
+        // The same whole years of age, so that a child fits one band in
+        // either place.
+        let survey = linli_survey::questionnaire::AGE_BANDS;
+        let bands = [
+            AgeBand::Under3,
+            AgeBand::From3To6,
+            AgeBand::From6To12,
+            AgeBand::From12To18,
+        ];
+        for (band, (_, zh, en)) in bands.into_iter().zip(survey) {
+            assert!(age_label(band, Lang::Zh).starts_with(zh), "{band:?}");
+            assert!(age_label(band, Lang::En).starts_with(en), "{band:?}");
+        }
+        // Each band's first and last year, from its months.
+        for band in &bands[1..] {
+            let (from, to) = band.months();
+            let (first, last) = (from / 12, to.unwrap() / 12 - 1);
+            assert_eq!(age_label(*band, Lang::Zh), format!("{first}–{last} 岁"));
+        }
     }
 
     #[test]

@@ -23,13 +23,13 @@ pub const WALK_MINUTES: [u32; 5] = [5, 10, 15, 20, 30];
 /// An age group a resident can search for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AgeBand {
-    /// 0–3 years: infant care.
+    /// Under 3 years: infant care.
     Under3,
-    /// 3–6 years.
+    /// 3 to 5 years (3 up to 6).
     From3To6,
-    /// 6–12 years.
+    /// 6 to 11 years (6 up to 12).
     From6To12,
-    /// 12–18 years.
+    /// 12 to 17 years (12 up to 18).
     From12To18,
     /// 60 and over: services for older people.
     Senior,

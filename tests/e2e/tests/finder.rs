@@ -879,7 +879,7 @@ async fn category_and_age_narrow_the_list() {
         })
         .await;
         page.select("category-filter", "全部类别").await;
-        page.select("age-filter", "0–3 岁（托育）").await;
+        page.select("age-filter", "3 岁以下（托育）").await;
         page.wait_for_count(&format!("共 {} 处", infants.len())).await;
         assert_eq!(page.result_names().await, infants);
         page.select("age-filter", "60 岁及以上").await;
