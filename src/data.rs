@@ -62,12 +62,14 @@ impl LoadError {
                 "服务器暂时出了问题。请稍后重试。",
                 "The server has a problem at the moment. Try again later.",
             ),
+            // A tab left open across a release can hold a reader older
+            // than the data (docs/dataset.md): a reload brings the new one.
             LoadError::Format { .. }
             | LoadError::Calendar { .. }
             | LoadError::Unreadable { .. }
             | LoadError::NotText { .. } => lang.pick(
-                "服务器上的数据有误，暂时无法显示。请稍后重试。",
-                "The data on the server is faulty and cannot be shown. Try again later.",
+                "数据无法读取，邻里可能已经更新。请刷新本页；如果仍不行，请稍后再试。",
+                "The data cannot be read; Linli may have been updated. Reload the page; if that does not help, try again later.",
             ),
         }
     }
@@ -77,12 +79,10 @@ impl LoadError {
     pub fn describe(&self, lang: Lang) -> String {
         match (self, lang) {
             (LoadError::Network { url, message }, Lang::Zh) => {
-                format!("无法连接服务器（{url}）：{message}。请检查网络后重试。")
+                format!("无法连接服务器（{url}）：{message}。")
             }
             (LoadError::Network { url, message }, Lang::En) => {
-                format!(
-                    "Could not reach the server ({url}): {message}. Check your connection and try again."
-                )
+                format!("Could not reach the server ({url}): {message}.")
             }
             (
                 LoadError::Http {

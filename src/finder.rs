@@ -246,6 +246,9 @@ pub fn Finder(
 
     let facility_failures =
         failures_in_a_row(move || matches!(facility_data.get(), Some(Some(Err(_)))));
+    // Whether the facility's data is being loaded again by its retry
+    // button (see the error panel below).
+    let facility_retried = StoredValue::new(false);
 
     // "Open now" and today's hours follow the clock.
     let minute = crate::data::minute_clock();
@@ -499,10 +502,16 @@ pub fn Finder(
                 view! { <p class="loading" role="status">{text(Msg::Loading)}</p> }.into_any()
             }
             Some(Some(Err(error))) => {
-                // The page, once drawn, takes the focus from the retry
-                // button, which goes with the panel.
+                // The retry button goes with the panel: the page, once
+                // drawn, takes the focus, and a panel drawn for a retry
+                // that failed again gives it to its own button.
+                let again = facility_retried.get_value();
+                if again {
+                    FOCUS_REQUEST.with(std::cell::Cell::take);
+                }
                 view! {
-                    <LoadErrorPanel error failures=facility_failures lang on_retry=move || {
+                    <LoadErrorPanel error failures=facility_failures lang refocus=again on_retry=move || {
+                        facility_retried.set_value(true);
                         facility_data.refetch();
                         request_focus("facility-heading");
                     } />
@@ -510,6 +519,7 @@ pub fn Finder(
                 .into_any()
             }
             Some(Some(Ok(loaded))) => {
+                facility_retried.set_value(false);
                 let id = facility_ref
                     .get_untracked()
                     .map(|r| r.id)
@@ -1474,6 +1484,9 @@ fn failures_in_a_row(failed: impl Fn() -> bool + 'static) -> RwSignal<u32> {
     failures
 }
 
+/// A failed load: what went wrong and what to do, said as an alert, the
+/// technical detail folded beneath it (outside the alert, so that opening
+/// it is not announced again), and a retry button.
 #[component]
 fn LoadErrorPanel(
     error: LoadError,
@@ -1481,26 +1494,41 @@ fn LoadErrorPanel(
     failures: RwSignal<u32>,
     lang: Lang,
     on_retry: impl Fn() + Send + Sync + 'static,
+    /// Drawn for a retry that failed again, in place of the panel whose
+    /// button had the focus: its own button takes the focus, if nothing
+    /// else has it.
+    #[prop(optional)]
+    refocus: bool,
 ) -> impl IntoView {
     let retried = move || crate::i18n::failed_again(failures.get(), lang);
+    let button = NodeRef::<leptos::html::Button>::new();
+    if refocus {
+        request_animation_frame(move || {
+            if let (true, Some(button)) = (crate::focus_is_lost(), button.get_untracked()) {
+                let _ = button.focus();
+            }
+        });
+    }
     view! {
-        <div class="error" role="alert">
-            <h3>{Msg::LoadFailed.text(lang)}</h3>
-            {load_error_text(&error, lang)}
-            <p class="retried">{retried}</p>
-            <button type="button" on:click=move |_| on_retry()>
+        <div class="error">
+            <div role="alert">
+                <h3>{Msg::LoadFailed.text(lang)}</h3>
+                <p class="error-advice">{error.advice(lang)}</p>
+                <p class="retried">{retried}</p>
+            </div>
+            {error_details(&error, lang)}
+            <button type="button" node_ref=button on:click=move |_| on_retry()>
                 {Msg::Retry.text(lang)}
             </button>
         </div>
     }
 }
 
-/// A load error for residents: what to do, in plain words, and the
-/// technical detail (the address and the browser's message) folded
-/// beneath for whoever looks after the data.
-pub fn load_error_text(error: &LoadError, lang: Lang) -> impl IntoView + use<> {
+/// A load error's technical detail (the address and the browser's
+/// message), folded for whoever looks after the data; residents read
+/// [`LoadError::advice`].
+pub fn error_details(error: &LoadError, lang: Lang) -> impl IntoView + use<> {
     view! {
-        <p class="error-advice">{error.advice(lang)}</p>
         <details class="error-more">
             <summary>{lang.pick("技术详情", "Technical details")}</summary>
             <p class="error-detail">{error.describe(lang)}</p>

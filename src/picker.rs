@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use linli_facilities::places::{Place, PlaceList};
 
 use crate::data::load_places;
-use crate::finder::load_error_text;
+use crate::finder::error_details;
 use crate::i18n::Lang;
 
 /// How many search matches are listed.
@@ -40,7 +40,9 @@ pub fn CommunityPicker(
         }
     });
     // A retry's button goes with the error: the focus then goes to the
-    // search, the picker's first field, once the list has come.
+    // search, the picker's first field, once the list has come (or to the
+    // new retry button if it failed again), unless the resident has moved
+    // on to another field meanwhile.
     let retried = StoredValue::new(false);
     let body = move || {
         let on_pick = on_pick.clone();
@@ -49,11 +51,15 @@ pub fn CommunityPicker(
                 <p class="loading" role="status">{lang.pick("正在载入社区列表…", "Loading the community list…")}</p>
             }
             .into_any(),
-            Some(Some(Err(e))) => view! {
-                <div class="error" role="alert">
-                    {load_error_text(&e, lang)}
-                    // The button goes with the list's arrival: the focus
-                    // goes to the search, the picker's first field.
+            Some(Some(Err(e))) => {
+                if retried.get_value() {
+                    // Failed again: the new button takes the focus.
+                    crate::focus_if_lost(".picker .error button");
+                }
+                view! {
+                <div class="error">
+                    <p class="error-advice" role="alert">{e.advice(lang)}</p>
+                    {error_details(&e, lang)}
                     <button type="button" on:click=move |_| {
                         retried.set_value(true);
                         places.refetch();
@@ -61,8 +67,9 @@ pub fn CommunityPicker(
                         {lang.pick("重试", "Retry")}
                     </button>
                 </div>
+                }
+                .into_any()
             }
-            .into_any(),
             Some(Some(Ok(None))) => view! {
                 <p>{lang.pick("这份数据没有社区列表。", "This dataset has no community list.")}</p>
             }
@@ -70,7 +77,7 @@ pub fn CommunityPicker(
             Some(Some(Ok(Some(list)))) => {
                 if retried.get_value() {
                     retried.set_value(false);
-                    crate::focus_when_drawn("#community-search");
+                    crate::focus_if_lost("#community-search");
                 }
                 view! { <PickerBody list lang on_pick results /> }.into_any()
             }

@@ -290,14 +290,14 @@ async fn malformed_shard_shows_where_it_broke() {
     assert!(detail.contains("line 2"), "{detail}");
     assert_eq!(
         texts(&page, ".error-advice"),
-        ["服务器上的数据有误，暂时无法显示。请稍后重试。"]
+        ["数据无法读取，邻里可能已经更新。请刷新本页；如果仍不行，请稍后再试。"]
     );
     let panel = page
         .query_selector("[role=alert]")
         .unwrap()
         .expect("the panel");
     let retry: web_sys::HtmlElement = page
-        .query_selector("[role=alert] button")
+        .query_selector(".error button")
         .unwrap()
         .expect("a retry button")
         .unchecked_into();

@@ -593,17 +593,40 @@ async fn assert_senior_speed(page: &FinderPage) {
 
 /// A load that failed says what to do in plain words, with the address
 /// and the browser's message folded under 技术详情. Its retry button goes
-/// with the panel: the focus, which had fallen to the page's body, now
-/// stays on the results' heading above it. The community picker's retry
-/// leaves it on the picker's search once the list has come.
+/// with the panel, and the focus, which had fallen to the page's body,
+/// now goes on: in the finder to the results' heading; in the community
+/// picker to the new retry button when the retry fails again, and to the
+/// search once the list has come; on a facility page to the new retry
+/// button, and to the page's heading once its data has come.
 #[tokio::test]
 async fn a_failed_load_says_what_to_do_and_its_retry_keeps_the_focus() {
-    with_finder(|page| async move {
+    let near = expected_names(None, 15);
+    let first = linli_e2e::facility_named(&near[0]);
+    with_finder(move |page| async move {
         page.eventually("the results", || async {
             page.count_text().await.filter(|t| t.starts_with("共 "))
         })
         .await;
         let offline = "连不上服务器，可能是网络不通。请检查网络后重试。";
+        let enter_on = |selector: &'static str| {
+            let page = &page;
+            async move {
+                let focus = format!("document.querySelector('{selector}').focus();");
+                page.client.execute(&focus, vec![]).await.unwrap();
+                page.press('\u{E007}').await;
+            }
+        };
+        let focused_on = |selector: &'static str| {
+            let page = &page;
+            async move {
+                page.eventually_js(
+                    &format!("the focus on {selector}"),
+                    &format!("return document.activeElement.matches('{selector}') || null"),
+                )
+                .await;
+            }
+        };
+
         page.block_urls(&["*/data/110101*"]).await;
         page.client.refresh().await.expect("reload");
         page.wait_for_text("[role=alert] h3", "设施数据加载失败").await;
@@ -611,8 +634,9 @@ async fn a_failed_load_says_what_to_do_and_its_retry_keeps_the_focus() {
         let folded = page
             .client
             .execute(
-                "const d = document.querySelector('[role=alert] details');
-                 return [d.open, d.querySelector('summary').textContent, d.querySelector('.error-detail').textContent];",
+                "const d = document.querySelector('.error details');
+                 return [d.open, d.querySelector('summary').textContent,
+                         d.querySelector('.error-detail').textContent, !!d.closest('[role=alert]')];",
                 vec![],
             )
             .await
@@ -620,10 +644,9 @@ async fn a_failed_load_says_what_to_do_and_its_retry_keeps_the_focus() {
         assert_eq!(folded[0], false, "{folded}");
         assert_eq!(folded[1], "技术详情", "{folded}");
         assert!(folded[2].as_str().unwrap().contains("110101"), "{folded}");
+        assert_eq!(folded[3], false, "opening the detail is not an alert: {folded}");
         page.block_urls(&[]).await;
-        let retry = "document.querySelector('[role=alert] button').focus();";
-        page.client.execute(retry, vec![]).await.unwrap();
-        page.press('\u{E007}').await;
+        enter_on(".error button").await;
         page.eventually("the results again", || async {
             page.count_text().await.filter(|t| t.starts_with("共 "))
         })
@@ -632,13 +655,34 @@ async fn a_failed_load_says_what_to_do_and_its_retry_keeps_the_focus() {
 
         page.block_urls(&["*/data/places*"]).await;
         page.click(".picker summary").await;
-        page.wait_for_text(".picker [role=alert] .error-advice", offline)
-            .await;
+        page.wait_for_text(".picker .error-advice", offline).await;
+        enter_on(".picker .error button").await;
+        page.eventually_js(
+            "the retry failed again",
+            "return (document.querySelector('.picker .error') && document.activeElement !== null
+                     && document.activeElement.matches('.picker .error button')) || null",
+        )
+        .await;
         page.block_urls(&[]).await;
-        let retry = "document.querySelector('.picker [role=alert] button').focus();";
-        page.client.execute(retry, vec![]).await.unwrap();
-        page.press('\u{E007}').await;
-        page.wait_for_focus_on("community-search").await;
+        enter_on(".picker .error button").await;
+        focused_on("#community-search").await;
+
+        let base = page.url().await;
+        let base = base.split(['?', '#']).next().unwrap().to_owned();
+        page.block_urls(&[&format!("*/data/{}*", first.district_code)]).await;
+        page.open(&format!("{base}?fac={}&fd={}", first.id, first.district_code))
+            .await;
+        page.wait_for_text(".error .error-advice", offline).await;
+        enter_on(".error button").await;
+        page.eventually("the failed retry said", || async {
+            page.text_of(".error .retried").await.filter(|t| t.contains("2"))
+        })
+        .await;
+        focused_on(".error button").await;
+        page.block_urls(&[]).await;
+        enter_on(".error button").await;
+        page.wait_for_text("#facility-heading", &first.name.zh).await;
+        page.wait_for_focus_on("facility-heading").await;
     })
     .await;
 }
