@@ -1,5 +1,6 @@
-//! Choosing a community (社区) instead of sharing a location: search by
-//! Chinese characters, or go district → sub-district → community. The list
+//! Choosing a community (社区) instead of sharing a location: search in
+//! Chinese characters or in pinyin ("东四", "dongsi", "ds"), or go
+//! district → sub-district → community. The list
 //! (`places.json`) is fetched only when the picker is opened.
 
 use std::sync::Arc;
@@ -226,7 +227,7 @@ fn PickerBody(
             <Show when=move || sample>
                 <p class="note">{lang.pick("示例数据中的社区名称为虚构。", "Community names in the sample data are invented.")}</p>
             </Show>
-            <label for="community-search">{lang.pick("搜索社区或街道", "Search a community or sub-district (in Chinese characters)")}</label>
+            <label for="community-search">{lang.pick("搜索社区或街道（汉字或拼音）", "Search a community or sub-district (in Chinese characters or pinyin)")}</label>
             <input
                 id="community-search"
                 type="search"
@@ -246,8 +247,8 @@ fn PickerBody(
                     let n = matches.with(Vec::len);
                     match (query.with(|q| q.trim().is_empty()), n, lang) {
                         (true, _, _) => String::new(),
-                        (false, 0, Lang::Zh) => "没有找到，换个字试试。".to_owned(),
-                        (false, 0, Lang::En) => "Nothing found; names are in Chinese characters, e.g. 东四.".to_owned(),
+                        (false, 0, Lang::Zh) => "没有找到，换个字或拼音试试。".to_owned(),
+                        (false, 0, Lang::En) => "Nothing found; type the name in Chinese characters or in pinyin, e.g. 东四 or dongsi.".to_owned(),
                         (false, n, Lang::Zh) if n > MAX_MATCHES => format!("找到 {MAX_MATCHES} 个以上，可再输入几个字缩小范围"),
                         (false, n, Lang::Zh) => format!("找到 {n} 个"),
                         (false, n, Lang::En) if n > MAX_MATCHES => format!("More than {MAX_MATCHES} match; type more to narrow them"),

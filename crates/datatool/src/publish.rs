@@ -149,9 +149,48 @@ pub fn publish(
         places: Some("places.json".to_owned()),
         districts: entries,
     };
-    let places = PlaceList::from_facilities(facilities, about.sample);
+    let mut places = PlaceList::from_facilities(facilities, about.sample);
+    places.readings = pinyin_readings(&places.han_characters());
     std::fs::write(out.join("places.json"), places.to_json() + "\n")?;
     let text = serde_json::to_string_pretty(&manifest).map_err(std::io::Error::other)?;
     std::fs::write(out.join("manifest.json"), text + "\n")?;
     Ok(manifest)
+}
+
+/// The pinyin readings of `chars`, for the community search in pinyin
+/// (`PlaceList::readings`): each reading the `pinyin` crate's data gives a
+/// character, without tones, "ü" written "v", each once, in the crate's
+/// order. A character it does not know is left out (the search then skips
+/// it).
+pub fn pinyin_readings(chars: &std::collections::BTreeSet<char>) -> BTreeMap<char, Vec<String>> {
+    use pinyin::ToPinyinMulti;
+    chars
+        .iter()
+        .filter_map(|&c| {
+            let mut readings: Vec<String> = Vec::new();
+            for p in c.to_pinyin_multi()? {
+                let reading = p.plain().replace('ü', "v");
+                if !readings.contains(&reading) {
+                    readings.push(reading);
+                }
+            }
+            (!readings.is_empty()).then_some((c, readings))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pinyin_readings_are_toneless_each_once_with_v_for_u_umlaut() {
+        let chars = "长绿和东".chars().collect();
+        let readings = super::pinyin_readings(&chars);
+        assert!(readings[&'长'].contains(&"chang".to_owned()));
+        assert!(readings[&'长'].contains(&"zhang".to_owned()));
+        assert_eq!(readings[&'绿'][0], "lv");
+        assert_eq!(readings[&'东'], ["dong"]);
+        let he = &readings[&'和'];
+        let unique: std::collections::BTreeSet<_> = he.iter().collect();
+        assert_eq!(unique.len(), he.len(), "each reading once: {he:?}");
+    }
 }

@@ -15,7 +15,7 @@ use crate::geometry::LonLat;
 use crate::model::Facility;
 
 /// The format tag of `places.json`.
-pub const FORMAT: &str = "linli-places/1";
+pub const FORMAT: &str = "linli-places/2";
 
 /// One community.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +60,11 @@ pub struct PlaceList {
     pub sample: bool,
     /// Every community, by district code, sub-district and community.
     pub places: Vec<Place>,
+    /// The pinyin readings of the Han characters in the names, for a
+    /// search typed in pinyin ([`PlaceList::search`]): each character's
+    /// readings without tones, in lower case, "ü" written "v". Empty when
+    /// the publisher gave none: the search is then by characters only.
+    pub readings: BTreeMap<char, Vec<String>>,
 }
 
 /// `places.json` on the wire: nested by district and sub-district, each
@@ -70,6 +75,10 @@ struct Wire {
     format: String,
     sample: bool,
     districts: Vec<WireDistrict>,
+    /// Each Han character of the names with its readings, separated by
+    /// spaces: `{"东":"dong","长":"chang zhang"}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pinyin: BTreeMap<String, String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -94,6 +103,11 @@ impl PlaceList {
             format: self.format.clone(),
             sample: self.sample,
             districts: Vec::new(),
+            pinyin: self
+                .readings
+                .iter()
+                .map(|(c, r)| (c.to_string(), r.join(" ")))
+                .collect(),
         };
         for p in &self.places {
             if wire
@@ -168,7 +182,23 @@ impl PlaceList {
             format: FORMAT.to_owned(),
             sample,
             places,
+            readings: BTreeMap::new(),
         }
+    }
+
+    /// The Han characters of the names (district, sub-district and
+    /// community), each once, for the publisher to give their readings.
+    pub fn han_characters(&self) -> std::collections::BTreeSet<char> {
+        self.places
+            .iter()
+            .flat_map(|p| {
+                p.district_name
+                    .chars()
+                    .chain(p.subdistrict.chars())
+                    .chain(p.community.chars())
+            })
+            .filter(|&c| is_han(c))
+            .collect()
     }
 
     /// Reads `places.json`, naming what is wrong when it cannot.
@@ -196,10 +226,30 @@ impl PlaceList {
                 }
             }
         }
+        let mut readings = BTreeMap::new();
+        for (key, spelled) in wire.pinyin {
+            let mut chars = key.chars();
+            let (Some(c), None) = (chars.next(), chars.next()) else {
+                return Err(format!(
+                    "places.json: pinyin key {key:?} is not one character"
+                ));
+            };
+            let sounds: Vec<String> = spelled.split(' ').map(str::to_owned).collect();
+            if sounds
+                .iter()
+                .any(|r| r.is_empty() || !r.bytes().all(|b| b.is_ascii_lowercase()))
+            {
+                return Err(format!(
+                    "places.json: pinyin of {key:?} is {spelled:?}, not readings of letters a to z separated by single spaces"
+                ));
+            }
+            readings.insert(c, sounds);
+        }
         let list = PlaceList {
             format: wire.format,
             sample: wire.sample,
             places,
+            readings,
         };
         if let Some((i, p)) = list
             .places
@@ -223,6 +273,11 @@ impl PlaceList {
     /// matches on the sub-district or district only. An empty query matches
     /// nothing.
     ///
+    /// A query typed in letters (pinyin, "dongsi", "ds") is matched against
+    /// the readings of the names' characters ([`PlaceList::readings`]): each
+    /// word must spell a run of syllables, each written whole or begun, in
+    /// any of its character's readings; ranked the same way.
+    ///
     /// When nothing matches so, the query's characters are looked for in
     /// order with others between them ("东四第7" for 东城区东四街道示例第7社区,
     /// as a resident shortens names), each word within the joined names;
@@ -235,9 +290,9 @@ impl PlaceList {
     ///     subdistrict: sub.into(), community: community.into(),
     ///     lon: 116.4, lat: 39.9, facilities: 1,
     /// };
-    /// let list = PlaceList { format: "linli-places/1".into(), sample: true, places: vec![
+    /// let list = PlaceList { format: "linli-places/2".into(), sample: true, places: vec![
     ///     place("甲街道", "乙社区"), place("丙街道", "甲南社区"), place("甲街道", "丁社区"),
-    /// ]};
+    /// ], readings: Default::default() };
     /// let names: Vec<_> = list.search("甲", 10).iter().map(|p| p.community.as_str()).collect();
     /// assert_eq!(names, ["甲南社区", "乙社区", "丁社区"]);
     /// ```
@@ -246,6 +301,9 @@ impl PlaceList {
         let Some(first) = words.first() else {
             return Vec::new();
         };
+        if !self.readings.is_empty() && words.iter().all(|w| spelled_in_letters(w)) {
+            return self.search_pinyin(&words, limit);
+        }
         // One list per rank, each in the list's order: a stable sort by
         // rank without a sort.
         let mut by_rank: [Vec<&Place>; 4] = Default::default();
@@ -300,6 +358,79 @@ impl PlaceList {
             }
         }
         loose.into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// The communities whose names a pinyin query spells, best first, at
+    /// most `limit` ([`PlaceList::search`] for a query in letters).
+    ///
+    /// Each word must spell a run of the names' syllables (district, then
+    /// sub-district, then community, as one), each syllable written whole
+    /// or begun: "dongsi", "dong si", "ds" and "dongs" all find 东四. A
+    /// character with several readings ("长": chang, zhang) matches any
+    /// of them, so that the search never depends on the reading being
+    /// guessed right. Ranked as a search in characters: a community whose
+    /// name the first word begins, then one whose name it is in, then a
+    /// match in the sub-district, then in the district alone.
+    fn search_pinyin(&self, words: &[&str], limit: usize) -> Vec<&Place> {
+        let words: Vec<String> = words.iter().map(|w| letters_of(w)).collect();
+        let mut by_rank: [Vec<&Place>; 4] = Default::default();
+        for p in &self.places {
+            let syllables = self.syllables(p);
+            let best = |word: &str| -> Option<usize> {
+                (0..syllables.len())
+                    .filter(|&i| spells(&syllables[i..], word.as_bytes()))
+                    .map(|i| syllables[i].rank)
+                    .min()
+            };
+            let Some(rank) = best(&words[0]) else {
+                continue;
+            };
+            if words[1..].iter().all(|w| best(w).is_some()) {
+                by_rank[rank].push(p);
+            }
+        }
+        by_rank.into_iter().flatten().take(limit).collect()
+    }
+
+    /// The syllables of a place's names, district first, each with the
+    /// rank a match beginning there has (see [`PlaceList::search_pinyin`]).
+    /// A run of ASCII letters or digits ("18" in 示例第18社区) is one
+    /// syllable; other characters without a reading are left out.
+    fn syllables<'a>(&'a self, p: &'a Place) -> Vec<Syllable<'a>> {
+        let mut out = Vec::new();
+        for (name, rank_first, rank_in) in [
+            (p.district_name.as_str(), 3, 3),
+            (p.subdistrict.as_str(), 2, 2),
+            (p.community.as_str(), 0, 1),
+        ] {
+            let mut rest = name;
+            while let Some(c) = rest.chars().next() {
+                let rank = if rest.len() == name.len() {
+                    rank_first
+                } else {
+                    rank_in
+                };
+                if c.is_ascii_alphanumeric() {
+                    let run = rest
+                        .find(|c: char| !c.is_ascii_alphanumeric())
+                        .unwrap_or(rest.len());
+                    out.push(Syllable {
+                        readings: Readings::Run(&rest[..run]),
+                        rank,
+                    });
+                    rest = &rest[run..];
+                    continue;
+                }
+                if let Some(r) = self.readings.get(&c) {
+                    out.push(Syllable {
+                        readings: Readings::Han(r),
+                        rank,
+                    });
+                }
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        out
     }
 
     /// The districts in the list, by code, with their names.
@@ -382,6 +513,70 @@ fn natural_cmp_parts(a: &str, b: &str) -> std::cmp::Ordering {
                 b.next();
             }
         }
+    }
+}
+
+/// One syllable of a name, for the pinyin search.
+struct Syllable<'a> {
+    readings: Readings<'a>,
+    /// The rank of a match that begins here.
+    rank: usize,
+}
+
+/// A syllable's readings: a Han character's, or a run of ASCII letters
+/// or digits as written.
+enum Readings<'a> {
+    Han(&'a [String]),
+    Run(&'a str),
+}
+
+/// Whether `c` is a Han character (CJK unified ideographs and their
+/// extension A), the characters given pinyin readings.
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// Whether a query word is typed in letters (pinyin, perhaps with digits
+/// or an apostrophe between syllables, "xi'an"), not in characters.
+fn spelled_in_letters(word: &str) -> bool {
+    word.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '\'' | 'ü' | 'Ü'))
+        && word.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+/// A word in letters as the readings are written: lower case, "ü" as
+/// "v", without apostrophes.
+fn letters_of(word: &str) -> String {
+    word.chars()
+        .filter(|&c| c != '\'')
+        .map(|c| match c {
+            'ü' | 'Ü' => 'v',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// Whether `query` (letters and digits) spells the syllables from the
+/// first on: each syllable, in one of its readings, written whole or only
+/// begun, and the query ending within or at the end of one.
+fn spells(syllables: &[Syllable<'_>], query: &[u8]) -> bool {
+    if query.is_empty() {
+        return true;
+    }
+    let Some((first, rest)) = syllables.split_first() else {
+        return false;
+    };
+    let can = |reading: &str| {
+        let shared = reading
+            .bytes()
+            .zip(query)
+            .take_while(|(r, q)| r.eq_ignore_ascii_case(q))
+            .count();
+        (1..=shared).rev().any(|k| spells(rest, &query[k..]))
+    };
+    match first.readings {
+        Readings::Han(readings) => readings.iter().any(|r| can(r)),
+        Readings::Run(run) => can(run),
     }
 }
 
@@ -569,13 +764,129 @@ mod tests {
         );
     }
 
+    /// A list of three sub-districts with the readings a publisher gives.
+    fn spelled() -> PlaceList {
+        let place = |district: &str, sub: &str, community: &str| Place {
+            district_code: "110101".into(),
+            district_name: district.into(),
+            subdistrict: sub.into(),
+            community: community.into(),
+            lon: 116.4,
+            lat: 39.9,
+            facilities: 1,
+        };
+        let mut list = PlaceList {
+            format: FORMAT.into(),
+            sample: true,
+            places: vec![
+                place("东城区", "东四街道", "示例第7社区"),
+                place("东城区", "东四街道", "示例第17社区"),
+                place("东城区", "长安街道", "东四北社区"),
+                place("东城区", "绿地街道", "示例第2社区"),
+            ],
+            readings: BTreeMap::new(),
+        };
+        for (c, r) in [
+            ('东', "dong"),
+            ('城', "cheng"),
+            ('区', "qu ou"),
+            ('四', "si"),
+            ('街', "jie"),
+            ('道', "dao"),
+            ('示', "shi"),
+            ('例', "li"),
+            ('第', "di"),
+            ('社', "she"),
+            ('长', "chang zhang"),
+            ('安', "an"),
+            ('北', "bei"),
+            ('绿', "lv lu"),
+            ('地', "di de"),
+        ] {
+            list.readings
+                .insert(c, r.split(' ').map(str::to_owned).collect());
+        }
+        list
+    }
+
+    fn names(hits: &[&Place]) -> Vec<String> {
+        hits.iter()
+            .map(|p| format!("{}{}", p.subdistrict, p.community))
+            .collect()
+    }
+
+    #[test]
+    fn a_search_in_pinyin_finds_the_names_it_spells() {
+        let list = spelled();
+        // Whole syllables, begun ones, initials, spaces and capitals: the
+        // community named so first, then the sub-district's.
+        let dongsi = [
+            "长安街道东四北社区",
+            "东四街道示例第7社区",
+            "东四街道示例第17社区",
+        ];
+        for query in ["dongsi", "dong si", "dongs", "DongSi", "dong'si"] {
+            assert_eq!(names(&list.search(query, 10)), dongsi, "{query}");
+        }
+        // Initials alone spell more: 地示 in 绿地街道示例 is "ds" too.
+        let mut initials = dongsi.map(str::to_owned).to_vec();
+        initials.push("绿地街道示例第2社区".to_owned());
+        assert_eq!(names(&list.search("ds", 10)), initials);
+        // Digits as written, and every word must be found.
+        assert_eq!(names(&list.search("shilidi7", 10)), ["东四街道示例第7社区"]);
+        assert_eq!(
+            names(&list.search("dongsi di17", 10)),
+            ["东四街道示例第17社区"]
+        );
+        assert!(list.search("dongsi xyz", 10).is_empty());
+        // Any reading of a character: 长 as chang or zhang; 绿 as lü.
+        assert_eq!(names(&list.search("changan", 10)), ["长安街道东四北社区"]);
+        assert_eq!(names(&list.search("zhangan", 10)), ["长安街道东四北社区"]);
+        assert_eq!(names(&list.search("lüdi", 10)), ["绿地街道示例第2社区"]);
+        // Across the names, as one: district into sub-district.
+        assert_eq!(
+            names(&list.search("chengqulv", 10)),
+            ["绿地街道示例第2社区"]
+        );
+        // A syllable is begun from its start only, and `limit` holds.
+        assert!(list.search("ongsi", 10).is_empty());
+        assert_eq!(list.search("dongcheng", 2).len(), 2);
+        // Digits alone are searched as characters.
+        assert_eq!(names(&list.search("17", 10)), ["东四街道示例第17社区"]);
+    }
+
+    #[test]
+    fn without_readings_a_search_in_letters_finds_nothing() {
+        let mut list = spelled();
+        list.readings.clear();
+        assert!(list.search("dongsi", 10).is_empty());
+        assert_eq!(list.search("东四", 10).len(), 3);
+    }
+
+    #[test]
+    fn readings_travel_in_the_file_and_bad_ones_are_named() {
+        let list = spelled();
+        assert_eq!(PlaceList::from_json(&list.to_json()).unwrap(), list);
+        assert!(list.to_json().contains(r#""长":"chang zhang""#));
+        let bad = list
+            .to_json()
+            .replace(r#""长":"chang zhang""#, r#""长":"Chang""#);
+        let err = PlaceList::from_json(&bad).unwrap_err();
+        assert!(err.contains("pinyin of \"长\""), "{err}");
+        let bad = list.to_json().replace(r#""长":"#, r#""长安":"#);
+        let err = PlaceList::from_json(&bad).unwrap_err();
+        assert!(err.contains("\"长安\" is not one character"), "{err}");
+        let han: String = list.han_characters().into_iter().collect();
+        assert_eq!(han, "东例北区四地城安示社第绿街道长");
+    }
+
     #[test]
     fn bad_files_say_what_is_wrong() {
         let err =
             PlaceList::from_json(r#"{"format":"x","sample":true,"districts":[]}"#).unwrap_err();
         assert!(err.contains("format"), "{err}");
         let err = PlaceList::from_json(
-            r#"{"format":"linli-places/1","sample":true,"districts":[{"code":"110101","name":"东城区","subdistricts":[{"name":"a","communities":[["b",200,39,1]]}]}]}"#,
+            r#"{"format":"linli-places/2","sample":true,"districts":[{"code":"110101","name":"东城区","subdistricts":[{"name":"a","communities":[["b",200,39,1]]}]}]}"#,
         )
         .unwrap_err();
         assert!(
