@@ -301,8 +301,8 @@ impl PlaceList {
         let Some(first) = words.first() else {
             return Vec::new();
         };
-        if !self.readings.is_empty() && words.iter().all(|w| spelled_in_letters(w)) {
-            return self.search_pinyin(&words, limit);
+        if !self.readings.is_empty() && typed_in_letters(query) {
+            return self.search_pinyin(&pinyin_words(query), limit);
         }
         // One list per rank, each in the list's order: a stable sort by
         // rank without a sort.
@@ -368,12 +368,13 @@ impl PlaceList {
     /// or begun: "dongsi", "dong si", "ds" and "dongs" all find 东四. A
     /// character with several readings ("长": chang, zhang) matches any
     /// of them, so that the search never depends on the reading being
-    /// guessed right. Ranked as a search in characters: a community whose
-    /// name the first word begins, then one whose name it is in, then a
-    /// match in the sub-district, then in the district alone.
-    fn search_pinyin(&self, words: &[&str], limit: usize) -> Vec<&Place> {
-        let words: Vec<String> = words.iter().map(|w| letters_of(w)).collect();
-        let mut by_rank: [Vec<&Place>; 4] = Default::default();
+    /// guessed right. Ranked by where the first word's best match begins
+    /// ([`PlaceList::syllables`]).
+    fn search_pinyin(&self, words: &[String], limit: usize) -> Vec<&Place> {
+        let Some(first) = words.first() else {
+            return Vec::new();
+        };
+        let mut by_rank: [Vec<&Place>; 6] = Default::default();
         for p in &self.places {
             let syllables = self.syllables(p);
             let best = |word: &str| -> Option<usize> {
@@ -382,7 +383,7 @@ impl PlaceList {
                     .map(|i| syllables[i].rank)
                     .min()
             };
-            let Some(rank) = best(&words[0]) else {
+            let Some(rank) = best(first) else {
                 continue;
             };
             if words[1..].iter().all(|w| best(w).is_some()) {
@@ -393,14 +394,18 @@ impl PlaceList {
     }
 
     /// The syllables of a place's names, district first, each with the
-    /// rank a match beginning there has (see [`PlaceList::search_pinyin`]).
+    /// rank a match beginning there has: the community's name from its
+    /// start, then within it, the sub-district's from its start, then
+    /// within it (initials running from the end of one name into the next,
+    /// "道示" in 东华门街道示例, come after 东四街道's "ds"), and the
+    /// district's likewise.
     /// A run of ASCII letters or digits ("18" in 示例第18社区) is one
     /// syllable; other characters without a reading are left out.
     fn syllables<'a>(&'a self, p: &'a Place) -> Vec<Syllable<'a>> {
         let mut out = Vec::new();
         for (name, rank_first, rank_in) in [
-            (p.district_name.as_str(), 3, 3),
-            (p.subdistrict.as_str(), 2, 2),
+            (p.district_name.as_str(), 4, 5),
+            (p.subdistrict.as_str(), 2, 3),
             (p.community.as_str(), 0, 1),
         ] {
             let mut rest = name;
@@ -536,24 +541,42 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
-/// Whether a query word is typed in letters (pinyin, perhaps with digits
-/// or an apostrophe between syllables, "xi'an"), not in characters.
-fn spelled_in_letters(word: &str) -> bool {
-    word.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '\'' | 'ü' | 'Ü'))
-        && word.chars().any(|c| c.is_ascii_alphabetic())
+/// Whether a query is typed in letters (pinyin, perhaps with numbers,
+/// spaces, punctuation or an apostrophe between syllables: "xi'an",
+/// "dongsi7", "dong-si"), not in characters.
+fn typed_in_letters(query: &str) -> bool {
+    query
+        .chars()
+        .all(|c| c.is_ascii() || matches!(c, 'ü' | 'Ü'))
+        && query.chars().any(|c| c.is_ascii_alphabetic())
 }
 
-/// A word in letters as the readings are written: lower case, "ü" as
-/// "v", without apostrophes.
-fn letters_of(word: &str) -> String {
-    word.chars()
-        .filter(|&c| c != '\'')
-        .map(|c| match c {
+/// A query in letters as words the readings can spell: split at anything
+/// but letters, digits and apostrophes, and where letters meet digits
+/// ("dongsi7" is "dongsi" and "7", as a community's number follows its
+/// sub-district's name with other syllables between); in lower case, "ü"
+/// as "v", without apostrophes.
+fn pinyin_words(query: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut last_digit = None;
+    for c in query.chars() {
+        let c = match c {
             'ü' | 'Ü' => 'v',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
+            '\'' => continue,
+            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+            _ => {
+                last_digit = None;
+                continue;
+            }
+        };
+        let digit = c.is_ascii_digit();
+        match words.last_mut() {
+            Some(word) if last_digit == Some(digit) => word.push(c),
+            _ => words.push(c.to_string()),
+        }
+        last_digit = Some(digit);
+    }
+    words
 }
 
 /// Whether `query` (letters and digits) spells the syllables from the
@@ -828,10 +851,16 @@ mod tests {
         for query in ["dongsi", "dong si", "dongs", "DongSi", "dong'si"] {
             assert_eq!(names(&list.search(query, 10)), dongsi, "{query}");
         }
-        // Initials alone spell more: 地示 in 绿地街道示例 is "ds" too.
+        // Initials alone spell more: 道示 in 绿地街道示例 is "ds" too,
+        // but from within the sub-district's name, so it comes after.
         let mut initials = dongsi.map(str::to_owned).to_vec();
         initials.push("绿地街道示例第2社区".to_owned());
         assert_eq!(names(&list.search("ds", 10)), initials);
+        // A number after the name, joined or not, or punctuation between.
+        for query in ["dongsi 7", "dongsi7", "dong-si, 7", "Dongsi (7)"] {
+            let found = names(&list.search(query, 10));
+            assert_eq!(found, ["东四街道示例第7社区"], "{query}");
+        }
         // Digits as written, and every word must be found.
         assert_eq!(names(&list.search("shilidi7", 10)), ["东四街道示例第7社区"]);
         assert_eq!(
