@@ -913,8 +913,14 @@ fn service_card(
             <h4>
                 <FunctionIcon function />
                 {function_label(function, lang)}
-                // Chinese in English too: see the result rows.
-                {name.map(|n| view! { " · "<span lang="zh-CN">{n}</span> })}
+                // As the result rows say it; in English with the Chinese
+                // beside it, as the place itself writes it.
+                {name.map(|n| match crate::i18n::service_name_shown(&n, lang) {
+                    (en, false) if lang == Lang::En => view! {
+                        " · "{en}" "<span class="as-written">"("<span lang="zh-CN">{n}</span>")"</span>
+                    }.into_any(),
+                    (shown, chinese) => view! { " · "<span lang=chinese.then_some("zh-CN")>{shown}</span> }.into_any(),
+                })}
                 <span class="category">{crate::finder::chinese_term_marked(category_label(category, lang).to_owned(), lang)}</span>
             </h4>
             {ages.and_then(|a| ages_text(a, lang)).map(|text| view! { <p class="ages">{text}</p> })}

@@ -1306,11 +1306,15 @@ fn ServiceItem(
     view! {
         <li class="service">
             <FunctionIcon function />
-            // The operator's own name for the service is Chinese, and says
-            // in English too which of two meal services this is.
+            // The operator's own name for the service says which of two
+            // meal services this is: in English, what kind it is where the
+            // name says so, or else the Chinese, marked as such.
             <span class="service-name">
                 {function_label(function, lang)}
-                {name.map(|n| view! { "·"<span lang="zh-CN">{n}</span> })}
+                {name.map(|n| {
+                    let (shown, chinese) = crate::i18n::service_name_shown(&n, lang);
+                    view! { "·"<span lang=chinese.then_some("zh-CN")>{shown}</span> }
+                })}
             </span>
             <span class="service-meta">{chinese_term_marked(meta, lang)}</span>
             <span class="today">{hours}</span>
@@ -1387,7 +1391,7 @@ pub fn CategoriesExplained(lang: Lang) -> impl IntoView {
 /// own name (Chinese, and marked so in English), or its function's.
 fn opening_service(first: &crate::rows::FirstOpening, lang: Lang) -> (String, bool) {
     match &first.service {
-        Some(name) => (name.clone(), lang == Lang::En),
+        Some(name) => crate::i18n::service_name_shown(name, lang),
         None => (function_label(first.function, lang).to_owned(), false),
     }
 }

@@ -203,7 +203,7 @@ impl Msg {
             PartlyOpenThen => lang.pick("届时部分服务营业", "Some services open then"),
             ClosedThen => lang.pick("届时未营业", "Closed then"),
             OpeningSoonThen => lang.pick("届时即将营业", "Opening soon then"),
-            ClosingSoonThen => lang.pick("届时即将结束营业", "Closing soon then"),
+            ClosingSoonThen => lang.pick("届时即将结束营业", "Closes soon after that time"),
             ClosesBeforeArrival => lang.pick("走到时已结束营业", "Closed by the time you walk there"),
             ClosesBeforeArrivalThen => lang.pick("那时出发，走到时已结束营业", "Closed by the time you would walk there"),
         }
@@ -294,6 +294,44 @@ pub fn price_note_en(note: &str) -> Option<&'static str> {
     })
 }
 
+/// An English name for a service's own Chinese name where that name says
+/// what kind of service it is (长者食堂, a seniors' canteen; 助浴, help
+/// with bathing) rather than being a proper name: the kinds the brief's
+/// services come as. `None` for any other name, which English pages show
+/// as written, marked as Chinese.
+pub fn service_name_en(name: &str) -> Option<&'static str> {
+    Some(match name.trim() {
+        "养老驿站" => "elder-care station",
+        "日间照料" => "day care",
+        "短期托养" => "short-term residential care",
+        "康复护理" => "rehabilitation care",
+        "辅具租赁" => "assistive devices for hire",
+        "助浴" => "help with bathing",
+        "长者食堂" => "seniors' canteen",
+        "助餐送餐上门" => "meals delivered to the home",
+        "托育" => "infant care",
+        "课后托管" => "after-school care",
+        "家政服务" => "housekeeping",
+        "家庭医生签约服务" => "signing up with a family doctor",
+        "24小时自助药柜" => "24-hour self-service medicine cabinet",
+        "健身室" => "fitness room",
+        "文化活动室" => "activity room",
+        "儿童游戏区" => "children's play area",
+        _ => return None,
+    })
+}
+
+/// A service's own name as shown in `lang` ([`service_name_en`] in
+/// English where there is one), and whether it is Chinese on an English
+/// page, to be marked so.
+pub fn service_name_shown(name: &str, lang: Lang) -> (String, bool) {
+    match (lang, service_name_en(name)) {
+        (Lang::En, Some(en)) => (en.to_owned(), false),
+        (Lang::En, None) => (name.to_owned(), true),
+        (Lang::Zh, _) => (name.to_owned(), false),
+    }
+}
+
 /// The label of a service function in `lang`.
 pub fn function_label(f: ServiceFunction, lang: Lang) -> &'static str {
     match lang {
@@ -351,23 +389,52 @@ mod tests {
         assert_eq!(Msg::SwitchLanguage.text(Lang::Zh), "English");
     }
 
-    #[test]
-    fn common_price_notes_read_in_english() {
-        // Every note of the published sample has an English reading.
+    /// Every service of the published sample's shards.
+    fn sample_services() -> Vec<linli_facilities::model::Service> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/data");
-        let mut notes = std::collections::BTreeSet::new();
+        let mut services = Vec::new();
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "geojson") {
                 let text = std::fs::read_to_string(&path).unwrap();
                 let shard = linli_facilities::dataset::parse_feature_collection(&text).unwrap();
-                for f in shard.facilities {
-                    for s in f.services {
-                        notes.extend(s.prices.into_iter().filter_map(|p| p.note));
-                    }
-                }
+                services.extend(shard.facilities.into_iter().flat_map(|f| f.services));
             }
         }
+        services
+    }
+
+    #[test]
+    fn the_samples_service_names_read_in_english() {
+        // Every service name of the published sample has an English one.
+        let names: std::collections::BTreeSet<String> = sample_services()
+            .into_iter()
+            .filter_map(|s| s.name)
+            .collect();
+        assert!(names.len() >= 10, "{names:?}");
+        for name in &names {
+            assert!(!service_name_shown(name, Lang::En).1, "{name}");
+            assert_eq!(service_name_shown(name, Lang::Zh), (name.clone(), false));
+        }
+        assert_eq!(
+            service_name_shown("长者食堂", Lang::En),
+            ("seniors' canteen".to_owned(), false)
+        );
+        // Any other name is shown as written, marked as Chinese.
+        assert_eq!(
+            service_name_shown("邻里互助角", Lang::En),
+            ("邻里互助角".to_owned(), true)
+        );
+    }
+
+    #[test]
+    fn common_price_notes_read_in_english() {
+        // Every note of the published sample has an English reading.
+        let notes: std::collections::BTreeSet<String> = sample_services()
+            .into_iter()
+            .flat_map(|s| s.prices)
+            .filter_map(|p| p.note)
+            .collect();
         assert!(!notes.is_empty());
         for note in &notes {
             assert!(price_note_en(note).is_some(), "{note}");

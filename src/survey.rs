@@ -1513,7 +1513,7 @@ fn step_view(
                                     }
                                 >
                                     <option value="" prop:selected=move || draft.with(|d| d.response.needs.iter().any(|n| n.function == f && n.priority == NO_PRIORITY))>
-                                        {lang.pick("迫切程度？", "How much?")}
+                                        {lang.pick("迫切程度？", "How urgent?")}
                                     </option>
                                     {PRIORITY_LABELS
                                         .into_iter()

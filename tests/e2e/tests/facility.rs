@@ -514,8 +514,34 @@ async fn in_english_the_address_is_read_in_a_chinese_voice() {
     with_setup(setup, move |page| async move {
         page.wait_for_count(&format!("共 {} 处", near.len())).await;
         page.to_english().await;
+        // The services' own names say in English what kind they are
+        // (the sample's are all common kinds), in the rows without the
+        // Chinese, on the page with it.
+        let after_dot = "return [...document.querySelectorAll(arguments[0])]
+            .map(e => e.textContent).filter(t => t.includes('·'))
+            .map(t => t.split('·')[1].trim());";
+        let in_rows = page
+            .client
+            .execute(after_dot, vec![json!(".result .service-name")])
+            .await
+            .unwrap();
+        let in_rows: Vec<String> = serde_json::from_value(in_rows).unwrap();
+        assert!(!in_rows.is_empty());
+        for name in &in_rows {
+            assert!(name.is_ascii(), "a row's service name in English: {name}");
+        }
         page.click(".result .name a").await;
         page.wait_for_focus_on("facility-heading").await;
+        let on_page = page
+            .client
+            .execute(after_dot, vec![json!(".service-card h4")])
+            .await
+            .unwrap();
+        let on_page: Vec<String> = serde_json::from_value(on_page).unwrap();
+        for name in &on_page {
+            let (en, zh) = name.split_once(" (").expect("the Chinese beside it");
+            assert!(en.is_ascii() && !zh.is_ascii(), "{name}");
+        }
         page.click_button("🔊 Read aloud").await;
         let said = page
             .eventually_js(
