@@ -350,17 +350,23 @@ pub fn key_facts(
     for (i, service) in f.services.iter().enumerate() {
         // Two services of one function must not sound alike: in Chinese
         // each says its own name (or its number, without one); in English
-        // (the names are Chinese) each says which of them it is.
+        // the kind its name says (a seniors' canteen), or else which of
+        // them it is, since the name is Chinese.
         let function = function_label(service.function, lang);
         let same = |s: &&Service| s.function == service.function;
         let count = f.services.iter().filter(same).count();
         let nth = f.services[..=i].iter().filter(same).count();
-        let label = match (lang, &service.name) {
-            (Lang::Zh, Some(name)) => format!("{function}，{name}，"),
-            (Lang::Zh, None) if count > 1 => format!("{function}第 {nth} 项，"),
-            (Lang::Zh, None) => function.to_owned(),
-            (Lang::En, _) if count > 1 => format!("{function}, service {nth}"),
-            (Lang::En, _) => function.to_owned(),
+        let english = service
+            .name
+            .as_deref()
+            .and_then(crate::i18n::service_name_en);
+        let label = match (lang, &service.name, english) {
+            (Lang::Zh, Some(name), _) => format!("{function}，{name}，"),
+            (Lang::Zh, None, _) if count > 1 => format!("{function}第 {nth} 项，"),
+            (Lang::Zh, None, _) => function.to_owned(),
+            (Lang::En, _, Some(kind)) => format!("{function}, {kind}"),
+            (Lang::En, _, None) if count > 1 => format!("{function}, service {nth}"),
+            (Lang::En, _, None) => function.to_owned(),
         };
         // Today as the table shows it: past the calendar's years, an
         // ordinary day's hours, said to hold unless the day turns out
@@ -1308,7 +1314,7 @@ mod tests {
             "{en}"
         );
         assert!(
-            en.contains("Community meals: today 11:00–13:00, 17:00–18:30, open now; closes today at 13:00, 18 yuan per meal (one meat and two vegetable dishes)."),
+            en.contains("Community meals, seniors' canteen: today 11:00–13:00, 17:00–18:30, open now; closes today at 13:00, 18 yuan per meal (one meat and two vegetable dishes)."),
             "{en}"
         );
         // Two meal services: each is told apart.
@@ -1319,11 +1325,11 @@ mod tests {
         assert!(zh.contains("社区助餐，助餐送餐上门，开放时间未知"), "{zh}");
         let en = facts(&two, wednesday, Lang::En);
         assert!(
-            en.contains("Community meals, service 1: today 10:30–13:30"),
+            en.contains("Community meals, seniors' canteen: today 10:30–13:30"),
             "{en}"
         );
         assert!(
-            en.contains("Community meals, service 2: hours unknown"),
+            en.contains("Community meals, meals delivered to the home: hours unknown"),
             "{en}"
         );
         // Without names, the Chinese says their numbers.
@@ -1333,6 +1339,11 @@ mod tests {
         }
         let zh = facts(&unnamed, wednesday, Lang::Zh);
         assert!(zh.contains("社区助餐第 1 项，今天 10:30–13:30"), "{zh}");
+        let en = facts(&unnamed, wednesday, Lang::En);
+        assert!(
+            en.contains("Community meals, service 1: today 10:30–13:30"),
+            "{en}"
+        );
         assert!(zh.contains("社区助餐第 2 项，开放时间未知"), "{zh}");
     }
 
