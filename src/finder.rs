@@ -852,12 +852,12 @@ fn focus_later(id: &'static str) {
 }
 
 /// What the position line says; a community's name is Chinese in either
-/// language, and marked so.
+/// language but its district's, and marked so.
 fn position_name(source: Option<Source>, chosen: bool, lang: Lang) -> AnyView {
     match (source, chosen) {
         (_, false) => Msg::SamplePosition.text(lang).into_any(),
         (Some(Source::Community(label)), true) => view! {
-            <span lang="zh-CN">{label}</span>
+            {crate::picker::place_label(label, lang)}
             {lang.pick("（社区中心附近）", " (near the community centre)")}
         }
         .into_any(),

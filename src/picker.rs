@@ -115,7 +115,7 @@ fn PickerBody(
         let label = chosen.get()?;
         Some(view! {
             <p class="picked">
-                {lang.pick("已选择：", "Chosen: ")}<span lang="zh-CN">{label}</span>
+                {lang.pick("已选择：", "Chosen: ")}{place_label(label, lang)}
                 <button type="button" class="to-results" on:click=move |_| crate::focus_when_drawn(results)>
                     {lang.pick("查看附近设施", "See what is near")}
                 </button>
@@ -270,7 +270,8 @@ fn PickerBody(
                         };
                         view! {
                             <li>
-                                // The names are Chinese in either language.
+                                // The names are Chinese in either language
+                                // but the district's.
                                 <button
                                     type="button"
                                     class="match"
@@ -278,14 +279,13 @@ fn PickerBody(
                                     // The tick is drawn; a screen reader
                                     // hears the chosen state.
                                     aria-current=move || is_chosen().then_some("true")
-                                    lang="zh-CN"
                                     on:click=move |_| {
                                         set_via_search.set(true);
                                         pick(p.clone());
                                         crate::reveal_when_drawn(".picked");
                                     }
                                 >
-                                    {label}
+                                    {place_label(label, lang)}
                                 </button>
                             </li>
                         }
@@ -475,4 +475,27 @@ impl Browsing {
 /// select's list, where a choice is made with Enter or a tap.
 fn is_browsing_key(key: &str) -> bool {
     crate::url_state::steps_a_choice(key) || (key.chars().count() == 1 && key != " ")
+}
+
+/// A community's label ("东城区 东四街道 示例第7社区") as a page in `lang`
+/// shows it: in English its district by the district's English name
+/// ("Dongcheng, 东四街道 示例第7社区", as the district select says it), the
+/// sub-district and community, which have Chinese names only, marked as
+/// Chinese; in Chinese as it is.
+pub fn place_label(label: String, lang: Lang) -> AnyView {
+    let english_district = (lang == Lang::En)
+        .then(|| {
+            linli_facilities::districts::BEIJING.iter().find_map(|d| {
+                let rest = label.strip_prefix(d.name_zh)?.strip_prefix(' ')?;
+                Some((d.name_en, rest.to_owned()))
+            })
+        })
+        .flatten();
+    match (english_district, lang) {
+        (Some((district, rest)), _) => {
+            view! { {district}", "<span lang="zh-CN">{rest}</span> }.into_any()
+        }
+        (None, Lang::En) => view! { <span lang="zh-CN">{label}</span> }.into_any(),
+        (None, Lang::Zh) => label.into_any(),
+    }
 }

@@ -1243,7 +1243,7 @@ fn FinderCommunity(draft: RwSignal<Draft>, lang: Lang, manifest_url: String) -> 
         <Show when=unanswered>
             <button type="button" class="finder-community" on:click=take.clone()>
                 {lang.pick("我住在：", "I live in: ")}
-                <span lang="zh-CN">{shown_label.clone()}</span>
+                {crate::picker::place_label(shown_label.clone(), lang)}
             </button>
             <p class="finder-community-problem" role="alert">{move || problem.get()}</p>
         </Show>

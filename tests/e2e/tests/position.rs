@@ -137,6 +137,44 @@ async fn a_refused_location_keeps_the_search_and_says_why() {
     .await;
 }
 
+/// In English a community reads with its district's English name, as the
+/// district select says it ("Dongcheng, 交道口街道 示例第…社区"), the rest
+/// marked as Chinese: in the picker's matches and on the position line.
+#[tokio::test]
+async fn in_english_a_community_reads_with_its_districts_english_name() {
+    let place = first_place("交道口");
+    let rest = format!("{} {}", place.subdistrict, place.community);
+    with_finder(move |page| async move {
+        page.to_english().await;
+        page.click(".picker summary").await;
+        let search = page
+            .eventually("the search", || async {
+                page.client.find(Locator::Id("community-search")).await.ok()
+            })
+            .await;
+        search.send_keys("jiaodaokou").await.unwrap();
+        let english = format!("Dongcheng, {rest}");
+        page.wait_for_text(".matches .match", &english).await;
+        let marked = page
+            .client
+            .execute(
+                "const m = document.querySelector('.matches .match');
+                 return [m.getAttribute('lang'), m.querySelector('span[lang=zh-CN]').textContent];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(marked, serde_json::json!([null, rest]));
+        page.click(".matches .match").await;
+        page.wait_for_text(
+            ".position-name",
+            &format!("{english} (near the community centre)"),
+        )
+        .await;
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn choosing_a_community_searches_from_it() {
     let place = first_place("交道口");
