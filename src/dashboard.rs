@@ -983,7 +983,7 @@ pub fn GapRanking(gaps: Vec<Gap>, lang: Lang) -> impl IntoView {
                             view! {
                                 <tr>
                                     <td class="num" data-label=lang.pick("排名", "Rank")>{i + 1}</td>
-                                    <th scope="row" tabindex="-1">{g.community.clone()}<span class="sub">{g.subdistrict.clone()}</span></th>
+                                    <th scope="row" tabindex="-1" lang="zh-CN">{g.community.clone()}<span class="sub">{g.subdistrict.clone()}</span></th>
                                     <td data-label=lang.pick("服务", "Service")>{function_label(g.function, lang)}</td>
                                     <td class="num" data-label=lang.pick("需要/受访户数", "Needing / answered")>{format!("{} / {}", g.needing, g.respondents)}</td>
                                     <td data-label=lang.pick("步行可达设施", "Facilities in reach")>{reach}</td>
@@ -1315,7 +1315,7 @@ fn DemandView(doc: DemandDoc, lang: Lang, token: String, raw_export: bool) -> im
                                 });
                                 view! {
                                     <tr class:none=r.facilities == 0>
-                                        <th scope="row" tabindex="-1">{r.community}<span class="sub">{r.subdistrict}</span></th>
+                                        <th scope="row" tabindex="-1" lang="zh-CN">{r.community}<span class="sub">{r.subdistrict}</span></th>
                                         <td class="num" data-label=lang.pick("步行范围", "Walk counted")>{reach}</td>
                                         <td class="num" data-label=lang.pick("提供该服务的设施", "Facilities offering it")>{r.facilities}</td>
                                         {places}

@@ -282,13 +282,18 @@ impl WalkFrom {
                 "the standard pace (about 60 m a minute)",
             )
         };
-        let chinese = self.community && lang == Lang::En;
         // Mid-sentence in English: "From the place chosen on the map".
         let mut place = self.place;
         if lang == Lang::En && !self.community {
             place = place.to_lowercase();
         }
-        let place = view! { <span lang=chinese.then_some("zh-CN")>{place}</span> };
+        // A community's label, with its district in English on an English
+        // page; else the way the position was set, in the page's language.
+        let place = if self.community {
+            crate::picker::place_label(place, lang)
+        } else {
+            place.into_any()
+        };
         match lang {
             Lang::Zh => {
                 view! { <dd class="walk-from">"从"{place}"出发，按"{speed}</dd> }.into_any()

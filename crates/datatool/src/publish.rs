@@ -151,7 +151,10 @@ pub fn publish(
     };
     let mut places = PlaceList::from_facilities(facilities, about.sample);
     places.readings = pinyin_readings(&places.han_characters());
-    std::fs::write(out.join("places.json"), places.to_json() + "\n")?;
+    let text = places.to_json();
+    // Never a file the reader refuses.
+    PlaceList::from_json(&text).map_err(std::io::Error::other)?;
+    std::fs::write(out.join("places.json"), text + "\n")?;
     let text = serde_json::to_string_pretty(&manifest).map_err(std::io::Error::other)?;
     std::fs::write(out.join("manifest.json"), text + "\n")?;
     Ok(manifest)
@@ -169,8 +172,9 @@ pub fn pinyin_readings(chars: &std::collections::BTreeSet<char>) -> BTreeMap<cha
         .filter_map(|&c| {
             let mut readings: Vec<String> = Vec::new();
             for p in c.to_pinyin_multi()? {
-                let reading = p.plain().replace('ü', "v");
-                if !readings.contains(&reading) {
+                // ê (欸) as e: the file's readings are letters a to z.
+                let reading = p.plain().replace('ü', "v").replace('ê', "e");
+                if reading.bytes().all(|b| b.is_ascii_lowercase()) && !readings.contains(&reading) {
                     readings.push(reading);
                 }
             }
@@ -189,6 +193,13 @@ mod tests {
         assert!(readings[&'长'].contains(&"zhang".to_owned()));
         assert_eq!(readings[&'绿'][0], "lv");
         assert_eq!(readings[&'东'], ["dong"]);
+        let ei = super::pinyin_readings(&"欸".chars().collect());
+        assert!(
+            ei[&'欸']
+                .iter()
+                .all(|r| r.bytes().all(|b| b.is_ascii_lowercase())),
+            "{ei:?}"
+        );
         let he = &readings[&'和'];
         let unique: std::collections::BTreeSet<_> = he.iter().collect();
         assert_eq!(unique.len(), he.len(), "each reading once: {he:?}");

@@ -17,6 +17,10 @@ use crate::model::Facility;
 /// The format tag of `places.json`.
 pub const FORMAT: &str = "linli-places/2";
 
+/// The format before the pinyin readings, still read (without them): an
+/// offline cache or a data directory can hold such a file past a release.
+pub const FORMAT_1: &str = "linli-places/1";
+
 /// One community.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Place {
@@ -204,9 +208,9 @@ impl PlaceList {
     /// Reads `places.json`, naming what is wrong when it cannot.
     pub fn from_json(text: &str) -> Result<PlaceList, String> {
         let wire: Wire = serde_json::from_str(text).map_err(|e| format!("places.json: {e}"))?;
-        if wire.format != FORMAT {
+        if wire.format != FORMAT && wire.format != FORMAT_1 {
             return Err(format!(
-                "places.json: format is {:?}, expected {FORMAT:?}",
+                "places.json: format is {:?}, expected {FORMAT:?} (or {FORMAT_1:?})",
                 wire.format
             ));
         }
@@ -301,8 +305,13 @@ impl PlaceList {
         let Some(first) = words.first() else {
             return Vec::new();
         };
+        // A word in letters that spells no name may still be written in
+        // one ("CBD"): the search in characters follows.
         if !self.readings.is_empty() && typed_in_letters(query) {
-            return self.search_pinyin(&pinyin_words(query), limit);
+            let found = self.search_pinyin(&pinyin_words(query), limit);
+            if !found.is_empty() {
+                return found;
+            }
         }
         // One list per rank, each in the list's order: a stable sort by
         // rank without a sort.
@@ -378,8 +387,9 @@ impl PlaceList {
         for p in &self.places {
             let syllables = self.syllables(p);
             let best = |word: &str| -> Option<usize> {
+                let mut speller = Speller::new(&syllables, word.as_bytes());
                 (0..syllables.len())
-                    .filter(|&i| spells(&syllables[i..], word.as_bytes()))
+                    .filter(|&i| speller.spells_from(i, 0))
                     .map(|i| syllables[i].rank)
                     .min()
             };
@@ -399,7 +409,7 @@ impl PlaceList {
     /// within it (initials running from the end of one name into the next,
     /// "道示" in 东华门街道示例, come after 东四街道's "ds"), and the
     /// district's likewise.
-    /// A run of ASCII letters or digits ("18" in 示例第18社区) is one
+    /// A run of ASCII letters, or of digits ("18" in 示例第18社区), is one
     /// syllable; other characters without a reading are left out.
     fn syllables<'a>(&'a self, p: &'a Place) -> Vec<Syllable<'a>> {
         let mut out = Vec::new();
@@ -416,8 +426,9 @@ impl PlaceList {
                     rank_in
                 };
                 if c.is_ascii_alphanumeric() {
+                    let digits = c.is_ascii_digit();
                     let run = rest
-                        .find(|c: char| !c.is_ascii_alphanumeric())
+                        .find(|c: char| !c.is_ascii_alphanumeric() || c.is_ascii_digit() != digits)
                         .unwrap_or(rest.len());
                     out.push(Syllable {
                         readings: Readings::Run(&rest[..run]),
@@ -535,39 +546,73 @@ enum Readings<'a> {
     Run(&'a str),
 }
 
-/// Whether `c` is a Han character (CJK unified ideographs and their
-/// extension A), the characters given pinyin readings.
+/// Whether `c` is a Han character (CJK unified ideographs, their
+/// extensions and compatibility ideographs, and 〇), the characters given
+/// pinyin readings.
 fn is_han(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+    matches!(c,
+        '\u{4e00}'..='\u{9fff}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{20000}'..='\u{323af}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{3007}')
 }
 
-/// Whether a query is typed in letters (pinyin, perhaps with numbers,
-/// spaces, punctuation or an apostrophe between syllables: "xi'an",
-/// "dongsi7", "dong-si"), not in characters.
+/// A character of a query as the readings are written: ASCII letters in
+/// lower case and digits; "ü" (and "ǖ", "ǘ", "ǚ", "ǜ") as "v"; a vowel
+/// with a tone mark without it ("ō" as "o"); full-width letters and digits
+/// as ASCII; `None` for anything else.
+fn plain_letter(c: char) -> Option<char> {
+    let c = match c {
+        '\u{ff10}'..='\u{ff19}' | '\u{ff21}'..='\u{ff3a}' | '\u{ff41}'..='\u{ff5a}' => {
+            char::from_u32(c as u32 - 0xfee0)?
+        }
+        c => c,
+    };
+    Some(match c {
+        c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+        'ü' | 'Ü' | 'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' => 'v',
+        'ā' | 'á' | 'ǎ' | 'à' | 'Ā' | 'Á' | 'Ǎ' | 'À' => 'a',
+        'ē' | 'é' | 'ě' | 'è' | 'ê' | 'Ē' | 'É' | 'Ě' | 'È' | 'Ê' => 'e',
+        'ī' | 'í' | 'ǐ' | 'ì' | 'Ī' | 'Í' | 'Ǐ' | 'Ì' => 'i',
+        'ō' | 'ó' | 'ǒ' | 'ò' | 'Ō' | 'Ó' | 'Ǒ' | 'Ò' => 'o',
+        'ū' | 'ú' | 'ǔ' | 'ù' | 'Ū' | 'Ú' | 'Ǔ' | 'Ù' => 'u',
+        _ => return None,
+    })
+}
+
+/// Whether `c` is written between syllables to part them: an apostrophe,
+/// straight or curly ("xi'an", "xi’an"), or a combining tone mark typed
+/// after its vowel.
+fn between_letters(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{300}'..='\u{36f}')
+}
+
+/// Whether a query is typed in letters (pinyin, perhaps with tone marks,
+/// numbers, spaces, punctuation or an apostrophe between syllables:
+/// "xi'an", "Dōngsì", "dongsi7", "dong-si"), not in characters.
 fn typed_in_letters(query: &str) -> bool {
-    query
-        .chars()
-        .all(|c| c.is_ascii() || matches!(c, 'ü' | 'Ü'))
-        && query.chars().any(|c| c.is_ascii_alphabetic())
+    !query.chars().any(is_han)
+        && query
+            .chars()
+            .any(|c| plain_letter(c).is_some_and(|c| c.is_ascii_alphabetic()))
 }
 
 /// A query in letters as words the readings can spell: split at anything
-/// but letters, digits and apostrophes, and where letters meet digits
-/// ("dongsi7" is "dongsi" and "7", as a community's number follows its
-/// sub-district's name with other syllables between); in lower case, "ü"
-/// as "v", without apostrophes.
+/// but letters, digits and what is written between syllables, and where
+/// letters meet digits ("dongsi7" is "dongsi" and "7", as a community's
+/// number follows its sub-district's name with other syllables between);
+/// each character as [`plain_letter`] writes it.
 fn pinyin_words(query: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     let mut last_digit = None;
     for c in query.chars() {
-        let c = match c {
-            'ü' | 'Ü' => 'v',
-            '\'' => continue,
-            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
-            _ => {
-                last_digit = None;
-                continue;
-            }
+        if between_letters(c) {
+            continue;
+        }
+        let Some(c) = plain_letter(c) else {
+            last_digit = None;
+            continue;
         };
         let digit = c.is_ascii_digit();
         match words.last_mut() {
@@ -579,27 +624,71 @@ fn pinyin_words(query: &str) -> Vec<String> {
     words
 }
 
-/// Whether `query` (letters and digits) spells the syllables from the
-/// first on: each syllable, in one of its readings, written whole or only
-/// begun, and the query ending within or at the end of one.
-fn spells(syllables: &[Syllable<'_>], query: &[u8]) -> bool {
-    if query.is_empty() {
-        return true;
+/// Whether a query word (letters and digits) spells a place's syllables:
+/// from a syllable on, each syllable in one of its readings, written whole
+/// or only begun, the word ending within or at the end of one. A "u"
+/// typed stands for a reading's "v" (ü), as people write it after "l" and
+/// "n". Each (syllable, place in the word) is worked out once, so that
+/// readings sharing a beginning (例: li, lie) cost no more than one.
+struct Speller<'s, 'a> {
+    syllables: &'s [Syllable<'a>],
+    word: &'s [u8],
+    /// Whether the word from position `k` on is spelled from syllable `i`
+    /// on, at `i * (word.len() + 1) + k`, once known.
+    known: Vec<Option<bool>>,
+    /// How many (syllable, position) pairs were worked out, for a test.
+    #[cfg(test)]
+    worked_out: usize,
+}
+
+impl<'s, 'a> Speller<'s, 'a> {
+    fn new(syllables: &'s [Syllable<'a>], word: &'s [u8]) -> Self {
+        Speller {
+            syllables,
+            word,
+            known: vec![None; (syllables.len() + 1) * (word.len() + 1)],
+            #[cfg(test)]
+            worked_out: 0,
+        }
     }
-    let Some((first, rest)) = syllables.split_first() else {
-        return false;
-    };
-    let can = |reading: &str| {
-        let shared = reading
-            .bytes()
-            .zip(query)
-            .take_while(|(r, q)| r.eq_ignore_ascii_case(q))
-            .count();
-        (1..=shared).rev().any(|k| spells(rest, &query[k..]))
-    };
-    match first.readings {
-        Readings::Han(readings) => readings.iter().any(|r| can(r)),
-        Readings::Run(run) => can(run),
+
+    /// Whether the word from position `k` on is spelled from syllable `i`.
+    fn spells_from(&mut self, i: usize, k: usize) -> bool {
+        if k == self.word.len() {
+            return true;
+        }
+        let Some(syllable) = self.syllables.get(i) else {
+            return false;
+        };
+        let cell = i * (self.word.len() + 1) + k;
+        if let Some(known) = self.known[cell] {
+            return known;
+        }
+        #[cfg(test)]
+        {
+            self.worked_out += 1;
+        }
+        let rest = &self.word[k..];
+        let shared = |reading: &str| {
+            reading
+                .bytes()
+                .zip(rest)
+                .take_while(|&(r, q)| r.to_ascii_lowercase() == *q || (r == b'v' && *q == b'u'))
+                .count()
+        };
+        let mut lengths: Vec<usize> = match syllable.readings {
+            Readings::Han(readings) => readings.iter().map(|r| shared(r)).collect(),
+            Readings::Run(run) => vec![shared(run)],
+        };
+        lengths.sort_unstable();
+        lengths.dedup();
+        // Whole syllables first: a word is most often written so.
+        let longest = lengths.last().copied().unwrap_or(0);
+        let found = (1..=longest)
+            .rev()
+            .any(|taken| self.spells_from(i + 1, k + taken));
+        self.known[cell] = Some(found);
+        found
     }
 }
 
@@ -882,6 +971,45 @@ mod tests {
         assert_eq!(list.search("dongcheng", 2).len(), 2);
         // Digits alone are searched as characters.
         assert_eq!(names(&list.search("17", 10)), ["东四街道示例第17社区"]);
+        // Tone marks, a curly apostrophe, full-width letters, a combining
+        // tone mark, and "u" for ü.
+        for query in ["Dōngsì", "dong’si", "ｄｏｎｇｓｉ", "do\u{304}ngsi"] {
+            assert_eq!(names(&list.search(query, 10)), dongsi, "{query}");
+        }
+        assert_eq!(names(&list.search("ludi", 10)), ["绿地街道示例第2社区"]);
+        // Latin letters in a name: a word found as written when it spells
+        // nothing ("CBD"), and a run parted where letters meet digits.
+        let mut latin = spelled();
+        latin.places[0].community = "CBD第B2社区".into();
+        assert_eq!(names(&latin.search("CBD", 10)), ["东四街道CBD第B2社区"]);
+        assert_eq!(names(&latin.search("b2", 10)), ["东四街道CBD第B2社区"]);
+    }
+
+    #[test]
+    fn a_long_word_against_readings_that_share_beginnings_is_worked_out_once() {
+        // 15 characters each read li or lie, against 31 letters that fail
+        // at the end: some 2^15 ways from each start without remembering.
+        let mut list = spelled();
+        list.places[0].community = "例".repeat(15);
+        list.readings
+            .insert('例', vec!["li".to_owned(), "lie".to_owned()]);
+        let word = format!("{}x", "li".repeat(15));
+        let syllables = list.syllables(&list.places[0]);
+        let mut speller = Speller::new(&syllables, word.as_bytes());
+        assert!((0..syllables.len()).all(|i| !speller.spells_from(i, 0)));
+        // Each (syllable, position) at most once: the table's size bounds
+        // the work (without remembering, some 500,000 pairs).
+        let cells = (syllables.len() + 1) * (word.len() + 1);
+        assert!(
+            speller.worked_out <= cells,
+            "{} of {cells}",
+            speller.worked_out
+        );
+        assert!(
+            speller.worked_out > syllables.len(),
+            "{}",
+            speller.worked_out
+        );
     }
 
     #[test]
@@ -907,6 +1035,16 @@ mod tests {
         assert!(err.contains("\"长安\" is not one character"), "{err}");
         let han: String = list.han_characters().into_iter().collect();
         assert_eq!(han, "东例北区四地城安示社第绿街道长");
+    }
+
+    #[test]
+    fn a_file_of_the_format_before_readings_is_read_without_them() {
+        let list = spelled();
+        let json = list.to_json().replace(FORMAT, FORMAT_1);
+        let before = format!("{}}}", json.split(r#","pinyin""#).next().unwrap());
+        let read = PlaceList::from_json(&before).unwrap();
+        assert_eq!(read.places, list.places);
+        assert!(read.readings.is_empty());
     }
 
     #[test]

@@ -538,6 +538,7 @@ async fn in_english_the_address_is_read_in_a_chinese_voice() {
             .await
             .unwrap();
         let on_page: Vec<String> = serde_json::from_value(on_page).unwrap();
+        assert!(!on_page.is_empty(), "named services on the page");
         for name in &on_page {
             let (en, zh) = name.split_once(" (").expect("the Chinese beside it");
             assert!(en.is_ascii() && !zh.is_ascii(), "{name}");
