@@ -1507,8 +1507,8 @@ fn LoadErrorPanel(
     let retried = move || crate::i18n::failed_again(failures.get(), lang);
     let button = NodeRef::<leptos::html::Button>::new();
     if refocus {
-        request_animation_frame(move || {
-            if let (true, Some(button)) = (crate::focus_is_lost(), button.get_untracked()) {
+        crate::when_focus_lost(move || {
+            if let Some(button) = button.get_untracked() {
                 let _ = button.focus();
             }
         });

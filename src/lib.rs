@@ -93,23 +93,27 @@ pub fn focus_when_drawn(selector: impl Into<String>) {
     });
 }
 
-/// Whether no element has the focus, or only the page's body (as when the
-/// focused element has been drawn away).
-pub fn focus_is_lost() -> bool {
-    let doc = document();
-    doc.active_element()
-        .is_none_or(|el| doc.body().is_some_and(|body| *body == el))
+/// Runs `then` once the next frame is drawn, if the focus was lost by then
+/// (on no element, or on the page's body, as when the focused button was
+/// drawn away): a resident who has moved on to another field keeps it.
+pub fn when_focus_lost(then: impl FnOnce() + 'static) {
+    request_animation_frame(move || {
+        let doc = document();
+        let lost = doc
+            .active_element()
+            .is_none_or(|el| doc.body().is_some_and(|body| *body == el));
+        if lost {
+            then();
+        }
+    });
 }
 
 /// Focuses the first element matching `selector` once the next frame is
-/// drawn, if the focus was lost by then (on no element, or on the page's
-/// body, as when the focused button was drawn away): a resident who has
-/// moved on to another field keeps it.
+/// drawn, if the focus was lost by then ([`when_focus_lost`]).
 pub fn focus_if_lost(selector: impl Into<String>) {
     let selector = selector.into();
-    request_animation_frame(move || {
-        if focus_is_lost()
-            && let Ok(Some(el)) = document().query_selector(&selector)
+    when_focus_lost(move || {
+        if let Ok(Some(el)) = document().query_selector(&selector)
             && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el)
         {
             let _ = el.focus();
